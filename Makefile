@@ -1,0 +1,84 @@
+# kdbt - exact kernel profiling by dynamic binary translation.
+#
+#   make deps    install packages and fetch Zydis (idempotent; needs root)
+#   make all     build kdbt.ko, the Zydis userspace library and test helpers
+#   make test    deps + all + every unit and guest test; ends "N passed, N failed"
+#   make demo    deps + all + boot a guest, load kdbt, show /proc/kdbt/stats
+#   make clean   remove build outputs (keeps the fetched Zydis sources)
+#
+# The module is built against the guest kernel's headers (scripts/kver.sh:
+# the newest Debian kernel in /boot with headers), never the host's.
+
+KVER = $(shell sh scripts/kver.sh)
+KDIR = /lib/modules/$(KVER)/build
+B := $(CURDIR)/build
+ZYDIS := $(B)/src/zydis
+
+CC ?= gcc
+WARN := -Wall -Wextra -Werror
+ZYDIS_DEFS := -DZYAN_NO_LIBC -DZYDIS_STATIC_BUILD -DZYDIS_DISABLE_FORMATTER
+ZYDIS_INC := -I$(ZYDIS)/include -I$(ZYDIS)/src -I$(B)/include
+ZYDIS_SRCS := Decoder DecoderData Encoder EncoderData MetaInfo Mnemonic \
+	Register Segment SharedData Utils Zydis
+ZYDIS_OBJS := $(ZYDIS_SRCS:%=$(B)/zydis-user/%.o)
+
+.PHONY: all deps module user test unit vm demo clean distclean
+
+all: module user
+
+deps:
+	sh scripts/deps.sh
+
+# Zydis and Zycore headers are reached through links into build/ so that
+# kbuild sees Zydis under kmod/ and no host include directory is searched.
+links:
+	@test -d $(ZYDIS)/src || { echo "Zydis sources missing: run 'make deps'"; exit 1; }
+	@mkdir -p $(B)/include
+	@ln -sfn /usr/include/Zycore $(B)/include/Zycore
+	@ln -sfn ../build/src/zydis kmod/zydis
+
+module: links
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod ZYCORE_INCLUDE=$(B)/include modules
+
+user: $(B)/lib/libzydis.a $(B)/unit/decode_check $(B)/guest/runas
+
+$(B)/zydis-user/%.o: $(ZYDIS)/src/%.c | links
+	@mkdir -p $(@D)
+	$(CC) -O2 $(ZYDIS_DEFS) $(ZYDIS_INC) -c -o $@ $<
+
+$(B)/lib/libzydis.a: $(ZYDIS_OBJS)
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^
+
+$(B)/unit/decode_check: tests/unit/decode_check.c kmod/decode.c kmod/decode.h \
+		kmod/kdbt_env.h $(B)/lib/libzydis.a
+	@mkdir -p $(@D)
+	$(CC) -O2 -static $(WARN) $(ZYDIS_DEFS) $(ZYDIS_INC) -Ikmod -o $@ \
+		tests/unit/decode_check.c kmod/decode.c $(B)/lib/libzydis.a
+
+$(B)/guest/runas: tests/vm/helpers/runas.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -static $(WARN) -o $@ $<
+
+test:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory all
+	@sh tests/run-all.sh
+
+unit: user
+	@sh tests/run-all.sh --unit
+
+vm: all
+	@sh tests/run-all.sh --vm
+
+demo:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory all
+	@sh scripts/demo.sh
+
+clean:
+	-[ -d "$(KDIR)" ] && $(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean
+	rm -rf $(B)/lib $(B)/zydis-user $(B)/unit $(B)/guest $(B)/vm
+
+distclean: clean
+	rm -rf $(B) kmod/zydis

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * decode.c - x86-64 instruction decoding for the translator core (Zydis).
+ *
+ * Input: a buffer of native code bytes and the address they run at.
+ * Output: one struct kdbt_insn per instruction, or -errno.
+ * Invariants: freestanding (kdbt_env.h and Zydis only); decodes without
+ * operands unless a caller asks for them; never reads past @len.
+ */
+#include "decode.h"
+
+/* Convert a Zydis status into 0/-errno, once, for every caller. */
+static int zydis_errno(ZyanStatus status)
+{
+	if (ZYAN_SUCCESS(status))
+		return 0;
+	switch (status) {
+	case ZYDIS_STATUS_NO_MORE_DATA:
+		return -ENODATA;	/* instruction runs past the buffer */
+	case ZYDIS_STATUS_DECODING_ERROR:
+	case ZYDIS_STATUS_INSTRUCTION_TOO_LONG:
+	case ZYDIS_STATUS_BAD_REGISTER:
+	case ZYDIS_STATUS_ILLEGAL_LOCK:
+	case ZYDIS_STATUS_ILLEGAL_LEGACY_PFX:
+	case ZYDIS_STATUS_ILLEGAL_REX:
+	case ZYDIS_STATUS_INVALID_MAP:
+	case ZYDIS_STATUS_MALFORMED_EVEX:
+	case ZYDIS_STATUS_MALFORMED_MVEX:
+	case ZYDIS_STATUS_INVALID_MASK:
+		return -EILSEQ;		/* not a valid instruction */
+	default:
+		return -EINVAL;
+	}
+}
+
+/**
+ * kdbt_decoder_init() - prepare a decoder for 64-bit kernel code.
+ * @dec: caller-owned decoder state.
+ *
+ * Return: 0, or -EINVAL if Zydis refuses the mode.
+ */
+int kdbt_decoder_init(struct kdbt_decoder *dec)
+{
+	return zydis_errno(ZydisDecoderInit(&dec->zd,
+					    ZYDIS_MACHINE_MODE_LONG_64,
+					    ZYDIS_STACK_WIDTH_64));
+}
+
+/**
+ * kdbt_decode_one() - decode the instruction at the start of @buf.
+ * @dec: an initialised decoder.
+ * @buf: native code bytes.
+ * @len: bytes available in @buf (at most KDBT_MAX_INSN_LEN are read).
+ * @ip: the address @buf runs at.
+ * @insn: filled on success.
+ *
+ * Return: 0; -ENODATA if the instruction does not fit in @len; -EILSEQ
+ * if the bytes are not a valid instruction; -EINVAL otherwise.
+ */
+int kdbt_decode_one(const struct kdbt_decoder *dec, const u8 *buf,
+		    size_t len, u64 ip, struct kdbt_insn *insn)
+{
+	ZydisDecoderContext ctx;
+	ZydisDecodedInstruction zi;
+	int err;
+
+	err = zydis_errno(ZydisDecoderDecodeInstruction(&dec->zd, &ctx, buf,
+							len, &zi));
+	if (err)
+		return err;
+	insn->ip = ip;
+	insn->len = zi.length;
+	insn->mnemonic = zi.mnemonic;
+	insn->category = zi.meta.category;
+	return 0;
+}
+
+/**
+ * kdbt_count_insns() - decode a whole range and count its instructions.
+ * @dec: an initialised decoder.
+ * @buf: native code bytes.
+ * @len: length of the range.
+ * @ip: the address @buf runs at.
+ * @count: number of instructions decoded, also on error (those before it).
+ *
+ * Return: 0 when the range decodes and its last instruction ends exactly at
+ * @len; otherwise the error of the first instruction that does not decode.
+ */
+int kdbt_count_insns(const struct kdbt_decoder *dec, const u8 *buf,
+		     size_t len, u64 ip, unsigned int *count)
+{
+	struct kdbt_insn insn;
+	size_t off = 0;
+	int err;
+
+	*count = 0;
+	while (off < len) {
+		err = kdbt_decode_one(dec, buf + off, len - off, ip + off,
+				      &insn);
+		if (err)
+			return err;
+		off += insn.len;
+		(*count)++;
+	}
+	return 0;
+}

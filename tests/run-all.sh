@@ -1,0 +1,46 @@
+#!/bin/sh
+# run-all.sh - run kdbt's tests and print the tally.
+#
+# Usage: run-all.sh [--unit | --vm]   (default: both)
+# Owns: the list of test suites and the final line "N passed, N failed",
+# counted over every PASS/FAIL line the suites print.  Exit status non-zero
+# if any test failed or a suite failed without saying which test.
+# Must never: run kernel code on the host (guest tests go through
+# tests/vm/run.sh).
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+what=${1:-all}
+out=$(mktemp)
+trap 'rm -f "$out" "$out.suite"' EXIT
+
+# suite NAME COMMAND...: run a suite, show its lines, keep them for the
+# tally.  A suite that fails without naming a failed test counts as one.
+suite() {
+	name=$1
+	shift
+	echo "== $name"
+	"$@" > "$out.suite" 2>&1
+	rc=$?
+	cat "$out.suite"
+	cat "$out.suite" >> "$out"
+	if [ $rc -ne 0 ] && ! grep -q '^FAIL ' "$out.suite"; then
+		echo "FAIL suite: $name (exit status $rc, see above)" | tee -a "$out"
+	fi
+}
+
+if [ "$what" != --vm ]; then
+	suite "unit: console scanner" sh tests/unit/console-scan.sh
+	suite "unit: decoder vs objdump" sh tests/unit/decode-vs-objdump.sh \
+		build/unit/decode_check
+fi
+if [ "$what" != --unit ]; then
+	# shellcheck disable=SC2046
+	suite "guest: Debian $(sh scripts/kver.sh) under QEMU" \
+		sh tests/vm/run.sh tests/vm/guest/*.sh
+fi
+
+passed=$(grep -c '^PASS ' "$out")
+failed=$(grep -c '^FAIL ' "$out")
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -1,0 +1,82 @@
+# console.awk - turn a guest console log into one result line per test.
+#
+# Input: the console log of one guest boot, terminal escapes already
+# stripped; -v tests="name name ..." lists the tests the boot should run,
+# -v log=PATH names the log in messages.
+# Output: "PASS vm/<name>" or "FAIL vm/<name>: <why>" per test, in order.
+#
+# A test fails when its script exits non-zero, when it never reports (the
+# guest died or timed out), or when the console shows a kernel problem
+# (oops, BUG, WARNING, lockup, hung task, RCU stall, sanitizer report)
+# while it runs.  A problem outside every test (boot, shutdown) fails every
+# test of the boot: nobody can say which one caused it.
+
+function kernel_problem(line)
+{
+	return line ~ /Oops|BUG:|kernel BUG at|WARNING:|Call Trace:|soft lockup|hard LOCKUP|hung_task|blocked for more than [0-9]+ seconds|rcu: INFO|rcu_(sched|preempt|bh|tasks)[^ ]* (self-)?detected stall|self-detected stall|detected stalls on CPU|general protection fault|Kernel panic|invalid opcode|(KASAN|UBSAN|KFENCE|KCSAN|KMSAN): /
+}
+
+function short(line)
+{
+	sub(/^[ \t]+/, "", line)
+	return length(line) > 160 ? substr(line, 1, 160) "..." : line
+}
+
+BEGIN {
+	n = split(tests, order, " ")
+	current = ""
+	outside = ""
+}
+
+{
+	sub(/\r$/, "")
+}
+
+/KDBT-TEST-BEGIN [^ ]+/ {
+	match($0, /KDBT-TEST-BEGIN [^ ]+/)
+	current = substr($0, RSTART + 16, RLENGTH - 16)
+	began[current] = 1
+	next
+}
+
+/KDBT-TEST-END [^ ]+ [0-9]+/ {
+	match($0, /KDBT-TEST-END [^ ]+ [0-9]+/)
+	split(substr($0, RSTART, RLENGTH), w, " ")
+	ended[w[2]] = 1
+	status[w[2]] = w[3] + 0
+	current = ""
+	next
+}
+
+kernel_problem($0) {
+	if (current != "") {
+		if (!(current in problem))
+			problem[current] = short($0)
+	} else if (outside == "") {
+		outside = short($0)
+	}
+}
+
+END {
+	for (i = 1; i <= n; i++) {
+		t = order[i]
+		if (!(t in began))
+			why = "did not run (the guest died or timed out before it)"
+		else if (!(t in ended))
+			why = "no result (the guest died or timed out during it)"
+		else if (status[t] == 137)
+			why = "killed after its timeout"
+		else if (status[t] != 0)
+			why = "exit status " status[t]
+		else if (t in problem)
+			why = "kernel problem on the console: " problem[t]
+		else if (outside != "")
+			why = "kernel problem on the console outside any test: " outside
+		else
+			why = ""
+		if (why == "")
+			print "PASS vm/" t
+		else
+			print "FAIL vm/" t ": " why
+	}
+}

@@ -1,0 +1,93 @@
+#!/bin/sh
+# run.sh - run guest tests in QEMU (TCG) on Debian's own kernel.
+#
+# Usage: run.sh [--show] [--kver VER] [--logdir DIR] TEST.sh...
+#   --show    also print what each test printed (used by `make demo`)
+# A test asks for its boot in header lines:
+#   # vm-smp: N          CPUs (default 2)
+#   # vm-mem: MB         memory (default 1024)
+#   # vm-append: ARGS    extra kernel command line
+#   # vm-timeout: SECS   the test's own time limit (default 60)
+#   # vm-bin: PATH...    host binaries to copy in with their libraries
+# Tests asking for the same boot share one.  Output: one PASS/FAIL line per
+# test; the console log of every boot is kept under the log directory and
+# named on failure.  Exit status: 0 if every test passed.
+# Must never: load anything into the host kernel.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+show=0
+kver=
+logdir="$top/build/vm/logs"
+while [ $# -gt 0 ]; do
+	case $1 in
+	--show) show=1; shift ;;
+	--kver) kver=$2; shift 2 ;;
+	--logdir) logdir=$2; shift 2 ;;
+	--) shift; break ;;
+	-*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
+	*) break ;;
+	esac
+done
+[ $# -gt 0 ] || { echo "usage: run.sh [--show] TEST.sh..." >&2; exit 2; }
+[ -n "$kver" ] || kver=$(sh "$top/scripts/kver.sh")
+kernel=/boot/vmlinuz-$kver
+[ -r "$kernel" ] || { echo "run.sh: cannot read $kernel" >&2; exit 2; }
+: "${KDBT_KO:=$top/kmod/kdbt.ko}"
+: "${KDBT_GUEST_FILES:=$top/build/guest/runas}"
+export KDBT_KO KDBT_GUEST_FILES
+
+header() {	# header FILE KEY DEFAULT
+	v=$(sed -n "s/^# vm-$2: *//p" "$1" | head -n 1)
+	echo "${v:-$3}"
+}
+
+# Group the tests by the boot they ask for, keeping their order.
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+for t in "$@"; do
+	key="$(header "$t" smp 2)|$(header "$t" mem 1024)|$(header "$t" append '')"
+	grep -qxF "$key" "$work/keys" 2>/dev/null || echo "$key" >> "$work/keys"
+	n=$(grep -nxF "$key" "$work/keys" | cut -d: -f1)
+	echo "$t" >> "$work/group.$n"
+done
+
+mkdir -p "$logdir"
+fails=0
+n=0
+while IFS='|' read -r smp mem append; do
+	n=$((n + 1))
+	tests=$(cat "$work/group.$n")
+	: > "$work/order"
+	names= bins= budget=90
+	for t in $tests; do
+		name=$(basename "$t" .sh)
+		limit=$(header "$t" timeout 60)
+		echo "$name $limit" >> "$work/order"
+		names="$names $name"
+		bins="$bins $(header "$t" bin '')"
+		budget=$((budget + limit))
+	done
+	stamp=$(date +%Y%m%d-%H%M%S)
+	log="$logdir/$stamp-boot$n.log"
+	KDBT_GUEST_BINS="$bins" sh "$here/mkinitramfs.sh" "$work/initrd.gz" \
+		"$work/stage" "$work/order" $tests
+	timeout "$budget" qemu-system-x86_64 -m "$mem" -smp "$smp" -cpu max \
+		-nographic -no-reboot -nic none -kernel "$kernel" \
+		-initrd "$work/initrd.gz" \
+		-append "console=ttyS0 quiet panic=-1 oops=panic $append" \
+		</dev/null 2>&1 | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\r$//' \
+		> "$log" || true
+	if [ $show = 1 ]; then
+		awk '/KDBT-TEST-BEGIN/ {on = 1; next} /KDBT-TEST-END/ {on = 0}
+		     on' "$log"
+	fi
+	awk -v tests="$names" -f "$here/console.awk" "$log" > "$work/results"
+	cat "$work/results"
+	if grep -q '^FAIL' "$work/results"; then
+		fails=$((fails + 1))
+		echo "      console log: $log"
+	fi
+done < "$work/keys"
+[ $fails = 0 ]
