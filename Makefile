@@ -78,6 +78,7 @@ demo:
 
 clean:
 	-[ -d "$(KDIR)" ] && $(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean
+	rm -f $(ZYDIS)/src/*.o $(ZYDIS)/src/.*.cmd
 	rm -rf $(B)/lib $(B)/zydis-user $(B)/unit $(B)/guest $(B)/vm
 
 distclean: clean
