@@ -76,6 +76,40 @@ int kdbt_decode_one(const struct kdbt_decoder *dec, const u8 *buf,
 }
 
 /**
+ * kdbt_decode_full() - decode one instruction without its operands.
+ * @dec: an initialised decoder.
+ * @buf: native code bytes.
+ * @len: bytes available in @buf.
+ * @fi: receives the instruction and the context kdbt_decode_operands()
+ *	needs if the caller wants the operands too.
+ *
+ * Return: 0 or the errors of kdbt_decode_one().
+ */
+int kdbt_decode_full(const struct kdbt_decoder *dec, const u8 *buf,
+		     size_t len, struct kdbt_full_insn *fi)
+{
+	return zydis_errno(ZydisDecoderDecodeInstruction(&dec->zd, &fi->ctx,
+							 buf, len, &fi->zi));
+}
+
+/**
+ * kdbt_decode_operands() - decode the operands of @fi.
+ * @dec: the decoder that decoded @fi.
+ * @fi: an instruction from kdbt_decode_full().
+ * @ops: receives up to @nops operands (visible and hidden).
+ * @nops: size of @ops.
+ *
+ * Return: 0 or -EINVAL.
+ */
+int kdbt_decode_operands(const struct kdbt_decoder *dec,
+			 const struct kdbt_full_insn *fi,
+			 ZydisDecodedOperand *ops, u8 nops)
+{
+	return zydis_errno(ZydisDecoderDecodeOperands(&dec->zd, &fi->ctx,
+						      &fi->zi, ops, nops));
+}
+
+/**
  * kdbt_count_insns() - decode a whole range and count its instructions.
  * @dec: an initialised decoder.
  * @buf: native code bytes.

@@ -27,7 +27,18 @@ struct kdbt_insn {
 	ZydisInstructionCategory category;
 };
 
+/* A whole decoded instruction, for the translator (operands on request). */
+struct kdbt_full_insn {
+	ZydisDecodedInstruction zi;
+	ZydisDecoderContext ctx;
+};
+
 int kdbt_decoder_init(struct kdbt_decoder *dec);
+int kdbt_decode_full(const struct kdbt_decoder *dec, const u8 *buf,
+		     size_t len, struct kdbt_full_insn *fi);
+int kdbt_decode_operands(const struct kdbt_decoder *dec,
+			 const struct kdbt_full_insn *fi,
+			 ZydisDecodedOperand *ops, u8 nops);
 int kdbt_decode_one(const struct kdbt_decoder *dec, const u8 *buf,
 		    size_t len, u64 ip, struct kdbt_insn *insn);
 int kdbt_count_insns(const struct kdbt_decoder *dec, const u8 *buf,

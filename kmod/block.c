@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * block.c - build one basic block: decode native instructions from a start
+ * address up to and including a control transfer, classify each by rule,
+ * and work out whether the arithmetic flags are live at block entry.
+ *
+ * Input: a native address (read through cfg.read_code).
+ * Output: struct kdbt_bb; nothing is emitted here.  An instruction that
+ * must run natively is not part of the block: the block ends before it
+ * (KDBT_END_NATIVE, bb->next is its address), so a block may hold no
+ * instruction at all.
+ * Invariants: a block never ends right after `sti` (its shadow must cover
+ * the instruction after it), holds at most KDBT_MAX_BLOCK_INSNS
+ * instructions and KDBT_MAX_BLOCK_BYTES bytes, and an instruction no rule
+ * can translate ends the block as an exit to native code, counted.
+ */
+#include "block.h"
+
+/* Read up to KDBT_MAX_INSN_LEN code bytes at @ip; fewer near unreadable. */
+static int fetch(struct kdbt_tr *tr, u64 ip, u8 *buf, size_t *len)
+{
+	size_t n;
+
+	for (n = KDBT_MAX_INSN_LEN; n > 0; n--) {
+		if (!tr->cfg.read_code(tr->cfg.ctx, ip, buf, n)) {
+			*len = n;
+			return 0;
+		}
+	}
+	return -EFAULT;
+}
+
+static bool is_riprel(const ZydisDecodedInstruction *zi)
+{
+	return (zi->attributes & ZYDIS_ATTRIB_HAS_MODRM) &&
+	       zi->raw.modrm.mod == 0 && zi->raw.modrm.rm == 5 &&
+	       zi->raw.disp.size == 32;
+}
+
+/* Indirect thunk register (Zydis number + 1) for @target, or 0. */
+static u8 thunk_reg(const struct kdbt_tr *tr, u64 target)
+{
+	unsigned int r;
+
+	for (r = 0; r < 16; r++)
+		if (tr->cfg.indirect_thunk[r] && tr->cfg.indirect_thunk[r] == target)
+			return r + 1;
+	return 0;
+}
+
+/*
+ * Classify one instruction.  Rules, and why:
+ * - jmp/jcc/call rel: chained exits; calls and jumps to the kernel's
+ *   __x86_indirect_thunk_<reg> are the indirect branches they stand for.
+ * - jmp/call through register or memory, ret: see translate.c.
+ * - far transfers, iret, sysret, sysexit, swapgs, int*, ud*: run natively
+ *   (the block exits to the native instruction), so the kernel's own
+ *   handlers see a native ip (BUG/WARN, kprobes, text_poke int3s) and
+ *   entry/exit code never runs from the cache.
+ * - xbegin (a rel32 abort target) has no rule: native exit, counted.
+ * - everything else is position independent once a RIP-relative disp32
+ *   is relocated; privileged instructions (hlt, cli, sti, wrmsr, mov cr)
+ *   are copied as they are.
+ */
+static enum kdbt_rule classify(const struct kdbt_tr *tr,
+			       const ZydisDecodedInstruction *zi,
+			       struct kdbt_binsn *in)
+{
+	bool rel = zi->raw.imm[0].is_relative;
+
+	switch (zi->mnemonic) {
+	case ZYDIS_MNEMONIC_JMP:
+		if (zi->meta.branch_type == ZYDIS_BRANCH_TYPE_FAR)
+			return KDBT_RULE_NATIVE;
+		if (!rel)
+			return KDBT_RULE_JMP_IND;
+		in->thunk_reg = thunk_reg(tr, in->target);
+		return in->thunk_reg ? KDBT_RULE_JMP_IND : KDBT_RULE_JMP;
+	case ZYDIS_MNEMONIC_CALL:
+		if (zi->meta.branch_type == ZYDIS_BRANCH_TYPE_FAR)
+			return KDBT_RULE_NATIVE;
+		if (!rel)
+			return KDBT_RULE_CALL_IND;
+		in->thunk_reg = thunk_reg(tr, in->target);
+		return in->thunk_reg ? KDBT_RULE_CALL_IND : KDBT_RULE_CALL;
+	case ZYDIS_MNEMONIC_RET:	/* far ret and ret imm16 stay native */
+		if (zi->meta.branch_type == ZYDIS_BRANCH_TYPE_FAR ||
+		    zi->operand_count_visible)
+			return KDBT_RULE_NATIVE;
+		return KDBT_RULE_RET;
+	case ZYDIS_MNEMONIC_LOOP:
+	case ZYDIS_MNEMONIC_LOOPE:
+	case ZYDIS_MNEMONIC_LOOPNE:
+	case ZYDIS_MNEMONIC_JRCXZ:
+	case ZYDIS_MNEMONIC_JECXZ:
+	case ZYDIS_MNEMONIC_JCXZ:
+		return KDBT_RULE_JCC_SHORT;
+	case ZYDIS_MNEMONIC_IRET:
+	case ZYDIS_MNEMONIC_IRETD:
+	case ZYDIS_MNEMONIC_IRETQ:
+	case ZYDIS_MNEMONIC_SYSRET:
+	case ZYDIS_MNEMONIC_SYSEXIT:
+	case ZYDIS_MNEMONIC_SWAPGS:
+	case ZYDIS_MNEMONIC_INT3:
+	case ZYDIS_MNEMONIC_INT:
+	case ZYDIS_MNEMONIC_INT1:
+	case ZYDIS_MNEMONIC_INTO:
+	case ZYDIS_MNEMONIC_UD0:
+	case ZYDIS_MNEMONIC_UD1:
+	case ZYDIS_MNEMONIC_UD2:
+		return KDBT_RULE_NATIVE;
+	case ZYDIS_MNEMONIC_XBEGIN:
+		return KDBT_RULE_UNHANDLED;
+	default:
+		break;
+	}
+	if (zi->meta.category == ZYDIS_CATEGORY_COND_BR)
+		return rel ? KDBT_RULE_JCC : KDBT_RULE_UNHANDLED;
+	if (rel)
+		return KDBT_RULE_UNHANDLED;
+	return is_riprel(zi) ? KDBT_RULE_RIPREL : KDBT_RULE_COPY;
+}
+
+static enum kdbt_end rule_end(enum kdbt_rule rule)
+{
+	switch (rule) {
+	case KDBT_RULE_JMP:		return KDBT_END_JMP;
+	case KDBT_RULE_JCC:
+	case KDBT_RULE_JCC_SHORT:	return KDBT_END_JCC;
+	case KDBT_RULE_CALL:		return KDBT_END_CALL;
+	case KDBT_RULE_JMP_IND:		return KDBT_END_JMP_IND;
+	case KDBT_RULE_CALL_IND:	return KDBT_END_CALL_IND;
+	case KDBT_RULE_RET:		return KDBT_END_RET;
+	case KDBT_RULE_NATIVE:
+	case KDBT_RULE_UNHANDLED:	return KDBT_END_NATIVE;
+	default:			return KDBT_END_FALL;
+	}
+}
+
+static u16 flags_written(const ZydisDecodedInstruction *zi)
+{
+	const ZydisAccessedFlags *f = zi->cpu_flags;
+
+	if (!f)
+		return 0;
+	return (f->modified | f->set_0 | f->set_1 | f->undefined) &
+	       KDBT_INC_FLAGS;
+}
+
+static u16 flags_read(const ZydisDecodedInstruction *zi)
+{
+	return zi->cpu_flags ? zi->cpu_flags->tested & KDBT_INC_FLAGS : 0;
+}
+
+/* Decode one instruction at @ip into @in and @fi; 0 or -errno. */
+static int decode_at(struct kdbt_tr *tr, u64 ip, struct kdbt_full_insn *fi,
+		     struct kdbt_binsn *in)
+{
+	size_t avail;
+	int err;
+
+	err = fetch(tr, ip, in->bytes, &avail);
+	if (err) {
+		tr->refused[KDBT_REFUSE_READ]++;
+		return err;
+	}
+	err = kdbt_decode_full(&tr->dec, in->bytes, avail, fi);
+	if (err) {
+		tr->refused[KDBT_REFUSE_DECODE]++;
+		return err;
+	}
+	in->ip = ip;
+	in->len = fi->zi.length;
+	in->mnemonic = fi->zi.mnemonic;
+	in->disp_off = fi->zi.raw.disp.offset;
+	in->imm_off = fi->zi.raw.imm[0].offset;
+	in->imm_size = fi->zi.raw.imm[0].size;
+	in->thunk_reg = 0;
+	in->target = 0;
+	if (fi->zi.raw.imm[0].is_relative)
+		in->target = ip + in->len + fi->zi.raw.imm[0].value.s;
+	return 0;
+}
+
+/**
+ * kdbt_build_block() - decode and classify the block starting at @start.
+ * @tr: the translator (lock held).
+ * @start: native address of the first instruction.
+ * @bb: receives the block.
+ *
+ * Return: 0; -EFAULT or -EILSEQ if not even the first instruction decodes.
+ * A later undecodable instruction ends the block with a native exit to it.
+ */
+int kdbt_build_block(struct kdbt_tr *tr, u64 start, struct kdbt_bb *bb)
+{
+	struct kdbt_full_insn fi;
+	u16 killed = 0;
+	u64 ip = start;
+	int err;
+
+	bb->start = start;
+	bb->n = 0;
+	bb->live_in = 0;
+	bb->end = KDBT_END_FALL;
+	for (;;) {
+		struct kdbt_binsn *in = &bb->insn[bb->n];
+		enum kdbt_rule rule;
+
+		err = decode_at(tr, ip, &fi, in);
+		if (err) {
+			if (!bb->n)
+				return err;
+			bb->end = KDBT_END_NATIVE;	/* exit before it */
+			break;
+		}
+		rule = classify(tr, &fi.zi, in);
+		in->rule = rule;
+		if (rule == KDBT_RULE_NATIVE || rule == KDBT_RULE_UNHANDLED) {
+			/* Not part of the block: it runs natively. */
+			if (rule == KDBT_RULE_NATIVE) {
+				tr->native_exits[in->mnemonic]++;
+			} else {
+				tr->unhandled[in->mnemonic]++;
+				tr->refused[KDBT_REFUSE_FORM]++;
+			}
+			bb->end = KDBT_END_NATIVE;
+			break;
+		}
+		bb->live_in |= flags_read(&fi.zi) & ~killed;
+		killed |= flags_written(&fi.zi);
+		ip += in->len;
+		bb->n++;
+		bb->end = rule_end(rule);
+		if (bb->end != KDBT_END_FALL)
+			break;
+		if (in->mnemonic == ZYDIS_MNEMONIC_STI)
+			continue;	/* never split sti from its successor */
+		if (bb->n >= KDBT_MAX_BLOCK_INSNS - 1 ||
+		    ip - start >= KDBT_MAX_BLOCK_BYTES - KDBT_MAX_INSN_LEN)
+			break;
+	}
+	bb->next = ip;
+	bb->unwritten = KDBT_INC_FLAGS & ~killed;
+	return 0;
+}
+
+/* Flags among @want read before written in straight-line code at @ip. */
+static u16 peek_live(struct kdbt_tr *tr, u64 ip, u16 want)
+{
+	struct kdbt_full_insn fi;
+	struct kdbt_binsn in;
+	int i;
+
+	for (i = 0; i < 16 && want; i++) {
+		u16 live;
+
+		if (decode_at(tr, ip, &fi, &in))
+			return want;
+		live = flags_read(&fi.zi) & want;
+		if (live)
+			return live;
+		want &= ~flags_written(&fi.zi);
+		if (fi.zi.meta.category == ZYDIS_CATEGORY_COND_BR ||
+		    fi.zi.meta.category == ZYDIS_CATEGORY_UNCOND_BR ||
+		    fi.zi.meta.category == ZYDIS_CATEGORY_CALL ||
+		    fi.zi.meta.category == ZYDIS_CATEGORY_RET)
+			return want;	/* unknown beyond: assume live */
+		ip += in.len;
+	}
+	return want;
+}
+
+/**
+ * kdbt_flags_live() - must the counter at @bb's entry preserve the flags?
+ * @tr: the translator.
+ * @bb: a built block.
+ *
+ * Flags are live at entry if the block reads one before writing it, or
+ * leaves one unwritten that a successor may read.  Direct successors (the
+ * branch target, the fall-through, a callee's entry) are looked into for
+ * a few instructions; returns, indirect branches and native exits are
+ * assumed to read everything.
+ *
+ * Return: true if the flag-preserving increment is needed.
+ */
+bool kdbt_flags_live(struct kdbt_tr *tr, const struct kdbt_bb *bb)
+{
+	const struct kdbt_binsn *last = &bb->insn[bb->n ? bb->n - 1 : 0];
+	u16 want = bb->unwritten;
+
+	if (bb->live_in)
+		return true;
+	if (!want)
+		return false;
+	switch (bb->end) {
+	case KDBT_END_FALL:
+		return peek_live(tr, bb->next, want);
+	case KDBT_END_JMP:
+	case KDBT_END_CALL:
+		return peek_live(tr, last->target, want);
+	case KDBT_END_JCC:
+		return peek_live(tr, last->target, want) ||
+		       peek_live(tr, bb->next, want);
+	default:
+		return true;
+	}
+}

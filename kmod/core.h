@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * core.h - the translator core's state: blocks, exits, indirect sites, the
+ * jumptable and the native<->cache maps.
+ *
+ * Owns: every type shared by rules.c, block.c, emit.c, translate.c and
+ * dispatch.c, and the contract with the environment (struct kdbt_config
+ * and struct kdbt_mem: the kernel glue or a userspace test fills them).
+ * Must never: include kernel or libc headers (kdbt_env.h only), allocate,
+ * or touch memory it was not given.
+ *
+ * Concurrency: every function that changes a struct kdbt_tr must be
+ * called with the environment's translation lock held (one lock, so cache
+ * addresses grow monotonically).  Code running in the cache only reads the
+ * jumptable and the counters, and follows exits that are patched with one
+ * aligned 4-byte store.
+ */
+#ifndef KDBT_CORE_H
+#define KDBT_CORE_H
+
+#include "kdbt_env.h"
+#include "decode.h"
+
+/* A block ends after this many native instructions (a fall-through exit). */
+#define KDBT_MAX_BLOCK_INSNS	64
+/* Native bytes a block may span (maps keep 16-bit offsets). */
+#define KDBT_MAX_BLOCK_BYTES	1024
+/* Cache bytes one block may take, exits and stubs included. */
+#define KDBT_MAX_BLOCK_CACHE	8192
+
+/* Jumptable: direct-mapped on the low 16 bits of the native target. */
+#define KDBT_JT_BITS		16
+#define KDBT_JT_SIZE		(1u << KDBT_JT_BITS)
+
+enum kdbt_mode {
+	KDBT_MODE_FAST,		/* calls push cache addresses; ret is ret */
+	KDBT_MODE_TRANSPARENT,	/* calls push native addresses; ret looks up */
+};
+
+/* How a block ends (struct kdbt_block.end). */
+enum kdbt_end {
+	KDBT_END_FALL,		/* length cap: falls through to the next block */
+	KDBT_END_JMP,		/* direct jmp */
+	KDBT_END_JCC,		/* conditional branch: two exits */
+	KDBT_END_CALL,		/* direct call */
+	KDBT_END_JMP_IND,	/* indirect jmp through the jumptable */
+	KDBT_END_CALL_IND,	/* indirect call through the jumptable */
+	KDBT_END_RET,		/* ret: itself (fast) or through the jumptable */
+	KDBT_END_NATIVE,	/* leaves the cache for the native instruction */
+	KDBT_END_THUNK,		/* jmp to the native return thunk (fast mode) */
+	KDBT_END_NR,
+};
+
+/*
+ * The jumptable is an array of KDBT_JT_SIZE code addresses indexed by the
+ * low 16 bits of a native target.  Each holds the *indirect entry* of some
+ * translation, which checks for itself that the target is its own (lea and
+ * jrcxz: no flag is touched) and goes to the dispatcher otherwise; an
+ * empty slot holds the dispatcher.  A slot is therefore updated with one
+ * aligned 8-byte store and a racing reader can never pair one target with
+ * another target's translation.
+ */
+
+struct kdbt_bb;
+
+struct kdbt_block {
+	u64 native;		/* first native byte */
+	u16 native_len;		/* native bytes */
+	u16 ninsns;		/* native instructions (the counting unit) */
+	u8 end;			/* enum kdbt_end */
+	u8 flags_live;		/* arithmetic flags live at entry: slow counter */
+	u16 cache_len;		/* bytes from cache_off, stubs included */
+	u32 cache_off;		/* direct entry (counter); indirect entry is -2 */
+	u32 map;		/* index of ninsns entries in kdbt_mem.maps */
+	s32 site;		/* indirect-branch site, or -1 */
+	u32 next;		/* chain of the native-address hash */
+	u32 ientry;		/* cache offset of the indirect entry, or NONE */
+	u16 ret_site;		/* fast-mode call: return site offset, or 0 */
+};
+
+#define KDBT_NO_IENTRY	0xffffffffu
+
+/* A direct exit: a rel32 in the cache that leads to @target's translation. */
+struct kdbt_exit {
+	u64 target;		/* native target */
+	u32 rel_off;		/* cache offset of the 4-aligned rel32 field */
+	u32 block;		/* owning block */
+	u8 linked;		/* rel32 now points at the target's translation */
+};
+
+/* An indirect branch (or transparent-mode ret) site. */
+struct kdbt_site {
+	u32 block;
+	u32 misses;		/* dispatcher entries from this site */
+};
+
+/* A native instruction's place in the cache, relative to its block. */
+struct kdbt_map {
+	u16 native_off;
+	u16 cache_off;		/* from the block's direct entry */
+};
+
+/**
+ * struct kdbt_config - what the environment tells the translator.
+ * @mode: fast or transparent call/ret.
+ * @counters: emit a counter increment at every block entry.
+ * @atomic_counters: make that increment lock-prefixed.
+ * @dispatch_direct: code the exit stubs jump to, with the exit id pushed.
+ * @dispatch_indirect: code jumptable misses jump to, with the site id
+ *	pushed above the saved %rdx (the target) and %rcx.
+ * @return_thunk: native __x86_return_thunk, or 0.
+ * @indirect_thunk: native __x86_indirect_thunk_<reg> by Zydis register
+ *	number - ZYDIS_REGISTER_RAX, or 0; calls and jumps to them are
+ *	indirect branches through that register.
+ * @counters_addr: run-time address of kdbt_mem.counters.
+ * @jt_addr: run-time address of kdbt_mem.jt; must fit a sign-extended
+ *	disp32 (kernel and module addresses do).
+ * @stack_skip: bytes below %rsp that translated code must not write: 0 in
+ *	the kernel (built -mno-red-zone), 128 for SysV userspace code (its
+ *	red zone).  Every push the translator adds first steps over them; the
+ *	environment's direct dispatcher entry returns with `ret $stack_skip`.
+ * @read_code: copy native code bytes; 0 or -EFAULT.
+ * @may_translate: false for native code that must stay native (the
+ *	dispatcher then leaves the cache for it).
+ * @ctx: passed to the callbacks.
+ */
+struct kdbt_config {
+	enum kdbt_mode mode;
+	bool counters;
+	bool atomic_counters;
+	u64 dispatch_direct;
+	u64 dispatch_indirect;
+	u64 return_thunk;
+	u64 indirect_thunk[16];
+	u64 counters_addr;
+	u64 jt_addr;
+	u32 stack_skip;
+	int (*read_code)(void *ctx, u64 addr, u8 *buf, size_t len);
+	bool (*may_translate)(void *ctx, u64 addr);
+	void *ctx;
+};
+
+/* Memory the environment preallocates for the translator. */
+struct kdbt_mem {
+	u8 *cache;		/* writable view of the code cache */
+	u64 cache_addr;		/* where the cache executes */
+	u32 cache_size;
+	u64 *counters;		/* one per block */
+	struct kdbt_block *blocks;
+	u32 max_blocks;
+	u32 *hash;		/* heads of native-address chains, 0 = empty */
+	u32 hash_size;		/* power of two */
+	struct kdbt_exit *exits;
+	u32 max_exits;
+	struct kdbt_site *sites;
+	u32 max_sites;
+	struct kdbt_map *maps;
+	u32 max_maps;
+	u64 *jt;		/* KDBT_JT_SIZE indirect entries */
+	struct kdbt_bb *scratch;	/* the block being built */
+};
+
+/* Why translation refused an instruction form (kdbt_tr.refused[]). */
+enum kdbt_refusal {
+	KDBT_REFUSE_DECODE,	/* bytes do not decode */
+	KDBT_REFUSE_READ,	/* native bytes unreadable */
+	KDBT_REFUSE_FORM,	/* no rule for this instruction form */
+	KDBT_REFUSE_RANGE,	/* a displacement no longer fits in 32 bits */
+	KDBT_REFUSE_ENCODE,	/* Zydis would not encode a rewritten form */
+	KDBT_REFUSE_NR,
+};
+
+struct kdbt_tr {
+	struct kdbt_config cfg;
+	struct kdbt_mem mem;
+	struct kdbt_decoder dec;
+	u32 cache_used;
+	u32 nblocks;		/* block ids start at 1; 0 means none */
+	u32 nexits;
+	u32 nsites;
+	u32 nmaps;
+	u64 dispatches;		/* dispatcher entries */
+	u64 refused[KDBT_REFUSE_NR];
+	u64 native_stubs;	/* indirect entries that leave the cache */
+	/* Mnemonics that ended a block with a native exit, by count. */
+	u32 native_exits[ZYDIS_MNEMONIC_MAX_VALUE + 1];
+	u32 unhandled[ZYDIS_MNEMONIC_MAX_VALUE + 1];
+};
+
+int kdbt_tr_init(struct kdbt_tr *tr, const struct kdbt_config *cfg,
+		 const struct kdbt_mem *mem);
+void kdbt_tr_flush(struct kdbt_tr *tr);
+int kdbt_translate(struct kdbt_tr *tr, u64 native, struct kdbt_block **out);
+int kdbt_indirect_entry(struct kdbt_tr *tr, u64 native, u64 *entry);
+struct kdbt_block *kdbt_find_block(const struct kdbt_tr *tr, u64 native);
+struct kdbt_block *kdbt_block_at_cache(const struct kdbt_tr *tr, u64 cache);
+u64 kdbt_cache_to_native(const struct kdbt_tr *tr, u64 cache);
+u64 kdbt_native_to_cache(const struct kdbt_tr *tr, u64 native);
+u64 kdbt_block_entry(const struct kdbt_tr *tr, const struct kdbt_block *b);
+
+/* dispatch.c: the portable half of the dispatcher. */
+u64 kdbt_dispatch_direct(struct kdbt_tr *tr, u32 exit_id);
+u64 kdbt_dispatch_indirect(struct kdbt_tr *tr, u32 site_id, u64 target);
+
+#endif /* KDBT_CORE_H */

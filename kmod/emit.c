@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * emit.c - the code emitter: bytes, branches and counter increments.
+ *
+ * Input: a struct kdbt_emit over free cache space.
+ * Output: code that runs at e->addr + offset; every relative operand is
+ * computed for that run-time address, never for the writable view.
+ * Invariants: bounds are checked in emit_bytes() alone; every exit's
+ * rel32 field is 4-byte aligned so that chaining patches it with a single
+ * store that other CPUs see whole (old or new target, never a mix).
+ */
+#include "emit.h"
+
+void emit_bytes(struct kdbt_emit *e, const void *p, u32 n)
+{
+	const u8 *s = p;
+	u32 i;
+
+	if (e->err)
+		return;
+	if (n > e->cap - e->pos) {
+		e->err = -ENOSPC;
+		return;
+	}
+	for (i = 0; i < n; i++)
+		e->buf[e->pos + i] = s[i];
+	e->pos += n;
+}
+
+void emit_u8(struct kdbt_emit *e, u8 b)
+{
+	emit_bytes(e, &b, 1);
+}
+
+void emit_u32(struct kdbt_emit *e, u32 v)
+{
+	u8 b[4] = { v, v >> 8, v >> 16, v >> 24 };
+
+	emit_bytes(e, b, 4);
+}
+
+void emit_u64(struct kdbt_emit *e, u64 v)
+{
+	emit_u32(e, (u32)v);
+	emit_u32(e, (u32)(v >> 32));
+}
+
+bool fits_s32(s64 v)
+{
+	return v >= -2147483648LL && v <= 2147483647LL;
+}
+
+/* rel32 from the end of an instruction ending at @end to @target. */
+static u32 rel32(struct kdbt_emit *e, u64 end, u64 target)
+{
+	s64 rel = (s64)(target - end);
+
+	if (!fits_s32(rel) && !e->err)
+		e->err = -ERANGE;
+	return (u32)rel;
+}
+
+/* Pad with one NOP so that a field after @opcode_len bytes is 4-aligned. */
+void emit_align_field(struct kdbt_emit *e, u32 opcode_len)
+{
+	static const u8 nops[4][3] = {
+		{ 0 }, { 0x90 }, { 0x66, 0x90 }, { 0x0f, 0x1f, 0x00 },
+	};
+	u32 pad = (4 - ((emit_here(e) + opcode_len) & 3)) & 3;
+
+	emit_bytes(e, nops[pad], pad);
+}
+
+/* An aligned branch: opcode bytes, then rel32.  Returns the field offset. */
+static u32 emit_branch(struct kdbt_emit *e, const u8 *op, u32 oplen,
+		       u64 target)
+{
+	u32 field;
+
+	emit_align_field(e, oplen);
+	emit_bytes(e, op, oplen);
+	field = e->pos;
+	emit_u32(e, rel32(e, emit_here(e) + 4, target));
+	return field;
+}
+
+/**
+ * emit_jmp() - emit `jmp rel32` with an aligned, patchable field.
+ * @e: the emitter.
+ * @target: where it jumps (run-time address).
+ *
+ * Return: buffer offset of the rel32 field.
+ */
+u32 emit_jmp(struct kdbt_emit *e, u64 target)
+{
+	static const u8 op[] = { 0xe9 };
+
+	return emit_branch(e, op, 1, target);
+}
+
+/**
+ * emit_jcc() - emit `jcc rel32` (0f 80+cc) with an aligned field.
+ * @e: the emitter.
+ * @cc: condition code, 0..15.
+ * @target: where it jumps when taken.
+ *
+ * Return: buffer offset of the rel32 field.
+ */
+u32 emit_jcc(struct kdbt_emit *e, u8 cc, u64 target)
+{
+	u8 op[] = { 0x0f, 0x80 | (cc & 15) };
+
+	return emit_branch(e, op, 2, target);
+}
+
+/**
+ * emit_call() - emit `call rel32` with an aligned field.
+ * @e: the emitter.
+ * @target: the callee.
+ *
+ * Return: buffer offset of the rel32 field.
+ */
+u32 emit_call(struct kdbt_emit *e, u64 target)
+{
+	static const u8 op[] = { 0xe8 };
+
+	return emit_branch(e, op, 1, target);
+}
+
+/**
+ * emit_jmp_abs() - jump anywhere: rel32 if it reaches, else through an
+ * inline 8-byte literal (`jmp *0(%rip)`), touching no register or flag.
+ * @e: the emitter.
+ * @target: destination.
+ */
+void emit_jmp_abs(struct kdbt_emit *e, u64 target)
+{
+	static const u8 ind[] = { 0xff, 0x25, 0, 0, 0, 0 };
+
+	if (fits_s32((s64)(target - (emit_here(e) + 5)))) {
+		emit_u8(e, 0xe9);
+		emit_u32(e, rel32(e, emit_here(e) + 4, target));
+		return;
+	}
+	emit_bytes(e, ind, sizeof(ind));
+	emit_u64(e, target);
+}
+
+/**
+ * emit_push_imm64() - push a 64-bit value without touching registers or
+ * flags: `push imm32` when it sign-extends to @v, else reserve the slot
+ * with lea and store both halves.
+ * @e: the emitter.
+ * @v: the value.
+ */
+void emit_push_imm64(struct kdbt_emit *e, u64 v)
+{
+	static const u8 lea[] = { 0x48, 0x8d, 0x64, 0x24, 0xf8 };
+	static const u8 lo[] = { 0xc7, 0x04, 0x24 };
+	static const u8 hi[] = { 0xc7, 0x44, 0x24, 0x04 };
+
+	if (fits_s32((s64)v)) {
+		emit_u8(e, 0x68);
+		emit_u32(e, (u32)v);
+		return;
+	}
+	emit_bytes(e, lea, sizeof(lea));	/* lea -8(%rsp),%rsp */
+	emit_bytes(e, lo, sizeof(lo));		/* movl $lo,(%rsp) */
+	emit_u32(e, (u32)v);
+	emit_bytes(e, hi, sizeof(hi));		/* movl $hi,4(%rsp) */
+	emit_u32(e, (u32)(v >> 32));
+}
+
+/**
+ * emit_lea_rsp() - `lea delta(%rsp),%rsp`: move %rsp without touching flags.
+ * @e: the emitter.
+ * @delta: bytes to add (negative: reserve); 0 emits nothing.
+ */
+void emit_lea_rsp(struct kdbt_emit *e, s32 delta)
+{
+	static const u8 d8[] = { 0x48, 0x8d, 0x64, 0x24 };
+	static const u8 d32[] = { 0x48, 0x8d, 0xa4, 0x24 };
+
+	if (!delta)
+		return;
+	if (delta >= -128 && delta <= 127) {
+		emit_bytes(e, d8, sizeof(d8));
+		emit_u8(e, (u8)delta);
+	} else {
+		emit_bytes(e, d32, sizeof(d32));
+		emit_u32(e, (u32)delta);
+	}
+}
+
+/* `<op> disp32(%rip)` with the disp computed for the run-time address. */
+static void emit_riprel(struct kdbt_emit *e, const u8 *op, u32 oplen,
+			u64 target)
+{
+	emit_bytes(e, op, oplen);
+	emit_u32(e, rel32(e, emit_here(e) + 4, target));
+}
+
+/**
+ * emit_counter_inc() - count one execution of a block.
+ * @e: the emitter.
+ * @counter: run-time address of the block's u64 counter.
+ * @flags_live: the arithmetic flags must survive.
+ * @atomic: lock the increment (exact under SMP, slower).
+ * @stack_skip: bytes below %rsp the flag-preserving forms must step over.
+ *
+ * Flags dead: `incq c(%rip)`, one instruction (inc leaves CF alone).
+ * Flags live and not atomic: the value goes through %rax with mov and lea,
+ * which never write flags.  Flags live and atomic: pushfq/lock incq/popfq.
+ * A non-atomic increment can lose counts when two CPUs run the same block
+ * at the same instant; issue 7 measures that loss.
+ */
+void emit_counter_inc(struct kdbt_emit *e, u64 counter, bool flags_live,
+		      bool atomic, u32 stack_skip)
+{
+	static const u8 inc[] = { 0x48, 0xff, 0x05 };
+	static const u8 lock_inc[] = { 0xf0, 0x48, 0xff, 0x05 };
+	static const u8 load[] = { 0x48, 0x8b, 0x05 };
+	static const u8 lea1[] = { 0x48, 0x8d, 0x40, 0x01 };
+	static const u8 store[] = { 0x48, 0x89, 0x05 };
+
+	if (!flags_live) {
+		if (atomic)
+			emit_riprel(e, lock_inc, sizeof(lock_inc), counter);
+		else
+			emit_riprel(e, inc, sizeof(inc), counter);
+		return;
+	}
+	emit_lea_rsp(e, -(s32)stack_skip);
+	if (atomic) {
+		emit_u8(e, 0x9c);				/* pushfq */
+		emit_riprel(e, lock_inc, sizeof(lock_inc), counter);
+		emit_u8(e, 0x9d);				/* popfq */
+	} else {
+		emit_u8(e, 0x50);				/* push %rax */
+		emit_riprel(e, load, sizeof(load), counter);	/* mov c,%rax */
+		emit_bytes(e, lea1, sizeof(lea1));		/* lea 1(%rax) */
+		emit_riprel(e, store, sizeof(store), counter);	/* mov %rax,c */
+		emit_u8(e, 0x58);				/* pop %rax */
+	}
+	emit_lea_rsp(e, (s32)stack_skip);
+}
+
+/**
+ * emit_patch_rel32() - retarget an emitted branch (chaining).
+ * @field: writable view of a 4-aligned rel32 field.
+ * @field_addr: run-time address of that field.
+ * @target: new destination; the caller checked that it is in range.
+ *
+ * One aligned 32-bit store: a CPU executing the branch concurrently jumps
+ * either to the old or to the new destination.
+ */
+void emit_patch_rel32(u8 *field, u64 field_addr, u64 target)
+{
+	*(volatile u32 *)field = (u32)(target - (field_addr + 4));
+}

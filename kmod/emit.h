@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * emit.h - write x86-64 code into the code cache.
+ *
+ * Owns: the byte emitter (bounds checked here, so no caller can forget),
+ * rel32 computation against the address where the code will run, and the
+ * fixed sequences the rules are made of.
+ * Must never: write outside [buf, buf + cap), or emit a displacement that
+ * does not fit (the error sticks in ->err and the block is abandoned).
+ */
+#ifndef KDBT_EMIT_H
+#define KDBT_EMIT_H
+
+#include "kdbt_env.h"
+
+struct kdbt_emit {
+	u8 *buf;		/* writable view */
+	u64 addr;		/* where buf[0] runs */
+	u32 pos;
+	u32 cap;
+	int err;		/* first error: -ENOSPC or -ERANGE */
+};
+
+static inline u64 emit_here(const struct kdbt_emit *e)
+{
+	return e->addr + e->pos;
+}
+
+void emit_bytes(struct kdbt_emit *e, const void *p, u32 n);
+void emit_u8(struct kdbt_emit *e, u8 b);
+void emit_u32(struct kdbt_emit *e, u32 v);
+void emit_u64(struct kdbt_emit *e, u64 v);
+bool fits_s32(s64 v);
+void emit_align_field(struct kdbt_emit *e, u32 opcode_len);
+u32 emit_jmp(struct kdbt_emit *e, u64 target);
+u32 emit_jcc(struct kdbt_emit *e, u8 cc, u64 target);
+u32 emit_call(struct kdbt_emit *e, u64 target);
+void emit_jmp_abs(struct kdbt_emit *e, u64 target);
+void emit_push_imm64(struct kdbt_emit *e, u64 v);
+void emit_lea_rsp(struct kdbt_emit *e, s32 delta);
+void emit_counter_inc(struct kdbt_emit *e, u64 counter, bool flags_live,
+		      bool atomic, u32 stack_skip);
+void emit_patch_rel32(u8 *field, u64 field_addr, u64 target);
+
+#endif /* KDBT_EMIT_H */

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * maps.c - native <-> cache address maps.
+ *
+ * Input: the blocks and per-instruction maps translate.c publishes.
+ * Output: the native instruction behind a cache address (exceptions,
+ * oops reports, switchoff) and the cache translation of a native
+ * instruction (resuming a native context in the cache).
+ * Invariants: read-only; blocks are allocated in cache order, so a binary
+ * search over block ids finds the block that holds a cache address.
+ */
+#include "core.h"
+
+/**
+ * kdbt_block_at_cache() - the block whose translation holds @cache.
+ * @tr: the translator.
+ * @cache: a run-time cache address.
+ *
+ * Return: the block, or NULL (stubs outside blocks, free space).
+ */
+struct kdbt_block *kdbt_block_at_cache(const struct kdbt_tr *tr, u64 cache)
+{
+	u32 lo = 1, hi = tr->nblocks;
+	u64 off;
+
+	if (cache < tr->mem.cache_addr)
+		return NULL;
+	off = cache - tr->mem.cache_addr;
+	while (lo < hi) {	/* first block starting above off */
+		u32 mid = lo + (hi - lo) / 2;
+
+		if (tr->mem.blocks[mid].cache_off <= off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 1)
+		return NULL;
+	if (off >= tr->mem.blocks[lo - 1].cache_off +
+		   tr->mem.blocks[lo - 1].cache_len)
+		return NULL;
+	return &tr->mem.blocks[lo - 1];
+}
+
+/**
+ * kdbt_cache_to_native() - the native instruction a cache address belongs to.
+ * @tr: the translator.
+ * @cache: a run-time cache address inside a block.
+ *
+ * A fast-mode return site maps to the native return address.
+ *
+ * Return: the native address, or 0 if @cache is in no block.
+ */
+u64 kdbt_cache_to_native(const struct kdbt_tr *tr, u64 cache)
+{
+	const struct kdbt_block *b = kdbt_block_at_cache(tr, cache);
+	const struct kdbt_map *m;
+	u64 off;
+	u32 i;
+
+	if (!b)
+		return 0;
+	off = cache - kdbt_block_entry(tr, b);
+	if (b->ret_site && off >= b->ret_site)
+		return b->native + b->native_len;
+	m = &tr->mem.maps[b->map];
+	for (i = b->ninsns; i > 0; i--)
+		if (m[i - 1].cache_off <= off)
+			return b->native + m[i - 1].native_off;
+	return b->native;	/* the counter belongs to the first insn */
+}
+
+/* The cache address of @native inside block @b, or 0. */
+static u64 in_block(const struct kdbt_tr *tr, const struct kdbt_block *b,
+		    u64 native)
+{
+	const struct kdbt_map *m = &tr->mem.maps[b->map];
+	u32 i;
+
+	if (native < b->native || native >= b->native + b->native_len)
+		return 0;
+	for (i = 0; i < b->ninsns; i++)
+		if (b->native + m[i].native_off == native)
+			return kdbt_block_entry(tr, b) + m[i].cache_off;
+	return 0;
+}
+
+/**
+ * kdbt_native_to_cache() - where native instruction @native can be resumed.
+ * @tr: the translator.
+ * @native: a native instruction address.
+ *
+ * A block start resumes at the block's entry (counted); an instruction
+ * inside a block at its own translation.  Blocks are found by probing the
+ * hash for every start address up to KDBT_MAX_BLOCK_BYTES back: slow, for
+ * slow paths only.
+ *
+ * Return: the cache address, or 0 if @native is not translated.
+ */
+u64 kdbt_native_to_cache(const struct kdbt_tr *tr, u64 native)
+{
+	const struct kdbt_block *b;
+	u64 start, cache;
+
+	b = kdbt_find_block(tr, native);
+	if (b)
+		return kdbt_block_entry(tr, b);
+	for (start = native - 1; start + KDBT_MAX_BLOCK_BYTES > native &&
+	     start < native; start--) {
+		b = kdbt_find_block(tr, start);
+		if (b) {
+			cache = in_block(tr, b, native);
+			if (cache)
+				return cache;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,698 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * translate.c - translate one native block into the code cache.
+ *
+ * Input: a native address; the block builder (block.c) decodes and
+ * classifies it.
+ * Output: the block's translation at the end of the cache, laid out as
+ *	[indirect entry]  only when asked for (see kdbt_indirect_entry())
+ *	direct entry:     counter increment (if counting)
+ *	body:             one translation per native instruction, in order
+ *	terminator:       the rule of the block's last instruction
+ *	exit stubs:       push $exit; jmp dispatch_direct  (cold)
+ * plus its maps (native <-> cache per instruction) and its exits and site.
+ * Invariants: called with the translation lock held; on any error nothing
+ * of the block is published (no hash entry, no exit, no site, the cache
+ * space is not consumed); the only writes other CPUs may see before the
+ * block is published are none, since the block is unreachable until then.
+ */
+#include "block.h"
+#include "emit.h"
+
+static u32 hash_native(const struct kdbt_tr *tr, u64 native)
+{
+	return (u32)((native * 0x9e3779b97f4a7c15ull) >> 40) &
+	       (tr->mem.hash_size - 1);
+}
+
+/**
+ * kdbt_tr_init() - set up a translator over preallocated memory.
+ * @tr: translator state to initialise.
+ * @cfg: mode, options and environment callbacks (copied).
+ * @mem: preallocated memory (copied; the memory itself is used in place).
+ *
+ * Return: 0, -EINVAL for an unusable configuration.
+ */
+int kdbt_tr_init(struct kdbt_tr *tr, const struct kdbt_config *cfg,
+		 const struct kdbt_mem *mem)
+{
+	int err;
+
+	if (!mem->hash_size || (mem->hash_size & (mem->hash_size - 1)) ||
+	    !fits_s32((s64)cfg->jt_addr) ||
+	    !fits_s32((s64)(cfg->jt_addr + 8 * KDBT_JT_SIZE)) ||
+	    mem->max_blocks < 2 || !cfg->read_code || !cfg->may_translate)
+		return -EINVAL;
+	tr->cfg = *cfg;
+	tr->mem = *mem;
+	err = kdbt_decoder_init(&tr->dec);
+	if (err)
+		return err;
+	kdbt_tr_flush(tr);
+	return 0;
+}
+
+/**
+ * kdbt_tr_flush() - forget every translation and empty the jumptable.
+ * @tr: the translator.
+ *
+ * The caller guarantees that nothing executes in the cache any more.
+ */
+void kdbt_tr_flush(struct kdbt_tr *tr)
+{
+	u32 i;
+
+	for (i = 0; i < tr->mem.hash_size; i++)
+		tr->mem.hash[i] = 0;
+	for (i = 0; i < KDBT_JT_SIZE; i++)
+		tr->mem.jt[i] = tr->cfg.dispatch_indirect;
+	tr->cache_used = 0;
+	tr->nblocks = 1;	/* id 0 means "no block" */
+	tr->nexits = 0;
+	tr->nsites = 0;
+	tr->nmaps = 0;
+}
+
+/**
+ * kdbt_find_block() - the block that starts at @native, or NULL.
+ * @tr: the translator.
+ * @native: native address.
+ *
+ * Return: the block or NULL.
+ */
+struct kdbt_block *kdbt_find_block(const struct kdbt_tr *tr, u64 native)
+{
+	u32 id = tr->mem.hash[hash_native(tr, native)];
+
+	while (id) {
+		struct kdbt_block *b = &tr->mem.blocks[id];
+
+		if (b->native == native)
+			return b;
+		id = b->next;
+	}
+	return NULL;
+}
+
+/**
+ * kdbt_block_entry() - run-time address of a block's direct entry.
+ * @tr: the translator.
+ * @b: one of its blocks.
+ *
+ * Return: the address.
+ */
+u64 kdbt_block_entry(const struct kdbt_tr *tr, const struct kdbt_block *b)
+{
+	return tr->mem.cache_addr + b->cache_off;
+}
+
+/* ------------------------------------------------------------------ */
+/* Per-block emission state                                            */
+/* ------------------------------------------------------------------ */
+
+struct emit_ctx {
+	struct kdbt_tr *tr;
+	struct kdbt_bb *bb;
+	struct kdbt_block *b;
+	u32 id;
+	struct kdbt_emit e;
+	u32 entry;		/* e.pos of the direct entry */
+	u32 nexits;		/* exits of this block, from tr->nexits */
+	s32 site;
+};
+
+/* Start a direct exit: an aligned branch to be pointed at its stub. */
+static void add_exit(struct emit_ctx *c, u32 field, u64 target)
+{
+	struct kdbt_tr *tr = c->tr;
+	u32 n = tr->nexits + c->nexits;
+
+	if (n >= tr->mem.max_exits) {
+		c->e.err = -ENOSPC;
+		return;
+	}
+	tr->mem.exits[n].target = target;
+	tr->mem.exits[n].rel_off = tr->cache_used + field;
+	tr->mem.exits[n].block = c->id;
+	tr->mem.exits[n].linked = 0;
+	c->nexits++;
+}
+
+static void exit_jmp(struct emit_ctx *c, u64 target)
+{
+	add_exit(c, emit_jmp(&c->e, emit_here(&c->e)), target);
+}
+
+/* Exit stubs: push $exit_id; jmp dispatch_direct.  Point each exit there. */
+static void emit_stubs(struct emit_ctx *c)
+{
+	struct kdbt_tr *tr = c->tr;
+	u32 i;
+
+	for (i = 0; i < c->nexits && !c->e.err; i++) {
+		u32 id = tr->nexits + i;
+		struct kdbt_exit *x = &tr->mem.exits[id];
+		u32 field = x->rel_off - tr->cache_used;
+		u64 stub = emit_here(&c->e);
+
+		emit_lea_rsp(&c->e, -(s32)tr->cfg.stack_skip);
+		emit_u8(&c->e, 0x68);
+		emit_u32(&c->e, id);
+		emit_jmp_abs(&c->e, tr->cfg.dispatch_direct);
+		if (!c->e.err)
+			emit_patch_rel32(c->e.buf + field, c->e.addr + field,
+					 stub);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* COPY and RIPREL: position independent after relocation              */
+/* ------------------------------------------------------------------ */
+
+static void rule_copy(struct emit_ctx *c, const struct kdbt_binsn *in)
+{
+	u8 bytes[KDBT_MAX_INSN_LEN];
+	u64 here = emit_here(&c->e);
+	s64 disp;
+	u32 i;
+
+	for (i = 0; i < in->len; i++)
+		bytes[i] = in->bytes[i];
+	if (in->rule == KDBT_RULE_RIPREL) {
+		/* disp32 relative to the next instruction: same length here */
+		disp = (s32)(bytes[in->disp_off] | bytes[in->disp_off + 1] << 8 |
+			     bytes[in->disp_off + 2] << 16 |
+			     (u32)bytes[in->disp_off + 3] << 24);
+		disp += (s64)(in->ip - here);
+		if (!fits_s32(disp)) {
+			c->tr->refused[KDBT_REFUSE_RANGE]++;
+			c->e.err = -ERANGE;
+			return;
+		}
+		bytes[in->disp_off] = (u8)disp;
+		bytes[in->disp_off + 1] = (u8)(disp >> 8);
+		bytes[in->disp_off + 2] = (u8)(disp >> 16);
+		bytes[in->disp_off + 3] = (u8)(disp >> 24);
+	}
+	emit_bytes(&c->e, bytes, in->len);
+}
+
+/* ------------------------------------------------------------------ */
+/* DIRECT BRANCHES - chained exits                                     */
+/* ------------------------------------------------------------------ */
+
+/* jcc rel8 (7x) or rel32 (0f 8x): the condition is the opcode's low nibble. */
+static void rule_jcc(struct emit_ctx *c, const struct kdbt_binsn *in,
+		     u64 next)
+{
+	u8 cc = in->bytes[in->imm_off - 1] & 15;
+
+	add_exit(c, emit_jcc(&c->e, cc, emit_here(&c->e)), in->target);
+	exit_jmp(c, next);
+}
+
+/*
+ * loop/loope/loopne/jrcxz/jecxz have only a rel8 form: keep the
+ * instruction, aim it at a local taken-exit, and fall into the other exit:
+ *	<insn> taken ; jmp <fall exit> ; taken: jmp <taken exit>
+ */
+static void rule_jcc_short(struct emit_ctx *c, const struct kdbt_binsn *in,
+			   u64 next)
+{
+	u32 at = c->e.pos, taken;
+
+	emit_bytes(&c->e, in->bytes, in->len);
+	exit_jmp(c, next);
+	taken = c->e.pos;
+	exit_jmp(c, in->target);
+	if (!c->e.err)
+		c->e.buf[at + in->imm_off] = (u8)(taken - (at + in->len));
+}
+
+/*
+ * call rel32.  Fast mode: a real call into the chained exit, so the cache
+ * return address is pushed and the callee's ret comes back here, to the
+ * return site, which exits to the native return address.  Transparent
+ * mode: push the native return address and jump.
+ */
+static void rule_call(struct emit_ctx *c, const struct kdbt_binsn *in,
+		      u64 next)
+{
+	if (c->tr->cfg.mode == KDBT_MODE_FAST) {
+		add_exit(c, emit_call(&c->e, emit_here(&c->e)), in->target);
+		c->b->ret_site = (u16)(c->e.pos - c->entry);
+		exit_jmp(c, next);
+		return;
+	}
+	emit_push_imm64(&c->e, next);
+	exit_jmp(c, in->target);
+}
+
+/* ------------------------------------------------------------------ */
+/* INDIRECT BRANCHES - jumptable probe                                 */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Load the branch target into %rdx with Zydis: `mov <operand>,%rdx`.
+ * @rsp_adj: bytes pushed since the instruction's own %rsp.
+ */
+static void load_target(struct emit_ctx *c, const struct kdbt_binsn *in,
+			u32 rsp_adj)
+{
+	struct kdbt_tr *tr = c->tr;
+	ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
+	const ZydisDecodedOperand *op = &ops[0];
+	struct kdbt_full_insn fi;
+	ZydisEncoderRequest req;
+	u8 buf[ZYDIS_MAX_INSTRUCTION_LENGTH];
+	ZyanUSize len = sizeof(buf);
+
+	__builtin_memset(&req, 0, sizeof(req));
+	req.machine_mode = ZYDIS_MACHINE_MODE_LONG_64;
+	req.mnemonic = ZYDIS_MNEMONIC_MOV;
+	req.operand_count = 2;
+	req.operands[0].type = ZYDIS_OPERAND_TYPE_REGISTER;
+	req.operands[0].reg.value = ZYDIS_REGISTER_RDX;
+	if (in->thunk_reg) {
+		req.operands[1].type = ZYDIS_OPERAND_TYPE_REGISTER;
+		req.operands[1].reg.value = ZYDIS_REGISTER_RAX + in->thunk_reg - 1;
+		goto encode;
+	}
+	if (kdbt_decode_full(&tr->dec, in->bytes, in->len, &fi) ||
+	    kdbt_decode_operands(&tr->dec, &fi, ops, ZYDIS_MAX_OPERAND_COUNT)) {
+		c->e.err = -EILSEQ;
+		return;
+	}
+	if (op->type == ZYDIS_OPERAND_TYPE_REGISTER &&
+	    op->reg.value != ZYDIS_REGISTER_RSP) {
+		req.operands[1].type = ZYDIS_OPERAND_TYPE_REGISTER;
+		req.operands[1].reg.value = op->reg.value;
+	} else if (op->type == ZYDIS_OPERAND_TYPE_MEMORY) {
+		req.operands[1].type = ZYDIS_OPERAND_TYPE_MEMORY;
+		req.operands[1].mem.base = op->mem.base;
+		req.operands[1].mem.index = op->mem.index;
+		req.operands[1].mem.scale = op->mem.scale;
+		req.operands[1].mem.size = 8;
+		req.operands[1].mem.displacement = op->mem.disp.value;
+		if (op->mem.base == ZYDIS_REGISTER_RIP)	/* absolute */
+			req.operands[1].mem.displacement += in->ip + in->len;
+		if (op->mem.base == ZYDIS_REGISTER_RSP)
+			req.operands[1].mem.displacement += rsp_adj;
+		if (op->mem.segment == ZYDIS_REGISTER_GS)
+			req.prefixes |= ZYDIS_ATTRIB_HAS_SEGMENT_GS;
+		if (op->mem.segment == ZYDIS_REGISTER_FS)
+			req.prefixes |= ZYDIS_ATTRIB_HAS_SEGMENT_FS;
+	} else {
+		tr->refused[KDBT_REFUSE_ENCODE]++;
+		c->e.err = -EINVAL;
+		return;
+	}
+encode:
+	if (!ZYAN_SUCCESS(ZydisEncoderEncodeInstructionAbsolute(&req, buf, &len,
+							emit_here(&c->e)))) {
+		tr->refused[KDBT_REFUSE_ENCODE]++;
+		c->e.err = -EINVAL;
+		return;
+	}
+	emit_bytes(&c->e, buf, (u32)len);
+}
+
+/*
+ * The probe, common to jmp *, call * and transparent ret.  On entry the
+ * stack is [%rdx][%rcx]... and %rdx holds the native target:
+ *	push $site
+ *	movzwl %dx,%ecx
+ *	jmp *jt(,%rcx,8)		(or mov + jmp __x86_indirect_thunk_rcx)
+ * It lands on an indirect entry (kdbt_indirect_entry()) that checks the
+ * target and pops the three words, or on the dispatcher.  No flag is
+ * written anywhere on this path.
+ */
+static void emit_probe(struct emit_ctx *c)
+{
+	static const u8 movzwl[] = { 0x0f, 0xb7, 0xca };
+	static const u8 jmp_jt[] = { 0xff, 0x24, 0xcd };
+	static const u8 mov_jt[] = { 0x48, 0x8b, 0x0c, 0xcd };
+	struct kdbt_tr *tr = c->tr;
+	u64 thunk = tr->cfg.indirect_thunk[ZYDIS_REGISTER_RCX - ZYDIS_REGISTER_RAX];
+
+	if (tr->nsites >= tr->mem.max_sites) {
+		c->e.err = -ENOSPC;
+		return;
+	}
+	c->site = (s32)tr->nsites;
+	emit_u8(&c->e, 0x68);
+	emit_u32(&c->e, (u32)c->site);
+	emit_bytes(&c->e, movzwl, sizeof(movzwl));
+	if (thunk) {	/* keep the kernel's retpoline for our own branch */
+		emit_bytes(&c->e, mov_jt, sizeof(mov_jt));
+		emit_u32(&c->e, (u32)tr->cfg.jt_addr);
+		emit_jmp_abs(&c->e, thunk);
+	} else {
+		emit_bytes(&c->e, jmp_jt, sizeof(jmp_jt));
+		emit_u32(&c->e, (u32)tr->cfg.jt_addr);
+	}
+}
+
+/*
+ * jmp *op: step over the red zone (if any), push %rcx; push %rdx;
+ * mov op,%rdx; probe.  Every probe leaves [site][%rdx][%rcx][skip] for the
+ * indirect entry, whatever the branch kind.
+ */
+static void rule_jmp_ind(struct emit_ctx *c, const struct kdbt_binsn *in)
+{
+	u32 skip = c->tr->cfg.stack_skip;
+
+	emit_lea_rsp(&c->e, -(s32)skip);
+	emit_u8(&c->e, 0x51);
+	emit_u8(&c->e, 0x52);
+	load_target(c, in, 16 + skip);
+	emit_probe(c);
+}
+
+/*
+ * call *op: reserve the return-address slot, save, load, store the return
+ * address (fast: this block's return site in the cache; transparent: the
+ * native one), probe.  Stack at the probe: [%rdx][%rcx][return address].
+ */
+static void rule_call_ind(struct emit_ctx *c, const struct kdbt_binsn *in,
+			  u64 next)
+{
+	static const u8 st[] = { 0xc7, 0x84, 0x24 };	/* movl $i,d32(%rsp) */
+	bool fast = c->tr->cfg.mode == KDBT_MODE_FAST;
+	u32 skip = c->tr->cfg.stack_skip;
+	u32 imm_lo, imm_hi;
+
+	emit_lea_rsp(&c->e, -(s32)(8 + skip));
+	emit_u8(&c->e, 0x51);
+	emit_u8(&c->e, 0x52);
+	load_target(c, in, 24 + skip);
+	emit_bytes(&c->e, st, sizeof(st));
+	emit_u32(&c->e, 16 + skip);
+	imm_lo = c->e.pos;
+	emit_u32(&c->e, (u32)next);
+	emit_bytes(&c->e, st, sizeof(st));
+	emit_u32(&c->e, 20 + skip);
+	imm_hi = c->e.pos;
+	emit_u32(&c->e, (u32)(next >> 32));
+	emit_probe(c);
+	if (!fast || c->e.err)
+		return;
+	/* The return site: the callee's ret lands here. */
+	c->b->ret_site = (u16)(c->e.pos - c->entry);
+	next = emit_here(&c->e);
+	c->e.buf[imm_lo] = (u8)next;
+	c->e.buf[imm_lo + 1] = (u8)(next >> 8);
+	c->e.buf[imm_lo + 2] = (u8)(next >> 16);
+	c->e.buf[imm_lo + 3] = (u8)(next >> 24);
+	c->e.buf[imm_hi] = (u8)(next >> 32);
+	c->e.buf[imm_hi + 1] = (u8)(next >> 40);
+	c->e.buf[imm_hi + 2] = (u8)(next >> 48);
+	c->e.buf[imm_hi + 3] = (u8)(next >> 56);
+	exit_jmp(c, c->bb->next);
+}
+
+/*
+ * ret.  Fast mode: `ret` itself (the stack holds cache return addresses).
+ * Transparent mode: the native return address goes through the probe,
+ * arranged so that the indirect entry's pops (and skip) end at %rsp + 8:
+ *	no skip:  push %rdx; mov 8(%rsp),%rdx; mov %rcx,8(%rsp)
+ *	skip:     lea 8-skip(%rsp),%rsp; push %rcx; push %rdx;
+ *		  mov skip+8(%rsp),%rdx
+ * (below %rsp is dead at a ret, so the second form may write there).
+ */
+static void rule_ret(struct emit_ctx *c)
+{
+	static const u8 seq[] = { 0x52, 0x48, 0x8b, 0x54, 0x24, 0x08,
+				  0x48, 0x89, 0x4c, 0x24, 0x08 };
+	static const u8 load[] = { 0x48, 0x8b, 0x94, 0x24 };
+	u32 skip = c->tr->cfg.stack_skip;
+
+	if (c->tr->cfg.mode == KDBT_MODE_FAST) {
+		emit_u8(&c->e, 0xc3);
+		return;
+	}
+	if (!skip) {
+		emit_bytes(&c->e, seq, sizeof(seq));
+	} else {
+		emit_lea_rsp(&c->e, 8 - (s32)skip);
+		emit_u8(&c->e, 0x51);
+		emit_u8(&c->e, 0x52);
+		emit_bytes(&c->e, load, sizeof(load));	/* mov d32(%rsp),%rdx */
+		emit_u32(&c->e, skip + 8);
+	}
+	emit_probe(c);
+}
+
+/* ------------------------------------------------------------------ */
+/* The block                                                           */
+/* ------------------------------------------------------------------ */
+
+static void emit_terminator(struct emit_ctx *c)
+{
+	struct kdbt_bb *bb = c->bb;
+	const struct kdbt_binsn *last = &bb->insn[bb->n ? bb->n - 1 : 0];
+	struct kdbt_tr *tr = c->tr;
+
+	switch (bb->end) {
+	case KDBT_END_FALL:
+		exit_jmp(c, bb->next);
+		break;
+	case KDBT_END_NATIVE:
+		/* Not an exit: the native instruction must never be translated. */
+		emit_jmp_abs(&c->e, bb->next);
+		break;
+	case KDBT_END_JMP:
+		if (tr->cfg.return_thunk && last->target == tr->cfg.return_thunk) {
+			if (tr->cfg.mode == KDBT_MODE_FAST) {
+				/* Keep the mitigation: the thunk rets for us. */
+				c->b->end = KDBT_END_THUNK;
+				emit_jmp_abs(&c->e, last->target);
+			} else {
+				c->b->end = KDBT_END_RET;
+				rule_ret(c);
+			}
+			break;
+		}
+		exit_jmp(c, last->target);
+		break;
+	case KDBT_END_JCC:
+		if (last->rule == KDBT_RULE_JCC_SHORT)
+			rule_jcc_short(c, last, bb->next);
+		else
+			rule_jcc(c, last, bb->next);
+		break;
+	case KDBT_END_CALL:
+		rule_call(c, last, bb->next);
+		break;
+	case KDBT_END_JMP_IND:
+		rule_jmp_ind(c, last);
+		break;
+	case KDBT_END_CALL_IND:
+		rule_call_ind(c, last, bb->next);
+		break;
+	case KDBT_END_RET:
+		rule_ret(c);
+		break;
+	default:
+		c->e.err = -EINVAL;
+	}
+}
+
+/* Body and terminator, recording one map entry per native instruction. */
+static void emit_body(struct emit_ctx *c)
+{
+	struct kdbt_tr *tr = c->tr;
+	struct kdbt_bb *bb = c->bb;
+	bool term = bb->end != KDBT_END_FALL && bb->end != KDBT_END_NATIVE;
+	unsigned int i;
+
+	for (i = 0; i < bb->n; i++) {
+		struct kdbt_map *m = &tr->mem.maps[tr->nmaps + i];
+
+		m->native_off = (u16)(bb->insn[i].ip - bb->start);
+		m->cache_off = (u16)(c->e.pos - c->entry);
+		if (term && i == bb->n - 1)
+			break;
+		rule_copy(c, &bb->insn[i]);
+	}
+	emit_terminator(c);
+}
+
+/* Emit the indirect entry (see core.h) that ends by going to @dest. */
+static void emit_ientry(struct kdbt_emit *e, const struct kdbt_tr *tr,
+			u64 native, u64 dest)
+{
+	static const u8 lea[] = { 0x48, 0x8d, 0x8a };	/* lea d32(%rdx),%rcx */
+	static const u8 pops[] = { 0x59, 0x5a, 0x59 };	/* site, %rdx, %rcx */
+	u32 jrcxz;
+
+	emit_bytes(e, lea, sizeof(lea));
+	emit_u32(e, (u32)-native);
+	emit_u8(e, 0xe3);				/* jrcxz over the miss */
+	jrcxz = e->pos;
+	emit_u8(e, 0);
+	emit_jmp_abs(e, tr->cfg.dispatch_indirect);
+	if (!e->err)
+		e->buf[jrcxz] = (u8)(e->pos - (jrcxz + 1));
+	emit_bytes(e, pops, sizeof(pops));
+	emit_lea_rsp(e, (s32)tr->cfg.stack_skip);
+	if (dest)
+		emit_jmp_abs(e, dest);
+}
+
+static bool ientry_possible(u64 native)
+{
+	return fits_s32(-(s64)native);
+}
+
+/* Publish a finished block: counters, maps, exits, site, hash. */
+static void publish(struct emit_ctx *c)
+{
+	struct kdbt_tr *tr = c->tr;
+	struct kdbt_block *b = c->b;
+	u32 h = hash_native(tr, b->native);
+
+	b->cache_len = (u16)(c->e.pos - c->entry);
+	b->site = c->site;
+	if (c->site >= 0) {
+		tr->mem.sites[c->site].block = c->id;
+		tr->mem.sites[c->site].misses = 0;
+		tr->nsites++;
+	}
+	tr->mem.counters[c->id] = 0;
+	tr->nexits += c->nexits;
+	tr->nmaps += b->ninsns;
+	tr->cache_used += c->e.pos;
+	b->next = tr->mem.hash[h];
+	tr->mem.hash[h] = c->id;
+	tr->nblocks++;
+}
+
+static int translate_new(struct kdbt_tr *tr, u64 native, bool with_ientry,
+			 struct kdbt_block **out)
+{
+	struct kdbt_bb *bb = tr->mem.scratch;
+	struct emit_ctx c = { .tr = tr, .bb = bb, .site = -1 };
+	struct kdbt_block *b;
+	u32 room = tr->mem.cache_size - tr->cache_used;
+	int err;
+
+	if (tr->nblocks >= tr->mem.max_blocks)
+		return -ENOSPC;
+	err = kdbt_build_block(tr, native, bb);
+	if (err)
+		return err;
+	if (tr->nmaps + bb->n > tr->mem.max_maps)
+		return -ENOSPC;
+	c.id = tr->nblocks;
+	b = c.b = &tr->mem.blocks[c.id];
+	b->native = native;
+	b->native_len = (u16)(bb->next - native);
+	b->ninsns = (u16)bb->n;
+	b->end = bb->end;
+	b->map = tr->nmaps;
+	b->ret_site = 0;
+	b->ientry = KDBT_NO_IENTRY;
+	b->flags_live = tr->cfg.counters && kdbt_flags_live(tr, bb);
+	c.e.buf = tr->mem.cache + tr->cache_used;
+	c.e.addr = tr->mem.cache_addr + tr->cache_used;
+	c.e.cap = room < KDBT_MAX_BLOCK_CACHE ? room : KDBT_MAX_BLOCK_CACHE;
+	if (with_ientry && ientry_possible(native)) {
+		b->ientry = tr->cache_used;
+		emit_ientry(&c.e, tr, native, 0);
+	}
+	c.entry = c.e.pos;
+	b->cache_off = tr->cache_used + c.entry;
+	if (tr->cfg.counters)
+		emit_counter_inc(&c.e, tr->cfg.counters_addr + 8ull * c.id,
+				 b->flags_live, tr->cfg.atomic_counters,
+				 tr->cfg.stack_skip);
+	emit_body(&c);
+	emit_stubs(&c);
+	if (c.e.err)
+		return c.e.err;
+	/* Cache offsets from here on are relative to the whole cache. */
+	publish(&c);
+	*out = b;
+	return 0;
+}
+
+/**
+ * kdbt_translate() - the translation of the block at @native, made now if
+ * there is none yet.
+ * @tr: the translator (lock held).
+ * @native: native address of the block.
+ * @out: receives the block.
+ *
+ * Return: 0; -ENOSPC when the cache or a table is full (the caller may
+ * flush); -EFAULT/-EILSEQ when the code cannot be read or decoded;
+ * -ERANGE/-EINVAL when an instruction cannot be relocated.  On error
+ * nothing is published.
+ */
+int kdbt_translate(struct kdbt_tr *tr, u64 native, struct kdbt_block **out)
+{
+	*out = kdbt_find_block(tr, native);
+	if (*out)
+		return 0;
+	return translate_new(tr, native, false, out);
+}
+
+/* A stand-alone indirect entry leading to @dest (a block or native code). */
+static int emit_ientry_stub(struct kdbt_tr *tr, u64 native, u64 dest,
+			    u64 *entry)
+{
+	u32 room = tr->mem.cache_size - tr->cache_used;
+	struct kdbt_emit e = {
+		.buf = tr->mem.cache + tr->cache_used,
+		.addr = tr->mem.cache_addr + tr->cache_used,
+		.cap = room < 64 ? room : 64,
+	};
+
+	if (!ientry_possible(native))
+		return -ERANGE;
+	emit_ientry(&e, tr, native, dest);
+	if (e.err)
+		return e.err;
+	*entry = e.addr;
+	tr->cache_used += e.pos;
+	return 0;
+}
+
+/**
+ * kdbt_indirect_entry() - the indirect entry for native target @native:
+ * code that checks %rdx == @native, pops the probe's three words and runs
+ * the translation (translating it now if needed), or leaves the cache for
+ * @native if it may not or cannot be translated.
+ * @tr: the translator (lock held).
+ * @native: the native target.
+ * @entry: receives the run-time address of the entry.
+ *
+ * Return: 0 or -errno (-ENOSPC: cache full; -ERANGE: @native cannot be
+ * checked with a sign-extended disp32).
+ */
+int kdbt_indirect_entry(struct kdbt_tr *tr, u64 native, u64 *entry)
+{
+	struct kdbt_block *b = NULL;
+	int err = -EPERM;
+
+	if (tr->cfg.may_translate(tr->cfg.ctx, native)) {
+		b = kdbt_find_block(tr, native);
+		if (!b) {
+			err = translate_new(tr, native, true, &b);
+			if (err == -ENOSPC)
+				return err;
+		}
+	}
+	if (!b) {		/* stays native */
+		tr->native_stubs++;
+		return emit_ientry_stub(tr, native, native, entry);
+	}
+	if (b->ientry != KDBT_NO_IENTRY) {
+		*entry = tr->mem.cache_addr + b->ientry;
+		return 0;
+	}
+	err = emit_ientry_stub(tr, native, kdbt_block_entry(tr, b), entry);
+	if (!err)
+		b->ientry = (u32)(*entry - tr->mem.cache_addr);
+	return err;
+}

@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * utr.c - the userspace environment of the translator core (see utr.h).
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include "utr.h"
+#include "block.h"
+
+#define UTR_CACHE	(64u << 20)
+#define UTR_BLOCKS	(1u << 18)
+#define UTR_EXITS	(1u << 19)
+#define UTR_SITES	(1u << 16)
+#define UTR_MAPS	(1u << 22)
+#define UTR_HASH	(1u << 18)
+
+struct kdbt_tr utr;
+static u64 counters[UTR_BLOCKS];
+static u64 jt[KDBT_JT_SIZE];
+static struct kdbt_block blocks[UTR_BLOCKS];
+static u32 hash[UTR_HASH];
+static struct kdbt_exit exits[UTR_EXITS];
+static struct kdbt_site sites[UTR_SITES];
+static struct kdbt_map maps[UTR_MAPS];
+static struct kdbt_bb scratch;
+static u8 *cache;
+
+extern char __executable_start[], etext[];
+extern char kdbt_user_call_end[];
+extern char kdbt_user_dispatch_direct[], kdbt_user_dispatch_indirect[];
+long kdbt_user_call(u64 entry, long arg);
+u64 kdbt_user_direct(u32 exit_id);
+u64 kdbt_user_indirect(u32 site, u64 target);
+
+static bool in_text(u64 a)
+{
+	return a >= (u64)__executable_start && a < (u64)etext;
+}
+
+static int read_code(void *ctx, u64 addr, u8 *buf, size_t len)
+{
+	(void)ctx;
+	if (!in_text(addr) || !in_text(addr + len - 1))
+		return -EFAULT;
+	memcpy(buf, (const void *)addr, len);
+	return 0;
+}
+
+static bool may_translate(void *ctx, u64 addr)
+{
+	(void)ctx;
+	return in_text(addr) && !(addr >= (u64)&kdbt_user_call &&
+				  addr < (u64)kdbt_user_call_end);
+}
+
+u64 kdbt_user_direct(u32 exit_id)
+{
+	u64 r = kdbt_dispatch_direct(&utr, exit_id);
+
+	if (!r) {
+		fprintf(stderr, "utr: bad exit id %u\n", exit_id);
+		abort();
+	}
+	return r;
+}
+
+u64 kdbt_user_indirect(u32 site, u64 target)
+{
+	u64 r = kdbt_dispatch_indirect(&utr, site, target);
+
+	if (!r) {
+		fprintf(stderr, "utr: no indirect entry for %#llx\n",
+			(unsigned long long)target);
+		abort();
+	}
+	return r;
+}
+
+/**
+ * utr_setup() - (re)start the translator with an empty cache.
+ * @mode: fast or transparent.
+ * @counters: instrument blocks with counters.
+ *
+ * Return: 0 or -errno.
+ */
+int utr_setup(enum kdbt_mode mode, bool counters_on)
+{
+	struct kdbt_config cfg = {
+		.mode = mode,
+		.counters = counters_on,
+		.dispatch_direct = (u64)kdbt_user_dispatch_direct,
+		.dispatch_indirect = (u64)kdbt_user_dispatch_indirect,
+		.counters_addr = (u64)counters,
+		.jt_addr = (u64)jt,
+		.stack_skip = 128,
+		.read_code = read_code,
+		.may_translate = may_translate,
+	};
+	struct kdbt_mem mem = {
+		.cache_size = UTR_CACHE,
+		.counters = counters,
+		.blocks = blocks, .max_blocks = UTR_BLOCKS,
+		.hash = hash, .hash_size = UTR_HASH,
+		.exits = exits, .max_exits = UTR_EXITS,
+		.sites = sites, .max_sites = UTR_SITES,
+		.maps = maps, .max_maps = UTR_MAPS,
+		.jt = jt,
+		.scratch = &scratch,
+	};
+
+	if (!cache) {
+		cache = mmap(NULL, UTR_CACHE, PROT_READ | PROT_WRITE | PROT_EXEC,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+		if (cache == MAP_FAILED) {
+			cache = NULL;
+			return -ENOMEM;
+		}
+	}
+	memset(cache, 0xcc, UTR_CACHE);
+	mem.cache = cache;
+	mem.cache_addr = (u64)cache;
+	memset(&utr, 0, sizeof(utr));
+	return kdbt_tr_init(&utr, &cfg, &mem);
+}
+
+/**
+ * utr_run() - run fn(arg) from the code cache.
+ * @fn: a native function of this binary.
+ * @arg: its argument.
+ * @err: receives 0 or the error that prevented translation.
+ *
+ * Return: fn's result.
+ */
+long utr_run(long (*fn)(long), long arg, int *err)
+{
+	struct kdbt_block *b;
+
+	*err = kdbt_translate(&utr, (u64)fn, &b);
+	if (*err)
+		return 0;
+	return kdbt_user_call(kdbt_block_entry(&utr, b), arg);
+}
+
+/**
+ * utr_insns() - native instructions executed in the cache since the last
+ * utr_zero_counters(): the sum over blocks of executions x instructions.
+ *
+ * Return: the count.
+ */
+unsigned long long utr_insns(void)
+{
+	unsigned long long n = 0;
+	u32 i;
+
+	for (i = 1; i < utr.nblocks; i++)
+		n += counters[i] * blocks[i].ninsns;
+	return n;
+}
+
+void utr_zero_counters(void)
+{
+	memset(counters, 0, sizeof(counters));
+}
+
+/* Jumptable misses over every indirect site. */
+unsigned long long utr_site_misses(void)
+{
+	unsigned long long n = 0;
+	u32 i;
+
+	for (i = 0; i < utr.nsites; i++)
+		n += sites[i].misses;
+	return n;
+}

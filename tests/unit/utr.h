@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * utr.h - a userspace environment for the translator core: memory, the
+ * callbacks, and running translated functions (tests and benchmarks).
+ *
+ * Owns: one translator instance over static memory and an executable
+ * cache mapped below 2 GiB (so rel32 and disp32 reach this non-PIE binary).
+ * Must never: translate the trampoline or glue it calls through (those
+ * addresses stay native, so a transparent-mode ret leaves the cache).
+ */
+#ifndef UTR_H
+#define UTR_H
+
+#include "core.h"
+
+extern struct kdbt_tr utr;
+
+int utr_setup(enum kdbt_mode mode, bool counters);
+long utr_run(long (*fn)(long), long arg, int *err);
+unsigned long long utr_insns(void);
+void utr_zero_counters(void);
+unsigned long long utr_site_misses(void);
+
+#endif /* UTR_H */
