@@ -22,7 +22,7 @@ ZYDIS_SRCS := Decoder DecoderData Encoder EncoderData MetaInfo Mnemonic \
 	Register Segment SharedData Utils Zydis
 ZYDIS_OBJS := $(ZYDIS_SRCS:%=$(B)/zydis-user/%.o)
 
-.PHONY: all deps module user test unit vm demo clean distclean
+.PHONY: all deps module user test unit vm bench demo clean distclean
 
 all: module user
 
@@ -40,7 +40,17 @@ links:
 module: links
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod ZYCORE_INCLUDE=$(B)/include modules
 
-user: $(B)/lib/libzydis.a $(B)/unit/decode_check $(B)/guest/runas
+# The translator core: the same files kbuild compiles into kdbt.ko.
+CORE_SRCS := $(addprefix kmod/, decode.c block.c emit.c translate.c \
+	dispatch.c maps.c policy.c)
+CORE_HDRS := $(wildcard kmod/*.h)
+# Userspace tests run translated code: static and non-PIE so that the code
+# cache (mapped below 2 GiB) reaches everything with rel32 and disp32.
+UCFLAGS := -O2 -g -static -fno-pie -no-pie $(WARN) $(ZYDIS_DEFS) \
+	$(ZYDIS_INC) -Ikmod -Itests/unit
+
+user: $(B)/lib/libzydis.a $(B)/unit/decode_check $(B)/unit/translate_run \
+	$(B)/unit/kcover $(B)/guest/runas
 
 $(B)/zydis-user/%.o: $(ZYDIS)/src/%.c | links
 	@mkdir -p $(@D)
@@ -56,6 +66,18 @@ $(B)/unit/decode_check: tests/unit/decode_check.c kmod/decode.c kmod/decode.h \
 	$(CC) -O2 -static $(WARN) $(ZYDIS_DEFS) $(ZYDIS_INC) -Ikmod -o $@ \
 		tests/unit/decode_check.c kmod/decode.c $(B)/lib/libzydis.a
 
+$(B)/unit/translate_run: tests/unit/translate_run.c tests/unit/utr.c \
+		tests/unit/user_glue.S tests/unit/rules_asm.S \
+		tests/unit/tfuncs.c tests/unit/stepcount.c $(CORE_SRCS) \
+		$(CORE_HDRS) $(B)/lib/libzydis.a
+	@mkdir -p $(@D)
+	$(CC) $(UCFLAGS) -o $@ $(filter %.c %.S,$^) $(B)/lib/libzydis.a
+
+$(B)/unit/kcover: tests/unit/kcover.c tests/unit/kimage.c $(CORE_SRCS) \
+		$(CORE_HDRS) $(B)/lib/libzydis.a
+	@mkdir -p $(@D)
+	$(CC) $(UCFLAGS) -o $@ $(filter %.c,$^) $(B)/lib/libzydis.a
+
 $(B)/guest/runas: tests/vm/helpers/runas.c
 	@mkdir -p $(@D)
 	$(CC) -O2 -static $(WARN) -o $@ $<
@@ -70,6 +92,12 @@ unit: user
 
 vm: all
 	@sh tests/run-all.sh --vm
+
+# Figures, not verdicts: see README "Benchmarks".
+bench:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory all
+	@sh scripts/bench-core.sh
 
 demo:
 	@$(MAKE) --no-print-directory deps

@@ -161,12 +161,12 @@ static int decode_at(struct kdbt_tr *tr, u64 ip, struct kdbt_full_insn *fi,
 
 	err = fetch(tr, ip, in->bytes, &avail);
 	if (err) {
-		tr->refused[KDBT_REFUSE_READ]++;
+		kdbt_refuse(tr, KDBT_REFUSE_READ, ip);
 		return err;
 	}
 	err = kdbt_decode_full(&tr->dec, in->bytes, avail, fi);
 	if (err) {
-		tr->refused[KDBT_REFUSE_DECODE]++;
+		kdbt_refuse(tr, KDBT_REFUSE_DECODE, ip);
 		return err;
 	}
 	in->ip = ip;
@@ -219,9 +219,10 @@ int kdbt_build_block(struct kdbt_tr *tr, u64 start, struct kdbt_bb *bb)
 			/* Not part of the block: it runs natively. */
 			if (rule == KDBT_RULE_NATIVE) {
 				tr->native_exits[in->mnemonic]++;
+				tr->native_exit_ip = ip;
 			} else {
 				tr->unhandled[in->mnemonic]++;
-				tr->refused[KDBT_REFUSE_FORM]++;
+				kdbt_refuse(tr, KDBT_REFUSE_FORM, ip);
 			}
 			bb->end = KDBT_END_NATIVE;
 			break;

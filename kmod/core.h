@@ -181,11 +181,20 @@ struct kdbt_tr {
 	u32 nmaps;
 	u64 dispatches;		/* dispatcher entries */
 	u64 refused[KDBT_REFUSE_NR];
+	u64 refused_ip[KDBT_REFUSE_NR];	/* the latest, for messages */
 	u64 native_stubs;	/* indirect entries that leave the cache */
 	/* Mnemonics that ended a block with a native exit, by count. */
 	u32 native_exits[ZYDIS_MNEMONIC_MAX_VALUE + 1];
+	u64 native_exit_ip;	/* the latest native exit, for messages */
 	u32 unhandled[ZYDIS_MNEMONIC_MAX_VALUE + 1];
 };
+
+static inline void kdbt_refuse(struct kdbt_tr *tr, enum kdbt_refusal why,
+			       u64 ip)
+{
+	tr->refused[why]++;
+	tr->refused_ip[why] = ip;
+}
 
 int kdbt_tr_init(struct kdbt_tr *tr, const struct kdbt_config *cfg,
 		 const struct kdbt_mem *mem);

@@ -185,7 +185,7 @@ static void rule_copy(struct emit_ctx *c, const struct kdbt_binsn *in)
 			     (u32)bytes[in->disp_off + 3] << 24);
 		disp += (s64)(in->ip - here);
 		if (!fits_s32(disp)) {
-			c->tr->refused[KDBT_REFUSE_RANGE]++;
+			kdbt_refuse(c->tr, KDBT_REFUSE_RANGE, in->ip);
 			c->e.err = -ERANGE;
 			return;
 		}
@@ -303,14 +303,14 @@ static void load_target(struct emit_ctx *c, const struct kdbt_binsn *in,
 		if (op->mem.segment == ZYDIS_REGISTER_FS)
 			req.prefixes |= ZYDIS_ATTRIB_HAS_SEGMENT_FS;
 	} else {
-		tr->refused[KDBT_REFUSE_ENCODE]++;
+		kdbt_refuse(tr, KDBT_REFUSE_ENCODE, in->ip);
 		c->e.err = -EINVAL;
 		return;
 	}
 encode:
 	if (!ZYAN_SUCCESS(ZydisEncoderEncodeInstructionAbsolute(&req, buf, &len,
 							emit_here(&c->e)))) {
-		tr->refused[KDBT_REFUSE_ENCODE]++;
+		kdbt_refuse(tr, KDBT_REFUSE_ENCODE, in->ip);
 		c->e.err = -EINVAL;
 		return;
 	}

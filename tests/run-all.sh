@@ -33,6 +33,10 @@ if [ "$what" != --vm ]; then
 	suite "unit: console scanner" sh tests/unit/console-scan.sh
 	suite "unit: decoder vs objdump" sh tests/unit/decode-vs-objdump.sh \
 		build/unit/decode_check
+	suite "unit: translate and run from a code cache" \
+		build/unit/translate_run
+	suite "unit: translate the whole guest kernel text" \
+		sh tests/unit/kernel-coverage.sh build/unit/kcover
 fi
 if [ "$what" != --unit ]; then
 	# shellcheck disable=SC2046

@@ -17,7 +17,9 @@
 kdbt_user_call:
 	mov	%rdi, %rax
 	mov	%rsi, %rdi
+	sub	$8, %rsp		/* the callee expects %rsp = 8 mod 16 */
 	call	*%rax
+	add	$8, %rsp
 	ret
 kdbt_user_call_end:
 	.size	kdbt_user_call, . - kdbt_user_call

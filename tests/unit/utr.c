@@ -31,6 +31,7 @@ static u8 *cache;
 extern char __executable_start[], etext[];
 extern char kdbt_user_call_end[];
 extern char kdbt_user_dispatch_direct[], kdbt_user_dispatch_indirect[];
+extern char kdbt_test_thunk_rax[], kdbt_test_return_thunk[];
 long kdbt_user_call(u64 entry, long arg);
 u64 kdbt_user_direct(u32 exit_id);
 u64 kdbt_user_indirect(u32 site, u64 target);
@@ -93,6 +94,8 @@ int utr_setup(enum kdbt_mode mode, bool counters_on)
 		.counters = counters_on,
 		.dispatch_direct = (u64)kdbt_user_dispatch_direct,
 		.dispatch_indirect = (u64)kdbt_user_dispatch_indirect,
+		.return_thunk = (u64)kdbt_test_return_thunk,
+		.indirect_thunk[0] = (u64)kdbt_test_thunk_rax,
 		.counters_addr = (u64)counters,
 		.jt_addr = (u64)jt,
 		.stack_skip = 128,

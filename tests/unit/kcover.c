@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kcover.c - translate every function of the guest kernel, offline.
+ *
+ * Usage: kcover VMLINUX KALLSYMS [fast|transparent] [counters|nocounters]
+ *		 [verbose]
+ * Reads the kernel text from the vmlinux extracted from Debian's vmlinuz
+ * and the function list from a nokaslr boot's /proc/kallsyms
+ * (scripts/kernel-inputs.sh), translates from every function start every
+ * block reachable by direct branches inside the function, into a cache
+ * that is never executed (placed, on paper, in the module area), and
+ * reports: translation speed, code expansion, and every instruction form
+ * that no rule handles or that must run natively.
+ * Output: "key value" lines and "unhandled MNEMONIC COUNT" /
+ * "native MNEMONIC COUNT" lines; exit status 1 if anything was refused
+ * for a reason other than a documented one.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "core.h"
+#include "block.h"
+#include "kimage.h"
+#include "policy.h"
+
+#define KC_BLOCKS	(1u << 21)
+#define KC_EXITS	(6u << 20)
+#define KC_SITES	(1u << 20)
+#define KC_MAPS		(8u << 20)
+#define KC_HASH		(1u << 22)
+#define KC_CACHE	(512u << 20)
+#define KC_SEEN		(1u << 23)
+
+/* Where the cache and tables would live in the module area. */
+#define KC_CACHE_ADDR	0xffffffffc0000000ull
+#define KC_CTR_ADDR	0xffffffffe0000000ull
+#define KC_JT_ADDR	0xffffffffe8000000ull
+
+static struct kdbt_tr tr;
+static struct kimage *kimg;
+static u64 *seen;		/* open-addressed set of attempted starts */
+static u64 *work;
+static u64 nwork;
+static bool verbose;		/* also name every native exit */
+
+static int read_code(void *ctx, u64 addr, u8 *buf, size_t len)
+{
+	(void)ctx;
+	return kimage_read(kimg, addr, buf, len);
+}
+
+static struct kdbt_policy policy;
+
+static bool may_translate(void *ctx, u64 addr)
+{
+	(void)ctx;
+	return !kdbt_policy_refuses(&policy, addr);
+}
+
+/*
+ * The ranges the kernel glue excludes, from the same symbols; a symbol's
+ * range ends at the next text symbol.  Return: 0, or 2 after a message.
+ */
+static int setup_policy(const struct ksyms *ks)
+{
+	static const struct {
+		const char *from, *to, *why;
+		bool whole;		/* @to's own extent is excluded too */
+	} r[] = {
+		{ "_stext", "pvh_start_xen", "boot entry code", true },
+		{ "srso_alias_untrain_ret", "__entry_text_end", "entry text",
+		  false },
+		{ "srso_alias_safe_ret", "srso_alias_safe_ret",
+		  "entry text (SRSO safe ret)", true },
+		{ "__indirect_thunk_start", "__indirect_thunk_end",
+		  "thunk range", false },
+	};
+	unsigned long long s, e, s2, e2, stext, etext;
+	unsigned int i;
+
+	if (ksyms_range(ks, "_stext", &stext, &e) ||
+	    ksyms_range(ks, "_etext", &etext, &e))
+		return 2;
+	kdbt_policy_init(&policy, stext, etext);
+	for (i = 0; i < sizeof(r) / sizeof(r[0]); i++) {
+		if (ksyms_range(ks, r[i].from, &s, &e) ||
+		    ksyms_range(ks, r[i].to, &s2, &e2)) {
+			fprintf(stderr, "kcover: no symbol %s or %s\n",
+				r[i].from, r[i].to);
+			return 2;
+		}
+		if (kdbt_policy_exclude(&policy, s, r[i].whole ? e2 : s2,
+					r[i].why))
+			return 2;
+	}
+	return 0;
+}
+
+/* Insert @a into the seen set; false if it was there already. */
+static bool first_time(u64 a)
+{
+	u64 h = (a * 0x9e3779b97f4a7c15ull) >> 41;
+
+	for (;; h = (h + 1) & (KC_SEEN - 1)) {
+		if (seen[h] == a)
+			return false;
+		if (!seen[h]) {
+			seen[h] = a;
+			return true;
+		}
+	}
+}
+
+struct totals {
+	u64 functions, excluded, bytes, insns, refused_blocks;
+};
+
+static const char *const refusal_name[KDBT_REFUSE_NR] = {
+	[KDBT_REFUSE_DECODE] = "decode", [KDBT_REFUSE_READ] = "read",
+	[KDBT_REFUSE_FORM] = "form", [KDBT_REFUSE_RANGE] = "range",
+	[KDBT_REFUSE_ENCODE] = "encode",
+};
+
+static u32 native_total(void)
+{
+	u32 n = 0;
+	int m;
+
+	for (m = 0; m <= ZYDIS_MNEMONIC_MAX_VALUE; m++)
+		n += tr.native_exits[m];
+	return n;
+}
+
+/* Native exits by form: mnemonic, and whether a branch is far. */
+static u32 native_forms[ZYDIS_MNEMONIC_MAX_VALUE + 1][2];
+
+static void note_native_form(u64 ip, u64 start, const char *name)
+{
+	struct kdbt_full_insn fi;
+	u8 bytes[KDBT_MAX_INSN_LEN];
+	bool far;
+
+	if (kimage_read(kimg, ip, bytes, sizeof(bytes)) ||
+	    kdbt_decode_full(&tr.dec, bytes, sizeof(bytes), &fi))
+		return;
+	far = fi.zi.meta.branch_type == ZYDIS_BRANCH_TYPE_FAR;
+	native_forms[fi.zi.mnemonic][far]++;
+	printf("native_exit %#llx %s+%#llx %s%s\n", (unsigned long long)ip,
+	       name, (unsigned long long)(ip - start), far ? "far-" : "",
+	       ZydisMnemonicGetString(fi.zi.mnemonic));
+}
+
+static void print_native_forms(void)
+{
+	int m, far;
+
+	for (m = 0; m <= ZYDIS_MNEMONIC_MAX_VALUE; m++)
+		for (far = 0; far < 2; far++)
+			if (native_forms[m][far])
+				printf("native_form %s%s %u\n",
+				       far ? "far-" : "",
+				       ZydisMnemonicGetString((ZydisMnemonic)m),
+				       native_forms[m][far]);
+}
+
+/* Name every refusal and native exit the last translation made. */
+static void report_new(const u64 *before, u32 native_before, u64 start,
+		       const char *name)
+{
+	int why;
+
+	for (why = 0; why < KDBT_REFUSE_NR; why++)
+		if (tr.refused[why] != before[why])
+			printf("refusal %s %#llx %s+%#llx\n", refusal_name[why],
+			       (unsigned long long)tr.refused_ip[why], name,
+			       (unsigned long long)(tr.refused_ip[why] - start));
+	if (verbose && native_total() != native_before)
+		note_native_form(tr.native_exit_ip, start, name);
+}
+
+static int one_function(unsigned long long start, unsigned long long size,
+			const char *name, void *ctx)
+{
+	struct totals *t = ctx;
+	u64 end = start + size;
+	u64 before[KDBT_REFUSE_NR];
+	u32 native_before = 0;
+
+	if (kdbt_policy_refuses(&policy, start)) {
+		t->excluded++;
+		return 0;
+	}
+	t->functions++;
+	nwork = 0;
+	if (first_time(start))
+		work[nwork++] = start;
+	while (nwork) {
+		u64 a = work[--nwork];
+		u32 x0 = tr.nexits, x;
+		struct kdbt_block *b;
+		int err;
+
+		memcpy(before, tr.refused, sizeof(before));
+		if (verbose)
+			native_before = native_total();
+		err = kdbt_translate(&tr, a, &b);
+		report_new(before, native_before, start, name);
+
+		if (err == -ENOSPC)
+			return -ENOSPC;
+		if (err) {
+			t->refused_blocks++;
+			continue;
+		}
+		t->bytes += b->native_len;
+		t->insns += b->ninsns;
+		for (x = x0; x < tr.nexits; x++) {
+			u64 tgt = tr.mem.exits[x].target;
+
+			if (tgt >= start && tgt < end && first_time(tgt))
+				work[nwork++] = tgt;
+		}
+		/* A return site: an exit in fast mode, a jumptable target in
+		 * transparent mode; either way the rest of the function.
+		 */
+		if (b->end == KDBT_END_CALL || b->end == KDBT_END_CALL_IND) {
+			u64 ret = b->native + b->native_len;
+
+			if (ret < end && first_time(ret))
+				work[nwork++] = ret;
+		}
+	}
+	return 0;
+}
+
+static void *zalloc(size_t n)
+{
+	void *p = calloc(1, n);
+
+	if (!p) {
+		perror("kcover: calloc");
+		exit(2);
+	}
+	return p;
+}
+
+static int setup(enum kdbt_mode mode, bool counters)
+{
+	struct kdbt_config cfg = {
+		.mode = mode, .counters = counters,
+		.dispatch_direct = KC_CACHE_ADDR - 0x1000,
+		.dispatch_indirect = KC_CACHE_ADDR - 0x800,
+		.counters_addr = KC_CTR_ADDR, .jt_addr = KC_JT_ADDR,
+		.read_code = read_code, .may_translate = may_translate,
+	};
+	struct kdbt_mem mem = {
+		.cache = zalloc(KC_CACHE), .cache_addr = KC_CACHE_ADDR,
+		.cache_size = KC_CACHE,
+		.counters = zalloc(KC_BLOCKS * sizeof(u64)),
+		.blocks = zalloc(KC_BLOCKS * sizeof(struct kdbt_block)),
+		.max_blocks = KC_BLOCKS,
+		.hash = zalloc(KC_HASH * sizeof(u32)), .hash_size = KC_HASH,
+		.exits = zalloc(KC_EXITS * sizeof(struct kdbt_exit)),
+		.max_exits = KC_EXITS,
+		.sites = zalloc(KC_SITES * sizeof(struct kdbt_site)),
+		.max_sites = KC_SITES,
+		.maps = zalloc(KC_MAPS * sizeof(struct kdbt_map)),
+		.max_maps = KC_MAPS,
+		.jt = zalloc(KDBT_JT_SIZE * sizeof(u64)),
+		.scratch = zalloc(sizeof(struct kdbt_bb)),
+	};
+
+	return kdbt_tr_init(&tr, &cfg, &mem);
+}
+
+static void print_forms(const char *what, const u32 *counts)
+{
+	int m;
+
+	for (m = 0; m <= ZYDIS_MNEMONIC_MAX_VALUE; m++)
+		if (counts[m])
+			printf("%s %s %u\n", what,
+			       ZydisMnemonicGetString((ZydisMnemonic)m), counts[m]);
+}
+
+int main(int argc, char **argv)
+{
+	enum kdbt_mode mode = KDBT_MODE_FAST;
+	struct totals t = { 0 };
+	struct timespec t0, t1;
+	bool counters = true;
+	struct ksyms *ks;
+	double secs;
+	long n;
+	int i;
+
+	for (i = 3; i < argc; i++) {
+		if (!strcmp(argv[i], "transparent"))
+			mode = KDBT_MODE_TRANSPARENT;
+		else if (!strcmp(argv[i], "nocounters"))
+			counters = false;
+		else if (!strcmp(argv[i], "verbose"))
+			verbose = true;
+		else if (strcmp(argv[i], "fast") && strcmp(argv[i], "counters"))
+			argc = 0;
+	}
+	if (argc < 3) {
+		fprintf(stderr, "usage: kcover VMLINUX KALLSYMS [fast|transparent] [counters|nocounters] [verbose]\n");
+		return 2;
+	}
+	kimg = kimage_open(argv[1]);
+	ks = ksyms_load(argv[2]);
+	if (!kimg || !ks || setup_policy(ks))
+		return 2;
+	seen = zalloc(KC_SEEN * sizeof(u64));
+	work = zalloc(KC_SEEN * sizeof(u64));
+	if (setup(mode, counters)) {
+		fprintf(stderr, "kcover: translator setup failed\n");
+		return 2;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	n = ksyms_functions(ks, one_function, &t);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (n < 0 || !n) {
+		fprintf(stderr, "kcover: %s: error %ld\n", argv[2], n);
+		return 2;
+	}
+	secs = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	printf("mode %s\ncounters %s\n", mode == KDBT_MODE_FAST ? "fast" :
+	       "transparent", counters ? "on" : "off");
+	printf("functions %llu\nexcluded_functions %llu\nblocks %u\n"
+	       "instructions %llu\n",
+	       (unsigned long long)t.functions,
+	       (unsigned long long)t.excluded, tr.nblocks - 1,
+	       (unsigned long long)t.insns);
+	printf("native_bytes %llu\ncache_bytes %u\nexpansion %.2f\n",
+	       (unsigned long long)t.bytes, tr.cache_used,
+	       (double)tr.cache_used / (double)t.bytes);
+	printf("seconds %.3f\nnative_bytes_per_sec %.0f\nblocks_per_sec %.0f\n",
+	       secs, t.bytes / secs, (tr.nblocks - 1) / secs);
+	printf("refused_blocks %llu\n", (unsigned long long)t.refused_blocks);
+	printf("refused_decode %llu\nrefused_read %llu\nrefused_form %llu\n"
+	       "refused_range %llu\nrefused_encode %llu\n",
+	       (unsigned long long)tr.refused[KDBT_REFUSE_DECODE],
+	       (unsigned long long)tr.refused[KDBT_REFUSE_READ],
+	       (unsigned long long)tr.refused[KDBT_REFUSE_FORM],
+	       (unsigned long long)tr.refused[KDBT_REFUSE_RANGE],
+	       (unsigned long long)tr.refused[KDBT_REFUSE_ENCODE]);
+	print_forms("unhandled", tr.unhandled);
+	print_forms("native", tr.native_exits);
+	if (verbose)
+		print_native_forms();
+	kimage_close(kimg);
+	ksyms_free(ks);
+	return tr.refused[KDBT_REFUSE_RANGE] || tr.refused[KDBT_REFUSE_ENCODE];
+}

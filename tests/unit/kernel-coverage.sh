@@ -1,0 +1,53 @@
+#!/bin/sh
+# kernel-coverage.sh - translate every function of the guest kernel's text
+# (offline: vmlinux from Debian's vmlinuz, symbols from a nokaslr boot, see
+# scripts/kernel-inputs.sh) in both modes, and check that no instruction
+# form is left without a rule.
+#
+# Allowed native exits (the documented list, README "Instruction forms that
+# run natively"): int3, ud0/ud1/ud2 (traps: kprobes, BUG/WARN, static call
+# guards), ljmp and lret (far transfers: machine_real_restart,
+# __efi64_thunk).  Entry text, the thunk range and boot entry code are
+# excluded by policy (kmod/policy.c) and counted apart.
+# Output: one PASS/FAIL line per mode.
+set -u
+kcover=${1:?usage: kernel-coverage.sh KCOVER_BINARY}
+top=$(cd "$(dirname "$0")/../.." && pwd)
+allowed=' int3 ud0 ud1 ud2 far-jmp far-ret far-call '
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+if ! inputs=$(sh "$top/scripts/kernel-inputs.sh" 2> "$work/err"); then
+	echo "FAIL unit/kernel-coverage: no kernel inputs: $(cat "$work/err")"
+	exit 1
+fi
+# shellcheck disable=SC2086
+set -- $inputs
+for mode in fast transparent; do
+	name=unit/kernel-coverage/$mode
+	if ! "$kcover" "$1" "$2" $mode verbose > "$work/out" 2>&1; then
+		echo "FAIL $name: kcover failed: $(grep -m3 -e refusal -e kcover "$work/out")"
+		continue
+	fi
+	get() { sed -n "s/^$1 //p" "$work/out"; }
+	why=
+	[ "$(get functions)" -gt 40000 ] || why="only $(get functions) functions"
+	[ "$(get blocks)" -gt 500000 ] || why="$why; only $(get blocks) blocks"
+	for r in decode read form range encode; do
+		[ "$(get refused_$r)" = 0 ] ||
+			why="$why; $(get refused_$r) refused ($r): $(grep -m3 "^refusal $r" "$work/out" | tr '\n' ' ')"
+	done
+	unhandled=$(sed -n 's/^unhandled //p' "$work/out" | tr '\n' ' ')
+	[ -z "$unhandled" ] || why="$why; unhandled forms: $unhandled"
+	for m in $(sed -n 's/^native_form \([^ ]*\) .*/\1/p' "$work/out"); do
+		case "$allowed" in
+		*" $m "*) ;;
+		*) why="$why; native exit at $m ($(grep -m1 " $m\$" "$work/out")) not in the documented list" ;;
+		esac
+	done
+	if [ -z "$why" ]; then
+		echo "PASS $name ($(get functions) functions, $(get blocks) blocks, $(get instructions) instructions; native exits: $(sed -n 's/^native_form //p' "$work/out" | tr '\n' ' '))"
+	else
+		echo "FAIL $name:${why#;}"
+	fi
+done

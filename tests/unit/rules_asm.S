@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * rules_asm.S - one small function per translation rule, written in
+ * assembly so the exact instruction form is known (compilers choose
+ * forms freely).  Each is `long f(long x)` (SysV) and returns a value
+ * that depends on the rule having been translated correctly.
+ *
+ * Owns: the known-answer inputs of tests/unit/translate_run.c.
+ * Must never: depend on anything but its argument and its own data.
+ */
+	.text
+
+/* Stand-ins for the kernel's thunks (utr.c tells the translator). */
+	.globl	kdbt_test_thunk_rax, kdbt_test_return_thunk
+kdbt_test_thunk_rax:		/* __x86_indirect_thunk_rax, simplified */
+	jmp	*%rax
+kdbt_test_return_thunk:		/* __x86_return_thunk */
+	ret
+	int3
+
+.macro FUNC name
+	.globl	\name
+	.type	\name, @function
+	.p2align 4
+\name:
+.endm
+
+add5:	lea	5(%rdi), %rax
+	ret
+
+/* call __x86_indirect_thunk_rax: an indirect call (x + 5). */
+FUNC rt_thunk_call
+	lea	add5(%rip), %rax
+	call	kdbt_test_thunk_rax
+	ret
+
+/* jmp __x86_indirect_thunk_rax: an indirect tail call (x + 5). */
+FUNC rt_thunk_jmp
+	lea	add5(%rip), %rax
+	jmp	kdbt_test_thunk_rax
+
+/* jmp __x86_return_thunk instead of ret (3x). */
+FUNC rt_return_thunk
+	lea	(%rdi,%rdi,2), %rax
+	jmp	kdbt_test_return_thunk
+
+/* jcc to the return thunk: a conditional return (x > 10 ? 1 : 2). */
+FUNC rt_jcc_return_thunk
+	mov	$1, %eax
+	cmp	$10, %rdi
+	jg	kdbt_test_return_thunk
+	mov	$2, %eax
+	ret
+
+/* loop: rel8-only conditional branch (3x, x > 0). */
+FUNC rt_loop
+	mov	%rdi, %rcx
+	xor	%eax, %eax
+1:	add	$3, %rax
+	loop	1b
+	ret
+
+/* jrcxz (x == 0 ? 2 : 1). */
+FUNC rt_jrcxz
+	mov	%rdi, %rcx
+	jrcxz	1f
+	mov	$1, %eax
+	ret
+1:	mov	$2, %eax
+	ret
+
+/* jmp *disp(%rip): an indirect jump through RIP-relative memory (x + 5). */
+FUNC rt_jmp_riprel
+	jmp	*.Ljmp_slot(%rip)
+
+/* call *(%rsp): the operand is relative to %rsp, which the probe moves. */
+FUNC rt_call_rsp
+	lea	add5(%rip), %rax
+	push	%rax
+	call	*(%rsp)
+	pop	%rcx
+	ret
+
+/* jmp *8(%rsp) with a scratch word above: x + 7. */
+FUNC rt_jmp_rsp
+	lea	.Lpop2_add7(%rip), %rax
+	push	%rax
+	push	%rax
+	jmp	*8(%rsp)
+.Lpop2_add7:
+	pop	%rcx
+	pop	%rcx
+	lea	7(%rdi), %rax
+	ret
+
+/* int3 runs natively; the SIGTRAP handler adds 1000 to %rax (x + 1001). */
+FUNC rt_int3
+	mov	%rdi, %rax
+	.globl	rt_int3_insn
+rt_int3_insn:
+	int3
+	add	$1, %rax
+	ret
+
+/* RIP-relative data: SSE load, lea, and add from memory (x + 42 + 7). */
+FUNC rt_riprel
+	movq	.Lforty2(%rip), %xmm0
+	movq	%xmm0, %rax
+	lea	.Lseven(%rip), %rcx
+	add	(%rcx), %rax
+	add	%rdi, %rax
+	ret
+
+/* ZF live across a block boundary: the second block's counter must keep it. */
+FUNC rt_flags_live
+	cmp	%rdi, %rdi
+	jmp	1f
+1:	sete	%al
+	movzbl	%al, %eax
+	ret
+
+/* pushfq at a block start sees the flags of the previous block (ZF: 64). */
+FUNC rt_pushf
+	xor	%eax, %eax
+	jmp	1f
+1:	pushfq
+	pop	%rax
+	and	$0x40, %eax
+	ret
+
+/* ret $8 has no rule: it runs natively (x + 9). */
+retimm:	lea	9(%rdi), %rax
+	ret	$8
+FUNC rt_ret_imm
+	push	%rdi
+	call	retimm
+	ret
+
+/* A direct call whose target is the next instruction (x + 1). */
+FUNC rt_call_next
+	call	1f
+1:	pop	%rax
+	lea	1(%rdi), %rax
+	ret
+
+	.section .rodata
+	.p2align 3
+.Ljmp_slot:	.quad	add5
+.Lforty2:	.quad	42
+.Lseven:	.quad	7
+
+	.section .note.GNU-stack, "", @progbits

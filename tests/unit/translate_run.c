@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * translate_run.c - run real code from a userspace code cache through the
+ * translator core, in both call/ret modes, and check it against native.
+ *
+ * For every function of tfuncs.c (compiled C: loops, recursion, jump
+ * tables, function pointers, tail calls, string routines, ...) and of
+ * rules_asm.S (one per translation rule):
+ *   - the translated result equals the native result (and the expected
+ *     value where one is given), on the first run (translating) and the
+ *     second (chained, jumptable warm);
+ *   - the executed-instruction count from the block counters equals the
+ *     count from single-stepping the native function with ptrace
+ *     (stepcount.c), on both runs.
+ * Then, over every block translated: the round-trip property of the maps.
+ * Output: one PASS/FAIL line per check; exit status 1 on any failure.
+ */
+#define _GNU_SOURCE
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ucontext.h>
+#include "utr.h"
+#include "tfuncs.h"
+#include "stepcount.h"
+
+#define ASM_FN(n) long n(long)
+ASM_FN(rt_thunk_call); ASM_FN(rt_thunk_jmp); ASM_FN(rt_return_thunk);
+ASM_FN(rt_jcc_return_thunk); ASM_FN(rt_loop); ASM_FN(rt_jrcxz);
+ASM_FN(rt_jmp_riprel); ASM_FN(rt_call_rsp); ASM_FN(rt_jmp_rsp);
+ASM_FN(rt_int3); ASM_FN(rt_riprel); ASM_FN(rt_flags_live); ASM_FN(rt_pushf);
+ASM_FN(rt_ret_imm); ASM_FN(rt_call_next);
+extern char rt_int3_insn[];
+
+/*
+ * @uncounted: native instructions that the translated run does not count,
+ * by mode (fast, transparent), because the rule replaces or bypasses them:
+ * an indirect thunk's own jmp (the branch goes straight to its target),
+ * the return thunk's ret in fast mode (it runs natively, returning into
+ * the cache), a ret imm16 and, in transparent mode, everything after it
+ * (native exits).  -1: no reference count (a signal interrupts stepping).
+ */
+static const struct rule_case {
+	const char *name;
+	long (*fn)(long);
+	long arg, expect;
+	int uncounted[2];
+} rule_cases[] = {
+	{ "thunk_call", rt_thunk_call, 10, 15, { 1, 1 } },
+	{ "thunk_jmp", rt_thunk_jmp, 10, 15, { 1, 1 } },
+	{ "return_thunk", rt_return_thunk, 10, 30, { 1, 1 } },
+	{ "jcc_return_thunk", rt_jcc_return_thunk, 11, 1, { 1, 0 } },
+	{ "jcc_return_thunk_not", rt_jcc_return_thunk, 3, 2, { 0, 0 } },
+	{ "loop", rt_loop, 7, 21, { 0, 0 } },
+	{ "jrcxz_taken", rt_jrcxz, 0, 2, { 0, 0 } },
+	{ "jrcxz_not", rt_jrcxz, 5, 1, { 0, 0 } },
+	{ "jmp_riprel", rt_jmp_riprel, 1, 6, { 0, 0 } },
+	{ "call_rsp", rt_call_rsp, 1, 6, { 0, 0 } },
+	{ "jmp_rsp", rt_jmp_rsp, 1, 8, { 0, 0 } },
+	{ "int3_native", rt_int3, 1, 1002, { -1, -1 } },
+	{ "riprel", rt_riprel, 1, 50, { 0, 0 } },
+	{ "flags_live", rt_flags_live, 1, 1, { 0, 0 } },
+	{ "pushf", rt_pushf, 1, 64, { 0, 0 } },
+	{ "ret_imm_native", rt_ret_imm, 1, 10, { 1, 2 } },
+	{ "call_next", rt_call_next, 1, 2, { 0, 0 } },
+};
+
+static int failures;
+static unsigned long long int3_seen_ip;
+
+#define pass(...) do { printf("PASS unit/translate/"); printf(__VA_ARGS__); \
+		       putchar('\n'); } while (0)
+#define fail(...) do { printf("FAIL unit/translate/"); printf(__VA_ARGS__); \
+		       putchar('\n'); failures++; } while (0)
+
+/* The native #BP handler's view: add 1000 and remember where it trapped. */
+static void on_trap(int sig, siginfo_t *si, void *uc_)
+{
+	ucontext_t *uc = uc_;
+
+	(void)sig;
+	(void)si;
+	int3_seen_ip = uc->uc_mcontext.gregs[REG_RIP];
+	uc->uc_mcontext.gregs[REG_RAX] += 1000;
+}
+
+static const char *mode_name(enum kdbt_mode m)
+{
+	return m == KDBT_MODE_FAST ? "fast" : "transparent";
+}
+
+/*
+ * Run @fn twice from the cache; compare results with @want and counts
+ * with @ref (skipped if ref < 0).
+ */
+static void check_one(enum kdbt_mode mode, const char *name,
+		      long (*fn)(long), long arg, long want, long long ref)
+{
+	unsigned long long got[2];
+	long r[2];
+	int run, err;
+
+	for (run = 0; run < 2; run++) {
+		utr_zero_counters();
+		r[run] = utr_run(fn, arg, &err);
+		got[run] = utr_insns();
+		if (err) {
+			fail("%s/%s: translation failed: %d", mode_name(mode),
+			     name, err);
+			return;
+		}
+	}
+	if (r[0] != want || r[1] != want) {
+		fail("%s/%s: result %ld, %ld; want %ld", mode_name(mode), name,
+		     r[0], r[1], want);
+		return;
+	}
+	if (ref >= 0 && (got[0] != (unsigned long long)ref ||
+			 got[1] != (unsigned long long)ref)) {
+		fail("%s/%s: counted %llu, %llu instructions; ptrace counted %lld",
+		     mode_name(mode), name, got[0], got[1], ref);
+		return;
+	}
+	pass("%s/%s (result %ld, %llu instructions)", mode_name(mode), name,
+	     want, got[0]);
+}
+
+/* Native reference: result and single-stepped instruction count. */
+static long long reference(const char *name, long (*fn)(long), long arg,
+			   long *result)
+{
+	unsigned long long n;
+
+	if (stepcount(fn, arg, &n, result)) {
+		fail("reference/%s: stepcount failed", name);
+		return -2;
+	}
+	return (long long)n;
+}
+
+static void run_tfuncs(enum kdbt_mode mode, const long long *ref,
+		       const long *native)
+{
+	unsigned int i;
+
+	for (i = 0; i < n_tfuncs; i++)
+		if (ref[i] >= -1)
+			check_one(mode, tfuncs[i].name, tfuncs[i].fn,
+				  tfuncs[i].arg, native[i], ref[i]);
+}
+
+static void run_rules(enum kdbt_mode mode, const long long *ref)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(rule_cases) / sizeof(rule_cases[0]); i++) {
+		const struct rule_case *rc = &rule_cases[i];
+		long long want_count = ref[i] < 0 ? -1 :
+				       ref[i] - rc->uncounted[mode];
+
+		int3_seen_ip = 0;
+		check_one(mode, rc->name, rc->fn, rc->arg, rc->expect,
+			  want_count);
+		if (rc->fn == rt_int3 &&
+		    int3_seen_ip != (unsigned long long)rt_int3_insn + 1)
+			fail("%s/int3_native: the trap saw ip %#llx, not native %p+1",
+			     mode_name(mode), int3_seen_ip, rt_int3_insn);
+	}
+}
+
+/*
+ * Round trip: every translated instruction's cache address maps back to
+ * its native address, and resuming at that native address lands on a
+ * translation of the same instruction.
+ */
+static void check_maps(enum kdbt_mode mode)
+{
+	unsigned long long n = 0, bad = 0;
+	u32 id, i;
+
+	for (id = 1; id < utr.nblocks; id++) {
+		const struct kdbt_block *b = &utr.mem.blocks[id];
+		const struct kdbt_map *m = &utr.mem.maps[b->map];
+
+		for (i = 0; i < b->ninsns; i++, n++) {
+			u64 native = b->native + m[i].native_off;
+			u64 cache = kdbt_block_entry(&utr, b) + m[i].cache_off;
+			u64 back = kdbt_native_to_cache(&utr, native);
+
+			if (kdbt_cache_to_native(&utr, cache) != native ||
+			    !back || kdbt_cache_to_native(&utr, back) != native)
+				bad++;
+		}
+	}
+	if (bad || n < 1000)
+		fail("%s/maps: %llu of %llu instructions do not round-trip",
+		     mode_name(mode), bad, n);
+	else
+		pass("%s/maps (%llu instructions in %u blocks round-trip)",
+		     mode_name(mode), n, utr.nblocks - 1);
+}
+
+int main(void)
+{
+	unsigned int nr = sizeof(rule_cases) / sizeof(rule_cases[0]);
+	long long *tref = calloc(n_tfuncs, sizeof(*tref));
+	long long *rref = calloc(nr, sizeof(*rref));
+	long *native = calloc(n_tfuncs, sizeof(*native));
+	struct sigaction sa = { .sa_sigaction = on_trap,
+				.sa_flags = SA_SIGINFO };
+	enum kdbt_mode mode;
+	unsigned int i;
+	long res;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	sigaction(SIGTRAP, &sa, NULL);
+	for (i = 0; i < n_tfuncs; i++) {
+		tref[i] = reference(tfuncs[i].name, tfuncs[i].fn,
+				    tfuncs[i].arg, &native[i]);
+		if (tref[i] >= 0 && native[i] != tfuncs[i].fn(tfuncs[i].arg)) {
+			fail("reference/%s: not deterministic", tfuncs[i].name);
+			tref[i] = -2;
+		}
+	}
+	for (i = 0; i < nr; i++)
+		rref[i] = rule_cases[i].uncounted[0] < 0 ? -1 :
+			  reference(rule_cases[i].name, rule_cases[i].fn,
+				    rule_cases[i].arg, &res);
+	for (mode = KDBT_MODE_FAST; mode <= KDBT_MODE_TRANSPARENT; mode++) {
+		if (utr_setup(mode, true)) {
+			fail("%s: translator setup failed", mode_name(mode));
+			continue;
+		}
+		run_tfuncs(mode, tref, native);
+		run_rules(mode, rref);
+		check_maps(mode);
+	}
+	return failures ? 1 : 0;
+}
