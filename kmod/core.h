@@ -85,6 +85,7 @@ struct kdbt_exit {
 	u64 target;		/* native target */
 	u32 rel_off;		/* cache offset of the 4-aligned rel32 field */
 	u32 block;		/* owning block */
+	u32 stub_off;		/* cache offset of its dispatcher stub */
 	u8 linked;		/* rel32 now points at the target's translation */
 };
 
@@ -122,6 +123,9 @@ struct kdbt_map {
  * @read_code: copy native code bytes; 0 or -EFAULT.
  * @may_translate: false for native code that must stay native (the
  *	dispatcher then leaves the cache for it).
+ * @published: optional; told of every new block once its code, maps and
+ *	exits are final and before anything can branch to it (the kernel
+ *	glue mirrors exception-table entries here).
  * @ctx: passed to the callbacks.
  */
 struct kdbt_config {
@@ -137,6 +141,7 @@ struct kdbt_config {
 	u32 stack_skip;
 	int (*read_code)(void *ctx, u64 addr, u8 *buf, size_t len);
 	bool (*may_translate)(void *ctx, u64 addr);
+	void (*published)(void *ctx, const struct kdbt_block *b);
 	void *ctx;
 };
 
@@ -180,6 +185,7 @@ struct kdbt_tr {
 	u32 nsites;
 	u32 nmaps;
 	u64 dispatches;		/* dispatcher entries */
+	bool detached;		/* leaving: resolve to native, link nothing */
 	u64 refused[KDBT_REFUSE_NR];
 	u64 refused_ip[KDBT_REFUSE_NR];	/* the latest, for messages */
 	u64 native_stubs;	/* indirect entries that leave the cache */
@@ -199,6 +205,8 @@ static inline void kdbt_refuse(struct kdbt_tr *tr, enum kdbt_refusal why,
 int kdbt_tr_init(struct kdbt_tr *tr, const struct kdbt_config *cfg,
 		 const struct kdbt_mem *mem);
 void kdbt_tr_flush(struct kdbt_tr *tr);
+void kdbt_tr_detach(struct kdbt_tr *tr);
+void *kdbt_cache_alloc(struct kdbt_tr *tr, u32 len, u64 *addr);
 int kdbt_translate(struct kdbt_tr *tr, u64 native, struct kdbt_block **out);
 int kdbt_indirect_entry(struct kdbt_tr *tr, u64 native, u64 *entry);
 struct kdbt_block *kdbt_find_block(const struct kdbt_tr *tr, u64 native);

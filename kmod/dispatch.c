@@ -49,6 +49,8 @@ u64 kdbt_dispatch_direct(struct kdbt_tr *tr, u32 exit_id)
 	if (exit_id >= tr->nexits)
 		return 0;	/* cannot happen: the caller must WARN */
 	x = &tr->mem.exits[exit_id];
+	if (tr->detached)
+		return x->target;
 	dest = resolve_direct(tr, x->target);
 	field = tr->mem.cache_addr + x->rel_off;
 	if (fits_s32((s64)(dest - (field + 4)))) {
@@ -77,6 +79,8 @@ u64 kdbt_dispatch_indirect(struct kdbt_tr *tr, u32 site_id, u64 target)
 	tr->dispatches++;
 	if (site_id < tr->nsites)
 		tr->mem.sites[site_id].misses++;
+	if (tr->detached)
+		return 0;
 	if (kdbt_indirect_entry(tr, target, &entry))
 		return 0;
 	*(volatile u64 *)&tr->mem.jt[target & (KDBT_JT_SIZE - 1)] = entry;

@@ -2,7 +2,8 @@
 /*
  * kdbt.h - declarations shared by the kernel-side glue of kdbt.ko.
  *
- * Owns: the interfaces between main.c, ksyms.c, selftest.c and procfs.c.
+ * Owns: the interfaces between main.c, ksyms.c, selftest.c, engine.c and
+ * procfs.c.
  * Must never: be included by the freestanding translator core.
  */
 #ifndef KDBT_H
@@ -25,6 +26,21 @@ int kdbt_ksyms_init(void);
 
 /* selftest.c: prove the decoder works on live kernel text. */
 int kdbt_selftest_decode(const char *name);
+
+/* engine.c: the translator in the kernel, on/off. */
+struct kdbt_stats {
+	bool on, mode_fast;
+	u64 blocks, cache_used, cache_total, dispatches, exits, sites;
+	u64 native_stubs, extable_entries, extable_full, flushes, ons, offs;
+	u64 instructions, block_execs, indirect, jt_misses, refused;
+};
+
+int kdbt_engine_init(void);
+void kdbt_engine_exit(void);
+int kdbt_on(void);
+int kdbt_off(void);
+int kdbt_mode_set(bool fast);
+void kdbt_engine_stats(struct kdbt_stats *s);
 
 /* procfs.c: /proc/kdbt. */
 int kdbt_procfs_init(void);

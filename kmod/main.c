@@ -2,7 +2,8 @@
 /*
  * main.c - load and unload kdbt.ko.
  *
- * Owns: the order of initialisation (symbols, decoder self-test, /proc) and
+ * Owns: the order of initialisation (symbols, decoder self-test, engine,
+ * /proc) and
  * its exact reverse at unload.
  * Must never: leave anything registered when init fails, or start
  * translating from init (translation starts from /proc/kdbt/control, after
@@ -28,9 +29,14 @@ static int __init kdbt_init(void)
 	err = kdbt_selftest_decode(selftest_fn);
 	if (err)
 		return err;
-	err = kdbt_procfs_init();
+	err = kdbt_engine_init();
 	if (err)
 		return err;
+	err = kdbt_procfs_init();
+	if (err) {
+		kdbt_engine_exit();
+		return err;
+	}
 	pr_info("loaded, release %s, /proc/%s ready\n", KDBT_RELEASE,
 		KDBT_PROC_DIR);
 	return 0;
@@ -39,6 +45,7 @@ static int __init kdbt_init(void)
 static void __exit kdbt_exit(void)
 {
 	kdbt_procfs_exit();
+	kdbt_engine_exit();
 	pr_info("unloaded\n");
 }
 

@@ -12,24 +12,85 @@
 
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
 #include "kdbt.h"
 #include "kdbt_abi.h"
 
 static struct proc_dir_entry *kdbt_proc_dir;
 
-/* Translation is not implemented yet (issue 6): the state is always off. */
-static const char *kdbt_state_name(void)
-{
-	return "off";
-}
-
 static int stats_show(struct seq_file *m, void *v)
 {
+	struct kdbt_stats s;
+
+	kdbt_engine_stats(&s);
 	seq_printf(m, "version %d\n", KDBT_ABI_VERSION);
 	seq_printf(m, "release %s\n", KDBT_RELEASE);
-	seq_printf(m, "state %s\n", kdbt_state_name());
+	seq_printf(m, "state %s\n", s.on ? "on" : "off");
+	seq_printf(m, "mode %s\n", s.mode_fast ? "fast" : "transparent");
+	seq_printf(m, "blocks %llu\n", s.blocks);
+	seq_printf(m, "cache_bytes_used %llu\n", s.cache_used);
+	seq_printf(m, "cache_bytes_total %llu\n", s.cache_total);
+	seq_printf(m, "instructions %llu\n", s.instructions);
+	seq_printf(m, "block_executions %llu\n", s.block_execs);
+	seq_printf(m, "indirect_branches %llu\n", s.indirect);
+	seq_printf(m, "jumptable_misses %llu\n", s.jt_misses);
+	seq_printf(m, "dispatches %llu\n", s.dispatches);
+	seq_printf(m, "exits %llu\n", s.exits);
+	seq_printf(m, "indirect_sites %llu\n", s.sites);
+	seq_printf(m, "native_stubs %llu\n", s.native_stubs);
+	seq_printf(m, "extable_entries %llu\n", s.extable_entries);
+	seq_printf(m, "extable_full %llu\n", s.extable_full);
+	seq_printf(m, "refused %llu\n", s.refused);
+	seq_printf(m, "flushes %llu\n", s.flushes);
+	seq_printf(m, "switchons %llu\n", s.ons);
+	seq_printf(m, "switchoffs %llu\n", s.offs);
 	return 0;
 }
+
+/*
+ * /proc/kdbt/control: one command per write - "on", "off", "mode fast",
+ * "mode transparent".  Anything else is -EINVAL and one dmesg line.
+ */
+static ssize_t control_write(struct file *file, const char __user *ubuf,
+			     size_t count, loff_t *ppos)
+{
+	char buf[32], *cmd;
+	int err;
+
+	if (count >= sizeof(buf))
+		goto bad_len;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	cmd = strim(buf);
+	if (!strcmp(cmd, "on"))
+		err = kdbt_on();
+	else if (!strcmp(cmd, "off"))
+		err = kdbt_off();
+	else if (!strcmp(cmd, "mode fast"))
+		err = kdbt_mode_set(true);
+	else if (!strcmp(cmd, "mode transparent"))
+		err = kdbt_mode_set(false);
+	else
+		goto bad;
+	if (err == -EBUSY && !strncmp(cmd, "mode", 4))
+		pr_warn("control: \"%s\" refused: translation is on, or fast mode has run since load\n",
+			cmd);
+	return err ? err : count;
+bad:
+	pr_warn("control: unknown command \"%s\" (on, off, mode fast, mode transparent)\n",
+		cmd);
+	return -EINVAL;
+bad_len:
+	pr_warn("control: command too long (%zu bytes)\n", count);
+	return -EINVAL;
+}
+
+static const struct proc_ops control_ops = {
+	.proc_write = control_write,
+	.proc_lseek = noop_llseek,
+};
 
 /**
  * kdbt_procfs_init() - create /proc/kdbt and its files.
@@ -42,7 +103,8 @@ int kdbt_procfs_init(void)
 	if (!kdbt_proc_dir)
 		return -ENOMEM;
 	if (!proc_create_single(KDBT_PROC_STATS, 0400, kdbt_proc_dir,
-				stats_show))
+				stats_show) ||
+	    !proc_create(KDBT_PROC_CONTROL, 0200, kdbt_proc_dir, &control_ops))
 		goto out_remove_dir;
 	return 0;
 

@@ -74,6 +74,57 @@ void kdbt_tr_flush(struct kdbt_tr *tr)
 }
 
 /**
+ * kdbt_tr_detach() - make every branch in the cache go to the dispatcher.
+ * @tr: the translator (lock held).
+ *
+ * Sets @tr->detached, so that the dispatcher resolves every target to
+ * native code without linking or filling anything; points every linked
+ * exit back at its stub and empties the jumptable.  Code still running in
+ * the cache leaves it at its next exit or indirect branch.  Translations
+ * are kept: clearing @tr->detached makes them usable again.
+ */
+void kdbt_tr_detach(struct kdbt_tr *tr)
+{
+	u32 i;
+
+	tr->detached = true;
+	for (i = 0; i < KDBT_JT_SIZE; i++)
+		((volatile u64 *)tr->mem.jt)[i] = tr->cfg.dispatch_indirect;
+	for (i = 0; i < tr->nexits; i++) {
+		struct kdbt_exit *x = &tr->mem.exits[i];
+
+		if (!x->linked)
+			continue;
+		emit_patch_rel32(tr->mem.cache + x->rel_off,
+				 tr->mem.cache_addr + x->rel_off,
+				 tr->mem.cache_addr + x->stub_off);
+		x->linked = 0;
+	}
+}
+
+/**
+ * kdbt_cache_alloc() - take @len bytes of the cache for code the
+ * environment writes itself (entry prologues).
+ * @tr: the translator (lock held).
+ * @len: bytes.
+ * @addr: receives their run-time address.
+ *
+ * Return: a writable view of the bytes, or NULL if the cache is full.
+ */
+void *kdbt_cache_alloc(struct kdbt_tr *tr, u32 len, u64 *addr)
+{
+	u8 *p;
+
+	len = (len + 15) & ~15u;
+	if (len > tr->mem.cache_size - tr->cache_used)
+		return NULL;
+	p = tr->mem.cache + tr->cache_used;
+	*addr = tr->mem.cache_addr + tr->cache_used;
+	tr->cache_used += len;
+	return p;
+}
+
+/**
  * kdbt_find_block() - the block that starts at @native, or NULL.
  * @tr: the translator.
  * @native: native address.
@@ -155,6 +206,7 @@ static void emit_stubs(struct emit_ctx *c)
 		u32 field = x->rel_off - tr->cache_used;
 		u64 stub = emit_here(&c->e);
 
+		x->stub_off = (u32)(stub - tr->mem.cache_addr);
 		emit_lea_rsp(&c->e, -(s32)tr->cfg.stack_skip);
 		emit_u8(&c->e, 0x68);
 		emit_u32(&c->e, id);
@@ -613,6 +665,8 @@ static int translate_new(struct kdbt_tr *tr, u64 native, bool with_ientry,
 		return c.e.err;
 	/* Cache offsets from here on are relative to the whole cache. */
 	publish(&c);
+	if (tr->cfg.published)
+		tr->cfg.published(tr->cfg.ctx, b);
 	*out = b;
 	return 0;
 }

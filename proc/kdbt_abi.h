@@ -17,5 +17,6 @@
 
 #define KDBT_PROC_DIR		"kdbt"
 #define KDBT_PROC_STATS		"stats"
+#define KDBT_PROC_CONTROL	"control"
 
 #endif /* KDBT_ABI_H */

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kentry.S - the kernel half of the dispatcher entry: from the code cache
+ * into C (engine.c) and back, with every register and the flags intact.
+ *
+ * Owns: the stack layouts the translator's stubs and probes leave (see
+ * kmod/translate.c) and the switch to "interrupts off" around the C call.
+ * Must never: write below %rsp (the kernel has no red zone), touch the
+ * vector registers (translated code may be inside kernel_fpu_begin()), or
+ * return anywhere but where C says.  objtool skips this object (Kbuild):
+ * its bare ret instructions go to generated code, not to callers.
+ */
+#include <linux/linkage.h>
+
+/* Caller-saved registers; the C dispatcher preserves the rest. */
+.macro SAVE_REGS
+	pushfq
+	cli
+	cld
+	push	%rax
+	push	%rcx
+	push	%rdx
+	push	%rsi
+	push	%rdi
+	push	%r8
+	push	%r9
+	push	%r10
+	push	%r11
+.endm
+
+.macro RESTORE_REGS
+	pop	%r11
+	pop	%r10
+	pop	%r9
+	pop	%r8
+	pop	%rdi
+	pop	%rsi
+	pop	%rdx
+	pop	%rcx
+	pop	%rax
+	popfq
+.endm
+
+/*
+ * An exit stub ran `push $exit_id; jmp kdbt_entry_direct`.
+ * Stack: [exit_id].  Saved: 9 registers + flags = 80 bytes.
+ */
+SYM_CODE_START(kdbt_entry_direct)
+	SAVE_REGS
+	movl	80(%rsp), %edi
+	call	kdbt_dispatch_direct_c
+	movq	%rax, 80(%rsp)		/* the exit id's slot: where to go */
+	RESTORE_REGS
+	ret
+SYM_CODE_END(kdbt_entry_direct)
+
+/*
+ * A jumptable probe missed.  Stack: [site][%rdx][%rcx], and the live
+ * %rdx is the native target.  A resume slot goes below them; C returns
+ * the indirect entry to resume at (it checks %rdx and pops the three
+ * words), or kdbt_leave_indirect.
+ * Offsets after SAVE_REGS: %rdx 48, slot 80, site 88.
+ */
+SYM_CODE_START(kdbt_entry_indirect)
+	lea	-8(%rsp), %rsp
+	SAVE_REGS
+	movl	88(%rsp), %edi
+	movq	48(%rsp), %rsi
+	call	kdbt_dispatch_indirect_c
+	movq	%rax, 80(%rsp)
+	RESTORE_REGS
+	ret
+SYM_CODE_END(kdbt_entry_indirect)
+
+/*
+ * Leave the cache for the native target in %rdx: drop the probe's site,
+ * restore %rcx and %rdx from the probe's words, jump.  No flag changes.
+ */
+SYM_CODE_START(kdbt_leave_indirect)
+	lea	8(%rsp), %rsp		/* [%rdx][%rcx] */
+	movq	8(%rsp), %rcx
+	movq	%rdx, 8(%rsp)		/* [%rdx][target] */
+	pop	%rdx
+	ret
+SYM_CODE_END(kdbt_leave_indirect)
