@@ -68,7 +68,6 @@ struct kdbt_engine {
 	bool ready;			/* tables allocated, tr initialised */
 	bool extable_taken;		/* THIS_MODULE->extable is ours */
 	bool fast_used;			/* fast mode ran: the cache stays */
-	bool pinned;			/* we hold a module reference */
 	enum kdbt_mode mode;		/* for the next on */
 	u64 entry_syscall;		/* native entry_SYSCALL_64 */
 	u64 do_syscall;			/* native do_syscall_64 */
@@ -559,12 +558,10 @@ int kdbt_on(void)
 		eng.extable_taken = true;
 	}
 	WRITE_ONCE(THIS_MODULE->num_exentries, eng.nextable);
-	if (!eng.pinned) {
-		__module_get(THIS_MODULE);
-		eng.pinned = true;
-	}
-	if (eng.mode == KDBT_MODE_FAST)
+	if (eng.mode == KDBT_MODE_FAST && !eng.fast_used) {
+		__module_get(THIS_MODULE);	/* see kdbt_off() */
 		eng.fast_used = true;
+	}
 	cpus_read_lock();
 	on_each_cpu(set_lstar, (void *)eng.prologue, 1);
 	cpus_read_unlock();
@@ -584,9 +581,11 @@ out:
  * to the dispatcher, which leaves for native code, and waits for every
  * task to pass a voluntary switch (synchronize_rcu_tasks(), the ftrace
  * trampoline pattern).  In transparent mode nothing can then reach the
- * cache and the module reference taken by kdbt_on() is dropped.  In fast
- * mode kernel stacks may still hold cache return addresses, so the cache
- * (and the module) stays until kdbt can rewrite them (a later stage).
+ * cache, so module unload calls this and frees it.  In fast mode kernel
+ * stacks may still hold cache return addresses, so kdbt_on() took a
+ * module reference that is never dropped: the cache (and the module)
+ * stays until kdbt can rewrite those stacks (a later stage), and rmmod
+ * fails with EAGAIN ("in use").
  *
  * Return: 0.
  */
@@ -609,10 +608,6 @@ int kdbt_off(void)
 	synchronize_rcu();
 	eng.on = false;
 	eng.offs++;
-	if (eng.pinned && !eng.fast_used) {
-		module_put(THIS_MODULE);
-		eng.pinned = false;
-	}
 	pr_info("off: the kernel runs natively\n");
 	mutex_unlock(&eng.control);
 	return 0;
@@ -642,14 +637,14 @@ int kdbt_mode_set(bool fast)
 }
 
 /**
- * kdbt_engine_exit() - free everything; called at unload, when translation
- * is off and (the module reference guarantees) nothing reaches the cache.
+ * kdbt_engine_exit() - switch off if on, then free everything; called at
+ * unload, which fast mode prevents by its module reference.
  */
 void kdbt_engine_exit(void)
 {
 	if (!eng.ready)
 		return;
-	WARN_ON(eng.on);
+	kdbt_off();		/* transparent mode only: fast mode pins */
 	if (eng.extable_taken) {
 		THIS_MODULE->num_exentries = 0;
 		smp_wmb();
