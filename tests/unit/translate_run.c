@@ -201,6 +201,49 @@ static void check_maps(enum kdbt_mode mode)
 		     mode_name(mode), n, utr.nblocks - 1);
 }
 
+/*
+ * Detach (what switchoff does): a function that ran from the cache runs
+ * again with every exit and indirect branch leaving for native code, and
+ * gives the native result while counting only its first block; attached
+ * again, it counts everything again.
+ */
+static void check_detach(enum kdbt_mode mode, const long long *ref,
+			 const long *native)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < n_tfuncs; i++) {
+		unsigned long long full, det, again;
+		long r1, r2, r3;
+		int err;
+
+		if (ref[i] < 0)
+			continue;
+		utr_zero_counters();
+		r1 = utr_run(tfuncs[i].fn, tfuncs[i].arg, &err);
+		full = utr_insns();
+		kdbt_tr_detach(&utr);
+		utr_zero_counters();
+		r2 = utr_run(tfuncs[i].fn, tfuncs[i].arg, &err);
+		det = utr_insns();
+		utr.detached = false;
+		utr_zero_counters();
+		r3 = utr_run(tfuncs[i].fn, tfuncs[i].arg, &err);
+		again = utr_insns();
+		if (r1 != native[i] || r2 != native[i] || r3 != native[i] ||
+		    full != (unsigned long long)ref[i] || det >= full ||
+		    again != full) {
+			fail("%s/detach/%s: results %ld %ld %ld (native %ld), counts %llu %llu %llu",
+			     mode_name(mode), tfuncs[i].name, r1, r2, r3,
+			     native[i], full, det, again);
+			return;
+		}
+		n++;
+	}
+	pass("%s/detach (%u functions: native results while detached, full counts again after)",
+	     mode_name(mode), n);
+}
+
 int main(void)
 {
 	unsigned int nr = sizeof(rule_cases) / sizeof(rule_cases[0]);
@@ -235,6 +278,7 @@ int main(void)
 		run_tfuncs(mode, tref, native);
 		run_rules(mode, rref);
 		check_maps(mode);
+		check_detach(mode, tref, native);
 	}
 	return failures ? 1 : 0;
 }

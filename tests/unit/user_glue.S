@@ -108,4 +108,19 @@ kdbt_user_dispatch_indirect:
 	ret
 	.size	kdbt_user_dispatch_indirect, . - kdbt_user_dispatch_indirect
 
+/*
+ * Leave the cache for the native target in %rdx (a detached translator):
+ * drop the probe's site, restore %rcx and %rdx, step back over the red
+ * zone and jump.  Stack: [site][%rdx][%rcx][128 bytes].
+ */
+	.globl	kdbt_user_leave_indirect
+	.type	kdbt_user_leave_indirect, @function
+kdbt_user_leave_indirect:
+	lea	8(%rsp), %rsp
+	mov	8(%rsp), %rcx
+	mov	%rdx, 8(%rsp)
+	pop	%rdx
+	ret	$128
+	.size	kdbt_user_leave_indirect, . - kdbt_user_leave_indirect
+
 	.section .note.GNU-stack, "", @progbits

@@ -32,6 +32,7 @@ extern char __executable_start[], etext[];
 extern char kdbt_user_call_end[];
 extern char kdbt_user_dispatch_direct[], kdbt_user_dispatch_indirect[];
 extern char kdbt_test_thunk_rax[], kdbt_test_return_thunk[];
+extern char kdbt_user_leave_indirect[];
 long kdbt_user_call(u64 entry, long arg);
 u64 kdbt_user_direct(u32 exit_id);
 u64 kdbt_user_indirect(u32 site, u64 target);
@@ -72,6 +73,8 @@ u64 kdbt_user_indirect(u32 site, u64 target)
 {
 	u64 r = kdbt_dispatch_indirect(&utr, site, target);
 
+	if (!r && utr.detached)
+		return (u64)kdbt_user_leave_indirect;
 	if (!r) {
 		fprintf(stderr, "utr: no indirect entry for %#llx\n",
 			(unsigned long long)target);
