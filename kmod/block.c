@@ -53,10 +53,12 @@ static u8 thunk_reg(const struct kdbt_tr *tr, u64 target)
  * - jmp/jcc/call rel: chained exits; calls and jumps to the kernel's
  *   __x86_indirect_thunk_<reg> are the indirect branches they stand for.
  * - jmp/call through register or memory, ret: see translate.c.
- * - far transfers, iret, sysret, sysexit, swapgs, int*, ud*: run natively
+ * - far transfers, iret, sysret, sysexit, int*, ud*: run natively
  *   (the block exits to the native instruction), so the kernel's own
  *   handlers see a native ip (BUG/WARN, kprobes, text_poke int3s) and
  *   entry/exit code never runs from the cache.
+ * - swapgs: copied when its matching swapgs follows closely in straight
+ *   line (see swapgs_window()), else native like the above.
  * - xbegin (a rel32 abort target) has no rule: native exit, counted.
  * - everything else is position independent once a RIP-relative disp32
  *   is relocated; privileged instructions (hlt, cli, sti, wrmsr, mov cr)
@@ -152,6 +154,45 @@ static u16 flags_read(const ZydisDecodedInstruction *zi)
 	return zi->cpu_flags ? zi->cpu_flags->tested & KDBT_INC_FLAGS : 0;
 }
 
+/*
+ * swapgs outside entry text (__rdgsbase_inactive, __wrgsbase_inactive,
+ * interrupts off) comes in pairs around one GS-base access.  It is copied
+ * only when the matching swapgs follows within a few straight-line
+ * instructions, so the whole window lies inside one block: no exit, no
+ * counter and no dispatcher entry (which uses per-CPU data) ever runs
+ * with the other GS base.  Otherwise it ends the block natively.
+ * Return: instructions after @ip's swapgs up to and including the
+ * matching one, or 0.
+ */
+static u32 swapgs_window(struct kdbt_tr *tr, u64 ip)
+{
+	struct kdbt_full_insn fi;
+	u8 buf[KDBT_MAX_INSN_LEN];
+	size_t len;
+	u32 n;
+
+	for (n = 1; n <= 8; n++) {
+		if (fetch(tr, ip, buf, &len) ||
+		    kdbt_decode_full(&tr->dec, buf, len, &fi))
+			return 0;
+		if (fi.zi.mnemonic == ZYDIS_MNEMONIC_SWAPGS)
+			return n;
+		if (fi.zi.meta.category == ZYDIS_CATEGORY_COND_BR ||
+		    fi.zi.meta.category == ZYDIS_CATEGORY_UNCOND_BR ||
+		    fi.zi.meta.category == ZYDIS_CATEGORY_CALL ||
+		    fi.zi.meta.category == ZYDIS_CATEGORY_RET ||
+		    fi.zi.meta.category == ZYDIS_CATEGORY_INTERRUPT ||
+		    fi.zi.meta.category == ZYDIS_CATEGORY_SYSCALL ||
+		    fi.zi.meta.category == ZYDIS_CATEGORY_SYSRET ||
+		    fi.zi.mnemonic == ZYDIS_MNEMONIC_UD2 ||
+		    fi.zi.mnemonic == ZYDIS_MNEMONIC_UD1 ||
+		    fi.zi.mnemonic == ZYDIS_MNEMONIC_UD0)
+			return 0;
+		ip += fi.zi.length;
+	}
+	return 0;
+}
+
 /* Decode one instruction at @ip into @in and @fi; 0 or -errno. */
 static int decode_at(struct kdbt_tr *tr, u64 ip, struct kdbt_full_insn *fi,
 		     struct kdbt_binsn *in)
@@ -196,6 +237,7 @@ int kdbt_build_block(struct kdbt_tr *tr, u64 start, struct kdbt_bb *bb)
 	struct kdbt_full_insn fi;
 	u16 killed = 0;
 	u64 ip = start;
+	u32 hold = 0;		/* instructions the block must keep together */
 	int err;
 
 	bb->start = start;
@@ -214,6 +256,16 @@ int kdbt_build_block(struct kdbt_tr *tr, u64 start, struct kdbt_bb *bb)
 			break;
 		}
 		rule = classify(tr, &fi.zi, in);
+		if (in->mnemonic == ZYDIS_MNEMONIC_SWAPGS) {
+			u32 w = hold ? 0 : swapgs_window(tr, ip + in->len);
+
+			if (hold) {		/* the matching swapgs */
+				rule = KDBT_RULE_COPY;
+			} else if (w && bb->n + w < KDBT_MAX_BLOCK_INSNS - 1) {
+				rule = KDBT_RULE_COPY;
+				hold = w + 1;
+			}
+		}
 		in->rule = rule;
 		if (rule == KDBT_RULE_NATIVE || rule == KDBT_RULE_UNHANDLED) {
 			/* Not part of the block: it runs natively. */
@@ -236,6 +288,8 @@ int kdbt_build_block(struct kdbt_tr *tr, u64 start, struct kdbt_bb *bb)
 			break;
 		if (in->mnemonic == ZYDIS_MNEMONIC_STI)
 			continue;	/* never split sti from its successor */
+		if (hold && --hold)
+			continue;	/* inside a swapgs window */
 		if (bb->n >= KDBT_MAX_BLOCK_INSNS - 1 ||
 		    ip - start >= KDBT_MAX_BLOCK_BYTES - KDBT_MAX_INSN_LEN)
 			break;

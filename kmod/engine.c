@@ -12,9 +12,9 @@
  * or a stack may still reach (fast mode pins the module: see kdbt_off());
  * leave LSTAR pointing into the cache when translation is off.
  *
- * Locking: eng.lock (raw, interrupts off) guards the translator; the
+ * Locking: kdbt_eng.lock (raw, interrupts off) guards the translator; the
  * dispatcher takes it from the cache, on/off take it around table work.
- * eng.control serialises on, off and mode changes.
+ * kdbt_eng.control serialises on, off and mode changes.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -35,6 +35,7 @@
 #include "policy.h"
 #include "kdbt.h"
 #include "cache_size.h"
+#include "engine.h"
 
 #define KDBT_BLOCKS	(256u << 10)
 #define KDBT_EXITS	(768u << 10)
@@ -58,32 +59,10 @@ static u64 kdbt_counters[KDBT_BLOCKS];
 static u64 kdbt_jt[KDBT_JT_SIZE];
 static struct exception_table_entry kdbt_extable[KDBT_EXTABLE];
 
-struct kdbt_engine {
-	struct kdbt_tr tr;
-	struct kdbt_policy policy;
-	raw_spinlock_t lock;
-	struct mutex control;
-	u8 *cache_rw;			/* vmap alias of kdbt_cache */
-	bool on;
-	bool ready;			/* tables allocated, tr initialised */
-	bool extable_taken;		/* THIS_MODULE->extable is ours */
-	bool fast_used;			/* fast mode ran: the cache stays */
-	enum kdbt_mode mode;		/* for the next on */
-	u64 entry_syscall;		/* native entry_SYSCALL_64 */
-	u64 do_syscall;			/* native do_syscall_64 */
-	u64 prologue;			/* its translated entry, or 0 */
-	const struct exception_table_entry *(*search_extable)(unsigned long);
-	struct exception_table_entry *own_extable;
-	unsigned int own_num;
-	unsigned int nextable;
-	u64 extable_full;
-	u64 flushes;
-	u64 ons, offs;
-};
 
-static struct kdbt_engine eng = {
-	.lock = __RAW_SPIN_LOCK_UNLOCKED(eng.lock),
-	.control = __MUTEX_INITIALIZER(eng.control),
+struct kdbt_engine kdbt_eng = {
+	.lock = __RAW_SPIN_LOCK_UNLOCKED(kdbt_eng.lock),
+	.control = __MUTEX_INITIALIZER(kdbt_eng.control),
 	.mode = KDBT_MODE_TRANSPARENT,
 };
 
@@ -91,26 +70,31 @@ static struct kdbt_engine eng = {
 /* Callbacks of the translator core                                    */
 /* ------------------------------------------------------------------ */
 
-static int read_code(void *ctx, u64 addr, u8 *buf, size_t len)
+int kdbt_read_code(void *ctx, u64 addr, u8 *buf, size_t len)
 {
 	return copy_from_kernel_nofault(buf, (const void *)addr, len) ?
 	       -EFAULT : 0;
 }
 
+bool kdbt_may_translate(u64 addr)
+{
+	return !kdbt_policy_refuses(&kdbt_eng.policy, addr);
+}
+
 static bool may_translate(void *ctx, u64 addr)
 {
-	return !kdbt_policy_refuses(&eng.policy, addr);
+	return kdbt_may_translate(addr);
 }
 
 /* The cache address of the instruction of @b that starts at @native. */
 static u64 cache_in_block(const struct kdbt_block *b, u64 native)
 {
-	const struct kdbt_map *m = &eng.tr.mem.maps[b->map];
+	const struct kdbt_map *m = &kdbt_eng.tr.mem.maps[b->map];
 	u32 i;
 
 	for (i = 0; i < b->ninsns; i++)
 		if (b->native + m[i].native_off == native)
-			return kdbt_block_entry(&eng.tr, b) + m[i].cache_off;
+			return kdbt_block_entry(&kdbt_eng.tr, b) + m[i].cache_off;
 	return 0;
 }
 
@@ -131,27 +115,27 @@ static void mirror_one(const struct kdbt_block *b, u64 cache_ip,
 	u64 fixup = (u64)&e->fixup + e->fixup;
 	u64 in_cache = cache_in_block(b, fixup);
 
-	if (eng.nextable >= KDBT_EXTABLE) {
-		eng.extable_full++;
+	if (kdbt_eng.nextable >= KDBT_EXTABLE) {
+		kdbt_eng.extable_full++;
 		return;
 	}
-	n = &kdbt_extable[eng.nextable];
+	n = &kdbt_extable[kdbt_eng.nextable];
 	n->insn = (int)(cache_ip - (u64)&n->insn);
 	n->fixup = (int)((in_cache ? in_cache : fixup) - (u64)&n->fixup);
 	n->data = e->data;
 	smp_wmb();
-	WRITE_ONCE(THIS_MODULE->num_exentries, ++eng.nextable);
+	WRITE_ONCE(THIS_MODULE->num_exentries, ++kdbt_eng.nextable);
 }
 
 static void block_published(void *ctx, const struct kdbt_block *b)
 {
-	const struct kdbt_map *m = &eng.tr.mem.maps[b->map];
-	u64 entry = kdbt_block_entry(&eng.tr, b);
+	const struct kdbt_map *m = &kdbt_eng.tr.mem.maps[b->map];
+	u64 entry = kdbt_block_entry(&kdbt_eng.tr, b);
 	const struct exception_table_entry *e;
 	u32 i;
 
 	for (i = 0; i < b->ninsns; i++) {
-		e = eng.search_extable(b->native + m[i].native_off);
+		e = kdbt_eng.search_extable(b->native + m[i].native_off);
 		if (e)
 			mirror_one(b, entry + m[i].cache_off, e);
 	}
@@ -161,13 +145,43 @@ static void block_published(void *ctx, const struct kdbt_block *b)
 /* The C half of the dispatcher (kentry.S calls these, interrupts off) */
 /* ------------------------------------------------------------------ */
 
+/*
+ * A CPU already inside the dispatcher (a fault while translating runs a
+ * translated handler, which may reach an unlinked exit) must not take the
+ * lock again: it leaves for native code instead.
+ */
+static DEFINE_PER_CPU(int, in_dispatch);
+static u64 reentries;
+
+bool notrace kdbt_dispatch_enter(void)
+{
+	if (this_cpu_inc_return(in_dispatch) == 1)
+		return true;
+	this_cpu_dec(in_dispatch);
+	reentries++;
+	return false;
+}
+
+void notrace kdbt_dispatch_leave(void)
+{
+	this_cpu_dec(in_dispatch);
+}
+
+bool kdbt_in_cache(u64 addr)
+{
+	return addr - (u64)kdbt_cache < KDBT_CACHE_BYTES;
+}
+
 u64 notrace kdbt_dispatch_direct_c(u32 exit_id)
 {
 	u64 dest;
 
-	raw_spin_lock(&eng.lock);
-	dest = kdbt_dispatch_direct(&eng.tr, exit_id);
-	raw_spin_unlock(&eng.lock);
+	if (!kdbt_dispatch_enter())
+		return READ_ONCE(kdbt_eng.tr.mem.exits[exit_id].target);
+	raw_spin_lock(&kdbt_eng.lock);
+	dest = kdbt_dispatch_direct(&kdbt_eng.tr, exit_id);
+	raw_spin_unlock(&kdbt_eng.lock);
+	kdbt_dispatch_leave();
 	BUG_ON(!dest);		/* an exit id no stub can push */
 	return dest;
 }
@@ -176,9 +190,12 @@ u64 notrace kdbt_dispatch_indirect_c(u32 site_id, u64 target)
 {
 	u64 entry;
 
-	raw_spin_lock(&eng.lock);
-	entry = kdbt_dispatch_indirect(&eng.tr, site_id, target);
-	raw_spin_unlock(&eng.lock);
+	if (!kdbt_dispatch_enter())
+		return (u64)kdbt_leave_indirect;
+	raw_spin_lock(&kdbt_eng.lock);
+	entry = kdbt_dispatch_indirect(&kdbt_eng.tr, site_id, target);
+	raw_spin_unlock(&kdbt_eng.lock);
+	kdbt_dispatch_leave();
 	return entry ? entry : (u64)kdbt_leave_indirect;
 }
 
@@ -214,17 +231,17 @@ static int setup_policy(void)
 		return -ENOENT;
 	if (untrain && untrain < entry)
 		entry = untrain;
-	kdbt_policy_init(&eng.policy, stext, etext);
-	err |= kdbt_policy_exclude(&eng.policy, entry, sym("__entry_text_end"),
+	kdbt_policy_init(&kdbt_eng.policy, stext, etext);
+	err |= kdbt_policy_exclude(&kdbt_eng.policy, entry, sym("__entry_text_end"),
 				   "entry text");
 	if (safe)
-		err |= kdbt_policy_exclude(&eng.policy, safe,
+		err |= kdbt_policy_exclude(&kdbt_eng.policy, safe,
 					   sym_end("srso_alias_safe_ret"),
 					   "entry text (SRSO safe ret)");
-	err |= kdbt_policy_exclude(&eng.policy, sym("__indirect_thunk_start"),
+	err |= kdbt_policy_exclude(&kdbt_eng.policy, sym("__indirect_thunk_start"),
 				   sym("__indirect_thunk_end"), "thunk range");
 	if (sym("pvh_start_xen"))
-		err |= kdbt_policy_exclude(&eng.policy, stext,
+		err |= kdbt_policy_exclude(&kdbt_eng.policy, stext,
 					   sym_end("pvh_start_xen"),
 					   "boot entry code");
 	return err ? -EINVAL : 0;
@@ -310,16 +327,16 @@ static int tr_init(enum kdbt_mode mode)
 		.dispatch_indirect = (u64)kdbt_entry_indirect,
 		.counters_addr = (u64)kdbt_counters,
 		.jt_addr = (u64)kdbt_jt,
-		.read_code = read_code,
+		.read_code = kdbt_read_code,
 		.may_translate = may_translate,
 		.published = block_published,
 	};
-	struct kdbt_mem mem = eng.tr.mem;
+	struct kdbt_mem mem = kdbt_eng.tr.mem;
 	int err = setup_thunks(&cfg);
 
 	if (err)
 		return err;
-	return kdbt_tr_init(&eng.tr, &cfg, &mem);
+	return kdbt_tr_init(&kdbt_eng.tr, &cfg, &mem);
 }
 
 /**
@@ -332,11 +349,9 @@ int kdbt_engine_init(void)
 {
 	int err;
 
-	eng.entry_syscall = sym("entry_SYSCALL_64");
-	eng.do_syscall = sym("do_syscall_64");
-	eng.search_extable = (void *)sym("search_kernel_exception_table");
-	if (!eng.entry_syscall || !eng.do_syscall || !eng.search_extable) {
-		pr_err("entry_SYSCALL_64, do_syscall_64 or search_kernel_exception_table not found\n");
+	kdbt_eng.search_extable = (void *)sym("search_kernel_exception_table");
+	if (!kdbt_eng.search_extable) {
+		pr_err("search_kernel_exception_table not found\n");
 		return -ENOENT;
 	}
 	err = setup_policy();
@@ -344,123 +359,27 @@ int kdbt_engine_init(void)
 		pr_err("cannot find the never-translate ranges: %d\n", err);
 		return err;
 	}
-	eng.cache_rw = map_cache_rw();
-	if (!eng.cache_rw)
+	kdbt_eng.cache_rw = map_cache_rw();
+	if (!kdbt_eng.cache_rw)
 		return -ENOMEM;
-	eng.tr.mem.cache = eng.cache_rw;
-	err = alloc_tables(&eng.tr.mem);
+	kdbt_eng.tr.mem.cache = kdbt_eng.cache_rw;
+	err = alloc_tables(&kdbt_eng.tr.mem);
 	if (err)
 		goto out_unmap;
-	err = tr_init(eng.mode);
+	err = tr_init(kdbt_eng.mode);
 	if (err)
 		goto out_free;
-	eng.ready = true;
+	err = kdbt_entries_init();
+	if (err)
+		goto out_free;
+	kdbt_eng.ready = true;
 	return 0;
 
 out_free:
-	free_tables(&eng.tr.mem);
+	free_tables(&kdbt_eng.tr.mem);
 out_unmap:
-	vunmap(eng.cache_rw);
+	vunmap(kdbt_eng.cache_rw);
 	return err;
-}
-
-/* ------------------------------------------------------------------ */
-/* The system-call entry                                               */
-/* ------------------------------------------------------------------ */
-
-/*
- * A copy of entry_SYSCALL_64 up to its `call do_syscall_64`, made in the
- * cache (KERNEL-6.1.md section 3): the live bytes (alternatives applied),
- * verbatim, with rip-relative operands and rel32 branches that leave the
- * copy re-aimed at their native targets.  It has no counter, no push and
- * no dispatcher call: until +0x29 it runs on the user stack with the user
- * GS base.  It ends with an identity call: push the native return address
- * and jump to the translation of do_syscall_64, so the return runs the
- * native exit path (SYSRET or IRET) unchanged.
- */
-static int build_prologue(u64 do_syscall_cache, u64 *out)
-{
-	struct kdbt_full_insn fi;
-	u8 code[512], *p;
-	u32 off = 0, fix[64], nfix = 0, i;
-	u64 entry = eng.entry_syscall, addr, ret, tgt[64];
-	bool rel8[64];
-	s64 delta;
-
-	if (read_code(NULL, entry, code, sizeof(code)))
-		return -EFAULT;
-	for (;;) {
-		const ZydisDecodedInstruction *zi = &fi.zi;
-
-		if (off >= sizeof(code) - KDBT_MAX_INSN_LEN || nfix == 64 ||
-		    kdbt_decode_full(&eng.tr.dec, code + off, sizeof(code) - off,
-				     &fi))
-			return -ENOEXEC;
-		if (zi->raw.imm[0].is_relative) {
-			u64 t = entry + off + zi->length + zi->raw.imm[0].value.s;
-
-			if (zi->mnemonic == ZYDIS_MNEMONIC_CALL &&
-			    t == eng.do_syscall)
-				break;
-			tgt[nfix] = t;
-			rel8[nfix] = zi->raw.imm[0].size != 32;
-			fix[nfix++] = off + zi->raw.imm[0].offset;
-		} else if ((zi->attributes & ZYDIS_ATTRIB_IS_RELATIVE) &&
-			   zi->raw.disp.size == 32) {
-			tgt[nfix] = 0;		/* data: always re-aimed */
-			rel8[nfix] = false;
-			fix[nfix++] = off + zi->raw.disp.offset;
-		}
-		off += zi->length;
-	}
-	/* Branches within the copy keep their offsets; others are re-aimed. */
-	for (i = 0; i < nfix; i++) {
-		if (tgt[i] >= entry && tgt[i] <= entry + off) {
-			fix[i] = 0;
-			continue;
-		}
-		if (rel8[i])
-			return -ENOEXEC;
-	}
-	ret = entry + off + 5;
-	p = kdbt_cache_alloc(&eng.tr, off + 10, &addr);
-	if (!p)
-		return -ENOSPC;
-	delta = (s64)(entry - addr);
-	memcpy(p, code, off);
-	for (i = 0; i < nfix; i++) {
-		s32 v;
-
-		if (!fix[i])
-			continue;
-		memcpy(&v, p + fix[i], 4);
-		if ((s64)v + delta != (s32)((s64)v + delta))
-			return -ERANGE;
-		v = (s32)((s64)v + delta);
-		memcpy(p + fix[i], &v, 4);
-	}
-	if ((s64)ret != (s32)ret)
-		return -ERANGE;
-	p[off] = 0x68;				/* push $ret (sign-extended) */
-	put_unaligned((u32)ret, (u32 *)(p + off + 1));
-	p[off + 5] = 0xe9;			/* jmp T(do_syscall_64) */
-	put_unaligned((u32)(do_syscall_cache - (addr + off + 10)),
-		      (u32 *)(p + off + 6));
-	*out = addr;
-	return 0;
-}
-
-static void set_lstar(void *addr)
-{
-	wrmsrl(MSR_LSTAR, (u64)addr);
-}
-
-static bool lstar_is(u64 want)
-{
-	u64 v;
-
-	rdmsrl(MSR_LSTAR, v);
-	return v == want;
 }
 
 /* ------------------------------------------------------------------ */
@@ -470,14 +389,14 @@ static bool lstar_is(u64 want)
 /* Start over with an empty cache: only when nothing can run in it. */
 static void flush_locked(void)
 {
-	kdbt_tr_flush(&eng.tr);
-	eng.tr.cfg.mode = eng.mode;
-	eng.tr.detached = false;
-	eng.prologue = 0;
-	eng.nextable = 0;
-	if (eng.extable_taken)
+	kdbt_tr_flush(&kdbt_eng.tr);
+	kdbt_eng.tr.cfg.mode = kdbt_eng.mode;
+	kdbt_eng.tr.detached = false;
+	kdbt_entries_forget_locked();
+	kdbt_eng.nextable = 0;
+	if (kdbt_eng.extable_taken)
 		WRITE_ONCE(THIS_MODULE->num_exentries, 0);
-	eng.flushes++;
+	kdbt_eng.flushes++;
 }
 
 static int refuse(int err, const char *why)
@@ -492,33 +411,25 @@ static int check_can_run(void)
 		return refuse(-EOPNOTSUPP, "kernel page-table isolation is active (module memory is not mapped in user page tables)");
 	if (boot_cpu_has(X86_FEATURE_XENPV))
 		return refuse(-ENODEV, "Xen PV guest");
-	if (!lstar_is(eng.entry_syscall))
-		return refuse(-EBUSY, "MSR_LSTAR is not entry_SYSCALL_64 (someone else owns the syscall entry)");
-	if (eng.own_num)
+	if (kdbt_entries_check())
+		return -EBUSY;
+	if (kdbt_eng.own_num)
 		return refuse(-ENOEXEC, "kdbt's own exception table is not empty");
 	return 0;
 }
 
-/* Translate do_syscall_64 and build the prologue (lock held). */
+/* Attach the translator and build the entry copies (lock held). */
 static int prepare_locked(void)
 {
-	struct kdbt_block *b;
-	int err;
-
-	if (eng.mode != eng.tr.cfg.mode)
+	if (kdbt_eng.mode != kdbt_eng.tr.cfg.mode)
 		flush_locked();		/* kdbt_mode_set() made this safe */
-	eng.tr.detached = false;
-	if (eng.prologue)
-		return 0;
-	err = kdbt_translate(&eng.tr, eng.do_syscall, &b);
-	if (!err)
-		err = build_prologue(kdbt_block_entry(&eng.tr, b),
-				     &eng.prologue);
-	return err;
+	kdbt_eng.tr.detached = false;
+	return kdbt_entries_build_locked();
 }
 
 /**
- * kdbt_on() - run every system call from the code cache, on every CPU.
+ * kdbt_on() - run the kernel from the code cache, on every CPU: system
+ * calls, interrupts and exceptions enter through the cache (entries.c).
  *
  * Return: 0; -EOPNOTSUPP (PTI), -ENODEV (Xen PV), -EBUSY (LSTAR not
  * native), -ENOEXEC (an entry layout kdbt does not know), or another
@@ -529,55 +440,58 @@ int kdbt_on(void)
 	unsigned long flags;
 	int err;
 
-	mutex_lock(&eng.control);
-	if (eng.on) {
-		mutex_unlock(&eng.control);
+	mutex_lock(&kdbt_eng.control);
+	if (kdbt_eng.on) {
+		mutex_unlock(&kdbt_eng.control);
 		return 0;
 	}
-	if (!eng.extable_taken) {
-		eng.own_extable = THIS_MODULE->extable;
-		eng.own_num = THIS_MODULE->num_exentries;
+	if (!kdbt_eng.extable_taken) {
+		kdbt_eng.own_extable = THIS_MODULE->extable;
+		kdbt_eng.own_num = THIS_MODULE->num_exentries;
 	}
 	err = check_can_run();
 	if (err)
 		goto out;
-	raw_spin_lock_irqsave(&eng.lock, flags);
+	raw_spin_lock_irqsave(&kdbt_eng.lock, flags);
 	err = prepare_locked();
-	raw_spin_unlock_irqrestore(&eng.lock, flags);
+	if (err)
+		kdbt_eng.tr.detached = true;
+	raw_spin_unlock_irqrestore(&kdbt_eng.lock, flags);
 	if (err) {
 		refuse(err, err == -ENOEXEC ?
 		       "entry_SYSCALL_64 has a layout kdbt does not know" :
-		       "cannot translate the system-call path");
+		       "cannot translate the entry paths");
 		goto out;
 	}
-	if (!eng.extable_taken) {
+	if (!kdbt_eng.extable_taken) {
 		WRITE_ONCE(THIS_MODULE->num_exentries, 0);
 		smp_wmb();
 		THIS_MODULE->extable = kdbt_extable;
 		smp_wmb();
-		eng.extable_taken = true;
+		kdbt_eng.extable_taken = true;
 	}
-	WRITE_ONCE(THIS_MODULE->num_exentries, eng.nextable);
-	if (eng.mode == KDBT_MODE_FAST && !eng.fast_used) {
+	WRITE_ONCE(THIS_MODULE->num_exentries, kdbt_eng.nextable);
+	if (kdbt_eng.mode == KDBT_MODE_FAST && !kdbt_eng.fast_used) {
 		__module_get(THIS_MODULE);	/* see kdbt_off() */
-		eng.fast_used = true;
+		kdbt_eng.fast_used = true;
 	}
-	cpus_read_lock();
-	on_each_cpu(set_lstar, (void *)eng.prologue, 1);
-	cpus_read_unlock();
-	eng.on = true;
-	eng.ons++;
-	pr_info("on (%s mode): system calls run from the code cache\n",
-		eng.mode == KDBT_MODE_FAST ? "fast" : "transparent");
+	if (kdbt_eng.ons == 0)
+		kdbt_entries_report();
+	kdbt_coverage_reset();
+	kdbt_entries_install();
+	kdbt_eng.on = true;
+	kdbt_eng.ons++;
+	pr_info("on (%s mode): the kernel runs from the code cache\n",
+		kdbt_eng.mode == KDBT_MODE_FAST ? "fast" : "transparent");
 out:
-	mutex_unlock(&eng.control);
+	mutex_unlock(&kdbt_eng.control);
 	return err;
 }
 
 /**
  * kdbt_off() - run the kernel natively again.
  *
- * Restores LSTAR on every CPU, then sends every branch still in the cache
+ * Restores the IDT and LSTAR on every CPU, then sends every branch still in the cache
  * to the dispatcher, which leaves for native code, and waits for every
  * task to pass a voluntary switch (synchronize_rcu_tasks(), the ftrace
  * trampoline pattern).  In transparent mode nothing can then reach the
@@ -593,23 +507,22 @@ int kdbt_off(void)
 {
 	unsigned long flags;
 
-	mutex_lock(&eng.control);
-	if (!eng.on) {
-		mutex_unlock(&eng.control);
+	mutex_lock(&kdbt_eng.control);
+	if (!kdbt_eng.on) {
+		mutex_unlock(&kdbt_eng.control);
 		return 0;
 	}
-	cpus_read_lock();
-	on_each_cpu(set_lstar, (void *)eng.entry_syscall, 1);
-	cpus_read_unlock();
-	raw_spin_lock_irqsave(&eng.lock, flags);
-	kdbt_tr_detach(&eng.tr);
-	raw_spin_unlock_irqrestore(&eng.lock, flags);
+	kdbt_entries_remove();
+	raw_spin_lock_irqsave(&kdbt_eng.lock, flags);
+	kdbt_tr_detach(&kdbt_eng.tr);
+	raw_spin_unlock_irqrestore(&kdbt_eng.lock, flags);
 	synchronize_rcu_tasks();
+	synchronize_rcu_tasks_rude();	/* idle tasks, which rcu_tasks skips */
 	synchronize_rcu();
-	eng.on = false;
-	eng.offs++;
+	kdbt_eng.on = false;
+	kdbt_eng.offs++;
 	pr_info("off: the kernel runs natively\n");
-	mutex_unlock(&eng.control);
+	mutex_unlock(&kdbt_eng.control);
 	return 0;
 }
 
@@ -625,14 +538,14 @@ int kdbt_mode_set(bool fast)
 	enum kdbt_mode mode = fast ? KDBT_MODE_FAST : KDBT_MODE_TRANSPARENT;
 	int err = 0;
 
-	mutex_lock(&eng.control);
-	if (eng.on)
+	mutex_lock(&kdbt_eng.control);
+	if (kdbt_eng.on)
 		err = -EBUSY;
-	else if (mode != eng.mode && eng.fast_used)
+	else if (mode != kdbt_eng.mode && kdbt_eng.fast_used)
 		err = -EBUSY;
 	else
-		eng.mode = mode;
-	mutex_unlock(&eng.control);
+		kdbt_eng.mode = mode;
+	mutex_unlock(&kdbt_eng.control);
 	return err;
 }
 
@@ -642,18 +555,19 @@ int kdbt_mode_set(bool fast)
  */
 void kdbt_engine_exit(void)
 {
-	if (!eng.ready)
+	if (!kdbt_eng.ready)
 		return;
 	kdbt_off();		/* transparent mode only: fast mode pins */
-	if (eng.extable_taken) {
+	if (kdbt_eng.extable_taken) {
 		THIS_MODULE->num_exentries = 0;
 		smp_wmb();
-		THIS_MODULE->extable = eng.own_extable;
-		THIS_MODULE->num_exentries = eng.own_num;
+		THIS_MODULE->extable = kdbt_eng.own_extable;
+		THIS_MODULE->num_exentries = kdbt_eng.own_num;
 	}
-	free_tables(&eng.tr.mem);
-	vunmap(eng.cache_rw);
-	eng.ready = false;
+	kdbt_entries_exit();
+	free_tables(&kdbt_eng.tr.mem);
+	vunmap(kdbt_eng.cache_rw);
+	kdbt_eng.ready = false;
 }
 
 /* ------------------------------------------------------------------ */
@@ -667,25 +581,25 @@ void kdbt_engine_exit(void)
  */
 void kdbt_engine_stats(struct kdbt_stats *s)
 {
-	u32 n = READ_ONCE(eng.tr.nblocks), i;
+	u32 n = READ_ONCE(kdbt_eng.tr.nblocks), i;
 
 	memset(s, 0, sizeof(*s));
-	s->on = eng.on;
-	s->mode_fast = eng.mode == KDBT_MODE_FAST;
+	s->on = kdbt_eng.on;
+	s->mode_fast = kdbt_eng.mode == KDBT_MODE_FAST;
 	s->blocks = n ? n - 1 : 0;
-	s->cache_used = READ_ONCE(eng.tr.cache_used);
+	s->cache_used = READ_ONCE(kdbt_eng.tr.cache_used);
 	s->cache_total = KDBT_CACHE_BYTES;
-	s->dispatches = READ_ONCE(eng.tr.dispatches);
-	s->exits = READ_ONCE(eng.tr.nexits);
-	s->sites = READ_ONCE(eng.tr.nsites);
-	s->native_stubs = READ_ONCE(eng.tr.native_stubs);
-	s->extable_entries = READ_ONCE(eng.nextable);
-	s->extable_full = eng.extable_full;
-	s->flushes = eng.flushes;
-	s->ons = eng.ons;
-	s->offs = eng.offs;
+	s->dispatches = READ_ONCE(kdbt_eng.tr.dispatches);
+	s->exits = READ_ONCE(kdbt_eng.tr.nexits);
+	s->sites = READ_ONCE(kdbt_eng.tr.nsites);
+	s->native_stubs = READ_ONCE(kdbt_eng.tr.native_stubs);
+	s->extable_entries = READ_ONCE(kdbt_eng.nextable);
+	s->extable_full = kdbt_eng.extable_full;
+	s->flushes = kdbt_eng.flushes;
+	s->ons = kdbt_eng.ons;
+	s->offs = kdbt_eng.offs;
 	for (i = 1; i < n; i++) {
-		const struct kdbt_block *b = &eng.tr.mem.blocks[i];
+		const struct kdbt_block *b = &kdbt_eng.tr.mem.blocks[i];
 		u64 c = READ_ONCE(kdbt_counters[i]);
 
 		s->instructions += c * b->ninsns;
@@ -694,8 +608,12 @@ void kdbt_engine_stats(struct kdbt_stats *s)
 		    (b->end == KDBT_END_RET && !s->mode_fast))
 			s->indirect += c;
 	}
-	for (i = 0; i < READ_ONCE(eng.tr.nsites); i++)
-		s->jt_misses += READ_ONCE(eng.tr.mem.sites[i].misses);
+	for (i = 0; i < READ_ONCE(kdbt_eng.tr.nsites); i++)
+		s->jt_misses += READ_ONCE(kdbt_eng.tr.mem.sites[i].misses);
 	for (i = 0; i < KDBT_REFUSE_NR; i++)
-		s->refused += eng.tr.refused[i];
+		s->refused += kdbt_eng.tr.refused[i];
+	s->reentries = reentries;
+	kdbt_entries_stats(s);
+	kdbt_coverage_stats(s);
 }
+

@@ -33,6 +33,10 @@ struct kdbt_stats {
 	u64 blocks, cache_used, cache_total, dispatches, exits, sites;
 	u64 native_stubs, extable_entries, extable_full, flushes, ons, offs;
 	u64 instructions, block_execs, indirect, jt_misses, refused;
+	u64 vectors, vectors_native, pulls, reentries;
+	/* timer-interrupt samples of kernel mode, by where they landed */
+	u64 samples_cache, samples_native, samples_kept_native;
+	u64 samples_other, samples_user;
 };
 
 int kdbt_engine_init(void);

@@ -10,6 +10,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/math64.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include <linux/string.h>
@@ -18,6 +19,15 @@
 #include "kdbt_abi.h"
 
 static struct proc_dir_entry *kdbt_proc_dir;
+
+/* cache / (cache + native translatable), in percent with 2 decimals. */
+static void show_coverage(struct seq_file *m, const struct kdbt_stats *s)
+{
+	u64 all = s->samples_cache + s->samples_native;
+	u64 c = all ? div64_u64(s->samples_cache * 10000, all) : 0;
+
+	seq_printf(m, "coverage %llu.%02llu\n", c / 100, c % 100);
+}
 
 static int stats_show(struct seq_file *m, void *v)
 {
@@ -42,6 +52,16 @@ static int stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "extable_entries %llu\n", s.extable_entries);
 	seq_printf(m, "extable_full %llu\n", s.extable_full);
 	seq_printf(m, "refused %llu\n", s.refused);
+	seq_printf(m, "vectors_translated %llu\n", s.vectors);
+	seq_printf(m, "vectors_native %llu\n", s.vectors_native);
+	seq_printf(m, "pulls %llu\n", s.pulls);
+	seq_printf(m, "dispatch_reentries %llu\n", s.reentries);
+	seq_printf(m, "samples_cache %llu\n", s.samples_cache);
+	seq_printf(m, "samples_native %llu\n", s.samples_native);
+	seq_printf(m, "samples_entry_and_thunks %llu\n", s.samples_kept_native);
+	seq_printf(m, "samples_other_kernel %llu\n", s.samples_other);
+	seq_printf(m, "samples_user %llu\n", s.samples_user);
+	show_coverage(m, &s);
 	seq_printf(m, "flushes %llu\n", s.flushes);
 	seq_printf(m, "switchons %llu\n", s.ons);
 	seq_printf(m, "switchoffs %llu\n", s.offs);

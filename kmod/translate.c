@@ -285,12 +285,22 @@ static void rule_jcc_short(struct emit_ctx *c, const struct kdbt_binsn *in,
  * call rel32.  Fast mode: a real call into the chained exit, so the cache
  * return address is pushed and the callee's ret comes back here, to the
  * return site, which exits to the native return address.  Transparent
- * mode: push the native return address and jump.
+ * mode: push the native return address and jump (but see below).
  */
 static void rule_call(struct emit_ctx *c, const struct kdbt_binsn *in,
 		      u64 next)
 {
-	if (c->tr->cfg.mode == KDBT_MODE_FAST) {
+	const struct kdbt_config *cfg = &c->tr->cfg;
+
+	/*
+	 * A callee kdbt never translates (entry-text and thunk helpers such
+	 * as asm_load_gs_index) returns with a plain ret: in transparent
+	 * mode too it gets the cache return address, so that the caller
+	 * goes on in the cache instead of natively.  Such helpers neither
+	 * sleep nor look at their return address.
+	 */
+	if (cfg->mode == KDBT_MODE_FAST ||
+	    !cfg->may_translate(cfg->ctx, in->target)) {
 		add_exit(c, emit_call(&c->e, emit_here(&c->e)), in->target);
 		c->b->ret_site = (u16)(c->e.pos - c->entry);
 		exit_jmp(c, next);

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * engine.h - the kernel instance of the translator, shared by the kernel
+ * glue files that drive it (engine.c, entries.c, coverage.c).
+ *
+ * Owns: struct kdbt_engine and the calls between those files.
+ * Must never: be included by the freestanding core or by procfs.c (which
+ * goes through kdbt.h).
+ */
+#ifndef KDBT_ENGINE_H
+#define KDBT_ENGINE_H
+
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include "core.h"
+#include "policy.h"
+#include "kdbt.h"
+
+struct kdbt_engine {
+	struct kdbt_tr tr;
+	struct kdbt_policy policy;
+	raw_spinlock_t lock;
+	struct mutex control;
+	u8 *cache_rw;			/* vmap alias of kdbt_cache */
+	bool on;
+	bool ready;			/* tables allocated, tr initialised */
+	bool extable_taken;		/* THIS_MODULE->extable is ours */
+	bool fast_used;			/* fast mode ran: the cache stays */
+	enum kdbt_mode mode;		/* for the next on */
+	bool entries_built;		/* entries.c made its stubs */
+	const struct exception_table_entry *(*search_extable)(unsigned long);
+	struct exception_table_entry *own_extable;
+	unsigned int own_num;
+	unsigned int nextable;
+	u64 extable_full;
+	u64 flushes;
+	u64 ons, offs;
+};
+
+extern struct kdbt_engine kdbt_eng;
+extern u8 kdbt_cache[];
+
+int kdbt_read_code(void *ctx, u64 addr, u8 *buf, size_t len);
+bool kdbt_may_translate(u64 addr);
+bool kdbt_in_cache(u64 addr);
+
+bool kdbt_dispatch_enter(void);
+void kdbt_dispatch_leave(void);
+
+/* entries.c: the system-call entry and the IDT, led into the cache. */
+int kdbt_entries_init(void);
+void kdbt_entries_exit(void);
+int kdbt_entries_check(void);
+int kdbt_entries_build_locked(void);
+void kdbt_entries_forget_locked(void);
+void kdbt_entries_install(void);
+void kdbt_entries_report(void);
+void kdbt_entries_remove(void);
+void kdbt_entries_stats(struct kdbt_stats *s);
+
+/* coverage.c: where timer interrupts find the CPUs. */
+struct pt_regs;
+void kdbt_coverage_sample(struct pt_regs *regs);
+void kdbt_coverage_reset(void);
+void kdbt_coverage_stats(struct kdbt_stats *s);
+
+#endif /* KDBT_ENGINE_H */
