@@ -28,6 +28,13 @@ kdbt_test_return_thunk:		/* __x86_return_thunk */
 add5:	lea	5(%rdi), %rax
 	ret
 
+/* Code the translator may not translate (utr.c): it runs natively. */
+	.globl	kdbt_test_native_helper, kdbt_test_native_helper_end
+kdbt_test_native_helper:
+	lea	7(%rdi), %rax
+	ret
+kdbt_test_native_helper_end:
+
 /* call __x86_indirect_thunk_rax: an indirect call (x + 5). */
 FUNC rt_thunk_call
 	lea	add5(%rip), %rax
@@ -149,4 +156,15 @@ FUNC rt_call_next
 .Lforty2:	.quad	42
 .Lseven:	.quad	7
 
+/*
+ * call to code that stays native: the caller must go on in the cache
+ * after it returns, in both modes (x + 8; the helper's 2 uncounted).
+ */
+	.text
+FUNC rt_call_native
+	call	kdbt_test_native_helper
+	add	$1, %rax
+	ret
+
 	.section .note.GNU-stack, "", @progbits
+

@@ -30,7 +30,7 @@ ASM_FN(rt_thunk_call); ASM_FN(rt_thunk_jmp); ASM_FN(rt_return_thunk);
 ASM_FN(rt_jcc_return_thunk); ASM_FN(rt_loop); ASM_FN(rt_jrcxz);
 ASM_FN(rt_jmp_riprel); ASM_FN(rt_call_rsp); ASM_FN(rt_jmp_rsp);
 ASM_FN(rt_int3); ASM_FN(rt_riprel); ASM_FN(rt_flags_live); ASM_FN(rt_pushf);
-ASM_FN(rt_ret_imm); ASM_FN(rt_call_next);
+ASM_FN(rt_ret_imm); ASM_FN(rt_call_next); ASM_FN(rt_call_native);
 extern char rt_int3_insn[];
 
 /*
@@ -64,6 +64,7 @@ static const struct rule_case {
 	{ "pushf", rt_pushf, 1, 64, { 0, 0 } },
 	{ "ret_imm_native", rt_ret_imm, 1, 10, { 1, 2 } },
 	{ "call_next", rt_call_next, 1, 2, { 0, 0 } },
+	{ "call_native", rt_call_native, 1, 9, { 2, 2 } },
 };
 
 static int failures;

@@ -33,6 +33,7 @@ extern char kdbt_user_call_end[];
 extern char kdbt_user_dispatch_direct[], kdbt_user_dispatch_indirect[];
 extern char kdbt_test_thunk_rax[], kdbt_test_return_thunk[];
 extern char kdbt_user_leave_indirect[];
+extern char kdbt_test_native_helper[], kdbt_test_native_helper_end[];
 long kdbt_user_call(u64 entry, long arg);
 u64 kdbt_user_direct(u32 exit_id);
 u64 kdbt_user_indirect(u32 site, u64 target);
@@ -55,7 +56,9 @@ static bool may_translate(void *ctx, u64 addr)
 {
 	(void)ctx;
 	return in_text(addr) && !(addr >= (u64)&kdbt_user_call &&
-				  addr < (u64)kdbt_user_call_end);
+				  addr < (u64)kdbt_user_call_end) &&
+	       !(addr >= (u64)kdbt_test_native_helper &&
+		 addr < (u64)kdbt_test_native_helper_end);
 }
 
 u64 kdbt_user_direct(u32 exit_id)
