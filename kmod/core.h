@@ -76,6 +76,7 @@ struct kdbt_block {
 	u32 next;		/* chain of the native-address hash */
 	u32 ientry;		/* cache offset of the indirect entry, or NONE */
 	u16 ret_site;		/* fast-mode call: return site offset, or 0 */
+	u8 invalid;		/* its native text changed: unreachable now */
 };
 
 #define KDBT_NO_IENTRY	0xffffffffu
@@ -123,6 +124,13 @@ struct kdbt_map {
  * @read_code: copy native code bytes; 0 or -EFAULT.
  * @may_translate: false for native code that must stay native (the
  *	dispatcher then leaves the cache for it).
+ * @returns_to_cache: optional; true for native code (may_translate() is
+ *	false) that is called like a leaf helper - it returns with a plain
+ *	ret and never looks at its return address (the kernel's entry-text
+ *	and thunk helpers).  Calls to it push the cache return address, so
+ *	the caller goes on in the cache.  Calls to other native code
+ *	(ftrace and BPF trampolines, modules) push the native return
+ *	address in both modes: trampolines find their caller by it.
  * @published: optional; told of every new block once its code, maps and
  *	exits are final and before anything can branch to it (the kernel
  *	glue mirrors exception-table entries here).
@@ -141,6 +149,7 @@ struct kdbt_config {
 	u32 stack_skip;
 	int (*read_code)(void *ctx, u64 addr, u8 *buf, size_t len);
 	bool (*may_translate)(void *ctx, u64 addr);
+	bool (*returns_to_cache)(void *ctx, u64 addr);
 	void (*published)(void *ctx, const struct kdbt_block *b);
 	void *ctx;
 };
@@ -189,6 +198,7 @@ struct kdbt_tr {
 	u64 refused[KDBT_REFUSE_NR];
 	u64 refused_ip[KDBT_REFUSE_NR];	/* the latest, for messages */
 	u64 native_stubs;	/* indirect entries that leave the cache */
+	u64 invalidated;	/* blocks whose native text changed */
 	/* Mnemonics that ended a block with a native exit, by count. */
 	u32 native_exits[ZYDIS_MNEMONIC_MAX_VALUE + 1];
 	u64 native_exit_ip;	/* the latest native exit, for messages */
@@ -206,6 +216,7 @@ int kdbt_tr_init(struct kdbt_tr *tr, const struct kdbt_config *cfg,
 		 const struct kdbt_mem *mem);
 void kdbt_tr_flush(struct kdbt_tr *tr);
 void kdbt_tr_detach(struct kdbt_tr *tr);
+u32 kdbt_invalidate(struct kdbt_tr *tr, u64 start, u64 end);
 void *kdbt_cache_alloc(struct kdbt_tr *tr, u32 len, u64 *addr);
 int kdbt_translate(struct kdbt_tr *tr, u64 native, struct kdbt_block **out);
 int kdbt_indirect_entry(struct kdbt_tr *tr, u64 native, u64 *entry);

@@ -86,6 +86,13 @@ static bool may_translate(void *ctx, u64 addr)
 	return kdbt_may_translate(addr);
 }
 
+/* Entry-text and thunk helpers: core text that stays native. */
+static bool returns_to_cache(void *ctx, u64 addr)
+{
+	return addr >= kdbt_eng.policy.text.start &&
+	       addr < kdbt_eng.policy.text.end;
+}
+
 /* The cache address of the instruction of @b that starts at @native. */
 static u64 cache_in_block(const struct kdbt_block *b, u64 native)
 {
@@ -148,14 +155,17 @@ static void block_published(void *ctx, const struct kdbt_block *b)
 /*
  * A CPU already inside the dispatcher (a fault while translating runs a
  * translated handler, which may reach an unlinked exit) must not take the
- * lock again: it leaves for native code instead.
+ * lock again: it leaves for native code instead.  So does every CPU while
+ * kernel text is being patched (textpoke.c): nothing is translated from
+ * bytes that are being written.
  */
 static DEFINE_PER_CPU(int, in_dispatch);
 static u64 reentries;
 
 bool notrace kdbt_dispatch_enter(void)
 {
-	if (this_cpu_inc_return(in_dispatch) == 1)
+	if (this_cpu_inc_return(in_dispatch) == 1 &&
+	    !atomic_read(&kdbt_text_poking))
 		return true;
 	this_cpu_dec(in_dispatch);
 	reentries++;
@@ -329,6 +339,7 @@ static int tr_init(enum kdbt_mode mode)
 		.jt_addr = (u64)kdbt_jt,
 		.read_code = kdbt_read_code,
 		.may_translate = may_translate,
+		.returns_to_cache = returns_to_cache,
 		.published = block_published,
 	};
 	struct kdbt_mem mem = kdbt_eng.tr.mem;
@@ -372,6 +383,11 @@ int kdbt_engine_init(void)
 	err = kdbt_entries_init();
 	if (err)
 		goto out_free;
+	err = kdbt_textpoke_init();
+	if (err) {
+		kdbt_entries_exit();
+		goto out_free;
+	}
 	kdbt_eng.ready = true;
 	return 0;
 
@@ -564,6 +580,7 @@ void kdbt_engine_exit(void)
 		THIS_MODULE->extable = kdbt_eng.own_extable;
 		THIS_MODULE->num_exentries = kdbt_eng.own_num;
 	}
+	kdbt_textpoke_exit();
 	kdbt_entries_exit();
 	free_tables(&kdbt_eng.tr.mem);
 	vunmap(kdbt_eng.cache_rw);
@@ -615,5 +632,6 @@ void kdbt_engine_stats(struct kdbt_stats *s)
 	s->reentries = reentries;
 	kdbt_entries_stats(s);
 	kdbt_coverage_stats(s);
+	kdbt_textpoke_stats(s);
 }
 

@@ -58,6 +58,12 @@ void kdbt_entries_report(void);
 void kdbt_entries_remove(void);
 void kdbt_entries_stats(struct kdbt_stats *s);
 
+/* textpoke.c: translations follow live text patching. */
+extern atomic_t kdbt_text_poking;
+int kdbt_textpoke_init(void);
+void kdbt_textpoke_exit(void);
+void kdbt_textpoke_stats(struct kdbt_stats *s);
+
 /* coverage.c: where timer interrupts find the CPUs. */
 struct pt_regs;
 void kdbt_coverage_sample(struct pt_regs *regs);

@@ -34,6 +34,7 @@ struct kdbt_stats {
 	u64 native_stubs, extable_entries, extable_full, flushes, ons, offs;
 	u64 instructions, block_execs, indirect, jt_misses, refused;
 	u64 vectors, vectors_native, pulls, reentries;
+	u64 text_pokes, invalidated, pokes_missed;
 	/* timer-interrupt samples of kernel mode, by where they landed */
 	u64 samples_cache, samples_native, samples_kept_native;
 	u64 samples_other, samples_user;

@@ -55,13 +55,16 @@ static int stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "vectors_translated %llu\n", s.vectors);
 	seq_printf(m, "vectors_native %llu\n", s.vectors_native);
 	seq_printf(m, "pulls %llu\n", s.pulls);
-	seq_printf(m, "dispatch_reentries %llu\n", s.reentries);
+	seq_printf(m, "dispatch_deferred %llu\n", s.reentries);
 	seq_printf(m, "samples_cache %llu\n", s.samples_cache);
 	seq_printf(m, "samples_native %llu\n", s.samples_native);
 	seq_printf(m, "samples_entry_and_thunks %llu\n", s.samples_kept_native);
 	seq_printf(m, "samples_other_kernel %llu\n", s.samples_other);
 	seq_printf(m, "samples_user %llu\n", s.samples_user);
 	show_coverage(m, &s);
+	seq_printf(m, "text_pokes %llu\n", s.text_pokes);
+	seq_printf(m, "invalidated_blocks %llu\n", s.invalidated);
+	seq_printf(m, "text_pokes_missed %llu\n", s.pokes_missed);
 	seq_printf(m, "flushes %llu\n", s.flushes);
 	seq_printf(m, "switchons %llu\n", s.ons);
 	seq_printf(m, "switchoffs %llu\n", s.offs);

@@ -102,6 +102,67 @@ void kdbt_tr_detach(struct kdbt_tr *tr)
 	}
 }
 
+/* Take block @id out of its hash chain. */
+static void unhash(struct kdbt_tr *tr, u32 id)
+{
+	u32 *link = &tr->mem.hash[hash_native(tr, tr->mem.blocks[id].native)];
+
+	while (*link && *link != id)
+		link = &tr->mem.blocks[*link].next;
+	if (*link)
+		*link = tr->mem.blocks[id].next;
+}
+
+/**
+ * kdbt_invalidate() - native text in [@start, @end) changed: make every
+ * translation of it unreachable, so that the next execution translates
+ * the new text.
+ * @tr: the translator (lock held).
+ * @start: first changed byte.
+ * @end: one past the last.
+ *
+ * Every block overlapping the range leaves the hash; every linked exit
+ * that may lead into one (its target lies within a block's reach of the
+ * range) goes back to its dispatcher stub; the jumptable is emptied.  The
+ * code itself stays where it is: a CPU already inside an old block
+ * finishes it, as a CPU mid-instruction does during native patching.
+ *
+ * Return: the number of blocks invalidated.
+ */
+u32 kdbt_invalidate(struct kdbt_tr *tr, u64 start, u64 end)
+{
+	u64 reach = start > KDBT_MAX_BLOCK_BYTES ? start - KDBT_MAX_BLOCK_BYTES :
+						   0;
+	u32 id, n = 0, i;
+
+	for (id = 1; id < tr->nblocks; id++) {
+		struct kdbt_block *b = &tr->mem.blocks[id];
+
+		if (b->invalid || b->native >= end ||
+		    b->native + b->native_len <= start)
+			continue;
+		unhash(tr, id);
+		b->invalid = 1;
+		n++;
+	}
+	if (!n)
+		return 0;
+	for (i = 0; i < tr->nexits; i++) {
+		struct kdbt_exit *x = &tr->mem.exits[i];
+
+		if (!x->linked || x->target < reach || x->target >= end)
+			continue;
+		emit_patch_rel32(tr->mem.cache + x->rel_off,
+				 tr->mem.cache_addr + x->rel_off,
+				 tr->mem.cache_addr + x->stub_off);
+		x->linked = 0;
+	}
+	for (i = 0; i < KDBT_JT_SIZE; i++)
+		((volatile u64 *)tr->mem.jt)[i] = tr->cfg.dispatch_indirect;
+	tr->invalidated += n;
+	return n;
+}
+
 /**
  * kdbt_cache_alloc() - take @len bytes of the cache for code the
  * environment writes itself (entry prologues).
@@ -282,25 +343,25 @@ static void rule_jcc_short(struct emit_ctx *c, const struct kdbt_binsn *in,
 }
 
 /*
- * call rel32.  Fast mode: a real call into the chained exit, so the cache
- * return address is pushed and the callee's ret comes back here, to the
- * return site, which exits to the native return address.  Transparent
- * mode: push the native return address and jump (but see below).
+ * call rel32.  A real call into the chained exit pushes the cache return
+ * address, and the callee's ret comes back here, to the return site,
+ * which exits to the native return address: fast mode, and calls of
+ * native leaf helpers (cfg.returns_to_cache) in both modes.  Otherwise
+ * (transparent mode, or native code that must see its caller): push the
+ * native return address and jump.
  */
 static void rule_call(struct emit_ctx *c, const struct kdbt_binsn *in,
 		      u64 next)
 {
 	const struct kdbt_config *cfg = &c->tr->cfg;
+	bool cache_ret;
 
-	/*
-	 * A callee kdbt never translates (entry-text and thunk helpers such
-	 * as asm_load_gs_index) returns with a plain ret: in transparent
-	 * mode too it gets the cache return address, so that the caller
-	 * goes on in the cache instead of natively.  Such helpers neither
-	 * sleep nor look at their return address.
-	 */
-	if (cfg->mode == KDBT_MODE_FAST ||
-	    !cfg->may_translate(cfg->ctx, in->target)) {
+	if (cfg->may_translate(cfg->ctx, in->target))
+		cache_ret = cfg->mode == KDBT_MODE_FAST;
+	else
+		cache_ret = cfg->returns_to_cache &&
+			    cfg->returns_to_cache(cfg->ctx, in->target);
+	if (cache_ret) {
 		add_exit(c, emit_call(&c->e, emit_here(&c->e)), in->target);
 		c->b->ret_site = (u16)(c->e.pos - c->entry);
 		exit_jmp(c, next);
@@ -654,6 +715,7 @@ static int translate_new(struct kdbt_tr *tr, u64 native, bool with_ientry,
 	b->end = bb->end;
 	b->map = tr->nmaps;
 	b->ret_site = 0;
+	b->invalid = 0;
 	b->ientry = KDBT_NO_IENTRY;
 	b->flags_live = tr->cfg.counters && kdbt_flags_live(tr, bb);
 	c.e.buf = tr->mem.cache + tr->cache_used;

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <ucontext.h>
 #include "utr.h"
 #include "tfuncs.h"
@@ -245,6 +246,51 @@ static void check_detach(enum kdbt_mode mode, const long long *ref,
 	     mode_name(mode), n);
 }
 
+/*
+ * Text patching: code the test writes itself is translated, patched, and
+ * invalidated.  Until kdbt_invalidate() the cache runs the old bytes (the
+ * reason for the kernel's text-poke hook); after it, both the patched
+ * function and a caller that was chained to it run the new bytes.
+ */
+static void check_invalidate(enum kdbt_mode mode)
+{
+	static const u8 callee[] = { 0xb8, 1, 0, 0, 0, 0xc3 };	/* mov $1,%eax; ret */
+	static const u8 caller[] = { 0xe8, 0xbb, 0xff, 0xff, 0xff,	/* call page */
+				     0x83, 0xc0, 0x0a, 0xc3 };		/* add $10,%eax; ret */
+	u8 *page = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
+			MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+	long (*f)(long), (*g)(long), r[6];
+	u32 n;
+	int err;
+
+	if (page == MAP_FAILED) {
+		fail("%s/invalidate: mmap failed", mode_name(mode));
+		return;
+	}
+	memcpy(page, callee, sizeof(callee));
+	memcpy(page + 64, caller, sizeof(caller));
+	f = (long (*)(long))page;
+	g = (long (*)(long))(page + 64);
+	utr_allow_code(page, 4096);
+	r[0] = utr_run(f, 0, &err);
+	r[1] = utr_run(g, 0, &err);
+	page[1] = 2;				/* mov $2,%eax */
+	r[2] = utr_run(f, 0, &err);
+	r[3] = utr_run(g, 0, &err);
+	n = kdbt_invalidate(&utr, (u64)page + 1, (u64)page + 2);
+	r[4] = utr_run(f, 0, &err);
+	r[5] = utr_run(g, 0, &err);
+	if (r[0] != 1 || r[1] != 11 || r[2] != 1 || r[3] != 11 || n != 1 ||
+	    r[4] != 2 || r[5] != 12)
+		fail("%s/invalidate: results %ld %ld | stale %ld %ld | %u invalidated | new %ld %ld",
+		     mode_name(mode), r[0], r[1], r[2], r[3], n, r[4], r[5]);
+	else
+		pass("%s/invalidate (stale until invalidated, then the new text, also through a chained caller)",
+		     mode_name(mode));
+	utr_allow_code(NULL, 0);
+	munmap(page, 4096);
+}
+
 int main(void)
 {
 	unsigned int nr = sizeof(rule_cases) / sizeof(rule_cases[0]);
@@ -280,6 +326,7 @@ int main(void)
 		run_rules(mode, rref);
 		check_maps(mode);
 		check_detach(mode, tref, native);
+		check_invalidate(mode);
 	}
 	return failures ? 1 : 0;
 }

@@ -43,10 +43,29 @@ static bool in_text(u64 a)
 	return a >= (u64)__executable_start && a < (u64)etext;
 }
 
+/* Extra code a test writes and patches itself (utr_allow_code()). */
+static u64 extra_start, extra_end;
+
+static bool in_extra(u64 a)
+{
+	return a >= extra_start && a < extra_end;
+}
+
+/**
+ * utr_allow_code() - let the translator read and translate @len bytes of
+ * test-made code at @p (it must lie below 2 GiB, like the cache).
+ */
+void utr_allow_code(void *p, size_t len)
+{
+	extra_start = (u64)p;
+	extra_end = (u64)p + len;
+}
+
 static int read_code(void *ctx, u64 addr, u8 *buf, size_t len)
 {
 	(void)ctx;
-	if (!in_text(addr) || !in_text(addr + len - 1))
+	if ((!in_text(addr) || !in_text(addr + len - 1)) &&
+	    (!in_extra(addr) || !in_extra(addr + len - 1)))
 		return -EFAULT;
 	memcpy(buf, (const void *)addr, len);
 	return 0;
@@ -55,10 +74,20 @@ static int read_code(void *ctx, u64 addr, u8 *buf, size_t len)
 static bool may_translate(void *ctx, u64 addr)
 {
 	(void)ctx;
+	if (in_extra(addr))
+		return true;
 	return in_text(addr) && !(addr >= (u64)&kdbt_user_call &&
 				  addr < (u64)kdbt_user_call_end) &&
 	       !(addr >= (u64)kdbt_test_native_helper &&
 		 addr < (u64)kdbt_test_native_helper_end);
+}
+
+/* The stand-in for the kernel's native leaf helpers (rules_asm.S). */
+static bool returns_to_cache(void *ctx, u64 addr)
+{
+	(void)ctx;
+	return addr >= (u64)kdbt_test_native_helper &&
+	       addr < (u64)kdbt_test_native_helper_end;
 }
 
 u64 kdbt_user_direct(u32 exit_id)
@@ -107,6 +136,7 @@ int utr_setup(enum kdbt_mode mode, bool counters_on)
 		.stack_skip = 128,
 		.read_code = read_code,
 		.may_translate = may_translate,
+		.returns_to_cache = returns_to_cache,
 	};
 	struct kdbt_mem mem = {
 		.cache_size = UTR_CACHE,

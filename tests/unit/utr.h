@@ -20,5 +20,6 @@ long utr_run(long (*fn)(long), long arg, int *err);
 unsigned long long utr_insns(void);
 void utr_zero_counters(void);
 unsigned long long utr_site_misses(void);
+void utr_allow_code(void *p, size_t len);
 
 #endif /* UTR_H */
