@@ -50,7 +50,8 @@ UCFLAGS := -O2 -g -static -fno-pie -no-pie $(WARN) $(ZYDIS_DEFS) \
 	$(ZYDIS_INC) -Ikmod -Itests/unit
 
 user: $(B)/lib/libzydis.a $(B)/unit/decode_check $(B)/unit/translate_run \
-	$(B)/unit/kcover $(B)/guest/runas
+	$(B)/unit/kcover $(B)/guest/runas $(B)/guest/efault \
+	$(B)/guest/wlhelper $(B)/guest/workload
 
 $(B)/zydis-user/%.o: $(ZYDIS)/src/%.c | links
 	@mkdir -p $(@D)
@@ -78,9 +79,16 @@ $(B)/unit/kcover: tests/unit/kcover.c tests/unit/kimage.c $(CORE_SRCS) \
 	@mkdir -p $(@D)
 	$(CC) $(UCFLAGS) -o $@ $(filter %.c,$^) $(B)/lib/libzydis.a
 
-$(B)/guest/runas: tests/vm/helpers/runas.c
+# Guest helpers: static, so the busybox-only guest runs them as they are.
+# tests/vm/run.sh ships each of them to the guest's /bin.
+$(B)/guest/runas $(B)/guest/efault $(B)/guest/wlhelper: \
+		$(B)/guest/%: tests/vm/helpers/%.c
 	@mkdir -p $(@D)
 	$(CC) -O2 -static $(WARN) -o $@ $<
+
+$(B)/guest/workload: tests/vm/helpers/workload.sh
+	@mkdir -p $(@D)
+	install -m 755 $< $@
 
 test:
 	@$(MAKE) --no-print-directory deps

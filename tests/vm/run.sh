@@ -35,7 +35,8 @@ done
 kernel=/boot/vmlinuz-$kver
 [ -r "$kernel" ] || { echo "run.sh: cannot read $kernel" >&2; exit 2; }
 : "${KDBT_KO:=$top/kmod/kdbt.ko}"
-: "${KDBT_GUEST_FILES:=$top/build/guest/runas}"
+g=$top/build/guest
+: "${KDBT_GUEST_FILES:=$g/runas $g/efault $g/wlhelper $g/workload}"
 export KDBT_KO KDBT_GUEST_FILES
 
 header() {	# header FILE KEY DEFAULT
