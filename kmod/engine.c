@@ -76,9 +76,32 @@ int kdbt_read_code(void *ctx, u64 addr, u8 *buf, size_t len)
 	       -EFAULT : 0;
 }
 
+static bool in_core_text(u64 addr)
+{
+	return addr >= kdbt_eng.policy.text.start &&
+	       addr < kdbt_eng.policy.text.end;
+}
+
+/* Text of a loaded module other than kdbt (core or init text). */
+static bool in_module_text(u64 addr)
+{
+	struct module *mod;
+
+	preempt_disable_notrace();
+	mod = kdbt_eng.module_text_address(addr);
+	preempt_enable_notrace();
+	return mod && mod != THIS_MODULE;
+}
+
+/*
+ * Core kernel text minus the policy's ranges (policy.c), and the text of
+ * every other module (textpoke.c invalidates it when it goes away).
+ */
 bool kdbt_may_translate(u64 addr)
 {
-	return !kdbt_policy_refuses(&kdbt_eng.policy, addr);
+	if (in_core_text(addr))
+		return !kdbt_policy_refuses(&kdbt_eng.policy, addr);
+	return in_module_text(addr);
 }
 
 static bool may_translate(void *ctx, u64 addr)
@@ -89,8 +112,7 @@ static bool may_translate(void *ctx, u64 addr)
 /* Entry-text and thunk helpers: core text that stays native. */
 static bool returns_to_cache(void *ctx, u64 addr)
 {
-	return addr >= kdbt_eng.policy.text.start &&
-	       addr < kdbt_eng.policy.text.end;
+	return in_core_text(addr);
 }
 
 /* The cache address of the instruction of @b that starts at @native. */
@@ -142,7 +164,10 @@ static void block_published(void *ctx, const struct kdbt_block *b)
 	u32 i;
 
 	for (i = 0; i < b->ninsns; i++) {
-		e = kdbt_eng.search_extable(b->native + m[i].native_off);
+		u64 ip = b->native + m[i].native_off;
+
+		e = in_core_text(ip) ? kdbt_eng.search_extable(ip) :
+				       kdbt_eng.search_all_extables(ip);
 		if (e)
 			mirror_one(b, entry + m[i].cache_off, e);
 	}
@@ -155,17 +180,15 @@ static void block_published(void *ctx, const struct kdbt_block *b)
 /*
  * A CPU already inside the dispatcher (a fault while translating runs a
  * translated handler, which may reach an unlinked exit) must not take the
- * lock again: it leaves for native code instead.  So does every CPU while
- * kernel text is being patched (textpoke.c): nothing is translated from
- * bytes that are being written.
+ * lock again: it leaves for native code instead.  So does a target whose
+ * block could read text being patched right now (textpoke.c).
  */
 static DEFINE_PER_CPU(int, in_dispatch);
 static u64 reentries;
 
 bool notrace kdbt_dispatch_enter(void)
 {
-	if (this_cpu_inc_return(in_dispatch) == 1 &&
-	    !atomic_read(&kdbt_text_poking))
+	if (this_cpu_inc_return(in_dispatch) == 1)
 		return true;
 	this_cpu_dec(in_dispatch);
 	reentries++;
@@ -189,7 +212,9 @@ u64 notrace kdbt_dispatch_direct_c(u32 exit_id)
 	if (!kdbt_dispatch_enter())
 		return READ_ONCE(kdbt_eng.tr.mem.exits[exit_id].target);
 	raw_spin_lock(&kdbt_eng.lock);
-	dest = kdbt_dispatch_direct(&kdbt_eng.tr, exit_id);
+	dest = kdbt_eng.tr.mem.exits[exit_id].target;
+	if (!kdbt_poke_in_the_way(dest))
+		dest = kdbt_dispatch_direct(&kdbt_eng.tr, exit_id);
 	raw_spin_unlock(&kdbt_eng.lock);
 	kdbt_dispatch_leave();
 	BUG_ON(!dest);		/* an exit id no stub can push */
@@ -203,7 +228,8 @@ u64 notrace kdbt_dispatch_indirect_c(u32 site_id, u64 target)
 	if (!kdbt_dispatch_enter())
 		return (u64)kdbt_leave_indirect;
 	raw_spin_lock(&kdbt_eng.lock);
-	entry = kdbt_dispatch_indirect(&kdbt_eng.tr, site_id, target);
+	entry = kdbt_poke_in_the_way(target) ? 0 :
+		kdbt_dispatch_indirect(&kdbt_eng.tr, site_id, target);
 	raw_spin_unlock(&kdbt_eng.lock);
 	kdbt_dispatch_leave();
 	return entry ? entry : (u64)kdbt_leave_indirect;
@@ -361,8 +387,11 @@ int kdbt_engine_init(void)
 	int err;
 
 	kdbt_eng.search_extable = (void *)sym("search_kernel_exception_table");
-	if (!kdbt_eng.search_extable) {
-		pr_err("search_kernel_exception_table not found\n");
+	kdbt_eng.search_all_extables = (void *)sym("search_exception_tables");
+	kdbt_eng.module_text_address = (void *)sym("__module_text_address");
+	if (!kdbt_eng.search_extable || !kdbt_eng.search_all_extables ||
+	    !kdbt_eng.module_text_address) {
+		pr_err("search_kernel_exception_table, search_exception_tables or __module_text_address not found\n");
 		return -ENOENT;
 	}
 	err = setup_policy();
@@ -443,6 +472,24 @@ static int prepare_locked(void)
 	return kdbt_entries_build_locked();
 }
 
+/*
+ * Wait until nothing can execute in, or return into, the cache (after a
+ * detach): every task passes a voluntary switch (synchronize_rcu_tasks(),
+ * the ftrace trampoline pattern), every CPU - idle tasks included, which
+ * rcu_tasks skips - passes a scheduling point, and interrupt handlers in
+ * flight finish.  Fast mode cannot get there (stacks keep cache return
+ * addresses), which is why it pins the module.  Sleeps; control held.
+ */
+static void quiesce(void)
+{
+	if (!kdbt_eng.quiesce_pending)
+		return;
+	synchronize_rcu_tasks();
+	synchronize_rcu_tasks_rude();
+	synchronize_rcu();
+	kdbt_eng.quiesce_pending = false;
+}
+
 /**
  * kdbt_on() - run the kernel from the code cache, on every CPU: system
  * calls, interrupts and exceptions enter through the cache (entries.c).
@@ -468,6 +515,8 @@ int kdbt_on(void)
 	err = check_can_run();
 	if (err)
 		goto out;
+	if (kdbt_eng.mode != kdbt_eng.tr.cfg.mode)
+		quiesce();		/* prepare_locked() flushes */
 	raw_spin_lock_irqsave(&kdbt_eng.lock, flags);
 	err = prepare_locked();
 	if (err)
@@ -487,14 +536,14 @@ int kdbt_on(void)
 		kdbt_eng.extable_taken = true;
 	}
 	WRITE_ONCE(THIS_MODULE->num_exentries, kdbt_eng.nextable);
-	if (kdbt_eng.mode == KDBT_MODE_FAST && !kdbt_eng.fast_used) {
-		__module_get(THIS_MODULE);	/* see kdbt_off() */
-		kdbt_eng.fast_used = true;
-	}
 	if (kdbt_eng.ons == 0)
 		kdbt_entries_report();
 	kdbt_coverage_reset();
 	kdbt_entries_install();
+	if (kdbt_eng.mode == KDBT_MODE_FAST && !kdbt_eng.fast_used) {
+		__module_get(THIS_MODULE);	/* see kdbt_off() */
+		kdbt_eng.fast_used = true;
+	}
 	kdbt_eng.on = true;
 	kdbt_eng.ons++;
 	pr_info("on (%s mode): the kernel runs from the code cache\n",
@@ -507,15 +556,16 @@ out:
 /**
  * kdbt_off() - run the kernel natively again.
  *
- * Restores the IDT and LSTAR on every CPU, then sends every branch still in the cache
- * to the dispatcher, which leaves for native code, and waits for every
- * task to pass a voluntary switch (synchronize_rcu_tasks(), the ftrace
- * trampoline pattern).  In transparent mode nothing can then reach the
- * cache, so module unload calls this and frees it.  In fast mode kernel
- * stacks may still hold cache return addresses, so kdbt_on() took a
- * module reference that is never dropped: the cache (and the module)
- * stays until kdbt can rewrite those stacks (a later stage), and rmmod
- * fails with EAGAIN ("in use").
+ * Restores the IDT and LSTAR on every CPU (the CPU hotplug state goes
+ * away), then sends every branch still in the cache to the dispatcher,
+ * which leaves for native code: each CPU leaves the cache at its next
+ * branch.  The translations are kept for the next on.  Waiting until no
+ * task can come back into the cache (quiesce()) is left to the points that
+ * need it - a flush for a mode change, and unload - so on/off cycles stay
+ * cheap.  In fast mode kernel stacks may still hold cache return
+ * addresses, so kdbt_on() took a module reference that is never dropped:
+ * the cache (and the module) stays until kdbt can rewrite those stacks,
+ * and rmmod fails with EAGAIN ("in use").
  *
  * Return: 0.
  */
@@ -532,14 +582,33 @@ int kdbt_off(void)
 	raw_spin_lock_irqsave(&kdbt_eng.lock, flags);
 	kdbt_tr_detach(&kdbt_eng.tr);
 	raw_spin_unlock_irqrestore(&kdbt_eng.lock, flags);
-	synchronize_rcu_tasks();
-	synchronize_rcu_tasks_rude();	/* idle tasks, which rcu_tasks skips */
-	synchronize_rcu();
+	kdbt_eng.quiesce_pending = true;
 	kdbt_eng.on = false;
 	kdbt_eng.offs++;
 	pr_info("off: the kernel runs natively\n");
 	mutex_unlock(&kdbt_eng.control);
 	return 0;
+}
+
+/**
+ * kdbt_reset() - zero the profile: block counters, jumptable misses and
+ * coverage samples (translations, the cache and the mode are kept).
+ * Increments racing with it may survive; that is all.
+ */
+void kdbt_reset(void)
+{
+	unsigned long flags;
+	u32 i;
+
+	mutex_lock(&kdbt_eng.control);
+	memset(kdbt_counters, 0, sizeof(kdbt_counters));
+	raw_spin_lock_irqsave(&kdbt_eng.lock, flags);
+	for (i = 0; i < kdbt_eng.tr.nsites; i++)
+		kdbt_eng.tr.mem.sites[i].misses = 0;
+	raw_spin_unlock_irqrestore(&kdbt_eng.lock, flags);
+	kdbt_coverage_reset();
+	kdbt_eng.resets++;
+	mutex_unlock(&kdbt_eng.control);
 }
 
 /**
@@ -574,6 +643,9 @@ void kdbt_engine_exit(void)
 	if (!kdbt_eng.ready)
 		return;
 	kdbt_off();		/* transparent mode only: fast mode pins */
+	mutex_lock(&kdbt_eng.control);
+	quiesce();
+	mutex_unlock(&kdbt_eng.control);
 	if (kdbt_eng.extable_taken) {
 		THIS_MODULE->num_exentries = 0;
 		smp_wmb();
@@ -614,6 +686,7 @@ void kdbt_engine_stats(struct kdbt_stats *s)
 	s->extable_full = kdbt_eng.extable_full;
 	s->flushes = kdbt_eng.flushes;
 	s->ons = kdbt_eng.ons;
+	s->resets = kdbt_eng.resets;
 	s->offs = kdbt_eng.offs;
 	for (i = 1; i < n; i++) {
 		const struct kdbt_block *b = &kdbt_eng.tr.mem.blocks[i];

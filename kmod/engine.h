@@ -26,15 +26,18 @@ struct kdbt_engine {
 	bool ready;			/* tables allocated, tr initialised */
 	bool extable_taken;		/* THIS_MODULE->extable is ours */
 	bool fast_used;			/* fast mode ran: the cache stays */
+	bool quiesce_pending;		/* detached; not yet waited for */
 	enum kdbt_mode mode;		/* for the next on */
 	bool entries_built;		/* entries.c made its stubs */
 	const struct exception_table_entry *(*search_extable)(unsigned long);
+	const struct exception_table_entry *(*search_all_extables)(unsigned long);
+	struct module *(*module_text_address)(unsigned long addr);
 	struct exception_table_entry *own_extable;
 	unsigned int own_num;
 	unsigned int nextable;
 	u64 extable_full;
 	u64 flushes;
-	u64 ons, offs;
+	u64 ons, offs, resets;
 };
 
 extern struct kdbt_engine kdbt_eng;
@@ -59,7 +62,7 @@ void kdbt_entries_remove(void);
 void kdbt_entries_stats(struct kdbt_stats *s);
 
 /* textpoke.c: translations follow live text patching. */
-extern atomic_t kdbt_text_poking;
+bool kdbt_poke_in_the_way(u64 target);
 int kdbt_textpoke_init(void);
 void kdbt_textpoke_exit(void);
 void kdbt_textpoke_stats(struct kdbt_stats *s);

@@ -16,7 +16,8 @@
  * pt_regs->ip is moved to that instruction's translation, so idle loops,
  * kernel threads and tasks resumed natively come into the cache too.
  *
- * Owns: the copies, the shadow IDT page, which IDT and LSTAR each CPU has.
+ * Owns: the copies, the shadow IDT page, which IDT and LSTAR each CPU has
+ * (and a CPU hotplug state, from load to unload).
  * Must never: translate an IST vector or #BP (they stay native, gate
  * unchanged); leave a CPU on the shadow IDT or the copied LSTAR after
  * kdbt_entries_remove(); pull a context that is user mode, in the cache,
@@ -65,7 +66,9 @@ static struct {
 	u64 vec_copy[IDT_ENTRIES];
 	unsigned int vectors, vectors_native;
 	DECLARE_BITMAP(kept, IDT_ENTRIES);	/* vectors left native */
-	u64 pulls;
+	int hp_state;			/* our dynamic CPU hotplug state */
+	bool installed;			/* CPUs must enter through the cache */
+	u64 pulls, cpus_installed;
 } ent;
 
 static struct copy copy_buf;		/* under kdbt_eng.lock */
@@ -294,15 +297,19 @@ static int copy_entry(u64 start, int vector, u64 *out)
 
 /* ------------------------------------------------------------------ */
 
+static int kdbt_cpu_up(unsigned int cpu);
+static int kdbt_cpu_down(unsigned int cpu);
+
 static u64 sym(const char *name)
 {
 	return kdbt_ksyms.lookup_name(name);
 }
 
 /**
- * kdbt_entries_init() - find the entries; called at load.
+ * kdbt_entries_init() - find the entries and register for CPU hotplug;
+ * called at load.
  *
- * Return: 0, -ENOENT or -ENOMEM.
+ * Return: 0, -ENOENT, -ENOMEM or the error of cpuhp_setup_state_nocalls().
  */
 int kdbt_entries_init(void)
 {
@@ -315,11 +322,19 @@ int kdbt_entries_init(void)
 	ent.shadow = (gate_desc *)get_zeroed_page(GFP_KERNEL);
 	if (!ent.shadow)
 		return -ENOMEM;
+	ent.hp_state = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN,
+						 "kdbt:online", kdbt_cpu_up,
+						 kdbt_cpu_down);
+	if (ent.hp_state < 0) {
+		free_page((unsigned long)ent.shadow);
+		return ent.hp_state;
+	}
 	return 0;
 }
 
 void kdbt_entries_exit(void)
 {
+	cpuhp_remove_state_nocalls(ent.hp_state);
 	free_page((unsigned long)ent.shadow);
 }
 
@@ -430,6 +445,7 @@ static void install_on_cpu(void *unused)
 {
 	native_load_idt(&ent.shadow_idt);
 	wrmsrl(MSR_LSTAR, ent.syscall_copy);
+	ent.cpus_installed++;
 }
 
 static void remove_on_cpu(void *unused)
@@ -438,17 +454,51 @@ static void remove_on_cpu(void *unused)
 	native_load_idt(&ent.native_idt);
 }
 
-/* Every online CPU enters through the cache (hotplug: a later stage). */
+/*
+ * CPU hotplug (CPUHP_AP_ONLINE_DYN, registered from load to unload): a
+ * CPU that comes online while translation is on - the kernel gave it the
+ * native IDT and LSTAR - enters through the cache too; one going offline
+ * gets the native ones back.  Both run on that CPU.  ent.installed only
+ * changes under cpus_read_lock(), so no CPU is missed or left behind.
+ */
+static int kdbt_cpu_up(unsigned int cpu)
+{
+	unsigned long flags;
+
+	if (READ_ONCE(ent.installed)) {
+		local_irq_save(flags);
+		install_on_cpu(NULL);
+		local_irq_restore(flags);
+	}
+	return 0;
+}
+
+static int kdbt_cpu_down(unsigned int cpu)
+{
+	unsigned long flags;
+
+	if (READ_ONCE(ent.installed)) {
+		local_irq_save(flags);
+		remove_on_cpu(NULL);
+		local_irq_restore(flags);
+	}
+	return 0;
+}
+
+/* Every online CPU, and every CPU that comes online, enters through the cache. */
 void kdbt_entries_install(void)
 {
 	cpus_read_lock();
+	WRITE_ONCE(ent.installed, true);
 	on_each_cpu(install_on_cpu, NULL, 1);
 	cpus_read_unlock();
 }
 
+/* Every CPU enters natively again. */
 void kdbt_entries_remove(void)
 {
 	cpus_read_lock();
+	WRITE_ONCE(ent.installed, false);
 	on_each_cpu(remove_on_cpu, NULL, 1);
 	cpus_read_unlock();
 }
@@ -475,7 +525,7 @@ void notrace kdbt_pull_c(struct pt_regs *regs, unsigned long vector)
 	raw_local_irq_save(flags);
 	if (kdbt_dispatch_enter()) {
 		raw_spin_lock(&kdbt_eng.lock);
-		if (!kdbt_eng.tr.detached &&
+		if (!kdbt_eng.tr.detached && !kdbt_poke_in_the_way(ip) &&
 		    !kdbt_translate(&kdbt_eng.tr, ip, &b)) {
 			regs->ip = kdbt_block_entry(&kdbt_eng.tr, b);
 			ent.pulls++;
@@ -491,4 +541,5 @@ void kdbt_entries_stats(struct kdbt_stats *s)
 	s->vectors = ent.vectors;
 	s->vectors_native = ent.vectors_native;
 	s->pulls = ent.pulls;
+	s->cpu_installs = ent.cpus_installed;
 }

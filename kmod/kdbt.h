@@ -32,9 +32,10 @@ struct kdbt_stats {
 	bool on, mode_fast;
 	u64 blocks, cache_used, cache_total, dispatches, exits, sites;
 	u64 native_stubs, extable_entries, extable_full, flushes, ons, offs;
+	u64 resets;
 	u64 instructions, block_execs, indirect, jt_misses, refused;
 	u64 vectors, vectors_native, pulls, reentries;
-	u64 text_pokes, invalidated, pokes_missed;
+	u64 text_pokes, invalidated, pokes_missed, cpu_installs;
 	/* timer-interrupt samples of kernel mode, by where they landed */
 	u64 samples_cache, samples_native, samples_kept_native;
 	u64 samples_other, samples_user;
@@ -44,6 +45,7 @@ int kdbt_engine_init(void);
 void kdbt_engine_exit(void);
 int kdbt_on(void);
 int kdbt_off(void);
+void kdbt_reset(void);
 int kdbt_mode_set(bool fast);
 void kdbt_engine_stats(struct kdbt_stats *s);
 

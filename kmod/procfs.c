@@ -55,6 +55,7 @@ static int stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "vectors_translated %llu\n", s.vectors);
 	seq_printf(m, "vectors_native %llu\n", s.vectors_native);
 	seq_printf(m, "pulls %llu\n", s.pulls);
+	seq_printf(m, "cpu_installs %llu\n", s.cpu_installs);
 	seq_printf(m, "dispatch_deferred %llu\n", s.reentries);
 	seq_printf(m, "samples_cache %llu\n", s.samples_cache);
 	seq_printf(m, "samples_native %llu\n", s.samples_native);
@@ -68,18 +69,20 @@ static int stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "flushes %llu\n", s.flushes);
 	seq_printf(m, "switchons %llu\n", s.ons);
 	seq_printf(m, "switchoffs %llu\n", s.offs);
+	seq_printf(m, "resets %llu\n", s.resets);
 	return 0;
 }
 
 /*
- * /proc/kdbt/control: one command per write - "on", "off", "mode fast",
- * "mode transparent".  Anything else is -EINVAL and one dmesg line.
+ * /proc/kdbt/control: one command per write - "on", "off", "reset",
+ * "mode fast", "mode transparent".  Anything else is -EINVAL and one
+ * dmesg line.
  */
 static ssize_t control_write(struct file *file, const char __user *ubuf,
 			     size_t count, loff_t *ppos)
 {
 	char buf[32], *cmd;
-	int err;
+	int err = 0;
 
 	if (count >= sizeof(buf))
 		goto bad_len;
@@ -91,6 +94,8 @@ static ssize_t control_write(struct file *file, const char __user *ubuf,
 		err = kdbt_on();
 	else if (!strcmp(cmd, "off"))
 		err = kdbt_off();
+	else if (!strcmp(cmd, "reset"))
+		kdbt_reset();
 	else if (!strcmp(cmd, "mode fast"))
 		err = kdbt_mode_set(true);
 	else if (!strcmp(cmd, "mode transparent"))
@@ -102,7 +107,7 @@ static ssize_t control_write(struct file *file, const char __user *ubuf,
 			cmd);
 	return err ? err : count;
 bad:
-	pr_warn("control: unknown command \"%s\" (on, off, mode fast, mode transparent)\n",
+	pr_warn("control: unknown command \"%s\" (on, off, reset, mode fast, mode transparent)\n",
 		cmd);
 	return -EINVAL;
 bad_len:

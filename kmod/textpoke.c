@@ -6,21 +6,26 @@
  * (KERNEL-6.1.md section 6).
  *
  * A kretprobe on __text_poke(func, addr, src, len): on entry the poke is
- * counted in flight (the dispatcher then translates nothing, so no block
- * is made from half-written bytes); on return every translation of
+ * recorded in flight (the dispatcher then translates no block that could
+ * read its bytes, so none is made from half-written ones); on return
+ * every translation of
  * [addr, addr + len) is invalidated (kdbt_invalidate()) before the poke
  * is counted done.  The int3 protocol of text_poke_bp() is a sequence of
  * such pokes, and a block translated between them ends at the int3 (a
  * native exit), where poke_int3_handler() emulates as it does natively.
  *
- * Owns: the kretprobe, registered from load to unload (text can change
- * while translation is off, and the blocks are kept).
+ * Module text (translated like core text) goes away at unload, and init
+ * text once init is done: a module notifier invalidates it (GOING, LIVE).
+ *
+ * Owns: the kretprobe and the module notifier, registered from load to
+ * unload (text can change while translation is off, and blocks are kept).
  * Must never: sleep or allocate in the handlers (they run with
  * interrupts off in the kprobe/rethook paths).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kprobes.h>
+#include <linux/module.h>
 #include <linux/ptrace.h>
 #include "engine.h"
 
@@ -28,16 +33,35 @@ struct poke {
 	u64 addr, len;
 };
 
-atomic_t kdbt_text_poking = ATOMIC_INIT(0);
+/* The poke in flight (text_mutex serialises them), under kdbt_eng.lock. */
+static struct {
+	int active;
+	u64 start, end;
+} inflight;
 static u64 pokes, invalidated_blocks;
+
+/**
+ * kdbt_poke_in_the_way() - whether a block at @target may read bytes that
+ * a poke in flight is writing (lock held): then it is not translated now.
+ */
+bool kdbt_poke_in_the_way(u64 target)
+{
+	return inflight.active && target < inflight.end &&
+	       target + KDBT_MAX_BLOCK_BYTES > inflight.start;
+}
 
 static int poke_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct poke *p = (struct poke *)ri->data;
+	unsigned long flags;
 
 	p->addr = regs->si;		/* __text_poke(func, addr, src, len) */
 	p->len = regs->cx;
-	atomic_inc(&kdbt_text_poking);
+	raw_spin_lock_irqsave(&kdbt_eng.lock, flags);
+	inflight.active++;
+	inflight.start = p->addr;
+	inflight.end = p->addr + p->len;
+	raw_spin_unlock_irqrestore(&kdbt_eng.lock, flags);
 	return 0;
 }
 
@@ -50,8 +74,8 @@ static int poke_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	invalidated_blocks += kdbt_invalidate(&kdbt_eng.tr, p->addr,
 					      p->addr + p->len);
 	pokes++;
+	inflight.active--;
 	raw_spin_unlock_irqrestore(&kdbt_eng.lock, flags);
-	atomic_dec(&kdbt_text_poking);
 	return 0;
 }
 
@@ -60,6 +84,35 @@ static struct kretprobe poke_probe = {
 	.entry_handler = poke_entry,
 	.handler = poke_return,
 	.data_size = sizeof(struct poke),
+};
+
+static void invalidate(u64 start, u64 len)
+{
+	unsigned long flags;
+
+	if (!len)
+		return;
+	raw_spin_lock_irqsave(&kdbt_eng.lock, flags);
+	invalidated_blocks += kdbt_invalidate(&kdbt_eng.tr, start, start + len);
+	raw_spin_unlock_irqrestore(&kdbt_eng.lock, flags);
+}
+
+static int module_event(struct notifier_block *nb, unsigned long state,
+			void *data)
+{
+	struct module *mod = data;
+
+	if (state == MODULE_STATE_GOING)
+		invalidate((u64)mod->core_layout.base,
+			   mod->core_layout.text_size);
+	if (state == MODULE_STATE_GOING || state == MODULE_STATE_LIVE)
+		invalidate((u64)mod->init_layout.base,
+			   mod->init_layout.text_size);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block module_nb = {
+	.notifier_call = module_event,
 };
 
 /**
@@ -74,14 +127,20 @@ int kdbt_textpoke_init(void)
 
 	poke_probe.maxactive = 2 * num_possible_cpus();
 	err = register_kretprobe(&poke_probe);
-	if (err)
+	if (err) {
 		pr_err("cannot follow text patching: kretprobe on __text_poke: %d\n",
 		       err);
+		return err;
+	}
+	err = register_module_notifier(&module_nb);
+	if (err)
+		unregister_kretprobe(&poke_probe);
 	return err;
 }
 
 void kdbt_textpoke_exit(void)
 {
+	unregister_module_notifier(&module_nb);
 	unregister_kretprobe(&poke_probe);
 }
 

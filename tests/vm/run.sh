@@ -37,6 +37,9 @@ kernel=/boot/vmlinuz-$kver
 : "${KDBT_KO:=$top/kmod/kdbt.ko}"
 g=$top/build/guest
 : "${KDBT_GUEST_FILES:=$g/runas $g/efault $g/wlhelper $g/workload}"
+# The loop driver, for block I/O and module load/unload in the workload.
+loop_ko=/lib/modules/$kver/kernel/drivers/block/loop.ko
+[ -r "$loop_ko" ] && KDBT_GUEST_FILES="$KDBT_GUEST_FILES $loop_ko"
 export KDBT_KO KDBT_GUEST_FILES
 
 header() {	# header FILE KEY DEFAULT

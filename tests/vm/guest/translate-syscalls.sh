@@ -11,9 +11,11 @@
 # succeeds, and in a second load rmmod while on (under the workload)
 # switches off and unloads (kdbt(4), UNLOADING).  Fast mode comes last:
 # rmmod is refused while on and the kernel keeps working; after off it
-# stays refused (stage-1 limit), so only its not crashing counts.
+# stays refused (stage-1 limit), so only its not crashing counts.  Its
+# own boot: fast mode leaves kdbt pinned.
 # vm-smp: 2
 # vm-timeout: 90
+# vm-append: kdbt_test_boot=translate-syscalls
 . /tests/lib.sh
 
 stop=/tmp/translate-syscalls.stop

@@ -7,7 +7,10 @@
 # runs at least one round): forkexec, fileio (tmpfs, checksums), pipes
 # (and a fifo), sockets (wlhelper sock), signals (USR1 to a trapping
 # shell, counted), mmap (wlhelper mmap: page faults, copy-on-write,
-# SIGSEGV), timers (usleep, sleep, timeout).  Every round checks its
+# SIGSEGV), timers (usleep, sleep, timeout); and only when named,
+# blockdev (insmod loop, a loop device over a tmpfs file written and read
+# back through the block layer, losetup -d, rmmod: module load/unload and
+# block I/O; needs /bin/loop.ko).  Every round checks its
 # output against values fixed in advance.  Prints one line per workload,
 # in this order:
 #	workload NAME ok N rounds
@@ -21,12 +24,13 @@
 secs=${1:?usage: workload SECONDS [STOPFILE [NAME...]]}
 stop=${2:-/nonexistent}
 all="forkexec fileio pipes sockets signals mmap timers"
+known="$all blockdev"
 if [ $# -gt 2 ]; then
 	shift 2
 	for w in "$@"; do
-		case " $all " in
+		case " $known " in
 		*" $w "*) ;;
-		*) echo "workload: no workload '$w' (have: $all)" >&2; exit 2 ;;
+		*) echo "workload: no workload '$w' (have: $known)" >&2; exit 2 ;;
 		esac
 	done
 	all=$*
@@ -176,6 +180,33 @@ wl_timers() {
 }
 
 # loop NAME: rounds of wl_NAME until the deadline; the result to a file.
+wl_blockdev() {
+	# Load and unload the driver every 4th round: module loading patches
+	# text (ftrace, jump labels) and so runs mostly natively under kdbt.
+	if ! grep -q '^loop ' /proc/modules; then
+		insmod /bin/loop.ko || { echo "insmod loop.ko failed"; return 1; }
+	fi
+	seq 1 5000 > "$dir/blk.src"
+	dd if=/dev/zero of="$dir/blk.img" bs=64k count=16 2>/dev/null
+	dev=$(losetup -f) || { echo "no free loop device"; return 1; }
+	losetup "$dev" "$dir/blk.img" || { echo "losetup $dev failed"; return 1; }
+	dd if="$dir/blk.src" of="$dev" bs=4k conv=fsync 2>/dev/null ||
+		echo "writing $dev failed"
+	blockdev --flushbufs "$dev" 2>/dev/null
+	want "read back through $dev" \
+		"$(dd if="$dev" bs=4k count=6 2>/dev/null |
+		   head -c "$(wc -c < "$dir/blk.src")" | md5sum | cut -d' ' -f1)" \
+		$SEQ5000
+	want "md5 of the backing file's start" \
+		"$(head -c "$(wc -c < "$dir/blk.src")" "$dir/blk.img" | md5)" \
+		$SEQ5000
+	losetup -d "$dev" || echo "losetup -d $dev failed"
+	if [ $(($1 % 4)) = 1 ] || [ -e "$stop" ]; then
+		rmmod loop || echo "rmmod loop failed"
+	fi
+	rm -f "$dir/blk.src" "$dir/blk.img"
+}
+
 loop() {
 	n=0
 	while :; do
@@ -213,5 +244,6 @@ for w in $all; do
 		rc=1
 	fi
 done
+grep -q '^loop ' /proc/modules && { rmmod loop 2>/dev/null || true; }
 rm -rf "$dir"
 exit $rc

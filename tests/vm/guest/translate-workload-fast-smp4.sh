@@ -1,0 +1,14 @@
+# translate-workload-fast-smp4.sh - the whole kernel from the code cache in fast mode on 4 CPUs:
+# system calls, interrupts and exceptions enter through the cache, and
+# the workload mix (fork/exec, files, pipes, sockets, signals, mmap and
+# page faults, timers, a loop block device with module load/unload) runs
+# 62 s with every result checked; coverage after warm-up >= 99% (fast: 90%); efault
+# as natively; then off.  See translated_workload in guest-lib.sh.
+# Fast mode pins kdbt (kdbt(4)), so this test has a boot of its own.
+# vm-smp: 4
+# vm-timeout: 150
+# vm-append: kdbt_test_boot=translate-workload-fast-smp4
+. /tests/lib.sh
+
+trap 'touch /tmp/translated-workload.stop; echo off > /proc/kdbt/control 2>/dev/null' EXIT
+translated_workload fast
