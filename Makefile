@@ -51,7 +51,7 @@ UCFLAGS := -O2 -g -static -fno-pie -no-pie $(WARN) $(ZYDIS_DEFS) \
 
 user: $(B)/lib/libzydis.a $(B)/unit/decode_check $(B)/unit/translate_run \
 	$(B)/unit/kcover $(B)/guest/runas $(B)/guest/efault \
-	$(B)/guest/wlhelper $(B)/guest/workload
+	$(B)/guest/wlhelper $(B)/guest/workload $(B)/guest/kbench
 
 $(B)/zydis-user/%.o: $(ZYDIS)/src/%.c | links
 	@mkdir -p $(@D)
@@ -86,6 +86,10 @@ $(B)/guest/runas $(B)/guest/efault $(B)/guest/wlhelper: \
 	@mkdir -p $(@D)
 	$(CC) -O2 -static $(WARN) -o $@ $<
 
+$(B)/guest/kbench: tests/bench/kbench.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -static $(WARN) -o $@ $<
+
 $(B)/guest/workload: tests/vm/helpers/workload.sh
 	@mkdir -p $(@D)
 	install -m 755 $< $@
@@ -106,6 +110,7 @@ bench:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory all
 	@sh scripts/bench-core.sh
+	@sh scripts/bench-guest.sh
 
 demo:
 	@$(MAKE) --no-print-directory deps

@@ -9,6 +9,7 @@
 #   # vm-append: ARGS    extra kernel command line
 #   # vm-timeout: SECS   the test's own time limit (default 60)
 #   # vm-bin: PATH...    host binaries to copy in with their libraries
+#   # vm-qemu: ARGS      extra QEMU arguments (e.g. -icount shift=0,sleep=off)
 # Tests asking for the same boot share one.  Output: one PASS/FAIL line per
 # test; the console log of every boot is kept under the log directory and
 # named on failure.  Exit status: 0 if every test passed.
@@ -36,7 +37,7 @@ kernel=/boot/vmlinuz-$kver
 [ -r "$kernel" ] || { echo "run.sh: cannot read $kernel" >&2; exit 2; }
 : "${KDBT_KO:=$top/kmod/kdbt.ko}"
 g=$top/build/guest
-: "${KDBT_GUEST_FILES:=$g/runas $g/efault $g/wlhelper $g/workload}"
+: "${KDBT_GUEST_FILES:=$g/runas $g/efault $g/wlhelper $g/workload $g/kbench}"
 # The loop driver, for block I/O and module load/unload in the workload.
 loop_ko=/lib/modules/$kver/kernel/drivers/block/loop.ko
 [ -r "$loop_ko" ] && KDBT_GUEST_FILES="$KDBT_GUEST_FILES $loop_ko"
@@ -51,7 +52,7 @@ header() {	# header FILE KEY DEFAULT
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 for t in "$@"; do
-	key="$(header "$t" smp 2)|$(header "$t" mem 1024)|$(header "$t" append '')"
+	key="$(header "$t" smp 2)|$(header "$t" mem 1024)|$(header "$t" append '')|$(header "$t" qemu '')"
 	grep -qxF "$key" "$work/keys" 2>/dev/null || echo "$key" >> "$work/keys"
 	n=$(grep -nxF "$key" "$work/keys" | cut -d: -f1)
 	echo "$t" >> "$work/group.$n"
@@ -60,7 +61,7 @@ done
 mkdir -p "$logdir"
 fails=0
 n=0
-while IFS='|' read -r smp mem append; do
+while IFS='|' read -r smp mem append qemu_extra; do
 	n=$((n + 1))
 	tests=$(cat "$work/group.$n")
 	: > "$work/order"
@@ -77,7 +78,8 @@ while IFS='|' read -r smp mem append; do
 	log="$logdir/$stamp-boot$n.log"
 	KDBT_GUEST_BINS="$bins" sh "$here/mkinitramfs.sh" "$work/initrd.gz" \
 		"$work/stage" "$work/order" $tests
-	timeout "$budget" qemu-system-x86_64 -m "$mem" -smp "$smp" -cpu max \
+	# shellcheck disable=SC2086
+	timeout "$budget" qemu-system-x86_64 -m "$mem" -smp "$smp" -cpu max $qemu_extra \
 		-nographic -no-reboot -nic none -kernel "$kernel" \
 		-initrd "$work/initrd.gz" \
 		-append "console=ttyS0 quiet panic=-1 oops=panic $append" \

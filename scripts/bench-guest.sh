@@ -1,0 +1,53 @@
+#!/bin/sh
+# bench-guest.sh - system-call-level cost of running the kernel from the
+# code cache: kbench (tests/bench/kbench.c) natively and translated, per
+# mode, interleaved in rounds inside one guest boot per mode (absolute
+# times under TCG are noisy; ratios within a boot are not), then the same
+# under -icount, where guest time counts instructions (exact ratios).
+# Prints, per benchmark: native ns/op, translated ns/op, the median of the
+# per-round ratios and their spread.  A benchmark: it judges nothing.
+# Usage: bench-guest.sh [transparent|fast]...   (default: both)
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+modes=${*:-transparent fast}
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+# report FILE MODE TITLE: medians and ratios from the BENCH lines.
+report() {
+	echo "== $3"
+	printf '%-14s %12s %12s %8s %16s\n' benchmark native-ns "$2-ns" ratio \
+		"ratio-spread"
+	awk -v mode="$2" '
+	$1 == "BENCH" { k = $3; cfg = $2
+		if (cfg == "native") nat[k, ++nn[k]] = $4
+		else { tr[k, ++nt[k]] = $4; order[k] = order[k] ? order[k] : ++no; names[no] = k } }
+	function median(a, k, n,   i, j, t, v) {
+		for (i = 1; i <= n; i++) v[i] = a[k, i]
+		for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
+			if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+		return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+	}
+	END {
+		for (o = 1; o <= no; o++) {
+			k = names[o]; n = nt[k] < nn[k] ? nt[k] : nn[k]
+			lo = 1e9; hi = 0
+			for (i = 1; i <= n; i++) {
+				r[k, i] = tr[k, i] / nat[k, i]
+				if (r[k, i] < lo) lo = r[k, i]; if (r[k, i] > hi) hi = r[k, i]
+			}
+			printf "%-14s %12.0f %12.0f %8.2f %7.2f-%-8.2f\n", k,
+				median(nat, k, n), median(tr, k, n), median(r, k, n), lo, hi
+		}
+	}' "$1"
+}
+
+for m in $modes; do
+	for kind in modes icount; do
+		sh "$top/tests/vm/run.sh" --show \
+			"$top/tests/bench/guest/$kind-$m.sh" > "$out/$kind-$m" 2>&1 ||
+			{ cat "$out/$kind-$m"; exit 1; }
+	done
+	report "$out/modes-$m" "$m" "$m mode, 2 CPUs, wall clock (5 rounds)"
+	report "$out/icount-$m" "$m" "$m mode, 1 CPU, -icount: instructions (2 rounds)"
+done

@@ -1,0 +1,21 @@
+# icount-transparent.sh - kbench natively and translated in transparent mode, interleaved in
+# rounds in one boot (scripts/bench-guest.sh compares them).
+# With -icount, guest time counts instructions: exact, deterministic ratios.
+# vm-smp: 1
+# vm-qemu: -icount shift=0,sleep=off
+# vm-timeout: 900
+# vm-append: kdbt_bench=icount-transparent
+. /tests/lib.sh
+
+insmod "$KDBT_KO" || fail "insmod failed"
+kdbt_control "mode transparent" || fail "mode transparent: $ctl_err"
+kbench 0.2 > /dev/null		# warm the page cache natively
+kdbt_control on || fail "on: $ctl_err"
+kbench 0.2 > /dev/null		# and the code cache
+kdbt_control off || fail "off: $ctl_err"
+for round in 1 2; do
+	kbench 1 | sed "s/^/BENCH native /"
+	kdbt_control on || fail "on: $ctl_err"
+	kbench 1 | sed "s/^/BENCH transparent /"
+	kdbt_control off || fail "off: $ctl_err"
+done
