@@ -28,6 +28,7 @@
 #include <linux/spinlock.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
+#include <linux/workqueue.h>
 #include <asm/cpufeature.h>
 #include <asm/unaligned.h>
 #include <asm/msr.h>
@@ -59,6 +60,10 @@ static u64 kdbt_counters[KDBT_BLOCKS];
 static u64 kdbt_jt[KDBT_JT_SIZE];
 static struct exception_table_entry kdbt_extable[KDBT_EXTABLE];
 
+
+static unsigned int cache_kb = KDBT_CACHE_BYTES >> 10;
+module_param(cache_kb, uint, 0400);
+MODULE_PARM_DESC(cache_kb, "code cache to use, in KiB (default and maximum 32768)");
 
 struct kdbt_engine kdbt_eng = {
 	.lock = __RAW_SPIN_LOCK_UNLOCKED(kdbt_eng.lock),
@@ -205,6 +210,34 @@ bool kdbt_in_cache(u64 addr)
 	return addr - (u64)kdbt_cache < KDBT_CACHE_BYTES;
 }
 
+/* Room for at least one more block in the cache and in every table. */
+static bool tr_full(const struct kdbt_tr *tr)
+{
+	return tr->cache_used + 2 * KDBT_MAX_BLOCK_CACHE > tr->mem.cache_size ||
+	       tr->nblocks + 2 > tr->mem.max_blocks ||
+	       tr->nexits + 2 * KDBT_MAX_BLOCK_INSNS > tr->mem.max_exits ||
+	       tr->nmaps + 2 * KDBT_MAX_BLOCK_INSNS > tr->mem.max_maps ||
+	       tr->nsites + 2 > tr->mem.max_sites;
+}
+
+static void refill(struct work_struct *work);
+static DECLARE_WORK(refill_work, refill);
+
+/*
+ * The cache is full (lock held): targets go native from now on, until
+ * the refill work has emptied it (transparent mode; fast mode cannot).
+ */
+static void note_full_locked(void)
+{
+	if (!tr_full(&kdbt_eng.tr) || kdbt_eng.refill_pending)
+		return;
+	kdbt_eng.cache_full++;
+	if (kdbt_eng.mode == KDBT_MODE_FAST)
+		return;
+	kdbt_eng.refill_pending = true;
+	queue_work(system_unbound_wq, &refill_work);
+}
+
 u64 notrace kdbt_dispatch_direct_c(u32 exit_id)
 {
 	u64 dest;
@@ -215,6 +248,7 @@ u64 notrace kdbt_dispatch_direct_c(u32 exit_id)
 	dest = kdbt_eng.tr.mem.exits[exit_id].target;
 	if (!kdbt_poke_in_the_way(dest))
 		dest = kdbt_dispatch_direct(&kdbt_eng.tr, exit_id);
+	note_full_locked();
 	raw_spin_unlock(&kdbt_eng.lock);
 	kdbt_dispatch_leave();
 	BUG_ON(!dest);		/* an exit id no stub can push */
@@ -230,6 +264,7 @@ u64 notrace kdbt_dispatch_indirect_c(u32 site_id, u64 target)
 	raw_spin_lock(&kdbt_eng.lock);
 	entry = kdbt_poke_in_the_way(target) ? 0 :
 		kdbt_dispatch_indirect(&kdbt_eng.tr, site_id, target);
+	note_full_locked();
 	raw_spin_unlock(&kdbt_eng.lock);
 	kdbt_dispatch_leave();
 	return entry ? entry : (u64)kdbt_leave_indirect;
@@ -350,7 +385,8 @@ static int alloc_tables(struct kdbt_mem *mem)
 	mem->counters = kdbt_counters;
 	mem->jt = kdbt_jt;
 	mem->cache_addr = (u64)kdbt_cache;
-	mem->cache_size = KDBT_CACHE_BYTES;
+	mem->cache_size = min_t(u32, KDBT_CACHE_BYTES,
+				max_t(u32, cache_kb, 256) << 10);
 	return 0;
 }
 
@@ -488,6 +524,45 @@ static void quiesce(void)
 	synchronize_rcu_tasks_rude();
 	synchronize_rcu();
 	kdbt_eng.quiesce_pending = false;
+}
+
+/*
+ * A full cache, in transparent mode: leave it on every CPU, wait until
+ * nothing can run in it or return into it, empty it, and come back in
+ * with a fresh one - while the kernel runs natively for that moment.
+ */
+static void refill(struct work_struct *work)
+{
+	unsigned long flags;
+	int err;
+
+	mutex_lock(&kdbt_eng.control);
+	if (!kdbt_eng.on || kdbt_eng.mode == KDBT_MODE_FAST)
+		goto out;
+	kdbt_entries_remove();
+	raw_spin_lock_irqsave(&kdbt_eng.lock, flags);
+	kdbt_tr_detach(&kdbt_eng.tr);
+	raw_spin_unlock_irqrestore(&kdbt_eng.lock, flags);
+	kdbt_eng.quiesce_pending = true;
+	quiesce();
+	raw_spin_lock_irqsave(&kdbt_eng.lock, flags);
+	flush_locked();
+	err = prepare_locked();
+	if (err)
+		kdbt_eng.tr.detached = true;
+	raw_spin_unlock_irqrestore(&kdbt_eng.lock, flags);
+	if (err) {
+		kdbt_eng.on = false;
+		kdbt_eng.quiesce_pending = true;
+		pr_warn("cache refill failed (%d): the kernel runs natively\n",
+			err);
+		goto out;
+	}
+	WRITE_ONCE(THIS_MODULE->num_exentries, kdbt_eng.nextable);
+	kdbt_entries_install();
+out:
+	kdbt_eng.refill_pending = false;
+	mutex_unlock(&kdbt_eng.control);
 }
 
 /**
@@ -643,6 +718,7 @@ void kdbt_engine_exit(void)
 	if (!kdbt_eng.ready)
 		return;
 	kdbt_off();		/* transparent mode only: fast mode pins */
+	cancel_work_sync(&refill_work);
 	mutex_lock(&kdbt_eng.control);
 	quiesce();
 	mutex_unlock(&kdbt_eng.control);
@@ -677,7 +753,8 @@ void kdbt_engine_stats(struct kdbt_stats *s)
 	s->mode_fast = kdbt_eng.mode == KDBT_MODE_FAST;
 	s->blocks = n ? n - 1 : 0;
 	s->cache_used = READ_ONCE(kdbt_eng.tr.cache_used);
-	s->cache_total = KDBT_CACHE_BYTES;
+	s->cache_total = kdbt_eng.tr.mem.cache_size;
+	s->cache_full = kdbt_eng.cache_full;
 	s->dispatches = READ_ONCE(kdbt_eng.tr.dispatches);
 	s->exits = READ_ONCE(kdbt_eng.tr.nexits);
 	s->sites = READ_ONCE(kdbt_eng.tr.nsites);

@@ -27,6 +27,7 @@ struct kdbt_engine {
 	bool extable_taken;		/* THIS_MODULE->extable is ours */
 	bool fast_used;			/* fast mode ran: the cache stays */
 	bool quiesce_pending;		/* detached; not yet waited for */
+	bool refill_pending;		/* the refill work is queued */
 	enum kdbt_mode mode;		/* for the next on */
 	bool entries_built;		/* entries.c made its stubs */
 	const struct exception_table_entry *(*search_extable)(unsigned long);
@@ -36,7 +37,7 @@ struct kdbt_engine {
 	unsigned int own_num;
 	unsigned int nextable;
 	u64 extable_full;
-	u64 flushes;
+	u64 flushes, cache_full;
 	u64 ons, offs, resets;
 };
 

@@ -485,7 +485,7 @@ static int kdbt_cpu_down(unsigned int cpu)
 	return 0;
 }
 
-/* Every online CPU, and every CPU that comes online, enters through the cache. */
+/* Every online CPU, and every CPU coming online, enters through the cache. */
 void kdbt_entries_install(void)
 {
 	cpus_read_lock();

@@ -66,6 +66,7 @@ static int stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "text_pokes %llu\n", s.text_pokes);
 	seq_printf(m, "invalidated_blocks %llu\n", s.invalidated);
 	seq_printf(m, "text_pokes_missed %llu\n", s.pokes_missed);
+	seq_printf(m, "cache_full %llu\n", s.cache_full);
 	seq_printf(m, "flushes %llu\n", s.flushes);
 	seq_printf(m, "switchons %llu\n", s.ons);
 	seq_printf(m, "switchoffs %llu\n", s.offs);
