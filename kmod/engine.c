@@ -22,6 +22,7 @@
 #include <linux/extable.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/delay.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/smp.h>
@@ -511,19 +512,40 @@ static int prepare_locked(void)
 /*
  * Wait until nothing can execute in, or return into, the cache (after a
  * detach): every task passes a voluntary switch (synchronize_rcu_tasks(),
- * the ftrace trampoline pattern), every CPU - idle tasks included, which
- * rcu_tasks skips - passes a scheduling point, and interrupt handlers in
- * flight finish.  Fast mode cannot get there (stacks keep cache return
- * addresses), which is why it pins the module.  Sleeps; control held.
+ * the ftrace trampoline pattern), then, with every CPU stopped, every
+ * cache address left on a kernel stack (fast-mode return sites, the post
+ * stub of a handler a task sleeps in) is replaced by its native
+ * equivalent (stacks.c; retried while some task sits inside an inserted
+ * sequence), then every CPU - idle tasks included, which rcu_tasks skips -
+ * passes a scheduling point and interrupt handlers in flight finish.
+ * Sleeps; control held.
+ *
+ * Return: 0, or the error of the stack rewrite (the cache must stay).
  */
-static void quiesce(void)
+static int quiesce(void)
 {
+	u64 n = 0;
+	int err = 0, tries;
+
 	if (!kdbt_eng.quiesce_pending)
-		return;
+		return 0;
 	synchronize_rcu_tasks();
+	for (tries = 0; tries < 50; tries++) {
+		err = kdbt_rewrite_stacks(&n);
+		if (err != -EBUSY)
+			break;
+		msleep(20);
+	}
+	kdbt_eng.stack_rewrites += n;
 	synchronize_rcu_tasks_rude();
 	synchronize_rcu();
+	if (err) {
+		pr_warn("cache addresses stay on kernel stacks (%d): the cache stays\n",
+			err);
+		return err;
+	}
 	kdbt_eng.quiesce_pending = false;
+	return 0;
 }
 
 /*
@@ -544,7 +566,10 @@ static void refill(struct work_struct *work)
 	kdbt_tr_detach(&kdbt_eng.tr);
 	raw_spin_unlock_irqrestore(&kdbt_eng.lock, flags);
 	kdbt_eng.quiesce_pending = true;
-	quiesce();
+	if (quiesce()) {
+		kdbt_eng.on = false;	/* cannot empty it: stay off */
+		goto out;
+	}
 	raw_spin_lock_irqsave(&kdbt_eng.lock, flags);
 	flush_locked();
 	err = prepare_locked();
@@ -590,8 +615,11 @@ int kdbt_on(void)
 	err = check_can_run();
 	if (err)
 		goto out;
-	if (kdbt_eng.mode != kdbt_eng.tr.cfg.mode)
-		quiesce();		/* prepare_locked() flushes */
+	if (kdbt_eng.mode != kdbt_eng.tr.cfg.mode) {
+		err = quiesce();	/* prepare_locked() flushes */
+		if (err)
+			goto out;
+	}
 	raw_spin_lock_irqsave(&kdbt_eng.lock, flags);
 	err = prepare_locked();
 	if (err)
@@ -631,16 +659,15 @@ out:
 /**
  * kdbt_off() - run the kernel natively again.
  *
- * Restores the IDT and LSTAR on every CPU (the CPU hotplug state goes
- * away), then sends every branch still in the cache to the dispatcher,
- * which leaves for native code: each CPU leaves the cache at its next
- * branch.  The translations are kept for the next on.  Waiting until no
- * task can come back into the cache (quiesce()) is left to the points that
- * need it - a flush for a mode change, and unload - so on/off cycles stay
- * cheap.  In fast mode kernel stacks may still hold cache return
- * addresses, so kdbt_on() took a module reference that is never dropped:
- * the cache (and the module) stays until kdbt can rewrite those stacks,
- * and rmmod fails with EAGAIN ("in use").
+ * Restores the IDT and LSTAR on every CPU, then sends every branch still
+ * in the cache to the dispatcher, which leaves for native code: each CPU
+ * leaves the cache at its next branch.  The translations are kept for the
+ * next on.  In transparent mode, waiting until no task can come back into
+ * the cache (quiesce()) is left to the points that need it - a flush, and
+ * unload - so on/off cycles stay cheap.  In fast mode every stack holds
+ * cache return addresses, so off quiesces now, rewriting them; only then
+ * is the module reference taken by kdbt_on() dropped (if that fails, the
+ * module stays pinned and rmmod fails with EAGAIN, "in use").
  *
  * Return: 0.
  */
@@ -660,6 +687,10 @@ int kdbt_off(void)
 	kdbt_eng.quiesce_pending = true;
 	kdbt_eng.on = false;
 	kdbt_eng.offs++;
+	if (kdbt_eng.fast_used && !quiesce()) {
+		kdbt_eng.fast_used = false;
+		module_put(THIS_MODULE);	/* taken by kdbt_on() */
+	}
 	pr_info("off: the kernel runs natively\n");
 	mutex_unlock(&kdbt_eng.control);
 	return 0;
@@ -690,8 +721,9 @@ void kdbt_reset(void)
  * kdbt_mode_set() - choose the call/ret mode of the next on.
  * @fast: fast mode, else transparent.
  *
- * Return: 0; -EBUSY while on, or after fast mode has run (its cache may
- * still be on stacks, so it cannot be flushed for the other mode).
+ * Return: 0; -EBUSY while on, or while fast-mode cache addresses may
+ * still be on stacks (an off that could not rewrite them), since the
+ * cache cannot then be flushed for the other mode.
  */
 int kdbt_mode_set(bool fast)
 {
@@ -717,10 +749,11 @@ void kdbt_engine_exit(void)
 {
 	if (!kdbt_eng.ready)
 		return;
-	kdbt_off();		/* transparent mode only: fast mode pins */
+	kdbt_off();	/* not pinned: transparent, or fast already quiesced */
 	cancel_work_sync(&refill_work);
 	mutex_lock(&kdbt_eng.control);
-	quiesce();
+	if (quiesce())
+		pr_err("unloading with cache addresses on kernel stacks\n");
 	mutex_unlock(&kdbt_eng.control);
 	if (kdbt_eng.extable_taken) {
 		THIS_MODULE->num_exentries = 0;
@@ -764,6 +797,7 @@ void kdbt_engine_stats(struct kdbt_stats *s)
 	s->flushes = kdbt_eng.flushes;
 	s->ons = kdbt_eng.ons;
 	s->resets = kdbt_eng.resets;
+	s->stack_rewrites = kdbt_eng.stack_rewrites;
 	s->offs = kdbt_eng.offs;
 	for (i = 1; i < n; i++) {
 		const struct kdbt_block *b = &kdbt_eng.tr.mem.blocks[i];

@@ -37,7 +37,7 @@ struct kdbt_engine {
 	unsigned int own_num;
 	unsigned int nextable;
 	u64 extable_full;
-	u64 flushes, cache_full;
+	u64 flushes, cache_full, stack_rewrites;
 	u64 ons, offs, resets;
 };
 
@@ -59,6 +59,10 @@ int kdbt_entries_build_locked(void);
 void kdbt_entries_forget_locked(void);
 void kdbt_entries_install(void);
 void kdbt_entries_report(void);
+u64 kdbt_entries_native_for(u64 w);
+
+/* stacks.c: cache addresses off every kernel stack. */
+int kdbt_rewrite_stacks(u64 *rewritten);
 void kdbt_entries_remove(void);
 void kdbt_entries_stats(struct kdbt_stats *s);
 

@@ -49,6 +49,8 @@ void kdbt_pull_c(struct pt_regs *regs, unsigned long vector);
 struct copy {
 	u8 out[COPY_MAX];
 	u32 len;
+	u32 post_off;		/* the post stub, 0 if none */
+	u64 post_ret;		/* the native return address it stands for */
 	u32 nfix;
 	struct {
 		u32 field;	/* offset of a rel32/disp32 field */
@@ -64,6 +66,7 @@ static struct {
 	gate_desc *shadow;
 	struct desc_ptr native_idt, shadow_idt;
 	u64 vec_copy[IDT_ENTRIES];
+	u64 vec_post[IDT_ENTRIES], vec_post_ret[IDT_ENTRIES];
 	unsigned int vectors, vectors_native;
 	DECLARE_BITMAP(kept, IDT_ENTRIES);	/* vectors left native */
 	int hp_state;			/* our dynamic CPU hotplug state */
@@ -141,6 +144,8 @@ static int put_identity_call(struct copy *c, u64 fn_cache, u64 ret,
 	}
 	/* push $post: filled in once the copy has its address */
 	err = fixup(c, push_at + 1, 0, c->len, true);
+	c->post_off = c->len;
+	c->post_ret = ret;
 	put(c, post, sizeof(post));
 	put(c, &vector, 4);
 	err = err ?: put_rel32(c, &call, 1, (u64)kdbt_pull_c);
@@ -257,7 +262,8 @@ static int place(struct copy *c, u64 *out)
  *
  * Return: 0, or -ENOEXEC for a stub kdbt does not know (it stays native).
  */
-static int copy_entry(u64 start, int vector, u64 *out)
+static int copy_entry(u64 start, int vector, u64 *out, u64 *post,
+		      u64 *post_ret)
 {
 	struct kdbt_full_insn fi;
 	struct copy *c = &copy_buf;
@@ -292,7 +298,14 @@ static int copy_entry(u64 start, int vector, u64 *out)
 		}
 		ip += zi->length;
 	}
-	return done ? place(c, out) : -ENOEXEC;
+	if (!done)
+		return -ENOEXEC;
+	err = place(c, out);
+	if (!err && post && c->post_off) {
+		*post = *out + c->post_off;
+		*post_ret = c->post_ret;
+	}
+	return err;
 }
 
 /* ------------------------------------------------------------------ */
@@ -384,6 +397,7 @@ static int build_idt_locked(void)
 		gate_desc *g = &ent.shadow[v];
 
 		ent.vec_copy[v] = 0;
+		ent.vec_post[v] = 0;
 		if (!g->bits.p)
 			continue;
 		if (g->bits.ist || v == BP_VECTOR) {
@@ -391,7 +405,8 @@ static int build_idt_locked(void)
 			__set_bit(v, ent.kept);
 			continue;
 		}
-		err = copy_entry(gate_offset(g), v, &ent.vec_copy[v]);
+		err = copy_entry(gate_offset(g), v, &ent.vec_copy[v],
+				 &ent.vec_post[v], &ent.vec_post_ret[v]);
 		if (err == -ENOSPC)
 			return err;
 		if (err) {
@@ -419,7 +434,7 @@ int kdbt_entries_build_locked(void)
 
 	if (kdbt_eng.entries_built)
 		return 0;
-	err = copy_entry(ent.entry_syscall, -1, &ent.syscall_copy);
+	err = copy_entry(ent.entry_syscall, -1, &ent.syscall_copy, NULL, NULL);
 	if (!err)
 		err = build_idt_locked();
 	if (!err)
@@ -534,6 +549,21 @@ void notrace kdbt_pull_c(struct pt_regs *regs, unsigned long vector)
 		kdbt_dispatch_leave();
 	}
 	raw_local_irq_restore(flags);
+}
+
+/**
+ * kdbt_entries_native_for() - the native return address that a post
+ * stub's cache address stands for (a handler's return address on the
+ * stack of a task sleeping in it), or 0.
+ */
+u64 kdbt_entries_native_for(u64 w)
+{
+	unsigned int v;
+
+	for (v = 0; v < IDT_ENTRIES; v++)
+		if (ent.vec_post[v] && ent.vec_post[v] == w)
+			return ent.vec_post_ret[v];
+	return 0;
 }
 
 void kdbt_entries_stats(struct kdbt_stats *s)

@@ -32,7 +32,7 @@ struct kdbt_stats {
 	bool on, mode_fast;
 	u64 blocks, cache_used, cache_total, dispatches, exits, sites;
 	u64 native_stubs, extable_entries, extable_full, flushes, ons, offs;
-	u64 resets, cache_full;
+	u64 resets, cache_full, stack_rewrites;
 	u64 instructions, block_execs, indirect, jt_misses, refused;
 	u64 vectors, vectors_native, pulls, reentries;
 	u64 text_pokes, invalidated, pokes_missed, cpu_installs;

@@ -67,6 +67,7 @@ static int stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "invalidated_blocks %llu\n", s.invalidated);
 	seq_printf(m, "text_pokes_missed %llu\n", s.pokes_missed);
 	seq_printf(m, "cache_full %llu\n", s.cache_full);
+	seq_printf(m, "stack_rewrites %llu\n", s.stack_rewrites);
 	seq_printf(m, "flushes %llu\n", s.flushes);
 	seq_printf(m, "switchons %llu\n", s.ons);
 	seq_printf(m, "switchoffs %llu\n", s.offs);
@@ -104,7 +105,7 @@ static ssize_t control_write(struct file *file, const char __user *ubuf,
 	else
 		goto bad;
 	if (err == -EBUSY && !strncmp(cmd, "mode", 4))
-		pr_warn("control: \"%s\" refused: translation is on, or fast mode has run since load\n",
+		pr_warn("control: \"%s\" refused: translation is on, or fast-mode stacks could not be rewritten\n",
 			cmd);
 	return err ? err : count;
 bad:

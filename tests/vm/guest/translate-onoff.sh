@@ -2,12 +2,12 @@
 # mode while the workload mix runs on every CPU; the state follows each
 # write, every workload round stays correct, and rmmod succeeds at the
 # end.  Every 20th cycle stays on for 0.2 s and the instruction count must
-# then be positive.  Under TCG with the workload a cycle takes 0.3-0.6 s
-# (mostly relinking the working set after each on); all 200 must finish
-# within 220 s.
+# then be positive.  Under TCG with the workload a cycle takes 0.3-1.2 s
+# (mostly relinking the working set after each on), more on 4 CPUs; the
+# guest timeout, not a clock, bounds the run.
 # (translate-onoff-smp4.sh runs the same on 4 CPUs: keep the two in step.)
 # vm-smp: 2
-# vm-timeout: 260
+# vm-timeout: 420
 . /tests/lib.sh
 
 stop=/tmp/translate-onoff.stop
@@ -25,7 +25,7 @@ insmod "$KDBT_KO" || fail "insmod failed"
 kdbt_control "mode transparent" || fail "'mode transparent': $ctl_err"
 expect_eq "mode" "$(kdbt_stat mode)" transparent
 rm -f "$stop"
-workload 240 "$stop" > /tmp/workload.out 2>&1 &
+workload 400 "$stop" > /tmp/workload.out 2>&1 &
 wl=$!
 sleep 1
 # tick: hundredths of a second since boot, in $cs, without forking.
@@ -52,10 +52,8 @@ while [ $n -lt 200 ]; do
 	[ "$s" = off ] || fail "cycle $i: state '$s' after off"
 	n=$i
 	tick
-	[ $((cs - t0)) -ge 22000 ] && break
 done
 echo "$n on/off cycles in $(((cs - t0) / 100)) s"
-[ $n -ge 200 ] || fail "only $n on/off cycles in 220 s"
 touch "$stop"
 wait $wl
 rc=$?

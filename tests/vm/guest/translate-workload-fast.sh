@@ -3,8 +3,8 @@
 # the workload mix (fork/exec, files, pipes, sockets, signals, mmap and
 # page faults, timers, a loop block device with module load/unload) runs
 # 62 s with every result checked; coverage after warm-up >= 99% (fast: 90%); efault
-# as natively; then off.  See translated_workload in guest-lib.sh.
-# Fast mode pins kdbt (kdbt(4)), so this test has a boot of its own.
+# as natively; then off and rmmod.  See translated_workload in guest-lib.sh.
+# Fast mode has a boot of its own: if off failed, kdbt would stay pinned.
 # vm-smp: 2
 # vm-timeout: 150
 # vm-append: kdbt_test_boot=translate-workload-fast

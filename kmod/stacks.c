@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * stacks.c - take every cache address off every kernel stack, so that the
+ * cache can be emptied or freed (fast-mode switchoff, flush, unload).
+ *
+ * In fast mode a translated call pushes the cache address of its return
+ * site; in both modes a task sleeping in a translated interrupt or
+ * exception handler (a page fault) has the post stub (entries.c) as the
+ * handler's return address.  With every CPU stopped (stop_machine()),
+ * each task's stack is scanned: a return site becomes the native return
+ * address it stands for (the instruction after the call), a post stub
+ * the native stub's return address, and the exact start of a translated
+ * instruction (a pt_regs->ip saved by an interrupt) that instruction's
+ * native address.  A cache address that is none of these, in the live
+ * part of a stack and at the head of an interrupt frame (a task
+ * interrupted inside a sequence kdbt inserted), makes the attempt fail;
+ * the caller retries a little later.  Other unmappable words are stale
+ * values in frames and are left alone.
+ *
+ * Owns: nothing; it rewrites stacks only inside stop_machine().
+ * Must never: rewrite a word outside a task's stack, or run while any
+ * CPU can execute the code it looks at (stop_machine() guarantees that).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cpumask.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task_stack.h>
+#include <linux/stop_machine.h>
+#include "block.h"
+#include "engine.h"
+
+struct scan {
+	u64 rewritten, unmappable;
+	struct task_struct *(*idle_task)(int cpu);
+};
+
+/* The native address a cache word stands for, or 0. */
+static u64 native_for(u64 w)
+{
+	const struct kdbt_tr *tr = &kdbt_eng.tr;
+	const struct kdbt_block *b = kdbt_block_at_cache(tr, w);
+	const struct kdbt_map *m;
+	u64 entry;
+	u32 i;
+
+	if (!b)
+		return kdbt_entries_native_for(w);	/* a post stub */
+	entry = kdbt_block_entry(tr, b);
+	if (b->ret_site && w == entry + b->ret_site)
+		return b->native + b->native_len;	/* after the call */
+	if (w == entry)
+		return b->native;			/* before the counter */
+	m = &tr->mem.maps[b->map];
+	for (i = 0; i < b->ninsns; i++)
+		if (w == entry + m[i].cache_off)
+			return b->native + m[i].native_off;
+	return 0;
+}
+
+/*
+ * Whether @p looks like the start of an interrupt frame (pt_regs->ip
+ * onwards: ip, kernel cs, flags, sp above it, ss).  Other cache words
+ * that map to nothing are stale values in frames - locals never written
+ * since a deeper call returned - and harmless.
+ */
+static bool is_iret_frame(const unsigned long *p, const unsigned long *hi)
+{
+	return p + 5 <= hi && p[1] == __KERNEL_CS &&
+	       (p[2] & X86_EFLAGS_FIXED) && p[3] > (unsigned long)p &&
+	       p[3] <= (unsigned long)hi;
+}
+
+/*
+ * One task: the live part of a sleeping task's stack starts at its saved
+ * stack pointer; a task on a CPU (here: the stoppers) is scanned whole
+ * but only trusted for what it can map.
+ */
+static void scan_task(struct task_struct *t, struct scan *s)
+{
+	unsigned long *lo = task_stack_page(t), *p;
+	unsigned long *hi = lo + THREAD_SIZE / sizeof(*lo);
+	unsigned long *live = READ_ONCE(t->on_cpu) ? hi :
+			      (unsigned long *)t->thread.sp;
+
+	if (!lo)
+		return;
+	for (p = lo; p < hi; p++) {
+		u64 w = READ_ONCE(*p), n;
+
+		if (!kdbt_in_cache(w))
+			continue;
+		n = native_for(w);
+		if (n) {
+			WRITE_ONCE(*p, n);
+			s->rewritten++;
+		} else if (p >= live && is_iret_frame(p, hi)) {
+			s->unmappable++;
+		}
+	}
+}
+
+static int rewrite_all(void *data)
+{
+	struct scan *s = data;
+	struct task_struct *p, *t;
+	int cpu;
+
+	rcu_read_lock();
+	for_each_process_thread(p, t)
+		scan_task(t, s);
+	rcu_read_unlock();
+	for_each_possible_cpu(cpu)
+		scan_task(s->idle_task(cpu), s);
+	return s->unmappable ? -EBUSY : 0;
+}
+
+/**
+ * kdbt_rewrite_stacks() - replace every cache return address on every
+ * kernel stack by its native one (translation detached, lock not held).
+ *
+ * Return: 0; -EBUSY if some task was stopped where its cache address has
+ * no native equivalent (retry later); -ENOENT without idle_task().
+ */
+int kdbt_rewrite_stacks(u64 *rewritten)
+{
+	struct scan s = {
+		.idle_task = (void *)kdbt_ksyms.lookup_name("idle_task"),
+	};
+	int err;
+
+	if (!s.idle_task)
+		return -ENOENT;
+	err = stop_machine(rewrite_all, &s, cpu_online_mask);
+	*rewritten = s.rewritten;
+	return err;
+}
