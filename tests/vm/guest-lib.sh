@@ -152,3 +152,68 @@ translated_workload() {
 	efault > /tmp/efault.off ||
 		fail "$_m: efault after off: $(grep FAIL /tmp/efault.off)"
 }
+
+# onoff_cycles N: N on/off cycles in transparent mode while the workload
+# mix runs on every CPU; the state must follow each write, every 20th
+# cycle stays on for 0.2 s and must count instructions, every workload
+# round must stay correct, and rmmod must succeed at the end.
+onoff_cycles() {
+	_stop=/tmp/onoff-cycles.stop
+	trap 'touch "$_stop"; [ "$(kdbt_stat state 2>/dev/null)" = on ] &&
+	      kdbt_control off; grep -q "^kdbt " /proc/modules && rmmod kdbt' EXIT
+	insmod "$KDBT_KO" || fail "insmod failed"
+	kdbt_control "mode transparent" || fail "'mode transparent': $ctl_err"
+	rm -f "$_stop"
+	workload 400 "$_stop" > /tmp/workload.out 2>&1 &
+	_wl=$!
+	sleep 1
+	tick _t0
+	_n=0
+	while [ $_n -lt "$1" ]; do
+		_i=$((_n + 1))
+		kdbt_control on || fail "cycle $_i: on: $ctl_err"
+		kdbt_get _s state
+		[ "$_s" = on ] || fail "cycle $_i: state '$_s' after on"
+		if [ $((_i % 20)) = 0 ]; then
+			usleep 200000
+			kdbt_num _c instructions
+			[ "$_c" -gt 0 ] || fail "cycle $_i: no instructions in 0.2 s"
+			echo "cycle $_i: $_c instructions"
+		fi
+		kdbt_control off || fail "cycle $_i: off: $ctl_err"
+		kdbt_get _s state
+		[ "$_s" = off ] || fail "cycle $_i: state '$_s' after off"
+		_n=$_i
+	done
+	tick _t1
+	echo "figure: $_n on/off cycles in $(((_t1 - _t0) / 100)) s"
+	touch "$_stop"
+	wait $_wl
+	_rc=$?
+	cat /tmp/workload.out
+	[ $_rc = 0 ] || fail "workload failed during the on/off cycles"
+	grep -E '^(switchons|switchoffs|flushes) ' /proc/kdbt/stats
+	expect_eq "state at the end" "$(kdbt_stat state)" off
+	rmmod kdbt || fail "rmmod after the cycles failed"
+	[ -e /proc/kdbt ] && fail "/proc/kdbt left after rmmod"
+	efault > /tmp/efault.after || fail "efault fails after rmmod"
+}
+
+# bench_modes MODE ROUNDS: kbench natively and translated in MODE,
+# interleaved in ROUNDS rounds (make bench, scripts/bench-guest.sh).
+bench_modes() {
+	insmod "$KDBT_KO" || fail "insmod failed"
+	kdbt_control "mode $1" || fail "mode $1: $ctl_err"
+	kbench 0.2 > /dev/null		# warm the page cache natively
+	kdbt_control on || fail "on: $ctl_err"
+	kbench 0.2 > /dev/null		# and the code cache
+	kdbt_control off || fail "off: $ctl_err"
+	_r=0
+	while [ $_r -lt "$2" ]; do
+		kbench 1 | sed "s/^/BENCH native /"
+		kdbt_control on || fail "on: $ctl_err"
+		kbench 1 | sed "s/^/BENCH $1 /"
+		kdbt_control off || fail "off: $ctl_err"
+		_r=$((_r + 1))
+	done
+}

@@ -7,15 +7,4 @@
 # vm-append: kdbt_bench=icount-fast
 . /tests/lib.sh
 
-insmod "$KDBT_KO" || fail "insmod failed"
-kdbt_control "mode fast" || fail "mode fast: $ctl_err"
-kbench 0.2 > /dev/null		# warm the page cache natively
-kdbt_control on || fail "on: $ctl_err"
-kbench 0.2 > /dev/null		# and the code cache
-kdbt_control off || fail "off: $ctl_err"
-for round in 1 2; do
-	kbench 1 | sed "s/^/BENCH native /"
-	kdbt_control on || fail "on: $ctl_err"
-	kbench 1 | sed "s/^/BENCH fast /"
-	kdbt_control off || fail "off: $ctl_err"
-done
+bench_modes fast 2
