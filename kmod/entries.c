@@ -476,27 +476,26 @@ static void remove_on_cpu(void *unused)
  * gets the native ones back.  Both run on that CPU.  ent.installed only
  * changes under cpus_read_lock(), so no CPU is missed or left behind.
  */
-static int kdbt_cpu_up(unsigned int cpu)
+static void if_installed(void (*fn)(void *))
 {
 	unsigned long flags;
 
 	if (READ_ONCE(ent.installed)) {
 		local_irq_save(flags);
-		install_on_cpu(NULL);
+		fn(NULL);
 		local_irq_restore(flags);
 	}
+}
+
+static int kdbt_cpu_up(unsigned int cpu)
+{
+	if_installed(install_on_cpu);
 	return 0;
 }
 
 static int kdbt_cpu_down(unsigned int cpu)
 {
-	unsigned long flags;
-
-	if (READ_ONCE(ent.installed)) {
-		local_irq_save(flags);
-		remove_on_cpu(NULL);
-		local_irq_restore(flags);
-	}
+	if_installed(remove_on_cpu);
 	return 0;
 }
 

@@ -111,8 +111,11 @@ static int rewrite_all(void *data)
 	for_each_process_thread(p, t)
 		scan_task(t, s);
 	rcu_read_unlock();
-	for_each_possible_cpu(cpu)
-		scan_task(s->idle_task(cpu), s);
+	for_each_possible_cpu(cpu) {
+		t = s->idle_task(cpu);
+		if (t)		/* none for a CPU never brought up */
+			scan_task(t, s);
+	}
 	return s->unmappable ? -EBUSY : 0;
 }
 
