@@ -1,16 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * engine.c - the kernel instance of the translator: its memory, its lock,
- * the C half of the dispatcher, exception-table mirroring, and switching
- * the system-call entry into the cache and back (stage 1 of issue 6).
+ * the C half of the dispatcher, exception-table mirroring, on/off/mode/
+ * reset, refilling a full cache, and waiting until nothing can reach the
+ * cache before it is emptied or freed (quiesce()).  The entries
+ * themselves are entries.c's; stack rewriting is stacks.c's.
  *
  * Owns: the code cache (cache.S) and its writable alias, the translator
  * tables, the counters, kdbt's exception table while translation has been
- * on, and MSR_LSTAR on every CPU while on.
+ * on, and the module reference fast mode holds while on.
  * Must never: run the dispatcher with interrupts on or sleep in it; write
- * the cache through its executable mapping; reuse cache memory that a CPU
- * or a stack may still reach (fast mode pins the module: see kdbt_off());
- * leave LSTAR pointing into the cache when translation is off.
+ * the cache through its executable mapping; empty or free cache memory
+ * that a CPU or a stack may still reach (quiesce() first); leave entries
+ * pointing into the cache when translation is off.
  *
  * Locking: kdbt_eng.lock (raw, interrupts off) guards the translator; the
  * dispatcher takes it from the cache, on/off take it around table work.

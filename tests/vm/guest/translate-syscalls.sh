@@ -1,4 +1,4 @@
-# translate-syscalls.sh - stage 1: with translation on, the system calls of
+# translate-syscalls.sh - with translation on, the system calls of
 # every CPU run from the code cache and behave exactly as natively, in
 # transparent mode and then in fast mode, each in its own module load.
 #
