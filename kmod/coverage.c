@@ -39,7 +39,7 @@ static enum where classify(struct pt_regs *regs)
 		return IN_CACHE;
 	if (kdbt_may_translate(ip))
 		return IN_NATIVE;
-	if (ip >= kdbt_eng.policy.text.start && ip < kdbt_eng.policy.text.end)
+	if (kdbt_in_core_text(ip))
 		return IN_KEPT_NATIVE;
 	return IN_OTHER;
 }

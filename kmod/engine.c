@@ -84,7 +84,8 @@ int kdbt_read_code(void *ctx, u64 addr, u8 *buf, size_t len)
 	       -EFAULT : 0;
 }
 
-static bool in_core_text(u64 addr)
+/* Core kernel text, _stext.._etext (what policy.c decides within). */
+bool kdbt_in_core_text(u64 addr)
 {
 	return addr >= kdbt_eng.policy.text.start &&
 	       addr < kdbt_eng.policy.text.end;
@@ -107,7 +108,7 @@ static bool in_module_text(u64 addr)
  */
 bool kdbt_may_translate(u64 addr)
 {
-	if (in_core_text(addr))
+	if (kdbt_in_core_text(addr))
 		return !kdbt_policy_refuses(&kdbt_eng.policy, addr);
 	return in_module_text(addr);
 }
@@ -120,7 +121,7 @@ static bool may_translate(void *ctx, u64 addr)
 /* Entry-text and thunk helpers: core text that stays native. */
 static bool returns_to_cache(void *ctx, u64 addr)
 {
-	return in_core_text(addr);
+	return kdbt_in_core_text(addr);
 }
 
 /* The cache address of the instruction of @b that starts at @native. */
@@ -174,7 +175,7 @@ static void block_published(void *ctx, const struct kdbt_block *b)
 	for (i = 0; i < b->ninsns; i++) {
 		u64 ip = b->native + m[i].native_off;
 
-		e = in_core_text(ip) ? kdbt_eng.search_extable(ip) :
+		e = kdbt_in_core_text(ip) ? kdbt_eng.search_extable(ip) :
 				       kdbt_eng.search_all_extables(ip);
 		if (e)
 			mirror_one(b, entry + m[i].cache_off, e);
@@ -551,6 +552,22 @@ static int quiesce(void)
 }
 
 /*
+ * Every CPU enters natively again and every branch still in the cache
+ * goes to the dispatcher, which leaves for native code; what the cache
+ * may still be reached by is left for quiesce().  Control held.
+ */
+static void leave_cache(void)
+{
+	unsigned long flags;
+
+	kdbt_entries_remove();
+	raw_spin_lock_irqsave(&kdbt_eng.lock, flags);
+	kdbt_tr_detach(&kdbt_eng.tr);
+	raw_spin_unlock_irqrestore(&kdbt_eng.lock, flags);
+	kdbt_eng.quiesce_pending = true;
+}
+
+/*
  * A full cache, in transparent mode: leave it on every CPU, wait until
  * nothing can run in it or return into it, empty it, and come back in
  * with a fresh one - while the kernel runs natively for that moment.
@@ -563,11 +580,7 @@ static void refill(struct work_struct *work)
 	mutex_lock(&kdbt_eng.control);
 	if (!kdbt_eng.on || kdbt_eng.mode == KDBT_MODE_FAST)
 		goto out;
-	kdbt_entries_remove();
-	raw_spin_lock_irqsave(&kdbt_eng.lock, flags);
-	kdbt_tr_detach(&kdbt_eng.tr);
-	raw_spin_unlock_irqrestore(&kdbt_eng.lock, flags);
-	kdbt_eng.quiesce_pending = true;
+	leave_cache();
 	if (quiesce()) {
 		kdbt_eng.on = false;	/* cannot empty it: stay off */
 		goto out;
@@ -675,18 +688,12 @@ out:
  */
 int kdbt_off(void)
 {
-	unsigned long flags;
-
 	mutex_lock(&kdbt_eng.control);
 	if (!kdbt_eng.on) {
 		mutex_unlock(&kdbt_eng.control);
 		return 0;
 	}
-	kdbt_entries_remove();
-	raw_spin_lock_irqsave(&kdbt_eng.lock, flags);
-	kdbt_tr_detach(&kdbt_eng.tr);
-	raw_spin_unlock_irqrestore(&kdbt_eng.lock, flags);
-	kdbt_eng.quiesce_pending = true;
+	leave_cache();
 	kdbt_eng.on = false;
 	kdbt_eng.offs++;
 	if (kdbt_eng.fast_used && !quiesce()) {

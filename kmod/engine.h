@@ -46,6 +46,7 @@ extern u8 kdbt_cache[];
 
 int kdbt_read_code(void *ctx, u64 addr, u8 *buf, size_t len);
 bool kdbt_may_translate(u64 addr);
+bool kdbt_in_core_text(u64 addr);
 bool kdbt_in_cache(u64 addr);
 
 bool kdbt_dispatch_enter(void);

@@ -153,11 +153,6 @@ static int put_identity_call(struct copy *c, u64 fn_cache, u64 ret,
 	return err ?: put_rel32(c, &jmp, 1, ret);
 }
 
-static bool in_core_text(u64 a)
-{
-	return a >= kdbt_eng.policy.text.start && a < kdbt_eng.policy.text.end;
-}
-
 /* Refuse what a stub may not contain before its C call. */
 static bool stops_copy(const ZydisDecodedInstruction *zi)
 {
@@ -201,7 +196,7 @@ static int copy_branch(struct copy *c, const ZydisDecodedInstruction *zi,
 					 next, vector);
 	case ZYDIS_MNEMONIC_JMP:
 		/* into more entry code (irq_entries_start -> common stub) */
-		if (kdbt_may_translate(t) || !in_core_text(t) || ++*follows > 4)
+		if (kdbt_may_translate(t) || !kdbt_in_core_text(t) || ++*follows > 4)
 			return -ENOEXEC;
 		*ip = t;
 		return 0;

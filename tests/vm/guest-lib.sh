@@ -85,6 +85,18 @@ tick() {
 	eval "$1=\${_up%.*}\${_up#*.}"
 }
 
+# coverage_at_least PERCENT WHAT: /proc/kdbt/stats' coverage must be at
+# least PERCENT (a whole number).
+coverage_at_least() {
+	kdbt_get _cov coverage
+	_c=${_cov%.*}${_cov#*.}
+	case $_c in
+	''|*[!0-9]*) fail "$2: coverage is '$_cov'" ;;
+	esac
+	[ "$_c" -ge $(($1 * 100)) ] ||
+		fail "$2: coverage $_cov%, want >= $1%"
+}
+
 # translated_workload MODE: the whole-kernel test body, in MODE (fast or
 # transparent).  Load kdbt, switch on, run the workload mix (all of it,
 # with block I/O and module load/unload) for 62 s; after a 10 s warm-up,
@@ -128,19 +140,15 @@ translated_workload() {
 	grep -E '^(blocks|cache_bytes_used|instructions|indirect_branches|jumptable_misses|extable_entries|vectors_translated|pulls|samples_[a-z_]*|coverage|text_pokes|invalidated_blocks) ' \
 		/proc/kdbt/stats | sed 's/^/figure: /'
 	echo "figure: dispatches per second after warm-up $(((_d1 - _d0) * 100 / (_t1 - _t0)))"
-	kdbt_get _cov coverage
-	_c=${_cov%.*}${_cov#*.}
-	case $_c in
-	''|*[!0-9]*) fail "coverage is '$_cov'" ;;
-	esac
 	# Fast mode leaves the cache wherever a ret pops a native return
 	# address (frames older than on, contexts pulled in by interrupts)
 	# until the next interrupt pulls it back: 95-98% here, so 90% is the
 	# floor that catches a regression without failing on noise.
-	_want=9900
-	[ "$_m" = fast ] && _want=9000
-	[ "$_c" -ge "$_want" ] ||
-		fail "$_m: coverage $_cov% after warm-up, want >= $((_want / 100))%"
+	if [ "$_m" = fast ]; then
+		coverage_at_least 90 "$_m, after warm-up"
+	else
+		coverage_at_least 99 "$_m, after warm-up"
+	fi
 	tick _t0
 	kdbt_control off || fail "off: $ctl_err"
 	tick _t1
