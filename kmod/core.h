@@ -92,8 +92,8 @@ struct kdbt_exit {
 
 /* An indirect branch (or transparent-mode ret) site. */
 struct kdbt_site {
+	u64 misses;		/* dispatcher entries from this site */
 	u32 block;
-	u32 misses;		/* dispatcher entries from this site */
 };
 
 /* A native instruction's place in the cache, relative to its block. */
@@ -115,6 +115,12 @@ struct kdbt_map {
  *	number - ZYDIS_REGISTER_RAX, or 0; calls and jumps to them are
  *	indirect branches through that register.
  * @counters_addr: run-time address of kdbt_mem.counters.
+ * @shadow_addr: run-time address of kdbt_mem.shadow, or 0: every block
+ *	whose id is a multiple of 1 << @shadow_shift (a sentinel) also
+ *	counts itself with a locked increment of shadow[id >> shadow_shift],
+ *	from which the environment estimates what racing non-atomic
+ *	increments lost.
+ * @shadow_shift: see @shadow_addr.
  * @jt_addr: run-time address of kdbt_mem.jt; must fit a sign-extended
  *	disp32 (kernel and module addresses do).
  * @stack_skip: bytes below %rsp that translated code must not write: 0 in
@@ -145,6 +151,8 @@ struct kdbt_config {
 	u64 return_thunk;
 	u64 indirect_thunk[16];
 	u64 counters_addr;
+	u64 shadow_addr;
+	u32 shadow_shift;
 	u64 jt_addr;
 	u32 stack_skip;
 	int (*read_code)(void *ctx, u64 addr, u8 *buf, size_t len);
@@ -160,6 +168,7 @@ struct kdbt_mem {
 	u64 cache_addr;		/* where the cache executes */
 	u32 cache_size;
 	u64 *counters;		/* one per block */
+	u64 *shadow;		/* one per sentinel block, or NULL */
 	struct kdbt_block *blocks;
 	u32 max_blocks;
 	u32 *hash;		/* heads of native-address chains, 0 = empty */
@@ -210,6 +219,13 @@ static inline void kdbt_refuse(struct kdbt_tr *tr, enum kdbt_refusal why,
 {
 	tr->refused[why]++;
 	tr->refused_ip[why] = ip;
+}
+
+/* Does block @id also count itself in a shadow counter? */
+static inline bool kdbt_is_sentinel(const struct kdbt_tr *tr, u32 id)
+{
+	return tr->cfg.shadow_addr && tr->mem.shadow &&
+	       !(id & ((1u << tr->cfg.shadow_shift) - 1));
 }
 
 int kdbt_tr_init(struct kdbt_tr *tr, const struct kdbt_config *cfg,

@@ -204,45 +204,39 @@ static void emit_riprel(struct kdbt_emit *e, const u8 *op, u32 oplen,
  * emit_counter_inc() - count one execution of a block.
  * @e: the emitter.
  * @counter: run-time address of the block's u64 counter.
+ * @shadow: run-time address of its shadow counter, or 0 (see below).
  * @flags_live: the arithmetic flags must survive.
  * @atomic: lock the increment (exact under SMP, slower).
- * @stack_skip: bytes below %rsp the flag-preserving forms must step over.
+ * @stack_skip: bytes below %rsp the flag-preserving form must step over.
  *
  * Flags dead: `incq c(%rip)`, one instruction (inc leaves CF alone).
- * Flags live and not atomic: the value goes through %rax with mov and lea,
- * which never write flags.  Flags live and atomic: pushfq/lock incq/popfq.
- * A non-atomic increment can lose counts when two CPUs run the same block
- * at the same instant; issue 7 measures that loss.
+ * Flags live: pushfq/incq/popfq.  Either way the increment is a single
+ * instruction, so an interrupt that runs the same block cannot make it
+ * lose a count: counts are exact on one CPU.  Without @atomic two CPUs
+ * that increment the same counter at the same instant can lose one; a
+ * sample of blocks (sentinels) also does a locked increment of a shadow
+ * counter, and the difference between the two estimates that loss.
  */
-void emit_counter_inc(struct kdbt_emit *e, u64 counter, bool flags_live,
-		      bool atomic, u32 stack_skip)
+void emit_counter_inc(struct kdbt_emit *e, u64 counter, u64 shadow,
+		      bool flags_live, bool atomic, u32 stack_skip)
 {
 	static const u8 inc[] = { 0x48, 0xff, 0x05 };
 	static const u8 lock_inc[] = { 0xf0, 0x48, 0xff, 0x05 };
-	static const u8 load[] = { 0x48, 0x8b, 0x05 };
-	static const u8 lea1[] = { 0x48, 0x8d, 0x40, 0x01 };
-	static const u8 store[] = { 0x48, 0x89, 0x05 };
 
-	if (!flags_live) {
-		if (atomic)
-			emit_riprel(e, lock_inc, sizeof(lock_inc), counter);
-		else
-			emit_riprel(e, inc, sizeof(inc), counter);
-		return;
-	}
-	emit_lea_rsp(e, -(s32)stack_skip);
-	if (atomic) {
+	if (flags_live) {
+		emit_lea_rsp(e, -(s32)stack_skip);
 		emit_u8(e, 0x9c);				/* pushfq */
-		emit_riprel(e, lock_inc, sizeof(lock_inc), counter);
-		emit_u8(e, 0x9d);				/* popfq */
-	} else {
-		emit_u8(e, 0x50);				/* push %rax */
-		emit_riprel(e, load, sizeof(load), counter);	/* mov c,%rax */
-		emit_bytes(e, lea1, sizeof(lea1));		/* lea 1(%rax) */
-		emit_riprel(e, store, sizeof(store), counter);	/* mov %rax,c */
-		emit_u8(e, 0x58);				/* pop %rax */
 	}
-	emit_lea_rsp(e, (s32)stack_skip);
+	if (atomic)
+		emit_riprel(e, lock_inc, sizeof(lock_inc), counter);
+	else
+		emit_riprel(e, inc, sizeof(inc), counter);
+	if (shadow)
+		emit_riprel(e, lock_inc, sizeof(lock_inc), shadow);
+	if (flags_live) {
+		emit_u8(e, 0x9d);				/* popfq */
+		emit_lea_rsp(e, (s32)stack_skip);
+	}
 }
 
 /**

@@ -38,8 +38,8 @@ u32 emit_call(struct kdbt_emit *e, u64 target);
 void emit_jmp_abs(struct kdbt_emit *e, u64 target);
 void emit_push_imm64(struct kdbt_emit *e, u64 v);
 void emit_lea_rsp(struct kdbt_emit *e, s32 delta);
-void emit_counter_inc(struct kdbt_emit *e, u64 counter, bool flags_live,
-		      bool atomic, u32 stack_skip);
+void emit_counter_inc(struct kdbt_emit *e, u64 counter, u64 shadow,
+		      bool flags_live, bool atomic, u32 stack_skip);
 void emit_patch_rel32(u8 *field, u64 field_addr, u64 target);
 
 #endif /* KDBT_EMIT_H */

@@ -41,7 +41,6 @@
 #include "cache_size.h"
 #include "engine.h"
 
-#define KDBT_BLOCKS	(256u << 10)
 #define KDBT_EXITS	(768u << 10)
 #define KDBT_SITES	(128u << 10)
 #define KDBT_MAPS	(3u << 20)
@@ -59,7 +58,8 @@ u64 kdbt_dispatch_indirect_c(u32 site_id, u64 target);
  * jumptable by a sign-extended disp32, and extable entries hold 32-bit
  * offsets to cache and kernel addresses.
  */
-static u64 kdbt_counters[KDBT_BLOCKS];
+u64 kdbt_counters[KDBT_BLOCKS];
+u64 kdbt_shadow[KDBT_BLOCKS >> KDBT_SHADOW_SHIFT];
 static u64 kdbt_jt[KDBT_JT_SIZE];
 static struct exception_table_entry kdbt_extable[KDBT_EXTABLE];
 
@@ -72,6 +72,7 @@ struct kdbt_engine kdbt_eng = {
 	.lock = __RAW_SPIN_LOCK_UNLOCKED(kdbt_eng.lock),
 	.control = __MUTEX_INITIALIZER(kdbt_eng.control),
 	.mode = KDBT_MODE_TRANSPARENT,
+	.counters = true,
 };
 
 /* ------------------------------------------------------------------ */
@@ -180,6 +181,7 @@ static void block_published(void *ctx, const struct kdbt_block *b)
 		if (e)
 			mirror_one(b, entry + m[i].cache_off, e);
 	}
+	kdbt_profile_published_locked(b);
 }
 
 /* ------------------------------------------------------------------ */
@@ -387,6 +389,7 @@ static int alloc_tables(struct kdbt_mem *mem)
 	mem->max_sites = KDBT_SITES;
 	mem->max_maps = KDBT_MAPS;
 	mem->counters = kdbt_counters;
+	mem->shadow = kdbt_shadow;
 	mem->jt = kdbt_jt;
 	mem->cache_addr = (u64)kdbt_cache;
 	mem->cache_size = min_t(u32, KDBT_CACHE_BYTES,
@@ -398,10 +401,12 @@ static int tr_init(enum kdbt_mode mode)
 {
 	struct kdbt_config cfg = {
 		.mode = mode,
-		.counters = true,
+		.counters = kdbt_eng.counters,
 		.dispatch_direct = (u64)kdbt_entry_direct,
 		.dispatch_indirect = (u64)kdbt_entry_indirect,
 		.counters_addr = (u64)kdbt_counters,
+		.shadow_addr = (u64)kdbt_shadow,
+		.shadow_shift = KDBT_SHADOW_SHIFT,
 		.jt_addr = (u64)kdbt_jt,
 		.read_code = kdbt_read_code,
 		.may_translate = may_translate,
@@ -446,6 +451,9 @@ int kdbt_engine_init(void)
 	err = alloc_tables(&kdbt_eng.tr.mem);
 	if (err)
 		goto out_unmap;
+	err = kdbt_profile_init();
+	if (err)
+		goto out_free;
 	err = tr_init(kdbt_eng.mode);
 	if (err)
 		goto out_free;
@@ -461,6 +469,7 @@ int kdbt_engine_init(void)
 	return 0;
 
 out_free:
+	kdbt_profile_exit();
 	free_tables(&kdbt_eng.tr.mem);
 out_unmap:
 	vunmap(kdbt_eng.cache_rw);
@@ -474,8 +483,10 @@ out_unmap:
 /* Start over with an empty cache: only when nothing can run in it. */
 static void flush_locked(void)
 {
+	kdbt_profile_flush_locked();
 	kdbt_tr_flush(&kdbt_eng.tr);
 	kdbt_eng.tr.cfg.mode = kdbt_eng.mode;
+	kdbt_eng.tr.cfg.counters = kdbt_eng.counters;
 	kdbt_eng.tr.detached = false;
 	kdbt_entries_forget_locked();
 	kdbt_eng.nextable = 0;
@@ -504,9 +515,16 @@ static int check_can_run(void)
 }
 
 /* Attach the translator and build the entry copies (lock held). */
+/* The next on needs a new cache: the mode or counting changed. */
+static bool config_changed(void)
+{
+	return kdbt_eng.mode != kdbt_eng.tr.cfg.mode ||
+	       kdbt_eng.counters != kdbt_eng.tr.cfg.counters;
+}
+
 static int prepare_locked(void)
 {
-	if (kdbt_eng.mode != kdbt_eng.tr.cfg.mode)
+	if (config_changed())
 		flush_locked();		/* kdbt_mode_set() made this safe */
 	kdbt_eng.tr.detached = false;
 	return kdbt_entries_build_locked();
@@ -630,7 +648,7 @@ int kdbt_on(void)
 	err = check_can_run();
 	if (err)
 		goto out;
-	if (kdbt_eng.mode != kdbt_eng.tr.cfg.mode) {
+	if (config_changed()) {
 		err = quiesce();	/* prepare_locked() flushes */
 		if (err)
 			goto out;
@@ -662,6 +680,7 @@ int kdbt_on(void)
 		__module_get(THIS_MODULE);	/* see kdbt_off() */
 		kdbt_eng.fast_used = true;
 	}
+	kdbt_eng.on_since = ktime_get_ns();
 	kdbt_eng.on = true;
 	kdbt_eng.ons++;
 	pr_info("on (%s mode): the kernel runs from the code cache\n",
@@ -706,24 +725,32 @@ int kdbt_off(void)
 }
 
 /**
- * kdbt_reset() - zero the profile: block counters, jumptable misses and
- * coverage samples (translations, the cache and the mode are kept).
- * Increments racing with it may survive; that is all.
+ * kdbt_reset() - zero the profile: block counters, jumptable misses, the
+ * counts of flushed caches and the coverage samples (translations, the
+ * cache and the mode are kept).  Readers never see half of it
+ * (profile.c).
  */
 void kdbt_reset(void)
 {
 	unsigned long flags;
-	u32 i;
 
 	mutex_lock(&kdbt_eng.control);
-	memset(kdbt_counters, 0, sizeof(kdbt_counters));
 	raw_spin_lock_irqsave(&kdbt_eng.lock, flags);
-	for (i = 0; i < kdbt_eng.tr.nsites; i++)
-		kdbt_eng.tr.mem.sites[i].misses = 0;
+	kdbt_profile_reset_locked();
 	raw_spin_unlock_irqrestore(&kdbt_eng.lock, flags);
 	kdbt_coverage_reset();
 	kdbt_eng.resets++;
 	mutex_unlock(&kdbt_eng.control);
+}
+
+/*
+ * A setting that needs a new cache (mode, counting) may change only while
+ * off, and not while fast-mode cache addresses may still be on stacks
+ * (an off that could not rewrite them): the cache cannot be flushed then.
+ */
+static bool may_change_config(bool differs)
+{
+	return !kdbt_eng.on && !(differs && kdbt_eng.fast_used);
 }
 
 /**
@@ -740,14 +767,40 @@ int kdbt_mode_set(bool fast)
 	int err = 0;
 
 	mutex_lock(&kdbt_eng.control);
-	if (kdbt_eng.on)
-		err = -EBUSY;
-	else if (mode != kdbt_eng.mode && kdbt_eng.fast_used)
-		err = -EBUSY;
-	else
+	if (may_change_config(mode != kdbt_eng.mode))
 		kdbt_eng.mode = mode;
+	else
+		err = -EBUSY;
 	mutex_unlock(&kdbt_eng.control);
 	return err;
+}
+
+/**
+ * kdbt_counters_set() - translate with or without block counters from the
+ * next on (without: the cost of translation alone).
+ * @on: count.
+ *
+ * Return: 0, or -EBUSY as for kdbt_mode_set().
+ */
+int kdbt_counters_set(bool on)
+{
+	int err = 0;
+
+	mutex_lock(&kdbt_eng.control);
+	if (may_change_config(on != kdbt_eng.counters))
+		kdbt_eng.counters = on;
+	else
+		err = -EBUSY;
+	mutex_unlock(&kdbt_eng.control);
+	return err;
+}
+
+/* Nanoseconds since the latest on; 0 while off. */
+u64 kdbt_engine_on_ns(void)
+{
+	u64 since = READ_ONCE(kdbt_eng.on_since);
+
+	return READ_ONCE(kdbt_eng.on) ? ktime_get_ns() - since : 0;
 }
 
 /**
@@ -772,6 +825,7 @@ void kdbt_engine_exit(void)
 	}
 	kdbt_textpoke_exit();
 	kdbt_entries_exit();
+	kdbt_profile_exit();
 	free_tables(&kdbt_eng.tr.mem);
 	vunmap(kdbt_eng.cache_rw);
 	kdbt_eng.ready = false;
@@ -782,8 +836,9 @@ void kdbt_engine_exit(void)
 /* ------------------------------------------------------------------ */
 
 /**
- * kdbt_engine_stats() - a snapshot of the engine's figures (racy reads of
- * counters that only grow: good enough for a report).
+ * kdbt_engine_stats() - a snapshot of the engine's figures; the profile's
+ * totals come from one epoch (profile.c), the rest are racy reads of
+ * figures that only grow: good enough for a report.
  * @s: receives them.
  */
 void kdbt_engine_stats(struct kdbt_stats *s)
@@ -793,6 +848,8 @@ void kdbt_engine_stats(struct kdbt_stats *s)
 	memset(s, 0, sizeof(*s));
 	s->on = kdbt_eng.on;
 	s->mode_fast = kdbt_eng.mode == KDBT_MODE_FAST;
+	s->counters = kdbt_eng.counters;
+	s->uptime_ns = kdbt_engine_on_ns();
 	s->blocks = n ? n - 1 : 0;
 	s->cache_used = READ_ONCE(kdbt_eng.tr.cache_used);
 	s->cache_total = kdbt_eng.tr.mem.cache_size;
@@ -808,18 +865,7 @@ void kdbt_engine_stats(struct kdbt_stats *s)
 	s->resets = kdbt_eng.resets;
 	s->stack_rewrites = kdbt_eng.stack_rewrites;
 	s->offs = kdbt_eng.offs;
-	for (i = 1; i < n; i++) {
-		const struct kdbt_block *b = &kdbt_eng.tr.mem.blocks[i];
-		u64 c = READ_ONCE(kdbt_counters[i]);
-
-		s->instructions += c * b->ninsns;
-		s->block_execs += c;
-		if (b->end == KDBT_END_JMP_IND || b->end == KDBT_END_CALL_IND ||
-		    (b->end == KDBT_END_RET && !s->mode_fast))
-			s->indirect += c;
-	}
-	for (i = 0; i < READ_ONCE(kdbt_eng.tr.nsites); i++)
-		s->jt_misses += READ_ONCE(kdbt_eng.tr.mem.sites[i].misses);
+	kdbt_profile_totals(&s->t);
 	for (i = 0; i < KDBT_REFUSE_NR; i++)
 		s->refused += kdbt_eng.tr.refused[i];
 	s->reentries = reentries;
@@ -827,4 +873,3 @@ void kdbt_engine_stats(struct kdbt_stats *s)
 	kdbt_coverage_stats(s);
 	kdbt_textpoke_stats(s);
 }
-

@@ -16,6 +16,10 @@
 #include "policy.h"
 #include "kdbt.h"
 
+#define KDBT_BLOCKS	(256u << 10)
+/* One block in 1 << KDBT_SHADOW_SHIFT is a sentinel (core.h, profile.c). */
+#define KDBT_SHADOW_SHIFT	4
+
 struct kdbt_engine {
 	struct kdbt_tr tr;
 	struct kdbt_policy policy;
@@ -29,6 +33,8 @@ struct kdbt_engine {
 	bool quiesce_pending;		/* detached; not yet waited for */
 	bool refill_pending;		/* the refill work is queued */
 	enum kdbt_mode mode;		/* for the next on */
+	bool counters;			/* for the next on */
+	u64 on_since;			/* ktime_get_ns() at the latest on */
 	bool entries_built;		/* entries.c made its stubs */
 	const struct exception_table_entry *(*search_extable)(unsigned long);
 	const struct exception_table_entry *(*search_all_extables)(unsigned long);
@@ -43,6 +49,13 @@ struct kdbt_engine {
 
 extern struct kdbt_engine kdbt_eng;
 extern u8 kdbt_cache[];
+extern u64 kdbt_counters[KDBT_BLOCKS];
+extern u64 kdbt_shadow[KDBT_BLOCKS >> KDBT_SHADOW_SHIFT];
+
+/* profile.c: the hooks the engine calls with kdbt_eng.lock held. */
+void kdbt_profile_published_locked(const struct kdbt_block *b);
+void kdbt_profile_flush_locked(void);
+void kdbt_profile_reset_locked(void);
 
 int kdbt_read_code(void *ctx, u64 addr, u8 *buf, size_t len);
 bool kdbt_may_translate(u64 addr);

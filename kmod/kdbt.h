@@ -11,6 +11,8 @@
 
 #include <linux/types.h>
 
+struct cred;
+
 #define KDBT_PR_PREFIX "kdbt: "
 
 /* ksyms.c: kernel symbols the module needs but the kernel does not export. */
@@ -18,6 +20,10 @@ struct kdbt_ksyms {
 	unsigned long (*lookup_name)(const char *name);
 	int (*lookup_size_offset)(unsigned long addr, unsigned long *size,
 				  unsigned long *offset);
+	const char *(*lookup)(unsigned long addr, unsigned long *size,
+			      unsigned long *offset, char **modname,
+			      char *namebuf);
+	bool (*show_value)(const struct cred *cred);	/* kptr_restrict */
 };
 
 extern struct kdbt_ksyms kdbt_ksyms;
@@ -27,13 +33,44 @@ int kdbt_ksyms_init(void);
 /* selftest.c: prove the decoder works on live kernel text. */
 int kdbt_selftest_decode(const char *name);
 
+/* profile.c: what the counters mean, since the last reset. */
+struct kdbt_totals {
+	u64 instructions, executions;
+	u64 indirect_calls, indirect_jumps, returns;	/* returns: transparent */
+	u64 misses;					/* jumptable misses */
+	u64 retired_instructions, retired_executions;	/* of flushed caches */
+};
+
+struct kdbt_func_sum {
+	u64 start;
+	u32 size, blocks;
+	u64 instructions, executions, indirect, misses;
+	u64 calls;		/* executions of the block at its start */
+};
+
+struct kdbt_snap_block;
+int kdbt_profile_init(void);
+void kdbt_profile_exit(void);
+unsigned int kdbt_profile_begin(void);
+bool kdbt_profile_changed(unsigned int seq);
+u32 kdbt_profile_nblocks(void);
+u32 kdbt_profile_nfuncs(void);
+void kdbt_profile_totals(struct kdbt_totals *t);
+void kdbt_profile_block(u32 id, struct kdbt_snap_block *r, bool hide);
+void kdbt_profile_func(u32 f, struct kdbt_func_sum *s);
+u32 kdbt_profile_flags(bool hide);
+ssize_t kdbt_profile_snapshot(void **buf, size_t *cap, bool hide);
+u64 kdbt_lost_estimate(const struct kdbt_totals *t);
+
 /* engine.c: the translator in the kernel, on/off. */
 struct kdbt_stats {
-	bool on, mode_fast;
+	bool on, mode_fast, counters;
+	u64 uptime_ns;		/* since the latest on; 0 while off */
+	struct kdbt_totals t;
 	u64 blocks, cache_used, cache_total, dispatches, exits, sites;
 	u64 native_stubs, extable_entries, extable_full, flushes, ons, offs;
 	u64 resets, cache_full, stack_rewrites;
-	u64 instructions, block_execs, indirect, jt_misses, refused;
+	u64 refused;
 	u64 vectors, vectors_native, pulls, reentries;
 	u64 text_pokes, invalidated, pokes_missed, cpu_installs;
 	/* timer-interrupt samples of kernel mode, by where they landed */
@@ -47,6 +84,8 @@ int kdbt_on(void);
 int kdbt_off(void);
 void kdbt_reset(void);
 int kdbt_mode_set(bool fast);
+int kdbt_counters_set(bool on);
+u64 kdbt_engine_on_ns(void);
 void kdbt_engine_stats(struct kdbt_stats *s);
 
 /* procfs.c: /proc/kdbt. */

@@ -73,5 +73,15 @@ int kdbt_ksyms_init(void)
 	if (!addr)
 		return -ENOENT;
 	kdbt_ksyms.lookup_size_offset = (void *)addr;
+
+	addr = require("kallsyms_lookup");
+	if (!addr)
+		return -ENOENT;
+	kdbt_ksyms.lookup = (void *)addr;
+
+	addr = require("kallsyms_show_value");
+	if (!addr)
+		return -ENOENT;
+	kdbt_ksyms.show_value = (void *)addr;
 	return 0;
 }

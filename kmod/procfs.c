@@ -10,9 +10,13 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/kallsyms.h>
 #include <linux/math64.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include "kdbt.h"
@@ -20,13 +24,31 @@
 
 static struct proc_dir_entry *kdbt_proc_dir;
 
-/* cache / (cache + native translatable), in percent with 2 decimals. */
-static void show_coverage(struct seq_file *m, const struct kdbt_stats *s)
+/* @num / @den in percent with 2 decimals ("12.34"); 0 when @den is 0. */
+static void seq_percent(struct seq_file *m, const char *key, u64 num, u64 den)
 {
-	u64 all = s->samples_cache + s->samples_native;
-	u64 c = all ? div64_u64(s->samples_cache * 10000, all) : 0;
+	u64 c = den ? div64_u64(min(num, den) * 10000, den) : 0;
 
-	seq_printf(m, "coverage %llu.%02llu\n", c / 100, c % 100);
+	seq_printf(m, "%s %llu.%02llu\n", key, c / 100, c % 100);
+}
+
+static void show_profile(struct seq_file *m, const struct kdbt_stats *s)
+{
+	const struct kdbt_totals *t = &s->t;
+	u64 indirect = t->indirect_calls + t->indirect_jumps + t->returns;
+	u64 hits = indirect > t->misses ? indirect - t->misses : 0;
+
+	seq_printf(m, "instructions %llu\n", t->instructions);
+	seq_printf(m, "block_executions %llu\n", t->executions);
+	seq_printf(m, "indirect_branches %llu\n", indirect);
+	seq_printf(m, "indirect_calls %llu\n", t->indirect_calls);
+	seq_printf(m, "indirect_jumps %llu\n", t->indirect_jumps);
+	seq_printf(m, "returns %llu\n", t->returns);
+	seq_printf(m, "jumptable_hits %llu\n", hits);
+	seq_printf(m, "jumptable_misses %llu\n", t->misses);
+	seq_percent(m, "jumptable_hit_rate", hits, indirect);
+	seq_printf(m, "lost_estimate %llu\n", kdbt_lost_estimate(t));
+	seq_printf(m, "retired_instructions %llu\n", t->retired_instructions);
 }
 
 static int stats_show(struct seq_file *m, void *v)
@@ -38,13 +60,13 @@ static int stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "release %s\n", KDBT_RELEASE);
 	seq_printf(m, "state %s\n", s.on ? "on" : "off");
 	seq_printf(m, "mode %s\n", s.mode_fast ? "fast" : "transparent");
+	seq_printf(m, "counters %s\n", s.counters ? "on" : "off");
+	seq_printf(m, "uptime_ms %llu\n", div_u64(s.uptime_ns, NSEC_PER_MSEC));
 	seq_printf(m, "blocks %llu\n", s.blocks);
+	seq_printf(m, "functions %u\n", kdbt_profile_nfuncs() - 1);
 	seq_printf(m, "cache_bytes_used %llu\n", s.cache_used);
 	seq_printf(m, "cache_bytes_total %llu\n", s.cache_total);
-	seq_printf(m, "instructions %llu\n", s.instructions);
-	seq_printf(m, "block_executions %llu\n", s.block_execs);
-	seq_printf(m, "indirect_branches %llu\n", s.indirect);
-	seq_printf(m, "jumptable_misses %llu\n", s.jt_misses);
+	show_profile(m, &s);
 	seq_printf(m, "dispatches %llu\n", s.dispatches);
 	seq_printf(m, "exits %llu\n", s.exits);
 	seq_printf(m, "indirect_sites %llu\n", s.sites);
@@ -62,7 +84,8 @@ static int stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "samples_entry_and_thunks %llu\n", s.samples_kept_native);
 	seq_printf(m, "samples_other_kernel %llu\n", s.samples_other);
 	seq_printf(m, "samples_user %llu\n", s.samples_user);
-	show_coverage(m, &s);
+	seq_percent(m, "coverage", s.samples_cache,
+		    s.samples_cache + s.samples_native);
 	seq_printf(m, "text_pokes %llu\n", s.text_pokes);
 	seq_printf(m, "invalidated_blocks %llu\n", s.invalidated);
 	seq_printf(m, "text_pokes_missed %llu\n", s.pokes_missed);
@@ -75,10 +98,248 @@ static int stats_show(struct seq_file *m, void *v)
 	return 0;
 }
 
+/* ------------------------------------------------------------------ */
+/* blocks and functions: one line per record, from one profile epoch   */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A reader of blocks or functions: the epoch of its read from offset 0.
+ * Records are only shown while that epoch lasts; after a reset or flush,
+ * show() skips them and the next read() fails with EAGAIN, so a reader
+ * never mixes counts from both sides.  (show() itself must not fail:
+ * seq_file retries a failed ->show() while repositioning.)
+ */
+struct reader {
+	unsigned int seq;
+	bool show_addr;			/* kptr_restrict allows it */
+	char name[KSYM_NAME_LEN];
+};
+
+/*
+ * Position 0 is the header (SEQ_START_TOKEN, which is (void *)1); record
+ * @pos (a block or function id, from 1) is (void *)(@pos + 1).
+ */
+static void *rec_at(loff_t pos, u32 n)
+{
+	return pos < n ? (void *)(uintptr_t)(pos + 1) : NULL;
+}
+
+static u32 rec_id(void *v)
+{
+	return (u32)((uintptr_t)v - 1);
+}
+
+static void *rec_start(struct seq_file *m, loff_t *pos, u32 n)
+{
+	struct reader *r = m->private;
+
+	if (*pos == 0) {
+		r->seq = kdbt_profile_begin();
+		return SEQ_START_TOKEN;
+	}
+	if (kdbt_profile_changed(r->seq))
+		return ERR_PTR(-EAGAIN);
+	return rec_at(*pos, n);
+}
+
+static void *rec_next(struct seq_file *m, loff_t *pos, u32 n)
+{
+	++*pos;
+	return rec_at(*pos, n);
+}
+
+static void rec_stop(struct seq_file *m, void *v)
+{
+}
+
+/* "name+0xoff/0xsize [module]" or "name [module]" of @addr. */
+static void show_symbol(struct seq_file *m, struct reader *r, u64 addr,
+			bool with_offset)
+{
+	unsigned long size = 0, off = 0;
+	char *mod = NULL;
+	const char *name;
+
+	name = kdbt_ksyms.lookup(addr, &size, &off, &mod, r->name);
+	if (!name)
+		seq_printf(m, "0x%llx [unknown]", r->show_addr ? addr : 0);
+	else if (with_offset)
+		seq_printf(m, "%s+0x%lx/0x%lx [%s]", name, off, size,
+			   mod ? mod : "kernel");
+	else
+		seq_printf(m, "%s [%s]", name, mod ? mod : "kernel");
+}
+
+static void *blocks_start(struct seq_file *m, loff_t *pos)
+{
+	return rec_start(m, pos, kdbt_profile_nblocks());
+}
+
+static void *blocks_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	return rec_next(m, pos, kdbt_profile_nblocks());
+}
+
+static int blocks_show(struct seq_file *m, void *v)
+{
+	static const char * const kinds[] = KDBT_KIND_NAMES;
+	struct reader *r = m->private;
+	struct kdbt_snap_block b;
+	u32 flags = kdbt_profile_flags(false);
+
+	if (v == SEQ_START_TOKEN) {
+		seq_printf(m, "# version %d\n# %s\n", KDBT_ABI_VERSION,
+			   KDBT_BLOCKS_COLUMNS);
+		return 0;
+	}
+	kdbt_profile_block(rec_id(v), &b, false);
+	if (kdbt_profile_changed(r->seq))
+		return SEQ_SKIP;
+	seq_printf(m, "%016llx ", r->show_addr ? b.native : 0);
+	show_symbol(m, r, b.native, true);
+	seq_printf(m, " %llu %llu %llu %llu %u %s\n", b.executions * b.insns,
+		   b.executions, kdbt_snap_indirect(&b, flags), b.misses,
+		   b.insns, b.kind < KDBT_KIND_NR ? kinds[b.kind] : "?");
+	return 0;
+}
+
+static const struct seq_operations blocks_ops = {
+	.start = blocks_start,
+	.next = blocks_next,
+	.stop = rec_stop,
+	.show = blocks_show,
+};
+
+static void *funcs_start(struct seq_file *m, loff_t *pos)
+{
+	return rec_start(m, pos, kdbt_profile_nfuncs());
+}
+
+static void *funcs_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	return rec_next(m, pos, kdbt_profile_nfuncs());
+}
+
+static int funcs_show(struct seq_file *m, void *v)
+{
+	struct reader *r = m->private;
+	struct kdbt_func_sum f;
+
+	if (v == SEQ_START_TOKEN) {
+		seq_printf(m, "# version %d\n# %s\n", KDBT_ABI_VERSION,
+			   KDBT_FUNCTIONS_COLUMNS);
+		return 0;
+	}
+	kdbt_profile_func(rec_id(v), &f);
+	if (kdbt_profile_changed(r->seq))
+		return SEQ_SKIP;
+	show_symbol(m, r, f.start, false);
+	seq_printf(m, " %llu %llu %llu %llu %u %llu\n", f.instructions,
+		   f.executions, f.indirect, f.misses, f.blocks, f.calls);
+	return 0;
+}
+
+static const struct seq_operations funcs_ops = {
+	.start = funcs_start,
+	.next = funcs_next,
+	.stop = rec_stop,
+	.show = funcs_show,
+};
+
+static int reader_open(struct file *file, const struct seq_operations *ops)
+{
+	struct reader *r = __seq_open_private(file, ops, sizeof(*r));
+
+	if (!r)
+		return -ENOMEM;
+	r->show_addr = kdbt_ksyms.show_value(file->f_cred);
+	return 0;
+}
+
+static int blocks_open(struct inode *inode, struct file *file)
+{
+	return reader_open(file, &blocks_ops);
+}
+
+static int funcs_open(struct inode *inode, struct file *file)
+{
+	return reader_open(file, &funcs_ops);
+}
+
+static const struct proc_ops blocks_fops = {
+	.proc_open = blocks_open,
+	.proc_read_iter = seq_read_iter,
+	.proc_lseek = seq_lseek,
+	.proc_release = seq_release_private,
+};
+
+static const struct proc_ops funcs_fops = {
+	.proc_open = funcs_open,
+	.proc_read_iter = seq_read_iter,
+	.proc_lseek = seq_lseek,
+	.proc_release = seq_release_private,
+};
+
+/* ------------------------------------------------------------------ */
+/* snapshot: binary, taken whole at every read from offset 0           */
+/* ------------------------------------------------------------------ */
+
+struct snap_reader {
+	struct mutex lock;
+	void *buf;
+	size_t cap;
+	ssize_t len;		/* of the snapshot in buf; <0: none yet */
+	bool hide;
+};
+
+static int snap_open(struct inode *inode, struct file *file)
+{
+	struct snap_reader *r = kzalloc(sizeof(*r), GFP_KERNEL);
+
+	if (!r)
+		return -ENOMEM;
+	mutex_init(&r->lock);
+	r->len = -1;
+	r->hide = !kdbt_ksyms.show_value(file->f_cred);
+	file->private_data = r;
+	return 0;
+}
+
+static ssize_t snap_read(struct file *file, char __user *ubuf, size_t count,
+			 loff_t *ppos)
+{
+	struct snap_reader *r = file->private_data;
+	ssize_t ret;
+
+	mutex_lock(&r->lock);
+	if (*ppos == 0 || r->len < 0)
+		r->len = kdbt_profile_snapshot(&r->buf, &r->cap, r->hide);
+	ret = r->len < 0 ? r->len :
+	      simple_read_from_buffer(ubuf, count, ppos, r->buf, r->len);
+	mutex_unlock(&r->lock);
+	return ret;
+}
+
+static int snap_release(struct inode *inode, struct file *file)
+{
+	struct snap_reader *r = file->private_data;
+
+	kvfree(r->buf);
+	kfree(r);
+	return 0;
+}
+
+static const struct proc_ops snap_fops = {
+	.proc_open = snap_open,
+	.proc_read = snap_read,
+	.proc_lseek = default_llseek,
+	.proc_release = snap_release,
+};
+
 /*
  * /proc/kdbt/control: one command per write - "on", "off", "reset",
- * "mode fast", "mode transparent".  Anything else is -EINVAL and one
- * dmesg line.
+ * "mode fast", "mode transparent", "counters on", "counters off".
+ * Anything else is -EINVAL and one dmesg line.
  */
 static ssize_t control_write(struct file *file, const char __user *ubuf,
 			     size_t count, loff_t *ppos)
@@ -102,15 +363,20 @@ static ssize_t control_write(struct file *file, const char __user *ubuf,
 		err = kdbt_mode_set(true);
 	else if (!strcmp(cmd, "mode transparent"))
 		err = kdbt_mode_set(false);
+	else if (!strcmp(cmd, "counters on"))
+		err = kdbt_counters_set(true);
+	else if (!strcmp(cmd, "counters off"))
+		err = kdbt_counters_set(false);
 	else
 		goto bad;
-	if (err == -EBUSY && !strncmp(cmd, "mode", 4))
+	if (err == -EBUSY && (!strncmp(cmd, "mode", 4) ||
+			      !strncmp(cmd, "counters", 8)))
 		pr_warn("control: \"%s\" refused: translation is on, or fast-mode stacks could not be rewritten\n",
 			cmd);
 	return err ? err : count;
 bad:
-	pr_warn("control: unknown command \"%s\" (on, off, reset, mode fast, mode transparent)\n",
-		cmd);
+	pr_warn("control: unknown command \"%*pE\" (on, off, reset, mode fast|transparent, counters on|off)\n",
+		(int)strlen(cmd), cmd);
 	return -EINVAL;
 bad_len:
 	pr_warn("control: command too long (%zu bytes)\n", count);
@@ -134,6 +400,10 @@ int kdbt_procfs_init(void)
 		return -ENOMEM;
 	if (!proc_create_single(KDBT_PROC_STATS, 0400, kdbt_proc_dir,
 				stats_show) ||
+	    !proc_create(KDBT_PROC_BLOCKS, 0400, kdbt_proc_dir, &blocks_fops) ||
+	    !proc_create(KDBT_PROC_FUNCTIONS, 0400, kdbt_proc_dir,
+			 &funcs_fops) ||
+	    !proc_create(KDBT_PROC_SNAPSHOT, 0400, kdbt_proc_dir, &snap_fops) ||
 	    !proc_create(KDBT_PROC_CONTROL, 0200, kdbt_proc_dir, &control_ops))
 		goto out_remove_dir;
 	return 0;

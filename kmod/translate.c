@@ -683,6 +683,8 @@ static void publish(struct emit_ctx *c)
 		tr->nsites++;
 	}
 	tr->mem.counters[c->id] = 0;
+	if (kdbt_is_sentinel(tr, c->id))
+		tr->mem.shadow[c->id >> tr->cfg.shadow_shift] = 0;
 	tr->nexits += c->nexits;
 	tr->nmaps += b->ninsns;
 	tr->cache_used += c->e.pos;
@@ -729,6 +731,9 @@ static int translate_new(struct kdbt_tr *tr, u64 native, bool with_ientry,
 	b->cache_off = tr->cache_used + c.entry;
 	if (tr->cfg.counters)
 		emit_counter_inc(&c.e, tr->cfg.counters_addr + 8ull * c.id,
+				 kdbt_is_sentinel(tr, c.id) ?
+				 tr->cfg.shadow_addr +
+				 8ull * (c.id >> tr->cfg.shadow_shift) : 0,
 				 b->flags_live, tr->cfg.atomic_counters,
 				 tr->cfg.stack_skip);
 	emit_body(&c);

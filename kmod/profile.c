@@ -1,0 +1,470 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * profile.c - what the block counters mean: per block, per function and in
+ * total, for /proc/kdbt (procfs.c) and its binary snapshot.
+ *
+ * Every block has one u64 counter in kdbt_counters[], incremented on entry
+ * by translated code (emit_counter_inc()).  From it and the block's static
+ * facts come its instructions (counter x insns), and its indirect-branch
+ * executions when it ends in one; jumptable misses are counted per site by
+ * the dispatcher.  Blocks are grouped into functions when they are
+ * published (kallsyms gives the function start), so that reading the
+ * functions needs no allocation.
+ *
+ * A reset does not write the counters, which other CPUs increment without
+ * a lock (zeroing under such an increment could bring the old value back):
+ * it copies them to a baseline, and every reader reports counter minus
+ * baseline.  A flush (cache emptied) retires the counts of its blocks into
+ * the totals.  Both happen inside the write side of a seqcount, the
+ * profile's epoch, so that a reader never mixes counts from before and
+ * after one: it retries, or (text files read in pieces) fails with EAGAIN.
+ *
+ * Owns: the baseline, the function table, the retired totals, the epoch.
+ * Must never: allocate or sleep in the hooks called with kdbt_eng.lock
+ * held; hand out a block or function that is not complete (nvisible and
+ * nfuncs are published with release stores).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cred.h>
+#include <linux/ktime.h>
+#include <linux/math64.h>
+#include <linux/mm.h>
+#include <linux/seqlock.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include "engine.h"
+#include "kdbt_abi.h"
+
+#define KDBT_FUNCS	(64u << 10)
+#define KDBT_FHASH	(1u << 17)
+
+static_assert((int)KDBT_KIND_FALL == KDBT_END_FALL);
+static_assert((int)KDBT_KIND_JMP == KDBT_END_JMP);
+static_assert((int)KDBT_KIND_JCC == KDBT_END_JCC);
+static_assert((int)KDBT_KIND_CALL == KDBT_END_CALL);
+static_assert((int)KDBT_KIND_JMP_IND == KDBT_END_JMP_IND);
+static_assert((int)KDBT_KIND_CALL_IND == KDBT_END_CALL_IND);
+static_assert((int)KDBT_KIND_RET == KDBT_END_RET);
+static_assert((int)KDBT_KIND_NATIVE == KDBT_END_NATIVE);
+static_assert((int)KDBT_KIND_THUNK == KDBT_END_THUNK);
+static_assert((int)KDBT_KIND_NR == KDBT_END_NR);
+static_assert(sizeof(struct kdbt_snap_block) == 40);
+
+/* A function: the blocks that start inside [start, start + size). */
+struct kdbt_func {
+	u64 start;
+	u32 size;		/* 0: no symbol covers the block */
+	u32 first;		/* its latest block; bnext[] chains the rest */
+	u32 hnext;		/* chain of fhash[] */
+};
+
+static struct {
+	seqcount_t epoch;
+	u32 nvisible;		/* blocks [1, nvisible) are complete */
+	u32 nfuncs;		/* functions [1, nfuncs) are complete */
+	u64 *baseline;		/* counter values at the last reset */
+	u64 shadow_base[KDBT_BLOCKS >> KDBT_SHADOW_SHIFT];
+	u32 *bfunc;		/* block -> function */
+	u32 *bnext;		/* block -> next block of its function */
+	struct kdbt_func *funcs;
+	u32 *fhash;
+	struct kdbt_totals retired;	/* counts of flushed caches */
+} prof = {
+	.epoch = SEQCNT_ZERO(prof.epoch),
+	.nvisible = 1,
+	.nfuncs = 1,
+};
+
+/**
+ * kdbt_profile_init() - allocate the profile's tables; called at load.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int kdbt_profile_init(void)
+{
+	prof.baseline = vzalloc(KDBT_BLOCKS * sizeof(*prof.baseline));
+	prof.bfunc = vzalloc(KDBT_BLOCKS * sizeof(*prof.bfunc));
+	prof.bnext = vzalloc(KDBT_BLOCKS * sizeof(*prof.bnext));
+	prof.funcs = vzalloc(KDBT_FUNCS * sizeof(*prof.funcs));
+	prof.fhash = vzalloc(KDBT_FHASH * sizeof(*prof.fhash));
+	if (!prof.baseline || !prof.bfunc || !prof.bnext || !prof.funcs ||
+	    !prof.fhash) {
+		kdbt_profile_exit();
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void kdbt_profile_exit(void)
+{
+	vfree(prof.baseline);
+	vfree(prof.bfunc);
+	vfree(prof.bnext);
+	vfree(prof.funcs);
+	vfree(prof.fhash);
+	prof.baseline = NULL;
+	prof.bfunc = prof.bnext = prof.fhash = NULL;
+	prof.funcs = NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Writers (kdbt_eng.lock held)                                         */
+/* ------------------------------------------------------------------ */
+
+static u32 fhash_of(u64 start)
+{
+	return (u32)((start * 0x9e3779b97f4a7c15ull) >> 47) & (KDBT_FHASH - 1);
+}
+
+/* The function containing @native, made if new; 0 if the table is full. */
+static u32 func_of(u64 native)
+{
+	unsigned long size = 0, off = 0;
+	u64 start = native;
+	u32 h, f;
+
+	if (kdbt_ksyms.lookup_size_offset(native, &size, &off) && off < size)
+		start = native - off;
+	else
+		size = 0;
+	h = fhash_of(start);
+	for (f = prof.fhash[h]; f; f = prof.funcs[f].hnext)
+		if (prof.funcs[f].start == start)
+			return f;
+	f = prof.nfuncs;
+	if (f >= KDBT_FUNCS)
+		return 0;
+	prof.funcs[f].start = start;
+	prof.funcs[f].size = (u32)min_t(unsigned long, size, U32_MAX);
+	prof.funcs[f].first = 0;
+	prof.funcs[f].hnext = prof.fhash[h];
+	prof.fhash[h] = f;
+	smp_store_release(&prof.nfuncs, f + 1);
+	return f;
+}
+
+/**
+ * kdbt_profile_published_locked() - a block is complete (its counter is
+ * zero and nothing has branched to it yet): give it its function and make
+ * it visible to readers.
+ * @b: the block.
+ */
+void kdbt_profile_published_locked(const struct kdbt_block *b)
+{
+	u32 id = b - kdbt_eng.tr.mem.blocks, f;
+
+	prof.baseline[id] = 0;
+	if (kdbt_is_sentinel(&kdbt_eng.tr, id))
+		prof.shadow_base[id >> KDBT_SHADOW_SHIFT] = 0;
+	f = func_of(b->native);
+	prof.bfunc[id] = f;
+	if (f) {
+		prof.bnext[id] = prof.funcs[f].first;
+		smp_store_release(&prof.funcs[f].first, id);
+	}
+	smp_store_release(&prof.nvisible, id + 1);
+}
+
+/* Executions of block @id since the last reset. */
+static u64 execs_of(u32 id)
+{
+	u64 c = READ_ONCE(kdbt_counters[id]), base = READ_ONCE(prof.baseline[id]);
+
+	return c > base ? c - base : 0;
+}
+
+/* Add block @id's counts to @t; @fast: the blocks were made in fast mode. */
+static void add_block(struct kdbt_totals *t, u32 id, bool fast)
+{
+	const struct kdbt_block *b = &kdbt_eng.tr.mem.blocks[id];
+	u64 c = execs_of(id);
+
+	t->instructions += c * b->ninsns;
+	t->executions += c;
+	if (b->end == KDBT_END_CALL_IND)
+		t->indirect_calls += c;
+	else if (b->end == KDBT_END_JMP_IND)
+		t->indirect_jumps += c;
+	else if (b->end == KDBT_END_RET && !fast)
+		t->returns += c;
+	if (b->site >= 0)
+		t->misses += READ_ONCE(kdbt_eng.tr.mem.sites[b->site].misses);
+}
+
+static bool fast_blocks(void)
+{
+	return kdbt_eng.tr.cfg.mode == KDBT_MODE_FAST;
+}
+
+/**
+ * kdbt_profile_flush_locked() - the cache is about to be emptied: keep
+ * its counts in the totals and forget its blocks and functions.
+ */
+void kdbt_profile_flush_locked(void)
+{
+	struct kdbt_totals t = {};
+	u32 i;
+
+	raw_write_seqcount_begin(&prof.epoch);
+	for (i = 1; i < prof.nvisible; i++)
+		add_block(&t, i, fast_blocks());
+	prof.retired.instructions += t.instructions;
+	prof.retired.executions += t.executions;
+	prof.retired.indirect_calls += t.indirect_calls;
+	prof.retired.indirect_jumps += t.indirect_jumps;
+	prof.retired.returns += t.returns;
+	prof.retired.misses += t.misses;
+	memset(prof.fhash, 0, KDBT_FHASH * sizeof(*prof.fhash));
+	WRITE_ONCE(prof.nvisible, 1);
+	WRITE_ONCE(prof.nfuncs, 1);
+	raw_write_seqcount_end(&prof.epoch);
+}
+
+/**
+ * kdbt_profile_reset_locked() - zero the profile: every block's count
+ * (through the baseline), every site's misses and the retired totals.
+ */
+void kdbt_profile_reset_locked(void)
+{
+	u32 i;
+
+	raw_write_seqcount_begin(&prof.epoch);
+	for (i = 1; i < prof.nvisible; i++)
+		prof.baseline[i] = READ_ONCE(kdbt_counters[i]);
+	for (i = 0; i < ARRAY_SIZE(prof.shadow_base); i++)
+		prof.shadow_base[i] = READ_ONCE(kdbt_shadow[i]);
+	for (i = 0; i < kdbt_eng.tr.nsites; i++)
+		kdbt_eng.tr.mem.sites[i].misses = 0;
+	memset(&prof.retired, 0, sizeof(prof.retired));
+	raw_write_seqcount_end(&prof.epoch);
+}
+
+/* ------------------------------------------------------------------ */
+/* Readers                                                              */
+/* ------------------------------------------------------------------ */
+
+/* Begin a read: the epoch to check against with kdbt_profile_changed(). */
+unsigned int kdbt_profile_begin(void)
+{
+	return read_seqcount_begin(&prof.epoch);
+}
+
+/* True if a reset or flush happened since kdbt_profile_begin() gave @seq. */
+bool kdbt_profile_changed(unsigned int seq)
+{
+	return read_seqcount_retry(&prof.epoch, seq);
+}
+
+u32 kdbt_profile_nblocks(void)
+{
+	return smp_load_acquire(&prof.nvisible);
+}
+
+u32 kdbt_profile_nfuncs(void)
+{
+	return smp_load_acquire(&prof.nfuncs);
+}
+
+/* Unlocked: the totals of the current epoch (the caller retries). */
+static void totals_once(struct kdbt_totals *t)
+{
+	u32 n = kdbt_profile_nblocks(), i;
+	bool fast = fast_blocks();
+
+	*t = prof.retired;
+	for (i = 1; i < n; i++)
+		add_block(t, i, fast);
+}
+
+/**
+ * kdbt_profile_totals() - the totals since the last reset, retired blocks
+ * included, all from one epoch.
+ * @t: receives them.
+ */
+void kdbt_profile_totals(struct kdbt_totals *t)
+{
+	unsigned int seq;
+
+	do {
+		seq = kdbt_profile_begin();
+		totals_once(t);
+	} while (kdbt_profile_changed(seq));
+	t->retired_instructions = prof.retired.instructions;
+	t->retired_executions = prof.retired.executions;
+}
+
+/**
+ * kdbt_profile_block() - block @id as a snapshot record.
+ * @id: a block below kdbt_profile_nblocks().
+ * @r: receives it.
+ * @hide: leave the address out (kptr_restrict).
+ */
+void kdbt_profile_block(u32 id, struct kdbt_snap_block *r, bool hide)
+{
+	const struct kdbt_block *b = &kdbt_eng.tr.mem.blocks[id];
+
+	memset(r, 0, sizeof(*r));
+	r->native = hide ? 0 : b->native;
+	r->executions = execs_of(id);
+	if (b->site >= 0)
+		r->misses = READ_ONCE(kdbt_eng.tr.mem.sites[b->site].misses);
+	r->id = id;
+	r->insns = b->ninsns;
+	r->native_len = b->native_len;
+	r->kind = b->end;
+	r->flags = READ_ONCE(b->invalid) ? KDBT_BLOCK_INVALID : 0;
+}
+
+/* KDBT_SNAP_* flags for the data (the mode the blocks were made in). */
+u32 kdbt_profile_flags(bool hide)
+{
+	u32 f = 0;
+
+	if (kdbt_eng.on)
+		f |= KDBT_SNAP_ON;
+	if (fast_blocks())
+		f |= KDBT_SNAP_FAST;
+	if (kdbt_eng.tr.cfg.counters)
+		f |= KDBT_SNAP_COUNTERS;
+	if (hide)
+		f |= KDBT_SNAP_HIDDEN;
+	return f;
+}
+
+/**
+ * kdbt_profile_func() - the sums of function @f's blocks.
+ * @f: a function below kdbt_profile_nfuncs().
+ * @s: receives them.
+ */
+void kdbt_profile_func(u32 f, struct kdbt_func_sum *s)
+{
+	bool fast = fast_blocks();
+	struct kdbt_totals t = {};
+	u32 id, n = 0;
+
+	memset(s, 0, sizeof(*s));
+	s->start = prof.funcs[f].start;
+	s->size = prof.funcs[f].size;
+	for (id = smp_load_acquire(&prof.funcs[f].first); id && n < KDBT_BLOCKS;
+	     id = READ_ONCE(prof.bnext[id]), n++) {
+		add_block(&t, id, fast);
+		if (kdbt_eng.tr.mem.blocks[id].native == s->start)
+			s->calls += execs_of(id);
+	}
+	s->instructions = t.instructions;
+	s->executions = t.executions;
+	s->indirect = t.indirect_calls + t.indirect_jumps + t.returns;
+	s->misses = t.misses;
+	s->blocks = n;
+}
+
+/* Fill @h with the totals and figures of the current epoch. */
+static void header_once(struct kdbt_snap_header *h, u32 nblocks, bool hide)
+{
+	struct kdbt_stats st;
+	struct kdbt_totals t;
+
+	kdbt_engine_stats(&st);
+	t = st.t;
+	memset(h, 0, sizeof(*h));
+	h->magic = KDBT_SNAP_MAGIC;
+	h->version = KDBT_SNAP_VERSION;
+	h->header_size = sizeof(*h);
+	h->block_size = sizeof(struct kdbt_snap_block);
+	h->nblocks = nblocks;
+	h->flags = kdbt_profile_flags(hide);
+	h->ncpus = num_online_cpus();
+	h->time_ns = ktime_get_ns();
+	h->on_ns = kdbt_engine_on_ns();
+	h->resets = st.resets;
+	h->flushes = st.flushes;
+	h->instructions = t.instructions;
+	h->block_executions = t.executions;
+	h->indirect_calls = t.indirect_calls;
+	h->indirect_jumps = t.indirect_jumps;
+	h->returns = t.returns;
+	h->jumptable_misses = t.misses;
+	h->retired_instructions = prof.retired.instructions;
+	h->retired_executions = prof.retired.executions;
+	h->dispatches = st.dispatches;
+	h->cache_used = st.cache_used;
+	h->cache_total = st.cache_total;
+	h->samples_cache = st.samples_cache;
+	h->samples_native = st.samples_native;
+	h->lost_estimate = kdbt_lost_estimate(&t);
+}
+
+/**
+ * kdbt_profile_snapshot() - the binary snapshot (proc/kdbt_abi.h).
+ * @buf: in: a buffer from an earlier call or NULL; out: the snapshot
+ *	(kvfree() it).
+ * @cap: in/out: bytes allocated at *@buf.
+ * @hide: leave addresses out (kptr_restrict).
+ *
+ * Return: the snapshot's length, or -ENOMEM / -EAGAIN (resets or flushes
+ * kept racing with it).
+ */
+ssize_t kdbt_profile_snapshot(void **buf, size_t *cap, bool hide)
+{
+	struct kdbt_snap_block *r;
+	unsigned int seq;
+	int tries;
+	u32 n, i;
+	size_t len;
+
+	for (tries = 0; tries < 100; tries++) {
+		n = kdbt_profile_nblocks();
+		len = sizeof(struct kdbt_snap_header) + (size_t)(n - 1) * sizeof(*r);
+		if (len > *cap) {
+			kvfree(*buf);
+			*cap = 0;
+			*buf = kvmalloc(len + 1024 * sizeof(*r), GFP_KERNEL);
+			if (!*buf)
+				return -ENOMEM;
+			*cap = len + 1024 * sizeof(*r);
+		}
+		seq = kdbt_profile_begin();
+		n = min_t(u32, n, kdbt_profile_nblocks());
+		r = *buf + sizeof(struct kdbt_snap_header);
+		for (i = 1; i < n; i++)
+			kdbt_profile_block(i, r++, hide);
+		header_once(*buf, n - 1, hide);
+		if (!kdbt_profile_changed(seq))
+			return sizeof(struct kdbt_snap_header) +
+			       (size_t)(n - 1) * sizeof(*r);
+		cond_resched();
+	}
+	return -EAGAIN;
+}
+
+/**
+ * kdbt_lost_estimate() - block executions that racing non-atomic counter
+ * increments lost since the last reset, estimated from the sentinels: each
+ * sentinel block also counts itself with a locked increment (core.h), so
+ * shadow - counter is what its own counter lost, and the totals lose in
+ * the same proportion.  Exactly 0 on one CPU.
+ * @t: the totals to scale to.
+ *
+ * Return: the estimate, in block executions.
+ */
+u64 kdbt_lost_estimate(const struct kdbt_totals *t)
+{
+	u32 n = kdbt_profile_nblocks(), id;
+	u64 shadow = 0, lost = 0;
+
+	if (!kdbt_eng.tr.cfg.counters || kdbt_eng.tr.cfg.atomic_counters)
+		return 0;
+	for (id = 1u << KDBT_SHADOW_SHIFT; id < n; id += 1u << KDBT_SHADOW_SHIFT) {
+		u32 k = id >> KDBT_SHADOW_SHIFT;
+		u64 sh = READ_ONCE(kdbt_shadow[k]) - READ_ONCE(prof.shadow_base[k]);
+		u64 c = execs_of(id);
+
+		shadow += sh;
+		if (sh > c)
+			lost += sh - c;
+	}
+	if (!shadow || !lost)
+		return 0;
+	return mul_u64_u64_div_u64(t->executions, lost, shadow);
+}
