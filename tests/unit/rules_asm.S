@@ -126,6 +126,34 @@ FUNC rt_flags_live
 	movzbl	%al, %eax
 	ret
 
+/*
+ * The block after a jcc starts with ZF live (x == 5: 3; x > 5: 2; else
+ * 1): its counter increment must not touch the flags.
+ */
+FUNC rt_flags_live_jcc
+	cmp	$5, %rdi
+	ja	1f
+	je	2f
+	mov	$1, %eax
+	ret
+1:	mov	$2, %eax
+	ret
+2:	mov	$3, %eax
+	ret
+
+/* The same with OF, which inc would clear (x = LONG_MAX: 7). */
+FUNC rt_flags_live_of
+	mov	%rdi, %rax
+	add	$1, %rax
+	jz	1f
+	jo	2f
+	mov	$1, %eax
+	ret
+1:	xor	%eax, %eax
+	ret
+2:	mov	$7, %eax
+	ret
+
 /* pushfq at a block start sees the flags of the previous block (ZF: 64). */
 FUNC rt_pushf
 	xor	%eax, %eax

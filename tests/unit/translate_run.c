@@ -31,6 +31,7 @@ ASM_FN(rt_thunk_call); ASM_FN(rt_thunk_jmp); ASM_FN(rt_return_thunk);
 ASM_FN(rt_jcc_return_thunk); ASM_FN(rt_loop); ASM_FN(rt_jrcxz);
 ASM_FN(rt_jmp_riprel); ASM_FN(rt_call_rsp); ASM_FN(rt_jmp_rsp);
 ASM_FN(rt_int3); ASM_FN(rt_riprel); ASM_FN(rt_flags_live); ASM_FN(rt_pushf);
+ASM_FN(rt_flags_live_jcc); ASM_FN(rt_flags_live_of);
 ASM_FN(rt_ret_imm); ASM_FN(rt_call_next); ASM_FN(rt_call_native);
 extern char rt_int3_insn[];
 
@@ -62,6 +63,8 @@ static const struct rule_case {
 	{ "int3_native", rt_int3, 1, 1002, { -1, -1 } },
 	{ "riprel", rt_riprel, 1, 50, { 0, 0 } },
 	{ "flags_live", rt_flags_live, 1, 1, { 0, 0 } },
+	{ "flags_live_jcc", rt_flags_live_jcc, 5, 3, { 0, 0 } },
+	{ "flags_live_of", rt_flags_live_of, 0x7fffffffffffffffL, 7, { 0, 0 } },
 	{ "pushf", rt_pushf, 1, 64, { 0, 0 } },
 	{ "ret_imm_native", rt_ret_imm, 1, 10, { 1, 2 } },
 	{ "call_next", rt_call_next, 1, 2, { 0, 0 } },
@@ -100,6 +103,7 @@ static void check_one(enum kdbt_mode mode, const char *name,
 		      long (*fn)(long), long arg, long want, long long ref)
 {
 	unsigned long long got[2];
+	unsigned int sentinels;
 	long r[2];
 	int run, err;
 
@@ -122,6 +126,12 @@ static void check_one(enum kdbt_mode mode, const char *name,
 			 got[1] != (unsigned long long)ref)) {
 		fail("%s/%s: counted %llu, %llu instructions; ptrace counted %lld",
 		     mode_name(mode), name, got[0], got[1], ref);
+		return;
+	}
+	if (utr_shadow_mismatches(&sentinels)) {
+		fail("%s/%s: %u of %u sentinel blocks count differently in their shadow counters",
+		     mode_name(mode), name, utr_shadow_mismatches(&sentinels),
+		     sentinels);
 		return;
 	}
 	pass("%s/%s (result %ld, %llu instructions)", mode_name(mode), name,

@@ -19,6 +19,9 @@
 
 struct kdbt_tr utr;
 static u64 counters[UTR_BLOCKS];
+/* Every block is a sentinel with a shadow counter (core.h). */
+#define UTR_SHADOW_SHIFT 0
+static u64 shadow[UTR_BLOCKS >> UTR_SHADOW_SHIFT];
 static u64 jt[KDBT_JT_SIZE];
 static struct kdbt_block blocks[UTR_BLOCKS];
 static u32 hash[UTR_HASH];
@@ -132,6 +135,8 @@ int utr_setup(enum kdbt_mode mode, bool counters_on)
 		.return_thunk = (u64)kdbt_test_return_thunk,
 		.indirect_thunk[0] = (u64)kdbt_test_thunk_rax,
 		.counters_addr = (u64)counters,
+		.shadow_addr = (u64)shadow,
+		.shadow_shift = UTR_SHADOW_SHIFT,
 		.jt_addr = (u64)jt,
 		.stack_skip = 128,
 		.read_code = read_code,
@@ -141,6 +146,7 @@ int utr_setup(enum kdbt_mode mode, bool counters_on)
 	struct kdbt_mem mem = {
 		.cache_size = UTR_CACHE,
 		.counters = counters,
+		.shadow = shadow,
 		.blocks = blocks, .max_blocks = UTR_BLOCKS,
 		.hash = hash, .hash_size = UTR_HASH,
 		.exits = exits, .max_exits = UTR_EXITS,
@@ -202,6 +208,29 @@ unsigned long long utr_insns(void)
 void utr_zero_counters(void)
 {
 	memset(counters, 0, sizeof(counters));
+	memset(shadow, 0, sizeof(shadow));
+}
+
+/**
+ * utr_shadow_mismatches() - sentinel blocks whose shadow (locked) count
+ * differs from their counter: none, in a single thread.
+ *
+ * Return: how many differ; @sentinels receives how many were compared.
+ */
+unsigned int utr_shadow_mismatches(unsigned int *sentinels)
+{
+	unsigned int bad = 0;
+	u32 i;
+
+	*sentinels = 0;
+	for (i = 1; i < utr.nblocks; i++) {
+		if (!kdbt_is_sentinel(&utr, i))
+			continue;
+		++*sentinels;
+		if (shadow[i >> UTR_SHADOW_SHIFT] != counters[i])
+			bad++;
+	}
+	return bad;
 }
 
 /* Jumptable misses over every indirect site. */

@@ -19,6 +19,7 @@ int utr_setup(enum kdbt_mode mode, bool counters);
 long utr_run(long (*fn)(long), long arg, int *err);
 unsigned long long utr_insns(void);
 void utr_zero_counters(void);
+unsigned int utr_shadow_mismatches(unsigned int *sentinels);
 unsigned long long utr_site_misses(void);
 void utr_allow_code(void *p, size_t len);
 
