@@ -114,7 +114,12 @@ struct kdbt_map {
  * @indirect_thunk: native __x86_indirect_thunk_<reg> by Zydis register
  *	number - ZYDIS_REGISTER_RAX, or 0; calls and jumps to them are
  *	indirect branches through that register.
- * @counters_addr: run-time address of kdbt_mem.counters.
+ * @counters_addr: run-time address of kdbt_mem.counters (shared
+ *	counters, when @counters_gs is 0).
+ * @counters_gs: per-CPU counters: the %gs offset (sign-extended disp32) of
+ *	a per-CPU pointer to this CPU's array of counters, indexed by block
+ *	id.  The environment zeroes a new block's counter on every CPU from
+ *	@published (kdbt_mem.counters is then unused).
  * @shadow_addr: run-time address of kdbt_mem.shadow, or 0: every block
  *	whose id is a multiple of 1 << @shadow_shift (a sentinel) also
  *	counts itself with a locked increment of shadow[id >> shadow_shift],
@@ -151,6 +156,7 @@ struct kdbt_config {
 	u64 return_thunk;
 	u64 indirect_thunk[16];
 	u64 counters_addr;
+	u32 counters_gs;
 	u64 shadow_addr;
 	u32 shadow_shift;
 	u64 jt_addr;
@@ -167,7 +173,7 @@ struct kdbt_mem {
 	u8 *cache;		/* writable view of the code cache */
 	u64 cache_addr;		/* where the cache executes */
 	u32 cache_size;
-	u64 *counters;		/* one per block */
+	u64 *counters;		/* one per block (shared counters only) */
 	u64 *shadow;		/* one per sentinel block, or NULL */
 	struct kdbt_block *blocks;
 	u32 max_blocks;

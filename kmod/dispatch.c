@@ -77,8 +77,8 @@ u64 kdbt_dispatch_indirect(struct kdbt_tr *tr, u32 site_id, u64 target)
 	u64 entry;
 
 	tr->dispatches++;
-	if (site_id < tr->nsites)
-		tr->mem.sites[site_id].misses++;
+	if (site_id < tr->nsites && tr->cfg.counters)
+		tr->mem.sites[site_id].misses++;	/* part of the profile */
 	if (tr->detached)
 		return 0;
 	if (kdbt_indirect_entry(tr, target, &entry))

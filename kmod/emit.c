@@ -203,40 +203,54 @@ static void emit_riprel(struct kdbt_emit *e, const u8 *op, u32 oplen,
 /**
  * emit_counter_inc() - count one execution of a block.
  * @e: the emitter.
- * @counter: run-time address of the block's u64 counter.
- * @shadow: run-time address of its shadow counter, or 0 (see below).
+ * @c: where the counter is and how to increment it.
  * @flags_live: the arithmetic flags must survive.
- * @atomic: lock the increment (exact under SMP, slower).
- * @stack_skip: bytes below %rsp the flag-preserving form must step over.
+ * @stack_skip: bytes below %rsp that pushes must step over.
  *
- * Flags dead: `incq c(%rip)`, one instruction (inc leaves CF alone).
- * Flags live: pushfq/incq/popfq.  Either way the increment is a single
- * instruction, so an interrupt that runs the same block cannot make it
- * lose a count: counts are exact on one CPU.  Without @atomic two CPUs
- * that increment the same counter at the same instant can lose one; a
- * sample of blocks (sentinels) also does a locked increment of a shadow
- * counter, and the difference between the two estimates that loss.
+ * Per-CPU counters (@c->gs_ptr): `push %rax; mov %gs:ptr,%rax;
+ * incq off(%rax); pop %rax` - %gs:ptr holds this CPU's counter array, so
+ * no two CPUs ever increment the same word.  A shared counter:
+ * `incq c(%rip)`.  Flags live: pushfq ... popfq around either.  The
+ * increment is a single instruction, so an interrupt that runs the same
+ * block cannot make it lose a count.  A sentinel (@c->shadow) also does a
+ * locked increment of a shared shadow counter, against which the
+ * environment checks what its counters lost.
  */
-void emit_counter_inc(struct kdbt_emit *e, u64 counter, u64 shadow,
-		      bool flags_live, bool atomic, u32 stack_skip)
+void emit_counter_inc(struct kdbt_emit *e, const struct kdbt_counter_ref *c,
+		      bool flags_live, u32 stack_skip)
 {
 	static const u8 inc[] = { 0x48, 0xff, 0x05 };
 	static const u8 lock_inc[] = { 0xf0, 0x48, 0xff, 0x05 };
+	static const u8 mov_gs[] = { 0x65, 0x48, 0x8b, 0x04, 0x25 };
+	static const u8 inc_rax[] = { 0x48, 0xff, 0x80 };
+	static const u8 lock_inc_rax[] = { 0xf0, 0x48, 0xff, 0x80 };
+	bool stack = flags_live || c->gs_ptr;
 
-	if (flags_live) {
+	if (stack)
 		emit_lea_rsp(e, -(s32)stack_skip);
+	if (flags_live)
 		emit_u8(e, 0x9c);				/* pushfq */
+	if (c->gs_ptr) {
+		emit_u8(e, 0x50);				/* push %rax */
+		emit_bytes(e, mov_gs, sizeof(mov_gs));		/* mov %gs:ptr,%rax */
+		emit_u32(e, c->gs_ptr);
+		if (c->atomic)
+			emit_bytes(e, lock_inc_rax, sizeof(lock_inc_rax));
+		else
+			emit_bytes(e, inc_rax, sizeof(inc_rax));
+		emit_u32(e, c->offset);				/* incq off(%rax) */
+		emit_u8(e, 0x58);				/* pop %rax */
+	} else if (c->atomic) {
+		emit_riprel(e, lock_inc, sizeof(lock_inc), c->addr);
+	} else {
+		emit_riprel(e, inc, sizeof(inc), c->addr);
 	}
-	if (atomic)
-		emit_riprel(e, lock_inc, sizeof(lock_inc), counter);
-	else
-		emit_riprel(e, inc, sizeof(inc), counter);
-	if (shadow)
-		emit_riprel(e, lock_inc, sizeof(lock_inc), shadow);
-	if (flags_live) {
+	if (c->shadow)
+		emit_riprel(e, lock_inc, sizeof(lock_inc), c->shadow);
+	if (flags_live)
 		emit_u8(e, 0x9d);				/* popfq */
+	if (stack)
 		emit_lea_rsp(e, (s32)stack_skip);
-	}
 }
 
 /**

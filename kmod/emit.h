@@ -26,6 +26,15 @@ static inline u64 emit_here(const struct kdbt_emit *e)
 	return e->addr + e->pos;
 }
 
+/* A block's counter, for emit_counter_inc(). */
+struct kdbt_counter_ref {
+	u64 addr;		/* shared counter (when !gs_ptr) */
+	u32 gs_ptr;		/* per CPU: %gs offset of the array pointer */
+	u32 offset;		/* per CPU: byte offset in the array */
+	u64 shadow;		/* sentinel: shadow counter, or 0 */
+	bool atomic;		/* lock the increment */
+};
+
 void emit_bytes(struct kdbt_emit *e, const void *p, u32 n);
 void emit_u8(struct kdbt_emit *e, u8 b);
 void emit_u32(struct kdbt_emit *e, u32 v);
@@ -38,8 +47,8 @@ u32 emit_call(struct kdbt_emit *e, u64 target);
 void emit_jmp_abs(struct kdbt_emit *e, u64 target);
 void emit_push_imm64(struct kdbt_emit *e, u64 v);
 void emit_lea_rsp(struct kdbt_emit *e, s32 delta);
-void emit_counter_inc(struct kdbt_emit *e, u64 counter, u64 shadow,
-		      bool flags_live, bool atomic, u32 stack_skip);
+void emit_counter_inc(struct kdbt_emit *e, const struct kdbt_counter_ref *c,
+		      bool flags_live, u32 stack_skip);
 void emit_patch_rel32(u8 *field, u64 field_addr, u64 target);
 
 #endif /* KDBT_EMIT_H */

@@ -54,12 +54,19 @@ u64 kdbt_dispatch_indirect_c(u32 site_id, u64 target);
 
 /*
  * In kdbt's .bss, so in the module area: within rel32/disp32 of the cache
- * and of kernel text.  The counters are reached rip-relative, the
+ * and of kernel text.  The shadow counters are reached rip-relative, the
  * jumptable by a sign-extended disp32, and extable entries hold 32-bit
  * offsets to cache and kernel addresses.
  */
-u64 kdbt_counters[KDBT_BLOCKS];
 u64 kdbt_shadow[KDBT_BLOCKS >> KDBT_SHADOW_SHIFT];
+
+/*
+ * The block counters, one array per CPU (vmalloc), reached through this
+ * per-CPU pointer: translated code does `mov %gs:kdbt_pcpu_counters,%rax;
+ * incq 8*id(%rax)`, so CPUs never share a counter (exact under SMP, no
+ * cache line bouncing); readers sum over CPUs (profile.c).
+ */
+DEFINE_PER_CPU(u64 *, kdbt_pcpu_counters);
 static u64 kdbt_jt[KDBT_JT_SIZE];
 static struct exception_table_entry kdbt_extable[KDBT_EXTABLE];
 
@@ -171,7 +178,8 @@ static void block_published(void *ctx, const struct kdbt_block *b)
 	const struct kdbt_map *m = &kdbt_eng.tr.mem.maps[b->map];
 	u64 entry = kdbt_block_entry(&kdbt_eng.tr, b);
 	const struct exception_table_entry *e;
-	u32 i;
+	u32 id = b - kdbt_eng.tr.mem.blocks, i;
+	int cpu;
 
 	for (i = 0; i < b->ninsns; i++) {
 		u64 ip = b->native + m[i].native_off;
@@ -181,6 +189,8 @@ static void block_published(void *ctx, const struct kdbt_block *b)
 		if (e)
 			mirror_one(b, entry + m[i].cache_off, e);
 	}
+	for_each_possible_cpu(cpu)
+		per_cpu(kdbt_pcpu_counters, cpu)[id] = 0;
 	kdbt_profile_published_locked(b);
 }
 
@@ -360,8 +370,38 @@ out:
 	return rw;
 }
 
+/* One counter array per possible CPU, on its node. */
+static int alloc_counters(void)
+{
+	int cpu;
+
+	/* %gs:disp32 must reach the per-CPU pointer (module per-CPU data). */
+	if ((long)(s32)(unsigned long)&kdbt_pcpu_counters !=
+	    (long)(unsigned long)&kdbt_pcpu_counters)
+		return -ERANGE;
+	for_each_possible_cpu(cpu) {
+		u64 *c = vzalloc_node(KDBT_BLOCKS * sizeof(u64), cpu_to_node(cpu));
+
+		if (!c)
+			return -ENOMEM;
+		per_cpu(kdbt_pcpu_counters, cpu) = c;
+	}
+	return 0;
+}
+
+static void free_counters(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		vfree(per_cpu(kdbt_pcpu_counters, cpu));
+		per_cpu(kdbt_pcpu_counters, cpu) = NULL;
+	}
+}
+
 static void free_tables(struct kdbt_mem *mem)
 {
+	free_counters();
 	vfree(mem->blocks);
 	vfree(mem->hash);
 	vfree(mem->exits);
@@ -379,7 +419,7 @@ static int alloc_tables(struct kdbt_mem *mem)
 	mem->maps = vzalloc(KDBT_MAPS * sizeof(*mem->maps));
 	mem->scratch = vzalloc(sizeof(struct kdbt_bb));
 	if (!mem->blocks || !mem->hash || !mem->exits || !mem->sites ||
-	    !mem->maps || !mem->scratch) {
+	    !mem->maps || !mem->scratch || alloc_counters()) {
 		free_tables(mem);
 		return -ENOMEM;
 	}
@@ -388,7 +428,7 @@ static int alloc_tables(struct kdbt_mem *mem)
 	mem->max_exits = KDBT_EXITS;
 	mem->max_sites = KDBT_SITES;
 	mem->max_maps = KDBT_MAPS;
-	mem->counters = kdbt_counters;
+	mem->counters = NULL;		/* per CPU: kdbt_pcpu_counters */
 	mem->shadow = kdbt_shadow;
 	mem->jt = kdbt_jt;
 	mem->cache_addr = (u64)kdbt_cache;
@@ -404,7 +444,7 @@ static int tr_init(enum kdbt_mode mode)
 		.counters = kdbt_eng.counters,
 		.dispatch_direct = (u64)kdbt_entry_direct,
 		.dispatch_indirect = (u64)kdbt_entry_indirect,
-		.counters_addr = (u64)kdbt_counters,
+		.counters_gs = (u32)(unsigned long)&kdbt_pcpu_counters,
 		.shadow_addr = (u64)kdbt_shadow,
 		.shadow_shift = KDBT_SHADOW_SHIFT,
 		.jt_addr = (u64)kdbt_jt,

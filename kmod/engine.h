@@ -11,6 +11,7 @@
 #define KDBT_ENGINE_H
 
 #include <linux/mutex.h>
+#include <linux/percpu.h>
 #include <linux/spinlock.h>
 #include "core.h"
 #include "policy.h"
@@ -18,7 +19,7 @@
 
 #define KDBT_BLOCKS	(256u << 10)
 /* One block in 1 << KDBT_SHADOW_SHIFT is a sentinel (core.h, profile.c). */
-#define KDBT_SHADOW_SHIFT	4
+#define KDBT_SHADOW_SHIFT	6
 
 struct kdbt_engine {
 	struct kdbt_tr tr;
@@ -49,7 +50,7 @@ struct kdbt_engine {
 
 extern struct kdbt_engine kdbt_eng;
 extern u8 kdbt_cache[];
-extern u64 kdbt_counters[KDBT_BLOCKS];
+DECLARE_PER_CPU(u64 *, kdbt_pcpu_counters);
 extern u64 kdbt_shadow[KDBT_BLOCKS >> KDBT_SHADOW_SHIFT];
 
 /* profile.c: the hooks the engine calls with kdbt_eng.lock held. */

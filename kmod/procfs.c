@@ -352,6 +352,8 @@ static ssize_t control_write(struct file *file, const char __user *ubuf,
 	if (copy_from_user(buf, ubuf, count))
 		return -EFAULT;
 	buf[count] = '\0';
+	if (memchr(buf, '\0', count))
+		goto bad_nul;
 	cmd = strim(buf);
 	if (!strcmp(cmd, "on"))
 		err = kdbt_on();
@@ -380,6 +382,10 @@ bad:
 	return -EINVAL;
 bad_len:
 	pr_warn("control: command too long (%zu bytes)\n", count);
+	return -EINVAL;
+bad_nul:
+	pr_warn("control: command \"%*pE\" contains a NUL byte\n", (int)count,
+		buf);
 	return -EINVAL;
 }
 

@@ -3,16 +3,17 @@
  * profile.c - what the block counters mean: per block, per function and in
  * total, for /proc/kdbt (procfs.c) and its binary snapshot.
  *
- * Every block has one u64 counter in kdbt_counters[], incremented on entry
- * by translated code (emit_counter_inc()).  From it and the block's static
+ * Every block has one u64 counter per CPU (kdbt_pcpu_counters), which
+ * translated code increments on entry (emit_counter_inc()); a block's
+ * count is the sum over CPUs.  From it and the block's static
  * facts come its instructions (counter x insns), and its indirect-branch
  * executions when it ends in one; jumptable misses are counted per site by
  * the dispatcher.  Blocks are grouped into functions when they are
  * published (kallsyms gives the function start), so that reading the
  * functions needs no allocation.
  *
- * A reset does not write the counters, which other CPUs increment without
- * a lock (zeroing under such an increment could bring the old value back):
+ * A reset does not write the counters, which CPUs increment without a
+ * lock (zeroing under such an increment could bring the old value back):
  * it copies them to a baseline, and every reader reports counter minus
  * baseline.  A flush (cache emptied) retires the counts of its blocks into
  * the totals.  Both happen inside the write side of a seqcount, the
@@ -166,10 +167,21 @@ void kdbt_profile_published_locked(const struct kdbt_block *b)
 	smp_store_release(&prof.nvisible, id + 1);
 }
 
+/* Block @id's counter, summed over CPUs (counts since publication). */
+static u64 counter_of(u32 id)
+{
+	u64 c = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		c += READ_ONCE(per_cpu(kdbt_pcpu_counters, cpu)[id]);
+	return c;
+}
+
 /* Executions of block @id since the last reset. */
 static u64 execs_of(u32 id)
 {
-	u64 c = READ_ONCE(kdbt_counters[id]), base = READ_ONCE(prof.baseline[id]);
+	u64 base = READ_ONCE(prof.baseline[id]), c = counter_of(id);
 
 	return c > base ? c - base : 0;
 }
@@ -231,7 +243,7 @@ void kdbt_profile_reset_locked(void)
 
 	raw_write_seqcount_begin(&prof.epoch);
 	for (i = 1; i < prof.nvisible; i++)
-		prof.baseline[i] = READ_ONCE(kdbt_counters[i]);
+		prof.baseline[i] = counter_of(i);
 	for (i = 0; i < ARRAY_SIZE(prof.shadow_base); i++)
 		prof.shadow_base[i] = READ_ONCE(kdbt_shadow[i]);
 	for (i = 0; i < kdbt_eng.tr.nsites; i++)
@@ -439,11 +451,14 @@ ssize_t kdbt_profile_snapshot(void **buf, size_t *cap, bool hide)
 }
 
 /**
- * kdbt_lost_estimate() - block executions that racing non-atomic counter
- * increments lost since the last reset, estimated from the sentinels: each
- * sentinel block also counts itself with a locked increment (core.h), so
- * shadow - counter is what its own counter lost, and the totals lose in
- * the same proportion.  Exactly 0 on one CPU.
+ * kdbt_lost_estimate() - block executions that counter increments lost
+ * since the last reset, estimated from the sentinels: each sentinel block
+ * also counts itself with a locked increment of a shared shadow counter
+ * (core.h), so shadow - counter is what its own counters lost, and the
+ * totals lose in the same proportion.  Per-CPU counters lose a count only
+ * if a task migrates between loading its CPU's array pointer and the
+ * increment while the other CPU increments the same counter; the
+ * sentinels check that this stays negligible.  Exactly 0 on one CPU.
  * @t: the totals to scale to.
  *
  * Return: the estimate, in block executions.

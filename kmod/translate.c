@@ -682,7 +682,8 @@ static void publish(struct emit_ctx *c)
 		tr->mem.sites[c->site].misses = 0;
 		tr->nsites++;
 	}
-	tr->mem.counters[c->id] = 0;
+	if (!tr->cfg.counters_gs)
+		tr->mem.counters[c->id] = 0;
 	if (kdbt_is_sentinel(tr, c->id))
 		tr->mem.shadow[c->id >> tr->cfg.shadow_shift] = 0;
 	tr->nexits += c->nexits;
@@ -691,6 +692,23 @@ static void publish(struct emit_ctx *c)
 	b->next = tr->mem.hash[h];
 	tr->mem.hash[h] = c->id;
 	tr->nblocks++;
+}
+
+/* The counter increment at a block's direct entry. */
+static void emit_block_counter(struct emit_ctx *c)
+{
+	const struct kdbt_config *cfg = &c->tr->cfg;
+	struct kdbt_counter_ref ref = {
+		.addr = cfg->counters_addr + 8ull * c->id,
+		.gs_ptr = cfg->counters_gs,
+		.offset = 8 * c->id,
+		.atomic = cfg->atomic_counters,
+	};
+
+	if (kdbt_is_sentinel(c->tr, c->id))
+		ref.shadow = cfg->shadow_addr +
+			     8ull * (c->id >> cfg->shadow_shift);
+	emit_counter_inc(&c->e, &ref, c->b->flags_live, cfg->stack_skip);
 }
 
 static int translate_new(struct kdbt_tr *tr, u64 native, bool with_ientry,
@@ -730,12 +748,7 @@ static int translate_new(struct kdbt_tr *tr, u64 native, bool with_ientry,
 	c.entry = c.e.pos;
 	b->cache_off = tr->cache_used + c.entry;
 	if (tr->cfg.counters)
-		emit_counter_inc(&c.e, tr->cfg.counters_addr + 8ull * c.id,
-				 kdbt_is_sentinel(tr, c.id) ?
-				 tr->cfg.shadow_addr +
-				 8ull * (c.id >> tr->cfg.shadow_shift) : 0,
-				 b->flags_live, tr->cfg.atomic_counters,
-				 tr->cfg.stack_skip);
+		emit_block_counter(&c);
 	emit_body(&c);
 	emit_stubs(&c);
 	if (c.e.err)

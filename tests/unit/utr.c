@@ -3,10 +3,15 @@
  * utr.c - the userspace environment of the translator core (see utr.h).
  */
 #define _GNU_SOURCE
+#include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <asm/prctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include "utr.h"
 #include "block.h"
 
@@ -19,6 +24,14 @@
 
 struct kdbt_tr utr;
 static u64 counters[UTR_BLOCKS];
+/*
+ * Counters are per CPU, as in the kernel: %gs:counters_ptr (the GS base is
+ * set to utr_gs) holds the address of this thread's counter array.
+ */
+static struct {
+	u64 unused;
+	u64 *counters_ptr;
+} utr_gs = { .counters_ptr = counters };
 /* Every block is a sentinel with a shadow counter (core.h). */
 #define UTR_SHADOW_SHIFT 0
 static u64 shadow[UTR_BLOCKS >> UTR_SHADOW_SHIFT];
@@ -118,6 +131,13 @@ u64 kdbt_user_indirect(u32 site, u64 target)
 	return r;
 }
 
+/* A new block counts from zero (the kernel zeroes it on every CPU). */
+static void published(void *ctx, const struct kdbt_block *b)
+{
+	(void)ctx;
+	counters[b - blocks] = 0;
+}
+
 /**
  * utr_setup() - (re)start the translator with an empty cache.
  * @mode: fast or transparent.
@@ -135,6 +155,7 @@ int utr_setup(enum kdbt_mode mode, bool counters_on)
 		.return_thunk = (u64)kdbt_test_return_thunk,
 		.indirect_thunk[0] = (u64)kdbt_test_thunk_rax,
 		.counters_addr = (u64)counters,
+		.counters_gs = offsetof(typeof(utr_gs), counters_ptr),
 		.shadow_addr = (u64)shadow,
 		.shadow_shift = UTR_SHADOW_SHIFT,
 		.jt_addr = (u64)jt,
@@ -142,6 +163,7 @@ int utr_setup(enum kdbt_mode mode, bool counters_on)
 		.read_code = read_code,
 		.may_translate = may_translate,
 		.returns_to_cache = returns_to_cache,
+		.published = published,
 	};
 	struct kdbt_mem mem = {
 		.cache_size = UTR_CACHE,
@@ -156,6 +178,8 @@ int utr_setup(enum kdbt_mode mode, bool counters_on)
 		.scratch = &scratch,
 	};
 
+	if (syscall(SYS_arch_prctl, ARCH_SET_GS, &utr_gs))
+		return -errno;
 	if (!cache) {
 		cache = mmap(NULL, UTR_CACHE, PROT_READ | PROT_WRITE | PROT_EXEC,
 			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
