@@ -32,9 +32,10 @@
  * columns, then one line per record, fields separated by one space.
  * Addresses are 16 hex digits, or 16 zeros when kptr_restrict hides them
  * from the reader (as in /proc/kallsyms).  A symbol is "name+0xoff/0xsize"
- * (blocks) or "name" (functions), or the bare address when no symbol
- * covers it; the module is "[kernel]" for the core kernel, "[name]" for a
- * module.  "instructions" are native instructions executed.  A reset or a
+ * (blocks) or "name" (functions), followed by its module: "[kernel]" for
+ * the core kernel, "[name]" for a module; where no symbol covers the
+ * address, "0x<hex address> [unknown]".  "instructions" are native
+ * instructions executed.  A reset or a
  * cache flush during a read of blocks or functions fails that read with
  * EAGAIN (a reader never mixes counts from before and after it).
  */

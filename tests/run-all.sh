@@ -37,6 +37,8 @@ if [ "$what" != --vm ]; then
 		build/unit/translate_run
 	suite "unit: translate the whole guest kernel text" \
 		sh tests/unit/kernel-coverage.sh build/unit/kcover
+	suite "unit: proc/ reader library" build/unit/libkdbt_test \
+		build/guest/kdbt-snapshot
 fi
 if [ "$what" != --unit ]; then
 	# shellcheck disable=SC2046

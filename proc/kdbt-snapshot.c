@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kdbt-snapshot.c - print one /proc/kdbt snapshot as text.
+ *
+ * Usage: kdbt-snapshot [--totals|--blocks|--functions] [-f FILE]
+ *                      [--kallsyms FILE] [--modules FILE]
+ *
+ * Owns: printing a snapshot, through libkdbt, in the formats of
+ * /proc/kdbt/blocks and /proc/kdbt/functions (kdbt_abi.h), or its totals
+ * as "key value" lines, so that tests can check the library against the
+ * kernel's own text files.
+ * Must never: compute a count itself (libkdbt does), or print a partial
+ * table without exiting 1.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "libkdbt.h"
+
+#define PROG	"kdbt-snapshot"
+
+enum what { SHOW_TOTALS, SHOW_BLOCKS, SHOW_FUNCTIONS };
+
+struct opts {
+	enum what what;
+	const char *file;	/* NULL: /proc/kdbt/snapshot; "-": stdin */
+	const char *kallsyms;
+	const char *modules;	/* NULL: /proc/modules if it exists */
+};
+
+static const struct option long_opts[] = {
+	{ "totals",	no_argument,		NULL, 't' },
+	{ "blocks",	no_argument,		NULL, 'b' },
+	{ "functions",	no_argument,		NULL, 'F' },
+	{ "file",	required_argument,	NULL, 'f' },
+	{ "kallsyms",	required_argument,	NULL, 'k' },
+	{ "modules",	required_argument,	NULL, 'm' },
+	{ "help",	no_argument,		NULL, 'h' },
+	{ NULL,		0,			NULL, 0 },
+};
+
+static void print_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: " PROG " [--totals|--blocks|--functions] [-f FILE]\n"
+		"                     [--kallsyms FILE] [--modules FILE]\n"
+		"Print one kdbt snapshot (%s) as text.\n"
+		"  -t, --totals         the totals, \"key value\" lines (default)\n"
+		"  -b, --blocks         one line per block, as /proc/kdbt/blocks\n"
+		"  -F, --functions      one line per function, as .../functions\n"
+		"  -f, --file FILE      read FILE instead (\"-\": standard input)\n"
+		"  -k, --kallsyms FILE  symbols from FILE instead of %s\n"
+		"  -m, --modules FILE   modules from FILE instead of %s\n"
+		"  -h, --help           this text\n",
+		KDBT_SNAPSHOT_PATH, KDBT_KALLSYMS_PATH, KDBT_MODULES_PATH);
+}
+
+/* Return 0, 1 to exit with success (help) or -1 on a usage error. */
+static int parse_opts(int argc, char **argv, struct opts *o)
+{
+	int c;
+
+	while ((c = getopt_long(argc, argv, "tbFf:k:m:h", long_opts,
+				NULL)) != -1) {
+		switch (c) {
+		case 't':
+			o->what = SHOW_TOTALS;
+			break;
+		case 'b':
+			o->what = SHOW_BLOCKS;
+			break;
+		case 'F':
+			o->what = SHOW_FUNCTIONS;
+			break;
+		case 'f':
+			o->file = optarg;
+			break;
+		case 'k':
+			o->kallsyms = optarg;
+			break;
+		case 'm':
+			o->modules = optarg;
+			break;
+		case 'h':
+			print_usage(stdout);
+			return 1;
+		default:
+			print_usage(stderr);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, PROG ": unexpected argument '%s'\n",
+			argv[optind]);
+		print_usage(stderr);
+		return -1;
+	}
+	return 0;
+}
+
+static int read_snap(const struct opts *o, struct kdbt_snap *s,
+		     struct kdbt_err *err)
+{
+	if (o->file && !strcmp(o->file, "-"))
+		return kdbt_snap_read_fd(s, 0, "<stdin>", err);
+	return kdbt_snap_read(s, o->file, err);
+}
+
+/*
+ * Symbols for blocks and functions.  Hidden addresses (kptr_restrict) are
+ * not fatal: the snapshot hides them too, and every block is unknown.
+ */
+static int load_syms(const struct opts *o, struct kdbt_syms *st,
+		     struct kdbt_err *err)
+{
+	const char *modules = o->modules;
+	struct stat sb;
+	int ret;
+
+	if (!modules && !stat(KDBT_MODULES_PATH, &sb))
+		modules = KDBT_MODULES_PATH;
+	ret = kdbt_syms_load(st, o->kallsyms, modules, err);
+	if (ret == -EPERM) {
+		fprintf(stderr, PROG ": warning: %s; no symbols\n",
+			err->msg);
+		return 0;
+	}
+	return ret;
+}
+
+static void print_totals(const struct kdbt_snap *s)
+{
+	const struct kdbt_snap_header *h = &s->hdr;
+	struct kdbt_totals t;
+	char rate[KDBT_FMT_LEN];
+
+	kdbt_snap_totals(s, &t);
+	printf("snapshot_version %u\n", h->version);
+	printf("state %s\n", h->flags & KDBT_SNAP_ON ? "on" : "off");
+	printf("mode %s\n", h->flags & KDBT_SNAP_FAST ? "fast" : "transparent");
+	printf("counters %s\n", h->flags & KDBT_SNAP_COUNTERS ? "on" : "off");
+	printf("addresses %s\n",
+	       h->flags & KDBT_SNAP_HIDDEN ? "hidden" : "shown");
+	printf("ncpus %u\n", h->ncpus);
+	printf("time_ns %llu\n", h->time_ns);
+	printf("on_ns %llu\n", h->on_ns);
+	printf("resets %llu\n", h->resets);
+	printf("flushes %llu\n", h->flushes);
+	printf("blocks %llu\n", t.blocks);
+	printf("instructions %llu\n", t.c.instructions);
+	printf("block_executions %llu\n", t.c.executions);
+	printf("indirect_calls %llu\n", t.indirect_calls);
+	printf("indirect_jumps %llu\n", t.indirect_jumps);
+	printf("returns %llu\n", t.returns);
+	printf("indirect_branches %llu\n", t.c.indirect);
+	printf("jumptable_hits %llu\n", t.c.hits);
+	printf("jumptable_misses %llu\n", t.c.misses);
+	printf("jumptable_hit_rate %s\n",
+	       kdbt_fmt_rate(rate, sizeof(rate), t.c.hits, t.c.indirect));
+	printf("retired_instructions %llu\n", h->retired_instructions);
+	printf("retired_executions %llu\n", h->retired_executions);
+	printf("dispatches %llu\n", h->dispatches);
+	printf("cache_bytes_used %llu\n", h->cache_used);
+	printf("cache_bytes_total %llu\n", h->cache_total);
+	printf("samples_cache %llu\n", h->samples_cache);
+	printf("samples_native %llu\n", h->samples_native);
+	printf("lost_estimate %llu\n", h->lost_estimate);
+}
+
+static void print_blocks(const struct kdbt_snap *s,
+			 const struct kdbt_syms *st)
+{
+	const struct kdbt_snap_block *b;
+	const struct kdbt_sym *ks;
+	struct kdbt_counts c;
+	char sym[1024];
+
+	printf("# version %d\n# %s\n", KDBT_ABI_VERSION, KDBT_BLOCKS_COLUMNS);
+	kdbt_snap_for_each_block(s, b) {
+		ks = kdbt_syms_find(st, b->native);
+		kdbt_block_counts(s, b, &c);
+		kdbt_fmt_symbol(sym, sizeof(sym), st, b->native);
+		printf("%016llx %s [%s] %llu %llu %llu %llu %u %s\n",
+		       b->native, sym, ks ? ks->module : "unknown",
+		       c.instructions, c.executions, c.indirect, c.misses,
+		       b->insns, kdbt_kind_name(b->kind));
+	}
+}
+
+static int print_functions(const struct kdbt_snap *s,
+			   const struct kdbt_syms *st, struct kdbt_err *err)
+{
+	struct kdbt_func *funcs, *f;
+	size_t n;
+	int ret;
+
+	ret = kdbt_funcs_build(s, st, &funcs, &n, err);
+	if (ret)
+		return ret;
+	printf("# version %d\n# %s\n", KDBT_ABI_VERSION,
+	       KDBT_FUNCTIONS_COLUMNS);
+	for (f = funcs; f < funcs + n; f++) {
+		if (f->sym)
+			printf("%s", f->sym->name);
+		else
+			printf("0x%llx", f->start);
+		printf(" [%s] %llu %llu %llu %llu %u %llu\n", f->module,
+		       f->c.instructions, f->c.executions, f->c.indirect,
+		       f->c.misses, f->blocks, f->calls);
+	}
+	free(funcs);
+	return 0;
+}
+
+static int show(const struct opts *o, const struct kdbt_snap *s,
+		struct kdbt_err *err)
+{
+	struct kdbt_syms st = { 0 };
+	int ret;
+
+	if (o->what == SHOW_TOTALS) {
+		print_totals(s);
+		return 0;
+	}
+	ret = load_syms(o, &st, err);
+	if (ret)
+		return ret;
+	if (o->what == SHOW_BLOCKS)
+		print_blocks(s, st.nsyms ? &st : NULL);
+	else
+		ret = print_functions(s, st.nsyms ? &st : NULL, err);
+	kdbt_syms_free(&st);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { .what = SHOW_TOTALS };
+	struct kdbt_snap s = { 0 };
+	struct kdbt_err err = { 0 };
+	int ret;
+
+	ret = parse_opts(argc, argv, &o);
+	if (ret)
+		return ret > 0 ? 0 : 1;
+	ret = read_snap(&o, &s, &err);
+	if (!ret)
+		ret = show(&o, &s, &err);
+	kdbt_snap_free(&s);
+	if (ret) {
+		fprintf(stderr, PROG ": %s\n", err.msg);
+		return 1;
+	}
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, PROG ": writing the output: %s\n",
+			strerror(errno));
+		return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,742 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libkdbt.c - read /proc/kdbt for the kdbt tools: snapshots, derived
+ * counts, functions and shared number formats (libkdbt.h; the symbol
+ * table is in libkdbt_syms.c).
+ *
+ * Owns: validating every byte of a snapshot before a tool sees it (magic,
+ * version, sizes, length, kinds), the meaning of the derived counts
+ * (instructions, indirect, hits), deltas and per-function sums, and the
+ * error messages of libkdbt (kdbt_fail(), kdbt_open_failed()).
+ * Must never: write to /proc/kdbt, print, exit, or keep global state;
+ * trust a length or a count from the file before checking it against the
+ * bytes actually read.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "libkdbt.h"
+#include "libkdbt_int.h"
+
+/* A snapshot larger than this is refused rather than read (-EFBIG). */
+#define SNAP_MAX_BYTES	(1UL << 30)
+#define SNAP_FIRST_READ	(64UL << 10)
+#define PROC_KDBT	"/proc/" KDBT_PROC_DIR
+
+static const char *const kind_names[] = KDBT_KIND_NAMES;
+
+_Static_assert(ARRAY_SIZE(kind_names) == KDBT_KIND_NR,
+	       "KDBT_KIND_NAMES and enum kdbt_snap_kind disagree");
+
+/**
+ * kdbt_fail() - record an error for the caller
+ * @err: where the message goes; may be NULL
+ * @code: the negative errno to return
+ * @fmt: the message, "FILE: problem"
+ *
+ * Return: @code.
+ */
+int kdbt_fail(struct kdbt_err *err, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err) {
+		err->code = code;
+		va_start(ap, fmt);
+		vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+		va_end(ap);
+	}
+	return code;
+}
+
+/**
+ * kdbt_ok() - clear @err (if any) after a success
+ * @err: the caller's error, or NULL
+ */
+void kdbt_ok(struct kdbt_err *err)
+{
+	if (err) {
+		err->code = 0;
+		err->msg[0] = '\0';
+	}
+}
+
+static __u64 sub(__u64 a, __u64 b)
+{
+	return a > b ? a - b : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Snapshot: read and validate                                        */
+/* ------------------------------------------------------------------ */
+
+/**
+ * kdbt_kind_name() - the name of a block kind ("kind" column)
+ * @kind: enum kdbt_snap_kind
+ *
+ * Return: "fall", "jmp", ... or "?" for a kind this reader does not know.
+ */
+const char *kdbt_kind_name(unsigned int kind)
+{
+	return kind < KDBT_KIND_NR ? kind_names[kind] : "?";
+}
+
+/**
+ * kdbt_snap_free() - free a snapshot's records and zero it
+ * @s: a snapshot, zeroed or filled by a read; may be NULL
+ */
+void kdbt_snap_free(struct kdbt_snap *s)
+{
+	if (!s)
+		return;
+	free(s->blocks);
+	memset(s, 0, sizeof(*s));
+}
+
+/* Magic, version and sizes of the header: everything but the length. */
+static int check_header(const struct kdbt_snap_header *h, size_t len,
+			const char *name, struct kdbt_err *err)
+{
+	const size_t known = sizeof(*h);
+
+	if (h->magic != KDBT_SNAP_MAGIC) {
+		if (h->magic == __builtin_bswap64(KDBT_SNAP_MAGIC))
+			return kdbt_fail(err, -EBADMSG,
+					 "%s: snapshot of the other byte order",
+					 name);
+		return kdbt_fail(err, -EBADMSG,
+				 "%s: not a kdbt snapshot (magic %016llx, expected %016llx)",
+				 name, h->magic, KDBT_SNAP_MAGIC);
+	}
+	if (h->version > KDBT_SNAP_VERSION)
+		return kdbt_fail(err, -EPROTO,
+				 "%s: snapshot version %u is newer than this tool's version %u: update the kdbt tools",
+				 name, h->version, KDBT_SNAP_VERSION);
+	if (h->version == 0)
+		return kdbt_fail(err, -EBADMSG,
+				 "%s: invalid snapshot version 0", name);
+	if (h->header_size < known)
+		return kdbt_fail(err, -EBADMSG,
+				 "%s: header_size %u is smaller than the %zu bytes of version %u",
+				 name, h->header_size, known,
+				 KDBT_SNAP_VERSION);
+	if (len < h->header_size)
+		return kdbt_fail(err, -EBADMSG,
+				 "%s: truncated header: %zu bytes, header_size says %u",
+				 name, len, h->header_size);
+	if (h->block_size < sizeof(struct kdbt_snap_block))
+		return kdbt_fail(err, -EBADMSG,
+				 "%s: block_size %u is smaller than the %zu bytes of version %u",
+				 name, h->block_size,
+				 sizeof(struct kdbt_snap_block),
+				 KDBT_SNAP_VERSION);
+	return 0;
+}
+
+/* The header of @buf, checked against the @len bytes there are. */
+static int parse_header(struct kdbt_snap_header *h, const unsigned char *buf,
+			size_t len, const char *name, struct kdbt_err *err)
+{
+	const size_t need = offsetof(struct kdbt_snap_header, block_size);
+	unsigned long long total;
+	int ret;
+
+	if (len == 0)
+		return kdbt_fail(err, -ENODATA, "%s: empty snapshot (0 bytes)",
+				 name);
+	memset(h, 0, sizeof(*h));
+	memcpy(h, buf, len < sizeof(*h) ? len : sizeof(*h));
+	if (len < need)
+		return kdbt_fail(err, -EBADMSG,
+				 "%s: truncated header: %zu bytes, need %zu",
+				 name, len, sizeof(*h));
+	ret = check_header(h, len, name, err);
+	if (ret)
+		return ret;
+	total = h->header_size + (unsigned long long)h->nblocks * h->block_size;
+	if (len < total)
+		return kdbt_fail(err, -EBADMSG,
+				 "%s: truncated: %zu bytes, header says %llu",
+				 name, len, total);
+	if (len > total)
+		return kdbt_fail(err, -EBADMSG,
+				 "%s: %llu trailing bytes: %zu bytes, header says %llu",
+				 name, len - total, len, total);
+	return 0;
+}
+
+/* Copy the known prefix of each record and check its kind. */
+static int parse_blocks(struct kdbt_snap *s, const unsigned char *buf,
+			const char *name, struct kdbt_err *err)
+{
+	const struct kdbt_snap_header *h = &s->hdr;
+	struct kdbt_snap_block *b;
+	__u32 i;
+
+	if (!h->nblocks)
+		return 0;
+	s->blocks = calloc(h->nblocks, sizeof(*s->blocks));
+	if (!s->blocks)
+		return kdbt_fail(err, -ENOMEM,
+				 "%s: out of memory for %u blocks", name,
+				 h->nblocks);
+	for (i = 0; i < h->nblocks; i++) {
+		b = &s->blocks[i];
+		memcpy(b, buf + h->header_size + (size_t)i * h->block_size,
+		       sizeof(*b));
+		if (b->kind >= KDBT_KIND_NR)
+			return kdbt_fail(err, -EBADMSG,
+					 "%s: block %u (id %u): kind %u out of range (0..%u)",
+					 name, i, b->id, b->kind,
+					 KDBT_KIND_NR - 1);
+	}
+	return 0;
+}
+
+/**
+ * kdbt_snap_parse() - validate the bytes of a snapshot and copy them
+ * @s: where the snapshot goes: zeroed, or a previous snapshot, which is
+ *     freed and replaced on success and left untouched on failure
+ * @buf: the bytes of /proc/kdbt/snapshot, from offset 0 to the end
+ * @len: their number
+ * @name: the file they came from, for messages (NULL: "snapshot")
+ * @err: the message on failure; may be NULL
+ *
+ * Accepts a header_size or block_size larger than this reader knows (the
+ * fields of later versions are dropped); refuses a wrong magic, a newer
+ * version, a length other than header_size + nblocks * block_size, and a
+ * kind out of range.
+ *
+ * Return: 0, -ENODATA (empty), -EBADMSG (malformed), -EPROTO (newer
+ * version) or -ENOMEM.
+ */
+int kdbt_snap_parse(struct kdbt_snap *s, const void *buf, size_t len,
+		    const char *name, struct kdbt_err *err)
+{
+	struct kdbt_snap tmp = { 0 };
+	int ret;
+
+	if (!name)
+		name = "snapshot";
+	ret = parse_header(&tmp.hdr, buf, len, name, err);
+	if (!ret)
+		ret = parse_blocks(&tmp, buf, name, err);
+	if (ret) {
+		kdbt_snap_free(&tmp);
+		return ret;
+	}
+	kdbt_snap_free(s);
+	*s = tmp;
+	kdbt_ok(err);
+	return 0;
+}
+
+/* Read @fd to its end into a growing buffer (proc files have no size). */
+static int read_all(int fd, unsigned char **bufp, size_t *lenp)
+{
+	size_t cap = SNAP_FIRST_READ, len = 0;
+	unsigned char *buf = malloc(cap), *bigger;
+	ssize_t n;
+
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		if (len == cap) {
+			if (cap >= SNAP_MAX_BYTES) {
+				free(buf);
+				return -EFBIG;
+			}
+			bigger = realloc(buf, 2 * cap);
+			if (!bigger) {
+				free(buf);
+				return -ENOMEM;
+			}
+			buf = bigger;
+			cap *= 2;
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			n = -errno;
+			free(buf);
+			return n;
+		}
+		if (n == 0)
+			break;
+		len += n;
+	}
+	*bufp = buf;
+	*lenp = len;
+	return 0;
+}
+
+/**
+ * kdbt_snap_read_fd() - take a snapshot through an open file
+ * @s: as for kdbt_snap_parse()
+ * @fd: /proc/kdbt/snapshot (or a copy, or a pipe), opened for reading
+ * @name: its name, for messages (NULL: "snapshot")
+ * @err: the message on failure; may be NULL
+ *
+ * Seeks @fd to offset 0 first (a read there takes a fresh snapshot, so a
+ * tool keeps the file open and calls this again for the next one; a pipe
+ * is read from where it is), then reads it to its end.
+ *
+ * Return: as kdbt_snap_parse(), or the -errno of lseek(2) or read(2).
+ */
+int kdbt_snap_read_fd(struct kdbt_snap *s, int fd, const char *name,
+		      struct kdbt_err *err)
+{
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	int ret;
+
+	if (!name)
+		name = "snapshot";
+	if (lseek(fd, 0, SEEK_SET) < 0 && errno != ESPIPE)
+		return kdbt_fail(err, -errno, "%s: seek: %s", name,
+				 strerror(errno));
+	ret = read_all(fd, &buf, &len);
+	if (ret == -EFBIG)
+		return kdbt_fail(err, ret, "%s: larger than %lu MiB, refused",
+				 name, SNAP_MAX_BYTES >> 20);
+	if (ret)
+		return kdbt_fail(err, ret, "%s: read: %s", name,
+				 strerror(-ret));
+	ret = kdbt_snap_parse(s, buf, len, name, err);
+	free(buf);
+	return ret;
+}
+
+/**
+ * kdbt_open_failed() - the error of an open(2) that failed
+ * @path: the file
+ * @e: errno of the open
+ * @err: receives the message; may be NULL
+ *
+ * Says what to do about the usual failures: /proc/kdbt missing (kdbt.ko
+ * not loaded) or root-only.
+ *
+ * Return: -@e (-EACCES for EPERM under /proc/kdbt).
+ */
+int kdbt_open_failed(const char *path, int e, struct kdbt_err *err)
+{
+	bool proc = !strncmp(path, PROC_KDBT "/", strlen(PROC_KDBT "/"));
+	struct stat st;
+
+	if (e == ENOENT && proc && stat(PROC_KDBT, &st))
+		return kdbt_fail(err, -e, "kdbt.ko is not loaded (no %s)",
+				 PROC_KDBT);
+	if (e == ENOENT && proc)
+		return kdbt_fail(err, -e,
+				 "%s: no such file (is kdbt.ko older than this tool?)",
+				 path);
+	if ((e == EACCES || e == EPERM) && proc)
+		return kdbt_fail(err, -EACCES,
+				 "permission denied: %s is root-only",
+				 PROC_KDBT);
+	if (e == EACCES)
+		return kdbt_fail(err, -e, "permission denied: %s", path);
+	return kdbt_fail(err, -e, "%s: %s", path, strerror(e));
+}
+
+/**
+ * kdbt_snap_read() - take a snapshot from a file
+ * @s: as for kdbt_snap_parse()
+ * @path: the file; NULL for /proc/kdbt/snapshot
+ * @err: the message on failure; may be NULL
+ *
+ * Return: as kdbt_snap_read_fd(), or -ENOENT ("kdbt.ko is not loaded"
+ * when /proc/kdbt is missing), -EACCES ("/proc/kdbt is root-only"), or
+ * another -errno of open(2).
+ */
+int kdbt_snap_read(struct kdbt_snap *s, const char *path,
+		   struct kdbt_err *err)
+{
+	int fd, ret;
+
+	if (!path)
+		path = KDBT_SNAPSHOT_PATH;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return kdbt_open_failed(path, errno, err);
+	ret = kdbt_snap_read_fd(s, fd, path, err);
+	close(fd);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* Derived counts, totals and deltas                                  */
+/* ------------------------------------------------------------------ */
+
+/**
+ * kdbt_block_counts() - the counts of one block
+ * @s: the snapshot holding @b (its flags decide whether a return is an
+ *     indirect branch)
+ * @b: a block record
+ * @c: filled: instructions = insns * executions, indirect as
+ *     kdbt_snap_indirect(), hits = indirect - misses (0 if racing
+ *     increments left more misses than executions)
+ */
+void kdbt_block_counts(const struct kdbt_snap *s,
+		       const struct kdbt_snap_block *b, struct kdbt_counts *c)
+{
+	c->executions = b->executions;
+	c->instructions = b->executions * b->insns;
+	c->indirect = kdbt_snap_indirect(b, s->hdr.flags);
+	c->misses = b->misses;
+	c->hits = sub(c->indirect, c->misses);
+}
+
+static void counts_add(struct kdbt_counts *sum, const struct kdbt_counts *c)
+{
+	sum->instructions += c->instructions;
+	sum->executions += c->executions;
+	sum->indirect += c->indirect;
+	sum->misses += c->misses;
+	sum->hits += c->hits;
+}
+
+/**
+ * kdbt_snap_sum() - the counts of every block of a snapshot, summed
+ * @s: the snapshot
+ * @c: filled with the sums
+ *
+ * These leave out the blocks of flushed caches, which the header's totals
+ * include: header minus retired_* is what the sums should come to, up to
+ * the header's lost_estimate.
+ */
+void kdbt_snap_sum(const struct kdbt_snap *s, struct kdbt_counts *c)
+{
+	const struct kdbt_snap_block *b;
+	struct kdbt_counts one;
+
+	memset(c, 0, sizeof(*c));
+	kdbt_snap_for_each_block(s, b) {
+		kdbt_block_counts(s, b, &one);
+		counts_add(c, &one);
+	}
+}
+
+/**
+ * kdbt_snap_totals() - the header's totals since the last reset
+ * @s: the snapshot
+ * @t: filled; t->c.indirect = indirect calls + jumps + returns (returns
+ *     count in transparent mode only), t->c.hits = that minus misses
+ */
+void kdbt_snap_totals(const struct kdbt_snap *s, struct kdbt_totals *t)
+{
+	const struct kdbt_snap_header *h = &s->hdr;
+
+	memset(t, 0, sizeof(*t));
+	t->indirect_calls = h->indirect_calls;
+	t->indirect_jumps = h->indirect_jumps;
+	t->returns = h->returns;
+	t->blocks = h->nblocks;
+	t->c.instructions = h->instructions;
+	t->c.executions = h->block_executions;
+	t->c.indirect = h->indirect_calls + h->indirect_jumps + h->returns;
+	t->c.misses = h->jumptable_misses;
+	t->c.hits = sub(t->c.indirect, t->c.misses);
+}
+
+static int cmp_block_id(const void *a, const void *b)
+{
+	const struct kdbt_snap_block *x = a, *y = b;
+
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return 0;
+}
+
+/* The header of newer - older: counters subtracted, the rest as newer's. */
+static void header_delta(struct kdbt_snap_header *d,
+			 const struct kdbt_snap_header *o)
+{
+	d->on_ns = sub(d->on_ns, o->on_ns);
+	d->instructions = sub(d->instructions, o->instructions);
+	d->block_executions = sub(d->block_executions, o->block_executions);
+	d->indirect_calls = sub(d->indirect_calls, o->indirect_calls);
+	d->indirect_jumps = sub(d->indirect_jumps, o->indirect_jumps);
+	d->returns = sub(d->returns, o->returns);
+	d->jumptable_misses = sub(d->jumptable_misses, o->jumptable_misses);
+	d->retired_instructions = sub(d->retired_instructions,
+				      o->retired_instructions);
+	d->retired_executions = sub(d->retired_executions,
+				    o->retired_executions);
+	d->dispatches = sub(d->dispatches, o->dispatches);
+	d->samples_cache = sub(d->samples_cache, o->samples_cache);
+	d->samples_native = sub(d->samples_native, o->samples_native);
+	d->lost_estimate = sub(d->lost_estimate, o->lost_estimate);
+}
+
+/* Subtract from each block of @d the block of @older of its id and address. */
+static void blocks_delta(struct kdbt_snap *d, const struct kdbt_snap *older,
+			 struct kdbt_snap_block *by_id)
+{
+	struct kdbt_snap_block *b, *o;
+	__u32 n = older->hdr.nblocks;
+
+	if (!n)
+		return;		/* every block is new */
+	memcpy(by_id, older->blocks, n * sizeof(*by_id));
+	qsort(by_id, n, sizeof(*by_id), cmp_block_id);
+	kdbt_snap_for_each_block(d, b) {
+		o = bsearch(b, by_id, n, sizeof(*by_id), cmp_block_id);
+		if (!o || o->native != b->native)
+			continue;	/* new since @older: all its counts */
+		b->executions = sub(b->executions, o->executions);
+		b->misses = sub(b->misses, o->misses);
+	}
+}
+
+/**
+ * kdbt_snap_delta() - what happened between two snapshots
+ * @out: receives the delta, as for kdbt_snap_parse() (may be @newer)
+ * @older: the earlier snapshot
+ * @newer: the later one, of the same generation (same resets and flushes)
+ * @err: the message on failure; may be NULL
+ *
+ * The delta is a snapshot with the blocks of @newer whose executions and
+ * misses are those since @older (a block is the same when its id and
+ * native address match; a block new since @older keeps all its counts),
+ * the header's counters likewise subtracted, and @out->interval_ns set to
+ * the time between the two.  Everything that reads a snapshot reads it.
+ *
+ * Return: 0, -ESTALE if a reset or a flush happened in between (the
+ * counts of @newer are then all since that event), or -ENOMEM.
+ */
+int kdbt_snap_delta(struct kdbt_snap *out, const struct kdbt_snap *older,
+		    const struct kdbt_snap *newer, struct kdbt_err *err)
+{
+	const struct kdbt_snap_header *o = &older->hdr, *n = &newer->hdr;
+	const char *what = o->resets != n->resets ? "reset" : "cache flush";
+	size_t bytes = (size_t)n->nblocks * sizeof(struct kdbt_snap_block);
+	struct kdbt_snap_block *by_id;
+	struct kdbt_snap d = { .hdr = *n };
+
+	if (o->resets != n->resets || o->flushes != n->flushes)
+		return kdbt_fail(err, -ESTALE,
+				 "a %s happened between the snapshots (resets %llu -> %llu, flushes %llu -> %llu)",
+				 what, o->resets, n->resets, o->flushes,
+				 n->flushes);
+	d.blocks = bytes ? malloc(bytes) : NULL;
+	by_id = o->nblocks ? calloc(o->nblocks, sizeof(*by_id)) : NULL;
+	if ((bytes && !d.blocks) || (o->nblocks && !by_id)) {
+		free(d.blocks);
+		free(by_id);
+		return kdbt_fail(err, -ENOMEM, "out of memory for a delta");
+	}
+	if (bytes)
+		memcpy(d.blocks, newer->blocks, bytes);
+	blocks_delta(&d, older, by_id);
+	free(by_id);
+	header_delta(&d.hdr, o);
+	d.interval_ns = sub(n->time_ns, o->time_ns);
+	kdbt_snap_free(out);
+	*out = d;
+	kdbt_ok(err);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Functions                                                          */
+/* ------------------------------------------------------------------ */
+
+/* A block and the start of its function, for grouping. */
+struct func_key {
+	__u64 start;
+	const struct kdbt_sym *sym;
+	const struct kdbt_snap_block *b;
+};
+
+/* By function start, then block order (the first block comes first). */
+static int cmp_key(const void *a, const void *b)
+{
+	const struct func_key *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return x->b < y->b ? -1 : x->b > y->b;
+}
+
+/* In the order of their first blocks, as the kernel lists functions. */
+static int cmp_func(const void *a, const void *b)
+{
+	const struct kdbt_func *x = a, *y = b;
+
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/* Add block @k to function @f (the first block of @f starts it). */
+static void func_add(const struct kdbt_snap *s, struct kdbt_func *f,
+		     const struct func_key *k)
+{
+	struct kdbt_counts c;
+
+	if (!f->blocks) {
+		f->start = k->start;
+		f->sym = k->sym;
+		f->module = k->sym ? k->sym->module : "unknown";
+		f->first = k->b - s->blocks;
+	}
+	kdbt_block_counts(s, k->b, &c);
+	counts_add(&f->c, &c);
+	if (k->b->native == f->start)
+		f->calls += k->b->executions;
+	f->blocks++;
+}
+
+/**
+ * kdbt_funcs_build() - sum the blocks of a snapshot per function
+ * @s: the snapshot (or a delta)
+ * @st: the symbol table, or NULL: then every block address is a function
+ * @funcs: receives a malloc()ed array in the order of the functions'
+ *         first blocks in @s, the order of /proc/kdbt/functions (NULL if
+ *         there is none); it points into @st: free it before @st
+ * @nfuncs: receives its length
+ * @err: the message on failure; may be NULL
+ *
+ * A block belongs to the symbol containing its native address; a block
+ * no symbol covers is a function of its own, at its address, in module
+ * "unknown" (as the kernel shows it).  The calls of a function are the
+ * executions of its blocks that start where it starts.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int kdbt_funcs_build(const struct kdbt_snap *s, const struct kdbt_syms *st,
+		     struct kdbt_func **funcs, size_t *nfuncs,
+		     struct kdbt_err *err)
+{
+	__u32 i, n = s->hdr.nblocks;
+	struct func_key *keys;
+	struct kdbt_func *f;
+	size_t nf = 0;
+
+	*funcs = NULL;
+	*nfuncs = 0;
+	if (!n) {
+		kdbt_ok(err);
+		return 0;
+	}
+	keys = calloc(n, sizeof(*keys));
+	f = calloc(n, sizeof(*f));
+	if (!keys || !f) {
+		free(keys);
+		free(f);
+		return kdbt_fail(err, -ENOMEM, "out of memory for %u blocks",
+				 n);
+	}
+	for (i = 0; i < n; i++) {
+		keys[i].b = &s->blocks[i];
+		keys[i].sym = kdbt_syms_find(st, keys[i].b->native);
+		keys[i].start = keys[i].sym ? keys[i].sym->start :
+			keys[i].b->native;
+	}
+	qsort(keys, n, sizeof(*keys), cmp_key);
+	for (i = 0; i < n; i++) {
+		if (i && keys[i].start != keys[i - 1].start)
+			nf++;
+		func_add(s, &f[nf], &keys[i]);
+	}
+	free(keys);
+	qsort(f, nf + 1, sizeof(*f), cmp_func);
+	*funcs = f;
+	*nfuncs = nf + 1;
+	kdbt_ok(err);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Formats                                                            */
+/* ------------------------------------------------------------------ */
+
+/**
+ * kdbt_fmt_count() - a count in at most three significant digits
+ * @buf: where the text goes (KDBT_FMT_LEN bytes are always enough)
+ * @len: its size
+ * @v: the count
+ *
+ * Below 1000 the number itself; above, 3 significant digits and k, M, G,
+ * T, P or E (1234 -> "1.23k", 1234567 -> "1.23M", 123456789 -> "123M").
+ *
+ * Return: @buf.
+ */
+char *kdbt_fmt_count(char *buf, size_t len, __u64 v)
+{
+	static const char units[] = "kMGTPE";
+	double x = v;
+	int u;
+
+	if (v < 1000) {
+		snprintf(buf, len, "%llu", (unsigned long long)v);
+		return buf;
+	}
+	for (u = 0; u < 5 && x / 1000 >= 999.5; u++)
+		x /= 1000;
+	x /= 1000;
+	if (x < 9.995)
+		snprintf(buf, len, "%.2f%c", x, units[u]);
+	else if (x < 99.95)
+		snprintf(buf, len, "%.1f%c", x, units[u]);
+	else
+		snprintf(buf, len, "%.0f%c", x, units[u]);
+	return buf;
+}
+
+/**
+ * kdbt_fmt_rate() - a hit rate as a percentage with two decimals
+ * @buf: where the text goes (KDBT_FMT_LEN bytes are always enough)
+ * @len: its size
+ * @hits: the hits
+ * @total: what they are out of
+ *
+ * Rounds down, so "100.00%" means every one hit; "-" when @total is 0.
+ *
+ * Return: @buf.
+ */
+char *kdbt_fmt_rate(char *buf, size_t len, __u64 hits, __u64 total)
+{
+	unsigned __int128 bp;
+
+	if (!total) {
+		snprintf(buf, len, "-");
+		return buf;
+	}
+	if (hits > total)
+		hits = total;
+	bp = (unsigned __int128)hits * 10000 / total;
+	snprintf(buf, len, "%u.%02u%%", (unsigned int)(bp / 100),
+		 (unsigned int)(bp % 100));
+	return buf;
+}
+
+/**
+ * kdbt_fmt_symbol() - an address as the kernel prints it in blocks
+ * @buf: where the text goes (truncated to fit)
+ * @len: its size
+ * @st: the symbol table, or NULL
+ * @addr: a native address
+ *
+ * Return: @buf, holding "name+0xoff/0xsize", or "0x" and the address in
+ * hex when no symbol covers it (module "unknown").
+ */
+char *kdbt_fmt_symbol(char *buf, size_t len, const struct kdbt_syms *st,
+		      __u64 addr)
+{
+	const struct kdbt_sym *s = kdbt_syms_find(st, addr);
+
+	if (s)
+		snprintf(buf, len, "%s+0x%llx/0x%llx", s->name,
+			 (unsigned long long)(addr - s->start),
+			 (unsigned long long)s->size);
+	else
+		snprintf(buf, len, "0x%llx", (unsigned long long)addr);
+	return buf;
+}

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * libkdbt.h - the userspace reader of /proc/kdbt shared by the kdbt tools
+ * (kdbt-snapshot, kdbt-top, kdbt-record).
+ *
+ * Owns: reading and validating the binary snapshot (kdbt_abi.h), the
+ * symbol table built from /proc/kallsyms and /proc/modules, the counts
+ * derived from a snapshot (per block, per function, totals, deltas) and
+ * the number formats the tools share.
+ * Must never: write to /proc/kdbt, print anything itself (errors go back
+ * to the caller in a struct kdbt_err), or keep global state (every call
+ * works on caller-owned structures, so a tool may hold several snapshots).
+ *
+ * Return values: 0 on success, a negative errno on failure, with a message
+ * naming the file and the problem in the struct kdbt_err (which may be
+ * NULL when the caller does not want it):
+ *   -ENOENT           no such file (for /proc/kdbt: kdbt.ko is not loaded)
+ *   -EACCES           permission denied (/proc/kdbt is root-only)
+ *   -ENODATA          empty snapshot
+ *   -EBADMSG          not a snapshot, or a malformed one
+ *   -EPROTO           a snapshot version newer than this reader
+ *   -ESTALE           two snapshots of different generations (delta)
+ *   -EPERM            kallsyms addresses hidden by kptr_restrict
+ *   -ENOMEM, -EFBIG   out of memory, file too large
+ *   others            from open(2) and read(2)
+ */
+#ifndef LIBKDBT_H
+#define LIBKDBT_H
+
+#include <stddef.h>
+#include "kdbt_abi.h"
+
+#define KDBT_SNAPSHOT_PATH	"/proc/" KDBT_PROC_DIR "/" KDBT_PROC_SNAPSHOT
+#define KDBT_KALLSYMS_PATH	"/proc/kallsyms"
+#define KDBT_MODULES_PATH	"/proc/modules"
+
+/* What went wrong, for the user: "FILE: problem". */
+struct kdbt_err {
+	int code;		/* the negative errno returned, 0 if none */
+	char msg[512];
+};
+
+/*
+ * One snapshot, validated.  The header and records are copies of the
+ * known prefix of what the kernel wrote (newer fields are dropped).
+ * Zero-initialise before the first read; a read replaces the contents on
+ * success and leaves them untouched on failure.
+ */
+struct kdbt_snap {
+	struct kdbt_snap_header hdr;
+	struct kdbt_snap_block *blocks;	/* hdr.nblocks records */
+	__u64 interval_ns;	/* a delta (kdbt_snap_delta): its length */
+};
+
+#define kdbt_snap_for_each_block(s, b) \
+	for ((b) = (s)->blocks; (b) < (s)->blocks + (s)->hdr.nblocks; (b)++)
+
+int kdbt_snap_parse(struct kdbt_snap *s, const void *buf, size_t len,
+		    const char *name, struct kdbt_err *err);
+int kdbt_snap_read_fd(struct kdbt_snap *s, int fd, const char *name,
+		      struct kdbt_err *err);
+int kdbt_snap_read(struct kdbt_snap *s, const char *path,
+		   struct kdbt_err *err);
+void kdbt_snap_free(struct kdbt_snap *s);
+const char *kdbt_kind_name(unsigned int kind);
+
+/* Counts of a block, a function or a whole snapshot. */
+struct kdbt_counts {
+	__u64 instructions;	/* native instructions executed */
+	__u64 executions;	/* block executions */
+	__u64 indirect;		/* indirect-branch executions */
+	__u64 misses;		/* jumptable misses */
+	__u64 hits;		/* jumptable hits: indirect - misses */
+};
+
+/* The header's totals (since the last reset, flushed blocks included). */
+struct kdbt_totals {
+	struct kdbt_counts c;
+	__u64 indirect_calls;
+	__u64 indirect_jumps;
+	__u64 returns;
+	__u64 blocks;		/* records in the snapshot */
+};
+
+void kdbt_block_counts(const struct kdbt_snap *s,
+		       const struct kdbt_snap_block *b, struct kdbt_counts *c);
+void kdbt_snap_sum(const struct kdbt_snap *s, struct kdbt_counts *c);
+void kdbt_snap_totals(const struct kdbt_snap *s, struct kdbt_totals *t);
+int kdbt_snap_delta(struct kdbt_snap *out, const struct kdbt_snap *older,
+		    const struct kdbt_snap *newer, struct kdbt_err *err);
+
+/* A text symbol of the running kernel or of a module. */
+struct kdbt_sym {
+	__u64 start;
+	__u64 size;		/* to the next symbol, or the end of text */
+	const char *name;
+	const char *module;	/* "kernel" for the core kernel (and BPF) */
+};
+
+/* A loaded module (/proc/modules), or a kallsyms tag such as "bpf". */
+struct kdbt_module {
+	char name[64];
+	__u64 start;		/* 0 when unknown or hidden */
+	__u64 size;
+};
+
+/* The symbol table: text symbols sorted by start address. */
+struct kdbt_syms {
+	struct kdbt_sym *syms;
+	size_t nsyms;
+	struct kdbt_module *mods;	/* mods[0] is the core kernel */
+	size_t nmods;
+	char *strings;			/* the symbol names */
+};
+
+int kdbt_syms_load(struct kdbt_syms *st, const char *kallsyms,
+		   const char *modules, struct kdbt_err *err);
+void kdbt_syms_free(struct kdbt_syms *st);
+const struct kdbt_sym *kdbt_syms_find(const struct kdbt_syms *st, __u64 addr);
+
+/* The blocks of one function, summed. */
+struct kdbt_func {
+	__u64 start;		/* symbol start, or the block's address */
+	const struct kdbt_sym *sym;	/* NULL: no symbol covers @start */
+	const char *module;	/* "kernel", a module's name, or "unknown" */
+	struct kdbt_counts c;
+	__u64 calls;		/* executions of the block at @start */
+	__u32 blocks;
+	__u32 first;		/* index of its first block in the snapshot */
+};
+
+int kdbt_funcs_build(const struct kdbt_snap *s, const struct kdbt_syms *st,
+		     struct kdbt_func **funcs, size_t *nfuncs,
+		     struct kdbt_err *err);
+
+/* Buffers of this size hold any kdbt_fmt_count() or kdbt_fmt_rate(). */
+#define KDBT_FMT_LEN	24
+
+char *kdbt_fmt_count(char *buf, size_t len, __u64 v);
+char *kdbt_fmt_rate(char *buf, size_t len, __u64 hits, __u64 total);
+char *kdbt_fmt_symbol(char *buf, size_t len, const struct kdbt_syms *st,
+		      __u64 addr);
+
+#endif /* LIBKDBT_H */

@@ -1,0 +1,1079 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libkdbt_test.c - unit tests of the /proc/kdbt reader library (proc/).
+ *
+ * Usage: [LIBKDBT_FUZZ_SEED=N] libkdbt_test [KDBT_SNAPSHOT_BINARY]
+ * Builds snapshots in memory and in temporary files, fixture kallsyms and
+ * modules files, and checks parsing, every refusal and its message,
+ * symbols, per-function sums, deltas, number formats, and a fuzz loop of
+ * mutated snapshots.  Given the kdbt-snapshot binary, also checks its
+ * output against golden text.  Prints "PASS name" or "FAIL name: why" per
+ * test; exit status 1 if any failed.
+ * Owns: nothing outside its temporary directory, which it removes.
+ * Must never: read /proc/kdbt, or depend on the host's kallsyms.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "libkdbt.h"
+
+static char why[8192];
+static char tmpdir[64];
+static const char *tool;
+
+#define CHECK(cond, ...)						\
+	do {								\
+		if (!(cond)) {						\
+			snprintf(why, sizeof(why), __VA_ARGS__);	\
+			return -1;					\
+		}							\
+	} while (0)
+
+/* The version 1 layout; the byte counts in messages below depend on it. */
+_Static_assert(sizeof(struct kdbt_snap_header) == 176, "header layout");
+_Static_assert(sizeof(struct kdbt_snap_block) == 40, "block layout");
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+#define CORE	0xffffffff81000000ULL
+#define LOOP	0xffffffffc0123000ULL
+
+/* ------------------------------------------------------------------ */
+/* Fixtures                                                           */
+/* ------------------------------------------------------------------ */
+
+/* Out of order, with aliases, data symbols, weak ones and tags. */
+static const char kallsyms_text[] =
+	"ffffffff81000000 T _stext\n"
+	"ffffffff81000000 T _text\n"
+	"ffffffff81000100 T alpha\n"
+	"ffffffff81000100 t __alpha_alias\n"
+	"ffffffff81000140 t beta\n"
+	"ffffffff81000180 W gamma_weak\n"
+	"ffffffff810001a0 r some_rodata_in_text\n"
+	"ffffffff810001c0 T delta_last\n"
+	"ffffffff81000200 T _etext\n"
+	"ffffffff82000000 D some_data\n"
+	"ffffffff82000040 d more_data\n"
+	"this line is garbage\n"
+	"ffffffffc0123800 t loop_last\t[loop]\n"
+	"ffffffffc0123000 t loop_init\t[loop]\n"
+	"ffffffffc0123010 t loop_probe\t[loop]\n"
+	"ffffffffc0125000 d loop_data\t[loop]\n"
+	"ffffffffc0200000 t bpf_a\t[bpf]\n"
+	"ffffffffc0200100 t bpf_b\t[bpf]\n"
+	"ffffffffc0300000 T zram_only\t[zram]\n"
+	"ffffffffc0400000 t ftrace_trampoline\t[__builtin__ftrace]\n"
+	"ffffffffc0400100 t ftrace_trampoline\t[__builtin__ftrace]\n";
+
+static const char modules_text[] =
+	"loop 7936 0 - Live 0xffffffffc0123000\n"
+	"zram 4096 1 loop, Live 0xffffffffc0300000 (E)\n";
+
+static const char hidden_kallsyms[] =
+	"0000000000000000 T _stext\n"
+	"0000000000000000 T alpha\n"
+	"0000000000000000 t loop_init\t[loop]\n";
+
+/* A file in the temporary directory; returns its path (static buffer). */
+static const char *write_file(const char *name, const void *data, size_t len)
+{
+	static char path[4][256];
+	static int slot;
+	char *p = path[slot++ % 4];
+	int fd;
+
+	snprintf(p, sizeof(path[0]), "%s/%s", tmpdir, name);
+	fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0 || write(fd, data, len) != (ssize_t)len) {
+		perror(p);
+		exit(2);
+	}
+	close(fd);
+	return p;
+}
+
+static void base_header(struct kdbt_snap_header *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->magic = KDBT_SNAP_MAGIC;
+	h->version = KDBT_SNAP_VERSION;
+	h->flags = KDBT_SNAP_ON | KDBT_SNAP_COUNTERS;	/* transparent */
+	h->ncpus = 2;
+	h->time_ns = 5000000000ULL;
+	h->on_ns = 4000000000ULL;
+	h->resets = 1;
+	h->flushes = 2;
+	h->instructions = 1000;
+	h->block_executions = 200;
+	h->indirect_calls = 30;
+	h->indirect_jumps = 20;
+	h->returns = 10;
+	h->jumptable_misses = 6;
+	h->retired_instructions = 7;
+	h->retired_executions = 3;
+	h->dispatches = 99;
+	h->cache_used = 4096;
+	h->cache_total = 1 << 20;
+	h->samples_cache = 11;
+	h->samples_native = 12;
+	h->lost_estimate = 1;
+}
+
+#define NBASE 5
+static const struct kdbt_snap_block base_blocks[NBASE] = {
+	{ .native = CORE + 0x100, .executions = 10, .id = 1, .insns = 5,
+	  .native_len = 20, .kind = KDBT_KIND_JCC },
+	{ .native = CORE + 0x120, .executions = 7, .misses = 2, .id = 2,
+	  .insns = 3, .native_len = 9, .kind = KDBT_KIND_RET },
+	{ .native = CORE + 0x140, .executions = 4, .misses = 1, .id = 3,
+	  .insns = 2, .native_len = 7, .kind = KDBT_KIND_CALL_IND },
+	{ .native = LOOP + 0x10, .executions = 3, .id = 4, .insns = 4,
+	  .native_len = 12, .kind = KDBT_KIND_JMP_IND },
+	{ .native = 0xffffffff90000000ULL, .executions = 2, .id = 5,
+	  .insns = 1, .native_len = 5, .kind = KDBT_KIND_NATIVE },
+};
+
+/*
+ * The bytes of a snapshot with header @h (its sizes and count replaced)
+ * and @n records of @bsize bytes; bytes beyond the known ones are 0xa5.
+ */
+static unsigned char *make_snap(const struct kdbt_snap_header *h,
+				const struct kdbt_snap_block *blocks,
+				unsigned int n, unsigned int hsize,
+				unsigned int bsize, size_t *len)
+{
+	struct kdbt_snap_header hdr = *h;
+	unsigned char *buf;
+	unsigned int i;
+
+	*len = hsize + (size_t)n * bsize;
+	buf = malloc(*len ? *len : 1);
+	if (!buf)
+		exit(2);
+	memset(buf, 0xa5, *len);
+	hdr.header_size = hsize;
+	hdr.block_size = bsize;
+	hdr.nblocks = n;
+	memcpy(buf, &hdr, sizeof(hdr));
+	for (i = 0; i < n; i++)
+		memcpy(buf + hsize + i * bsize, &blocks[i], sizeof(blocks[i]));
+	return buf;
+}
+
+static unsigned char *base_snap(size_t *len)
+{
+	struct kdbt_snap_header h;
+
+	base_header(&h);
+	return make_snap(&h, base_blocks, NBASE, sizeof(h),
+			 sizeof(struct kdbt_snap_block), len);
+}
+
+static int load_fixture_syms(struct kdbt_syms *st)
+{
+	const char *ks, *mods;
+	struct kdbt_err err;
+	int ret;
+
+	ks = write_file("kallsyms", kallsyms_text, strlen(kallsyms_text));
+	mods = write_file("modules", modules_text, strlen(modules_text));
+	ret = kdbt_syms_load(st, ks, mods, &err);
+	if (ret)
+		snprintf(why, sizeof(why), "kdbt_syms_load: %s", err.msg);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* Snapshots                                                          */
+/* ------------------------------------------------------------------ */
+
+static int same_blocks(const struct kdbt_snap *s)
+{
+	unsigned int i;
+
+	CHECK(s->hdr.nblocks == NBASE, "nblocks %u", s->hdr.nblocks);
+	for (i = 0; i < NBASE; i++)
+		CHECK(!memcmp(&s->blocks[i], &base_blocks[i],
+			      sizeof(base_blocks[i])),
+		      "block %u differs", i);
+	return 0;
+}
+
+static int test_parse_memory(void)
+{
+	struct kdbt_snap s = { 0 };
+	struct kdbt_err err;
+	unsigned char *buf;
+	size_t len;
+	int ret;
+
+	buf = base_snap(&len);
+	ret = kdbt_snap_parse(&s, buf, len, "mem", &err);
+	free(buf);
+	CHECK(!ret, "parse: %s", err.msg);
+	CHECK(err.code == 0 && !err.msg[0], "err not cleared");
+	CHECK(s.hdr.instructions == 1000 && s.hdr.flushes == 2 &&
+	      s.hdr.lost_estimate == 1, "header fields");
+	ret = same_blocks(&s);
+	kdbt_snap_free(&s);
+	CHECK(!s.blocks && !s.hdr.nblocks, "free did not zero");
+	return ret;
+}
+
+static int test_parse_empty_snapshot(void)
+{
+	struct kdbt_snap s = { 0 };
+	struct kdbt_snap_header h;
+	struct kdbt_err err;
+	unsigned char *buf;
+	size_t len;
+	int ret;
+
+	base_header(&h);
+	buf = make_snap(&h, NULL, 0, sizeof(h), sizeof(base_blocks[0]), &len);
+	ret = kdbt_snap_parse(&s, buf, len, NULL, &err);
+	free(buf);
+	CHECK(!ret, "parse: %s", err.msg);
+	CHECK(s.hdr.nblocks == 0 && !s.blocks, "no blocks expected");
+	return 0;
+}
+
+static int test_read_file_and_reread(void)
+{
+	struct kdbt_snap s = { 0 };
+	struct kdbt_err err;
+	unsigned char *buf;
+	const char *path;
+	size_t len;
+	int fd, ret;
+
+	buf = base_snap(&len);
+	path = write_file("snap", buf, len);
+	free(buf);
+	ret = kdbt_snap_read(&s, path, &err);
+	CHECK(!ret, "read: %s", err.msg);
+	if (same_blocks(&s))
+		return -1;
+	fd = open(path, O_RDONLY);
+	CHECK(fd >= 0, "open %s", path);
+	ret = kdbt_snap_read_fd(&s, fd, path, &err);
+	if (!ret)	/* at EOF now: a re-read must seek back to 0 */
+		ret = kdbt_snap_read_fd(&s, fd, path, &err);
+	close(fd);
+	CHECK(!ret, "re-read: %s", err.msg);
+	ret = same_blocks(&s);
+	kdbt_snap_free(&s);
+	return ret;
+}
+
+/* Parse @buf, expect @code and a message containing each of the strings. */
+static int expect_error(const void *buf, size_t len, int code, ...)
+{
+	struct kdbt_snap s = { 0 };
+	struct kdbt_err err;
+	const char *want;
+	va_list ap;
+	int ret;
+
+	ret = kdbt_snap_parse(&s, buf, len, "/proc/kdbt/snapshot", &err);
+	CHECK(ret == code, "returned %d (%s), want %d", ret, err.msg, code);
+	CHECK(err.code == code, "err.code %d", err.code);
+	CHECK(!s.blocks, "snapshot filled on failure");
+	CHECK(!strncmp(err.msg, "/proc/kdbt/snapshot: ", 21),
+	      "message does not name the file: %s", err.msg);
+	va_start(ap, code);
+	while ((want = va_arg(ap, const char *))) {
+		if (!strstr(err.msg, want)) {
+			va_end(ap);
+			CHECK(0, "message '%s' lacks '%s'", err.msg, want);
+		}
+	}
+	va_end(ap);
+	return 0;
+}
+
+/* Build a snapshot, let @mutate damage it, expect an error. */
+#define ERROR_TEST(name, mutate, code, ...)				\
+static int test_##name(void)						\
+{									\
+	struct kdbt_snap_header *h;					\
+	unsigned char *buf;						\
+	size_t len;							\
+	int ret;							\
+									\
+	buf = base_snap(&len);						\
+	h = (struct kdbt_snap_header *)buf;				\
+	(void)h;							\
+	mutate;								\
+	ret = expect_error(buf, len, code, __VA_ARGS__, NULL);		\
+	free(buf);							\
+	return ret;							\
+}
+
+ERROR_TEST(err_empty_file, len = 0, -ENODATA, "empty")
+ERROR_TEST(err_wrong_magic, h->magic ^= 1, -EBADMSG, "not a kdbt snapshot")
+ERROR_TEST(err_byte_order, h->magic = __builtin_bswap64(KDBT_SNAP_MAGIC),
+	   -EBADMSG, "byte order")
+ERROR_TEST(err_truncated_header_short, len = 10, -EBADMSG,
+	   "truncated header: 10 bytes")
+ERROR_TEST(err_truncated_header, len = 100, -EBADMSG,
+	   "truncated header: 100 bytes, header_size says 176")
+ERROR_TEST(err_truncated_records, len -= 1, -EBADMSG,
+	   "truncated: 375 bytes, header says 376")
+ERROR_TEST(err_truncated_nblocks, h->nblocks = 100, -EBADMSG,
+	   "truncated: 376 bytes, header says 4176")
+ERROR_TEST(err_trailing_bytes, h->nblocks = 4, -EBADMSG,
+	   "40 trailing bytes: 376 bytes, header says 336")
+ERROR_TEST(err_newer_version, h->version = KDBT_SNAP_VERSION + 1, -EPROTO,
+	   "version 2 is newer", "version 1")
+ERROR_TEST(err_version_zero, h->version = 0, -EBADMSG, "version 0")
+ERROR_TEST(err_small_header_size, h->header_size = 100, -EBADMSG,
+	   "header_size 100 is smaller")
+ERROR_TEST(err_small_block_size, h->block_size = 39, -EBADMSG,
+	   "block_size 39 is smaller")
+ERROR_TEST(err_kind_out_of_range,
+	   buf[sizeof(*h) + 2 * sizeof(struct kdbt_snap_block) +
+	       offsetof(struct kdbt_snap_block, kind)] = KDBT_KIND_NR,
+	   -EBADMSG, "block 2 (id 3): kind 9 out of range")
+
+static int test_failure_keeps_old(void)
+{
+	struct kdbt_snap s = { 0 };
+	unsigned char *buf;
+	size_t len;
+	int ret;
+
+	buf = base_snap(&len);
+	ret = kdbt_snap_parse(&s, buf, len, NULL, NULL);
+	CHECK(!ret, "parse");
+	ret = kdbt_snap_parse(&s, buf, len - 1, NULL, NULL);
+	free(buf);
+	CHECK(ret == -EBADMSG, "bad snapshot accepted");
+	ret = same_blocks(&s);
+	kdbt_snap_free(&s);
+	return ret;
+}
+
+static int test_larger_sizes_accepted(void)
+{
+	struct kdbt_snap s = { 0 };
+	struct kdbt_snap_header h;
+	struct kdbt_err err;
+	unsigned char *buf;
+	size_t len;
+	int ret;
+
+	base_header(&h);
+	buf = make_snap(&h, base_blocks, NBASE, sizeof(h) + 24,
+			sizeof(base_blocks[0]) + 8, &len);
+	ret = kdbt_snap_parse(&s, buf, len, "big", &err);
+	free(buf);
+	CHECK(!ret, "parse: %s", err.msg);
+	CHECK(s.hdr.header_size == sizeof(h) + 24 &&
+	      s.hdr.block_size == sizeof(base_blocks[0]) + 8, "sizes");
+	CHECK(s.hdr.cache_total == 1 << 20, "header field");
+	ret = same_blocks(&s);
+	kdbt_snap_free(&s);
+	return ret;
+}
+
+static int test_missing_file(void)
+{
+	struct kdbt_snap s = { 0 };
+	struct kdbt_err err;
+	struct stat sb;
+	int ret;
+
+	ret = kdbt_snap_read(&s, "/nonexistent/kdbt-snap", &err);
+	CHECK(ret == -ENOENT, "returned %d", ret);
+	CHECK(strstr(err.msg, "/nonexistent/kdbt-snap"), "msg: %s", err.msg);
+	if (!stat("/proc/kdbt", &sb))
+		return 0;	/* loaded here: the next check does not apply */
+	ret = kdbt_snap_read(&s, NULL, &err);
+	CHECK(ret == -ENOENT, "returned %d", ret);
+	CHECK(!strcmp(err.msg, "kdbt.ko is not loaded (no /proc/kdbt)"),
+	      "msg: %s", err.msg);
+	return 0;
+}
+
+/* As root, drop to nobody in a child to see EACCES on a 0600 file. */
+static int test_permission_denied(void)
+{
+	const char *path = write_file("secret", "x", 1);
+	struct kdbt_snap s = { 0 };
+	struct kdbt_err err;
+	int status, ret;
+	pid_t pid;
+
+	if (geteuid() != 0) {
+		ret = kdbt_snap_read(&s, path, &err);
+		chmod(path, 0);
+		ret = kdbt_snap_read(&s, path, &err);
+		CHECK(ret == -EACCES, "returned %d", ret);
+		CHECK(strstr(err.msg, "permission denied"), "msg: %s", err.msg);
+		return 0;
+	}
+	chmod(tmpdir, 0755);
+	pid = fork();
+	if (pid == 0) {
+		if (setgid(65534) || setuid(65534))
+			_exit(3);
+		ret = kdbt_snap_read(&s, path, &err);
+		_exit(ret == -EACCES && strstr(err.msg, "permission denied") ?
+		      0 : 1);
+	}
+	CHECK(pid > 0 && waitpid(pid, &status, 0) == pid, "fork");
+	chmod(tmpdir, 0700);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	      "child status %d", status);
+	return 0;
+}
+
+static int test_kind_names(void)
+{
+	CHECK(!strcmp(kdbt_kind_name(KDBT_KIND_FALL), "fall"), "fall");
+	CHECK(!strcmp(kdbt_kind_name(KDBT_KIND_CALL_IND), "icall"), "icall");
+	CHECK(!strcmp(kdbt_kind_name(KDBT_KIND_THUNK), "thunk"), "thunk");
+	CHECK(!strcmp(kdbt_kind_name(KDBT_KIND_NR), "?"), "out of range");
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Counts                                                             */
+/* ------------------------------------------------------------------ */
+
+static int test_block_counts(void)
+{
+	struct kdbt_snap s = { 0 };
+	struct kdbt_counts c;
+
+	s.hdr.flags = KDBT_SNAP_ON;	/* transparent: a return is indirect */
+	kdbt_block_counts(&s, &base_blocks[1], &c);
+	CHECK(c.instructions == 21 && c.executions == 7, "ret: insns");
+	CHECK(c.indirect == 7 && c.misses == 2 && c.hits == 5, "ret: hits");
+	s.hdr.flags |= KDBT_SNAP_FAST;	/* fast: returns are native */
+	kdbt_block_counts(&s, &base_blocks[1], &c);
+	CHECK(c.indirect == 0 && c.hits == 0, "fast ret indirect");
+	kdbt_block_counts(&s, &base_blocks[2], &c);
+	CHECK(c.indirect == 4 && c.hits == 3, "icall");
+	kdbt_block_counts(&s, &base_blocks[0], &c);
+	CHECK(c.instructions == 50 && c.indirect == 0, "jcc");
+	return 0;
+}
+
+static int test_totals_and_sum(void)
+{
+	struct kdbt_snap s = { 0 };
+	struct kdbt_totals t;
+	struct kdbt_counts c;
+	unsigned char *buf;
+	size_t len;
+	int ret;
+
+	buf = base_snap(&len);
+	ret = kdbt_snap_parse(&s, buf, len, NULL, NULL);
+	free(buf);
+	CHECK(!ret, "parse");
+	kdbt_snap_totals(&s, &t);
+	CHECK(t.c.instructions == 1000 && t.c.executions == 200, "totals");
+	CHECK(t.c.indirect == 60 && t.c.misses == 6 && t.c.hits == 54 &&
+	      t.blocks == NBASE && t.returns == 10, "indirect totals");
+	kdbt_snap_sum(&s, &c);
+	kdbt_snap_free(&s);
+	CHECK(c.instructions == 50 + 21 + 8 + 12 + 2, "sum insns %llu",
+	      c.instructions);
+	CHECK(c.executions == 26 && c.indirect == 14 && c.misses == 3 &&
+	      c.hits == 11, "sum indirect %llu %llu", c.indirect, c.hits);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Symbols                                                            */
+/* ------------------------------------------------------------------ */
+
+/* @addr must resolve to @name at @start with @size in @mod. */
+static int expect_sym(const struct kdbt_syms *st, __u64 addr,
+		      const char *name, __u64 start, __u64 size,
+		      const char *mod)
+{
+	const struct kdbt_sym *s = kdbt_syms_find(st, addr);
+
+	if (!name) {
+		CHECK(!s, "%llx: found %s, want none", addr, s->name);
+		return 0;
+	}
+	CHECK(s, "%llx: no symbol, want %s", addr, name);
+	CHECK(!strcmp(s->name, name), "%llx: %s, want %s", addr, s->name, name);
+	CHECK(s->start == start && s->size == size,
+	      "%s: start %llx size %llx, want %llx %llx", name, s->start,
+	      s->size, start, size);
+	CHECK(!strcmp(s->module, mod), "%s: module %s, want %s", name,
+	      s->module, mod);
+	return 0;
+}
+
+static int test_symbols(void)
+{
+	struct kdbt_syms st = { 0 };
+	int ret;
+
+	if (load_fixture_syms(&st))
+		return -1;
+	ret = expect_sym(&st, CORE - 1, NULL, 0, 0, NULL) ||
+	      expect_sym(&st, CORE, "_stext", CORE, 0x100, "kernel") ||
+	      expect_sym(&st, CORE + 0x100, "alpha", CORE + 0x100, 0x40,
+			 "kernel") ||
+	      expect_sym(&st, CORE + 0x13f, "alpha", CORE + 0x100, 0x40,
+			 "kernel") ||
+	      expect_sym(&st, CORE + 0x140, "beta", CORE + 0x140, 0x40,
+			 "kernel") ||
+	      /* a data symbol ends the weak one before it */
+	      expect_sym(&st, CORE + 0x190, "gamma_weak", CORE + 0x180, 0x20,
+			 "kernel") ||
+	      expect_sym(&st, CORE + 0x1b0, NULL, 0, 0, NULL) ||
+	      expect_sym(&st, CORE + 0x1ff, "delta_last", CORE + 0x1c0, 0x40,
+			 "kernel") ||
+	      expect_sym(&st, LOOP, "loop_init", LOOP, 0x10, "loop") ||
+	      expect_sym(&st, LOOP + 0x20, "loop_probe", LOOP + 0x10, 0x7f0,
+			 "loop") ||
+	      /* capped at the end of the module, before loop_data */
+	      expect_sym(&st, LOOP + 0x1eff, "loop_last", LOOP + 0x800,
+			 0x1700, "loop") ||
+	      expect_sym(&st, LOOP + 0x1f00, NULL, 0, 0, NULL) ||
+	      /* BPF is core kernel text to kallsyms_lookup() */
+	      expect_sym(&st, 0xffffffffc0200010ULL, "bpf_a",
+			 0xffffffffc0200000ULL, 0x100, "kernel") ||
+	      expect_sym(&st, 0xffffffffc0200100ULL, NULL, 0, 0, NULL) ||
+	      expect_sym(&st, 0xffffffffc0300ff0ULL, "zram_only",
+			 0xffffffffc0300000ULL, 0x1000, "zram") ||
+	      /* nor does it resolve ftrace trampolines */
+	      expect_sym(&st, 0xffffffffc0400010ULL, NULL, 0, 0, NULL);
+	kdbt_syms_free(&st);
+	return ret;
+}
+
+static int test_symbols_without_modules(void)
+{
+	struct kdbt_syms st = { 0 };
+	struct kdbt_err err;
+	const char *ks;
+	int ret;
+
+	ks = write_file("kallsyms", kallsyms_text, strlen(kallsyms_text));
+	ret = kdbt_syms_load(&st, ks, NULL, &err);
+	CHECK(!ret, "load: %s", err.msg);
+	/* no module end: loop_last runs to loop_data */
+	ret = expect_sym(&st, LOOP + 0x1f00, "loop_last", LOOP + 0x800,
+			 0x1800, "loop");
+	kdbt_syms_free(&st);
+	return ret;
+}
+
+static int test_symbols_hidden(void)
+{
+	struct kdbt_syms st = { 0 };
+	struct kdbt_err err;
+	const char *ks;
+	int ret;
+
+	ks = write_file("kallsyms0", hidden_kallsyms, strlen(hidden_kallsyms));
+	ret = kdbt_syms_load(&st, ks, NULL, &err);
+	CHECK(ret == -EPERM, "returned %d", ret);
+	CHECK(strstr(err.msg, "addresses hidden by kptr_restrict"),
+	      "msg: %s", err.msg);
+	CHECK(!st.syms && !st.nsyms, "table not empty");
+	ret = kdbt_syms_load(&st, "/nonexistent/kallsyms", NULL, &err);
+	CHECK(ret == -ENOENT && strstr(err.msg, "/nonexistent/kallsyms"),
+	      "missing file: %d %s", ret, err.msg);
+	return 0;
+}
+
+static int test_fmt_symbol(void)
+{
+	struct kdbt_syms st = { 0 };
+	char buf[128];
+	int ret = 0;
+
+	if (load_fixture_syms(&st))
+		return -1;
+	kdbt_fmt_symbol(buf, sizeof(buf), &st, CORE + 0x120);
+	if (strcmp(buf, "alpha+0x20/0x40"))
+		ret = -1;
+	kdbt_fmt_symbol(buf, sizeof(buf), &st, 0xffffffff90000000ULL);
+	if (strcmp(buf, "0xffffffff90000000"))
+		ret = -1;
+	kdbt_syms_free(&st);
+	CHECK(!ret, "got %s", buf);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Functions and deltas                                               */
+/* ------------------------------------------------------------------ */
+
+static int expect_func(const struct kdbt_func *f, const char *name,
+		       const char *mod, __u64 insns, __u64 execs,
+		       __u64 indirect, __u64 misses, __u32 blocks, __u64 calls)
+{
+	const char *n = f->sym ? f->sym->name : "-";
+
+	CHECK(!strcmp(n, name) && !strcmp(f->module, mod),
+	      "function %s [%s], want %s [%s]", n, f->module, name, mod);
+	CHECK(f->c.instructions == insns && f->c.executions == execs &&
+	      f->c.indirect == indirect && f->c.misses == misses &&
+	      f->blocks == blocks && f->calls == calls,
+	      "%s: %llu %llu %llu %llu %u %llu", name, f->c.instructions,
+	      f->c.executions, f->c.indirect, f->c.misses, f->blocks,
+	      f->calls);
+	CHECK(f->c.hits == f->c.indirect - f->c.misses, "%s: hits", name);
+	return 0;
+}
+
+static int check_functions(const struct kdbt_snap *s,
+			   const struct kdbt_syms *st)
+{
+	struct kdbt_func *f;
+	size_t n;
+	int ret;
+
+	ret = kdbt_funcs_build(s, st, &f, &n, NULL);
+	CHECK(!ret && n == 4, "build: %d, %zu functions", ret, n);
+	/* in the order of their first blocks, not of their addresses */
+	ret = expect_func(&f[0], "alpha", "kernel", 71, 17, 7, 2, 2, 10) ||
+	      expect_func(&f[1], "beta", "kernel", 8, 4, 4, 1, 1, 4) ||
+	      expect_func(&f[2], "loop_probe", "loop", 12, 3, 3, 0, 1, 3) ||
+	      expect_func(&f[3], "-", "unknown", 2, 2, 0, 0, 1, 2);
+	if (!ret && f[3].start != 0xffffffff90000000ULL) {
+		snprintf(why, sizeof(why), "unsymbolized start %llx",
+			 f[3].start);
+		ret = -1;
+	}
+	free(f);
+	if (ret)
+		return ret;
+	/* Without symbols, every block address is a function. */
+	ret = kdbt_funcs_build(s, NULL, &f, &n, NULL);
+	CHECK(!ret && n == NBASE, "no symbols: %d, %zu functions", ret, n);
+	free(f);
+	return 0;
+}
+
+static int test_functions(void)
+{
+	struct kdbt_syms st = { 0 };
+	struct kdbt_snap s = { 0 };
+	unsigned char *buf;
+	size_t len;
+	int ret;
+
+	buf = base_snap(&len);
+	ret = kdbt_snap_parse(&s, buf, len, NULL, NULL);
+	free(buf);
+	CHECK(!ret, "parse");
+	if (load_fixture_syms(&st))
+		return -1;
+	ret = check_functions(&s, &st);
+	kdbt_snap_free(&s);
+	kdbt_syms_free(&st);
+	return ret;
+}
+
+static int test_delta(void)
+{
+	struct kdbt_snap_block nb[NBASE + 1];
+	struct kdbt_snap old = { 0 }, new = { 0 }, d = { 0 };
+	struct kdbt_snap_header h;
+	struct kdbt_err err;
+	unsigned char *buf;
+	size_t len;
+	int ret;
+
+	base_header(&h);
+	buf = make_snap(&h, base_blocks, NBASE, sizeof(h), sizeof(nb[0]), &len);
+	ret = kdbt_snap_parse(&old, buf, len, NULL, NULL);
+	free(buf);
+	memcpy(nb, base_blocks, sizeof(base_blocks));
+	nb[0].executions += 100;		/* ran 100 more times */
+	nb[1].executions += 5;
+	nb[1].misses += 1;
+	nb[3].native += 1;			/* same id, other code: new */
+	nb[NBASE] = nb[4];			/* a new block */
+	nb[NBASE].id = 77;
+	h.time_ns += 1000;
+	h.instructions += 500;
+	buf = make_snap(&h, nb, NBASE + 1, sizeof(h), sizeof(nb[0]), &len);
+	ret = ret ?: kdbt_snap_parse(&new, buf, len, NULL, NULL);
+	free(buf);
+	CHECK(!ret, "parse");
+	ret = kdbt_snap_delta(&d, &old, &new, &err);
+	CHECK(!ret, "delta: %s", err.msg);
+	CHECK(d.hdr.nblocks == NBASE + 1, "nblocks %u", d.hdr.nblocks);
+	CHECK(d.blocks[0].executions == 100 && d.blocks[1].executions == 5 &&
+	      d.blocks[1].misses == 1 && d.blocks[2].executions == 0,
+	      "matched blocks: %llu %llu", d.blocks[0].executions,
+	      d.blocks[1].executions);
+	CHECK(d.blocks[3].executions == 3 && d.blocks[5].executions == 2,
+	      "new blocks keep their counts");
+	CHECK(d.hdr.instructions == 500 && d.hdr.block_executions == 0 &&
+	      d.interval_ns == 1000 && d.hdr.resets == 1,
+	      "header delta");
+	ret = kdbt_snap_delta(&new, &old, &new, &err);	/* in place */
+	CHECK(!ret && new.blocks[0].executions == 100, "in place");
+	kdbt_snap_free(&old);
+	kdbt_snap_free(&new);
+	kdbt_snap_free(&d);
+	return 0;
+}
+
+static int test_delta_generation(void)
+{
+	struct kdbt_snap old = { 0 }, new = { 0 }, d = { 0 };
+	struct kdbt_err err;
+	int ret;
+
+	old.hdr.resets = 1;
+	new.hdr.resets = 2;
+	ret = kdbt_snap_delta(&d, &old, &new, &err);
+	CHECK(ret == -ESTALE, "reset: returned %d", ret);
+	CHECK(strstr(err.msg, "reset") && strstr(err.msg, "1 -> 2"),
+	      "msg: %s", err.msg);
+	new.hdr.resets = 1;
+	new.hdr.flushes = 3;
+	ret = kdbt_snap_delta(&d, &old, &new, &err);
+	CHECK(ret == -ESTALE, "flush: returned %d", ret);
+	CHECK(strstr(err.msg, "flush") && strstr(err.msg, "0 -> 3"),
+	      "msg: %s", err.msg);
+	CHECK(!d.blocks && !d.hdr.magic, "out filled on failure");
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Formats                                                            */
+/* ------------------------------------------------------------------ */
+
+static int test_fmt_count(void)
+{
+	static const struct { __u64 v; const char *s; } t[] = {
+		{ 0, "0" }, { 999, "999" }, { 1000, "1.00k" },
+		{ 1234, "1.23k" }, { 12345, "12.3k" }, { 123456, "123k" },
+		{ 999499, "999k" }, { 999999, "1.00M" },
+		{ 1234567, "1.23M" }, { 123456789, "123M" },
+		{ 4200000000ULL, "4.20G" }, { 1000000000000ULL, "1.00T" },
+		{ ~0ULL, "18.4E" },
+	};
+	char buf[KDBT_FMT_LEN];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		kdbt_fmt_count(buf, sizeof(buf), t[i].v);
+		CHECK(!strcmp(buf, t[i].s), "%llu: '%s', want '%s'", t[i].v,
+		      buf, t[i].s);
+	}
+	return 0;
+}
+
+static int test_fmt_rate(void)
+{
+	static const struct { __u64 h, t; const char *s; } t[] = {
+		{ 0, 0, "-" }, { 1, 2, "50.00%" }, { 5, 5, "100.00%" },
+		{ 999999, 1000000, "99.99%" }, { 0, 7, "0.00%" },
+		{ 8, 5, "100.00%" }, { ~0ULL, ~0ULL, "100.00%" },
+		{ 1, 3, "33.33%" },
+	};
+	char buf[KDBT_FMT_LEN];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		kdbt_fmt_rate(buf, sizeof(buf), t[i].h, t[i].t);
+		CHECK(!strcmp(buf, t[i].s), "%llu/%llu: '%s', want '%s'",
+		      t[i].h, t[i].t, buf, t[i].s);
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Fuzz                                                               */
+/* ------------------------------------------------------------------ */
+
+static __u64 rnd_state = 0x9e3779b97f4a7c15ULL;
+
+static __u64 rnd(void)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 7;
+	rnd_state ^= rnd_state << 17;
+	return rnd_state;
+}
+
+/* Damage a copy of @orig: flip bytes, cut or extend it. */
+static unsigned char *mutate(const unsigned char *orig, size_t olen,
+			     size_t *len)
+{
+	unsigned char *buf = malloc(olen + 256);
+	size_t i, n = rnd() % 4;
+
+	if (!buf)
+		exit(2);
+	memcpy(buf, orig, olen);
+	*len = olen;
+	for (i = 0; i < n; i++)	/* mostly the header: it decides sizes */
+		buf[rnd() % (rnd() % 2 ? 64 : olen)] = rnd();
+	if (rnd() % 3 == 0)
+		*len = rnd() % (olen + 1);
+	else if (rnd() % 5 == 0)
+		*len = olen + rnd() % 256;
+	if (*len > olen)
+		memset(buf + olen, rnd(), *len - olen);
+	return buf;
+}
+
+/* A parsed mutant must hold together: sizes, kinds, funcs, delta. */
+static int check_mutant(const struct kdbt_snap *s, const struct kdbt_snap *orig,
+			size_t len)
+{
+	const struct kdbt_snap_block *b;
+	struct kdbt_snap d = { 0 };
+	struct kdbt_func *f;
+	size_t n;
+
+	CHECK(len == s->hdr.header_size +
+	      (size_t)s->hdr.nblocks * s->hdr.block_size, "length accepted");
+	kdbt_snap_for_each_block(s, b)
+		CHECK(b->kind < KDBT_KIND_NR, "kind accepted");
+	CHECK(!kdbt_funcs_build(s, NULL, &f, &n, NULL), "funcs");
+	free(f);
+	if (!kdbt_snap_delta(&d, orig, s, NULL))
+		kdbt_snap_free(&d);
+	return 0;
+}
+
+static int test_fuzz(void)
+{
+	struct kdbt_snap orig = { 0 }, s = { 0 };
+	struct kdbt_err err;
+	unsigned char *good, *buf;
+	size_t glen, len;
+	int i, ret, parsed = 0, refused = 0;
+
+	good = base_snap(&glen);
+	kdbt_snap_parse(&orig, good, glen, NULL, NULL);
+	for (i = 0; i < 50000; i++) {
+		buf = mutate(good, glen, &len);
+		err.msg[0] = '\0';
+		ret = kdbt_snap_parse(&s, buf, len, "fuzz", &err);
+		free(buf);
+		if (ret) {
+			refused++;
+			CHECK(ret < 0 && err.code == ret && err.msg[0],
+			      "iteration %d: %d without a message", i, ret);
+			continue;
+		}
+		parsed++;
+		if (check_mutant(&s, &orig, len))
+			return -1;
+	}
+	free(good);
+	kdbt_snap_free(&s);
+	kdbt_snap_free(&orig);
+	CHECK(parsed > 1000 && refused > 1000, "parsed %d, refused %d",
+	      parsed, refused);
+	return 0;
+}
+
+/* A loaded table must be sorted, and each symbol must find itself. */
+static int check_table(const struct kdbt_syms *st)
+{
+	const struct kdbt_sym *s, *f;
+	size_t i;
+
+	for (i = 0; i < st->nsyms; i++) {
+		s = &st->syms[i];
+		CHECK(s->size && s->name && s->module, "symbol %zu", i);
+		CHECK(!i || s[-1].start <= s->start, "not sorted at %zu", i);
+		f = kdbt_syms_find(st, s->start + s->size - 1);
+		CHECK(f && f->start <= s->start + s->size - 1 &&
+		      s->start + s->size - 1 - f->start < f->size,
+		      "%s: its last byte is not found", s->name);
+	}
+	return 0;
+}
+
+static int test_fuzz_kallsyms(void)
+{
+	size_t olen = strlen(kallsyms_text), len;
+	struct kdbt_syms st = { 0 };
+	struct kdbt_err err;
+	unsigned char *buf;
+	const char *ks;
+	int i, ret;
+
+	for (i = 0; i < 2000; i++) {
+		buf = mutate((const unsigned char *)kallsyms_text, olen, &len);
+		ks = write_file("kallsyms.fuzz", buf, len);
+		free(buf);
+		ret = kdbt_syms_load(&st, ks, NULL, &err);
+		CHECK(!ret || (err.code == ret && err.msg[0]),
+		      "iteration %d: %d without a message", i, ret);
+		if (!ret && check_table(&st))
+			return -1;
+	}
+	kdbt_syms_free(&st);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* kdbt-snapshot against golden text                                  */
+/* ------------------------------------------------------------------ */
+
+static const char golden_blocks[] =
+	"# version 1\n"
+	"# " KDBT_BLOCKS_COLUMNS "\n"
+	"ffffffff81000100 alpha+0x0/0x40 [kernel] 50 10 0 0 5 jcc\n"
+	"ffffffff81000120 alpha+0x20/0x40 [kernel] 21 7 7 2 3 ret\n"
+	"ffffffff81000140 beta+0x0/0x40 [kernel] 8 4 4 1 2 icall\n"
+	"ffffffffc0123010 loop_probe+0x0/0x7f0 [loop] 12 3 3 0 4 ijmp\n"
+	"ffffffff90000000 0xffffffff90000000 [unknown] 2 2 0 0 1 native\n";
+
+static const char golden_functions[] =
+	"# version 1\n"
+	"# " KDBT_FUNCTIONS_COLUMNS "\n"
+	"alpha [kernel] 71 17 7 2 2 10\n"
+	"beta [kernel] 8 4 4 1 1 4\n"
+	"loop_probe [loop] 12 3 3 0 1 3\n"
+	"0xffffffff90000000 [unknown] 2 2 0 0 1 2\n";
+
+/* Run "@tool @args" (shell words); its output into @out; exit status. */
+static int run_tool(const char *args, char *out, size_t len)
+{
+	char cmd[1024];
+	size_t n;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "%s %s 2>&1", tool, args);
+	p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	n = fread(out, 1, len - 1, p);
+	out[n] = '\0';
+	return pclose(p);
+}
+
+static int test_tool(void)
+{
+	char args[512], out[4096];
+	unsigned char *buf;
+	size_t len;
+	int st;
+
+	buf = base_snap(&len);
+	write_file("snap", buf, len);
+	free(buf);
+	write_file("kallsyms", kallsyms_text, strlen(kallsyms_text));
+	write_file("modules", modules_text, strlen(modules_text));
+	snprintf(args, sizeof(args),
+		 "-f %1$s/snap --kallsyms %1$s/kallsyms --modules %1$s/modules",
+		 tmpdir);
+	strcat(args, " --blocks");
+	st = run_tool(args, out, sizeof(out));
+	CHECK(st == 0 && !strcmp(out, golden_blocks), "--blocks (%d):\n%s",
+	      st, out);
+	strcpy(strstr(args, " --blocks"), " --functions");
+	st = run_tool(args, out, sizeof(out));
+	CHECK(st == 0 && !strcmp(out, golden_functions),
+	      "--functions (%d):\n%s", st, out);
+	snprintf(args, sizeof(args), "--totals < %s/snap -f -", tmpdir);
+	st = run_tool(args, out, sizeof(out));
+	CHECK(st == 0 && strstr(out, "\ninstructions 1000\n") &&
+	      strstr(out, "\njumptable_hits 54\n") &&
+	      strstr(out, "\nblocks 5\n") &&
+	      strstr(out, "\nmode transparent\n"),
+	      "--totals (%d):\n%s", st, out);
+	st = run_tool("-f /nonexistent/snap", out, sizeof(out));
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 1 &&
+	      strstr(out, "/nonexistent/snap"), "missing file (%d): %s", st,
+	      out);
+	st = run_tool("--bogus", out, sizeof(out));
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 1, "bad option: %d", st);
+	st = run_tool("--help", out, sizeof(out));
+	CHECK(st == 0 && strstr(out, "usage:"), "--help (%d)", st);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+
+static int rm_one(const char *path, const struct stat *sb, int flag,
+		  struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+struct test {
+	const char *name;
+	int (*fn)(void);
+};
+
+#define T(name) { #name, test_##name }
+
+static const struct test tests[] = {
+	T(parse_memory), T(parse_empty_snapshot), T(read_file_and_reread),
+	T(err_empty_file), T(err_wrong_magic), T(err_byte_order),
+	T(err_truncated_header_short), T(err_truncated_header),
+	T(err_truncated_records), T(err_truncated_nblocks),
+	T(err_trailing_bytes), T(err_newer_version), T(err_version_zero),
+	T(err_small_header_size), T(err_small_block_size),
+	T(err_kind_out_of_range), T(failure_keeps_old),
+	T(larger_sizes_accepted), T(missing_file), T(permission_denied),
+	T(kind_names), T(block_counts), T(totals_and_sum), T(symbols),
+	T(symbols_without_modules), T(symbols_hidden), T(fmt_symbol),
+	T(functions), T(delta), T(delta_generation), T(fmt_count),
+	T(fmt_rate), T(fuzz), T(fuzz_kallsyms),
+};
+
+int main(int argc, char **argv)
+{
+	int failed = 0;
+	size_t i;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);	/* lines out before a crash */
+	strcpy(tmpdir, "/tmp/libkdbt_test.XXXXXX");
+	if (!mkdtemp(tmpdir)) {
+		perror("mkdtemp");
+		return 2;
+	}
+	tool = argc > 1 ? argv[1] : NULL;
+	/* A fixed seed unless told: reproducible */
+	if (getenv("LIBKDBT_FUZZ_SEED"))
+		rnd_state = strtoull(getenv("LIBKDBT_FUZZ_SEED"), NULL, 0) | 1;
+	for (i = 0; i < ARRAY_SIZE(tests); i++) {
+		why[0] = '\0';
+		if (tests[i].fn()) {
+			printf("FAIL libkdbt_%s: %s\n", tests[i].name, why);
+			failed++;
+		} else {
+			printf("PASS libkdbt_%s\n", tests[i].name);
+		}
+	}
+	if (tool) {
+		if (test_tool()) {
+			printf("FAIL kdbt-snapshot_golden: %s\n", why);
+			failed++;
+		} else {
+			printf("PASS kdbt-snapshot_golden\n");
+		}
+	}
+	nftw(tmpdir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+	return failed ? 1 : 0;
+}
