@@ -52,6 +52,7 @@ UCFLAGS := -O2 -g -static -fno-pie -no-pie $(WARN) $(ZYDIS_DEFS) \
 user: $(B)/lib/libzydis.a $(B)/unit/decode_check $(B)/unit/translate_run \
 	$(B)/unit/kcover $(B)/guest/runas $(B)/guest/efault \
 	$(B)/guest/wlhelper $(B)/guest/workload $(B)/guest/kbench
+user: $(B)/guest/getppid $(B)/guest/pathlen $(B)/guest/writes
 
 $(B)/zydis-user/%.o: $(ZYDIS)/src/%.c | links
 	@mkdir -p $(@D)
@@ -86,13 +87,46 @@ $(B)/guest/runas $(B)/guest/efault $(B)/guest/wlhelper: \
 	@mkdir -p $(@D)
 	$(CC) -O2 -static $(WARN) -o $@ $<
 
+$(B)/guest/getppid: tests/vm/helpers/getppid.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -static -pthread $(WARN) -o $@ $<
+
+$(B)/guest/writes: tests/vm/helpers/writes.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -static $(WARN) -o $@ $<
+
+# Decodes kernel text (/proc/kcore) with the userspace Zydis build.
+$(B)/guest/pathlen: tests/vm/helpers/pathlen.c $(B)/lib/libzydis.a
+	@mkdir -p $(@D)
+	$(CC) -O2 -static $(WARN) $(ZYDIS_DEFS) $(ZYDIS_INC) -o $@ $< \
+		$(B)/lib/libzydis.a
+
 $(B)/guest/kbench: tests/bench/kbench.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -static $(WARN) -o $@ $<
+
+user: $(B)/guest/readcost
+$(B)/guest/readcost: tests/bench/readcost.c
 	@mkdir -p $(@D)
 	$(CC) -O2 -static $(WARN) -o $@ $<
 
 $(B)/guest/workload: tests/vm/helpers/workload.sh
 	@mkdir -p $(@D)
 	install -m 755 $< $@
+
+# The /proc/kdbt reader library (proc/), its unit test and kdbt-snapshot,
+# which guest tests run against the kernel's own text files.
+LIBKDBT := proc/libkdbt.c proc/libkdbt_syms.c proc/libkdbt.h \
+	proc/libkdbt_int.h proc/kdbt_abi.h
+user: $(B)/unit/libkdbt_test $(B)/guest/kdbt-snapshot
+
+$(B)/unit/libkdbt_test: tests/unit/libkdbt_test.c $(LIBKDBT)
+	@mkdir -p $(@D)
+	$(CC) -O2 -g -std=gnu11 $(WARN) -Iproc -o $@ $(filter %.c,$^)
+
+$(B)/guest/kdbt-snapshot: proc/kdbt-snapshot.c $(LIBKDBT)
+	@mkdir -p $(@D)
+	$(CC) -O2 -static -std=gnu11 $(WARN) -Iproc -o $@ $(filter %.c,$^)
 
 test:
 	@$(MAKE) --no-print-directory deps

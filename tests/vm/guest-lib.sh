@@ -225,3 +225,124 @@ bench_modes() {
 		_r=$((_r + 1))
 	done
 }
+
+# kdbt_read NAME OUT: copy /proc/kdbt/NAME to OUT in one cat, failing the
+# test if the read fails (a reset or flush during the read: EAGAIN).
+kdbt_read() {
+	cat "/proc/kdbt/$1" > "$2" 2>/tmp/.kdbt_read.err ||
+		fail "reading /proc/kdbt/$1: $(cat /tmp/.kdbt_read.err)"
+}
+
+# stat_of FILE NAME: the value of NAME in FILE, a copy of /proc/kdbt/stats
+# (for figures that must come from one read).
+stat_of() {
+	awk -v k="$2" '$1 == k { print $2; exit }' "$1"
+}
+
+# ksym_addr NAME: the address of NAME in /proc/kallsyms (16 hex digits).
+ksym_addr() {
+	awk -v n="$1" '$3 == n { print $1; exit }' /proc/kallsyms
+}
+
+# block_at FILE COLUMN ADDR: the sum of COLUMN (1-based) over the lines of
+# FILE, a copy of /proc/kdbt/blocks, of the blocks at ADDR (as ksym_addr
+# prints it; an address may have several names, the file shows one); 0 if
+# none.
+block_at() {
+	awk -v c="$2" -v a="$3" '$1 == a { s += $c }
+		END { printf "%.0f\n", s }' "$1"
+}
+
+# block_function FILE ADDR: the function a block at ADDR belongs to, as
+# FILE, a copy of /proc/kdbt/blocks, names it.
+block_function() {
+	awk -v a="$2" '$1 == a { sub(/\+.*/, "", $2); print $2; exit }' "$1"
+}
+
+# function_field FILE FUNCTION COLUMN: COLUMN (1-based) of FUNCTION of the
+# core kernel in FILE, a copy of /proc/kdbt/functions; 0 if not listed.
+function_field() {
+	awk -v c="$3" -v f="$2" '$1 == f && $2 == "[kernel]" { s += $c }
+		END { printf "%.0f\n", s }' "$1"
+}
+
+# column_sum FILE COLUMN: the sum of COLUMN over the data lines of FILE.
+column_sum() {
+	awk -v c="$2" '!/^#/ { s += $c } END { printf "%.0f\n", s }' "$1"
+}
+
+# kdbt_leave: switch translation off and unload kdbt if it is loaded
+# (for `trap kdbt_leave EXIT`: the tests after this one start native).
+kdbt_leave() {
+	grep -q '^kdbt ' /proc/modules || return 0
+	[ "$(kdbt_stat state 2>/dev/null)" = on ] && kdbt_control off
+	rmmod kdbt 2>/dev/null
+	return 0
+}
+
+# getppid_profile N THREADS: with translation on, make N getppid() calls
+# in each of THREADS threads (pinned one per CPU if THREADS > 1) after a
+# warm-up of 1000 calls, and measure them in /proc/kdbt/blocks and
+# /proc/kdbt/functions.  Sets gp_calls (calls made), gp_execs (new
+# executions of the block at __x64_sys_getppid, found by address),
+# gp_name (the name the profile gives the function: __do_sys_getppid and
+# __ia32_sys_getppid are aliases), gp_fcalls (its new calls), gp_insns
+# (its new instructions) and gp_len (its straight-line path, decoded from
+# /proc/kcore by pathlen).
+getppid_profile() {
+	_a=$(ksym_addr __x64_sys_getppid)
+	[ -n "$_a" ] || fail "no __x64_sys_getppid in /proc/kallsyms"
+	gp_len=$(pathlen /proc/kcore "0x$_a" 2>&1) ||
+		fail "pathlen /proc/kcore 0x$_a: $gp_len"
+	_pin=
+	[ "$2" -gt 1 ] && _pin=--pin
+	getppid 1000 > /dev/null || fail "getppid warm-up failed"
+	kdbt_read blocks /tmp/gp.blocks0
+	kdbt_read functions /tmp/gp.functions0
+	gp_calls=$(getppid $_pin "$1" "$2") || fail "getppid $1 $2 failed"
+	kdbt_read blocks /tmp/gp.blocks1
+	kdbt_read functions /tmp/gp.functions1
+	_e0=$(block_at /tmp/gp.blocks0 5 "$_a")
+	_e1=$(block_at /tmp/gp.blocks1 5 "$_a")
+	[ "$_e1" -gt 0 ] ||
+		fail "no block at __x64_sys_getppid ($_a) in /proc/kdbt/blocks"
+	gp_execs=$((_e1 - _e0))
+	# /proc/kallsyms has three names there; the profile shows one.
+	gp_name=$(block_function /tmp/gp.blocks1 "$_a")
+	gp_insns=$(($(function_field /tmp/gp.functions1 "$gp_name" 3) -
+		    $(function_field /tmp/gp.functions0 "$gp_name" 3)))
+	gp_fcalls=$(($(function_field /tmp/gp.functions1 "$gp_name" 8) -
+		     $(function_field /tmp/gp.functions0 "$gp_name" 8)))
+}
+
+# bench_counters MODE ROUNDS: kbench translated without counters and with
+# them, interleaved in rounds (every change of counting empties the cache,
+# so each round warms it again before measuring), then the cost of reading
+# /proc/kdbt/blocks, functions and snapshot with the working set of a
+# workload run translated.
+bench_counters() {
+	insmod "$KDBT_KO" || fail "insmod failed"
+	kdbt_control "mode $1" || fail "mode $1: $ctl_err"
+	kbench 0.2 > /dev/null		# warm the page cache natively
+	_r=0
+	while [ $_r -lt "$2" ]; do
+		for _c in off on; do
+			kdbt_control "counters $_c" ||
+				fail "counters $_c: $ctl_err"
+			kdbt_control on || fail "on: $ctl_err"
+			kbench 0.2 > /dev/null
+			kbench 1 | sed "s/^/BENCH counters-$_c /"
+			kdbt_control off || fail "off: $ctl_err"
+		done
+		_r=$((_r + 1))
+	done
+	kdbt_control on || fail "on: $ctl_err"
+	workload 20 > /dev/null 2>&1 || fail "workload failed"
+	kdbt_num _b blocks
+	echo "READSET blocks $_b"
+	for _f in blocks functions snapshot stats; do
+		readcost "/proc/kdbt/$_f" 5 || fail "reading $_f"
+	done
+	kdbt_control off || fail "off: $ctl_err"
+	rmmod kdbt || fail "rmmod failed"
+}

@@ -37,7 +37,7 @@ kernel=/boot/vmlinuz-$kver
 [ -r "$kernel" ] || { echo "run.sh: cannot read $kernel" >&2; exit 2; }
 : "${KDBT_KO:=$top/kmod/kdbt.ko}"
 g=$top/build/guest
-: "${KDBT_GUEST_FILES:=$g/runas $g/efault $g/wlhelper $g/workload $g/kbench}"
+: "${KDBT_GUEST_FILES:=$g/runas $g/efault $g/wlhelper $g/workload $g/kbench $g/getppid $g/pathlen $g/writes $g/kdbt-snapshot $g/readcost}"
 # The loop driver, for block I/O and module load/unload in the workload.
 loop_ko=/lib/modules/$kver/kernel/drivers/block/loop.ko
 [ -r "$loop_ko" ] && KDBT_GUEST_FILES="$KDBT_GUEST_FILES $loop_ko"

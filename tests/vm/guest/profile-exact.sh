@@ -1,0 +1,34 @@
+# profile-exact.sh - a loop of known trip count counts exactly.  On one CPU
+# (no racing increments), in transparent mode: after a warm-up, 1000000
+# getppid() system calls add exactly 1000000 to the executions of the
+# block at __x64_sys_getppid (its address in /proc/kallsyms; the profile
+# may name it by an alias, __do_sys_getppid) in /proc/kdbt/blocks and to
+# the calls of its function in /proc/kdbt/functions, and the function's
+# instructions there grow by exactly 1000000 times the length of its
+# straight-line path, which pathlen decodes from the live text in
+# /proc/kcore.  Prints the figures.  (profile-exact-smp4.sh: 4 CPUs,
+# within 0.1%.)
+# vm-smp: 1
+# vm-timeout: 120
+. /tests/lib.sh
+
+N=1000000
+trap kdbt_leave EXIT
+insmod "$KDBT_KO" || fail "insmod failed"
+expect_eq "mode after insmod" "$(kdbt_stat mode)" transparent
+kdbt_control on || fail "on: $ctl_err"
+getppid_profile $N 1
+kdbt_control off || fail "off: $ctl_err"
+echo "figure: $gp_calls getppid calls: +$gp_execs executions of the" \
+	"block at __x64_sys_getppid (named $gp_name+0x0), +$gp_fcalls calls" \
+	"and +$gp_insns instructions of $gp_name; path $gp_len instructions"
+expect_eq "getppid calls made" "$gp_calls" $N
+expect_eq "new executions of the block at __x64_sys_getppid" "$gp_execs" $N
+expect_eq "new calls of $gp_name" "$gp_fcalls" $N
+[ $((gp_insns % N)) = 0 ] ||
+	fail "$gp_insns instructions of $gp_name: not a multiple of $N"
+expect_eq "instructions per call (functions vs pathlen)" \
+	$((gp_insns / N)) "$gp_len"
+echo "figure: exact: delta $gp_execs for $N calls," \
+	"$((gp_insns / N)) instructions per call"
+rmmod kdbt || fail "rmmod failed"
