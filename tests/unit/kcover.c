@@ -253,6 +253,8 @@ static int setup(enum kdbt_mode mode, bool counters)
 		.dispatch_direct = KC_CACHE_ADDR - 0x1000,
 		.dispatch_indirect = KC_CACHE_ADDR - 0x800,
 		.counters_addr = KC_CTR_ADDR, .jt_addr = KC_JT_ADDR,
+		/* per-CPU counters, as kdbt.ko emits them */
+		.counters_gs = 0x2f000,
 		.read_code = read_code, .may_translate = may_translate,
 	};
 	struct kdbt_mem mem = {
