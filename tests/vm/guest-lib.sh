@@ -207,25 +207,6 @@ onoff_cycles() {
 	efault > /tmp/efault.after || fail "efault fails after rmmod"
 }
 
-# bench_modes MODE ROUNDS: kbench natively and translated in MODE,
-# interleaved in ROUNDS rounds (make bench, scripts/bench-guest.sh).
-bench_modes() {
-	insmod "$KDBT_KO" || fail "insmod failed"
-	kdbt_control "mode $1" || fail "mode $1: $ctl_err"
-	kbench 0.2 > /dev/null		# warm the page cache natively
-	kdbt_control on || fail "on: $ctl_err"
-	kbench 0.2 > /dev/null		# and the code cache
-	kdbt_control off || fail "off: $ctl_err"
-	_r=0
-	while [ $_r -lt "$2" ]; do
-		kbench 1 | sed "s/^/BENCH native /"
-		kdbt_control on || fail "on: $ctl_err"
-		kbench 1 | sed "s/^/BENCH $1 /"
-		kdbt_control off || fail "off: $ctl_err"
-		_r=$((_r + 1))
-	done
-}
-
 # kdbt_read NAME OUT: copy /proc/kdbt/NAME to OUT in one cat, failing the
 # test if the read fails (a reset or flush during the read: EAGAIN).
 kdbt_read() {
@@ -315,28 +296,73 @@ getppid_profile() {
 		     $(function_field /tmp/gp.functions0 "$gp_name" 8)))
 }
 
-# bench_counters MODE ROUNDS: kbench translated without counters and with
-# them, interleaved in rounds (every change of counting empties the cache,
-# so each round warms it again before measuring), then the cost of reading
-# /proc/kdbt/blocks, functions and snapshot with the working set of a
-# workload run translated.
-bench_counters() {
+# The configurations of the paper's table (scripts/bench-guest.sh): the
+# native kernel; fast and transparent mode without counters (the cost of
+# translation alone); fast mode with counters (the profiling setup).
+BENCH_CONFIGS="native fast transparent fast-counters"
+
+# bench_config CFG: switch to configuration CFG (on, in its mode, with or
+# without counters; or off for native).
+bench_config() {
+	kdbt_control off || fail "off: $ctl_err"
+	[ "$1" = native ] && return 0
+	case $1 in
+	fast-counters) _m=fast _c=on ;;
+	*) _m=$1 _c=off ;;
+	esac
+	kdbt_control "mode $_m" || fail "mode $_m: $ctl_err"
+	kdbt_control "counters $_c" || fail "counters $_c: $ctl_err"
+	kdbt_control on || fail "on: $ctl_err"
+}
+
+# bench_figures CFG SECONDS D0: BSTAT lines for the run that just ended
+# while translated (dispatcher entries per second from D0 on).
+bench_figures() {
+	kdbt_num _d dispatches
+	echo "BSTAT $1 dispatches_per_s $(( (_d - $3) / ($2 > 0 ? $2 : 1) ))"
+	for _k in jumptable_hit_rate cache_bytes_used coverage blocks; do
+		echo "BSTAT $1 $_k $(kdbt_stat $_k)"
+	done
+}
+
+# uptime_cs: guest uptime in centiseconds.
+uptime_cs() {
+	read -r _u _rest < /proc/uptime
+	echo "${_u%.*}${_u#*.}"
+}
+
+# bench_configs ROUNDS SCALE: kbench in every configuration, interleaved
+# in rounds (each round visits every configuration, so drift hits them
+# alike).  Each switch rebuilds the cache (mode and counters select its
+# code), so every run is preceded by a warm-up at a fifth of the scale.
+# Prints "BENCH CFG NAME NS" and "BSTAT CFG KEY VALUE" lines.
+bench_configs() {
 	insmod "$KDBT_KO" || fail "insmod failed"
-	kdbt_control "mode $1" || fail "mode $1: $ctl_err"
-	kbench 0.2 > /dev/null		# warm the page cache natively
+	kbench "$2" > /dev/null || fail "kbench failed natively"
 	_r=0
-	while [ $_r -lt "$2" ]; do
-		for _c in off on; do
-			kdbt_control "counters $_c" ||
-				fail "counters $_c: $ctl_err"
-			kdbt_control on || fail "on: $ctl_err"
-			kbench 0.2 > /dev/null
-			kbench 1 | sed "s/^/BENCH counters-$_c /"
-			kdbt_control off || fail "off: $ctl_err"
+	while [ $_r -lt "$1" ]; do
+		for _cfg in $BENCH_CONFIGS; do
+			bench_config "$_cfg"
+			kbench "$(awk "BEGIN { print $2 / 5 }")" > /dev/null ||
+				fail "kbench warm-up failed ($_cfg)"
+			kdbt_num _d0 dispatches
+			_t0=$(uptime_cs)
+			kbench "$2" > /tmp/kbench.out ||
+				fail "kbench failed ($_cfg)"
+			_t1=$(uptime_cs)
+			sed "s/^/BENCH $_cfg /" /tmp/kbench.out
+			[ "$_cfg" = native ] ||
+				bench_figures "$_cfg" $(( (_t1 - _t0) / 100 )) "$_d0"
 		done
 		_r=$((_r + 1))
 	done
-	kdbt_control on || fail "on: $ctl_err"
+	kdbt_control off || fail "off: $ctl_err"
+}
+
+# bench_read_cost: the cost of reading /proc/kdbt whole with the working
+# set of a workload run translated with counters.
+bench_read_cost() {
+	bench_config fast-counters
 	workload 20 > /dev/null 2>&1 || fail "workload failed"
 	kdbt_num _b blocks
 	echo "READSET blocks $_b"
@@ -344,5 +370,4 @@ bench_counters() {
 		readcost "/proc/kdbt/$_f" 5 || fail "reading $_f"
 	done
 	kdbt_control off || fail "off: $ctl_err"
-	rmmod kdbt || fail "rmmod failed"
 }
