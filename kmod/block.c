@@ -155,6 +155,66 @@ static u16 flags_read(const ZydisDecodedInstruction *zi)
 }
 
 /*
+ * A general-purpose register that @fi, the first instruction of a block,
+ * overwrites whole without reading it, so that its value at the block's
+ * entry is dead and the counter increment may use it as scratch.  Only
+ * simple moves qualify (mov, movzx, movsx, movsxd, lea, and xor or sub of
+ * a register with itself), to a 64-bit or 32-bit (zero-extending)
+ * register other than %rsp, with no memory access: they cannot fault, so
+ * no exception fixup can see the register before it is written.
+ * Return: the register's number (0-15, as in ModRM), or KDBT_NO_SCRATCH.
+ */
+static u8 dead_scratch(const struct kdbt_tr *tr, const struct kdbt_full_insn *fi)
+{
+	const ZydisDecodedInstruction *zi = &fi->zi;
+	ZydisDecodedOperand ops[2];
+	ZydisRegister dst, r64;
+	bool zeroing;
+
+	switch (zi->mnemonic) {
+	case ZYDIS_MNEMONIC_MOV: case ZYDIS_MNEMONIC_MOVZX:
+	case ZYDIS_MNEMONIC_MOVSX: case ZYDIS_MNEMONIC_MOVSXD:
+	case ZYDIS_MNEMONIC_LEA: case ZYDIS_MNEMONIC_XOR:
+	case ZYDIS_MNEMONIC_SUB:
+		break;
+	default:
+		return KDBT_NO_SCRATCH;
+	}
+	if (zi->operand_count_visible != 2 ||
+	    kdbt_decode_operands(&tr->dec, fi, ops, 2) ||
+	    ops[0].type != ZYDIS_OPERAND_TYPE_REGISTER)
+		return KDBT_NO_SCRATCH;
+	dst = ops[0].reg.value;
+	zeroing = ops[1].type == ZYDIS_OPERAND_TYPE_REGISTER &&
+		  ops[1].reg.value == dst;
+	if ((zi->mnemonic == ZYDIS_MNEMONIC_XOR ||
+	     zi->mnemonic == ZYDIS_MNEMONIC_SUB) != zeroing)
+		return KDBT_NO_SCRATCH;	/* xor/sub only as zeroing idioms */
+	if (!zeroing && ops[0].actions != ZYDIS_OPERAND_ACTION_WRITE)
+		return KDBT_NO_SCRATCH;
+	if (ops[1].type == ZYDIS_OPERAND_TYPE_MEMORY &&
+	    zi->mnemonic != ZYDIS_MNEMONIC_LEA)
+		return KDBT_NO_SCRATCH;
+	if (ops[0].size != 64 && ops[0].size != 32)
+		return KDBT_NO_SCRATCH;
+	r64 = ZydisRegisterGetLargestEnclosing(ZYDIS_MACHINE_MODE_LONG_64, dst);
+	if (ZydisRegisterGetClass(r64) != ZYDIS_REGCLASS_GPR64 ||
+	    r64 == ZYDIS_REGISTER_RSP)
+		return KDBT_NO_SCRATCH;
+	if (!zeroing && ops[1].type == ZYDIS_OPERAND_TYPE_REGISTER &&
+	    ZydisRegisterGetLargestEnclosing(ZYDIS_MACHINE_MODE_LONG_64,
+					     ops[1].reg.value) == r64)
+		return KDBT_NO_SCRATCH;	/* reads it (movzx %al,%eax) */
+	if (ops[1].type == ZYDIS_OPERAND_TYPE_MEMORY &&
+	    (ZydisRegisterGetLargestEnclosing(ZYDIS_MACHINE_MODE_LONG_64,
+					      ops[1].mem.base) == r64 ||
+	     ZydisRegisterGetLargestEnclosing(ZYDIS_MACHINE_MODE_LONG_64,
+					      ops[1].mem.index) == r64))
+		return KDBT_NO_SCRATCH;	/* lea 8(%rax),%rax reads it */
+	return (u8)(r64 - ZYDIS_REGISTER_RAX);
+}
+
+/*
  * swapgs outside entry text (__rdgsbase_inactive, __wrgsbase_inactive,
  * interrupts off) comes in pairs around one GS-base access.  It is copied
  * only when the matching swapgs follows within a few straight-line
@@ -243,6 +303,7 @@ int kdbt_build_block(struct kdbt_tr *tr, u64 start, struct kdbt_bb *bb)
 	bb->start = start;
 	bb->n = 0;
 	bb->live_in = 0;
+	bb->scratch = KDBT_NO_SCRATCH;
 	bb->end = KDBT_END_FALL;
 	for (;;) {
 		struct kdbt_binsn *in = &bb->insn[bb->n];
@@ -279,6 +340,8 @@ int kdbt_build_block(struct kdbt_tr *tr, u64 start, struct kdbt_bb *bb)
 			bb->end = KDBT_END_NATIVE;
 			break;
 		}
+		if (!bb->n && rule == KDBT_RULE_COPY)
+			bb->scratch = dead_scratch(tr, &fi);
 		bb->live_in |= flags_read(&fi.zi) & ~killed;
 		killed |= flags_written(&fi.zi);
 		ip += in->len;

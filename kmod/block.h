@@ -10,6 +10,7 @@
 #define KDBT_BLOCK_H
 
 #include "core.h"
+#include "emit.h"
 
 /* The rule that translates an instruction (one per instruction class). */
 enum kdbt_rule {
@@ -29,6 +30,8 @@ enum kdbt_rule {
 /* Arithmetic flags a counter increment (inc) clobbers: all but CF. */
 #define KDBT_INC_FLAGS	(ZYDIS_CPUFLAG_OF | ZYDIS_CPUFLAG_SF | \
 			 ZYDIS_CPUFLAG_ZF | ZYDIS_CPUFLAG_AF | ZYDIS_CPUFLAG_PF)
+
+#define KDBT_NO_SCRATCH	KDBT_NO_SCRATCH_REG	/* emit.h */
 
 struct kdbt_binsn {
 	u64 ip;
@@ -50,6 +53,7 @@ struct kdbt_bb {
 	enum kdbt_end end;
 	u16 live_in;		/* KDBT_INC_FLAGS read before written */
 	u16 unwritten;		/* KDBT_INC_FLAGS not written by the block */
+	u8 scratch;		/* a GPR dead at entry (ModRM number), or none */
 	struct kdbt_binsn insn[KDBT_MAX_BLOCK_INSNS];
 };
 

@@ -200,6 +200,30 @@ static void emit_riprel(struct kdbt_emit *e, const u8 *op, u32 oplen,
 	emit_u32(e, rel32(e, emit_here(e) + 4, target));
 }
 
+/* `mov %gs:disp32,%r64`: r from 0 (%rax) to 15 (%r15). */
+static void emit_gs_load(struct kdbt_emit *e, u32 disp, u8 r)
+{
+	emit_u8(e, 0x65);				/* %gs */
+	emit_u8(e, 0x48 | (r >= 8 ? 0x04 : 0));		/* REX.W, REX.R */
+	emit_u8(e, 0x8b);
+	emit_u8(e, 0x04 | (r & 7) << 3);		/* ModRM: SIB follows */
+	emit_u8(e, 0x25);				/* SIB: disp32, no base */
+	emit_u32(e, disp);
+}
+
+/* `[lock] incq disp32(%r64)`: r from 0 to 15, not 4 (%rsp). */
+static void emit_inc_at(struct kdbt_emit *e, u8 r, u32 disp, bool atomic)
+{
+	if (atomic)
+		emit_u8(e, 0xf0);
+	emit_u8(e, 0x48 | (r >= 8 ? 0x01 : 0));		/* REX.W, REX.B */
+	emit_u8(e, 0xff);
+	emit_u8(e, 0x80 | (r & 7));			/* ModRM: /0, disp32 */
+	if ((r & 7) == 4)
+		emit_u8(e, 0x24);			/* SIB for %r12 */
+	emit_u32(e, disp);
+}
+
 /**
  * emit_counter_inc() - count one execution of a block.
  * @e: the emitter.
@@ -209,7 +233,9 @@ static void emit_riprel(struct kdbt_emit *e, const u8 *op, u32 oplen,
  *
  * Per-CPU counters (@c->gs_ptr): `push %rax; mov %gs:ptr,%rax;
  * incq off(%rax); pop %rax` - %gs:ptr holds this CPU's counter array, so
- * no two CPUs ever increment the same word.  A shared counter:
+ * no two CPUs ever increment the same word.  Where the block's first
+ * instruction overwrites a register (@c->scratch), that register serves
+ * instead of %rax and needs no saving: two instructions.  A shared counter:
  * `incq c(%rip)`.  Flags live: pushfq ... popfq around either.  The
  * increment is a single instruction, so an interrupt that runs the same
  * block cannot make it lose a count.  A sentinel (@c->shadow) also does a
@@ -221,25 +247,22 @@ void emit_counter_inc(struct kdbt_emit *e, const struct kdbt_counter_ref *c,
 {
 	static const u8 inc[] = { 0x48, 0xff, 0x05 };
 	static const u8 lock_inc[] = { 0xf0, 0x48, 0xff, 0x05 };
-	static const u8 mov_gs[] = { 0x65, 0x48, 0x8b, 0x04, 0x25 };
-	static const u8 inc_rax[] = { 0x48, 0xff, 0x80 };
-	static const u8 lock_inc_rax[] = { 0xf0, 0x48, 0xff, 0x80 };
-	bool stack = flags_live || c->gs_ptr;
+	bool scratch = c->gs_ptr && c->scratch != KDBT_NO_SCRATCH_REG;
+	bool stack = flags_live || (c->gs_ptr && !scratch);
 
 	if (stack)
 		emit_lea_rsp(e, -(s32)stack_skip);
 	if (flags_live)
 		emit_u8(e, 0x9c);				/* pushfq */
 	if (c->gs_ptr) {
-		emit_u8(e, 0x50);				/* push %rax */
-		emit_bytes(e, mov_gs, sizeof(mov_gs));		/* mov %gs:ptr,%rax */
-		emit_u32(e, c->gs_ptr);
-		if (c->atomic)
-			emit_bytes(e, lock_inc_rax, sizeof(lock_inc_rax));
-		else
-			emit_bytes(e, inc_rax, sizeof(inc_rax));
-		emit_u32(e, c->offset);				/* incq off(%rax) */
-		emit_u8(e, 0x58);				/* pop %rax */
+		u8 r = scratch ? c->scratch : 0;		/* else %rax */
+
+		if (!scratch)
+			emit_u8(e, 0x50);			/* push %rax */
+		emit_gs_load(e, c->gs_ptr, r);			/* mov %gs:ptr,%r */
+		emit_inc_at(e, r, c->offset, c->atomic);	/* incq off(%r) */
+		if (!scratch)
+			emit_u8(e, 0x58);			/* pop %rax */
 	} else if (c->atomic) {
 		emit_riprel(e, lock_inc, sizeof(lock_inc), c->addr);
 	} else {

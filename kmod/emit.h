@@ -32,8 +32,12 @@ struct kdbt_counter_ref {
 	u32 gs_ptr;		/* per CPU: %gs offset of the array pointer */
 	u32 offset;		/* per CPU: byte offset in the array */
 	u64 shadow;		/* sentinel: shadow counter, or 0 */
+	u8 scratch;		/* per CPU: a register dead at the block's
+				 * entry (0-15), or KDBT_NO_SCRATCH_REG */
 	bool atomic;		/* lock the increment */
 };
+
+#define KDBT_NO_SCRATCH_REG	0xff
 
 void emit_bytes(struct kdbt_emit *e, const void *p, u32 n);
 void emit_u8(struct kdbt_emit *e, u8 b);

@@ -702,6 +702,7 @@ static void emit_block_counter(struct emit_ctx *c)
 		.addr = cfg->counters_addr + 8ull * c->id,
 		.gs_ptr = cfg->counters_gs,
 		.offset = 8 * c->id,
+		.scratch = c->bb->scratch,
 		.atomic = cfg->atomic_counters,
 	};
 

@@ -15,12 +15,14 @@ out=$(mktemp)
 trap 'rm -f "$out" "$out.suite"' EXIT
 
 # suite NAME COMMAND...: run a suite, show its lines, keep them for the
-# tally.  A suite that fails without naming a failed test counts as one.
+# tally.  A suite that fails without naming a failed test counts as one,
+# and so does one that hangs (killed after SUITE_TIMEOUT seconds).
+SUITE_TIMEOUT=${SUITE_TIMEOUT:-2700}
 suite() {
 	name=$1
 	shift
 	echo "== $name"
-	"$@" > "$out.suite" 2>&1
+	timeout "$SUITE_TIMEOUT" "$@" > "$out.suite" 2>&1
 	rc=$?
 	cat "$out.suite"
 	cat "$out.suite" >> "$out"

@@ -154,6 +154,44 @@ FUNC rt_flags_live_of
 2:	mov	$7, %eax
 	ret
 
+/*
+ * Blocks whose first instruction overwrites a register: the per-CPU
+ * counter uses it as scratch (emit.c), which must never change a result.
+ * %r12 takes the SIB encoding (x + 3).
+ */
+FUNC rt_scratch_r12
+	push	%r12
+	mov	%rdi, %rax
+	jmp	1f
+1:	mov	$3, %r12d
+	add	%r12, %rax
+	pop	%r12
+	ret
+
+/* xor of a register with itself: dead before, zero after (x + 5). */
+FUNC rt_scratch_xor
+	push	%r13
+	mov	%rdi, %r13
+	jmp	1f
+1:	xor	%r13d, %r13d
+	lea	5(%r13,%rdi), %rax
+	pop	%r13
+	ret
+
+/* movzbl %al,%eax reads %eax: not scratch (x & 0xff). */
+FUNC rt_scratch_movzx
+	mov	%rdi, %rax
+	jmp	1f
+1:	movzbl	%al, %eax
+	ret
+
+/* lea 8(%rax),%rax reads %rax: not scratch (x + 8). */
+FUNC rt_scratch_lea
+	mov	%rdi, %rax
+	jmp	1f
+1:	lea	8(%rax), %rax
+	ret
+
 /* pushfq at a block start sees the flags of the previous block (ZF: 64). */
 FUNC rt_pushf
 	xor	%eax, %eax

@@ -32,6 +32,8 @@ ASM_FN(rt_jcc_return_thunk); ASM_FN(rt_loop); ASM_FN(rt_jrcxz);
 ASM_FN(rt_jmp_riprel); ASM_FN(rt_call_rsp); ASM_FN(rt_jmp_rsp);
 ASM_FN(rt_int3); ASM_FN(rt_riprel); ASM_FN(rt_flags_live); ASM_FN(rt_pushf);
 ASM_FN(rt_flags_live_jcc); ASM_FN(rt_flags_live_of);
+ASM_FN(rt_scratch_r12); ASM_FN(rt_scratch_xor); ASM_FN(rt_scratch_movzx);
+ASM_FN(rt_scratch_lea);
 ASM_FN(rt_ret_imm); ASM_FN(rt_call_next); ASM_FN(rt_call_native);
 extern char rt_int3_insn[];
 
@@ -65,6 +67,10 @@ static const struct rule_case {
 	{ "flags_live", rt_flags_live, 1, 1, { 0, 0 } },
 	{ "flags_live_jcc", rt_flags_live_jcc, 5, 3, { 0, 0 } },
 	{ "flags_live_of", rt_flags_live_of, 0x7fffffffffffffffL, 7, { 0, 0 } },
+	{ "scratch_r12", rt_scratch_r12, 10, 13, { 0, 0 } },
+	{ "scratch_xor", rt_scratch_xor, 10, 15, { 0, 0 } },
+	{ "scratch_movzx", rt_scratch_movzx, 0x1234, 0x34, { 0, 0 } },
+	{ "scratch_lea", rt_scratch_lea, 10, 18, { 0, 0 } },
 	{ "pushf", rt_pushf, 1, 64, { 0, 0 } },
 	{ "ret_imm_native", rt_ret_imm, 1, 10, { 1, 2 } },
 	{ "call_next", rt_call_next, 1, 2, { 0, 0 } },
