@@ -316,13 +316,18 @@ bench_config() {
 }
 
 # bench_figures CFG SECONDS D0: BSTAT lines for the run that just ended
-# while translated (dispatcher entries per second from D0 on).
+# while translated (dispatcher entries per second from D0 on; the
+# jumptable hit rate where counters count the indirect branches).
 bench_figures() {
 	kdbt_num _d dispatches
 	echo "BSTAT $1 dispatches_per_s $(( (_d - $3) / ($2 > 0 ? $2 : 1) ))"
-	for _k in jumptable_hit_rate cache_bytes_used coverage blocks; do
+	for _k in cache_bytes_used coverage blocks; do
 		echo "BSTAT $1 $_k $(kdbt_stat $_k)"
 	done
+	# Only counting configurations know their indirect branches.
+	[ "$(kdbt_stat counters)" = on ] &&
+		echo "BSTAT $1 jumptable_hit_rate $(kdbt_stat jumptable_hit_rate)"
+	return 0
 }
 
 # uptime_cs: guest uptime in centiseconds.
