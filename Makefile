@@ -3,7 +3,7 @@
 #   make deps    install packages and fetch Zydis (idempotent; needs root)
 #   make all     build kdbt.ko, the Zydis userspace library and test helpers
 #   make test    deps + all + every unit and guest test; ends "N passed, N failed"
-#   make demo    deps + all + boot a guest, load kdbt, show /proc/kdbt/stats
+#   make demo    deps + all + kdbt-record a workload in a guest, kdbt-report it
 #   make clean   remove build outputs (keeps the fetched Zydis sources)
 #
 # The module is built against the guest kernel's headers (scripts/kver.sh:
@@ -127,6 +127,82 @@ $(B)/unit/libkdbt_test: tests/unit/libkdbt_test.c $(LIBKDBT)
 $(B)/guest/kdbt-snapshot: proc/kdbt-snapshot.c $(LIBKDBT)
 	@mkdir -p $(@D)
 	$(CC) -O2 -static -std=gnu11 $(WARN) -Iproc -o $@ $(filter %.c,$^)
+
+# kdbt-top (kdbt-top/): the live view, dynamic on the host; static for the
+# guest, whose tests use batch mode (no terminfo there); the unit test of
+# its model, formats and replay source (no ncurses).
+TOP_SRCS := $(addprefix kdbt-top/, main.c top.c model.c format.c source.c \
+	batch.c tui.c)
+TOP_DEPS := $(TOP_SRCS) $(wildcard kdbt-top/*.h) $(LIBKDBT)
+TOP_CFLAGS := -O2 -g -std=gnu11 $(WARN) -Iproc -Ikdbt-top
+NCURSES_LIBS := $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo)
+user: $(B)/kdbt-top $(B)/guest/kdbt-top $(B)/unit/kdbt_top_model_test
+
+$(B)/kdbt-top: $(TOP_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(TOP_CFLAGS) -o $@ $(filter %.c,$^) $(NCURSES_LIBS) -lm
+
+$(B)/guest/kdbt-top: $(TOP_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(TOP_CFLAGS) -static -o $@ $(filter %.c,$^) -lncursesw -ltinfo -lm
+
+$(B)/unit/kdbt_top_model_test: tests/unit/kdbt_top_model_test.c \
+		kdbt-top/model.c kdbt-top/format.c kdbt-top/source.c \
+		$(wildcard kdbt-top/*.h) $(LIBKDBT)
+	@mkdir -p $(@D)
+	$(CC) $(TOP_CFLAGS) -o $@ $(filter %.c,$^)
+
+# kdbt-record and kdbt-report (kdbt-record/): host builds in $(B), static
+# builds for the guest, a sanitizer build of kdbt-report and the format's
+# unit test and fuzzer (tests/unit/kdbt_data_fuzz.c).
+REC_LIB := $(addprefix kdbt-record/, data.c data_read.c data_write.c) \
+	proc/libkdbt.c proc/libkdbt_syms.c
+REC_HDRS := $(wildcard kdbt-record/*.h) proc/libkdbt.h proc/libkdbt_int.h \
+	proc/kdbt_abi.h
+RECORD_SRCS := $(addprefix kdbt-record/, kdbt-record.c recorder.c \
+	sysinfo.c) $(REC_LIB)
+REPORT_SRCS := $(addprefix kdbt-record/, kdbt-report.c report.c \
+	report_out.c diff.c diff_out.c) $(REC_LIB)
+REC_CFLAGS := -O2 -g -std=gnu11 $(WARN) -Iproc -Ikdbt-record
+SAN_CFLAGS := -O1 -g -std=gnu11 $(WARN) -Iproc -Ikdbt-record \
+	-fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+user: $(B)/kdbt-record $(B)/kdbt-report $(B)/kdbt-diff \
+	$(B)/guest/kdbt-record $(B)/guest/kdbt-report $(B)/guest/sendfile \
+	$(B)/unit/kdbt-report-san $(B)/unit/kdbt_data_fuzz
+
+$(B)/kdbt-record: $(RECORD_SRCS) $(REC_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(REC_CFLAGS) -o $@ $(RECORD_SRCS)
+
+$(B)/guest/kdbt-record: $(RECORD_SRCS) $(REC_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(REC_CFLAGS) -static -o $@ $(RECORD_SRCS)
+
+$(B)/kdbt-report: $(REPORT_SRCS) $(REC_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(REC_CFLAGS) -o $@ $(REPORT_SRCS) -lm
+
+$(B)/guest/kdbt-report: $(REPORT_SRCS) $(REC_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(REC_CFLAGS) -static -o $@ $(REPORT_SRCS) -lm
+
+$(B)/kdbt-diff: $(B)/kdbt-report
+	ln -sf kdbt-report $@
+
+$(B)/unit/kdbt-report-san: $(REPORT_SRCS) $(REC_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(SAN_CFLAGS) -o $@ $(REPORT_SRCS) -lm
+
+FUZZ_SRCS := tests/unit/kdbt_data_fuzz.c $(addprefix kdbt-record/, report.c \
+	report_out.c diff.c diff_out.c sysinfo.c) $(REC_LIB)
+$(B)/unit/kdbt_data_fuzz: $(FUZZ_SRCS) $(REC_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(SAN_CFLAGS) -o $@ $(FUZZ_SRCS) -lm
+
+$(B)/guest/sendfile: tests/vm/helpers/sendfile.sh
+	@mkdir -p $(@D)
+	install -m 755 $< $@
 
 test:
 	@$(MAKE) --no-print-directory deps

@@ -41,11 +41,19 @@ if [ "$what" != --vm ]; then
 		sh tests/unit/kernel-coverage.sh build/unit/kcover
 	suite "unit: proc/ reader library" build/unit/libkdbt_test \
 		build/guest/kdbt-snapshot
+	suite "unit: kdbt-top model, formats and batch output" \
+		build/unit/kdbt_top_model_test build/kdbt-top
+	suite "unit: kdbt-top screens in tmux" sh tests/unit/kdbt-top-screen.sh \
+		build/kdbt-top build/unit/kdbt_top_model_test
+	suite "unit: kdbt.data format, kdbt-report views, reader fuzzing" \
+		sh tests/record/format.sh
 fi
 if [ "$what" != --unit ]; then
 	# shellcheck disable=SC2046
 	suite "guest: Debian $(sh scripts/kver.sh) under QEMU" \
 		sh tests/vm/run.sh tests/vm/guest/*.sh
+	suite "guest: kdbt-record in the guest, kdbt-report on the host" \
+		sh tests/record/record-report.sh
 fi
 
 passed=$(grep -c '^PASS ' "$out")

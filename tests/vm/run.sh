@@ -38,6 +38,13 @@ kernel=/boot/vmlinuz-$kver
 : "${KDBT_KO:=$top/kmod/kdbt.ko}"
 g=$top/build/guest
 : "${KDBT_GUEST_FILES:=$g/runas $g/efault $g/wlhelper $g/workload $g/kbench $g/getppid $g/pathlen $g/writes $g/kdbt-snapshot $g/readcost}"
+# kdbt-top (static; the guest tests use its batch mode).
+[ -r "$g/kdbt-top" ] && KDBT_GUEST_FILES="$KDBT_GUEST_FILES $g/kdbt-top"
+# kdbt-record, kdbt-report (static) and sendfile (files back to the host,
+# received by tests/vm/fetch.sh).
+for f in kdbt-record kdbt-report sendfile; do
+	[ -r "$g/$f" ] && KDBT_GUEST_FILES="$KDBT_GUEST_FILES $g/$f"
+done
 # The loop driver, for block I/O and module load/unload in the workload.
 loop_ko=/lib/modules/$kver/kernel/drivers/block/loop.ko
 [ -r "$loop_ko" ] && KDBT_GUEST_FILES="$KDBT_GUEST_FILES $loop_ko"

@@ -1,0 +1,595 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kdbt-record.c - record kdbt's exact kernel counts while a command runs,
+ * into a file that kdbt-report reads anywhere (man kdbt-record(1)).
+ *
+ * Usage: kdbt-record [-o FILE] [-F HZ | -i SECS] [-k] [-r] [-m MODE] [-q]
+ *                    (-a | [--] COMMAND [ARGS...])
+ *
+ * Switches translation on if it is off (and off again at the end unless
+ * --keep), takes a baseline snapshot of /proc/kdbt (or, with --reset,
+ * resets the counters first), runs COMMAND (with -a: until SIGINT,
+ * SIGTERM or SIGHUP), takes a snapshot every interval and a last one at
+ * the end, and writes the intervals, the blocks that counted, their
+ * symbols and what the recording ran on to FILE (default kdbt.data; the
+ * previous one becomes kdbt.data.old).
+ *
+ * Owns: the options, /proc/kdbt/control (on, off, reset, mode), the
+ * command's process, the sampling loop and the summary line.
+ * Must never: leave translation on that it switched on (unless --keep),
+ * or leave a partial file under FILE (data_write.c).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include "recorder.h"
+#include "sysinfo.h"
+
+#define PROG		"kdbt-record"
+#define PROC_KDBT	"/proc/" KDBT_PROC_DIR "/"
+#define CONTROL_PATH	PROC_KDBT KDBT_PROC_CONTROL
+#define STATS_PATH	PROC_KDBT KDBT_PROC_STATS
+#define NSEC		1000000000ULL
+
+struct opts {
+	const char *output;
+	__u64 interval_ns;
+	int system_wide;	/* -a */
+	int keep;		/* leave translation on */
+	int reset;		/* reset instead of a baseline */
+	const char *mode;	/* "fast", "transparent" or NULL */
+	int quiet;
+	char **cmd;		/* the command, NULL with -a alone */
+	int argc;		/* kdbt-record's own command line */
+	char **argv;
+	int cmd_index;
+};
+
+/* One recording in progress. */
+struct session {
+	const struct opts *o;
+	struct recorder rc;
+	struct kdbt_snap prev, cur;
+	int snap_fd;
+	int switched_on;	/* translation is on because of us */
+	int turned_on;		/* ... was, at some point */
+	pid_t pid;		/* the command, 0 if none or reaped */
+	int status;		/* its wait status */
+	sigset_t waitset, oldmask;
+};
+
+static const struct option long_opts[] = {
+	{ "output",	required_argument,	NULL, 'o' },
+	{ "freq",	required_argument,	NULL, 'F' },
+	{ "interval",	required_argument,	NULL, 'i' },
+	{ "all-cpus",	no_argument,		NULL, 'a' },
+	{ "keep",	no_argument,		NULL, 'k' },
+	{ "reset",	no_argument,		NULL, 'r' },
+	{ "mode",	required_argument,	NULL, 'm' },
+	{ "quiet",	no_argument,		NULL, 'q' },
+	{ "help",	no_argument,		NULL, 'h' },
+	{ NULL,		0,			NULL, 0 },
+};
+
+static void print_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: " PROG " [-o FILE] [-F HZ | -i SECS] [-k] [-r] [-m MODE] [-q]\n"
+		"                   (-a | [--] COMMAND [ARGS...])\n"
+		"Record kdbt's exact kernel counts while COMMAND runs.\n"
+		"  -o, --output FILE    write FILE (default " KDBT_DATA_NAME "; the old one\n"
+		"                       becomes FILE.old)\n"
+		"  -F, --freq HZ        snapshots per second (default 1)\n"
+		"  -i, --interval SECS  seconds between snapshots (default 1)\n"
+		"  -a, --all-cpus       no command: record until SIGINT (Ctrl-C)\n"
+		"  -k, --keep           leave translation on at the end\n"
+		"  -r, --reset          reset the counters first (default: baseline)\n"
+		"  -m, --mode MODE      fast or transparent, if switching on\n"
+		"  -q, --quiet          no summary line\n"
+		"  -h, --help           this text\n");
+}
+
+static int parse_period(const char *arg, int hz, __u64 *ns)
+{
+	char *end;
+	double v = strtod(arg, &end);
+
+	if (end == arg || *end || !(v > 0))
+		return -1;
+	if (hz)
+		v = 1 / v;
+	if (v < 0.001 || v > 3600)
+		return -1;
+	*ns = (__u64)(v * NSEC);
+	return 0;
+}
+
+/* Return 0, 1 to exit with success (help) or -1 on a usage error. */
+static int parse_opts(int argc, char **argv, struct opts *o)
+{
+	int c, period = 0;
+
+	while ((c = getopt_long(argc, argv, "+o:F:i:akrm:qh", long_opts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			o->output = optarg;
+			break;
+		case 'F':
+		case 'i':
+			if (period++ || parse_period(optarg, c == 'F',
+						     &o->interval_ns)) {
+				fprintf(stderr, PROG ": %s: give one -F HZ (0.0003..1000) or -i SECS (0.001..3600)\n",
+					optarg);
+				return -1;
+			}
+			break;
+		case 'a':
+			o->system_wide = 1;
+			break;
+		case 'k':
+			o->keep = 1;
+			break;
+		case 'r':
+			o->reset = 1;
+			break;
+		case 'm':
+			if (strcmp(optarg, "fast") && strcmp(optarg, "transparent")) {
+				fprintf(stderr, PROG ": --mode %s: fast or transparent\n",
+					optarg);
+				return -1;
+			}
+			o->mode = optarg;
+			break;
+		case 'q':
+			o->quiet = 1;
+			break;
+		case 'h':
+			print_usage(stdout);
+			return 1;
+		default:
+			print_usage(stderr);
+			return -1;
+		}
+	}
+	o->cmd_index = optind;
+	o->cmd = optind < argc ? argv + optind : NULL;
+	if (!o->cmd && !o->system_wide) {
+		fprintf(stderr, PROG ": no command (or -a to record until Ctrl-C)\n");
+		print_usage(stderr);
+		return -1;
+	}
+	return 0;
+}
+
+static __u64 now_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return ts.tv_sec * NSEC + ts.tv_nsec;
+}
+
+/* ------------------------------------------------------------------ */
+/* /proc/kdbt                                                         */
+/* ------------------------------------------------------------------ */
+
+static int control(const char *word, struct kdbt_err *err)
+{
+	size_t len = strlen(word);
+	ssize_t n;
+	int fd;
+
+	fd = open(CONTROL_PATH, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return kdbt_data_fail(err, -errno, "%s: %s", CONTROL_PATH,
+				      strerror(errno));
+	n = write(fd, word, len);
+	if (n != (ssize_t)len) {
+		n = n < 0 ? errno : EIO;
+		close(fd);
+		return kdbt_data_fail(err, -n,
+				      "writing '%s' to %s: %s (dmesg says why)",
+				      word, CONTROL_PATH, strerror(n));
+	}
+	close(fd);
+	return 0;
+}
+
+/* The next snapshot into s->cur (a reset racing with a read: retry). */
+static int snap(struct session *s, struct kdbt_err *err)
+{
+	int tries, ret;
+
+	for (tries = 0; tries < 20; tries++) {
+		ret = kdbt_snap_read_fd(&s->cur, s->snap_fd,
+					KDBT_SNAPSHOT_PATH, err);
+		if (ret != -EAGAIN)
+			return ret;
+		usleep(10000);
+	}
+	return ret;
+}
+
+/* The interval from s->prev to s->cur, which becomes s->prev. */
+static int commit(struct session *s, struct kdbt_err *err)
+{
+	struct kdbt_snap t;
+	int ret;
+
+	ret = recorder_interval(&s->rc, &s->prev, &s->cur, err);
+	if (ret)
+		return ret;
+	t = s->prev;
+	s->prev = s->cur;
+	s->cur = t;
+	return 0;
+}
+
+/* A snapshot, and the interval since the previous one. */
+static int take(struct session *s, struct kdbt_err *err)
+{
+	return snap(s, err) ?: commit(s, err);
+}
+
+/*
+ * The counts once translation is off: CPUs may still finish a block or
+ * two, so read until two snapshots 20 ms apart agree (1 s at most).
+ */
+static int settle(struct session *s, struct kdbt_err *err)
+{
+	__u64 last = s->prev.hdr.block_executions;
+	int i, ret;
+
+	for (i = 0; i < 50; i++) {
+		ret = snap(s, err);
+		if (ret)
+			return ret;
+		if (s->cur.hdr.block_executions == last)
+			break;
+		last = s->cur.hdr.block_executions;
+		usleep(20000);
+	}
+	return 0;
+}
+
+/* Check /proc/kdbt, open its snapshot, set up translation and baseline. */
+static int start(struct session *s, struct kdbt_err *err)
+{
+	const struct opts *o = s->o;
+	char word[32];
+	int ret, fast;
+
+	ret = kdbt_snap_read(&s->prev, NULL, err);
+	if (ret)
+		return ret;
+	if (s->prev.hdr.flags & KDBT_SNAP_HIDDEN)
+		return kdbt_data_fail(err, -EPERM,
+				      "%s hides kernel addresses (kptr_restrict): run as root with kernel.kptr_restrict below 2",
+				      KDBT_SNAPSHOT_PATH);
+	s->snap_fd = open(KDBT_SNAPSHOT_PATH, O_RDONLY | O_CLOEXEC);
+	if (s->snap_fd < 0)
+		return kdbt_data_fail(err, -errno, "%s: %s", KDBT_SNAPSHOT_PATH,
+				      strerror(errno));
+	ret = kdbt_data_create(&s->rc.w, o->output, err);
+	if (ret)
+		return ret;
+	if (o->reset && (ret = control("reset", err)))
+		return ret;
+	if (!(s->prev.hdr.flags & KDBT_SNAP_COUNTERS))
+		fprintf(stderr, PROG ": warning: the block counters are off (write 'counters on' to %s while translation is off): nothing will be counted\n",
+			CONTROL_PATH);
+	fast = !!(s->prev.hdr.flags & KDBT_SNAP_FAST);
+	if (s->prev.hdr.flags & KDBT_SNAP_ON) {
+		if (o->mode && fast != !strcmp(o->mode, "fast"))
+			fprintf(stderr, PROG ": warning: translation is on in %s mode already: --mode %s ignored\n",
+				fast ? "fast" : "transparent", o->mode);
+	} else if (o->mode) {
+		snprintf(word, sizeof(word), "mode %s", o->mode);
+		ret = control(word, err);
+		if (ret)
+			return ret;
+	}
+	/* The baseline, before translation is on: nothing is lost. */
+	ret = snap(s, err);
+	if (ret)
+		return ret;
+	kdbt_snap_free(&s->prev);
+	s->prev = s->cur;
+	memset(&s->cur, 0, sizeof(s->cur));
+	s->rc.rec.info.start_realtime_ns = now_ns(CLOCK_REALTIME);
+	s->rc.rec.info.start_ns = s->prev.hdr.time_ns;
+	if (!(s->prev.hdr.flags & KDBT_SNAP_ON)) {
+		ret = control("on", err);
+		if (ret)
+			return ret;
+		s->switched_on = 1;
+		s->turned_on = 1;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The command and the sampling loop                                  */
+/* ------------------------------------------------------------------ */
+
+/* Run the command; an exec that fails is reported here, not by a child. */
+static int spawn(struct session *s, struct kdbt_err *err)
+{
+	char **cmd = s->o->cmd;
+	int pfd[2], e = 0;
+	ssize_t n;
+
+	if (pipe2(pfd, O_CLOEXEC))
+		return kdbt_data_fail(err, -errno, "pipe: %s", strerror(errno));
+	s->pid = fork();
+	if (s->pid < 0) {
+		s->pid = 0;
+		close(pfd[0]);
+		close(pfd[1]);
+		return kdbt_data_fail(err, -errno, "fork: %s", strerror(errno));
+	}
+	if (!s->pid) {
+		close(pfd[0]);
+		sigprocmask(SIG_SETMASK, &s->oldmask, NULL);
+		execvp(cmd[0], cmd);
+		e = errno;
+		if (write(pfd[1], &e, sizeof(e)) < 0)
+			_exit(126);
+		_exit(127);
+	}
+	close(pfd[1]);
+	do {
+		n = read(pfd[0], &e, sizeof(e));
+	} while (n < 0 && errno == EINTR);
+	close(pfd[0]);
+	if (n == sizeof(e)) {
+		waitpid(s->pid, &s->status, 0);
+		s->pid = 0;
+		return kdbt_data_fail(err, -e, "cannot run '%s': %s", cmd[0],
+				      strerror(e));
+	}
+	return 0;
+}
+
+/*
+ * Snapshots every interval until the command exits (or, without one, a
+ * signal asks to stop).  A signal sent to kdbt-record alone is passed on
+ * to the command; one from the terminal reached the command already.
+ */
+static int sample(struct session *s, struct kdbt_err *err)
+{
+	__u64 next = now_ns(CLOCK_MONOTONIC) + s->o->interval_ns, now;
+	struct timespec ts;
+	siginfo_t info;
+	int sig, ret;
+
+	for (;;) {
+		now = now_ns(CLOCK_MONOTONIC);
+		if (now >= next) {
+			ret = take(s, err);
+			if (ret)
+				return ret;
+			next += s->o->interval_ns;
+			if (next <= now)
+				next = now + s->o->interval_ns;
+			continue;
+		}
+		ts.tv_sec = (next - now) / NSEC;
+		ts.tv_nsec = (next - now) % NSEC;
+		sig = sigtimedwait(&s->waitset, &info, &ts);
+		if (sig < 0)
+			continue;	/* EAGAIN: time for a snapshot */
+		if (sig == SIGCHLD) {
+			if (s->pid && waitpid(s->pid, &s->status, WNOHANG) == s->pid) {
+				s->pid = 0;
+				return 0;
+			}
+			continue;
+		}
+		if (!s->pid)
+			return 0;
+		if (info.si_code != SI_KERNEL)
+			kill(s->pid, sig);
+	}
+}
+
+/* Stop the command after a failure, and switch translation off. */
+static void cleanup(struct session *s)
+{
+	struct kdbt_err e = { 0 };
+
+	if (s->pid) {
+		kill(s->pid, SIGTERM);
+		waitpid(s->pid, &s->status, 0);
+		s->pid = 0;
+	}
+	if (s->switched_on && !s->o->keep && control("off", &e))
+		fprintf(stderr, PROG ": %s\n", e.msg);
+	s->switched_on = 0;
+}
+
+/* The last snapshot: after switching off, so that the counts are final. */
+static int finish_sampling(struct session *s, struct kdbt_err *err)
+{
+	int ret;
+
+	if (s->switched_on && !s->o->keep) {
+		ret = control("off", err);
+		s->switched_on = 0;
+		if (ret)
+			return ret;
+		s->rc.rec.info.rec_flags |= KDBT_REC_SWITCHED_OFF;
+		return settle(s, err) ?: commit(s, err);
+	}
+	return take(s, err);
+}
+
+/* ------------------------------------------------------------------ */
+/* The file                                                           */
+/* ------------------------------------------------------------------ */
+
+/* What the recording ran on: the facts beside the counts. */
+static int describe(struct session *s, struct kdbt_err *err)
+{
+	struct kdbt_rec *r = &s->rc.rec;
+	const struct opts *o = s->o;
+	char rel[64];
+	struct utsname u;
+	int i, ret = 0;
+
+	r->info.end_ns = s->prev.hdr.time_ns;
+	if (r->info.end_ns < r->info.start_ns)
+		r->info.end_ns = r->info.start_ns;
+	r->info.interval_ns = o->interval_ns;
+	r->info.ncpus = s->prev.hdr.ncpus;
+	r->info.snap_flags = s->prev.hdr.flags;
+	r->info.snap_version = s->prev.hdr.version;
+	r->info.exit_status = s->status;
+	r->info.rec_flags |= (s->turned_on ? KDBT_REC_SWITCHED_ON : 0) |
+		(o->reset ? KDBT_REC_RESET : 0) |
+		(o->cmd ? KDBT_REC_COMMAND : KDBT_REC_SYSTEM_WIDE);
+	if (!uname(&u)) {
+		ret |= kdbt_rec_set_string(r, "sysname", u.sysname);
+		ret |= kdbt_rec_set_string(r, "hostname", u.nodename);
+		ret |= kdbt_rec_set_string(r, "release", u.release);
+		ret |= kdbt_rec_set_string(r, "version", u.version);
+		ret |= kdbt_rec_set_string(r, "machine", u.machine);
+	}
+	if (!kdbt_stats_value(STATS_PATH, "release", rel, sizeof(rel)))
+		ret |= kdbt_rec_set_string(r, "kdbt_release", rel);
+	ret |= kdbt_rec_set_string(r, "tool_release", KDBT_RELEASE);
+	r->build_id_len = kdbt_kernel_build_id(r->build_id,
+					       sizeof(r->build_id));
+	r->argv = calloc(o->argc + 1, sizeof(*r->argv));
+	for (i = 0; r->argv && i < o->argc; i++) {
+		r->argv[i] = strdup(o->argv[i]);
+		if (!r->argv[i])
+			break;
+		r->argc = i + 1;
+	}
+	r->command = o->cmd ? o->cmd_index : o->argc;
+	if (ret || !r->argv || (int)r->argc != o->argc)
+		return kdbt_data_fail(err, -ENOMEM, "out of memory");
+	return 0;
+}
+
+/* The symbols of the recorded blocks, from /proc/kallsyms and modules. */
+static int symbolize(struct session *s, struct kdbt_syms *st,
+		     struct kdbt_err *err)
+{
+	struct stat sb;
+	int ret;
+
+	ret = kdbt_syms_load(st, NULL, stat(KDBT_MODULES_PATH, &sb) ? NULL :
+			     KDBT_MODULES_PATH, err);
+	if (ret) {
+		fprintf(stderr, PROG ": warning: %s: the recording has no symbols\n",
+			err->msg);
+		st->mods = calloc(1, sizeof(*st->mods));
+		if (!st->mods)
+			return kdbt_data_fail(err, -ENOMEM, "out of memory");
+		strcpy(st->mods[0].name, "kernel");
+		st->nmods = 1;
+	}
+	return recorder_symbols(&s->rc, st, err);
+}
+
+static __u64 data_bytes(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) ? 0 : sb.st_size;
+}
+
+static void summary(const struct session *s, __u64 bytes, __u32 samples)
+{
+	const struct kdbt_data_info *in = &s->rc.rec.info;
+	char cmd[64] = "";
+
+	if (s->o->quiet)
+		return;
+	if (s->o->cmd && WIFEXITED(s->status) && WEXITSTATUS(s->status))
+		snprintf(cmd, sizeof(cmd), "; the command exited %d",
+			 WEXITSTATUS(s->status));
+	else if (s->o->cmd && WIFSIGNALED(s->status))
+		snprintf(cmd, sizeof(cmd), "; the command was killed by signal %d",
+			 WTERMSIG(s->status));
+	fprintf(stderr,
+		"[ " PROG ": %.3f s, %llu instructions, %u samples; wrote %s (%.3f MB)%s ]\n",
+		(in->end_ns - in->start_ns) / 1e9,
+		(unsigned long long)s->rc.instructions, samples,
+		s->o->output, bytes / 1e6, cmd);
+}
+
+static int record(struct session *s, struct kdbt_err *err)
+{
+	struct kdbt_syms st = { 0 };
+	__u32 samples;
+	int ret;
+
+	ret = start(s, err);
+	if (!ret && s->o->cmd)
+		ret = spawn(s, err);
+	if (!ret)
+		ret = sample(s, err);
+	if (!ret)
+		ret = finish_sampling(s, err);
+	cleanup(s);
+	if (!ret)
+		ret = describe(s, err);
+	if (!ret)
+		ret = symbolize(s, &st, err);
+	if (!ret && !s->rc.w.nivls)
+		ret = kdbt_data_fail(err, -ENODATA, "no samples recorded");
+	samples = s->rc.w.nivls;
+	if (!ret)
+		ret = kdbt_data_finish(&s->rc.w, &s->rc.rec, err);
+	if (!ret)
+		summary(s, data_bytes(s->o->output), samples);
+	kdbt_syms_free(&st);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { .output = KDBT_DATA_NAME, .interval_ns = NSEC,
+			  .argc = argc, .argv = argv };
+	struct session s = { .o = &o, .snap_fd = -1 };
+	struct kdbt_err err = { 0 };
+	int ret;
+
+	ret = parse_opts(argc, argv, &o);
+	if (ret)
+		return ret > 0 ? 0 : 2;
+	s.rc.w.fd = -1;
+	signal(SIGCHLD, SIG_DFL);	/* the command's status, not auto-reaped */
+	sigemptyset(&s.waitset);
+	sigaddset(&s.waitset, SIGCHLD);
+	sigaddset(&s.waitset, SIGINT);
+	sigaddset(&s.waitset, SIGTERM);
+	sigaddset(&s.waitset, SIGHUP);
+	sigprocmask(SIG_BLOCK, &s.waitset, &s.oldmask);
+	ret = record(&s, &err);
+	if (ret) {
+		fprintf(stderr, PROG ": %s\n", err.msg);
+		if (s.rc.w.fd >= 0 || s.rc.w.tmp)
+			kdbt_data_abort(&s.rc.w);
+	}
+	kdbt_snap_free(&s.prev);
+	kdbt_snap_free(&s.cur);
+	recorder_free(&s.rc);
+	if (s.snap_fd >= 0)
+		close(s.snap_fd);
+	return ret ? 1 : 0;
+}

@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * recorder.c - turn /proc/kdbt snapshots into the intervals, the block
+ * table and the symbol table of a recording (kdbt_data.h).
+ *
+ * Each interval is the difference of two snapshots (kdbt_snap_delta()):
+ * the kernel's totals, and the executions and misses of every block that
+ * counted in it.  A block enters the table the first time it counts, once
+ * per native address, length, instruction count and kind, so a block
+ * translated again after a cache flush keeps its entry.  A reset or a
+ * flush between two snapshots (-ESTALE) makes the interval count from
+ * that event: after a reset only what came after it is known; after a
+ * flush the kernel's totals are still exact (they include the flushed
+ * blocks), but what the flushed blocks did since the previous snapshot
+ * belongs to no block (kdbt-report shows it as "[unattributed]").
+ *
+ * Owns: the block table and its indexes, the symbols a recording keeps.
+ * Must never: reset or otherwise write /proc/kdbt (kdbt-record does).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "recorder.h"
+
+#define PROG	"kdbt-record"
+
+static __u32 block_hash(__u64 native, __u32 insns, __u32 kind, __u32 len)
+{
+	__u64 h = native * 0x9e3779b97f4a7c15ULL;
+
+	h ^= ((__u64)insns << 40) ^ ((__u64)kind << 32) ^ len;
+	h *= 0xff51afd7ed558ccdULL;
+	return (__u32)(h >> 32);
+}
+
+static int same_block(const struct kdbt_data_block *t,
+		      const struct kdbt_snap_block *b)
+{
+	return t->native == b->native && t->insns == b->insns &&
+		t->kind == b->kind && t->native_len == b->native_len;
+}
+
+static __u32 hash_of(const struct kdbt_data_block *t)
+{
+	return block_hash(t->native, t->insns, t->kind, t->native_len);
+}
+
+/* Double the hash table (kept at most half full). */
+static int grow_hash(struct recorder *rc)
+{
+	__u32 size = rc->hash_size ? 2 * rc->hash_size : 4096, i, j;
+	__u32 *h = calloc(size, sizeof(*h));
+
+	if (!h)
+		return -ENOMEM;
+	for (i = 0; i < rc->rec.nblocks; i++) {
+		j = hash_of(&rc->rec.blocks[i]) & (size - 1);
+		while (h[j])
+			j = (j + 1) & (size - 1);
+		h[j] = i + 1;
+	}
+	free(rc->hash);
+	rc->hash = h;
+	rc->hash_size = size;
+	return 0;
+}
+
+/* The table index of @b, added if new; -ENOMEM. */
+static long table_index(struct recorder *rc, const struct kdbt_snap_block *b,
+			__u64 generation)
+{
+	struct kdbt_data_block *t;
+	__u32 j;
+
+	if (2 * (rc->rec.nblocks + 1) > rc->hash_size && grow_hash(rc))
+		return -ENOMEM;
+	j = block_hash(b->native, b->insns, b->kind, b->native_len) &
+		(rc->hash_size - 1);
+	for (; rc->hash[j]; j = (j + 1) & (rc->hash_size - 1))
+		if (same_block(&rc->rec.blocks[rc->hash[j] - 1], b))
+			return rc->hash[j] - 1;
+	if (rc->rec.nblocks == rc->blocks_cap) {
+		__u32 cap = rc->blocks_cap ? 2 * rc->blocks_cap : 4096;
+
+		t = realloc(rc->rec.blocks, cap * sizeof(*t));
+		if (!t)
+			return -ENOMEM;
+		rc->rec.blocks = t;
+		rc->blocks_cap = cap;
+	}
+	t = &rc->rec.blocks[rc->rec.nblocks];
+	*t = (struct kdbt_data_block){
+		.native = b->native, .id = b->id, .generation = generation,
+		.insns = b->insns, .native_len = b->native_len,
+		.kind = b->kind,
+	};
+	rc->hash[j] = ++rc->rec.nblocks;
+	return rc->rec.nblocks - 1;
+}
+
+/* The table index of block @b of a snapshot of cache @generation. */
+static long block_index(struct recorder *rc, const struct kdbt_snap_block *b,
+			__u64 generation)
+{
+	__u32 *m, cap;
+	long i;
+
+	if (generation != rc->generation) {
+		if (rc->id_map)
+			memset(rc->id_map, 0, rc->id_cap * sizeof(*rc->id_map));
+		rc->generation = generation;
+	}
+	if (b->id < rc->id_cap && rc->id_map[b->id] &&
+	    same_block(&rc->rec.blocks[rc->id_map[b->id] - 1], b)) {
+		i = rc->id_map[b->id] - 1;
+	} else {
+		i = table_index(rc, b, generation);
+		if (i < 0)
+			return i;
+		if (b->id >= rc->id_cap) {
+			cap = b->id + 4096;
+			m = realloc(rc->id_map, cap * sizeof(*m));
+			if (!m)
+				return -ENOMEM;
+			memset(m + rc->id_cap, 0,
+			       (cap - rc->id_cap) * sizeof(*m));
+			rc->id_map = m;
+			rc->id_cap = cap;
+		}
+		rc->id_map[b->id] = i + 1;
+	}
+	rc->rec.blocks[i].flags |= b->flags;
+	return i;
+}
+
+/* The profile's counters of a header, zeroed (as a reset zeroes them). */
+static void zero_profile(struct kdbt_snap_header *h)
+{
+	h->instructions = 0;
+	h->block_executions = 0;
+	h->indirect_calls = 0;
+	h->indirect_jumps = 0;
+	h->returns = 0;
+	h->jumptable_misses = 0;
+	h->retired_instructions = 0;
+	h->retired_executions = 0;
+	h->lost_estimate = 0;
+}
+
+/*
+ * The delta of two snapshots of different generations: everything of
+ * @newer's blocks (all new since the event), its totals minus @older's
+ * (minus nothing after a reset).
+ */
+static int stale_delta(struct recorder *rc, struct kdbt_snap *d,
+		       const struct kdbt_snap *older,
+		       const struct kdbt_snap *newer, __u32 *flags,
+		       struct kdbt_err *err)
+{
+	const struct kdbt_snap_header *o = &older->hdr, *n = &newer->hdr;
+	struct kdbt_snap fake = { .hdr = *o };
+
+	fake.hdr.nblocks = 0;
+	fake.hdr.resets = n->resets;
+	fake.hdr.flushes = n->flushes;
+	if (o->resets != n->resets) {
+		*flags |= KDBT_IVL_RESET;
+		rc->rec.info.resets += n->resets - o->resets;
+		zero_profile(&fake.hdr);
+		if (!rc->warned_reset++)
+			fprintf(stderr, PROG ": warning: the counters were reset during the recording (a write of 'reset' to /proc/kdbt/control): what ran before the reset in that interval is lost\n");
+	}
+	if (o->flushes != n->flushes) {
+		*flags |= KDBT_IVL_FLUSH;
+		rc->rec.info.flushes += n->flushes - o->flushes;
+		if (!rc->warned_flush++)
+			fprintf(stderr, PROG ": warning: the code cache was flushed during the recording: the totals stay exact, but what flushed blocks ran is not attributed to functions\n");
+	}
+	rc->rec.info.rec_flags |= KDBT_REC_STALE;
+	return kdbt_snap_delta(d, &fake, newer, err);
+}
+
+static void interval_counts(struct kdbt_data_interval *h,
+			    const struct kdbt_snap *d,
+			    const struct kdbt_snap *older)
+{
+	const struct kdbt_snap_header *x = &d->hdr;
+
+	h->start_ns = older->hdr.time_ns;
+	h->end_ns = x->time_ns > h->start_ns ? x->time_ns : h->start_ns;
+	h->instructions = x->instructions;
+	h->block_executions = x->block_executions;
+	h->indirect_calls = x->indirect_calls;
+	h->indirect_jumps = x->indirect_jumps;
+	h->returns = x->returns;
+	h->jumptable_misses = x->jumptable_misses;
+	h->retired_instructions = x->retired_instructions;
+	h->dispatches = x->dispatches;
+	h->lost_estimate = x->lost_estimate;
+	h->samples_cache = x->samples_cache;
+	h->samples_native = x->samples_native;
+}
+
+/**
+ * recorder_interval() - add the interval between two snapshots
+ * @rc: the recorder (its writer open)
+ * @older: the earlier snapshot
+ * @newer: the later one
+ * @err: the message on failure; may be NULL
+ *
+ * Return: 0, -ENOMEM, or a -errno of writing the file.
+ */
+int recorder_interval(struct recorder *rc, const struct kdbt_snap *older,
+		      const struct kdbt_snap *newer, struct kdbt_err *err)
+{
+	struct kdbt_data_interval h = { 0 };
+	const struct kdbt_snap_block *b;
+	struct kdbt_snap d = { 0 };
+	struct kdbt_data_rec *r;
+	long i;
+	int ret;
+
+	ret = kdbt_snap_delta(&d, older, newer, err);
+	if (ret == -ESTALE)
+		ret = stale_delta(rc, &d, older, newer, &h.flags, err);
+	if (ret)
+		return ret;
+	if (d.hdr.nblocks > rc->recs_cap) {
+		r = realloc(rc->recs, d.hdr.nblocks * sizeof(*r));
+		if (!r) {
+			kdbt_snap_free(&d);
+			return kdbt_data_fail(err, -ENOMEM, "out of memory");
+		}
+		rc->recs = r;
+		rc->recs_cap = d.hdr.nblocks;
+	}
+	kdbt_snap_for_each_block(&d, b) {
+		if (!b->executions && !b->misses)
+			continue;
+		i = block_index(rc, b, newer->hdr.flushes);
+		if (i < 0) {
+			kdbt_snap_free(&d);
+			return kdbt_data_fail(err, -ENOMEM, "out of memory");
+		}
+		rc->recs[h.nrecs++] = (struct kdbt_data_rec){
+			.block = i, .executions = b->executions,
+			.misses = b->misses,
+		};
+	}
+	interval_counts(&h, &d, older);
+	kdbt_snap_free(&d);
+	rc->instructions += h.instructions;
+	return kdbt_data_add_interval(&rc->w, &h, rc->recs, err);
+}
+
+/**
+ * recorder_symbols() - keep the symbols of the recorded blocks
+ * @rc: the recorder, its block table complete
+ * @st: the kernel's symbols (kdbt_syms_load()); must outlive @rc's use of
+ *      them: the recording borrows its modules and names
+ * @err: the message on failure; may be NULL
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int recorder_symbols(struct recorder *rc, const struct kdbt_syms *st,
+		     struct kdbt_err *err)
+{
+	const struct kdbt_sym *s;
+	unsigned char *keep;
+	size_t i, n = 0;
+
+	keep = calloc(st->nsyms ? st->nsyms : 1, 1);
+	rc->rec.syms.syms = calloc(st->nsyms ? st->nsyms : 1,
+				   sizeof(*st->syms));
+	if (!keep || !rc->rec.syms.syms) {
+		free(keep);
+		return kdbt_data_fail(err, -ENOMEM, "out of memory");
+	}
+	for (i = 0; i < rc->rec.nblocks; i++) {
+		s = kdbt_syms_find(st, rc->rec.blocks[i].native);
+		if (s)
+			keep[s - st->syms] = 1;
+	}
+	for (i = 0; i < st->nsyms; i++)
+		if (keep[i])
+			rc->rec.syms.syms[n++] = st->syms[i];
+	free(keep);
+	rc->rec.syms.nsyms = n;
+	rc->rec.syms.mods = st->mods;
+	rc->rec.syms.nmods = st->nmods;
+	return 0;
+}
+
+/**
+ * recorder_free() - free a recorder (not its writer: finish or abort it)
+ * @rc: the recorder
+ */
+void recorder_free(struct recorder *rc)
+{
+	free(rc->hash);
+	free(rc->id_map);
+	free(rc->recs);
+	free(rc->rec.syms.syms);
+	memset(&rc->rec.syms, 0, sizeof(rc->rec.syms));	/* borrowed */
+	kdbt_rec_free(&rc->rec);
+}

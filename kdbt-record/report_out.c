@@ -1,0 +1,557 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * report_out.c - kdbt-report's views of one recording: a table (the
+ * default), JSON, CSV and folded stacks; and the table of views that
+ * kdbt-report.c chooses from.
+ *
+ * Every view prints the same numbers: exact counts (no rounding), hit
+ * rates rounded down to two decimals (kdbt_fmt_rate()), shares of the
+ * total instructions with two decimals.
+ *
+ * Owns: the layout of each format (man kdbt-report(1) documents it).
+ * Must never: compute a count (report.c does), or print a row the model
+ * did not select.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/wait.h>
+#include "report.h"
+
+static const char *mode_name(const struct kdbt_rec *r)
+{
+	return r->info.snap_flags & KDBT_SNAP_FAST ? "fast" : "transparent";
+}
+
+static const char *str_or(const struct kdbt_rec *r, const char *key,
+			  const char *dflt)
+{
+	const char *v = kdbt_rec_string(r, key);
+
+	return v ? v : dflt;
+}
+
+static void print_build_id(FILE *f, const struct kdbt_rec *r)
+{
+	__u32 i;
+
+	for (i = 0; i < r->build_id_len; i++)
+		fprintf(f, "%02x", r->build_id[i]);
+}
+
+static void start_time(const struct kdbt_rec *r, char *buf, size_t len)
+{
+	time_t t = r->info.start_realtime_ns / 1000000000ULL;
+	struct tm tm;
+
+	if (!gmtime_r(&t, &tm) ||
+	    !strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(buf, len, "?");
+}
+
+/* How the command ended, for people. */
+static void exit_text(const struct kdbt_rec *r, char *buf, size_t len)
+{
+	int st = r->info.exit_status;
+
+	if (!(r->info.rec_flags & KDBT_REC_COMMAND))
+		snprintf(buf, len, "system-wide, until a signal");
+	else if (WIFEXITED(st))
+		snprintf(buf, len, "exit status %d", WEXITSTATUS(st));
+	else if (WIFSIGNALED(st))
+		snprintf(buf, len, "killed by signal %d", WTERMSIG(st));
+	else
+		snprintf(buf, len, "wait status %#x", st);
+}
+
+/**
+ * out_describe() - the lines saying what a recording is
+ * @f: where to
+ * @rp: the report
+ * @prefix: put before each line ("# ")
+ */
+void out_describe(FILE *f, const struct report *rp, const char *prefix)
+{
+	const struct kdbt_rec *r = rp->rec;
+	char when[32], how[64];
+	__u32 i;
+
+	start_time(r, when, sizeof(when));
+	exit_text(r, how, sizeof(how));
+	fprintf(f, "%skernel   : %s (%s), build id ", prefix,
+		str_or(r, "release", "?"), str_or(r, "machine", "?"));
+	if (r->build_id_len)
+		print_build_id(f, r);
+	else
+		fprintf(f, "unknown");
+	fprintf(f, "\n%shost     : %s, %u CPUs, kdbt %s\n", prefix,
+		str_or(r, "hostname", "?"), r->info.ncpus,
+		str_or(r, "kdbt_release", "?"));
+	fprintf(f, "%scommand  :", prefix);
+	for (i = r->command; i < r->argc; i++)
+		fprintf(f, " %s", r->argv[i]);
+	fprintf(f, " (%s)\n", how);
+	fprintf(f, "%srecorded : %s, %.3f s in %u samples, %s mode%s\n",
+		prefix, when, rp->t.duration_ns / 1e9, rp->t.samples,
+		mode_name(r), r->info.resets ? ", counters reset during it" :
+		r->info.flushes ? ", cache flushed during it" : "");
+}
+
+/* ------------------------------------------------------------------ */
+/* Table                                                              */
+/* ------------------------------------------------------------------ */
+
+static void table_totals(FILE *f, const struct report_totals *t)
+{
+	char rate[KDBT_FMT_LEN];
+
+	rate_text(rate, sizeof(rate), t->hits, t->indirect);
+	fprintf(f, "#\n# Totals\n");
+	fprintf(f, "#   %-20s %20llu\n", "instructions",
+		(unsigned long long)t->instructions);
+	fprintf(f, "#   %-20s %20llu\n", "block_executions",
+		(unsigned long long)t->block_executions);
+	fprintf(f, "#   %-20s %20llu  (calls %llu, jumps %llu, returns %llu)\n",
+		"indirect_branches", (unsigned long long)t->indirect,
+		(unsigned long long)t->indirect_calls,
+		(unsigned long long)t->indirect_jumps,
+		(unsigned long long)t->returns);
+	fprintf(f, "#   %-20s %20llu  %s\n", "jumptable_hits",
+		(unsigned long long)t->hits, rate);
+	fprintf(f, "#   %-20s %20llu\n", "jumptable_misses",
+		(unsigned long long)t->misses);
+	fprintf(f, "#   %-20s %20llu\n", "lost_estimate",
+		(unsigned long long)t->lost_estimate);
+	fprintf(f, "#   %-20s %20llu  instructions no recorded block holds\n",
+		"unattributed", (unsigned long long)t->unattributed);
+}
+
+static void table_row(FILE *f, const struct report *rp, const struct row *r)
+{
+	char rate[KDBT_FMT_LEN];
+
+	rate_text(rate, sizeof(rate), r->c.hits, r->c.indirect);
+	fprintf(f, "%7.2f%% %14llu %14llu %12llu %10llu %9s ", r->share,
+		(unsigned long long)r->c.instructions,
+		(unsigned long long)r->c.executions,
+		(unsigned long long)r->c.indirect,
+		(unsigned long long)r->c.misses, rate);
+	if (rp->o->blocks)
+		fprintf(f, "%5u %-6s %016llx ", r->insns, kdbt_kind_name(r->kind),
+			(unsigned long long)r->addr);
+	fprintf(f, "%-10s %s\n", r->module, r->name);
+}
+
+static void table_report(FILE *f, const struct report *rp)
+{
+	const char *what = rp->o->blocks ? "blocks" : "functions";
+	size_t i;
+
+	fprintf(f, "# kdbt-report of %s\n", rp->file);
+	out_describe(f, rp, "# ");
+	table_totals(f, &rp->t);
+	fprintf(f, "#\n# %s by %s: %zu of %zu shown\n#\n", rp->o->blocks ?
+		"Blocks" : "Functions",
+		sort_key_name(rp->o->nkeys ? rp->o->keys[0] : SORT_INSTRUCTIONS),
+		rp->nrows, rp->nall);
+	fprintf(f, "#  Share   Instructions     Executions     Indirect     Misses  Hit rate ");
+	if (rp->o->blocks)
+		fprintf(f, "Insns Kind   Address          ");
+	fprintf(f, "%-10s Symbol\n", "Module");
+	for (i = 0; i < rp->nrows; i++)
+		table_row(f, rp, &rp->rows[i]);
+	if (rp->nrows < rp->nsel)
+		fprintf(f, "# ... %zu more %s (-n 0 shows all)\n",
+			rp->nsel - rp->nrows, what);
+}
+
+static void table_intervals(FILE *f, const struct report *rp)
+{
+	char rate[KDBT_FMT_LEN];
+	const struct ivl_row *v;
+	size_t i;
+
+	fprintf(f, "# kdbt-report of %s\n", rp->file);
+	out_describe(f, rp, "# ");
+	table_totals(f, &rp->t);
+	fprintf(f, "#\n# Intervals: %zu\n#\n", rp->nivls);
+	fprintf(f, "#  Start s  Length s   Instructions     Executions     Indirect     Misses  Hit rate  Hottest function\n");
+	for (i = 0; i < rp->nivls; i++) {
+		v = &rp->ivls[i];
+		rate_text(rate, sizeof(rate), v->c.hits, v->c.indirect);
+		fprintf(f, "%10.3f %9.3f %14llu %14llu %12llu %10llu %9s  ",
+			v->start_ns / 1e9, v->len_ns / 1e9,
+			(unsigned long long)v->c.instructions,
+			(unsigned long long)v->c.executions,
+			(unsigned long long)v->c.indirect,
+			(unsigned long long)v->c.misses, rate);
+		if (v->top)
+			fprintf(f, "%s %s (%.2f%%)", v->top_module, v->top,
+				v->c.instructions ? 100.0 * v->top_instructions /
+				v->c.instructions : 0);
+		else
+			fprintf(f, "-");
+		fprintf(f, "%s%s\n", v->flags & KDBT_IVL_RESET ? " [reset]" : "",
+			v->flags & KDBT_IVL_FLUSH ? " [flush]" : "");
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* JSON                                                               */
+/* ------------------------------------------------------------------ */
+
+/**
+ * out_json_string() - a JSON string, quoted and escaped
+ * @f: where to
+ * @s: the string
+ */
+void out_json_string(FILE *f, const char *s)
+{
+	const unsigned char *p;
+
+	fputc('"', f);
+	for (p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(f, "\\u%04x", *p);
+		else
+			fputc(*p, f);
+	}
+	fputc('"', f);
+}
+
+static void json_rate(FILE *f, __u64 hits, __u64 total)
+{
+	char rate[KDBT_FMT_LEN];
+
+	if (!total) {
+		fprintf(f, "null");
+		return;
+	}
+	rate_text(rate, sizeof(rate), hits, total);
+	rate[strlen(rate) - 1] = '\0';		/* the '%' */
+	fprintf(f, "%s", rate);
+}
+
+/**
+ * out_json_totals() - the totals as a JSON object
+ * @f: where to
+ * @t: the totals
+ */
+void out_json_totals(FILE *f, const struct report_totals *t)
+{
+	fprintf(f, "{\"instructions\": %llu, \"block_executions\": %llu, "
+		"\"indirect_branches\": %llu, \"indirect_calls\": %llu, "
+		"\"indirect_jumps\": %llu, \"returns\": %llu, "
+		"\"jumptable_hits\": %llu, \"jumptable_misses\": %llu, "
+		"\"jumptable_hit_rate\": ",
+		(unsigned long long)t->instructions,
+		(unsigned long long)t->block_executions,
+		(unsigned long long)t->indirect,
+		(unsigned long long)t->indirect_calls,
+		(unsigned long long)t->indirect_jumps,
+		(unsigned long long)t->returns,
+		(unsigned long long)t->hits, (unsigned long long)t->misses);
+	json_rate(f, t->hits, t->indirect);
+	fprintf(f, ", \"lost_estimate\": %llu, \"dispatches\": %llu, "
+		"\"unattributed_instructions\": %llu, "
+		"\"duration_ns\": %llu, \"samples\": %u}",
+		(unsigned long long)t->lost_estimate,
+		(unsigned long long)t->dispatches,
+		(unsigned long long)t->unattributed,
+		(unsigned long long)t->duration_ns, t->samples);
+}
+
+/**
+ * out_json_recording() - what a recording is, as a JSON object
+ * @f: where to
+ * @rp: its report
+ */
+void out_json_recording(FILE *f, const struct report *rp)
+{
+	static const char *const keys[] = { "release", "version", "machine",
+					    "hostname", "kdbt_release" };
+	const struct kdbt_rec *r = rp->rec;
+	int st = r->info.exit_status, cmd = r->info.rec_flags & KDBT_REC_COMMAND;
+	char when[32];
+	unsigned int i;
+
+	fprintf(f, "{\"file\": ");
+	out_json_string(f, rp->file);
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		fprintf(f, ", \"%s\": ", keys[i]);
+		if (kdbt_rec_string(r, keys[i]))
+			out_json_string(f, kdbt_rec_string(r, keys[i]));
+		else
+			fprintf(f, "null");
+	}
+	fprintf(f, ", \"build_id\": \"");
+	print_build_id(f, r);
+	fprintf(f, "\", \"command\": [");
+	for (i = r->command; i < r->argc; i++) {
+		fprintf(f, i > r->command ? ", " : "");
+		out_json_string(f, r->argv[i]);
+	}
+	start_time(r, when, sizeof(when));
+	fprintf(f, "], \"system_wide\": %s, \"exit_status\": ",
+		cmd ? "false" : "true");
+	if (cmd && WIFEXITED(st))
+		fprintf(f, "%d, \"signal\": null", WEXITSTATUS(st));
+	else if (cmd && WIFSIGNALED(st))
+		fprintf(f, "null, \"signal\": %d", WTERMSIG(st));
+	else
+		fprintf(f, "null, \"signal\": null");
+	fprintf(f, ", \"start_time\": \"%s\", \"interval_ns\": %llu, "
+		"\"cpus\": %u, \"mode\": \"%s\", \"resets\": %u, "
+		"\"flushes\": %u, \"format_version\": %u}",
+		when, (unsigned long long)r->info.interval_ns, r->info.ncpus,
+		mode_name(r), r->info.resets, r->info.flushes, r->version);
+}
+
+static void json_row(FILE *f, const struct report *rp, const struct row *r)
+{
+	fprintf(f, "    {\"symbol\": ");
+	out_json_string(f, r->name);
+	fprintf(f, ", \"module\": ");
+	out_json_string(f, r->module);
+	if (rp->o->blocks) {
+		fprintf(f, ", \"function\": ");
+		out_json_string(f, r->func);
+		fprintf(f, ", \"insns\": %u, \"kind\": \"%s\"", r->insns,
+			kdbt_kind_name(r->kind));
+	}
+	fprintf(f, ", \"address\": \"0x%llx\", \"instructions\": %llu, "
+		"\"executions\": %llu, \"indirect\": %llu, \"misses\": %llu, "
+		"\"hits\": %llu, \"hit_rate\": ",
+		(unsigned long long)r->addr,
+		(unsigned long long)r->c.instructions,
+		(unsigned long long)r->c.executions,
+		(unsigned long long)r->c.indirect,
+		(unsigned long long)r->c.misses, (unsigned long long)r->c.hits);
+	json_rate(f, r->c.hits, r->c.indirect);
+	fprintf(f, ", \"share\": %.2f", r->share);
+	if (!rp->o->blocks)
+		fprintf(f, ", \"calls\": %llu, \"blocks\": %u",
+			(unsigned long long)r->calls, r->blocks);
+	fprintf(f, "}");
+}
+
+static void json_head(FILE *f, const struct report *rp)
+{
+	int i;
+
+	fprintf(f, "{\n  \"recording\": ");
+	out_json_recording(f, rp);
+	fprintf(f, ",\n  \"totals\": ");
+	out_json_totals(f, &rp->t);
+	fprintf(f, ",\n  \"sort\": [");
+	for (i = 0; i < rp->o->nkeys; i++)
+		fprintf(f, "%s\"%s\"", i ? ", " : "",
+			sort_key_name(rp->o->keys[i]));
+	fprintf(f, "],\n  \"shown\": %zu, \"rows\": %zu",
+		rp->nrows, rp->nall);
+}
+
+static void json_report(FILE *f, const struct report *rp)
+{
+	size_t i;
+
+	json_head(f, rp);
+	fprintf(f, ",\n  \"%s\": [\n", rp->o->blocks ? "blocks" : "functions");
+	for (i = 0; i < rp->nrows; i++) {
+		json_row(f, rp, &rp->rows[i]);
+		fprintf(f, i + 1 < rp->nrows ? ",\n" : "\n");
+	}
+	fprintf(f, "  ]\n}\n");
+}
+
+static void json_intervals(FILE *f, const struct report *rp)
+{
+	const struct ivl_row *v;
+	size_t i;
+
+	json_head(f, rp);
+	fprintf(f, ",\n  \"intervals\": [\n");
+	for (i = 0; i < rp->nivls; i++) {
+		v = &rp->ivls[i];
+		fprintf(f, "    {\"start_ns\": %llu, \"length_ns\": %llu, "
+			"\"instructions\": %llu, \"executions\": %llu, "
+			"\"indirect\": %llu, \"misses\": %llu, \"hits\": %llu, "
+			"\"hit_rate\": ",
+			(unsigned long long)v->start_ns,
+			(unsigned long long)v->len_ns,
+			(unsigned long long)v->c.instructions,
+			(unsigned long long)v->c.executions,
+			(unsigned long long)v->c.indirect,
+			(unsigned long long)v->c.misses,
+			(unsigned long long)v->c.hits);
+		json_rate(f, v->c.hits, v->c.indirect);
+		fprintf(f, ", \"reset\": %s, \"flush\": %s, \"top\": ",
+			v->flags & KDBT_IVL_RESET ? "true" : "false",
+			v->flags & KDBT_IVL_FLUSH ? "true" : "false");
+		if (v->top) {
+			fprintf(f, "{\"symbol\": ");
+			out_json_string(f, v->top);
+			fprintf(f, ", \"module\": ");
+			out_json_string(f, v->top_module);
+			fprintf(f, ", \"instructions\": %llu}",
+				(unsigned long long)v->top_instructions);
+		} else {
+			fprintf(f, "null");
+		}
+		fprintf(f, i + 1 < rp->nivls ? "},\n" : "}\n");
+	}
+	fprintf(f, "  ]\n}\n");
+}
+
+/* ------------------------------------------------------------------ */
+/* CSV                                                                */
+/* ------------------------------------------------------------------ */
+
+/**
+ * out_csv_string() - a CSV field, quoted if it needs to be (RFC 4180)
+ * @f: where to
+ * @s: the field
+ */
+void out_csv_string(FILE *f, const char *s)
+{
+	const char *p;
+
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (p = s; *p; p++) {
+		if (*p == '"')
+			fputc('"', f);
+		fputc(*p, f);
+	}
+	fputc('"', f);
+}
+
+static void csv_rate(FILE *f, __u64 hits, __u64 total)
+{
+	char rate[KDBT_FMT_LEN];
+
+	if (total) {
+		rate_text(rate, sizeof(rate), hits, total);
+		rate[strlen(rate) - 1] = '\0';
+		fputs(rate, f);
+	}
+}
+
+static void csv_report(FILE *f, const struct report *rp)
+{
+	const struct row *r;
+	size_t i;
+
+	fprintf(f, "symbol,%smodule,address,%sinstructions,executions,indirect,misses,hits,hit_rate,share%s\n",
+		rp->o->blocks ? "function," : "",
+		rp->o->blocks ? "insns,kind," : "",
+		rp->o->blocks ? "" : ",calls,blocks");
+	for (i = 0; i < rp->nrows; i++) {
+		r = &rp->rows[i];
+		out_csv_string(f, r->name);
+		fputc(',', f);
+		if (rp->o->blocks) {
+			out_csv_string(f, r->func);
+			fputc(',', f);
+		}
+		out_csv_string(f, r->module);
+		fprintf(f, ",0x%llx,", (unsigned long long)r->addr);
+		if (rp->o->blocks)
+			fprintf(f, "%u,%s,", r->insns, kdbt_kind_name(r->kind));
+		fprintf(f, "%llu,%llu,%llu,%llu,%llu,",
+			(unsigned long long)r->c.instructions,
+			(unsigned long long)r->c.executions,
+			(unsigned long long)r->c.indirect,
+			(unsigned long long)r->c.misses,
+			(unsigned long long)r->c.hits);
+		csv_rate(f, r->c.hits, r->c.indirect);
+		fprintf(f, ",%.2f", r->share);
+		if (!rp->o->blocks)
+			fprintf(f, ",%llu,%u", (unsigned long long)r->calls,
+				r->blocks);
+		fputc('\n', f);
+	}
+}
+
+static void csv_intervals(FILE *f, const struct report *rp)
+{
+	const struct ivl_row *v;
+	size_t i;
+
+	fprintf(f, "start_s,length_s,instructions,executions,indirect,misses,hits,hit_rate,flags,top_module,top_symbol,top_instructions\n");
+	for (i = 0; i < rp->nivls; i++) {
+		v = &rp->ivls[i];
+		fprintf(f, "%.3f,%.3f,%llu,%llu,%llu,%llu,%llu,",
+			v->start_ns / 1e9, v->len_ns / 1e9,
+			(unsigned long long)v->c.instructions,
+			(unsigned long long)v->c.executions,
+			(unsigned long long)v->c.indirect,
+			(unsigned long long)v->c.misses,
+			(unsigned long long)v->c.hits);
+		csv_rate(f, v->c.hits, v->c.indirect);
+		fprintf(f, ",%s%s,", v->flags & KDBT_IVL_RESET ? "reset" : "",
+			v->flags & KDBT_IVL_FLUSH ? "flush" : "");
+		if (v->top) {
+			out_csv_string(f, v->top_module);
+			fputc(',', f);
+			out_csv_string(f, v->top);
+			fprintf(f, ",%llu", (unsigned long long)v->top_instructions);
+		} else {
+			fputs(",,", f);
+		}
+		fputc('\n', f);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Folded stacks (flamegraph.pl, speedscope)                          */
+/* ------------------------------------------------------------------ */
+
+/* "module;function count", or "module;function;block count". */
+static void folded_report(FILE *f, const struct report *rp)
+{
+	const struct row *r;
+	size_t i;
+
+	for (i = 0; i < rp->nrows; i++) {
+		r = &rp->rows[i];
+		if (!r->c.instructions)
+			continue;
+		if (rp->o->blocks && r->func != r->name)
+			fprintf(f, "%s;%s;%s %llu\n", r->module, r->func, r->name,
+				(unsigned long long)r->c.instructions);
+		else
+			fprintf(f, "%s;%s %llu\n", r->module, r->name,
+				(unsigned long long)r->c.instructions);
+	}
+}
+
+/* The views, by --format name; the first is the default. */
+const struct report_view report_views[] = {
+	{ "table", 40, table_report, table_intervals, diff_table },
+	{ "json", 0, json_report, json_intervals, diff_json },
+	{ "csv", 0, csv_report, csv_intervals, diff_csv },
+	{ "folded", 0, folded_report, NULL, NULL },
+	{ NULL, 0, NULL, NULL, NULL },
+};
+
+/**
+ * report_view_find() - a view by name
+ * @name: "table", "json", "csv" or "folded"
+ *
+ * Return: the view, or NULL.
+ */
+const struct report_view *report_view_find(const char *name)
+{
+	const struct report_view *v;
+
+	for (v = report_views; v->name; v++)
+		if (!strcmp(v->name, name))
+			return v;
+	return NULL;
+}

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sysinfo.c - facts about the running kernel that kdbt-record stores
+ * beside the counts: its GNU build id and a line of /proc/kdbt/stats.
+ *
+ * Owns: parsing /sys/kernel/notes (a sequence of ELF notes).
+ * Must never: fail a recording: a fact it cannot find is left out.
+ */
+#include <elf.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "sysinfo.h"
+
+#define NOTES_MAX	8192
+
+static size_t align4(size_t n)
+{
+	return (n + 3) & ~(size_t)3;
+}
+
+/**
+ * kdbt_notes_build_id() - the GNU build id among ELF notes
+ * @notes: the notes (the contents of /sys/kernel/notes)
+ * @len: their length
+ * @id: receives the build id
+ * @cap: its size
+ *
+ * Return: the length of the build id, or 0 if there is none (or it does
+ * not fit in @cap).
+ */
+size_t kdbt_notes_build_id(const unsigned char *notes, size_t len,
+			   unsigned char *id, size_t cap)
+{
+	Elf64_Nhdr nh;
+	size_t off = 0, name, desc;
+
+	while (len - off >= sizeof(nh)) {
+		memcpy(&nh, notes + off, sizeof(nh));
+		name = off + sizeof(nh);
+		desc = name + align4(nh.n_namesz);
+		if (nh.n_namesz > len || nh.n_descsz > len ||
+		    desc > len || align4(nh.n_descsz) > len - desc)
+			break;
+		if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
+		    !memcmp(notes + name, "GNU", 4)) {
+			if (nh.n_descsz > cap)
+				return 0;
+			memcpy(id, notes + desc, nh.n_descsz);
+			return nh.n_descsz;
+		}
+		off = desc + align4(nh.n_descsz);
+	}
+	return 0;
+}
+
+/**
+ * kdbt_kernel_build_id() - the running kernel's GNU build id
+ * @id: receives it
+ * @cap: its size
+ *
+ * Return: its length, 0 if /sys/kernel/notes has none or cannot be read.
+ */
+size_t kdbt_kernel_build_id(unsigned char *id, size_t cap)
+{
+	unsigned char buf[NOTES_MAX];
+	ssize_t n, len = 0;
+	int fd;
+
+	fd = open("/sys/kernel/notes", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	while (len < (ssize_t)sizeof(buf)) {
+		n = read(fd, buf + len, sizeof(buf) - len);
+		if (n <= 0)
+			break;
+		len += n;
+	}
+	close(fd);
+	return kdbt_notes_build_id(buf, len, id, cap);
+}
+
+/**
+ * kdbt_stats_value() - the value of one line of a "name value" file
+ * @path: /proc/kdbt/stats (or a copy)
+ * @key: the name
+ * @buf: receives the value
+ * @len: its size
+ *
+ * Return: 0, or -1 if the file or the line is missing.
+ */
+int kdbt_stats_value(const char *path, const char *key, char *buf,
+		     size_t len)
+{
+	char line[256], fmt[32];
+	size_t klen = strlen(key);
+	FILE *f = fopen(path, "re");
+	int ret = -1;
+
+	if (!f)
+		return -1;
+	snprintf(fmt, sizeof(fmt), "%%%zus", len - 1);
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, key, klen) || line[klen] != ' ')
+			continue;
+		if (sscanf(line + klen + 1, fmt, buf) == 1)
+			ret = 0;
+		break;
+	}
+	fclose(f);
+	return ret;
+}

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sysinfo.h - facts about the running kernel for kdbt-record (sysinfo.c).
+ */
+#ifndef KDBT_SYSINFO_H
+#define KDBT_SYSINFO_H
+
+#include <stddef.h>
+
+size_t kdbt_notes_build_id(const unsigned char *notes, size_t len,
+			   unsigned char *id, size_t cap);
+size_t kdbt_kernel_build_id(unsigned char *id, size_t cap);
+int kdbt_stats_value(const char *path, const char *key, char *buf,
+		     size_t len);
+
+#endif /* KDBT_SYSINFO_H */

@@ -1,0 +1,137 @@
+# guest-record.sh - the guest half of record-report.sh: kdbt-record as a
+# user meets it.  Without kdbt.ko it says so and writes nothing.  Then,
+# with translation off (kdbt-record switches it on and off), it records
+# `getppid 1000000` and `dd if=/dev/zero of=/dev/null bs=1 count=100000`,
+# printing /proc/kdbt/stats before and after each as
+#	STATS FILE KEY BEFORE AFTER
+# for the host to compare with kdbt-report's totals, and checks here that
+# translation is off again and that the static kdbt-report reads the
+# files in the guest with the same totals.  Then: the default name
+# kdbt.data, the previous one kept as kdbt.data.old, no temporary file
+# left, the command's exit status recorded; a command that cannot run
+# (exit 1, no file, translation off); a full disk (the same); --keep;
+# translation already on (left
+# on); -a until SIGINT; --reset; a reset during a recording (a warning,
+# the interval flagged).  At the end it sends getppid.data and dd.data to
+# the host (sendfile).
+# vm-smp: 2
+# vm-timeout: 240
+. /tests/lib.sh
+
+trap kdbt_leave EXIT
+
+# expect_fail WHAT TEXT COMMAND...: COMMAND exits 1 and says TEXT.
+expect_fail() {
+	_w=$1 _t=$2
+	shift 2
+	"$@" > /tmp/ef.out 2>&1 && fail "$_w: succeeded"
+	grep -q "$_t" /tmp/ef.out || fail "$_w: '$(cat /tmp/ef.out)' lacks '$_t'"
+	echo "$_w: $(grep -m 1 "$_t" /tmp/ef.out)"
+}
+
+# report_total FILE KEY: KEY of the totals kdbt-report gives for FILE.
+report_total() {
+	kdbt-report --stdio -n 1 -i "$1" |
+		awk -v k="$2" '$1 == "#" && $2 == k { print $3; exit }'
+}
+
+expect_fail "without kdbt.ko" "kdbt.ko is not loaded" \
+	kdbt-record -o /tmp/none.data -- true
+[ -e /tmp/none.data ] && fail "a file was written without kdbt.ko"
+
+insmod "$KDBT_KO" || fail "insmod failed"
+getppid 1000 > /dev/null
+
+# record NAME COMMAND...: record COMMAND into /tmp/NAME with the stats
+# around it; translation must be off before and after.
+record() {
+	_n=$1
+	shift
+	kdbt_read stats "/tmp/$_n.s0"
+	expect_eq "state before recording $_n" "$(stat_of "/tmp/$_n.s0" state)" off
+	kdbt-record -o "/tmp/$_n" -- "$@" 2> "/tmp/$_n.err" > /dev/null ||
+		fail "kdbt-record -- $*: $(cat "/tmp/$_n.err")"
+	kdbt_read stats "/tmp/$_n.s1"
+	cat "/tmp/$_n.err"
+	expect_eq "state after recording $_n" "$(stat_of "/tmp/$_n.s1" state)" off
+	for _k in instructions block_executions indirect_branches \
+		  jumptable_hits jumptable_misses; do
+		_a=$(stat_of "/tmp/$_n.s0" $_k)
+		_b=$(stat_of "/tmp/$_n.s1" $_k)
+		echo "STATS $_n $_k $_a $_b"
+		expect_eq "$_n: $_k in the guest's kdbt-report" \
+			"$(report_total "/tmp/$_n" $_k)" $((_b - _a))
+	done
+}
+
+record getppid.data getppid 1000000
+record dd.data dd if=/dev/zero of=/dev/null bs=1 count=100000
+kdbt-report --stdio -n 12 -i /tmp/getppid.data
+
+# Default name, .old, no temporary file, the exit status.
+mkdir -p /tmp/dflt && cd /tmp/dflt || fail "no /tmp/dflt"
+kdbt-record -q -- true || fail "kdbt-record -- true"
+kdbt-record -q -- sh -c 'exit 3' || fail "kdbt-record -- sh -c 'exit 3'"
+[ -f kdbt.data ] && [ -f kdbt.data.old ] ||
+	fail "kdbt.data and kdbt.data.old: $(ls -A)"
+ls -A | grep -q '^\.kdbt' && fail "temporary files left: $(ls -A)"
+kdbt-report --stdio | grep -q '^# command  : sh -c exit 3 (exit status 3)$' ||
+	fail "kdbt.data: $(kdbt-report --stdio | grep command)"
+kdbt-report --stdio -i kdbt.data.old | grep -q '(exit status 0)$' ||
+	fail "kdbt.data.old is not the first recording"
+cd / || fail "cd /"
+
+# A command that cannot run.
+expect_fail "a command that cannot run" "cannot run '/nonexistent'" \
+	kdbt-record -o /tmp/bad.data -- /nonexistent
+[ -e /tmp/bad.data ] && fail "a file for a command that could not run"
+ls -A /tmp | grep -q '^\.bad' && fail "a temporary file left: $(ls -A /tmp)"
+expect_eq "state after a command that cannot run" "$(kdbt_stat state)" off
+
+# A full disk: a message, no file, no temporary file, translation off.
+mkdir -p /tmp/full && mount -t tmpfs -o size=64k tmpfs /tmp/full ||
+	fail "cannot mount a small tmpfs"
+expect_fail "a full disk" "No space left on device" \
+	kdbt-record -o /tmp/full/kdbt.data -- getppid 100000
+[ -z "$(ls -A /tmp/full)" ] || fail "left on the full disk: $(ls -A /tmp/full)"
+umount /tmp/full
+expect_eq "state after a full disk" "$(kdbt_stat state)" off
+
+# --keep leaves translation on; translation already on stays on.
+kdbt-record -q -k -o /tmp/k.data -- true || fail "kdbt-record -k"
+expect_eq "state after kdbt-record --keep" "$(kdbt_stat state)" on
+kdbt-record -q -o /tmp/on.data -- true || fail "kdbt-record while on"
+expect_eq "state after kdbt-record while on" "$(kdbt_stat state)" on
+kdbt-report --stdio --header -i /tmp/on.data | grep -q 'record flags  : baseline command$' ||
+	fail "flags of a recording made while on: $(kdbt-report --header -i /tmp/on.data | grep flags)"
+kdbt_control off || fail "off: $ctl_err"
+
+# -a: until SIGINT (a background job of a script ignores SIGINT; blocked,
+# kdbt-record still receives it).
+kdbt-record -q -a -o /tmp/a.data &
+p=$!
+sleep 2
+kill -INT $p
+wait $p || fail "kdbt-record -a ended with status $? on SIGINT"
+kdbt-report --stdio -i /tmp/a.data | grep -q 'system-wide' ||
+	fail "kdbt-record -a: $(kdbt-report --stdio -i /tmp/a.data 2>&1 | head -5)"
+
+# --reset: the counters restart, so the stats after are the recording.
+kdbt-record -q -r -o /tmp/r.data -- getppid 1000 > /dev/null ||
+	fail "kdbt-record --reset"
+expect_eq "instructions after --reset" "$(report_total /tmp/r.data instructions)" \
+	"$(kdbt_stat instructions)"
+
+# A reset during a recording: a warning, the interval flagged.
+kdbt-record -F 5 -o /tmp/rs.data -- sh -c \
+	'getppid 1000; sleep 1; echo reset > /proc/kdbt/control; getppid 1000; sleep 1' \
+	> /dev/null 2> /tmp/rs.err || fail "kdbt-record with a reset: $(cat /tmp/rs.err)"
+grep -q 'warning: the counters were reset' /tmp/rs.err ||
+	fail "no warning of the reset: $(cat /tmp/rs.err)"
+kdbt-report --stdio --interval -i /tmp/rs.data | grep -q '\[reset\]$' ||
+	fail "no interval flagged [reset]"
+echo "a reset during a recording: $(head -n 1 /tmp/rs.err | cut -c1-80)..."
+
+rmmod kdbt || fail "rmmod failed"
+sendfile getppid.data /tmp/getppid.data || fail "sendfile getppid.data"
+sendfile dd.data /tmp/dd.data || fail "sendfile dd.data"

@@ -1,0 +1,94 @@
+#!/bin/sh
+# record-report.sh - record in the guest, report on the host.
+#
+# Boots a guest running guest-record.sh (kdbt-record of `getppid 1000000`
+# and of a dd of 100000 one-byte reads and writes, and kdbt-record's
+# behaviour), brings the two recordings back over the console
+# (tests/vm/fetch.sh), and checks with the host's kdbt-report:
+#   - totals: instructions, block executions, indirect branches, jumptable
+#     hits and misses equal the deltas of /proc/kdbt/stats the guest read
+#     around each recording (translation was off at both ends);
+#   - getppid: the top function by instructions is __task_pid_nr_ns, the
+#     work getppid() does (task_tgid_vnr()); the handler __do_sys_getppid
+#     is in the top 10 with exactly 1000000 calls and a whole number of
+#     instructions per call;
+#   - table, JSON and CSV carry the same numbers; folded, blocks and the
+#     time series sum to the total;
+#   - the diff getppid -> dd: __do_sys_getppid down, vfs_read up;
+#   - bad input (damaged copies) gets a message naming the file;
+#   - the reader is fuzzed on the real recording (kdbt_data_fuzz with the
+#     AddressSanitizer/UBSan build of kdbt-report).
+# The recordings stay in build/record-test/ for a look by hand.
+# Output: PASS/FAIL lines.  Exit status 1 if any failed.
+# Must never: load anything into the host kernel (the guest harness boots
+# QEMU).
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+out=$top/build/record-test
+REPORT=$top/build/kdbt-report
+for f in "$REPORT" "$top/build/guest/kdbt-record" "$top/build/guest/kdbt-report" \
+	 "$top/build/guest/sendfile" "$top/build/unit/kdbt_data_fuzz" \
+	 "$top/build/unit/kdbt-report-san"; do
+	[ -x "$f" ] || { echo "FAIL record/guest: $f missing (make user)"; exit 1; }
+done
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+. "$top/tests/record/report-checks.sh"
+
+rm -f "$out/getppid.data" "$out/dd.data"
+sh "$top/tests/vm/fetch.sh" "$out" "$top/tests/record/guest-record.sh"
+status=$?
+for r in getppid dd; do
+	[ -s "$out/$r.data" ] ||
+		{ echo "FAIL record/guest: no $r.data came back from the guest"; exit 1; }
+done
+
+# Totals against the guest's /proc/kdbt/stats.
+grep -h '^STATS ' "$out"/logs/*.log > "$TMP/stats"
+for r in getppid dd; do
+	bad=
+	n=0
+	while read -r _ file key before after; do
+		[ "$file" = "$r.data" ] || continue
+		got=$(total "$out/$file" "$key")
+		want=$((after - before))
+		[ "$got" = "$want" ] || bad="$bad $key: report $got, stats $want;"
+		n=$((n + 1))
+	done < "$TMP/stats"
+	if [ $n != 5 ]; then
+		failed "$r/totals" "$n STATS lines in the console log, want 5"
+	elif [ -n "$bad" ]; then
+		failed "$r/totals" "$bad"
+	else
+		pass "$r/totals (= /proc/kdbt/stats deltas: $(total "$out/$r.data" instructions) instructions)"
+	fi
+done
+
+# The getppid loop's functions.
+g=$out/getppid.data
+"$REPORT" --format csv -n 10 -i "$g" > "$TMP/top10"
+first=$(sed -n '2s/,.*//p' "$TMP/top10")
+h=$(awk -F, '$1 == "__do_sys_getppid" { print $4, $11 }' "$TMP/top10")
+calls=${h#* } insns=${h% *}
+if [ "$first" != __task_pid_nr_ns ]; then
+	failed getppid/top "top function '$first', want __task_pid_nr_ns"
+elif [ -z "$h" ] || [ "$calls" != 1000000 ] || [ $((insns % 1000000)) != 0 ]; then
+	failed getppid/top "__do_sys_getppid in the top 10: '$h' (instructions calls), want 1000000 calls"
+else
+	pass "getppid/top (__task_pid_nr_ns first; __do_sys_getppid: 1000000 calls, $((insns / 1000000)) instructions each)"
+fi
+
+for r in getppid dd; do
+	check_formats "$r" "$out/$r.data"
+	check_folded "$r" "$out/$r.data"
+	check_blocks "$r" "$out/$r.data"
+	check_interval "$r" "$out/$r.data"
+done
+check_diff getppid-dd "$out/getppid.data" "$out/dd.data" __do_sys_getppid vfs_read
+check_bad_input real "$g"
+[ $checks_failed = 0 ] || status=1
+
+ASAN_OPTIONS=exitcode=99 UBSAN_OPTIONS=print_stacktrace=1:exitcode=99 \
+	"$top/build/unit/kdbt_data_fuzz" fuzz "$g" \
+	"$top/build/unit/kdbt-report-san" 300 || status=1
+exit $status
