@@ -22,6 +22,7 @@
 
 #include <linux/cpu.h>
 #include <linux/extable.h>
+#include <linux/irq_work.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/delay.h>
@@ -240,6 +241,22 @@ static void refill(struct work_struct *work);
 static DECLARE_WORK(refill_work, refill);
 
 /*
+ * The dispatcher may run inside code that holds any lock - the
+ * scheduler's run-queue lock, a workqueue pool's lock - so it must not
+ * queue work itself (queue_work() may take those very locks to wake a
+ * worker: the CPU would deadlock on itself with interrupts off, and the
+ * other CPUs behind it on kdbt_eng.lock).  It raises an irq_work instead,
+ * whose callback runs once this CPU has interrupts on again, outside
+ * every such lock.
+ */
+static void refill_kick(struct irq_work *w)
+{
+	queue_work(system_unbound_wq, &refill_work);
+}
+
+static DEFINE_IRQ_WORK(refill_irq_work, refill_kick);
+
+/*
  * The cache is full (lock held): targets go native from now on, until
  * the refill work has emptied it (transparent mode; fast mode cannot).
  */
@@ -251,7 +268,7 @@ static void note_full_locked(void)
 	if (kdbt_eng.mode == KDBT_MODE_FAST)
 		return;
 	kdbt_eng.refill_pending = true;
-	queue_work(system_unbound_wq, &refill_work);
+	irq_work_queue(&refill_irq_work);
 }
 
 u64 notrace kdbt_dispatch_direct_c(u32 exit_id)
@@ -852,6 +869,7 @@ void kdbt_engine_exit(void)
 	if (!kdbt_eng.ready)
 		return;
 	kdbt_off();	/* not pinned: transparent, or fast already quiesced */
+	irq_work_sync(&refill_irq_work);
 	cancel_work_sync(&refill_work);
 	mutex_lock(&kdbt_eng.control);
 	if (quiesce())
