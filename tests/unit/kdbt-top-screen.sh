@@ -53,6 +53,27 @@ wait_for() {
 	return 1
 }
 
+# wait_cmd SECONDS COMMAND...: poll until COMMAND succeeds (a screen
+# that matches several conditions at once, after a redraw).
+wait_cmd() {
+	_n=$(($1 * 10))
+	shift
+	while [ $_n -gt 0 ]; do
+		"$@" && return 0
+		sleep 0.1
+		_n=$((_n - 1))
+	done
+	return 1
+}
+
+# at_size ROWS COLS: the screen is drawn at that size (help on its last
+# row, its first row as wide as the terminal).
+at_size() {
+	[ "$(screen | wc -l)" = "$1" ] &&
+	[ "$(screen | sed -n "$1p" | cut -c1-5)" = hHelp ] &&
+	[ "$(screen | head -n 1 | sed 's/ *$//' | wc -c)" = "$2" ]
+}
+
 # wait_gone REGEX [SECONDS]: poll until no line matches.
 wait_gone() {
 	_n=$((${2:-10} * 10))
@@ -156,7 +177,7 @@ for step in "> rate __do_sys_getppid" "> execs __do_sys_getppid" \
 	    "s symbol __do_sys_getppid" "s insns __do_sys_getppid"; do
 	set -- $step
 	keys "$1"
-	if ! wait_for "by $2:" 5 || [ "$(first_row)" != "$3 [kernel]" ]; then
+	if ! wait_for "by $2:" 15 || [ "$(first_row)" != "$3 [kernel]" ]; then
 		fail sort "after '$1': want by $2 with $3 first, got $(first_row)"
 		ok=0
 		break
@@ -165,17 +186,17 @@ done
 [ $ok = 1 ] && pass sort
 
 # filter: a regex on the symbol, then on the module, a bad one, cleared
-keys / && wait_for 'Filter \(regex' 5 && keys -l '^tcp_' && keys Enter
-if wait_for "by insns: 2 of 64 shown, filter '\\^tcp_'" 5 &&
+keys / && wait_for 'Filter \(regex' 15 && keys -l '^tcp_' && keys Enter
+if wait_for "by insns: 2 of 64 shown, filter '\\^tcp_'" 15 &&
    [ "$(first_row)" = "tcp_sendmsg [kernel]" ] &&
    ! screen | grep -q 'getppid'; then
 	keys / C-u && keys -l 'loop' && keys Enter
-	if wait_for "4 of 64 shown, filter 'loop'" 5 &&
+	if wait_for "4 of 64 shown, filter 'loop'" 15 &&
 	   [ "$(first_row)" = "loop_fn_0 [loop]" ]; then
 		keys / C-u && keys -l '(' && keys Enter
-		if wait_for "filter '\\(':" 5 && screen | grep -q "4 of 64 shown, filter 'loop'"; then
+		if wait_for "filter '\\(':" 15 && screen | grep -q "4 of 64 shown, filter 'loop'"; then
 			keys / C-u Enter
-			if wait_for 'by insns: 64 of 64 shown$' 5; then
+			if wait_for 'by insns: 64 of 64 shown$' 15; then
 				pass filter
 			else
 				fail filter "clearing the filter"
@@ -192,18 +213,18 @@ fi
 
 # selection and module: m offers the selected row's module
 keys / && keys -l 'loop|getppid' && keys Enter
-wait_for '5 of 64 shown' 5
+wait_for '5 of 64 shown' 15
 keys m
-if wait_for 'Module \(kernel, .*\): kernel$' 5; then
+if wait_for 'Module \(kernel, .*\): kernel$' 15; then
 	keys Escape
 	wait_gone 'Module \(' 5
 	keys Down m
-	if wait_for 'Module \(kernel, .*\): loop$' 5; then
+	if wait_for 'Module \(kernel, .*\): loop$' 15; then
 		keys Enter
-		if wait_for '4 of 64 shown, .*module loop' 5 &&
+		if wait_for '4 of 64 shown, .*module loop' 15 &&
 		   ! screen | grep -q 'getppid \[kernel\]'; then
 			keys m C-u Enter / C-u Enter
-			if wait_for '64 of 64 shown$' 5; then
+			if wait_for '64 of 64 shown$' 15; then
 				pass module
 			else
 				fail module "clearing the module"
@@ -220,10 +241,10 @@ fi
 
 # f: blocks and back; z: since the reset and back
 keys f
-if wait_for 'Blocks, last interval, by insns: 128 of 128 shown' 5 &&
+if wait_for 'Blocks, last interval, by insns: 128 of 128 shown' 15 &&
    [ "$(first_row)" = "__do_sys_getppid+0x0/0x100 [kernel]" ]; then
 	keys f
-	if wait_for 'Functions, last interval' 5; then
+	if wait_for 'Functions, last interval' 15; then
 		pass blocks
 	else
 		fail blocks "f did not come back to functions"
@@ -232,9 +253,9 @@ else
 	fail blocks "f shows no blocks"
 fi
 keys z
-if wait_for 'Functions, since reset' 5 && screen | head -n 1 | grep -q 'total *$'; then
+if wait_for 'Functions, since reset' 15 && screen | head -n 1 | grep -q 'total *$'; then
 	keys z
-	if wait_for 'Functions, last interval' 5 && screen | head -n 1 | grep -q 'delta *$'; then
+	if wait_for 'Functions, last interval' 15 && screen | head -n 1 | grep -q 'delta *$'; then
 		pass cumulative
 	else
 		fail cumulative "z did not come back to the delta view"
@@ -245,13 +266,13 @@ fi
 
 # scrolling: End, Home, PgDn, Up
 keys End
-if wait_for 'loop_fn_3 \[loop\]' 5 && ! screen | grep -q '__do_sys_getppid'; then
+if wait_for 'loop_fn_3 \[loop\]' 15 && ! screen | grep -q '__do_sys_getppid'; then
 	keys Home
-	if wait_for '__do_sys_getppid' 5 && [ "$(first_row)" = "__do_sys_getppid [kernel]" ]; then
+	if wait_for '__do_sys_getppid' 15 && [ "$(first_row)" = "__do_sys_getppid [kernel]" ]; then
 		keys NPage
 		if wait_gone '__do_sys_getppid' 5; then
 			keys PPage Up
-			if wait_for '__do_sys_getppid' 5 &&
+			if wait_for '__do_sys_getppid' 15 &&
 			   [ "$(first_row)" = "__do_sys_getppid [kernel]" ]; then
 				pass scroll
 			else
@@ -269,7 +290,7 @@ fi
 
 # pause: the totals stand still for several refreshes, then move again
 keys p
-if wait_for '^kdbt-top .*PAUSED *$' 5; then
+if wait_for '^kdbt-top .*PAUSED *$' 15; then
 	a=$(screen | grep '^Since reset')
 	sleep 1.5		# 5 refreshes at -d 0.3
 	b=$(screen | grep '^Since reset')
@@ -286,14 +307,11 @@ fi
 
 # resize: smaller, tiny, back; the screen follows every size
 tm resize-window -t t -x 80 -y 20
-if wait_for 'hHelp' 5 && [ "$(screen | wc -l)" = 20 ] &&
-   [ "$(screen | sed -n 20p | cut -c1-5)" = hHelp ] &&
-   [ "$(screen | head -n 1 | sed 's/ *$//' | wc -c)" = 80 ]; then
+if wait_cmd 10 at_size 20 80; then
 	tm resize-window -t t -x 30 -y 5
 	sleep 0.5
 	tm resize-window -t t -x 120 -y 40
-	if wait_for 'hHelp' 5 && [ "$(screen | sed -n 40p | cut -c1-5)" = hHelp ] &&
-	   [ "$(screen | head -n 1 | sed 's/ *$//' | wc -c)" = 120 ]; then
+	if wait_cmd 10 at_size 40 120; then
 		pass resize
 	else
 		fail resize "not redrawn at 120x40 after 30x5"
@@ -304,13 +322,13 @@ fi
 
 # help: h and ? show it, any key returns
 keys h
-if wait_for 'Press any key to return' 5 && screen | grep -q '^  /  *filter'; then
+if wait_for 'Press any key to return' 15 && screen | grep -q '^  /  *filter'; then
 	keys x
-	if wait_for 'Symbol \[module\]' 5; then
+	if wait_for 'Symbol \[module\]' 15; then
 		keys ?
-		if wait_for 'Press any key to return' 5; then
+		if wait_for 'Press any key to return' 15; then
 			keys Space
-			if wait_for 'Symbol \[module\]' 5; then
+			if wait_for 'Symbol \[module\]' 15; then
 				pass help
 			else
 				fail help "a key did not leave the help after ?"
@@ -327,11 +345,11 @@ fi
 
 # reset: asks first; n cancels, y writes "reset" to the control file
 keys r
-if wait_for "Reset kdbt's counters\\? \\[y/N\\]" 5; then
+if wait_for "Reset kdbt's counters\\? \\[y/N\\]" 15; then
 	keys n
-	if wait_for 'Reset cancelled' 5 && [ ! -s "$work/control" ]; then
-		keys r && wait_for "\\[y/N\\]" 5 && keys y
-		if wait_for 'Reset written' 5 && [ "$(cat "$work/control")" = reset ]; then
+	if wait_for 'Reset cancelled' 15 && [ ! -s "$work/control" ]; then
+		keys r && wait_for "\\[y/N\\]" 15 && keys y
+		if wait_for 'Reset written' 15 && [ "$(cat "$work/control")" = reset ]; then
 			pass reset
 		else
 			fail reset "y did not write reset: '$(cat "$work/control")'"
@@ -394,8 +412,8 @@ ended sigint_restores_terminal 130
 
 # --- what the view says -------------------------------------------------
 run "--replay $work/fx/reset $fx -d 0.2"
-if wait_for 'The counters were reset: counting afresh' 5 &&
-   wait_for '^kdbt-top .*ENDED *$' 5 && wait_for 'End of the replay' 5; then
+if wait_for 'The counters were reset: counting afresh' 15 &&
+   wait_for '^kdbt-top .*ENDED *$' 5 && wait_for 'End of the replay' 15; then
 	pass reset_and_end_of_replay
 else
 	fail reset_and_end_of_replay "no reset notice or no end of replay"
@@ -404,9 +422,9 @@ keys q
 closed reset_and_end_of_replay 0
 
 run "--replay $work/fx/off $fx -d 0.2"
-if wait_for 'translation off' 5 &&
-   wait_for 'Translation is off.*echo on > /proc/kdbt/control' 5 &&
-   wait_for 'Symbol \[module\]' 5; then
+if wait_for 'translation off' 15 &&
+   wait_for 'Translation is off.*echo on > /proc/kdbt/control' 15 &&
+   wait_for 'Symbol \[module\]' 15; then
 	pass translation_off
 else
 	fail translation_off "no view with the way to switch on"
@@ -417,8 +435,8 @@ closed translation_off 0
 # a terminal curses does not know: plain text instead
 keys -l "export TERM=no-such-terminal" && keys Enter
 run "--replay $work/fx/snaps $fx -d 0.2 -n 2 -E 1"
-if wait_for 'cannot use the terminal \(TERM=no-such-terminal\): plain text instead' 5 &&
-   wait_for '^kdbt-top .* - refresh 2 of 2$' 5; then
+if wait_for 'cannot use the terminal \(TERM=no-such-terminal\): plain text instead' 15 &&
+   wait_for '^kdbt-top .* - refresh 2 of 2$' 15; then
 	ended unknown_terminal_plain_text 0
 else
 	fail unknown_terminal_plain_text "no plain text"
@@ -427,7 +445,7 @@ keys -l "export TERM=screen" && keys Enter
 
 if [ ! -e /proc/kdbt ]; then
 	run "-d 0.3"
-	if wait_for 'kdbt.ko is not loaded.*insmod' 5; then
+	if wait_for 'kdbt.ko is not loaded.*insmod' 15; then
 		ended module_not_loaded 1
 	else
 		fail module_not_loaded "no message"
