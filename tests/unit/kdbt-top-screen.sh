@@ -413,7 +413,7 @@ ended sigint_restores_terminal 130
 # --- what the view says -------------------------------------------------
 run "--replay $work/fx/reset $fx -d 0.2"
 if wait_for 'The counters were reset: counting afresh' 15 &&
-   wait_for '^kdbt-top .*ENDED *$' 5 && wait_for 'End of the replay' 15; then
+   wait_for '^kdbt-top .*ENDED *$' 15 && wait_for 'End of the replay' 15; then
 	pass reset_and_end_of_replay
 else
 	fail reset_and_end_of_replay "no reset notice or no end of replay"
