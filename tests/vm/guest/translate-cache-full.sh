@@ -1,7 +1,3 @@
-# NOT RUN BY make test: it hung once in CI (2026-11-26, the guest went
-# silent 20 s into the refills, cause not found yet).  Run by hand:
-#   sh tests/vm/run.sh tests/vm/flaky/translate-cache-full.sh
-#
 # translate-cache-full.sh - a full code cache is emptied and refilled
 # while translation stays on (transparent mode), not a failure: with the
 # cache limited to 1 MiB (module parameter cache_kb) the workload's kernel
