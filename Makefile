@@ -1,9 +1,14 @@
 # kdbt - exact kernel profiling by dynamic binary translation.
 #
 #   make deps    install packages and fetch Zydis (idempotent; needs root)
+#   make deps-user   only what building and using kdbt needs (no test tools)
 #   make all     build kdbt.ko, the Zydis userspace library and test helpers
 #   make test    deps + all + every unit and guest test; ends "N passed, N failed"
 #   make demo    deps + all + kdbt-record a workload in a guest, kdbt-report it
+#                (SOAK_MINUTES=30, SOAK_MODES="transparent fast"), summary
+#   make install the tools, man pages and kdbt.ko for the running kernel
+#                (PREFIX=/usr/local, DESTDIR, KVER=`uname -r`); make uninstall
+#   make dkms-install / dkms-uninstall   kdbt.ko through DKMS, every kernel
 #   make clean   remove build outputs (keeps the fetched Zydis sources)
 #
 # The module is built against the guest kernel's headers (scripts/kver.sh:
@@ -29,6 +34,10 @@ all: module user
 deps:
 	sh scripts/deps.sh
 
+# Only what building and using kdbt needs, not the tests (README, "Installing").
+deps-user:
+	sh scripts/deps.sh --user
+
 # Zydis and Zycore headers are reached through links into build/ so that
 # kbuild sees Zydis under kmod/ and no host include directory is searched.
 links:
@@ -38,6 +47,7 @@ links:
 	@ln -sfn ../build/src/zydis kmod/zydis
 
 module: links
+	@test -f $(KDIR)/Makefile || { echo "no headers for kernel $(KVER) in $(KDIR): install linux-headers-$(KVER) or give KVER=..."; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod ZYCORE_INCLUDE=$(B)/include modules
 
 # The translator core: the same files kbuild compiles into kdbt.ko.
@@ -237,6 +247,82 @@ clean:
 	-[ -d "$(KDIR)" ] && $(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean
 	rm -f $(ZYDIS)/src/*.o $(ZYDIS)/src/.*.cmd
 	rm -rf $(B)/lib $(B)/zydis-user $(B)/unit $(B)/guest $(B)/vm
+	rm -rf $(B)/dkms
 
 distclean: clean
 	rm -rf $(B) kmod/zydis
+
+# Installing (README "Installing"): the tools, their man pages and kdbt.ko
+# for one kernel, KVER: by default the running one, `uname -r`, as for any
+# out-of-tree module (the build and the tests target the guest kernel,
+# scripts/kver.sh, instead).  INSTALLED is exactly what install writes and
+# uninstall removes (tests/unit/install.sh); depmod runs only when DESTDIR
+# is empty, that is, on the real system.
+VERSION := $(shell sed -n 's/^\#define KDBT_RELEASE[^"]*"\(.*\)"/\1/p' proc/kdbt_abi.h)
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+INSTALL_MOD_DIR ?= updates
+MODDIR = /lib/modules/$(KVER)/$(INSTALL_MOD_DIR)
+MODINFO ?= /sbin/modinfo
+DEPMOD ?= /sbin/depmod
+INST_TOOLS := kdbt-top kdbt-record kdbt-report
+INST_MAN := man1/kdbt-top.1 man1/kdbt-record.1 man1/kdbt-report.1 \
+	man4/kdbt.4 man5/kdbt-data.5 man7/kdbt.7
+INSTALLED = $(addprefix $(BINDIR)/, $(INST_TOOLS) kdbt-diff) \
+	$(addprefix $(MANDIR)/, $(INST_MAN) man1/kdbt-diff.1) $(MODDIR)/kdbt.ko
+
+.PHONY: deps-user install uninstall dkms-source dkms-install dkms-uninstall
+install uninstall: KVER = $(shell uname -r)
+
+install: module $(addprefix $(B)/, $(INST_TOOLS))
+	@v=$$($(MODINFO) -F vermagic kmod/kdbt.ko | cut -d' ' -f1); \
+	[ "$$v" = "$(KVER)" ] || { echo "install: kmod/kdbt.ko is built for $$v, not $(KVER)"; exit 1; }
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MODDIR) \
+		$(addprefix $(DESTDIR)$(MANDIR)/, man1 man4 man5 man7)
+	install -m 755 $(addprefix $(B)/, $(INST_TOOLS)) $(DESTDIR)$(BINDIR)/
+	ln -sfn kdbt-report $(DESTDIR)$(BINDIR)/kdbt-diff
+	for m in $(INST_MAN); do install -m 644 man/$${m#*/} $(DESTDIR)$(MANDIR)/$$m || exit 1; done
+	ln -sfn kdbt-report.1 $(DESTDIR)$(MANDIR)/man1/kdbt-diff.1
+	install -m 644 kmod/kdbt.ko $(DESTDIR)$(MODDIR)/kdbt.ko
+	if [ -z "$(DESTDIR)" ]; then $(DEPMOD) -a $(KVER); fi
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR), $(INSTALLED))
+	if [ -z "$(DESTDIR)" ] && [ -d /lib/modules/$(KVER) ]; then $(DEPMOD) -a $(KVER); fi
+
+# DKMS: a self-contained tree (scripts/dkms-source.sh: dkms.conf, kmod/,
+# Zydis, Zycore's headers) in build/dkms, added to DKMS and installed for
+# every kernel that has headers (DKMS_KVERS; kernels that dkms.conf
+# excludes are skipped).  AUTOINSTALL in dkms.conf builds it for each kernel
+# installed later.  The DKMS_* trees can be moved (tests/unit/dkms.sh).
+DKMS_SRC = $(B)/dkms/kdbt-$(VERSION)
+DKMS_TREE ?= /var/lib/dkms
+DKMS_SOURCETREE ?= /usr/src
+DKMS_INSTALLTREE ?= /lib/modules
+DKMS_KVERS ?= $(patsubst /lib/modules/%/build/Makefile,%, \
+	$(wildcard /lib/modules/*/build/Makefile))
+DKMS = dkms --dkmstree $(DKMS_TREE) --sourcetree $(DKMS_SOURCETREE) \
+	--installtree $(DKMS_INSTALLTREE) $(DKMS_FLAGS)
+
+dkms-source:
+	@sh scripts/dkms-source.sh $(B)/dkms >/dev/null
+	@echo "dkms-source: $(DKMS_SRC)"
+
+# Replaces an earlier installation of the same version.
+dkms-install: dkms-source
+	@command -v dkms >/dev/null || { echo "dkms-install: no dkms: apt-get install dkms"; exit 1; }
+	if [ -n "$$($(DKMS) status -m kdbt -v $(VERSION))" ]; then \
+		$(DKMS) remove kdbt/$(VERSION) --all; fi
+	$(DKMS) add --force $(DKMS_SRC)
+	@for k in $(DKMS_KVERS); do \
+		echo "$(DKMS) install kdbt/$(VERSION) -k $$k"; \
+		$(DKMS) install kdbt/$(VERSION) -k $$k; rc=$$?; \
+		[ $$rc = 77 ] && echo "dkms-install: kdbt does not build for $$k (dkms.conf), skipped"; \
+		[ $$rc = 0 ] || [ $$rc = 77 ] || exit $$rc; \
+	done
+
+dkms-uninstall:
+	if [ -n "$$($(DKMS) status -m kdbt -v $(VERSION))" ]; then \
+		$(DKMS) remove kdbt/$(VERSION) --all; fi
+	rm -rf $(DKMS_SOURCETREE)/kdbt-$(VERSION)

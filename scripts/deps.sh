@@ -1,8 +1,12 @@
 #!/bin/sh
 # deps.sh - install everything kdbt needs from Debian's archive (idempotent).
 #
-# Owns: the package list, the deb-src entry that `apt-get source zydis`
-# needs, and fetching the Zydis/Zycore sources into build/src.
+# Usage: deps.sh            what users need and what the tests need (make deps)
+#        deps.sh --user     what users need only (make deps-user), with the
+#                           headers of the running kernel if Debian has them
+# Owns: the package lists (USER_PKGS, TEST_PKGS), the deb-src entry that
+# `apt-get source zydis` needs, and fetching the Zydis/Zycore sources into
+# build/src.
 # Must never: install anything from outside Debian's archive, or touch the
 # host kernel (we only install the guest kernel image and its headers).
 set -eu
@@ -10,9 +14,26 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 src="$top/build/src"
 
-PKGS="build-essential dpkg-dev cpio gzip xz-utils kmod
-linux-image-amd64 linux-headers-amd64
-qemu-system-x86 busybox-static libncurses-dev libzycore-dev tmux stress-ng"
+# What a user needs to build kdbt.ko and the tools and to use them on a
+# real machine: the compiler and kbuild's headers for the kernel
+# (linux-headers-amd64 follows Debian's newest kernel, the running one once
+# it is booted; --user adds linux-headers-$(uname -r)), kmod (insmod,
+# modinfo, depmod), ncurses for kdbt-top, Zycore's headers, dpkg-dev for
+# `apt-get source zydis`, and dkms for `make dkms-install`.
+USER_PKGS="build-essential dpkg-dev kmod linux-headers-amd64
+libncurses-dev libzycore-dev dkms"
+# What only the tests, `make bench` and `make demo` need: the kernel image
+# the guest boots (linux-image-amd64; the module is built with the headers
+# above), QEMU, what makes its initramfs and unpacks vmlinux (busybox,
+# cpio, gzip, xz), tmux (kdbt-top's screen test), stress-ng (the workload)
+# and groff (the man page checks).
+TEST_PKGS="linux-image-amd64 qemu-system-x86 busybox-static cpio gzip
+xz-utils tmux stress-ng groff-base"
+case ${1:-} in
+"") PKGS="$USER_PKGS $TEST_PKGS" ;;
+--user) PKGS=$USER_PKGS ;;
+*) echo "usage: deps.sh [--user]" >&2; exit 2 ;;
+esac
 
 SRC_LIST=/etc/apt/sources.list.d/kdbt-deb-src.sources
 
@@ -64,6 +85,10 @@ updated=0
 if add_deb_src; then
 	apt-get update -qq
 	updated=1
+fi
+if [ "${1:-}" = --user ] &&
+	apt-cache show "linux-headers-$(uname -r)" > /dev/null 2>&1; then
+	PKGS="$PKGS linux-headers-$(uname -r)"
 fi
 miss=$(missing_pkgs)
 if [ -n "$miss" ]; then

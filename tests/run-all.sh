@@ -47,6 +47,12 @@ if [ "$what" != --vm ]; then
 		build/kdbt-top build/unit/kdbt_top_model_test
 	suite "unit: kdbt.data format, kdbt-report views, reader fuzzing" \
 		sh tests/record/format.sh
+	suite "unit: man pages: --help options documented, no groff warnings" \
+		sh tests/unit/man-options.sh
+	suite "unit: make install/uninstall into a DESTDIR" \
+		sh tests/unit/install.sh
+	suite "unit: DKMS build and install in private trees" \
+		sh tests/unit/dkms.sh
 fi
 if [ "$what" != --unit ]; then
 	# shellcheck disable=SC2046
