@@ -78,27 +78,6 @@ const char *kdbt_data_sec_name(__u32 type)
 }
 
 /**
- * kdbt_data_fail() - record an error for the caller
- * @err: where the message goes; may be NULL
- * @code: the negative errno to return
- * @fmt: the message, "FILE: problem"
- *
- * Return: @code.
- */
-int kdbt_data_fail(struct kdbt_err *err, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err) {
-		err->code = code;
-		va_start(ap, fmt);
-		vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-		va_end(ap);
-	}
-	return code;
-}
-
-/**
  * kdbt_rec_free() - free everything a recording holds and zero it
  * @r: a recording, zeroed or filled; may be NULL
  */

@@ -53,12 +53,12 @@ int kdbt_rd_info(struct kdbt_rec *r, const unsigned char *p, __u64 size,
 		 const char *file, struct kdbt_err *err)
 {
 	if (size < sizeof(r->info))
-		return kdbt_data_fail(err, -EBADMSG,
+		return kdbt_fail(err, -EBADMSG,
 				      "%s: info section of %" PRIu64 " bytes, need %zu",
 				      file, (uint64_t)size, sizeof(r->info));
 	memcpy(&r->info, p, sizeof(r->info));
 	if (r->info.end_ns < r->info.start_ns)
-		return kdbt_data_fail(err, -EBADMSG,
+		return kdbt_fail(err, -EBADMSG,
 				      "%s: info: the recording ends before it starts",
 				      file);
 	return 0;
@@ -68,12 +68,12 @@ int kdbt_rd_strings(struct kdbt_rec *r, const unsigned char *p, __u64 size,
 		    const char *file, struct kdbt_err *err)
 {
 	if (size && p[size - 1])
-		return kdbt_data_fail(err, -EBADMSG,
+		return kdbt_fail(err, -EBADMSG,
 				      "%s: strings section not NUL-terminated",
 				      file);
 	r->strings = dup_mem(p, size);
 	if (!r->strings)
-		return kdbt_data_fail(err, -ENOMEM, "%s: out of memory", file);
+		return kdbt_fail(err, -ENOMEM, "%s: out of memory", file);
 	r->strings_len = size;
 	return 0;
 }
@@ -82,7 +82,7 @@ int kdbt_rd_build_id(struct kdbt_rec *r, const unsigned char *p, __u64 size,
 		     const char *file, struct kdbt_err *err)
 {
 	if (size > sizeof(r->build_id))
-		return kdbt_data_fail(err, -EBADMSG,
+		return kdbt_fail(err, -EBADMSG,
 				      "%s: build id of %" PRIu64 " bytes (at most %zu)",
 				      file, (uint64_t)size, sizeof(r->build_id));
 	memcpy(r->build_id, p, size);
@@ -98,27 +98,27 @@ int kdbt_rd_cmdline(struct kdbt_rec *r, const unsigned char *p, __u64 size,
 	size_t n;
 
 	if (size < 8)
-		return kdbt_data_fail(err, -EBADMSG,
+		return kdbt_fail(err, -EBADMSG,
 				      "%s: cmdline section of %" PRIu64 " bytes",
 				      file, (uint64_t)size);
 	memcpy(&argc, p, 4);
 	memcpy(&cmd, p + 4, 4);
 	if (argc > size - 8 || cmd > argc)
-		return kdbt_data_fail(err, -EBADMSG,
+		return kdbt_fail(err, -EBADMSG,
 				      "%s: cmdline: %u words (command at %u) in %" PRIu64 " bytes",
 				      file, argc, cmd, (uint64_t)size);
 	r->argv = calloc(argc + 1, sizeof(*r->argv));
 	if (!r->argv)
-		return kdbt_data_fail(err, -ENOMEM, "%s: out of memory", file);
+		return kdbt_fail(err, -ENOMEM, "%s: out of memory", file);
 	for (i = 0; i < argc; i++) {
 		n = strnlen((const char *)p + off, size - off);
 		if (off + n >= size)
-			return kdbt_data_fail(err, -EBADMSG,
+			return kdbt_fail(err, -EBADMSG,
 					      "%s: cmdline: word %u runs past the section",
 					      file, i);
 		r->argv[i] = dup_mem(p + off, n + 1);
 		if (!r->argv[i])
-			return kdbt_data_fail(err, -ENOMEM,
+			return kdbt_fail(err, -ENOMEM,
 					      "%s: out of memory", file);
 		r->argc = i + 1;
 		off += n + 1;
@@ -135,16 +135,16 @@ static int table_head(const unsigned char *p, __u64 size, __u64 head,
 	struct kdbt_data_table t;
 
 	if (size < head)
-		return kdbt_data_fail(err, -EBADMSG,
+		return kdbt_fail(err, -EBADMSG,
 				      "%s: %s section of %" PRIu64 " bytes",
 				      file, sec, (uint64_t)size);
 	memcpy(&t, p, sizeof(t));
 	if (t.entry_size < min)
-		return kdbt_data_fail(err, -EBADMSG,
+		return kdbt_fail(err, -EBADMSG,
 				      "%s: %s: entry size %u is smaller than the %zu bytes of version 1",
 				      file, sec, t.entry_size, min);
 	if ((__u64)t.count * t.entry_size > size - head)
-		return kdbt_data_fail(err, -EBADMSG,
+		return kdbt_fail(err, -EBADMSG,
 				      "%s: %s: %u entries of %u bytes do not fit in %" PRIu64 " bytes",
 				      file, sec, t.count, t.entry_size,
 				      (uint64_t)(size - head));
@@ -166,17 +166,17 @@ int kdbt_rd_modules(struct kdbt_rec *r, const unsigned char *p, __u64 size,
 	if (ret)
 		return ret;
 	if (!n)
-		return kdbt_data_fail(err, -EBADMSG,
+		return kdbt_fail(err, -EBADMSG,
 				      "%s: modules: no entry for the kernel",
 				      file);
 	r->syms.mods = calloc(n, sizeof(*m));
 	if (!r->syms.mods)
-		return kdbt_data_fail(err, -ENOMEM, "%s: out of memory", file);
+		return kdbt_fail(err, -ENOMEM, "%s: out of memory", file);
 	for (i = 0; i < n; i++) {
 		memcpy(&dm, p + sizeof(struct kdbt_data_table) + (size_t)i * es,
 		       sizeof(dm));
 		if (!memchr(dm.name, 0, sizeof(dm.name)))
-			return kdbt_data_fail(err, -EBADMSG,
+			return kdbt_fail(err, -EBADMSG,
 					      "%s: modules: name of module %u not NUL-terminated",
 					      file, i);
 		m = &r->syms.mods[i];
@@ -197,19 +197,19 @@ static int check_symbol(const struct kdbt_rec *r,
 {
 	if (s->name >= pool_size || !memchr(pool + s->name, 0,
 					    pool_size - s->name))
-		return kdbt_data_fail(err, -EBADMSG,
+		return kdbt_fail(err, -EBADMSG,
 				      "%s: symbols: name of symbol %u outside the name pool",
 				      file, i);
 	if (s->module >= r->syms.nmods)
-		return kdbt_data_fail(err, -EBADMSG,
+		return kdbt_fail(err, -EBADMSG,
 				      "%s: symbols: symbol %u in module %u of %zu",
 				      file, i, s->module, r->syms.nmods);
 	if (!s->size || s->start + s->size < s->start)
-		return kdbt_data_fail(err, -EBADMSG,
+		return kdbt_fail(err, -EBADMSG,
 				      "%s: symbols: symbol %u has a bad size",
 				      file, i);
 	if (prev && s->start < prev->start + prev->size)
-		return kdbt_data_fail(err, -EBADMSG,
+		return kdbt_fail(err, -EBADMSG,
 				      "%s: symbols: symbol %u overlaps the one before (not sorted)",
 				      file, i);
 	return 0;
@@ -231,14 +231,14 @@ int kdbt_rd_symbols(struct kdbt_rec *r, const unsigned char *p, __u64 size,
 		return ret;
 	memcpy(&t, p, sizeof(t));
 	if (t.strings_size > size - sizeof(t) - (__u64)n * es)
-		return kdbt_data_fail(err, -EBADMSG,
+		return kdbt_fail(err, -EBADMSG,
 				      "%s: symbols: name pool of %u bytes runs past the section",
 				      file, t.strings_size);
 	pool = p + sizeof(t) + (size_t)n * es;
 	st->strings = dup_mem(pool, t.strings_size);
 	st->syms = calloc(n ? n : 1, sizeof(*st->syms));
 	if (!st->strings || !st->syms)
-		return kdbt_data_fail(err, -ENOMEM, "%s: out of memory", file);
+		return kdbt_fail(err, -ENOMEM, "%s: out of memory", file);
 	for (i = 0; i < n; i++) {
 		memcpy(&ds, p + sizeof(t) + (size_t)i * es, sizeof(ds));
 		ret = check_symbol(r, &ds, i ? &st->syms[i - 1] : NULL,
@@ -267,13 +267,13 @@ int kdbt_rd_blocks(struct kdbt_rec *r, const unsigned char *p, __u64 size,
 		return ret;
 	r->blocks = calloc(n ? n : 1, sizeof(*b));
 	if (!r->blocks)
-		return kdbt_data_fail(err, -ENOMEM, "%s: out of memory", file);
+		return kdbt_fail(err, -ENOMEM, "%s: out of memory", file);
 	for (i = 0; i < n; i++) {
 		b = &r->blocks[i];
 		memcpy(b, p + sizeof(struct kdbt_data_table) + (size_t)i * es,
 		       sizeof(*b));
 		if (b->kind >= KDBT_KIND_NR)
-			return kdbt_data_fail(err, -EBADMSG,
+			return kdbt_fail(err, -EBADMSG,
 					      "%s: blocks: block %u has kind %u (0..%u)",
 					      file, i, b->kind, KDBT_KIND_NR - 1);
 	}
@@ -290,29 +290,29 @@ static int read_interval(struct kdbt_rec *r, struct kdbt_rec_interval *iv,
 	__u32 i, n = r->nivls;
 
 	if (left < sizeof(*h))
-		return kdbt_data_fail(err, -EBADMSG,
+		return kdbt_fail(err, -EBADMSG,
 				      "%s: intervals: interval %u truncated (%" PRIu64 " bytes)",
 				      file, n, (uint64_t)left);
 	memcpy(h, p, sizeof(*h));
 	if (h->header_size < sizeof(*h) || h->rec_size < sizeof(*iv->recs) ||
 	    h->header_size > left ||
 	    (__u64)h->nrecs * h->rec_size > left - h->header_size)
-		return kdbt_data_fail(err, -EBADMSG,
+		return kdbt_fail(err, -EBADMSG,
 				      "%s: intervals: interval %u: %u records of %u bytes after %u do not fit in %" PRIu64 " bytes",
 				      file, n, h->nrecs, h->rec_size,
 				      h->header_size, (uint64_t)left);
 	if (h->end_ns < h->start_ns)
-		return kdbt_data_fail(err, -EBADMSG,
+		return kdbt_fail(err, -EBADMSG,
 				      "%s: intervals: interval %u ends before it starts",
 				      file, n);
 	iv->recs = calloc(h->nrecs ? h->nrecs : 1, sizeof(*iv->recs));
 	if (!iv->recs)
-		return kdbt_data_fail(err, -ENOMEM, "%s: out of memory", file);
+		return kdbt_fail(err, -ENOMEM, "%s: out of memory", file);
 	for (i = 0; i < h->nrecs; i++) {
 		memcpy(&iv->recs[i], p + h->header_size + (size_t)i * h->rec_size,
 		       sizeof(*iv->recs));
 		if (iv->recs[i].block >= r->nblocks)
-			return kdbt_data_fail(err, -EBADMSG,
+			return kdbt_fail(err, -EBADMSG,
 					      "%s: intervals: interval %u names block %u of %u",
 					      file, n, iv->recs[i].block,
 					      r->nblocks);
@@ -334,7 +334,7 @@ int kdbt_rd_intervals(struct kdbt_rec *r, const unsigned char *p,
 			cap = cap ? 2 * cap : 16;
 			iv = realloc(r->ivls, cap * sizeof(*iv));
 			if (!iv)
-				return kdbt_data_fail(err, -ENOMEM,
+				return kdbt_fail(err, -ENOMEM,
 						      "%s: out of memory", file);
 			r->ivls = iv;
 		}
@@ -358,20 +358,20 @@ static int check_magic(const struct kdbt_data_header *h, size_t len,
 		       const char *name, struct kdbt_err *err)
 {
 	if (h->magic == __builtin_bswap64(KDBT_DATA_MAGIC))
-		return kdbt_data_fail(err, -EBADMSG,
+		return kdbt_fail(err, -EBADMSG,
 				      "%s: a recording of the other byte order (not supported)",
 				      name);
 	if (h->magic == KDBT_SNAP_MAGIC)
-		return kdbt_data_fail(err, -EBADMSG,
+		return kdbt_fail(err, -EBADMSG,
 				      "%s: a /proc/kdbt snapshot, not a recording (read it with kdbt-snapshot -f)",
 				      name);
 	if (h->magic != KDBT_DATA_MAGIC)
-		return kdbt_data_fail(err, -EBADMSG,
+		return kdbt_fail(err, -EBADMSG,
 				      "%s: not a kdbt recording (magic %016llx, expected %016llx)",
 				      name, (unsigned long long)h->magic,
 				      KDBT_DATA_MAGIC);
 	if (len < sizeof(*h))
-		return kdbt_data_fail(err, -EBADMSG,
+		return kdbt_fail(err, -EBADMSG,
 				      "%s: truncated header: %zu bytes of %zu",
 				      name, len, sizeof(*h));
 	return 0;
@@ -381,27 +381,27 @@ static int check_header(const struct kdbt_data_header *h, size_t len,
 			const char *name, struct kdbt_err *err)
 {
 	if (h->version > KDBT_DATA_VERSION)
-		return kdbt_data_fail(err, -EPROTO,
+		return kdbt_fail(err, -EPROTO,
 				      "%s: format version %u is newer than this tool's version %u: update the kdbt tools",
 				      name, h->version, KDBT_DATA_VERSION);
 	if (!h->version)
-		return kdbt_data_fail(err, -EBADMSG,
+		return kdbt_fail(err, -EBADMSG,
 				      "%s: invalid format version 0", name);
 	if (h->header_size < sizeof(*h) || h->header_size > len)
-		return kdbt_data_fail(err, -EBADMSG,
+		return kdbt_fail(err, -EBADMSG,
 				      "%s: header size %u (file of %zu bytes, version 1 has %zu)",
 				      name, h->header_size, len, sizeof(*h));
 	if (!h->file_size)
-		return kdbt_data_fail(err, -EBADMSG,
+		return kdbt_fail(err, -EBADMSG,
 				      "%s: unfinished recording (kdbt-record did not complete it)",
 				      name);
 	if (h->file_size > len)
-		return kdbt_data_fail(err, -EBADMSG,
+		return kdbt_fail(err, -EBADMSG,
 				      "%s: truncated: %zu bytes, the header says %llu",
 				      name, len,
 				      (unsigned long long)h->file_size);
 	if (h->file_size < len)
-		return kdbt_data_fail(err, -EBADMSG,
+		return kdbt_fail(err, -EBADMSG,
 				      "%s: %llu bytes after the end the header gives (%llu)",
 				      name,
 				      (unsigned long long)(len - h->file_size),
@@ -411,7 +411,7 @@ static int check_header(const struct kdbt_data_header *h, size_t len,
 	    h->sections_offset < h->header_size ||
 	    !inside(h->sections_offset,
 		    (__u64)h->nsections * h->section_size, len))
-		return kdbt_data_fail(err, -EBADMSG,
+		return kdbt_fail(err, -EBADMSG,
 				      "%s: bad section table: %u entries of %u bytes at offset %llu (file of %zu bytes)",
 				      name, h->nsections, h->section_size,
 				      (unsigned long long)h->sections_offset,
@@ -430,31 +430,31 @@ static int read_table(struct kdbt_rec *r, const struct kdbt_data_header *h,
 
 	r->secs = calloc(h->nsections, sizeof(*r->secs));
 	if (!r->secs)
-		return kdbt_data_fail(err, -ENOMEM, "%s: out of memory", name);
+		return kdbt_fail(err, -ENOMEM, "%s: out of memory", name);
 	for (i = 0; i < h->nsections; i++) {
 		s = &r->secs[i].s;
 		memcpy(s, buf + h->sections_offset + (size_t)i * h->section_size,
 		       sizeof(*s));
 		r->nsecs = i + 1;
 		if (!s->type || s->type >= 64)
-			return kdbt_data_fail(err, -EBADMSG,
+			return kdbt_fail(err, -EBADMSG,
 					      "%s: section %u has type %u (1..63)",
 					      name, i, s->type);
 		if (seen & (1ULL << s->type))
-			return kdbt_data_fail(err, -EBADMSG,
+			return kdbt_fail(err, -EBADMSG,
 					      "%s: two sections of type %u (%s)",
 					      name, s->type,
 					      kdbt_data_sec_name(s->type));
 		seen |= 1ULL << s->type;
 		if (s->offset < h->header_size || !inside(s->offset, s->size, len))
-			return kdbt_data_fail(err, -EBADMSG,
+			return kdbt_fail(err, -EBADMSG,
 					      "%s: section %s (%u bytes at %llu) outside the file of %zu bytes",
 					      name, kdbt_data_sec_name(s->type),
 					      (unsigned int)s->size,
 					      (unsigned long long)s->offset, len);
 	}
 	if (seen != h->features)
-		return kdbt_data_fail(err, -EBADMSG,
+		return kdbt_fail(err, -EBADMSG,
 				      "%s: feature bitmap %#llx does not match the section table (%#llx)",
 				      name, (unsigned long long)h->features,
 				      (unsigned long long)seen);
@@ -487,18 +487,18 @@ static int read_sections(struct kdbt_rec *r, const unsigned char *buf,
 		k = find_section(r, ops->type);
 		rs = k < 0 ? NULL : &r->secs[k];
 		if (!rs && ops->required)
-			return kdbt_data_fail(err, -EBADMSG,
+			return kdbt_fail(err, -EBADMSG,
 					      "%s: no %s section", name,
 					      ops->name);
 		if (!rs)
 			continue;
 		if (rs->s.version > ops->version && ops->required)
-			return kdbt_data_fail(err, -EPROTO,
+			return kdbt_fail(err, -EPROTO,
 					      "%s: section %s version %u is newer than this tool's version %u: update the kdbt tools",
 					      name, ops->name, rs->s.version,
 					      ops->version);
 		if (!rs->s.version)
-			return kdbt_data_fail(err, -EBADMSG,
+			return kdbt_fail(err, -EBADMSG,
 					      "%s: section %s has version 0",
 					      name, ops->name);
 		if (rs->s.version > ops->version)
@@ -529,10 +529,10 @@ int kdbt_rec_parse(struct kdbt_rec *r, const void *buf, size_t len,
 
 	memset(r, 0, sizeof(*r));
 	if (!len)
-		return kdbt_data_fail(err, -ENODATA, "%s: empty file (0 bytes)",
+		return kdbt_fail(err, -ENODATA, "%s: empty file (0 bytes)",
 				      name);
 	if (len < sizeof(h.magic))
-		return kdbt_data_fail(err, -EBADMSG,
+		return kdbt_fail(err, -EBADMSG,
 				      "%s: truncated: %zu bytes, not a kdbt recording",
 				      name, len);
 	memcpy(&h, buf, len < sizeof(h) ? len : sizeof(h));
@@ -546,7 +546,7 @@ int kdbt_rec_parse(struct kdbt_rec *r, const void *buf, size_t len,
 	if (!ret)
 		ret = read_sections(r, buf, name, err);
 	if (!ret && !r->nivls)
-		ret = kdbt_data_fail(err, -ENODATA,
+		ret = kdbt_fail(err, -ENODATA,
 				     "%s: empty recording: no samples", name);
 	if (ret) {
 		kdbt_rec_free(r);
@@ -577,20 +577,20 @@ int kdbt_rec_read(struct kdbt_rec *r, const char *path, struct kdbt_err *err)
 	memset(r, 0, sizeof(*r));
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return kdbt_data_fail(err, -errno, "%s: %s", path,
+		return kdbt_fail(err, -errno, "%s: %s", path,
 				      strerror(errno));
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode) ||
 	    (__u64)st.st_size > DATA_MAX_BYTES) {
 		ret = S_ISREG(st.st_mode) ? -EFBIG : -EINVAL;
 		close(fd);
-		return kdbt_data_fail(err, ret, "%s: %s", path,
+		return kdbt_fail(err, ret, "%s: %s", path,
 				      ret == -EFBIG ? "larger than 4 GiB, refused" :
 				      "not a regular file");
 	}
 	buf = malloc(st.st_size ? st.st_size : 1);
 	if (!buf) {
 		close(fd);
-		return kdbt_data_fail(err, -ENOMEM, "%s: out of memory", path);
+		return kdbt_fail(err, -ENOMEM, "%s: out of memory", path);
 	}
 	while (len < (size_t)st.st_size) {
 		n = read(fd, buf + len, st.st_size - len);
@@ -603,7 +603,7 @@ int kdbt_rec_read(struct kdbt_rec *r, const char *path, struct kdbt_err *err)
 	ret = n < 0 ? -errno : 0;
 	close(fd);
 	if (ret)
-		kdbt_data_fail(err, ret, "%s: read: %s", path, strerror(-ret));
+		kdbt_fail(err, ret, "%s: read: %s", path, strerror(-ret));
 	else
 		ret = kdbt_rec_parse(r, buf, len, path, err);
 	free(buf);

@@ -35,7 +35,7 @@ static int put(struct kdbt_data_writer *w, const void *buf, size_t len,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			return kdbt_data_fail(err, -errno, "%s: write: %s",
+			return kdbt_fail(err, -errno, "%s: write: %s",
 					      w->tmp, strerror(errno));
 		p += n;
 		len -= n;
@@ -107,16 +107,16 @@ int kdbt_data_create(struct kdbt_data_writer *w, const char *path,
 	memset(w, 0, sizeof(*w));
 	w->fd = -1;
 	if (!stat(path, &st) && S_ISDIR(st.st_mode))
-		return kdbt_data_fail(err, -EISDIR, "%s: is a directory", path);
+		return kdbt_fail(err, -EISDIR, "%s: is a directory", path);
 	w->path = strdup(path);
 	w->tmp = tmp_name(path);
 	if (!w->path || !w->tmp) {
 		kdbt_data_abort(w);
-		return kdbt_data_fail(err, -ENOMEM, "out of memory");
+		return kdbt_fail(err, -ENOMEM, "out of memory");
 	}
 	w->fd = mkostemp(w->tmp, O_CLOEXEC);
 	if (w->fd < 0) {
-		ret = kdbt_data_fail(err, -errno, "%s: cannot create: %s",
+		ret = kdbt_fail(err, -errno, "%s: cannot create: %s",
 				     w->tmp, strerror(errno));
 		free(w->tmp);
 		w->tmp = NULL;
@@ -318,7 +318,7 @@ static int write_rest(struct kdbt_data_writer *w, const struct kdbt_rec *r,
 		return ret;
 	h.file_size = w->off;
 	if (pwrite(w->fd, &h, sizeof(h), 0) != sizeof(h))
-		return kdbt_data_fail(err, errno ? -errno : -EIO,
+		return kdbt_fail(err, errno ? -errno : -EIO,
 				      "%s: write: %s", w->tmp,
 				      strerror(errno ? errno : EIO));
 	return 0;
@@ -332,14 +332,14 @@ static int keep_old(const char *path, struct kdbt_err *err)
 	int ret = 0;
 
 	if (!old)
-		return kdbt_data_fail(err, -ENOMEM, "out of memory");
+		return kdbt_fail(err, -ENOMEM, "out of memory");
 	snprintf(old, n, "%s.old", path);
 	if (access(path, F_OK) == 0) {
 		if (unlink(old) && errno != ENOENT)
-			ret = kdbt_data_fail(err, -errno, "%s: %s", old,
+			ret = kdbt_fail(err, -errno, "%s: %s", old,
 					     strerror(errno));
 		else if (link(path, old) && rename(path, old))
-			ret = kdbt_data_fail(err, -errno,
+			ret = kdbt_fail(err, -errno,
 					     "cannot rename %s to %s: %s",
 					     path, old, strerror(errno));
 	}
@@ -378,18 +378,18 @@ int kdbt_data_finish(struct kdbt_data_writer *w, const struct kdbt_rec *r,
 
 	ret = write_rest(w, r, err);
 	if (!ret && fsync(w->fd))
-		ret = kdbt_data_fail(err, -errno, "%s: fsync: %s", w->tmp,
+		ret = kdbt_fail(err, -errno, "%s: fsync: %s", w->tmp,
 				     strerror(errno));
 	if (!ret) {
 		if (close(w->fd))
-			ret = kdbt_data_fail(err, -errno, "%s: close: %s",
+			ret = kdbt_fail(err, -errno, "%s: close: %s",
 					     w->tmp, strerror(errno));
 		w->fd = -1;
 	}
 	if (!ret)
 		ret = keep_old(w->path, err);
 	if (!ret && rename(w->tmp, w->path))
-		ret = kdbt_data_fail(err, -errno, "cannot rename %s to %s: %s",
+		ret = kdbt_fail(err, -errno, "cannot rename %s to %s: %s",
 				     w->tmp, w->path, strerror(errno));
 	if (ret) {
 		kdbt_data_abort(w);

@@ -97,7 +97,7 @@ static int merge(struct diff *d, struct kdbt_err *err)
 
 	d->rows = calloc(na + nb + 1, sizeof(*d->rows));
 	if (!d->rows)
-		return kdbt_data_fail(err, -ENOMEM, "out of memory");
+		return kdbt_fail(err, -ENOMEM, "out of memory");
 	qsort(a, na, sizeof(*a), cmp_ident);
 	qsort(b, nb, sizeof(*b), cmp_ident);
 	while (i < na || j < nb) {
@@ -105,7 +105,7 @@ static int merge(struct diff *d, struct kdbt_err *err)
 		r = &d->rows[d->nrows];
 		r->name = strdup(c <= 0 ? a[i].name : b[j].name);
 		if (!r->name)
-			return kdbt_data_fail(err, -ENOMEM, "out of memory");
+			return kdbt_fail(err, -ENOMEM, "out of memory");
 		r->module = c <= 0 ? a[i].module : b[j].module;
 		r->old = c <= 0 ? counts_metric(&a[i++].c, d->metric) : 0;
 		r->new = c >= 0 ? counts_metric(&b[j++].c, d->metric) : 0;

@@ -192,13 +192,13 @@ static int control(const char *word, struct kdbt_err *err)
 
 	fd = open(CONTROL_PATH, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
-		return kdbt_data_fail(err, -errno, "%s: %s", CONTROL_PATH,
+		return kdbt_fail(err, -errno, "%s: %s", CONTROL_PATH,
 				      strerror(errno));
 	n = write(fd, word, len);
 	if (n != (ssize_t)len) {
 		n = n < 0 ? errno : EIO;
 		close(fd);
-		return kdbt_data_fail(err, -n,
+		return kdbt_fail(err, -n,
 				      "writing '%s' to %s: %s (dmesg says why)",
 				      word, CONTROL_PATH, strerror(n));
 	}
@@ -274,12 +274,12 @@ static int start(struct session *s, struct kdbt_err *err)
 	if (ret)
 		return ret;
 	if (s->prev.hdr.flags & KDBT_SNAP_HIDDEN)
-		return kdbt_data_fail(err, -EPERM,
+		return kdbt_fail(err, -EPERM,
 				      "%s hides kernel addresses (kptr_restrict): run as root with kernel.kptr_restrict below 2",
 				      KDBT_SNAPSHOT_PATH);
 	s->snap_fd = open(KDBT_SNAPSHOT_PATH, O_RDONLY | O_CLOEXEC);
 	if (s->snap_fd < 0)
-		return kdbt_data_fail(err, -errno, "%s: %s", KDBT_SNAPSHOT_PATH,
+		return kdbt_fail(err, -errno, "%s: %s", KDBT_SNAPSHOT_PATH,
 				      strerror(errno));
 	ret = kdbt_data_create(&s->rc.w, o->output, err);
 	if (ret)
@@ -331,13 +331,13 @@ static int spawn(struct session *s, struct kdbt_err *err)
 	ssize_t n;
 
 	if (pipe2(pfd, O_CLOEXEC))
-		return kdbt_data_fail(err, -errno, "pipe: %s", strerror(errno));
+		return kdbt_fail(err, -errno, "pipe: %s", strerror(errno));
 	s->pid = fork();
 	if (s->pid < 0) {
 		s->pid = 0;
 		close(pfd[0]);
 		close(pfd[1]);
-		return kdbt_data_fail(err, -errno, "fork: %s", strerror(errno));
+		return kdbt_fail(err, -errno, "fork: %s", strerror(errno));
 	}
 	if (!s->pid) {
 		close(pfd[0]);
@@ -356,7 +356,7 @@ static int spawn(struct session *s, struct kdbt_err *err)
 	if (n == sizeof(e)) {
 		waitpid(s->pid, &s->status, 0);
 		s->pid = 0;
-		return kdbt_data_fail(err, -e, "cannot run '%s': %s", cmd[0],
+		return kdbt_fail(err, -e, "cannot run '%s': %s", cmd[0],
 				      strerror(e));
 	}
 	return 0;
@@ -480,7 +480,7 @@ static int describe(struct session *s, struct kdbt_err *err)
 	}
 	r->command = o->cmd ? o->cmd_index : o->argc;
 	if (ret || !r->argv || (int)r->argc != o->argc)
-		return kdbt_data_fail(err, -ENOMEM, "out of memory");
+		return kdbt_fail(err, -ENOMEM, "out of memory");
 	return 0;
 }
 
@@ -498,7 +498,7 @@ static int symbolize(struct session *s, struct kdbt_syms *st,
 			err->msg);
 		st->mods = calloc(1, sizeof(*st->mods));
 		if (!st->mods)
-			return kdbt_data_fail(err, -ENOMEM, "out of memory");
+			return kdbt_fail(err, -ENOMEM, "out of memory");
 		strcpy(st->mods[0].name, "kernel");
 		st->nmods = 1;
 	}
@@ -551,7 +551,7 @@ static int record(struct session *s, struct kdbt_err *err)
 	if (!ret)
 		ret = symbolize(s, &st, err);
 	if (!ret && !s->rc.w.nivls)
-		ret = kdbt_data_fail(err, -ENODATA, "no samples recorded");
+		ret = kdbt_fail(err, -ENODATA, "no samples recorded");
 	samples = s->rc.w.nivls;
 	if (!ret)
 		ret = kdbt_data_finish(&s->rc.w, &s->rc.rec, err);

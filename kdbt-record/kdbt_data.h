@@ -238,10 +238,6 @@ int kdbt_rec_set_string(struct kdbt_rec *r, const char *key,
 			const char *value);
 const char *kdbt_data_sec_name(__u32 type);
 
-/* Errors as libkdbt reports them: "FILE: problem" in @err; returns @code. */
-__attribute__((format(printf, 3, 4)))
-int kdbt_data_fail(struct kdbt_err *err, int code, const char *fmt, ...);
-
 /* data_read.c */
 int kdbt_rec_parse(struct kdbt_rec *r, const void *buf, size_t len,
 		   const char *name, struct kdbt_err *err);

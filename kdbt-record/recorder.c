@@ -230,7 +230,7 @@ int recorder_interval(struct recorder *rc, const struct kdbt_snap *older,
 		r = realloc(rc->recs, d.hdr.nblocks * sizeof(*r));
 		if (!r) {
 			kdbt_snap_free(&d);
-			return kdbt_data_fail(err, -ENOMEM, "out of memory");
+			return kdbt_fail(err, -ENOMEM, "out of memory");
 		}
 		rc->recs = r;
 		rc->recs_cap = d.hdr.nblocks;
@@ -241,7 +241,7 @@ int recorder_interval(struct recorder *rc, const struct kdbt_snap *older,
 		i = block_index(rc, b, newer->hdr.flushes);
 		if (i < 0) {
 			kdbt_snap_free(&d);
-			return kdbt_data_fail(err, -ENOMEM, "out of memory");
+			return kdbt_fail(err, -ENOMEM, "out of memory");
 		}
 		rc->recs[h.nrecs++] = (struct kdbt_data_rec){
 			.block = i, .executions = b->executions,
@@ -275,7 +275,7 @@ int recorder_symbols(struct recorder *rc, const struct kdbt_syms *st,
 				   sizeof(*st->syms));
 	if (!keep || !rc->rec.syms.syms) {
 		free(keep);
-		return kdbt_data_fail(err, -ENOMEM, "out of memory");
+		return kdbt_fail(err, -ENOMEM, "out of memory");
 	}
 	for (i = 0; i < rc->rec.nblocks; i++) {
 		s = kdbt_syms_find(st, rc->rec.blocks[i].native);

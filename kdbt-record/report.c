@@ -126,7 +126,7 @@ static int aggregate(const struct kdbt_rec *rec, struct kdbt_snap *agg,
 	agg->hdr.nblocks = rec->nblocks;
 	agg->blocks = calloc(rec->nblocks ? rec->nblocks : 1, sizeof(*b));
 	if (!agg->blocks)
-		return kdbt_data_fail(err, -ENOMEM, "out of memory");
+		return kdbt_fail(err, -ENOMEM, "out of memory");
 	for (i = 0; i < rec->nblocks; i++) {
 		t = &rec->blocks[i];
 		b = &agg->blocks[i];
@@ -203,7 +203,7 @@ static int function_rows(struct report *rp, const struct kdbt_snap *agg,
 	rp->rows = calloc(n + 1, sizeof(*rp->rows));
 	if (!rp->rows) {
 		free(funcs);
-		return kdbt_data_fail(err, -ENOMEM, "out of memory");
+		return kdbt_fail(err, -ENOMEM, "out of memory");
 	}
 	for (f = funcs; f < funcs + n; f++) {
 		if (!any(&f->c))
@@ -225,7 +225,7 @@ static int function_rows(struct report *rp, const struct kdbt_snap *agg,
 		rp->nrows++;
 	}
 	free(funcs);
-	return f < funcs + n ? kdbt_data_fail(err, -ENOMEM, "out of memory") : 0;
+	return f < funcs + n ? kdbt_fail(err, -ENOMEM, "out of memory") : 0;
 }
 
 static int block_rows(struct report *rp, const struct kdbt_snap *agg,
@@ -238,7 +238,7 @@ static int block_rows(struct report *rp, const struct kdbt_snap *agg,
 
 	rp->rows = calloc(agg->hdr.nblocks + 1, sizeof(*rp->rows));
 	if (!rp->rows)
-		return kdbt_data_fail(err, -ENOMEM, "out of memory");
+		return kdbt_fail(err, -ENOMEM, "out of memory");
 	kdbt_snap_for_each_block(agg, b) {
 		r = &rp->rows[rp->nrows];
 		kdbt_block_counts(agg, b, &r->c);
@@ -253,7 +253,7 @@ static int block_rows(struct report *rp, const struct kdbt_snap *agg,
 				     (unsigned long long)b->native);
 		if (n < 0) {
 			r->name = NULL;
-			return kdbt_data_fail(err, -ENOMEM, "out of memory");
+			return kdbt_fail(err, -ENOMEM, "out of memory");
 		}
 		r->func = s ? s->name : r->name;
 		r->module = s ? s->module : "unknown";
@@ -275,7 +275,7 @@ static int unattributed_row(struct report *rp, struct kdbt_err *err)
 		return 0;
 	r->name = strdup("[unattributed]");
 	if (!r->name)
-		return kdbt_data_fail(err, -ENOMEM, "out of memory");
+		return kdbt_fail(err, -ENOMEM, "out of memory");
 	r->func = r->name;
 	r->module = "kdbt";
 	r->c.instructions = rp->t.unattributed;
@@ -407,7 +407,7 @@ static int interval_top(struct report *rp, const struct kdbt_rec_interval *iv,
 	s.hdr.nblocks = iv->h.nrecs;
 	s.blocks = calloc(iv->h.nrecs ? iv->h.nrecs : 1, sizeof(*s.blocks));
 	if (!s.blocks)
-		return kdbt_data_fail(err, -ENOMEM, "out of memory");
+		return kdbt_fail(err, -ENOMEM, "out of memory");
 	for (i = 0; i < iv->h.nrecs; i++) {
 		t = &rp->rec->blocks[iv->recs[i].block];
 		s.blocks[i] = (struct kdbt_snap_block){
@@ -436,7 +436,7 @@ static int interval_top(struct report *rp, const struct kdbt_rec_interval *iv,
 	}
 	free(funcs);
 	if (best && !out->top)
-		return kdbt_data_fail(err, -ENOMEM, "out of memory");
+		return kdbt_fail(err, -ENOMEM, "out of memory");
 	return 0;
 }
 
@@ -450,7 +450,7 @@ static int interval_rows(struct report *rp, struct kdbt_err *err)
 
 	rp->ivls = calloc(rec->nivls ? rec->nivls : 1, sizeof(*rp->ivls));
 	if (!rp->ivls)
-		return kdbt_data_fail(err, -ENOMEM, "out of memory");
+		return kdbt_fail(err, -ENOMEM, "out of memory");
 	for (i = 0; i < rec->nivls; i++) {
 		h = &rec->ivls[i].h;
 		v = &rp->ivls[i];
@@ -500,7 +500,7 @@ int report_build(struct report *rp, const struct report_opts *o,
 	totals(rec, &agg, &rp->t);
 	if (!rp->t.block_executions && !rp->t.misses) {
 		kdbt_snap_free(&agg);
-		return kdbt_data_fail(err, -ENODATA,
+		return kdbt_fail(err, -ENODATA,
 				      "%s: empty recording: nothing was counted (were the counters off?)",
 				      file);
 	}

@@ -22,21 +22,6 @@
 #include "source.h"
 
 #define CONTROL_PATH	"/proc/" KDBT_PROC_DIR "/" KDBT_PROC_CONTROL
-
-__attribute__((format(printf, 3, 4)))
-static int fail(struct kdbt_err *err, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err) {
-		err->code = code;
-		va_start(ap, fmt);
-		vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-		va_end(ap);
-	}
-	return code;
-}
-
 /**
  * source_init() - a live source with the default paths
  * @src: the source
@@ -53,11 +38,11 @@ static int add_file(struct top_source *src, const char *path,
 	char **files = realloc(src->files, (src->nfiles + 1) * sizeof(*files));
 
 	if (!files)
-		return fail(err, -ENOMEM, "%s: out of memory", path);
+		return kdbt_fail(err, -ENOMEM, "%s: out of memory", path);
 	src->files = files;
 	files[src->nfiles] = strdup(path);
 	if (!files[src->nfiles])
-		return fail(err, -ENOMEM, "%s: out of memory", path);
+		return kdbt_fail(err, -ENOMEM, "%s: out of memory", path);
 	src->nfiles++;
 	return 0;
 }
@@ -78,7 +63,7 @@ static int add_dir(struct top_source *src, const char *dir,
 
 	n = scandir(dir, &names, not_hidden, versionsort);
 	if (n < 0)
-		return fail(err, -errno, "%s: %s", dir, strerror(errno));
+		return kdbt_fail(err, -errno, "%s: %s", dir, strerror(errno));
 	for (i = 0; i < n; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
 		if (!ret && !stat(path, &sb) && S_ISREG(sb.st_mode))
@@ -87,7 +72,7 @@ static int add_dir(struct top_source *src, const char *dir,
 	}
 	free(names);
 	if (!ret && !src->nfiles)
-		ret = fail(err, -ENOENT, "%s: no snapshot files in it", dir);
+		ret = kdbt_fail(err, -ENOENT, "%s: no snapshot files in it", dir);
 	return ret;
 }
 
@@ -107,7 +92,7 @@ int source_add_replay(struct top_source *src, const char *path,
 
 	src->replay = true;
 	if (stat(path, &sb))
-		return fail(err, -errno, "%s: %s", path, strerror(errno));
+		return kdbt_fail(err, -errno, "%s: %s", path, strerror(errno));
 	if (S_ISDIR(sb.st_mode))
 		return add_dir(src, path, err);
 	return add_file(src, path, err);
@@ -124,7 +109,7 @@ static int open_live(struct top_source *src, struct kdbt_err *err)
 		return 0;
 	ret = kdbt_snap_read(&s, KDBT_SNAPSHOT_PATH, err);
 	kdbt_snap_free(&s);
-	return ret ? ret : fail(err, -EAGAIN, "%s: could not open it",
+	return ret ? ret : kdbt_fail(err, -EAGAIN, "%s: could not open it",
 				KDBT_SNAPSHOT_PATH);
 }
 
@@ -141,7 +126,7 @@ int source_open(struct top_source *src, struct kdbt_err *err)
 	if (!src->replay)
 		return open_live(src, err);
 	if (!src->nfiles)
-		return fail(err, -ENOENT, "no snapshot files to replay");
+		return kdbt_fail(err, -ENOENT, "no snapshot files to replay");
 	return 0;
 }
 
@@ -283,26 +268,26 @@ int source_reset(struct top_source *src, struct kdbt_err *err)
 	int fd, e;
 
 	if (!path)
-		return fail(err, -EOPNOTSUPP,
+		return kdbt_fail(err, -EOPNOTSUPP,
 			    "replaying saved snapshots: nothing to reset");
 	fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
 	if (fd < 0) {
 		e = errno;
 		if (e == ENOENT && !src->control)
-			return fail(err, -e, "cannot reset: kdbt.ko is not loaded (no %s)",
+			return kdbt_fail(err, -e, "cannot reset: kdbt.ko is not loaded (no %s)",
 				    path);
 		if (e == EACCES || e == EPERM)
-			return fail(err, -EACCES,
+			return kdbt_fail(err, -EACCES,
 				    "cannot reset: permission denied: %s is root-only",
 				    path);
-		return fail(err, -e, "cannot reset: %s: %s", path,
+		return kdbt_fail(err, -e, "cannot reset: %s: %s", path,
 			    strerror(e));
 	}
 	n = write(fd, word, sizeof(word) - 1);
 	e = n < 0 ? errno : EIO;
 	close(fd);
 	if (n != (ssize_t)sizeof(word) - 1)
-		return fail(err, -e, "cannot reset: writing %s: %s", path,
+		return kdbt_fail(err, -e, "cannot reset: writing %s: %s", path,
 			    strerror(e));
 	return 0;
 }

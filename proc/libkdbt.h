@@ -133,6 +133,15 @@ int kdbt_funcs_build(const struct kdbt_snap *s, const struct kdbt_syms *st,
 		     struct kdbt_func **funcs, size_t *nfuncs,
 		     struct kdbt_err *err);
 
+/*
+ * Errors, for the tools too: kdbt_fail() fills @err (if any) from a
+ * printf format and returns @code; kdbt_open_failed() words a failed
+ * open() of @path (errno @e) as the library does (not loaded, root-only).
+ */
+__attribute__((format(printf, 3, 4)))
+int kdbt_fail(struct kdbt_err *err, int code, const char *fmt, ...);
+int kdbt_open_failed(const char *path, int e, struct kdbt_err *err);
+
 /* Buffers of this size hold any kdbt_fmt_count() or kdbt_fmt_rate(). */
 #define KDBT_FMT_LEN	24
 
