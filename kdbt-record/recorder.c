@@ -134,20 +134,6 @@ static long block_index(struct recorder *rc, const struct kdbt_snap_block *b,
 	return i;
 }
 
-/* The profile's counters of a header, zeroed (as a reset zeroes them). */
-static void zero_profile(struct kdbt_snap_header *h)
-{
-	h->instructions = 0;
-	h->block_executions = 0;
-	h->indirect_calls = 0;
-	h->indirect_jumps = 0;
-	h->returns = 0;
-	h->jumptable_misses = 0;
-	h->retired_instructions = 0;
-	h->retired_executions = 0;
-	h->lost_estimate = 0;
-}
-
 /*
  * The delta of two snapshots of different generations: everything of
  * @newer's blocks (all new since the event), its totals minus @older's
@@ -167,7 +153,7 @@ static int stale_delta(struct recorder *rc, struct kdbt_snap *d,
 	if (o->resets != n->resets) {
 		*flags |= KDBT_IVL_RESET;
 		rc->rec.info.resets += n->resets - o->resets;
-		zero_profile(&fake.hdr);
+		kdbt_snap_zero_profile(&fake.hdr);
 		if (!rc->warned_reset++)
 			fprintf(stderr, PROG ": warning: the counters were reset during the recording (a write of 'reset' to /proc/kdbt/control): what ran before the reset in that interval is lost\n");
 	}

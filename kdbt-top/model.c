@@ -491,22 +491,6 @@ static int model_delta(struct top_model *m, const struct kdbt_snap *older,
 	return 0;
 }
 
-/* The counters that a reset zeroes (see kdbt(4)). */
-static void zero_profile(struct kdbt_snap_header *h)
-{
-	h->instructions = 0;
-	h->block_executions = 0;
-	h->indirect_calls = 0;
-	h->indirect_jumps = 0;
-	h->returns = 0;
-	h->jumptable_misses = 0;
-	h->retired_instructions = 0;
-	h->retired_executions = 0;
-	h->samples_cache = 0;
-	h->samples_native = 0;
-	h->lost_estimate = 0;
-}
-
 /*
  * A reset or a flush since @older: every count of a block in the newest
  * snapshot is since that event, so the delta is against @older's header
@@ -525,7 +509,7 @@ static int stale_delta(struct top_model *m, const struct kdbt_snap *older,
 	base.hdr.resets = n->resets;
 	base.hdr.flushes = n->flushes;
 	if (m->event == TOP_EV_RESET)
-		zero_profile(&base.hdr);
+		kdbt_snap_zero_profile(&base.hdr);
 	return kdbt_snap_delta(&m->delta, &base, &m->cur, err);
 }
 

@@ -740,3 +740,24 @@ char *kdbt_fmt_symbol(char *buf, size_t len, const struct kdbt_syms *st,
 		snprintf(buf, len, "0x%llx", (unsigned long long)addr);
 	return buf;
 }
+
+/**
+ * kdbt_snap_zero_profile() - zero what a reset zeroes in a header (the
+ * profile's totals and the coverage samples; see kdbt(4)), as the start
+ * of a delta that begins at a reset.
+ * @h: the header.
+ */
+void kdbt_snap_zero_profile(struct kdbt_snap_header *h)
+{
+	h->instructions = 0;
+	h->block_executions = 0;
+	h->indirect_calls = 0;
+	h->indirect_jumps = 0;
+	h->returns = 0;
+	h->jumptable_misses = 0;
+	h->retired_instructions = 0;
+	h->retired_executions = 0;
+	h->samples_cache = 0;
+	h->samples_native = 0;
+	h->lost_estimate = 0;
+}

@@ -88,6 +88,7 @@ void kdbt_snap_sum(const struct kdbt_snap *s, struct kdbt_counts *c);
 void kdbt_snap_totals(const struct kdbt_snap *s, struct kdbt_totals *t);
 int kdbt_snap_delta(struct kdbt_snap *out, const struct kdbt_snap *older,
 		    const struct kdbt_snap *newer, struct kdbt_err *err);
+void kdbt_snap_zero_profile(struct kdbt_snap_header *h);
 
 /* A text symbol of the running kernel or of a module. */
 struct kdbt_sym {
