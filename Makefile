@@ -5,6 +5,7 @@
 #   make all     build kdbt.ko, the Zydis userspace library and test helpers
 #   make test    deps + all + every unit and guest test; ends "N passed, N failed"
 #   make demo    deps + all + kdbt-record a workload in a guest, kdbt-report it
+#   make soak    deps + all + the soak on 4 guest CPUs per mode and natively
 #                (SOAK_MINUTES=30, SOAK_MODES="transparent fast"), summary
 #   make install the tools, man pages and kdbt.ko for the running kernel
 #                (PREFIX=/usr/local, DESTDIR, KVER=`uname -r`); make uninstall
@@ -214,6 +215,19 @@ $(B)/guest/sendfile: tests/vm/helpers/sendfile.sh
 	@mkdir -p $(@D)
 	install -m 755 $< $@
 
+# The soak (tests/soak/): kfuzz, hostile input for /proc/kdbt; kmono,
+# counts that never go backwards; the guest side of the soak, which
+# tests/vm/run.sh ships as /bin/soak.
+user: $(B)/guest/kfuzz $(B)/guest/kmono $(B)/guest/soak
+$(B)/guest/kfuzz $(B)/guest/kmono: $(B)/guest/%: tests/vm/helpers/%.c \
+		proc/kdbt_abi.h
+	@mkdir -p $(@D)
+	$(CC) -O2 -static $(WARN) -Iproc -o $@ $<
+
+$(B)/guest/soak: tests/soak/soak-guest.sh
+	@mkdir -p $(@D)
+	install -m 755 $< $@
+
 test:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory all
@@ -242,6 +256,17 @@ demo:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory all
 	@sh scripts/demo.sh
+
+# Minutes per mode; figures, failures (README "Soak").
+SOAK_MINUTES ?= 30
+SOAK_MODES ?= transparent fast
+SOAK_PARALLEL ?= 0
+.PHONY: soak
+soak:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory all
+	@SOAK_MINUTES="$(SOAK_MINUTES)" SOAK_MODES="$(SOAK_MODES)" \
+		SOAK_PARALLEL="$(SOAK_PARALLEL)" sh tests/soak/soak.sh
 
 clean:
 	-[ -d "$(KDIR)" ] && $(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean

@@ -461,7 +461,7 @@ renice -10 -p $$ > /dev/null
 # after 60 s, khugepaged passes of 512 pages.  Hung tasks: 120 s still.
 kthresh() {	# kthresh FILE VALUE: set it, restored by cleanup
 	[ -w "$1" ] || return 0
-	read -r _old < "$1"
+	_old=$(cat "$1")	# (a sysctl reads nothing at an offset > 0)
 	echo "$1 $_old" >> "$W/restore"
 	echo "$2" > "$1" && echo "soak: $1: $_old -> $2"
 }

@@ -48,6 +48,16 @@ done
 # The loop driver, for block I/O and module load/unload in the workload.
 loop_ko=/lib/modules/$kver/kernel/drivers/block/loop.ko
 [ -r "$loop_ko" ] && KDBT_GUEST_FILES="$KDBT_GUEST_FILES $loop_ko"
+# The soak (tests/soak/): kfuzz, kmono, /bin/soak, and modules it loads and
+# unloads (static keys patched at load, user-copy checks), each checking
+# itself at load.
+for f in kfuzz kmono soak; do
+	[ -r "$g/$f" ] && KDBT_GUEST_FILES="$KDBT_GUEST_FILES $g/$f"
+done
+for m in test_static_key_base test_static_keys test_user_copy; do
+	m=/lib/modules/$kver/kernel/lib/$m.ko
+	[ -r "$m" ] && KDBT_GUEST_FILES="$KDBT_GUEST_FILES $m"
+done
 export KDBT_KO KDBT_GUEST_FILES
 
 header() {	# header FILE KEY DEFAULT
