@@ -20,6 +20,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/completion.h>
 #include <linux/cpu.h>
 #include <linux/extable.h>
 #include <linux/irq_work.h>
@@ -28,6 +29,7 @@
 #include <linux/delay.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
+#include <linux/rcupdate_wait.h>
 #include <linux/smp.h>
 #include <linux/spinlock.h>
 #include <linux/uaccess.h>
@@ -40,6 +42,7 @@
 #include "policy.h"
 #include "kdbt.h"
 #include "cache_size.h"
+#include "dstack.h"
 #include "engine.h"
 
 #define KDBT_EXITS	(768u << 10)
@@ -68,6 +71,9 @@ u64 kdbt_shadow[KDBT_BLOCKS >> KDBT_SHADOW_SHIFT];
  * cache line bouncing); readers sum over CPUs (profile.c).
  */
 DEFINE_PER_CPU(u64 *, kdbt_pcpu_counters);
+
+/* The top of each CPU's dispatcher stack (kentry.S), vmalloc'ed. */
+DEFINE_PER_CPU(unsigned long, kdbt_dstack_top);
 static u64 kdbt_jt[KDBT_JT_SIZE];
 static struct exception_table_entry kdbt_extable[KDBT_EXTABLE];
 
@@ -208,8 +214,26 @@ static void block_published(void *ctx, const struct kdbt_block *b)
 static DEFINE_PER_CPU(int, in_dispatch);
 static u64 reentries;
 
+/*
+ * A CPU going offline takes the lock no more from the moment it leaves
+ * kdbt's hotplug state (entries.c) until it is back: once it has reported
+ * itself dead (cpu_report_death()) it still runs a little kernel code on
+ * its way to halt, and bringing it up again resets it with INIT wherever
+ * it is - inside the dispatcher, kdbt_eng.lock would stay held for ever
+ * and every other CPU would spin on it.  Meanwhile it leaves for native
+ * code at every dispatcher entry.
+ */
+static DEFINE_PER_CPU(bool, cpu_leaving);
+
+void kdbt_cpu_leaving(bool leaving)
+{
+	this_cpu_write(cpu_leaving, leaving);
+}
+
 bool notrace kdbt_dispatch_enter(void)
 {
+	if (this_cpu_read(cpu_leaving))
+		return false;
 	if (this_cpu_inc_return(in_dispatch) == 1)
 		return true;
 	this_cpu_dec(in_dispatch);
@@ -416,9 +440,46 @@ static void free_counters(void)
 	}
 }
 
+/*
+ * One dispatcher stack per possible CPU, on its node (vmalloc: an
+ * overflow runs into a guard page, not into other data).
+ */
+static int alloc_dstacks(void)
+{
+	int cpu;
+
+	if ((long)(s32)(unsigned long)&kdbt_dstack_top !=
+	    (long)(unsigned long)&kdbt_dstack_top)
+		return -ERANGE;
+	for_each_possible_cpu(cpu) {
+		void *s = vmalloc_node(KDBT_DSTACK_BYTES, cpu_to_node(cpu));
+
+		if (!s)
+			return -ENOMEM;
+		per_cpu(kdbt_dstack_top, cpu) =
+			(unsigned long)s + KDBT_DSTACK_BYTES;
+	}
+	return 0;
+}
+
+/* Only when no CPU can be in the dispatcher (unload). */
+static void free_dstacks(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		unsigned long top = per_cpu(kdbt_dstack_top, cpu);
+
+		per_cpu(kdbt_dstack_top, cpu) = 0;
+		if (top)
+			vfree((void *)(top - KDBT_DSTACK_BYTES));
+	}
+}
+
 static void free_tables(struct kdbt_mem *mem)
 {
 	free_counters();
+	free_dstacks();
 	vfree(mem->blocks);
 	vfree(mem->hash);
 	vfree(mem->exits);
@@ -436,7 +497,8 @@ static int alloc_tables(struct kdbt_mem *mem)
 	mem->maps = vzalloc(KDBT_MAPS * sizeof(*mem->maps));
 	mem->scratch = vzalloc(sizeof(struct kdbt_bb));
 	if (!mem->blocks || !mem->hash || !mem->exits || !mem->sites ||
-	    !mem->maps || !mem->scratch || alloc_counters()) {
+	    !mem->maps || !mem->scratch || alloc_counters() ||
+	    alloc_dstacks()) {
 		free_tables(mem);
 		return -ENOMEM;
 	}
@@ -588,6 +650,34 @@ static int prepare_locked(void)
 }
 
 /*
+ * synchronize_rcu_tasks(), but waiting in TASK_IDLE: a grace period waits
+ * for every task to pass a voluntary context switch, which under load
+ * takes seconds - minutes for a task at nice 19 on a slow emulated
+ * machine.  That is a long wait, not a hung task, and must not be
+ * reported as one.
+ */
+static void wait_rcu_tasks_idle(void)
+{
+	struct rcu_synchronize rs;
+
+	init_rcu_head_on_stack(&rs.head);
+	init_completion(&rs.completion);
+	call_rcu_tasks(&rs.head, wakeme_after_rcu);
+	wait_for_completion_state(&rs.completion, TASK_IDLE);
+	destroy_rcu_head_on_stack(&rs.head);
+}
+
+/*
+ * The control mutex is held across quiesce(): writers wait for it
+ * killably, so that a wait behind a long grace period is neither reported
+ * as a hung task nor beyond a fatal signal (-EINTR).
+ */
+static int control_lock(void)
+{
+	return mutex_lock_killable(&kdbt_eng.control);
+}
+
+/*
  * Wait until nothing can execute in, or return into, the cache (after a
  * detach): every task passes a voluntary switch (synchronize_rcu_tasks(),
  * the ftrace trampoline pattern), then, with every CPU stopped, every
@@ -607,7 +697,7 @@ static int quiesce(void)
 
 	if (!kdbt_eng.quiesce_pending)
 		return 0;
-	synchronize_rcu_tasks();
+	wait_rcu_tasks_idle();
 	for (tries = 0; tries < 50; tries++) {
 		err = kdbt_rewrite_stacks(&n);
 		if (err != -EBUSY)
@@ -652,7 +742,10 @@ static void refill(struct work_struct *work)
 	unsigned long flags;
 	int err;
 
-	mutex_lock(&kdbt_eng.control);
+	if (control_lock()) {		/* (a worker gets no signal) */
+		kdbt_eng.refill_pending = false;
+		return;
+	}
 	if (!kdbt_eng.on || kdbt_eng.mode == KDBT_MODE_FAST)
 		goto out;
 	leave_cache();
@@ -680,6 +773,21 @@ out:
 	mutex_unlock(&kdbt_eng.control);
 }
 
+/*
+ * Fast mode: tasks asleep since before on return into the cache, not out
+ * of it (stacks.c).  Best effort: a failure costs coverage, not
+ * correctness.
+ */
+static void pull_stacks(void)
+{
+	u64 n = 0;
+	int err = kdbt_stacks_into_cache(&n);
+
+	kdbt_eng.stack_pulls += n;
+	if (err)
+		pr_warn("return addresses left native on stacks (%d)\n", err);
+}
+
 /**
  * kdbt_on() - run the kernel from the code cache, on every CPU: system
  * calls, interrupts and exceptions enter through the cache (entries.c).
@@ -693,7 +801,8 @@ int kdbt_on(void)
 	unsigned long flags;
 	int err;
 
-	mutex_lock(&kdbt_eng.control);
+	if (control_lock())
+		return -EINTR;
 	if (kdbt_eng.on) {
 		mutex_unlock(&kdbt_eng.control);
 		return 0;
@@ -737,6 +846,8 @@ int kdbt_on(void)
 		__module_get(THIS_MODULE);	/* see kdbt_off() */
 		kdbt_eng.fast_used = true;
 	}
+	if (kdbt_eng.mode == KDBT_MODE_FAST)
+		pull_stacks();
 	kdbt_eng.on_since = ktime_get_ns();
 	kdbt_eng.on = true;
 	kdbt_eng.ons++;
@@ -745,6 +856,20 @@ int kdbt_on(void)
 out:
 	mutex_unlock(&kdbt_eng.control);
 	return err;
+}
+
+static void off_locked(void)
+{
+	if (!kdbt_eng.on)
+		return;
+	leave_cache();
+	kdbt_eng.on = false;
+	kdbt_eng.offs++;
+	if (kdbt_eng.fast_used && !quiesce()) {
+		kdbt_eng.fast_used = false;
+		module_put(THIS_MODULE);	/* taken by kdbt_on() */
+	}
+	pr_info("off: the kernel runs natively\n");
 }
 
 /**
@@ -760,23 +885,14 @@ out:
  * is the module reference taken by kdbt_on() dropped (if that fails, the
  * module stays pinned and rmmod fails with EAGAIN, "in use").
  *
- * Return: 0.
+ * Return: 0, or -EINTR (a fatal signal while waiting for another
+ * writer; nothing changed).
  */
 int kdbt_off(void)
 {
-	mutex_lock(&kdbt_eng.control);
-	if (!kdbt_eng.on) {
-		mutex_unlock(&kdbt_eng.control);
-		return 0;
-	}
-	leave_cache();
-	kdbt_eng.on = false;
-	kdbt_eng.offs++;
-	if (kdbt_eng.fast_used && !quiesce()) {
-		kdbt_eng.fast_used = false;
-		module_put(THIS_MODULE);	/* taken by kdbt_on() */
-	}
-	pr_info("off: the kernel runs natively\n");
+	if (control_lock())
+		return -EINTR;
+	off_locked();
 	mutex_unlock(&kdbt_eng.control);
 	return 0;
 }
@@ -786,18 +902,22 @@ int kdbt_off(void)
  * counts of flushed caches and the coverage samples (translations, the
  * cache and the mode are kept).  Readers never see half of it
  * (profile.c).
+ *
+ * Return: 0, or -EINTR (a fatal signal while waiting for another writer).
  */
-void kdbt_reset(void)
+int kdbt_reset(void)
 {
 	unsigned long flags;
 
-	mutex_lock(&kdbt_eng.control);
+	if (control_lock())
+		return -EINTR;
 	raw_spin_lock_irqsave(&kdbt_eng.lock, flags);
 	kdbt_profile_reset_locked();
 	raw_spin_unlock_irqrestore(&kdbt_eng.lock, flags);
 	kdbt_coverage_reset();
 	kdbt_eng.resets++;
 	mutex_unlock(&kdbt_eng.control);
+	return 0;
 }
 
 /*
@@ -823,7 +943,8 @@ int kdbt_mode_set(bool fast)
 	enum kdbt_mode mode = fast ? KDBT_MODE_FAST : KDBT_MODE_TRANSPARENT;
 	int err = 0;
 
-	mutex_lock(&kdbt_eng.control);
+	if (control_lock())
+		return -EINTR;
 	if (may_change_config(mode != kdbt_eng.mode))
 		kdbt_eng.mode = mode;
 	else
@@ -843,7 +964,8 @@ int kdbt_counters_set(bool on)
 {
 	int err = 0;
 
-	mutex_lock(&kdbt_eng.control);
+	if (control_lock())
+		return -EINTR;
 	if (may_change_config(on != kdbt_eng.counters))
 		kdbt_eng.counters = on;
 	else
@@ -868,10 +990,10 @@ void kdbt_engine_exit(void)
 {
 	if (!kdbt_eng.ready)
 		return;
-	kdbt_off();	/* not pinned: transparent, or fast already quiesced */
 	irq_work_sync(&refill_irq_work);
 	cancel_work_sync(&refill_work);
-	mutex_lock(&kdbt_eng.control);
+	mutex_lock(&kdbt_eng.control);	/* (unload cannot give up) */
+	off_locked();	/* not pinned: transparent, or fast already quiesced */
 	if (quiesce())
 		pr_err("unloading with cache addresses on kernel stacks\n");
 	mutex_unlock(&kdbt_eng.control);
@@ -922,6 +1044,7 @@ void kdbt_engine_stats(struct kdbt_stats *s)
 	s->ons = kdbt_eng.ons;
 	s->resets = kdbt_eng.resets;
 	s->stack_rewrites = kdbt_eng.stack_rewrites;
+	s->stack_pulls = kdbt_eng.stack_pulls;
 	s->offs = kdbt_eng.offs;
 	kdbt_profile_totals(&s->t);
 	for (i = 0; i < KDBT_REFUSE_NR; i++)

@@ -44,7 +44,7 @@ struct kdbt_engine {
 	unsigned int own_num;
 	unsigned int nextable;
 	u64 extable_full;
-	u64 flushes, cache_full, stack_rewrites;
+	u64 flushes, cache_full, stack_rewrites, stack_pulls;
 	u64 ons, offs, resets;
 };
 
@@ -64,6 +64,7 @@ bool kdbt_in_core_text(u64 addr);
 bool kdbt_in_cache(u64 addr);
 
 bool kdbt_dispatch_enter(void);
+void kdbt_cpu_leaving(bool leaving);
 void kdbt_dispatch_leave(void);
 
 /* entries.c: the system-call entry and the IDT, led into the cache. */
@@ -78,6 +79,8 @@ u64 kdbt_entries_native_for(u64 w);
 
 /* stacks.c: cache addresses off every kernel stack. */
 int kdbt_rewrite_stacks(u64 *rewritten);
+int kdbt_stacks_into_cache(u64 *pulled);
+u64 kdbt_pull_frames(struct pt_regs *regs);
 void kdbt_entries_remove(void);
 void kdbt_entries_stats(struct kdbt_stats *s);
 

@@ -17,7 +17,8 @@
  * kernel threads and tasks resumed natively come into the cache too.
  *
  * Owns: the copies, the shadow IDT page, which IDT and LSTAR each CPU has
- * (and a CPU hotplug state, from load to unload).
+ * (and a CPU hotplug state, from load to unload: a CPU going offline
+ * takes kdbt_eng.lock no more until it is back, see kdbt_cpu_leaving()).
  * Must never: translate an IST vector or #BP (they stay native, gate
  * unchanged); leave a CPU on the shadow IDT or the copied LSTAR after
  * kdbt_entries_remove(); pull a context that is user mode, in the cache,
@@ -44,6 +45,7 @@
 #define BP_VECTOR	3
 
 void kdbt_pull_c(struct pt_regs *regs, unsigned long vector);
+void kdbt_pull_entry(void);	/* kentry.S: kdbt_pull_c() on the dispatcher stack */
 
 /* A copy of an entry stub being built, before it has a cache address. */
 struct copy {
@@ -71,7 +73,7 @@ static struct {
 	DECLARE_BITMAP(kept, IDT_ENTRIES);	/* vectors left native */
 	int hp_state;			/* our dynamic CPU hotplug state */
 	bool installed;			/* CPUs must enter through the cache */
-	u64 pulls, cpus_installed;
+	u64 pulls, frame_pulls, cpus_installed;
 } ent;
 
 static struct copy copy_buf;		/* under kdbt_eng.lock */
@@ -118,7 +120,7 @@ static int put_rel32(struct copy *c, const u8 *op, u32 oplen, u64 t)
  * The identity call that ends a copy: the C handler @fn runs translated
  * and returns to @ret.  With @pull, it returns to a post stub first:
  *	push $post; jmp T(fn)
- * post:	push %rax; lea 8(%rsp),%rdi; mov $vector,%esi; call kdbt_pull_c;
+ * post:	push %rax; lea 8(%rsp),%rdi; mov $vector,%esi; call kdbt_pull_entry;
  *	pop %rax; jmp ret
  * (%rsp is the pt_regs again when the handler returns.)  Without @pull
  * (@vector < 0):
@@ -148,7 +150,7 @@ static int put_identity_call(struct copy *c, u64 fn_cache, u64 ret,
 	c->post_ret = ret;
 	put(c, post, sizeof(post));
 	put(c, &vector, 4);
-	err = err ?: put_rel32(c, &call, 1, (u64)kdbt_pull_c);
+	err = err ?: put_rel32(c, &call, 1, (u64)kdbt_pull_entry);
 	put_u8(c, pop_rax);
 	return err ?: put_rel32(c, &jmp, 1, ret);
 }
@@ -484,13 +486,16 @@ static void if_installed(void (*fn)(void *))
 
 static int kdbt_cpu_up(unsigned int cpu)
 {
+	kdbt_cpu_leaving(false);
 	if_installed(install_on_cpu);
 	return 0;
 }
 
+/* (From here until it is up again this CPU never takes kdbt_eng.lock.) */
 static int kdbt_cpu_down(unsigned int cpu)
 {
 	if_installed(remove_on_cpu);
+	kdbt_cpu_leaving(true);
 	return 0;
 }
 
@@ -536,6 +541,9 @@ void notrace kdbt_pull_c(struct pt_regs *regs, unsigned long vector)
 		raw_spin_lock(&kdbt_eng.lock);
 		if (!kdbt_eng.tr.detached && !kdbt_poke_in_the_way(ip) &&
 		    !kdbt_translate(&kdbt_eng.tr, ip, &b)) {
+			/* (the unwinder starts from the native ip) */
+			if (kdbt_eng.tr.cfg.mode == KDBT_MODE_FAST)
+				ent.frame_pulls += kdbt_pull_frames(regs);
 			regs->ip = kdbt_block_entry(&kdbt_eng.tr, b);
 			ent.pulls++;
 		}
@@ -565,5 +573,6 @@ void kdbt_entries_stats(struct kdbt_stats *s)
 	s->vectors = ent.vectors;
 	s->vectors_native = ent.vectors_native;
 	s->pulls = ent.pulls;
+	s->stack_pulls += ent.frame_pulls;	/* after the engine's */
 	s->cpu_installs = ent.cpus_installed;
 }

@@ -69,7 +69,7 @@ struct kdbt_stats {
 	struct kdbt_totals t;
 	u64 blocks, cache_used, cache_total, dispatches, exits, sites;
 	u64 native_stubs, extable_entries, extable_full, flushes, ons, offs;
-	u64 resets, cache_full, stack_rewrites;
+	u64 resets, cache_full, stack_rewrites, stack_pulls;
 	u64 refused;
 	u64 vectors, vectors_native, pulls, reentries;
 	u64 text_pokes, invalidated, pokes_missed, cpu_installs;
@@ -82,7 +82,7 @@ int kdbt_engine_init(void);
 void kdbt_engine_exit(void);
 int kdbt_on(void);
 int kdbt_off(void);
-void kdbt_reset(void);
+int kdbt_reset(void);
 int kdbt_mode_set(bool fast);
 int kdbt_counters_set(bool on);
 u64 kdbt_engine_on_ns(void);

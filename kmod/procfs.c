@@ -91,6 +91,7 @@ static int stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "text_pokes_missed %llu\n", s.pokes_missed);
 	seq_printf(m, "cache_full %llu\n", s.cache_full);
 	seq_printf(m, "stack_rewrites %llu\n", s.stack_rewrites);
+	seq_printf(m, "stack_pulls %llu\n", s.stack_pulls);
 	seq_printf(m, "flushes %llu\n", s.flushes);
 	seq_printf(m, "switchons %llu\n", s.ons);
 	seq_printf(m, "switchoffs %llu\n", s.offs);
@@ -360,7 +361,7 @@ static ssize_t control_write(struct file *file, const char __user *ubuf,
 	else if (!strcmp(cmd, "off"))
 		err = kdbt_off();
 	else if (!strcmp(cmd, "reset"))
-		kdbt_reset();
+		err = kdbt_reset();
 	else if (!strcmp(cmd, "mode fast"))
 		err = kdbt_mode_set(true);
 	else if (!strcmp(cmd, "mode transparent"))

@@ -17,6 +17,15 @@
  * the caller retries a little later.  Other unmappable words are stale
  * values in frames and are left alone.
  *
+ * The other way, at a fast-mode on (kdbt_stacks_into_cache()): every
+ * return address that the kernel's unwinder finds in a sleeping task's
+ * frames (ORC: exact, no guessing at stack words) and that kdbt may
+ * translate becomes the entry of the translation of its return site, and
+ * a kernel pt_regs->ip saved by an interrupt that of its instruction.  So
+ * tasks asleep since before on return into the cache, not out of it (in
+ * fast mode a translated ret is a plain ret), and the off above maps each
+ * entry back (a block's entry stands for its first native instruction).
+ *
  * Owns: nothing; it rewrites stacks only inside stop_machine().
  * Must never: rewrite a word outside a task's stack, or run while any
  * CPU can execute the code it looks at (stop_machine() guarantees that).
@@ -28,6 +37,7 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task_stack.h>
 #include <linux/stop_machine.h>
+#include <asm/unwind.h>
 #include "block.h"
 #include "engine.h"
 
@@ -137,5 +147,139 @@ int kdbt_rewrite_stacks(u64 *rewritten)
 		return -ENOENT;
 	err = stop_machine(rewrite_all, &s, cpu_online_mask);
 	*rewritten = s.rewritten;
+	return err;
+}
+
+/* ------------------------------------------------------------------ */
+/* Fast-mode on: native return addresses into the cache                 */
+/* ------------------------------------------------------------------ */
+
+struct pull {
+	u64 pulled;
+	struct task_struct *(*idle_task)(int cpu);
+};
+
+/* The block entry to put in place of native @ip, or 0 (lock held). */
+static u64 entry_for(u64 ip)
+{
+	struct kdbt_block *b;
+
+	if (!kdbt_may_translate(ip) || kdbt_poke_in_the_way(ip) ||
+	    kdbt_translate(&kdbt_eng.tr, ip, &b))
+		return 0;
+	return kdbt_block_entry(&kdbt_eng.tr, b);
+}
+
+/*
+ * Where the unwinder read the current frame's return address: the
+ * interrupted ip of an interrupt frame, or the word below the caller's
+ * stack pointer (unwind_get_return_address_ptr(), which is not exported).
+ */
+static unsigned long *ret_slot(struct unwind_state *st)
+{
+	if (st->regs)
+		return &st->regs->ip;
+	return st->sp ? (unsigned long *)st->sp - 1 : NULL;
+}
+
+/*
+ * The frames from @st's on, newest first, up to user mode or the first
+ * frame the unwinder can only guess at (no ORC for its ip: the cache,
+ * BPF).  Lock held.
+ */
+static u64 pull_frames(struct unwind_state *st)
+{
+	unsigned long *slot;
+	u64 ip, entry, n = 0;
+
+	for (; !unwind_done(st); unwind_next_frame(st)) {
+		if (st->error || (st->regs && user_mode(st->regs)))
+			break;
+		ip = unwind_get_return_address(st);
+		slot = ret_slot(st);
+		/* a hooked return (kretprobe, graph tracer) stays as it is */
+		if (!ip || !slot || READ_ONCE(*slot) != ip)
+			continue;
+		entry = entry_for(ip);
+		if (entry) {
+			WRITE_ONCE(*slot, entry);
+			n++;
+		}
+	}
+	return n;
+}
+
+/* One sleeping task's frames. */
+static void pull_task(struct task_struct *t, struct pull *p)
+{
+	struct unwind_state st;
+
+	/* (nothing exits meanwhile: every CPU is stopped) */
+	if (READ_ONCE(t->on_cpu) || t->exit_state || !task_stack_page(t))
+		return;
+	unwind_start(&st, t, NULL, NULL);
+	p->pulled += pull_frames(&st);
+}
+
+/**
+ * kdbt_pull_frames() - fast mode, on the way back from an interrupt that
+ * found its CPU in native kernel code (entries.c, lock held): the return
+ * addresses of the interrupted context's callers, older than the cache
+ * (a kernel thread started natively, a task that returned out of the
+ * cache), become entries of translations, so that it stays in the cache
+ * when it returns.  @regs->ip is the caller's business.
+ * @regs: the interrupted context, on the current task's stacks.
+ *
+ * Return: the number of return addresses rewritten.
+ */
+u64 kdbt_pull_frames(struct pt_regs *regs)
+{
+	struct unwind_state st;
+
+	unwind_start(&st, current, regs, NULL);
+	if (!unwind_done(&st))
+		unwind_next_frame(&st);		/* past regs->ip */
+	return pull_frames(&st);
+}
+
+static int pull_all(void *data)
+{
+	struct pull *p = data;
+	struct task_struct *g, *t;
+	int cpu;
+
+	raw_spin_lock(&kdbt_eng.lock);
+	rcu_read_lock();
+	for_each_process_thread(g, t)
+		pull_task(t, p);
+	rcu_read_unlock();
+	for_each_online_cpu(cpu) {
+		t = p->idle_task(cpu);
+		if (t)
+			pull_task(t, p);
+	}
+	raw_spin_unlock(&kdbt_eng.lock);
+	return 0;
+}
+
+/**
+ * kdbt_stacks_into_cache() - at a fast-mode on (entries installed, lock
+ * not held): every native return address in a sleeping task's frames
+ * that kdbt may translate becomes the entry of its translation.
+ * @pulled: receives the number of words rewritten.
+ *
+ * Return: 0, or -ENOENT without idle_task().
+ */
+int kdbt_stacks_into_cache(u64 *pulled)
+{
+	struct pull p = {
+		.idle_task = (void *)kdbt_ksyms.lookup_name("idle_task"),
+	};
+	int err;
+
+	if (!p.idle_task)
+		return -ENOENT;
+	err = stop_machine(pull_all, &p, cpu_online_mask);
+	*pulled = p.pulled;
 	return err;
 }
