@@ -584,6 +584,12 @@ int kdbt_engine_init(void)
 		kdbt_entries_exit();
 		goto out_free;
 	}
+	err = kdbt_kvm_init();
+	if (err) {
+		kdbt_textpoke_exit();
+		kdbt_entries_exit();
+		goto out_free;
+	}
 	kdbt_eng.ready = true;
 	return 0;
 
@@ -626,7 +632,7 @@ static int check_can_run(void)
 		return refuse(-EOPNOTSUPP, "kernel page-table isolation is active (module memory is not mapped in user page tables)");
 	if (boot_cpu_has(X86_FEATURE_XENPV))
 		return refuse(-ENODEV, "Xen PV guest");
-	if (kdbt_entries_check())
+	if (kdbt_entries_check() || kdbt_kvm_check())
 		return -EBUSY;
 	if (kdbt_eng.own_num)
 		return refuse(-ENOEXEC, "kdbt's own exception table is not empty");
@@ -1003,6 +1009,7 @@ void kdbt_engine_exit(void)
 		THIS_MODULE->extable = kdbt_eng.own_extable;
 		THIS_MODULE->num_exentries = kdbt_eng.own_num;
 	}
+	kdbt_kvm_exit();
 	kdbt_textpoke_exit();
 	kdbt_entries_exit();
 	kdbt_profile_exit();

@@ -87,6 +87,10 @@ void kdbt_entries_stats(struct kdbt_stats *s);
 /* textpoke.c: translations follow live text patching. */
 bool kdbt_poke_in_the_way(u64 target);
 int kdbt_textpoke_init(void);
+/* kvm.c: KVM and translation kept apart. */
+int kdbt_kvm_init(void);
+void kdbt_kvm_exit(void);
+int kdbt_kvm_check(void);
 void kdbt_textpoke_exit(void);
 void kdbt_textpoke_stats(struct kdbt_stats *s);
 

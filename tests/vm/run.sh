@@ -54,6 +54,11 @@ loop_ko=/lib/modules/$kver/kernel/drivers/block/loop.ko
 for f in kfuzz kmono soak; do
 	[ -r "$g/$f" ] && KDBT_GUEST_FILES="$KDBT_GUEST_FILES $g/$f"
 done
+# KVM, which kdbt refuses while on (refuse-kvm.sh).
+for m in virt/lib/irqbypass arch/x86/kvm/kvm; do
+	m=/lib/modules/$kver/kernel/$m.ko
+	[ -r "$m" ] && KDBT_GUEST_FILES="$KDBT_GUEST_FILES $m"
+done
 for m in test_static_key_base test_static_keys test_user_copy; do
 	m=/lib/modules/$kver/kernel/lib/$m.ko
 	[ -r "$m" ] && KDBT_GUEST_FILES="$KDBT_GUEST_FILES $m"

@@ -5,7 +5,7 @@
 # rmmod work afterwards.  Then 30 quick rounds (one CPU down and straight
 # back up) with off/on cycles running.
 # vm-smp: 4
-# vm-timeout: 180
+# vm-timeout: 300
 . /tests/lib.sh
 
 stop=/tmp/translate-hotplug.stop
