@@ -40,6 +40,15 @@ for round in 1 2 3 4 5; do
 done
 kdbt_num i1 cpu_installs
 expect_eq "installs after 5 rounds of 3 CPUs" "$i1" $((i0 + 15))
+kdbt_control reset || fail "reset: $ctl_err"
+sleep 10
+touch "$stop"
+wait $wl
+rc=$?
+cat /tmp/workload.out
+[ $rc = 0 ] || fail "workload failed across CPU hotplug"
+grep -E '^(coverage|samples_cache|samples_native) ' /proc/kdbt/stats
+coverage_at_least 99 "after the CPUs came back"
 # A CPU brought back straight after it went down is reset with INIT
 # wherever it is on its way to halt: it must not be holding kdbt's lock
 # (it would stay held; kdbt_cpu_leaving()).  30 quick rounds, with off/on
@@ -61,14 +70,5 @@ kdbt_control on || fail "on after the quick rounds: $ctl_err"
 kdbt_num i2 cpu_installs
 [ "$i2" -ge $((i1 + 30)) ] ||
 	fail "installs after 30 quick rounds: $i2, want >= $((i1 + 30))"
-kdbt_control reset || fail "reset: $ctl_err"
-sleep 10
-touch "$stop"
-wait $wl
-rc=$?
-cat /tmp/workload.out
-[ $rc = 0 ] || fail "workload failed across CPU hotplug"
-grep -E '^(coverage|samples_cache|samples_native) ' /proc/kdbt/stats
-coverage_at_least 99 "after the CPUs came back"
 kdbt_control off || fail "off: $ctl_err"
 rmmod kdbt || fail "rmmod failed"
