@@ -617,7 +617,6 @@ static void flush_locked(void)
 	kdbt_eng.nextable = 0;
 	if (kdbt_eng.extable_taken)
 		WRITE_ONCE(THIS_MODULE->num_exentries, 0);
-	kdbt_eng.flushes++;
 }
 
 static int refuse(int err, const char *why)
@@ -921,7 +920,6 @@ int kdbt_reset(void)
 	kdbt_profile_reset_locked();
 	raw_spin_unlock_irqrestore(&kdbt_eng.lock, flags);
 	kdbt_coverage_reset();
-	kdbt_eng.resets++;
 	mutex_unlock(&kdbt_eng.control);
 	return 0;
 }
@@ -1047,13 +1045,13 @@ void kdbt_engine_stats(struct kdbt_stats *s)
 	s->native_stubs = READ_ONCE(kdbt_eng.tr.native_stubs);
 	s->extable_entries = READ_ONCE(kdbt_eng.nextable);
 	s->extable_full = kdbt_eng.extable_full;
-	s->flushes = kdbt_eng.flushes;
 	s->ons = kdbt_eng.ons;
-	s->resets = kdbt_eng.resets;
 	s->stack_rewrites = kdbt_eng.stack_rewrites;
 	s->stack_pulls = kdbt_eng.stack_pulls;
 	s->offs = kdbt_eng.offs;
 	kdbt_profile_totals(&s->t);
+	s->resets = s->t.resets;
+	s->flushes = s->t.flushes;
 	for (i = 0; i < KDBT_REFUSE_NR; i++)
 		s->refused += kdbt_eng.tr.refused[i];
 	s->reentries = reentries;

@@ -44,8 +44,8 @@ struct kdbt_engine {
 	unsigned int own_num;
 	unsigned int nextable;
 	u64 extable_full;
-	u64 flushes, cache_full, stack_rewrites, stack_pulls;
-	u64 ons, offs, resets;
+	u64 cache_full, stack_rewrites, stack_pulls;
+	u64 ons, offs;
 };
 
 extern struct kdbt_engine kdbt_eng;

@@ -39,6 +39,7 @@ struct kdbt_totals {
 	u64 indirect_calls, indirect_jumps, returns;	/* returns: transparent */
 	u64 misses;					/* jumptable misses */
 	u64 retired_instructions, retired_executions;	/* of flushed caches */
+	u64 resets, flushes;		/* of the same epoch as the counts */
 };
 
 struct kdbt_func_sum {

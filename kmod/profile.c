@@ -71,6 +71,7 @@ static struct {
 	struct kdbt_func *funcs;
 	u32 *fhash;
 	struct kdbt_totals retired;	/* counts of flushed caches */
+	u64 resets, flushes;		/* counted inside the epoch */
 } prof = {
 	.epoch = SEQCNT_ZERO(prof.epoch),
 	.nvisible = 1,
@@ -230,6 +231,7 @@ void kdbt_profile_flush_locked(void)
 	memset(prof.fhash, 0, KDBT_FHASH * sizeof(*prof.fhash));
 	WRITE_ONCE(prof.nvisible, 1);
 	WRITE_ONCE(prof.nfuncs, 1);
+	prof.flushes++;
 	raw_write_seqcount_end(&prof.epoch);
 }
 
@@ -249,6 +251,7 @@ void kdbt_profile_reset_locked(void)
 	for (i = 0; i < kdbt_eng.tr.nsites; i++)
 		kdbt_eng.tr.mem.sites[i].misses = 0;
 	memset(&prof.retired, 0, sizeof(prof.retired));
+	prof.resets++;
 	raw_write_seqcount_end(&prof.epoch);
 }
 
@@ -287,11 +290,16 @@ static void totals_once(struct kdbt_totals *t)
 	*t = prof.retired;
 	for (i = 1; i < n; i++)
 		add_block(t, i, fast);
+	t->retired_instructions = prof.retired.instructions;
+	t->retired_executions = prof.retired.executions;
+	t->resets = prof.resets;
+	t->flushes = prof.flushes;
 }
 
 /**
  * kdbt_profile_totals() - the totals since the last reset, retired blocks
- * included, all from one epoch.
+ * included, and the reset and flush counts, all from one epoch (a reader
+ * never sees the counts of a reset with the reset count before it).
  * @t: receives them.
  */
 void kdbt_profile_totals(struct kdbt_totals *t)
@@ -302,8 +310,6 @@ void kdbt_profile_totals(struct kdbt_totals *t)
 		seq = kdbt_profile_begin();
 		totals_once(t);
 	} while (kdbt_profile_changed(seq));
-	t->retired_instructions = prof.retired.instructions;
-	t->retired_executions = prof.retired.executions;
 }
 
 /**
@@ -397,8 +403,8 @@ static void header_once(struct kdbt_snap_header *h, u32 nblocks, bool hide)
 	h->indirect_jumps = t.indirect_jumps;
 	h->returns = t.returns;
 	h->jumptable_misses = t.misses;
-	h->retired_instructions = prof.retired.instructions;
-	h->retired_executions = prof.retired.executions;
+	h->retired_instructions = t.retired_instructions;
+	h->retired_executions = t.retired_executions;
 	h->dispatches = st.dispatches;
 	h->cache_used = st.cache_used;
 	h->cache_total = st.cache_total;

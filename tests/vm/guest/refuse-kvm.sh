@@ -17,8 +17,9 @@ mark=$(dmesg_mark)
 insmod /bin/kvm.ko 2> /tmp/kvm.err && fail "kvm loaded while on"
 cat /tmp/kvm.err
 grep -q 'busy' /tmp/kvm.err || fail "insmod kvm while on: '$(cat /tmp/kvm.err)', want EBUSY"
-expect_eq "veto lines" \
-	"$(dmesg_since "$mark" | grep -c 'kdbt: kvm refused while translation is on')" 1
+# (busybox insmod tries finit_module, then init_module: a line for each)
+n=$(dmesg_since "$mark" | grep -c 'kdbt: kvm refused while translation is on')
+[ "$n" -ge 1 ] && [ "$n" -le 2 ] || fail "veto lines: got $n, want 1 per load attempt"
 grep -q '^kvm ' /proc/modules && fail "kvm in /proc/modules after the veto"
 expect_eq "state after the veto" "$(kdbt_stat state)" on
 kdbt_control off || fail "off: $ctl_err"
