@@ -230,6 +230,36 @@ void kdbt_cpu_leaving(bool leaving)
 	this_cpu_write(cpu_leaving, leaving);
 }
 
+/**
+ * kdbt_lock() - take kdbt_eng.lock outside the dispatcher (control,
+ * text-poke handlers, the stack walks).  Interrupts go off first, inline
+ * here: the kernel's lock functions are translatable text, and an
+ * interrupt inside _raw_spin_lock_irqsave() before its cli would pull it
+ * into the cache - whose next dispatcher entry, on this very CPU, would
+ * then wait for the lock it was taking.  And while it holds the lock
+ * this CPU counts as inside the dispatcher, so that a fault meanwhile (a
+ * translated handler reaching an unlinked exit) leaves for native code
+ * instead of taking the lock again.
+ *
+ * Return: the interrupt flags, for kdbt_unlock().
+ */
+unsigned long kdbt_lock(void)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	this_cpu_inc(in_dispatch);
+	raw_spin_lock(&kdbt_eng.lock);
+	return flags;
+}
+
+void kdbt_unlock(unsigned long flags)
+{
+	raw_spin_unlock(&kdbt_eng.lock);
+	this_cpu_dec(in_dispatch);
+	local_irq_restore(flags);
+}
+
 bool notrace kdbt_dispatch_enter(void)
 {
 	if (this_cpu_read(cpu_leaving))
@@ -731,9 +761,9 @@ static void leave_cache(void)
 	unsigned long flags;
 
 	kdbt_entries_remove();
-	raw_spin_lock_irqsave(&kdbt_eng.lock, flags);
+	flags = kdbt_lock();
 	kdbt_tr_detach(&kdbt_eng.tr);
-	raw_spin_unlock_irqrestore(&kdbt_eng.lock, flags);
+	kdbt_unlock(flags);
 	kdbt_eng.quiesce_pending = true;
 }
 
@@ -758,12 +788,12 @@ static void refill(struct work_struct *work)
 		kdbt_eng.on = false;	/* cannot empty it: stay off */
 		goto out;
 	}
-	raw_spin_lock_irqsave(&kdbt_eng.lock, flags);
+	flags = kdbt_lock();
 	flush_locked();
 	err = prepare_locked();
 	if (err)
 		kdbt_eng.tr.detached = true;
-	raw_spin_unlock_irqrestore(&kdbt_eng.lock, flags);
+	kdbt_unlock(flags);
 	if (err) {
 		kdbt_eng.on = false;
 		kdbt_eng.quiesce_pending = true;
@@ -824,11 +854,11 @@ int kdbt_on(void)
 		if (err)
 			goto out;
 	}
-	raw_spin_lock_irqsave(&kdbt_eng.lock, flags);
+	flags = kdbt_lock();
 	err = prepare_locked();
 	if (err)
 		kdbt_eng.tr.detached = true;
-	raw_spin_unlock_irqrestore(&kdbt_eng.lock, flags);
+	kdbt_unlock(flags);
 	if (err) {
 		refuse(err, err == -ENOEXEC ?
 		       "entry_SYSCALL_64 has a layout kdbt does not know" :
@@ -916,9 +946,9 @@ int kdbt_reset(void)
 
 	if (control_lock())
 		return -EINTR;
-	raw_spin_lock_irqsave(&kdbt_eng.lock, flags);
+	flags = kdbt_lock();
 	kdbt_profile_reset_locked();
-	raw_spin_unlock_irqrestore(&kdbt_eng.lock, flags);
+	kdbt_unlock(flags);
 	kdbt_coverage_reset();
 	mutex_unlock(&kdbt_eng.control);
 	return 0;

@@ -64,6 +64,8 @@ bool kdbt_in_core_text(u64 addr);
 bool kdbt_in_cache(u64 addr);
 
 bool kdbt_dispatch_enter(void);
+unsigned long kdbt_lock(void);
+void kdbt_unlock(unsigned long flags);
 void kdbt_cpu_leaving(bool leaving);
 void kdbt_dispatch_leave(void);
 

@@ -246,9 +246,10 @@ static int pull_all(void *data)
 {
 	struct pull *p = data;
 	struct task_struct *g, *t;
+	unsigned long flags;
 	int cpu;
 
-	raw_spin_lock(&kdbt_eng.lock);
+	flags = kdbt_lock();
 	rcu_read_lock();
 	for_each_process_thread(g, t)
 		pull_task(t, p);
@@ -258,7 +259,7 @@ static int pull_all(void *data)
 		if (t)
 			pull_task(t, p);
 	}
-	raw_spin_unlock(&kdbt_eng.lock);
+	kdbt_unlock(flags);
 	return 0;
 }
 

@@ -57,11 +57,11 @@ static int poke_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 	p->addr = regs->si;		/* __text_poke(func, addr, src, len) */
 	p->len = regs->cx;
-	raw_spin_lock_irqsave(&kdbt_eng.lock, flags);
+	flags = kdbt_lock();
 	inflight.active++;
 	inflight.start = p->addr;
 	inflight.end = p->addr + p->len;
-	raw_spin_unlock_irqrestore(&kdbt_eng.lock, flags);
+	kdbt_unlock(flags);
 	return 0;
 }
 
@@ -70,12 +70,12 @@ static int poke_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct poke *p = (struct poke *)ri->data;
 	unsigned long flags;
 
-	raw_spin_lock_irqsave(&kdbt_eng.lock, flags);
+	flags = kdbt_lock();
 	invalidated_blocks += kdbt_invalidate(&kdbt_eng.tr, p->addr,
 					      p->addr + p->len);
 	pokes++;
 	inflight.active--;
-	raw_spin_unlock_irqrestore(&kdbt_eng.lock, flags);
+	kdbt_unlock(flags);
 	return 0;
 }
 
@@ -92,9 +92,9 @@ static void invalidate(u64 start, u64 len)
 
 	if (!len)
 		return;
-	raw_spin_lock_irqsave(&kdbt_eng.lock, flags);
+	flags = kdbt_lock();
 	invalidated_blocks += kdbt_invalidate(&kdbt_eng.tr, start, start + len);
-	raw_spin_unlock_irqrestore(&kdbt_eng.lock, flags);
+	kdbt_unlock(flags);
 }
 
 static int module_event(struct notifier_block *nb, unsigned long state,
