@@ -62,6 +62,13 @@ if [ "$what" != --unit ]; then
 		sh tests/record/record-report.sh
 fi
 
+# The failures again, with what the guest tests printed last, where the
+# end of a long log shows them.
+if grep -q '^FAIL ' "$out"; then
+	echo "== failures"
+	awk '/^FAIL / {p = 1; print; next} p && /^      \| / {print; next}
+	     {p = 0}' "$out"
+fi
 passed=$(grep -c '^PASS ' "$out")
 failed=$(grep -c '^FAIL ' "$out")
 echo "$passed passed, $failed failed"

@@ -6,7 +6,9 @@
 # the scanner must print for it.  clean.log and panic.log are real consoles
 # of Debian's kernel under the harness; the others are clean.log with a
 # kernel report (oops, WARNING, RCU stall, soft lockup, hung task, KASAN,
-# UBSAN) spliced into one test, or with a test's ending changed.
+# UBSAN) spliced into one test, or with a test's ending changed, a FAIL:
+# line added (quoted in the verdict), KDBT-LEFTOVER lines after it, or
+# kdbt's line for cache addresses it could not take off the stacks.
 # Output: one PASS/FAIL line per fixture.
 here=$(cd "$(dirname "$0")/../vm" && pwd)
 status=0

@@ -5,16 +5,19 @@
 # -v log=PATH names the log in messages.
 # Output: "PASS vm/<name>" or "FAIL vm/<name>: <why>" per test, in order.
 #
-# A test fails when its script exits non-zero, when it never reports (the
-# guest died or timed out), or when the console shows a kernel problem
-# (oops, BUG, WARNING, lockup, hung task, RCU stall, sanitizer report,
-# kdbt unloading while cache addresses were still on stacks)
-# while it runs.  A problem outside every test (boot, shutdown) fails every
-# test of the boot: nobody can say which one caused it.
+# A test fails when its script exits non-zero (the first "FAIL: why" line
+# it printed is quoted), when it never reports (the guest died or timed
+# out), when the console shows a kernel problem (oops, BUG, WARNING,
+# lockup, hung task, RCU stall, sanitizer report, kdbt unloading or
+# switching off while cache addresses are still on stacks) while it
+# runs, or when it leaves processes or kdbt.ko behind (KDBT-LEFTOVER
+# lines from guest-init.sh).
+# A problem outside every test (boot, shutdown) fails every test of the
+# boot: nobody can say which one caused it.
 
 function kernel_problem(line)
 {
-	return line ~ /Oops|BUG:|kernel BUG at|WARNING:|Call Trace:|soft lockup|hard LOCKUP|hung_task|blocked for more than [0-9]+ seconds|rcu: INFO|rcu_(sched|preempt|bh|tasks)[^ ]* (self-)?detected stall|self-detected stall|detected stalls on CPU|general protection fault|Kernel panic|invalid opcode|(KASAN|UBSAN|KFENCE|KCSAN|KMSAN): |kdbt: unloading with cache addresses/
+	return line ~ /Oops|BUG:|kernel BUG at|WARNING:|Call Trace:|soft lockup|hard LOCKUP|hung_task|blocked for more than [0-9]+ seconds|rcu: INFO|rcu_(sched|preempt|bh|tasks)[^ ]* (self-)?detected stall|self-detected stall|detected stalls on CPU|general protection fault|Kernel panic|invalid opcode|(KASAN|UBSAN|KFENCE|KCSAN|KMSAN): |kdbt: unloading with cache addresses|kdbt: cache addresses stay on kernel stacks/
 }
 
 function short(line)
@@ -49,6 +52,20 @@ BEGIN {
 	next
 }
 
+/KDBT-LEFTOVER [^ ]+ / {
+	match($0, /KDBT-LEFTOVER [^ ]+ /)
+	t = substr($0, RSTART + 14, RLENGTH - 15)
+	what = substr($0, RSTART + RLENGTH)
+	if (t in leftover)
+		what = leftover[t] "; " what
+	leftover[t] = short(what)
+	next
+}
+
+/^FAIL: / && current != "" && !(current in said) {
+	said[current] = short(substr($0, 7))
+}
+
 kernel_problem($0) {
 	if (current != "") {
 		if (!(current in problem))
@@ -68,7 +85,10 @@ END {
 		else if (status[t] == 137)
 			why = "killed after its timeout"
 		else if (status[t] != 0)
-			why = "exit status " status[t]
+			why = "exit status " status[t] \
+			    (t in said ? ": " said[t] : "")
+		else if (t in leftover)
+			why = "left behind: " leftover[t]
 		else if (t in problem)
 			why = "kernel problem on the console: " problem[t]
 		else if (outside != "")

@@ -11,8 +11,8 @@
 #   # vm-bin: PATH...    host binaries to copy in with their libraries
 #   # vm-qemu: ARGS      extra QEMU arguments (e.g. -icount shift=0,sleep=off)
 # Tests asking for the same boot share one.  Output: one PASS/FAIL line per
-# test; the console log of every boot is kept under the log directory and
-# named on failure.  Exit status: 0 if every test passed.
+# test, and after a FAIL the last lines the test printed; the console log
+# of every boot is kept under the log directory and named on failure.  Exit status: 0 if every test passed.
 # Must never: load anything into the host kernel.
 set -eu
 
@@ -112,7 +112,15 @@ while IFS='|' read -r smp mem append qemu_extra; do
 		     on' "$log"
 	fi
 	awk -v tests="$names" -f "$here/console.awk" "$log" > "$work/results"
-	cat "$work/results"
+	while read -r verdict rest; do
+		echo "$verdict $rest"
+		[ "$verdict" = FAIL ] || continue
+		# The end of what the failed test printed, for CI's log.
+		t=${rest%%:*}
+		awk -v t="${t#vm/}" '$0 ~ "KDBT-TEST-BEGIN " t "$" {on = 1; next}
+			$0 ~ "KDBT-TEST-END " t " " {on = 0} on' "$log" |
+			tail -n 25 | sed 's/^/      | /'
+	done < "$work/results"
 	if grep -q '^FAIL' "$work/results"; then
 		fails=$((fails + 1))
 		echo "      console log: $log"
