@@ -19,11 +19,20 @@ dmesg -n 8
 # clean_up_after NAME: every test starts from the same guest.  Processes
 # the test left running (they carry KDBT_TEST=NAME in their environment;
 # busybox timeout's own watcher, which lingers for up to a second, not)
-# are killed and kdbt.ko, if still loaded, is switched off and removed;
-# either is reported on a KDBT-LEFTOVER line, which fails the test.
+# that still run 3 s later are killed, and kdbt.ko, if still loaded, is
+# switched off and removed; either is reported on a KDBT-LEFTOVER line,
+# which fails the test.
+test_processes() {	# test_processes NAME: pids of NAME's processes
+	grep -l "KDBT_TEST=$1" /proc/[0-9]*/environ 2>/dev/null |
+		sed 's,^/proc/,,; s,/environ$,,'
+}
 clean_up_after() {
-	pids=$(grep -l "KDBT_TEST=$1" /proc/[0-9]*/environ 2>/dev/null |
-		sed 's,^/proc/,,; s,/environ$,,')
+	# (a `sleep 1` the test's last kill missed may end on its own)
+	for _ in 1 2 3; do
+		[ -n "$(test_processes "$1")" ] || break
+		sleep 1
+	done
+	pids=$(test_processes "$1")
 	names=$(for p in $pids; do cat "/proc/$p/comm"; done 2>/dev/null)
 	if [ -n "$names" ]; then
 		kill -9 $pids 2>/dev/null

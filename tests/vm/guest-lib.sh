@@ -106,9 +106,8 @@ coverage_at_least() {
 # transparent).  Load kdbt, switch on, run the workload mix (all of it,
 # with block I/O and module load/unload) for 62 s; after a 10 s warm-up,
 # reset the profile, and at the end require coverage >= 99% (fast mode:
-# 90%, see below) of the timer samples taken in kernel mode; efault must
-# give exactly its native
-# results while on; switch off (fast mode: the cache return addresses on
+# 98.5%, see below) of the timer samples taken in kernel mode; efault
+# must give exactly its native results while on; switch off (fast mode: the cache return addresses on
 # kernel stacks are rewritten); rmmod must succeed.
 # Prints the figures (blocks, cache, dispatches per second after warm-up,
 # on/off times, coverage).

@@ -14,9 +14,9 @@
 
 T=/sys/kernel/tracing
 cleanup() {
-	echo 0 > $T/events/kprobes/kdbtprobe/enable 2>/dev/null
-	echo '-:kdbtprobe' >> $T/kprobe_events 2>/dev/null
-	echo 0 > $T/events/sched/sched_process_exec/enable 2>/dev/null
+	echo 0 2>/dev/null > $T/events/kprobes/kdbtprobe/enable
+	echo '-:kdbtprobe' 2>/dev/null >> $T/kprobe_events
+	echo 0 2>/dev/null > $T/events/sched/sched_process_exec/enable
 	[ "$(kdbt_stat state 2>/dev/null)" = on ] && kdbt_control off
 	grep -q '^kdbt ' /proc/modules && rmmod kdbt
 }
