@@ -63,7 +63,8 @@ UCFLAGS := -O2 -g -static -fno-pie -no-pie $(WARN) $(ZYDIS_DEFS) \
 user: $(B)/lib/libzydis.a $(B)/unit/decode_check $(B)/unit/translate_run \
 	$(B)/unit/kcover $(B)/guest/runas $(B)/guest/efault \
 	$(B)/guest/wlhelper $(B)/guest/workload $(B)/guest/kbench
-user: $(B)/guest/getppid $(B)/guest/pathlen $(B)/guest/writes
+user: $(B)/guest/getppid $(B)/guest/pathlen $(B)/guest/writes \
+	$(B)/guest/uffault
 
 $(B)/zydis-user/%.o: $(ZYDIS)/src/%.c | links
 	@mkdir -p $(@D)
@@ -105,6 +106,10 @@ $(B)/guest/getppid: tests/vm/helpers/getppid.c
 $(B)/guest/writes: tests/vm/helpers/writes.c
 	@mkdir -p $(@D)
 	$(CC) -O2 -static $(WARN) -o $@ $<
+
+$(B)/guest/uffault: tests/vm/helpers/uffault.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -static -pthread $(WARN) -o $@ $<
 
 # Decodes kernel text (/proc/kcore) with the userspace Zydis build.
 $(B)/guest/pathlen: tests/vm/helpers/pathlen.c $(B)/lib/libzydis.a

@@ -20,11 +20,11 @@
  * The other way, at a fast-mode on (kdbt_stacks_into_cache()): every
  * return address that the kernel's unwinder finds in a sleeping task's
  * frames (ORC: exact, no guessing at stack words) and that kdbt may
- * translate becomes the entry of the translation of its return site, and
- * a kernel pt_regs->ip saved by an interrupt that of its instruction.  So
- * tasks asleep since before on return into the cache, not out of it (in
- * fast mode a translated ret is a plain ret), and the off above maps each
- * entry back (a block's entry stands for its first native instruction).
+ * translate becomes the entry of the translation of its return site (a
+ * pt_regs->ip is left alone: see pull_frames()).  So tasks asleep since
+ * before on return into the cache, not out of it (in fast mode a
+ * translated ret is a plain ret), and the off above maps each entry back
+ * (a block's entry stands for its first native instruction).
  *
  * Owns: nothing; it rewrites stacks only inside stop_machine().
  * Must never: rewrite a word outside a task's stack, or run while any
@@ -171,21 +171,27 @@ static u64 entry_for(u64 ip)
 }
 
 /*
- * Where the unwinder read the current frame's return address: the
- * interrupted ip of an interrupt frame, or the word below the caller's
- * stack pointer (unwind_get_return_address_ptr(), which is not exported).
+ * Where the unwinder read a call frame's return address: the word below
+ * the caller's stack pointer (unwind_get_return_address_ptr(), which is
+ * not exported).
  */
 static unsigned long *ret_slot(struct unwind_state *st)
 {
-	if (st->regs)
-		return &st->regs->ip;
 	return st->sp ? (unsigned long *)st->sp - 1 : NULL;
 }
 
 /*
- * The frames from @st's on, newest first, up to user mode or the first
- * frame the unwinder can only guess at (no ORC for its ip: the cache,
- * BPF).  Lock held.
+ * The return addresses in the frames from @st's on, newest first, up to
+ * user mode or the first frame the unwinder can only guess at (no ORC
+ * for its ip: the cache, BPF).  Lock held.
+ *
+ * Never the ip of an interrupt or exception frame: the handler that
+ * frame belongs to is still running (the pull interrupted it, or the
+ * task sleeps in it) and reads regs->ip again - a page fault for its
+ * exception-table fixup, a BUG/WARN trap for its bug table - so it must
+ * find the address it trapped at, not the entry of a block that starts
+ * there (the soak caught a uaccess fault in copy_user_enhanced_fast_string
+ * that found no fixup at such an entry and oopsed).
  */
 static u64 pull_frames(struct unwind_state *st)
 {
@@ -195,6 +201,8 @@ static u64 pull_frames(struct unwind_state *st)
 	for (; !unwind_done(st); unwind_next_frame(st)) {
 		if (st->error || (st->regs && user_mode(st->regs)))
 			break;
+		if (st->regs)
+			continue;
 		ip = unwind_get_return_address(st);
 		slot = ret_slot(st);
 		/* a hooked return (kretprobe, graph tracer) stays as it is */
