@@ -28,9 +28,9 @@ ZYDIS_SRCS := Decoder DecoderData Encoder EncoderData MetaInfo Mnemonic \
 	Register Segment SharedData Utils Zydis
 ZYDIS_OBJS := $(ZYDIS_SRCS:%=$(B)/zydis-user/%.o)
 
-.PHONY: all deps module user test unit vm bench bench-quick demo clean distclean
+.PHONY: all deps module user test-modules test unit vm bench bench-quick demo clean distclean
 
-all: module user
+all: module user test-modules
 
 deps:
 	sh scripts/deps.sh
@@ -50,6 +50,16 @@ links:
 module: links
 	@test -f $(KDIR)/Makefile || { echo "no headers for kernel $(KVER) in $(KDIR): install linux-headers-$(KVER) or give KVER=..."; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod ZYCORE_INCLUDE=$(B)/include modules
+
+# Test modules for the guest (tests/vm/modules): built by kbuild in a copy
+# under build/, so that no kbuild output lands in the source tree.
+TEST_MODS := $(wildcard tests/vm/modules/*.c) tests/vm/modules/Kbuild
+test-modules: $(B)/modules/kdbt_test_klp.ko
+$(B)/modules/kdbt_test_klp.ko: $(TEST_MODS)
+	@test -f $(KDIR)/Makefile || { echo "no headers for kernel $(KVER) in $(KDIR)"; exit 1; }
+	@mkdir -p $(@D)
+	cp $(TEST_MODS) $(@D)/
+	$(MAKE) -C $(KDIR) M=$(@D) modules
 
 # The translator core: the same files kbuild compiles into kdbt.ko.
 CORE_SRCS := $(addprefix kmod/, decode.c block.c emit.c translate.c \

@@ -614,7 +614,7 @@ int kdbt_engine_init(void)
 		kdbt_entries_exit();
 		goto out_free;
 	}
-	err = kdbt_kvm_init();
+	err = kdbt_refuse_init();
 	if (err) {
 		kdbt_textpoke_exit();
 		kdbt_entries_exit();
@@ -661,7 +661,7 @@ static int check_can_run(void)
 		return refuse(-EOPNOTSUPP, "kernel page-table isolation is active (module memory is not mapped in user page tables)");
 	if (boot_cpu_has(X86_FEATURE_XENPV))
 		return refuse(-ENODEV, "Xen PV guest");
-	if (kdbt_entries_check() || kdbt_kvm_check())
+	if (kdbt_entries_check() || kdbt_refuse_check())
 		return -EBUSY;
 	if (kdbt_eng.own_num)
 		return refuse(-ENOEXEC, "kdbt's own exception table is not empty");
@@ -1037,7 +1037,7 @@ void kdbt_engine_exit(void)
 		THIS_MODULE->extable = kdbt_eng.own_extable;
 		THIS_MODULE->num_exentries = kdbt_eng.own_num;
 	}
-	kdbt_kvm_exit();
+	kdbt_refuse_exit();
 	kdbt_textpoke_exit();
 	kdbt_entries_exit();
 	kdbt_profile_exit();

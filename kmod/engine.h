@@ -89,10 +89,10 @@ void kdbt_entries_stats(struct kdbt_stats *s);
 /* textpoke.c: translations follow live text patching. */
 bool kdbt_poke_in_the_way(u64 target);
 int kdbt_textpoke_init(void);
-/* kvm.c: KVM and translation kept apart. */
-int kdbt_kvm_init(void);
-void kdbt_kvm_exit(void);
-int kdbt_kvm_check(void);
+/* refuse.c: KVM, and livepatch in fast mode, kept apart from translation. */
+int kdbt_refuse_init(void);
+void kdbt_refuse_exit(void);
+int kdbt_refuse_check(void);
 void kdbt_textpoke_exit(void);
 void kdbt_textpoke_stats(struct kdbt_stats *s);
 

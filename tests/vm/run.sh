@@ -59,6 +59,10 @@ for m in virt/lib/irqbypass arch/x86/kvm/kvm; do
 	m=/lib/modules/$kver/kernel/$m.ko
 	[ -r "$m" ] && KDBT_GUEST_FILES="$KDBT_GUEST_FILES $m"
 done
+# kdbt's own test modules (tests/vm/modules).
+for m in "$top"/build/modules/*.ko; do
+	[ -r "$m" ] && KDBT_GUEST_FILES="$KDBT_GUEST_FILES $m"
+done
 for m in test_static_key_base test_static_keys test_user_copy; do
 	m=/lib/modules/$kver/kernel/lib/$m.ko
 	[ -r "$m" ] && KDBT_GUEST_FILES="$KDBT_GUEST_FILES $m"

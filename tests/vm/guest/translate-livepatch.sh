@@ -1,0 +1,87 @@
+# translate-livepatch.sh - livepatch and translation (kmod/refuse.c),
+# with kdbt_test_klp.ko (tests/vm/modules: replaces cmdline_proc_show(),
+# the reader of /proc/cmdline) and the old function already translated.
+# Transparent mode: the patch loads while on, its transition completes
+# (every task switched, which needs reliable stack traces), the
+# translated kernel runs the new function, and after the patch is
+# disabled and removed, the old one again.  Fast mode: loading the patch
+# while on fails with EBUSY and one log line (fast-mode stacks hold cache
+# addresses, which the unwinder cannot follow, so its transition could
+# not end); loaded while off, it is seen while on; disabled while on, its
+# transition waits, and the next off ends it.
+# vm-smp: 2
+# vm-timeout: 240
+. /tests/lib.sh
+
+K=/sys/kernel/livepatch/kdbt_test_klp
+KLP=/bin/kdbt_test_klp.ko
+cleanup() {
+	[ -e $K/enabled ] && echo 0 2>/dev/null > $K/enabled
+	grep -q '^kdbt_test_klp ' /proc/modules && rmmod kdbt_test_klp
+	kdbt_leave
+}
+trap cleanup EXIT
+
+in_transition() {
+	[ "$(cat $K/transition 2>/dev/null)" = 1 ]
+}
+
+# wait_transition WHAT: until the patch's transition is over (60 s).
+wait_transition() {
+	i=0
+	while in_transition; do
+		i=$((i + 1))
+		[ $i -le 600 ] || fail "$1: the transition did not end in 60 s"
+		usleep 100000
+	done
+	echo "$1: transition over in $((i / 10)).$((i % 10)) s"
+}
+
+expect_cmdline() {	# expect_cmdline WHAT WANT
+	for i in 1 2 3; do
+		expect_eq "$1: /proc/cmdline" "$(cat /proc/cmdline)" "$2"
+	done
+}
+
+[ -r $KLP ] || fail "no $KLP (make test-modules)"
+native=$(cat /proc/cmdline)
+insmod "$KDBT_KO" || fail "insmod failed"
+
+# Transparent mode: patched and unpatched while on.
+kdbt_control on || fail "transparent: on: $ctl_err"
+expect_cmdline "transparent, before" "$native"
+insmod $KLP || fail "transparent: insmod kdbt_test_klp"
+wait_transition "transparent: patch"
+expect_cmdline "transparent, patched" kdbt-test-livepatched
+echo 0 > $K/enabled || fail "transparent: disabling the patch"
+wait_transition "transparent: unpatch"
+rmmod kdbt_test_klp || fail "transparent: rmmod kdbt_test_klp"
+expect_cmdline "transparent, unpatched" "$native"
+expect_eq "transparent: state" "$(kdbt_stat state)" on
+kdbt_control off || fail "transparent: off: $ctl_err"
+
+# Fast mode: refused while on; loaded while off, then seen while on.
+kdbt_control "mode fast" || fail "mode fast: $ctl_err"
+kdbt_control on || fail "fast: on: $ctl_err"
+expect_cmdline "fast, before" "$native"
+mark=$(dmesg_mark)
+insmod $KLP 2> /tmp/klp.err && fail "fast: a livepatch loaded while on"
+grep -q busy /tmp/klp.err || fail "fast: insmod: '$(cat /tmp/klp.err)', want EBUSY"
+n=$(dmesg_since "$mark" | grep -c 'kdbt: kdbt_test_klp refused while translation is on')
+[ "$n" -ge 1 ] && [ "$n" -le 2 ] || fail "fast: refusal lines: got $n, want 1 per load attempt"
+grep -q '^kdbt_test_klp ' /proc/modules && fail "fast: kdbt_test_klp loaded"
+kdbt_control off || fail "fast: off: $ctl_err"
+insmod $KLP || fail "fast: insmod kdbt_test_klp while off"
+wait_transition "fast, off: patch"
+kdbt_control on || fail "fast: on with the patch: $ctl_err"
+expect_cmdline "fast, patched" kdbt-test-livepatched
+# Disabled while on: the transition waits for the off.
+echo 0 > $K/enabled || fail "fast: disabling the patch"
+usleep 500000
+in_transition && echo "fast: unpatch transition waiting while on"
+kdbt_control off || fail "fast: off: $ctl_err"
+wait_transition "fast: unpatch after off"
+rmmod kdbt_test_klp || fail "fast: rmmod kdbt_test_klp"
+expect_cmdline "fast, unpatched" "$native"
+rmmod kdbt || fail "rmmod failed"
+echo "livepatch: transparent mode while on; fast mode refused while on, then completed at off"
