@@ -620,6 +620,13 @@ int kdbt_engine_init(void)
 		kdbt_entries_exit();
 		goto out_free;
 	}
+	err = kdbt_stacks_init();
+	if (err) {
+		kdbt_refuse_exit();
+		kdbt_textpoke_exit();
+		kdbt_entries_exit();
+		goto out_free;
+	}
 	kdbt_eng.ready = true;
 	return 0;
 
@@ -1037,6 +1044,7 @@ void kdbt_engine_exit(void)
 		THIS_MODULE->extable = kdbt_eng.own_extable;
 		THIS_MODULE->num_exentries = kdbt_eng.own_num;
 	}
+	kdbt_stacks_exit();
 	kdbt_refuse_exit();
 	kdbt_textpoke_exit();
 	kdbt_entries_exit();
@@ -1088,4 +1096,5 @@ void kdbt_engine_stats(struct kdbt_stats *s)
 	kdbt_entries_stats(s);
 	kdbt_coverage_stats(s);
 	kdbt_textpoke_stats(s);
+	kdbt_stacks_stats(s);
 }

@@ -24,11 +24,14 @@
  * pt_regs->ip is left alone: see pull_frames()).  So tasks asleep since
  * before on return into the cache, not out of it (in fast mode a
  * translated ret is a plain ret), and the off above maps each entry back
- * (a block's entry stands for its first native instruction).
+ * (a block's entry stands for its first native instruction).  Children
+ * forked while on get the same for their first return, to ret_from_fork
+ * (a probe on sched_process_fork, before the child can run).
  *
- * Owns: nothing; it rewrites stacks only inside stop_machine().
- * Must never: rewrite a word outside a task's stack, or run while any
- * CPU can execute the code it looks at (stop_machine() guarantees that).
+ * Owns: the fork probe, registered from load to unload.
+ * Must never: rewrite a word outside a task's stack, or a word of a
+ * stack that a CPU may be using (stop_machine(), or a child not yet
+ * started), or while translation is detached.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -37,6 +40,9 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task_stack.h>
 #include <linux/stop_machine.h>
+#include <linux/string.h>
+#include <linux/tracepoint.h>
+#include <asm/switch_to.h>
 #include <asm/unwind.h>
 #include "block.h"
 #include "engine.h"
@@ -291,4 +297,72 @@ int kdbt_stacks_into_cache(u64 *pulled)
 	err = stop_machine(pull_all, &p, cpu_online_mask);
 	*pulled = p.pulled;
 	return err;
+}
+
+/* ------------------------------------------------------------------ */
+/* Fast mode: children forked while on start in the cache              */
+/* ------------------------------------------------------------------ */
+
+static struct tracepoint *fork_tp;
+static u64 fork_pulls;
+
+/*
+ * sched_process_fork, before the child can first run: its switch frame
+ * returns to ret_from_fork, which in fast mode would run the child's
+ * first steps (schedule_tail, finish_task_switch, the return to user
+ * mode or the thread function) natively until an interrupt pulled it.
+ * In fast mode it returns into ret_from_fork's translation instead.  The
+ * lock orders this against the detach at off, after which the stack
+ * rewrite finds the entry on the child's stack and maps it back.
+ */
+static void fork_into_cache(void *data, struct task_struct *parent,
+			    struct task_struct *child)
+{
+	struct inactive_task_frame *f = (void *)child->thread.sp;
+	unsigned long flags;
+	u64 ip, entry;
+
+	if (!READ_ONCE(kdbt_eng.on) || kdbt_eng.mode != KDBT_MODE_FAST)
+		return;
+	ip = READ_ONCE(f->ret_addr);
+	flags = kdbt_lock();
+	if (kdbt_eng.on && !kdbt_eng.tr.detached && !kdbt_in_cache(ip)) {
+		entry = entry_for(ip);
+		if (entry) {
+			WRITE_ONCE(f->ret_addr, entry);
+			fork_pulls++;
+		}
+	}
+	kdbt_unlock(flags);
+}
+
+static void find_fork_tp(struct tracepoint *tp, void *unused)
+{
+	if (!strcmp(tp->name, "sched_process_fork"))
+		fork_tp = tp;
+}
+
+/**
+ * kdbt_stacks_init() - hook fork (at load).
+ *
+ * Return: 0, or a negative errno from the tracepoint.
+ */
+int kdbt_stacks_init(void)
+{
+	for_each_kernel_tracepoint(find_fork_tp, NULL);
+	if (!fork_tp)
+		return -ENOENT;
+	return tracepoint_probe_register(fork_tp, fork_into_cache, NULL);
+}
+
+void kdbt_stacks_exit(void)
+{
+	tracepoint_probe_unregister(fork_tp, fork_into_cache, NULL);
+	tracepoint_synchronize_unregister();
+}
+
+void kdbt_stacks_stats(struct kdbt_stats *s)
+{
+	s->fork_pulls = READ_ONCE(fork_pulls);
+	s->stack_pulls += s->fork_pulls;
 }
