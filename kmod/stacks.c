@@ -31,7 +31,7 @@
  * Owns: the fork probe, registered from load to unload.
  * Must never: rewrite a word outside a task's stack, or a word of a
  * stack that a CPU may be using (stop_machine(), or a child not yet
- * started), or while translation is detached.
+ * started), or move a word into the cache once translation is detached.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
