@@ -986,10 +986,12 @@ int kdbt_mode_set(bool fast)
 
 	if (control_lock())
 		return -EINTR;
-	if (may_change_config(mode != kdbt_eng.mode))
+	if (may_change_config(mode != kdbt_eng.mode)) {
 		kdbt_eng.mode = mode;
-	else
+		kdbt_fork_probe(fast);
+	} else {
 		err = -EBUSY;
+	}
 	mutex_unlock(&kdbt_eng.control);
 	return err;
 }

@@ -84,6 +84,7 @@ int kdbt_rewrite_stacks(u64 *rewritten);
 int kdbt_stacks_into_cache(u64 *pulled);
 u64 kdbt_pull_frames(struct pt_regs *regs);
 int kdbt_stacks_init(void);
+void kdbt_fork_probe(bool fast);
 void kdbt_stacks_exit(void);
 void kdbt_stacks_stats(struct kdbt_stats *s);
 void kdbt_entries_remove(void);

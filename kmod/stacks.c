@@ -28,7 +28,7 @@
  * forked while on get the same for their first return, to ret_from_fork
  * (a probe on sched_process_fork, before the child can run).
  *
- * Owns: the fork probe, registered from load to unload.
+ * Owns: the fork probe, registered while the mode is fast.
  * Must never: rewrite a word outside a task's stack, or a word of a
  * stack that a CPU may be using (stop_machine(), or a child not yet
  * started), or move a word into the cache once translation is detached.
@@ -342,23 +342,46 @@ static void find_fork_tp(struct tracepoint *tp, void *unused)
 		fork_tp = tp;
 }
 
+static bool fork_hooked;
+
 /**
- * kdbt_stacks_init() - hook fork (at load).
+ * kdbt_fork_probe() - hook fork in fast mode only (control held, at a
+ * mode change and at unload).  In transparent mode the probe - kdbt's
+ * own code, native, called from translated code - would send the rest
+ * of every fork out of the cache: a translated call pushes the native
+ * return address there.
+ * @fast: hook (fast mode), else unhook.
+ */
+void kdbt_fork_probe(bool fast)
+{
+	if (fast == fork_hooked)
+		return;
+	if (fast) {
+		if (tracepoint_probe_register(fork_tp, fork_into_cache, NULL)) {
+			pr_warn("cannot hook fork: children forked while on start natively\n");
+			return;
+		}
+	} else {
+		tracepoint_probe_unregister(fork_tp, fork_into_cache, NULL);
+		tracepoint_synchronize_unregister();
+	}
+	fork_hooked = fast;
+}
+
+/**
+ * kdbt_stacks_init() - find the fork tracepoint (at load).
  *
- * Return: 0, or a negative errno from the tracepoint.
+ * Return: 0, or -ENOENT.
  */
 int kdbt_stacks_init(void)
 {
 	for_each_kernel_tracepoint(find_fork_tp, NULL);
-	if (!fork_tp)
-		return -ENOENT;
-	return tracepoint_probe_register(fork_tp, fork_into_cache, NULL);
+	return fork_tp ? 0 : -ENOENT;
 }
 
 void kdbt_stacks_exit(void)
 {
-	tracepoint_probe_unregister(fork_tp, fork_into_cache, NULL);
-	tracepoint_synchronize_unregister();
+	kdbt_fork_probe(false);
 }
 
 void kdbt_stacks_stats(struct kdbt_stats *s)
