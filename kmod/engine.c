@@ -593,6 +593,11 @@ int kdbt_engine_init(void)
 		pr_err("cannot find the never-translate ranges: %d\n", err);
 		return err;
 	}
+	err = kdbt_stacks_init();	/* (finds a tracepoint, holds nothing) */
+	if (err) {
+		pr_err("cannot find the sched_process_fork tracepoint: %d\n", err);
+		return err;
+	}
 	kdbt_eng.cache_rw = map_cache_rw();
 	if (!kdbt_eng.cache_rw)
 		return -ENOMEM;
@@ -616,13 +621,6 @@ int kdbt_engine_init(void)
 	}
 	err = kdbt_refuse_init();
 	if (err) {
-		kdbt_textpoke_exit();
-		kdbt_entries_exit();
-		goto out_free;
-	}
-	err = kdbt_stacks_init();
-	if (err) {
-		kdbt_refuse_exit();
 		kdbt_textpoke_exit();
 		kdbt_entries_exit();
 		goto out_free;

@@ -322,7 +322,7 @@ static void fork_into_cache(void *data, struct task_struct *parent,
 	unsigned long flags;
 	u64 ip, entry;
 
-	if (!READ_ONCE(kdbt_eng.on) || kdbt_eng.mode != KDBT_MODE_FAST)
+	if (!READ_ONCE(kdbt_eng.on))	/* (hooked only in fast mode) */
 		return;
 	ip = READ_ONCE(f->ret_addr);
 	flags = kdbt_lock();
