@@ -97,9 +97,13 @@ keys() {
 
 # run ARGS: start kdbt-top in the pane's shell through $work/run.sh,
 # which keeps the terminal modes before and after and prints
-# EXIT=<status>. when it ends (it survives the SIGINT of C-c).
+# "EXIT=<status>. run <n>" when it ends (it survives the SIGINT of C-c).
+# The run number keeps closed() from taking the last run's EXIT line,
+# still on the screen until the shell clears it, for this run's end.
+runs=0
 run() {
-	keys -l "clear; sh $work/run.sh $*"
+	runs=$((runs + 1))
+	keys -l "clear; RUN=$runs sh $work/run.sh $*"
 	keys Enter
 }
 
@@ -108,7 +112,7 @@ run() {
 # earlier output, unless the terminal has no alternate screen); says only
 # what failed.
 closed() {
-	if ! wait_for "^EXIT=$2\\." 10; then
+	if ! wait_for "^EXIT=$2\\. run $runs([^0-9]|\$)" 10; then
 		fail "$1" "no EXIT=$2 from the shell"
 		return 1
 	fi
@@ -149,7 +153,7 @@ trap true INT
 sh -c 'echo \$\$ > $work/pid; exec "\$0" "\$@"' $bin "\$@"
 st=\$?
 stty -g > $work/stty.after
-echo "EXIT=\$st."
+echo "EXIT=\$st. run \$RUN"
 EOF
 fx="--kallsyms $work/fx/kallsyms --modules $work/fx/modules"
 env -i PATH="$PATH" HOME="$work" PS1='$ ' TERM=screen \
