@@ -238,6 +238,7 @@ int kdbt_tr_init(struct kdbt_tr *tr, const struct kdbt_config *cfg,
 		 const struct kdbt_mem *mem);
 void kdbt_tr_flush(struct kdbt_tr *tr);
 void kdbt_tr_detach(struct kdbt_tr *tr);
+u32 kdbt_tr_unlink(struct kdbt_tr *tr, u32 from, u32 count);
 u32 kdbt_invalidate(struct kdbt_tr *tr, u64 start, u64 end);
 void *kdbt_cache_alloc(struct kdbt_tr *tr, u32 len, u64 *addr);
 int kdbt_translate(struct kdbt_tr *tr, u64 native, struct kdbt_block **out);

@@ -718,8 +718,29 @@ static int control_lock(void)
 }
 
 /*
+ * Point every linked exit back at its dispatcher stub (translation
+ * detached, so nothing links meanwhile), in steps with the lock dropped
+ * between them: under TCG a step of patches takes milliseconds with
+ * interrupts off.  Control held.
+ */
+static void unlink_exits(void)
+{
+	unsigned long flags;
+	u32 next = 0;
+
+	do {
+		flags = kdbt_lock();
+		next = kdbt_tr_unlink(&kdbt_eng.tr, next, 4096);
+		kdbt_unlock(flags);
+		cond_resched();
+	} while (next < kdbt_eng.tr.nexits);
+}
+
+/*
  * Wait until nothing can execute in, or return into, the cache (after a
- * detach): every task passes a voluntary switch (synchronize_rcu_tasks(),
+ * detach): every linked exit goes back to the dispatcher, so that code
+ * still in the cache leaves it at its next branch; every task passes a
+ * voluntary switch (synchronize_rcu_tasks(),
  * the ftrace trampoline pattern), then, with every CPU stopped, every
  * cache address left on a kernel stack (fast-mode return sites, the post
  * stub of a handler a task sleeps in) is replaced by its native
@@ -737,6 +758,7 @@ static int quiesce(void)
 
 	if (!kdbt_eng.quiesce_pending)
 		return 0;
+	unlink_exits();
 	wait_rcu_tasks_idle();
 	for (tries = 0; tries < 50; tries++) {
 		err = kdbt_rewrite_stacks(&n);
@@ -757,9 +779,12 @@ static int quiesce(void)
 }
 
 /*
- * Every CPU enters natively again and every branch still in the cache
- * goes to the dispatcher, which leaves for native code; what the cache
- * may still be reached by is left for quiesce().  Control held.
+ * Every CPU enters natively again, and every indirect branch (in
+ * transparent mode every return) and unlinked exit still taken in the
+ * cache goes to the dispatcher, which leaves for native code.  Direct
+ * links stay (cheap on/off cycles: the next on finds them in place);
+ * quiesce() takes them away before it waits for what may still reach the
+ * cache.  Control held.
  */
 static void leave_cache(void)
 {
@@ -915,10 +940,12 @@ static void off_locked(void)
 /**
  * kdbt_off() - run the kernel natively again.
  *
- * Restores the IDT and LSTAR on every CPU, then sends every branch still
- * in the cache to the dispatcher, which leaves for native code: each CPU
- * leaves the cache at its next branch.  The translations are kept for the
- * next on.  In transparent mode, waiting until no task can come back into
+ * Restores the IDT and LSTAR on every CPU, then sends every indirect
+ * branch still taken in the cache to the dispatcher, which leaves for
+ * native code: in transparent mode, where every return is an indirect
+ * branch, each CPU leaves the cache at its next return.  The translations
+ * and their direct links are kept for the next on.  In transparent mode,
+ * unlinking and waiting until no task can come back into
  * the cache (quiesce()) is left to the points that need it - a flush, and
  * unload - so on/off cycles stay cheap.  In fast mode every stack holds
  * cache return addresses, so off quiesces now, rewriting them; only then

@@ -74,14 +74,18 @@ void kdbt_tr_flush(struct kdbt_tr *tr)
 }
 
 /**
- * kdbt_tr_detach() - make every branch in the cache go to the dispatcher.
+ * kdbt_tr_detach() - make every entry into the dispatcher leave for native
+ * code.
  * @tr: the translator (lock held).
  *
  * Sets @tr->detached, so that the dispatcher resolves every target to
- * native code without linking or filling anything; points every linked
- * exit back at its stub and empties the jumptable.  Code still running in
- * the cache leaves it at its next exit or indirect branch.  Translations
- * are kept: clearing @tr->detached makes them usable again.
+ * native code without linking or filling anything, and empties the
+ * jumptable, so that every indirect branch (and in transparent mode every
+ * return) goes to the dispatcher.  Linked exits stay linked: code still
+ * running in the cache follows them until its next indirect branch or
+ * unlinked exit.  kdbt_tr_unlink() takes the direct links away too, for
+ * when nothing may stay in the cache.  Translations are kept: clearing
+ * @tr->detached makes them usable again, links and all.
  */
 void kdbt_tr_detach(struct kdbt_tr *tr)
 {
@@ -90,7 +94,26 @@ void kdbt_tr_detach(struct kdbt_tr *tr)
 	tr->detached = true;
 	for (i = 0; i < KDBT_JT_SIZE; i++)
 		((volatile u64 *)tr->mem.jt)[i] = tr->cfg.dispatch_indirect;
-	for (i = 0; i < tr->nexits; i++) {
+}
+
+/**
+ * kdbt_tr_unlink() - point linked exits back at their dispatcher stubs.
+ * @tr: the translator (lock held, detached: nothing links meanwhile).
+ * @from: the first exit to look at.
+ * @count: how many exits to look at, at most.
+ *
+ * Done in steps so that the caller can drop the lock between them.
+ *
+ * Return: the exit to go on from; @tr->nexits when every exit is done.
+ */
+u32 kdbt_tr_unlink(struct kdbt_tr *tr, u32 from, u32 count)
+{
+	u32 i, end;
+
+	if (from >= tr->nexits)
+		return tr->nexits;
+	end = tr->nexits - from > count ? from + count : tr->nexits;
+	for (i = from; i < end; i++) {
 		struct kdbt_exit *x = &tr->mem.exits[i];
 
 		if (!x->linked)
@@ -100,6 +123,7 @@ void kdbt_tr_detach(struct kdbt_tr *tr)
 				 tr->mem.cache_addr + x->stub_off);
 		x->linked = 0;
 	}
+	return end;
 }
 
 /* Take block @id out of its hash chain. */

@@ -219,21 +219,37 @@ static void check_maps(enum kdbt_mode mode)
 		     mode_name(mode), n, utr.nblocks - 1);
 }
 
+/* Unlink every exit in steps of @step (as quiesce() does); 0 if all are. */
+static int utr_unlink_in_steps(u32 step)
+{
+	u32 next = 0, i;
+
+	do
+		next = kdbt_tr_unlink(&utr, next, step);
+	while (next < utr.nexits);
+	for (i = 0; i < utr.nexits; i++)
+		if (utr.mem.exits[i].linked)
+			return -1;
+	return 0;
+}
+
 /*
  * Detach (what switchoff does): a function that ran from the cache runs
- * again with every exit and indirect branch leaving for native code, and
- * gives the native result while counting only its first block; attached
- * again, it counts everything again.
+ * again with every indirect branch leaving for native code, its direct
+ * links still followed, and gives the native result, counting no more
+ * than before; with the links taken away in steps (what quiesce() does)
+ * it counts only its first block; attached again, it counts everything
+ * again.
  */
 static void check_detach(enum kdbt_mode mode, const long long *ref,
 			 const long *native)
 {
-	unsigned int i, n = 0;
+	unsigned int i, n = 0, kept = 0;
 
 	for (i = 0; i < n_tfuncs; i++) {
-		unsigned long long full, det, again;
-		long r1, r2, r3;
-		int err;
+		unsigned long long full, linked, det, again;
+		long r1, r2, r3, r4;
+		int err, unlinked;
 
 		if (ref[i] < 0)
 			continue;
@@ -243,23 +259,34 @@ static void check_detach(enum kdbt_mode mode, const long long *ref,
 		kdbt_tr_detach(&utr);
 		utr_zero_counters();
 		r2 = utr_run(tfuncs[i].fn, tfuncs[i].arg, &err);
+		linked = utr_insns();
+		unlinked = utr_unlink_in_steps(3);
+		utr_zero_counters();
+		r3 = utr_run(tfuncs[i].fn, tfuncs[i].arg, &err);
 		det = utr_insns();
 		utr.detached = false;
 		utr_zero_counters();
-		r3 = utr_run(tfuncs[i].fn, tfuncs[i].arg, &err);
+		r4 = utr_run(tfuncs[i].fn, tfuncs[i].arg, &err);
 		again = utr_insns();
 		if (r1 != native[i] || r2 != native[i] || r3 != native[i] ||
-		    full != (unsigned long long)ref[i] || det >= full ||
-		    again != full) {
-			fail("%s/detach/%s: results %ld %ld %ld (native %ld), counts %llu %llu %llu",
-			     mode_name(mode), tfuncs[i].name, r1, r2, r3,
-			     native[i], full, det, again);
+		    r4 != native[i] || unlinked ||
+		    full != (unsigned long long)ref[i] || linked > full ||
+		    det >= full || det > linked || again != full) {
+			fail("%s/detach/%s: results %ld %ld %ld %ld (native %ld), counts %llu %llu %llu %llu, unlink %d",
+			     mode_name(mode), tfuncs[i].name, r1, r2, r3, r4,
+			     native[i], full, linked, det, again, unlinked);
 			return;
 		}
+		kept += linked > det;
 		n++;
 	}
-	pass("%s/detach (%u functions: native results while detached, full counts again after)",
-	     mode_name(mode), n);
+	if (!kept) {
+		fail("%s/detach: no function ran further on its kept links than unlinked",
+		     mode_name(mode));
+		return;
+	}
+	pass("%s/detach (%u functions: native results while detached; %u ran on along kept links, then only their first block with the links taken away in steps; full counts again after)",
+	     mode_name(mode), n, kept);
 }
 
 /*
