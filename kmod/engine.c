@@ -133,10 +133,18 @@ static bool may_translate(void *ctx, u64 addr)
 	return kdbt_may_translate(addr);
 }
 
-/* Entry-text and thunk helpers: core text that stays native. */
+/*
+ * Callees that stay native and may return into the cache: entry-text and
+ * thunk helpers (core text), and kdbt's own functions.  A static call
+ * (x86 patches each call site to call the function itself) may call a
+ * kdbt probe directly, as the fork probe is called from kernel_clone():
+ * with a native return address, the rest of every fork ran natively.
+ * Other native text (BPF images, ftrace trampolines) keeps a native return
+ * address: it may read its caller from the stack.
+ */
 static bool returns_to_cache(void *ctx, u64 addr)
 {
-	return kdbt_in_core_text(addr);
+	return kdbt_in_core_text(addr) || within_module_core(addr, THIS_MODULE);
 }
 
 /* The cache address of the instruction of @b that starts at @native. */

@@ -105,8 +105,8 @@ coverage_at_least() {
 # translated_workload MODE: the whole-kernel test body, in MODE (fast or
 # transparent).  Load kdbt, switch on, run the workload mix (all of it,
 # with block I/O and module load/unload) for 62 s; after a 10 s warm-up,
-# reset the profile, and at the end require coverage >= 99% (fast mode:
-# 98.5%, see below) of the timer samples taken in kernel mode; efault
+# reset the profile, and at the end require coverage >= 99% of the timer
+# samples taken in kernel mode; efault
 # must give exactly its native results while on; switch off (fast mode: the cache return addresses on
 # kernel stacks are rewritten); rmmod must succeed.
 # Prints the figures (blocks, cache, dispatches per second after warm-up,
@@ -144,16 +144,7 @@ translated_workload() {
 	grep -E '^(blocks|cache_bytes_used|instructions|indirect_branches|jumptable_misses|extable_entries|vectors_translated|pulls|samples_[a-z_]*|coverage|text_pokes|invalidated_blocks|stack_pulls) ' \
 		/proc/kdbt/stats | sed 's/^/figure: /'
 	echo "figure: dispatches per second after warm-up $(((_d1 - _d0) * 100 / (_t1 - _t0)))"
-	# Fast mode leaves the cache where a ret pops a native return address
-	# (on and every pull move return addresses into the cache, stacks.c,
-	# but a forked child starts natively in ret_from_fork and
-	# schedule_tail): 99.2-99.5% here, so 98.5% is the floor that
-	# catches a regression without failing on noise.
-	if [ "$_m" = fast ]; then
-		coverage_at_least 98.5 "$_m, after warm-up"
-	else
-		coverage_at_least 99 "$_m, after warm-up"
-	fi
+	coverage_at_least 99 "$_m, after warm-up"
 	tick _t0
 	kdbt_control off || fail "off: $ctl_err"
 	tick _t1

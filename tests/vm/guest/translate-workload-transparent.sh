@@ -2,7 +2,7 @@
 # system calls, interrupts and exceptions enter through the cache, and
 # the workload mix (fork/exec, files, pipes, sockets, signals, mmap and
 # page faults, timers, a loop block device with module load/unload) runs
-# 62 s with every result checked; coverage after warm-up >= 99% (fast: 98.5%); efault
+# 62 s with every result checked; coverage after warm-up >= 99%; efault
 # as natively; then off and rmmod.  See translated_workload in guest-lib.sh.
 # vm-smp: 2
 # vm-timeout: 150
