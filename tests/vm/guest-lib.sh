@@ -213,6 +213,88 @@ onoff_cycles() {
 	efault > /tmp/efault.after || fail "efault fails after rmmod"
 }
 
+# textpoke_session MODE: kernel text patched while it runs translated in
+# MODE must be observed (textpoke.c): with translation on and the open
+# path already translated, a kprobe attached to do_sys_openat2 counts the
+# opens made afterwards, and nothing once removed; enabling the
+# sched_process_exec tracepoint (a static key, a jump label) makes later
+# execs appear in the trace, disabling it stops them; text_pokes and
+# invalidated_blocks grow.  Without invalidation the cache would keep the
+# old bytes and see neither.  Loads kdbt and unloads it at the end; the
+# caller traps textpoke_cleanup.
+TP=/sys/kernel/tracing
+textpoke_session() {
+	_m=$1
+	[ -e $TP/kprobe_events ] || fail "no tracefs at $TP"
+	insmod "$KDBT_KO" || fail "$_m: insmod failed"
+	kdbt_control "mode $_m" || fail "mode $_m: $ctl_err"
+	kdbt_control on || fail "$_m: on: $ctl_err"
+	tp_opens 50
+	kdbt_num _p0 text_pokes
+	kdbt_num _v0 invalidated_blocks
+
+	echo 'p:kdbtprobe do_sys_openat2' > $TP/kprobe_events ||
+		fail "$_m: kprobe_events"
+	echo 1 > $TP/events/kprobes/kdbtprobe/enable ||
+		fail "$_m: enabling the kprobe"
+	_h0=$(tp_hits)
+	tp_opens 20
+	_h1=$(tp_hits)
+	echo "$_m: kprobe hits: $_h0 before, $_h1 after 20 opens"
+	[ $((_h1 - _h0)) -ge 20 ] ||
+		fail "$_m: translated opens missed the kprobe ($_h0 -> $_h1)"
+	echo 0 > $TP/events/kprobes/kdbtprobe/enable
+	echo '-:kdbtprobe' >> $TP/kprobe_events ||
+		fail "$_m: removing the kprobe"
+
+	echo > $TP/trace
+	echo 1 > $TP/events/sched/sched_process_exec/enable ||
+		fail "$_m: enabling the tracepoint"
+	for _i in 1 2 3 4 5; do /bin/true; done
+	echo 0 > $TP/events/sched/sched_process_exec/enable
+	_n=$(grep -c 'sched_process_exec' $TP/trace)
+	echo "$_m: sched_process_exec events: $_n"
+	[ "$_n" -ge 5 ] ||
+		fail "$_m: translated execs missed the tracepoint: $_n events"
+	for _i in 1 2 3; do /bin/true; done
+	expect_eq "$_m: events after disabling" \
+		"$(grep -c 'sched_process_exec' $TP/trace)" "$_n"
+
+	kdbt_num _p1 text_pokes
+	kdbt_num _v1 invalidated_blocks
+	echo "$_m: text pokes seen: $((_p1 - _p0)), blocks invalidated: $((_v1 - _v0))"
+	[ $((_p1 - _p0)) -gt 0 ] || fail "$_m: no text poke seen"
+	[ $((_v1 - _v0)) -gt 0 ] || fail "$_m: no block invalidated"
+	expect_eq "$_m: state" "$(kdbt_stat state)" on
+	kdbt_control off || fail "$_m: off: $ctl_err"
+	rmmod kdbt || fail "$_m: rmmod failed"
+}
+
+# textpoke_cleanup: for `trap textpoke_cleanup EXIT` around textpoke_session.
+textpoke_cleanup() {
+	echo 0 2>/dev/null > $TP/events/kprobes/kdbtprobe/enable
+	echo '-:kdbtprobe' 2>/dev/null >> $TP/kprobe_events
+	echo 0 2>/dev/null > $TP/events/sched/sched_process_exec/enable
+	kdbt_leave
+}
+
+# tp_opens N: N opens of /proc/version.
+tp_opens() {
+	_i=0
+	while [ $_i -lt "$1" ]; do
+		read -r _l < /proc/version
+		_i=$((_i + 1))
+	done
+}
+
+# tp_hits: the hit count of the kprobe kdbtprobe.
+tp_hits() {
+	while read -r _name _hits _miss; do
+		[ "$_name" = kdbtprobe ] && { echo "$_hits"; return; }
+	done < $TP/kprobe_profile
+	echo 0
+}
+
 # kdbt_read NAME OUT: copy /proc/kdbt/NAME to OUT in one cat, failing the
 # test if the read fails (a reset or flush during the read: EAGAIN).
 kdbt_read() {
