@@ -320,15 +320,13 @@ static DEFINE_IRQ_WORK(refill_irq_work, refill_kick);
 
 /*
  * The cache is full (lock held): targets go native from now on, until
- * the refill work has emptied it (transparent mode; fast mode cannot).
+ * the refill work has emptied it.
  */
 static void note_full_locked(void)
 {
 	if (!tr_full(&kdbt_eng.tr) || kdbt_eng.refill_pending)
 		return;
 	kdbt_eng.cache_full++;
-	if (kdbt_eng.mode == KDBT_MODE_FAST)
-		return;
 	kdbt_eng.refill_pending = true;
 	irq_work_queue(&refill_irq_work);
 }
@@ -806,9 +804,41 @@ static void leave_cache(void)
 }
 
 /*
- * A full cache, in transparent mode: leave it on every CPU, wait until
- * nothing can run in it or return into it, empty it, and come back in
- * with a fresh one - while the kernel runs natively for that moment.
+ * Fast mode: tasks asleep since before on return into the cache, not out
+ * of it (stacks.c).  Best effort: a failure costs coverage, not
+ * correctness.
+ */
+static void pull_stacks(void)
+{
+	u64 n = 0;
+	int err = kdbt_stacks_into_cache(&n);
+
+	kdbt_eng.stack_pulls += n;
+	if (err)
+		pr_warn("return addresses left native on stacks (%d)\n", err);
+}
+
+/*
+ * A fast-mode on has ended: once no stack can hold a cache address any
+ * more (quiesce()), drop the module reference kdbt_on() took; if that
+ * fails, kdbt stays pinned and rmmod fails with EAGAIN.  Control held.
+ */
+static void put_fast_ref(void)
+{
+	if (kdbt_eng.fast_used && !quiesce()) {
+		kdbt_eng.fast_used = false;
+		module_put(THIS_MODULE);	/* taken by kdbt_on() */
+	}
+}
+
+/*
+ * A full cache: leave it on every CPU, wait until nothing can run in it
+ * or return into it (fast mode: every cache return address on a stack is
+ * mapped back), empty it, and come back in with a fresh one (fast mode:
+ * sleeping tasks' return addresses are pulled in again, as at on) -
+ * while the kernel runs natively for that moment.  If the cache cannot be
+ * emptied, translation stays off (fast mode: and kdbt pinned, as after an
+ * off that failed).
  */
 static void refill(struct work_struct *work)
 {
@@ -819,7 +849,7 @@ static void refill(struct work_struct *work)
 		kdbt_eng.refill_pending = false;
 		return;
 	}
-	if (!kdbt_eng.on || kdbt_eng.mode == KDBT_MODE_FAST)
+	if (!kdbt_eng.on)
 		goto out;
 	leave_cache();
 	if (quiesce()) {
@@ -837,29 +867,18 @@ static void refill(struct work_struct *work)
 		kdbt_eng.quiesce_pending = true;
 		pr_warn("cache refill failed (%d): the kernel runs natively\n",
 			err);
+		put_fast_ref();
 		goto out;
 	}
 	WRITE_ONCE(THIS_MODULE->num_exentries, kdbt_eng.nextable);
 	kdbt_entries_install();
+	if (kdbt_eng.mode == KDBT_MODE_FAST)
+		pull_stacks();
 out:
 	kdbt_eng.refill_pending = false;
 	mutex_unlock(&kdbt_eng.control);
 }
 
-/*
- * Fast mode: tasks asleep since before on return into the cache, not out
- * of it (stacks.c).  Best effort: a failure costs coverage, not
- * correctness.
- */
-static void pull_stacks(void)
-{
-	u64 n = 0;
-	int err = kdbt_stacks_into_cache(&n);
-
-	kdbt_eng.stack_pulls += n;
-	if (err)
-		pr_warn("return addresses left native on stacks (%d)\n", err);
-}
 
 /**
  * kdbt_on() - run the kernel from the code cache, on every CPU: system
@@ -938,10 +957,7 @@ static void off_locked(void)
 	leave_cache();
 	kdbt_eng.on = false;
 	kdbt_eng.offs++;
-	if (kdbt_eng.fast_used && !quiesce()) {
-		kdbt_eng.fast_used = false;
-		module_put(THIS_MODULE);	/* taken by kdbt_on() */
-	}
+	put_fast_ref();
 	pr_info("off: the kernel runs natively\n");
 }
 

@@ -213,6 +213,44 @@ onoff_cycles() {
 	efault > /tmp/efault.after || fail "efault fails after rmmod"
 }
 
+# cache_full_session MODE: a full code cache is emptied and refilled
+# while translation stays on in MODE, not a failure: with the cache
+# limited to 1 MiB (module parameter cache_kb) the workload's kernel
+# working set overflows it again and again; every refill is counted
+# (cache_full, flushes), the workload and efault stay correct, and off and
+# rmmod work afterwards (fast mode: each refill mapped the cache return
+# addresses on every stack back and pulled them in again; off can still
+# rewrite the stacks and unpin kdbt).
+cache_full_session() {
+	_m=$1
+	_stop=/tmp/cache-full.stop
+	efault > /tmp/efault.native || fail "efault fails natively"
+	insmod "$KDBT_KO" cache_kb=1024 || fail "$_m: insmod failed"
+	expect_eq "cache size" "$(kdbt_stat cache_bytes_total)" 1048576
+	kdbt_control "mode $_m" || fail "mode $_m: $ctl_err"
+	kdbt_control on || fail "$_m: on: $ctl_err"
+	rm -f "$_stop"
+	workload 25 "$_stop" > /tmp/workload.out 2>&1
+	_rc=$?
+	cat /tmp/workload.out
+	[ $_rc = 0 ] || fail "$_m: workload failed while the cache was refilled"
+	efault > /tmp/efault.on || fail "$_m: efault while on"
+	cmp -s /tmp/efault.native /tmp/efault.on ||
+		fail "$_m: efault differs from native"
+	grep -E '^(state|blocks|cache_bytes_used|cache_full|flushes|coverage|stack_rewrites|stack_pulls) ' \
+		/proc/kdbt/stats
+	expect_eq "$_m: state" "$(kdbt_stat state)" on
+	kdbt_num _full cache_full
+	kdbt_num _flushes flushes
+	[ "$_full" -ge 1 ] || fail "$_m: the 1 MiB cache never filled"
+	[ "$_flushes" -ge 1 ] || fail "$_m: a full cache was never flushed"
+	kdbt_num _used cache_bytes_used
+	[ "$_used" -le 1048576 ] ||
+		fail "$_m: cache_bytes_used $_used beyond the limit"
+	kdbt_control off || fail "$_m: off: $ctl_err"
+	rmmod kdbt || fail "$_m: rmmod failed"
+}
+
 # textpoke_session MODE: kernel text patched while it runs translated in
 # MODE must be observed (textpoke.c): with translation on and the open
 # path already translated, a kprobe attached to do_sys_openat2 counts the
