@@ -743,59 +743,36 @@ static void unlink_exits(void)
 }
 
 /*
- * Replace every cache address on every kernel stack by its native one
- * (stacks.c), trying @tries times, 20 ms apart, while some task sits
- * inside a sequence kdbt inserted (-EBUSY).  Adds to stack_rewrites.
- */
-static int rewrite_stacks(int tries)
-{
-	u64 n = 0;
-	int err;
-
-	do {
-		err = kdbt_rewrite_stacks(&n);
-		kdbt_eng.stack_rewrites += n;
-		if (err != -EBUSY || --tries == 0)
-			return err;
-		msleep(20);
-	} while (1);
-}
-
-/*
  * Wait until nothing can execute in, or return into, the cache (after a
  * detach): every linked exit goes back to the dispatcher, so that code
- * still in the cache leaves it at its next branch; then, with every CPU
- * stopped, every cache address left on a kernel stack (fast-mode return
- * sites, the post stub of a handler a task sleeps in, the interrupted
- * instruction of a preempted task) is replaced by its native equivalent
- * (stacks.c); then every CPU - idle tasks included - passes a scheduling
- * point and interrupt handlers in flight finish.  Sleeps; control held.
- *
- * Before the rewrite every task passes a voluntary switch
- * (synchronize_rcu_tasks(), the ftrace trampoline pattern), so that no
- * task is found preempted inside an inserted sequence, whose cache
- * address has no native equivalent.  Under load that grace period takes
- * seconds, minutes for a starved task; a fast-mode cache, which every
- * off must quiesce, first tries the rewrite without it (a few tries),
- * and waits for the grace period only if some task stays inside such a
- * sequence.
+ * still in the cache leaves it at its next branch; every task passes a
+ * voluntary switch (synchronize_rcu_tasks(),
+ * the ftrace trampoline pattern), then, with every CPU stopped, every
+ * cache address left on a kernel stack (fast-mode return sites, the post
+ * stub of a handler a task sleeps in) is replaced by its native
+ * equivalent (stacks.c; retried while some task sits inside an inserted
+ * sequence), then every CPU - idle tasks included, which rcu_tasks skips -
+ * passes a scheduling point and interrupt handlers in flight finish.
+ * Sleeps; control held.
  *
  * Return: 0, or the error of the stack rewrite (the cache must stay).
  */
 static int quiesce(void)
 {
-	int err = -EBUSY;
+	u64 n = 0;
+	int err = 0, tries;
 
 	if (!kdbt_eng.quiesce_pending)
 		return 0;
 	unlink_exits();
-	if (kdbt_eng.tr.cfg.mode == KDBT_MODE_FAST)
-		err = rewrite_stacks(5);
-	if (err == -EBUSY) {
-		kdbt_eng.grace_periods++;
-		wait_rcu_tasks_idle();
-		err = rewrite_stacks(50);
+	wait_rcu_tasks_idle();
+	for (tries = 0; tries < 50; tries++) {
+		err = kdbt_rewrite_stacks(&n);
+		if (err != -EBUSY)
+			break;
+		msleep(20);
 	}
+	kdbt_eng.stack_rewrites += n;
 	synchronize_rcu_tasks_rude();
 	synchronize_rcu();
 	if (err) {
@@ -1160,7 +1137,6 @@ void kdbt_engine_stats(struct kdbt_stats *s)
 	s->ons = kdbt_eng.ons;
 	s->stack_rewrites = kdbt_eng.stack_rewrites;
 	s->stack_pulls = kdbt_eng.stack_pulls;
-	s->grace_periods = kdbt_eng.grace_periods;
 	s->offs = kdbt_eng.offs;
 	kdbt_profile_totals(&s->t);
 	s->resets = s->t.resets;

@@ -44,7 +44,7 @@ struct kdbt_engine {
 	unsigned int own_num;
 	unsigned int nextable;
 	u64 extable_full;
-	u64 cache_full, stack_rewrites, stack_pulls, grace_periods;
+	u64 cache_full, stack_rewrites, stack_pulls;
 	u64 ons, offs;
 };
 

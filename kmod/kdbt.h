@@ -71,7 +71,6 @@ struct kdbt_stats {
 	u64 blocks, cache_used, cache_total, dispatches, exits, sites;
 	u64 native_stubs, extable_entries, extable_full, flushes, ons, offs;
 	u64 resets, cache_full, stack_rewrites, stack_pulls, fork_pulls;
-	u64 grace_periods;
 	u64 refused;
 	u64 vectors, vectors_native, pulls, reentries;
 	u64 text_pokes, invalidated, pokes_missed, cpu_installs;

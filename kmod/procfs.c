@@ -93,7 +93,6 @@ static int stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "stack_rewrites %llu\n", s.stack_rewrites);
 	seq_printf(m, "stack_pulls %llu\n", s.stack_pulls);
 	seq_printf(m, "fork_pulls %llu\n", s.fork_pulls);
-	seq_printf(m, "grace_periods %llu\n", s.grace_periods);
 	seq_printf(m, "flushes %llu\n", s.flushes);
 	seq_printf(m, "switchons %llu\n", s.ons);
 	seq_printf(m, "switchoffs %llu\n", s.offs);

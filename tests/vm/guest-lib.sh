@@ -141,7 +141,7 @@ translated_workload() {
 		fail "$_m: efault while on: $(grep FAIL /tmp/efault.on)"
 	cmp -s /tmp/efault.native /tmp/efault.on ||
 		fail "$_m: efault differs from native: $(diff /tmp/efault.native /tmp/efault.on | head -5)"
-	grep -E '^(blocks|cache_bytes_used|instructions|indirect_branches|jumptable_misses|extable_entries|vectors_translated|pulls|samples_[a-z_]*|coverage|text_pokes|invalidated_blocks|stack_pulls|grace_periods) ' \
+	grep -E '^(blocks|cache_bytes_used|instructions|indirect_branches|jumptable_misses|extable_entries|vectors_translated|pulls|samples_[a-z_]*|coverage|text_pokes|invalidated_blocks|stack_pulls) ' \
 		/proc/kdbt/stats | sed 's/^/figure: /'
 	echo "figure: dispatches per second after warm-up $(((_d1 - _d0) * 100 / (_t1 - _t0)))"
 	coverage_at_least 99 "$_m, after warm-up"
@@ -198,7 +198,7 @@ onoff_cycles() {
 	_rc=$?
 	cat /tmp/workload.out
 	[ $_rc = 0 ] || fail "workload failed during the on/off cycles"
-	grep -E '^(switchons|switchoffs|flushes|stack_rewrites|stack_pulls|grace_periods) ' /proc/kdbt/stats
+	grep -E '^(switchons|switchoffs|flushes|stack_rewrites|stack_pulls) ' /proc/kdbt/stats
 	expect_eq "state at the end" "$(kdbt_stat state)" off
 	if [ "$_mode" = fast ]; then
 		kdbt_num _r stack_rewrites
