@@ -879,7 +879,6 @@ out:
 	mutex_unlock(&kdbt_eng.control);
 }
 
-
 /**
  * kdbt_on() - run the kernel from the code cache, on every CPU: system
  * calls, interrupts and exceptions enter through the cache (entries.c).
