@@ -3,7 +3,8 @@
  * kbench.c - kernel microbenchmarks for the guest (lmbench-style): each
  * operation in a loop, reported as nanoseconds per operation.
  *
- * Usage: kbench [SCALE]      (SCALE multiplies the iteration counts)
+ * Usage: kbench [SCALE [NAME...]]  (SCALE multiplies the iteration
+ *                                   counts; NAMEs: only those)
  *        kbench --list      (the benchmark names)
  * Output: one line per benchmark, "NAME NS_PER_OP".
  * Owns: the benchmarks and their iteration counts.
@@ -379,6 +380,15 @@ static const struct bench {
 	{ "shell", b_shell, 4 },
 };
 
+/* Is @name among the @n names at @names? */
+static int chosen(const char *name, int n, char **names)
+{
+	while (n--)
+		if (!strcmp(name, names[n]))
+			return 1;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	double scale = argc > 1 ? atof(argv[1]) : 1.0;
@@ -394,6 +404,8 @@ int main(int argc, char **argv)
 		long n = (long)(benches[i].n * scale);
 		double t0, t1;
 
+		if (argc > 2 && !chosen(benches[i].name, argc - 2, argv + 2))
+			continue;
 		if (n < 1)
 			n = 1;
 		t0 = now();
