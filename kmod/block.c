@@ -154,14 +154,47 @@ static u16 flags_read(const ZydisDecodedInstruction *zi)
 	return zi->cpu_flags ? zi->cpu_flags->tested & KDBT_INC_FLAGS : 0;
 }
 
+/* The 64-bit GPR number (0-15) that @r is part of, or -1. */
+static int gpr_number(ZydisRegister r)
+{
+	ZydisRegister r64;
+
+	if (r == ZYDIS_REGISTER_NONE)
+		return -1;
+	r64 = ZydisRegisterGetLargestEnclosing(ZYDIS_MACHINE_MODE_LONG_64, r);
+	if (ZydisRegisterGetClass(r64) != ZYDIS_REGCLASS_GPR64)
+		return -1;
+	return r64 - ZYDIS_REGISTER_RAX;
+}
+
+/* `pop %r64` (not %rsp): its register, or KDBT_NO_SCRATCH. */
+static u8 popped(const struct kdbt_tr *tr, const struct kdbt_full_insn *fi)
+{
+	ZydisDecodedOperand op;
+	int r;
+
+	if (fi->zi.operand_count_visible != 1 ||
+	    kdbt_decode_operands(&tr->dec, fi, &op, 1) ||
+	    op.type != ZYDIS_OPERAND_TYPE_REGISTER || op.size != 64)
+		return KDBT_NO_SCRATCH;
+	r = gpr_number(op.reg.value);
+	return r < 0 || r == 4 ? KDBT_NO_SCRATCH : (u8)r;
+}
+
 /*
- * A general-purpose register that @fi, the first instruction of a block,
- * overwrites whole without reading it, so that its value at the block's
- * entry is dead and the counter increment may use it as scratch.  Only
- * simple moves qualify (mov, movzx, movsx, movsxd, lea, and xor or sub of
- * a register with itself), to a 64-bit or 32-bit (zero-extending)
- * register other than %rsp, with no memory access: they cannot fault, so
- * no exception fixup can see the register before it is written.
+ * A general-purpose register that @fi overwrites whole without reading
+ * it, so that, if no instruction before it in the block read it either,
+ * its value at the block's entry is dead and the counter increment may
+ * use it as scratch.  Only moves qualify (mov, movzx, movsx, movsxd, lea,
+ * pop, and xor or sub of a register with itself), to a 64-bit or 32-bit
+ * (zero-extending) register other than %rsp, from a general-purpose
+ * register, an immediate or memory.  A load may fault: an exception
+ * fixup then finds the counter's pointer in its destination instead of
+ * the old value.  That is no change a fixup can see: the destination of
+ * a faulting load is an output of its asm (uaccess, *_nofault: the C
+ * code after the fault does not read it), or the fixup writes it
+ * (load_unaligned_zeropad).  No earlier instruction may fault
+ * (scratch_passes()).
  * Return: the register's number (0-15, as in ModRM), or KDBT_NO_SCRATCH.
  */
 static u8 dead_scratch(const struct kdbt_tr *tr, const struct kdbt_full_insn *fi)
@@ -172,6 +205,8 @@ static u8 dead_scratch(const struct kdbt_tr *tr, const struct kdbt_full_insn *fi
 	bool zeroing;
 
 	switch (zi->mnemonic) {
+	case ZYDIS_MNEMONIC_POP:
+		return popped(tr, fi);
 	case ZYDIS_MNEMONIC_MOV: case ZYDIS_MNEMONIC_MOVZX:
 	case ZYDIS_MNEMONIC_MOVSX: case ZYDIS_MNEMONIC_MOVSXD:
 	case ZYDIS_MNEMONIC_LEA: case ZYDIS_MNEMONIC_XOR:
@@ -192,9 +227,9 @@ static u8 dead_scratch(const struct kdbt_tr *tr, const struct kdbt_full_insn *fi
 		return KDBT_NO_SCRATCH;	/* xor/sub only as zeroing idioms */
 	if (!zeroing && ops[0].actions != ZYDIS_OPERAND_ACTION_WRITE)
 		return KDBT_NO_SCRATCH;
-	if (ops[1].type == ZYDIS_OPERAND_TYPE_MEMORY &&
-	    zi->mnemonic != ZYDIS_MNEMONIC_LEA)
-		return KDBT_NO_SCRATCH;
+	if (ops[1].type == ZYDIS_OPERAND_TYPE_REGISTER &&
+	    gpr_number(ops[1].reg.value) < 0)
+		return KDBT_NO_SCRATCH;	/* control, debug, segment registers */
 	if (ops[0].size != 64 && ops[0].size != 32)
 		return KDBT_NO_SCRATCH;
 	r64 = ZydisRegisterGetLargestEnclosing(ZYDIS_MACHINE_MODE_LONG_64, dst);
@@ -212,6 +247,140 @@ static u8 dead_scratch(const struct kdbt_tr *tr, const struct kdbt_full_insn *fi
 					      ops[1].mem.index) == r64))
 		return KDBT_NO_SCRATCH;	/* lea 8(%rax),%rax reads it */
 	return (u8)(r64 - ZYDIS_REGISTER_RAX);
+}
+
+/*
+ * May the search for a scratch register go on past @fi: it cannot fault
+ * (no exception fixup runs before the scratch register is written: no
+ * memory access but its own push or pop, no privileged or trapping
+ * instruction) and it is straight-line.  The GPRs it reads, explicitly
+ * or not, join @read: none of them can be the scratch register.
+ */
+static bool scratch_passes(const struct kdbt_tr *tr,
+			   const struct kdbt_full_insn *fi, u16 *read)
+{
+	ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
+	const ZydisDecodedInstruction *zi = &fi->zi;
+	bool no_access;
+	int i, r;
+
+	switch (zi->mnemonic) {
+	case ZYDIS_MNEMONIC_NOP: case ZYDIS_MNEMONIC_ENDBR64:
+	case ZYDIS_MNEMONIC_LEA:
+		no_access = true;
+		break;
+	case ZYDIS_MNEMONIC_PUSH: case ZYDIS_MNEMONIC_POP:
+	case ZYDIS_MNEMONIC_MOV:
+	case ZYDIS_MNEMONIC_MOVZX: case ZYDIS_MNEMONIC_MOVSX:
+	case ZYDIS_MNEMONIC_MOVSXD: case ZYDIS_MNEMONIC_ADD:
+	case ZYDIS_MNEMONIC_SUB: case ZYDIS_MNEMONIC_AND:
+	case ZYDIS_MNEMONIC_OR: case ZYDIS_MNEMONIC_XOR:
+	case ZYDIS_MNEMONIC_CMP: case ZYDIS_MNEMONIC_TEST:
+	case ZYDIS_MNEMONIC_INC: case ZYDIS_MNEMONIC_DEC:
+	case ZYDIS_MNEMONIC_NEG: case ZYDIS_MNEMONIC_NOT:
+	case ZYDIS_MNEMONIC_SHL: case ZYDIS_MNEMONIC_SHR:
+	case ZYDIS_MNEMONIC_SAR:
+		no_access = false;
+		break;
+	default:
+		return false;
+	}
+	if (kdbt_decode_operands(&tr->dec, fi, ops, ZYDIS_MAX_OPERAND_COUNT))
+		return false;
+	for (i = 0; i < zi->operand_count; i++) {
+		const ZydisDecodedOperand *op = &ops[i];
+
+		if (op->type == ZYDIS_OPERAND_TYPE_REGISTER) {
+			r = gpr_number(op->reg.value);
+			if (r >= 0 && (op->actions & ZYDIS_OPERAND_ACTION_MASK_READ))
+				*read |= 1u << r;
+		} else if (op->type == ZYDIS_OPERAND_TYPE_MEMORY) {
+			bool stack = (zi->mnemonic == ZYDIS_MNEMONIC_PUSH ||
+				      zi->mnemonic == ZYDIS_MNEMONIC_POP) &&
+				     op->visibility == ZYDIS_OPERAND_VISIBILITY_HIDDEN;
+
+			if (!no_access && !stack)
+				return false;
+			r = gpr_number(op->mem.base);
+			if (r >= 0)
+				*read |= 1u << r;
+			r = gpr_number(op->mem.index);
+			if (r >= 0)
+				*read |= 1u << r;
+		}
+	}
+	return true;
+}
+
+/* The scratch register search (find_scratch()). */
+struct scratch_scan {
+	u16 read;		/* GPRs read so far */
+	u16 passed;		/* instructions passed (scratch_passes()) */
+	bool searching;		/* still going on */
+};
+
+/*
+ * The scratch register search, one instruction at a time from the
+ * block's entry.
+ */
+static void find_scratch(const struct kdbt_tr *tr, struct kdbt_bb *bb,
+			 const struct kdbt_full_insn *fi, enum kdbt_rule rule,
+			 struct scratch_scan *s)
+{
+	u8 r;
+
+	if (!s->searching)
+		return;
+	if (rule != KDBT_RULE_COPY && rule != KDBT_RULE_RIPREL) {
+		s->searching = false;
+		return;
+	}
+	r = dead_scratch(tr, fi);
+	if (r != KDBT_NO_SCRATCH && !(s->read & (1u << r))) {
+		bb->scratch = r;
+		s->searching = false;
+		return;
+	}
+	s->searching = scratch_passes(tr, fi, &s->read);
+	if (s->searching)
+		s->passed++;
+}
+
+#define R11	11
+
+/* Does @bb end by returning: ret, or jmp to the return thunk? */
+static bool ends_in_return(const struct kdbt_tr *tr, const struct kdbt_bb *bb)
+{
+	const struct kdbt_binsn *last = &bb->insn[bb->n ? bb->n - 1 : 0];
+
+	if (bb->end == KDBT_END_RET)
+		return true;
+	return bb->end == KDBT_END_JMP && tr->cfg.return_thunk &&
+	       last->target == tr->cfg.return_thunk;
+}
+
+/*
+ * No instruction of the block frees a register: the calling convention
+ * may.  %r11 carries nothing into a C function (not an argument, not the
+ * static chain) and nothing out of one, so it is dead at a C function's
+ * first byte (every way in is a call or a tail call), and in a block that
+ * returns from a C function if no instruction before the return reads it
+ * or can fault (an exception fixup stays in the function and might).
+ */
+static u8 abi_scratch(const struct kdbt_tr *tr, const struct kdbt_bb *bb,
+		      const struct scratch_scan *s)
+{
+	enum kdbt_cfunc kind;
+
+	if (!tr->cfg.c_function || !bb->n)
+		return KDBT_NO_SCRATCH;
+	kind = tr->cfg.c_function(tr->cfg.ctx, bb->start);
+	if (kind == KDBT_CFUNC_ENTRY)
+		return R11;
+	if (kind == KDBT_CFUNC_BODY && ends_in_return(tr, bb) &&
+	    s->passed + 1u == bb->n && !(s->read & (1u << R11)))
+		return R11;
+	return KDBT_NO_SCRATCH;
 }
 
 /*
@@ -295,6 +464,7 @@ static int decode_at(struct kdbt_tr *tr, u64 ip, struct kdbt_full_insn *fi,
 int kdbt_build_block(struct kdbt_tr *tr, u64 start, struct kdbt_bb *bb)
 {
 	struct kdbt_full_insn fi;
+	struct scratch_scan scan = { .searching = true };
 	u16 killed = 0;
 	u64 ip = start;
 	u32 hold = 0;		/* instructions the block must keep together */
@@ -340,8 +510,7 @@ int kdbt_build_block(struct kdbt_tr *tr, u64 start, struct kdbt_bb *bb)
 			bb->end = KDBT_END_NATIVE;
 			break;
 		}
-		if (!bb->n && rule == KDBT_RULE_COPY)
-			bb->scratch = dead_scratch(tr, &fi);
+		find_scratch(tr, bb, &fi, rule, &scan);
 		bb->live_in |= flags_read(&fi.zi) & ~killed;
 		killed |= flags_written(&fi.zi);
 		ip += in->len;
@@ -359,6 +528,8 @@ int kdbt_build_block(struct kdbt_tr *tr, u64 start, struct kdbt_bb *bb)
 	}
 	bb->next = ip;
 	bb->unwritten = KDBT_INC_FLAGS & ~killed;
+	if (bb->scratch == KDBT_NO_SCRATCH)
+		bb->scratch = abi_scratch(tr, bb, &scan);
 	return 0;
 }
 
@@ -397,7 +568,9 @@ static u16 peek_live(struct kdbt_tr *tr, u64 ip, u16 want)
  * leaves one unwritten that a successor may read.  Direct successors (the
  * branch target, the fall-through, a callee's entry) are looked into for
  * a few instructions; returns, indirect branches and native exits are
- * assumed to read everything.
+ * assumed to read everything - but for C functions (cfg.c_function()),
+ * whose calling convention passes no flag in or out: at a C function's
+ * first byte, and out of a block that returns from one, they are dead.
  *
  * Return: true if the flag-preserving increment is needed.
  */
@@ -405,10 +578,16 @@ bool kdbt_flags_live(struct kdbt_tr *tr, const struct kdbt_bb *bb)
 {
 	const struct kdbt_binsn *last = &bb->insn[bb->n ? bb->n - 1 : 0];
 	u16 want = bb->unwritten;
+	enum kdbt_cfunc kind = KDBT_CFUNC_UNKNOWN;
 
 	if (bb->live_in)
 		return true;
 	if (!want)
+		return false;
+	if (tr->cfg.c_function && bb->n)
+		kind = tr->cfg.c_function(tr->cfg.ctx, bb->start);
+	if (kind == KDBT_CFUNC_ENTRY ||
+	    (kind == KDBT_CFUNC_BODY && ends_in_return(tr, bb)))
 		return false;
 	switch (bb->end) {
 	case KDBT_END_FALL:

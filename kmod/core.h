@@ -25,8 +25,17 @@
 #define KDBT_MAX_BLOCK_INSNS	64
 /* Native bytes a block may span (maps keep 16-bit offsets). */
 #define KDBT_MAX_BLOCK_BYTES	1024
-/* Cache bytes one block may take, exits and stubs included. */
+/* Cache bytes one translation (a chain of blocks) may take, stubs included. */
 #define KDBT_MAX_BLOCK_CACHE	8192
+/* Blocks one translation may chain (see translate.c). */
+#define KDBT_MAX_CHAIN		16
+
+/* What cfg.c_function() knows of the code at an address. */
+enum kdbt_cfunc {
+	KDBT_CFUNC_UNKNOWN,	/* may follow any register convention */
+	KDBT_CFUNC_BODY,	/* inside a C function (SysV calling convention) */
+	KDBT_CFUNC_ENTRY,	/* the first byte of a C function */
+};
 
 /* Jumptable: direct-mapped on the low 16 bits of the native target. */
 #define KDBT_JT_BITS		16
@@ -77,6 +86,8 @@ struct kdbt_block {
 	u32 ientry;		/* cache offset of the indirect entry, or NONE */
 	u16 ret_site;		/* fast-mode call: return site offset, or 0 */
 	u8 invalid;		/* its native text changed: unreachable now */
+	u8 chained;		/* runs on into block id + 1, which follows it
+				 * in the cache, with no exit between them */
 };
 
 #define KDBT_NO_IENTRY	0xffffffffu
@@ -135,6 +146,14 @@ struct kdbt_map {
  * @read_code: copy native code bytes; 0 or -EFAULT.
  * @may_translate: false for native code that must stay native (the
  *	dispatcher then leaves the cache for it).
+ * @may_chain: optional; false for code that may_translate() allows but
+ *	that must not be translated now as part of another block's
+ *	translation (the kernel glue: text being patched).
+ * @c_function: optional; what is known of the function holding @addr
+ *	(enum kdbt_cfunc).  Only say C for code that keeps the SysV calling
+ *	convention, in which %r11 carries nothing into a function or out of
+ *	it: the counter increment may then use %r11 as scratch at a C
+ *	function's entry and in a block that returns from one.
  * @returns_to_cache: optional; true for native code (may_translate() is
  *	false) that is called like a leaf helper - it returns with a plain
  *	ret and never looks at its return address (the kernel's entry-text
@@ -163,6 +182,8 @@ struct kdbt_config {
 	u32 stack_skip;
 	int (*read_code)(void *ctx, u64 addr, u8 *buf, size_t len);
 	bool (*may_translate)(void *ctx, u64 addr);
+	bool (*may_chain)(void *ctx, u64 addr);
+	enum kdbt_cfunc (*c_function)(void *ctx, u64 addr);
 	bool (*returns_to_cache)(void *ctx, u64 addr);
 	void (*published)(void *ctx, const struct kdbt_block *b);
 	void *ctx;

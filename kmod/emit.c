@@ -60,15 +60,19 @@ static u32 rel32(struct kdbt_emit *e, u64 end, u64 target)
 	return (u32)rel;
 }
 
-/* Pad with one NOP so that a field after @opcode_len bytes is 4-aligned. */
-void emit_align_field(struct kdbt_emit *e, u32 opcode_len)
+/*
+ * Pad a branch so that its 4-byte field, after @opcode_len bytes, is
+ * 4-aligned, with CS segment prefixes on the branch itself (ignored in
+ * 64-bit mode; the padding binutils uses against the JCC erratum): the
+ * branch stays one instruction, where a NOP before it would put one more
+ * on the path of three branches out of four.
+ */
+static void emit_align_field(struct kdbt_emit *e, u32 opcode_len)
 {
-	static const u8 nops[4][3] = {
-		{ 0 }, { 0x90 }, { 0x66, 0x90 }, { 0x0f, 0x1f, 0x00 },
-	};
+	static const u8 cs[3] = { 0x2e, 0x2e, 0x2e };
 	u32 pad = (4 - ((emit_here(e) + opcode_len) & 3)) & 3;
 
-	emit_bytes(e, nops[pad], pad);
+	emit_bytes(e, cs, pad);
 }
 
 /* An aligned branch: opcode bytes, then rel32.  Returns the field offset. */
@@ -85,7 +89,7 @@ static u32 emit_branch(struct kdbt_emit *e, const u8 *op, u32 oplen,
 }
 
 /**
- * emit_jmp() - emit `jmp rel32` with an aligned, patchable field.
+ * emit_jmp() - emit `jmp rel32` with a patchable field.
  * @e: the emitter.
  * @target: where it jumps (run-time address).
  *
@@ -99,7 +103,7 @@ u32 emit_jmp(struct kdbt_emit *e, u64 target)
 }
 
 /**
- * emit_jcc() - emit `jcc rel32` (0f 80+cc) with an aligned field.
+ * emit_jcc() - emit `jcc rel32` (0f 80+cc) with a patchable field.
  * @e: the emitter.
  * @cc: condition code, 0..15.
  * @target: where it jumps when taken.
@@ -114,7 +118,7 @@ u32 emit_jcc(struct kdbt_emit *e, u8 cc, u64 target)
 }
 
 /**
- * emit_call() - emit `call rel32` with an aligned field.
+ * emit_call() - emit `call rel32` with a patchable field.
  * @e: the emitter.
  * @target: the callee.
  *

@@ -44,7 +44,6 @@ void emit_u8(struct kdbt_emit *e, u8 b);
 void emit_u32(struct kdbt_emit *e, u32 v);
 void emit_u64(struct kdbt_emit *e, u64 v);
 bool fits_s32(s64 v);
-void emit_align_field(struct kdbt_emit *e, u32 opcode_len);
 u32 emit_jmp(struct kdbt_emit *e, u64 target);
 u32 emit_jcc(struct kdbt_emit *e, u8 cc, u64 target);
 u32 emit_call(struct kdbt_emit *e, u64 target);

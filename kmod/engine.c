@@ -133,6 +133,55 @@ static bool may_translate(void *ctx, u64 addr)
 	return kdbt_may_translate(addr);
 }
 
+/* A block chained to another's translation: not from text being poked. */
+static bool may_chain(void *ctx, u64 addr)
+{
+	return !kdbt_poke_in_the_way(addr);
+}
+
+/* What the ftrace site at a function's first byte may call while traced. */
+static unsigned long fentry_calls[3];
+
+/*
+ * Is there an ftrace site at @start: the 5-byte nop that ftrace makes of
+ * `call __fentry__`, or a call to the tracer?  Only C functions, built
+ * with -mfentry, have one at their first byte.
+ */
+static bool is_fentry_site(u64 start)
+{
+	static const u8 nop5[] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
+	u8 insn[5];
+	u64 target;
+	int i;
+
+	if (kdbt_read_code(NULL, start, insn, sizeof(insn)))
+		return false;
+	if (!memcmp(insn, nop5, sizeof(nop5)))
+		return true;
+	if (insn[0] != 0xe8)
+		return false;
+	target = start + 5 + (s32)get_unaligned((u32 *)(insn + 1));
+	for (i = 0; i < ARRAY_SIZE(fentry_calls); i++)
+		if (fentry_calls[i] && target == fentry_calls[i])
+			return true;
+	return false;
+}
+
+/*
+ * C functions (SysV calling convention) are the symbols that start with
+ * an ftrace site; assembly (custom conventions) and notrace code are
+ * left unknown.
+ */
+static enum kdbt_cfunc c_function(void *ctx, u64 addr)
+{
+	unsigned long size, off;
+
+	if (!kdbt_ksyms.lookup_size_offset(addr, &size, &off) ||
+	    !is_fentry_site(addr - off))
+		return KDBT_CFUNC_UNKNOWN;
+	return off ? KDBT_CFUNC_BODY : KDBT_CFUNC_ENTRY;
+}
+
 /*
  * Callees that stay native and may return into the cache: entry-text and
  * thunk helpers (core text), and kdbt's own functions.  A static call
@@ -424,6 +473,9 @@ static int setup_thunks(struct kdbt_config *cfg)
 		if (r != 4)	/* there is no %rsp thunk */
 			cfg->indirect_thunk[r] = array + 32 * r;
 	cfg->return_thunk = READ_ONCE(*ret_thunk);
+	fentry_calls[0] = sym("__fentry__");
+	fentry_calls[1] = sym("ftrace_caller");
+	fentry_calls[2] = sym("ftrace_regs_caller");
 	return 0;
 }
 
@@ -565,6 +617,8 @@ static int tr_init(enum kdbt_mode mode)
 		.jt_addr = (u64)kdbt_jt,
 		.read_code = kdbt_read_code,
 		.may_translate = may_translate,
+		.may_chain = may_chain,
+		.c_function = c_function,
 		.returns_to_cache = returns_to_cache,
 		.published = block_published,
 	};

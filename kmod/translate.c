@@ -4,17 +4,27 @@
  *
  * Input: a native address; the block builder (block.c) decodes and
  * classifies it.
- * Output: the block's translation at the end of the cache, laid out as
+ * Output: the block's translation at the end of the cache, followed by
+ * the translations of the blocks it runs into (a chain), laid out as
  *	[indirect entry]  only when asked for (see kdbt_indirect_entry())
  *	direct entry:     counter increment (if counting)
  *	body:             one translation per native instruction, in order
  *	terminator:       the rule of the block's last instruction
- *	exit stubs:       push $exit; jmp dispatch_direct  (cold)
- * plus its maps (native <-> cache per instruction) and its exits and site.
+ *	... the next block of the chain, from its direct entry ...
+ *	exit stubs:       push $exit; jmp dispatch_direct  (cold, the chain's)
+ * plus their maps (native <-> cache per instruction), exits and sites.
+ * A block whose successor is not translated yet - the fall-through of a
+ * jcc or of the length cap, the target of a jmp - is followed by that
+ * successor's translation instead of a jump to it: the successor's direct
+ * entry (its counter) is where the block ends, so every block still counts
+ * itself, and the fall-through path runs no instruction the native code
+ * does not (struct kdbt_block.chained).
  * Invariants: called with the translation lock held; on any error nothing
  * of the block is published (no hash entry, no exit, no site, the cache
- * space is not consumed); the only writes other CPUs may see before the
- * block is published are none, since the block is unreachable until then.
+ * space is not consumed), and a successor that fails is left out of the
+ * chain (the block jumps to it as usual); the only writes other CPUs may
+ * see before the chain is published are none, since it is unreachable
+ * until then.
  */
 #include "block.h"
 #include "emit.h"
@@ -137,6 +147,19 @@ static void unhash(struct kdbt_tr *tr, u32 id)
 		*link = tr->mem.blocks[id].next;
 }
 
+/* Must block @id go: its text overlaps [@start, @end), or it runs on into
+ * a block that goes (blocks are checked from the highest id down). */
+static bool stale(const struct kdbt_tr *tr, u32 id, u64 start, u64 end)
+{
+	const struct kdbt_block *b = &tr->mem.blocks[id];
+
+	if (b->invalid)
+		return false;
+	if (b->native < end && b->native + b->native_len > start)
+		return true;
+	return b->chained && id + 1 < tr->nblocks && tr->mem.blocks[id + 1].invalid;
+}
+
 /**
  * kdbt_invalidate() - native text in [@start, @end) changed: make every
  * translation of it unreachable, so that the next execution translates
@@ -145,28 +168,33 @@ static void unhash(struct kdbt_tr *tr, u32 id)
  * @start: first changed byte.
  * @end: one past the last.
  *
- * Every block overlapping the range leaves the hash; every linked exit
- * that may lead into one (its target lies within a block's reach of the
- * range) goes back to its dispatcher stub; the jumptable is emptied.  The
- * code itself stays where it is: a CPU already inside an old block
- * finishes it, as a CPU mid-instruction does during native patching.
+ * Every block overlapping the range leaves the hash, and so does every
+ * block chained into one of those (it runs on into the old code without
+ * an exit); every linked exit that may lead into one (its target lies in
+ * the span of their starts, or within a block's reach of the range) goes
+ * back to its dispatcher stub; the jumptable is emptied.  The code itself
+ * stays where it is: a CPU already inside an old block or chain finishes
+ * it, as a CPU mid-instruction does during native patching.
  *
  * Return: the number of blocks invalidated.
  */
 u32 kdbt_invalidate(struct kdbt_tr *tr, u64 start, u64 end)
 {
-	u64 reach = start > KDBT_MAX_BLOCK_BYTES ? start - KDBT_MAX_BLOCK_BYTES :
-						   0;
+	u64 lo = start > KDBT_MAX_BLOCK_BYTES ? start - KDBT_MAX_BLOCK_BYTES : 0;
+	u64 hi = end;
 	u32 id, n = 0, i;
 
-	for (id = 1; id < tr->nblocks; id++) {
+	for (id = tr->nblocks - 1; id >= 1; id--) {
 		struct kdbt_block *b = &tr->mem.blocks[id];
 
-		if (b->invalid || b->native >= end ||
-		    b->native + b->native_len <= start)
+		if (!stale(tr, id, start, end))
 			continue;
 		unhash(tr, id);
 		b->invalid = 1;
+		if (b->native < lo)
+			lo = b->native;
+		if (b->native >= hi)
+			hi = b->native + 1;
 		n++;
 	}
 	if (!n)
@@ -174,7 +202,7 @@ u32 kdbt_invalidate(struct kdbt_tr *tr, u64 start, u64 end)
 	for (i = 0; i < tr->nexits; i++) {
 		struct kdbt_exit *x = &tr->mem.exits[i];
 
-		if (!x->linked || x->target < reach || x->target >= end)
+		if (!x->linked || x->target < lo || x->target >= hi)
 			continue;
 		emit_patch_rel32(tr->mem.cache + x->rel_off,
 				 tr->mem.cache_addr + x->rel_off,
@@ -246,18 +274,28 @@ u64 kdbt_block_entry(const struct kdbt_tr *tr, const struct kdbt_block *b)
 /* Per-block emission state                                            */
 /* ------------------------------------------------------------------ */
 
+/*
+ * One chain of blocks is emitted into one buffer; its exits, sites, maps
+ * and blocks are counted here and added to the translator's at publish().
+ */
 struct emit_ctx {
 	struct kdbt_tr *tr;
 	struct kdbt_bb *bb;
-	struct kdbt_block *b;
-	u32 id;
-	struct kdbt_emit e;
-	u32 entry;		/* e.pos of the direct entry */
-	u32 nexits;		/* exits of this block, from tr->nexits */
-	s32 site;
+	struct kdbt_block *b;	/* the block being emitted */
+	u32 id;			/* its id */
+	struct kdbt_emit e;	/* the whole chain */
+	u32 entry;		/* e.pos of its direct entry */
+	u32 nexits;		/* exits of the chain, from tr->nexits */
+	u32 nsites;		/* sites of the chain, from tr->nsites */
+	u32 nmaps;		/* maps of the chain, from tr->nmaps */
+	u32 nblocks;		/* blocks of the chain, from tr->nblocks */
+	u32 fall_pos;		/* e.pos of the block's jump to its successor */
+	u64 fall_target;	/* that successor, when fall_pos != NO_FALL */
 };
 
-/* Start a direct exit: an aligned branch to be pointed at its stub. */
+#define NO_FALL	0xffffffffu
+
+/* Start a direct exit: a patchable branch to be pointed at its stub. */
 static void add_exit(struct emit_ctx *c, u32 field, u64 target)
 {
 	struct kdbt_tr *tr = c->tr;
@@ -277,6 +315,18 @@ static void add_exit(struct emit_ctx *c, u32 field, u64 target)
 static void exit_jmp(struct emit_ctx *c, u64 target)
 {
 	add_exit(c, emit_jmp(&c->e, emit_here(&c->e)), target);
+}
+
+/*
+ * The block's last exit, a jmp to @target where native execution simply
+ * goes on (fall-through, or a direct jmp): chain_next() may replace it
+ * with @target's own translation.
+ */
+static void exit_successor(struct emit_ctx *c, u64 target)
+{
+	c->fall_pos = c->e.pos;
+	c->fall_target = target;
+	exit_jmp(c, target);
 }
 
 /* Exit stubs: push $exit_id; jmp dispatch_direct.  Point each exit there. */
@@ -345,7 +395,7 @@ static void rule_jcc(struct emit_ctx *c, const struct kdbt_binsn *in,
 	u8 cc = in->bytes[in->imm_off - 1] & 15;
 
 	add_exit(c, emit_jcc(&c->e, cc, emit_here(&c->e)), in->target);
-	exit_jmp(c, next);
+	exit_successor(c, next);
 }
 
 /*
@@ -482,13 +532,14 @@ static void emit_probe(struct emit_ctx *c)
 	struct kdbt_tr *tr = c->tr;
 	u64 thunk = tr->cfg.indirect_thunk[ZYDIS_REGISTER_RCX - ZYDIS_REGISTER_RAX];
 
-	if (tr->nsites >= tr->mem.max_sites) {
+	if (tr->nsites + c->nsites >= tr->mem.max_sites) {
 		c->e.err = -ENOSPC;
 		return;
 	}
-	c->site = (s32)tr->nsites;
+	c->b->site = (s32)(tr->nsites + c->nsites);
+	c->nsites++;
 	emit_u8(&c->e, 0x68);
-	emit_u32(&c->e, (u32)c->site);
+	emit_u32(&c->e, (u32)c->b->site);
 	emit_bytes(&c->e, movzwl, sizeof(movzwl));
 	if (thunk) {	/* keep the kernel's retpoline for our own branch */
 		emit_bytes(&c->e, mov_jt, sizeof(mov_jt));
@@ -602,7 +653,7 @@ static void emit_terminator(struct emit_ctx *c)
 
 	switch (bb->end) {
 	case KDBT_END_FALL:
-		exit_jmp(c, bb->next);
+		exit_successor(c, bb->next);
 		break;
 	case KDBT_END_NATIVE:
 		/* Not an exit: the native instruction must never be translated. */
@@ -620,7 +671,7 @@ static void emit_terminator(struct emit_ctx *c)
 			}
 			break;
 		}
-		exit_jmp(c, last->target);
+		exit_successor(c, last->target);
 		break;
 	case KDBT_END_JCC:
 		if (last->rule == KDBT_RULE_JCC_SHORT)
@@ -654,7 +705,7 @@ static void emit_body(struct emit_ctx *c)
 	unsigned int i;
 
 	for (i = 0; i < bb->n; i++) {
-		struct kdbt_map *m = &tr->mem.maps[tr->nmaps + i];
+		struct kdbt_map *m = &tr->mem.maps[c->b->map + i];
 
 		m->native_off = (u16)(bb->insn[i].ip - bb->start);
 		m->cache_off = (u16)(c->e.pos - c->entry);
@@ -692,30 +743,49 @@ static bool ientry_possible(u64 native)
 	return fits_s32(-(s64)native);
 }
 
-/* Publish a finished block: counters, maps, exits, site, hash. */
+/* Publish block @id of a finished chain: counters, site, hash. */
+static void publish_block(struct kdbt_tr *tr, u32 id, u32 cache_end)
+{
+	struct kdbt_block *b = &tr->mem.blocks[id];
+	u32 h = hash_native(tr, b->native);
+
+	b->cache_len = (u16)(cache_end - b->cache_off);
+	if (b->site >= 0) {
+		tr->mem.sites[b->site].block = id;
+		tr->mem.sites[b->site].misses = 0;
+	}
+	if (!tr->cfg.counters_gs)
+		tr->mem.counters[id] = 0;
+	if (kdbt_is_sentinel(tr, id))
+		tr->mem.shadow[id >> tr->cfg.shadow_shift] = 0;
+	b->next = tr->mem.hash[h];
+	tr->mem.hash[h] = id;
+}
+
+/*
+ * Publish a finished chain: every block reaches to the next one's direct
+ * entry, the last one over the chain's stubs; then the translator's
+ * counts, and the environment's callback for each block.
+ */
 static void publish(struct emit_ctx *c)
 {
 	struct kdbt_tr *tr = c->tr;
-	struct kdbt_block *b = c->b;
-	u32 h = hash_native(tr, b->native);
+	u32 first = tr->nblocks, i;
 
-	b->cache_len = (u16)(c->e.pos - c->entry);
-	b->site = c->site;
-	if (c->site >= 0) {
-		tr->mem.sites[c->site].block = c->id;
-		tr->mem.sites[c->site].misses = 0;
-		tr->nsites++;
+	for (i = 0; i < c->nblocks; i++) {
+		u32 id = first + i;
+		u32 end = i + 1 < c->nblocks ? tr->mem.blocks[id + 1].cache_off :
+			  tr->cache_used + c->e.pos;
+
+		publish_block(tr, id, end);
 	}
-	if (!tr->cfg.counters_gs)
-		tr->mem.counters[c->id] = 0;
-	if (kdbt_is_sentinel(tr, c->id))
-		tr->mem.shadow[c->id >> tr->cfg.shadow_shift] = 0;
 	tr->nexits += c->nexits;
-	tr->nmaps += b->ninsns;
+	tr->nsites += c->nsites;
+	tr->nmaps += c->nmaps;
 	tr->cache_used += c->e.pos;
-	b->next = tr->mem.hash[h];
-	tr->mem.hash[h] = c->id;
-	tr->nblocks++;
+	tr->nblocks += c->nblocks;
+	for (i = 0; tr->cfg.published && i < c->nblocks; i++)
+		tr->cfg.published(tr->cfg.ctx, &tr->mem.blocks[first + i]);
 }
 
 /* The counter increment at a block's direct entry. */
@@ -736,53 +806,134 @@ static void emit_block_counter(struct emit_ctx *c)
 	emit_counter_inc(&c->e, &ref, c->b->flags_live, cfg->stack_skip);
 }
 
-static int translate_new(struct kdbt_tr *tr, u64 native, bool with_ientry,
-			 struct kdbt_block **out)
+/*
+ * Build and emit the block at @native as the chain's next block: its
+ * direct entry at the current end of the chain.  On error the caller
+ * rolls the chain back to where it was.
+ */
+static int emit_block(struct emit_ctx *c, u64 native)
 {
-	struct kdbt_bb *bb = tr->mem.scratch;
-	struct emit_ctx c = { .tr = tr, .bb = bb, .site = -1 };
+	struct kdbt_tr *tr = c->tr;
+	struct kdbt_bb *bb = c->bb;
 	struct kdbt_block *b;
-	u32 room = tr->mem.cache_size - tr->cache_used;
 	int err;
 
-	if (tr->nblocks >= tr->mem.max_blocks)
+	if (tr->nblocks + c->nblocks >= tr->mem.max_blocks)
 		return -ENOSPC;
 	err = kdbt_build_block(tr, native, bb);
 	if (err)
 		return err;
-	if (tr->nmaps + bb->n > tr->mem.max_maps)
+	if (tr->nmaps + c->nmaps + bb->n > tr->mem.max_maps)
 		return -ENOSPC;
-	c.id = tr->nblocks;
-	b = c.b = &tr->mem.blocks[c.id];
+	c->id = tr->nblocks + c->nblocks;
+	b = c->b = &tr->mem.blocks[c->id];
 	b->native = native;
 	b->native_len = (u16)(bb->next - native);
 	b->ninsns = (u16)bb->n;
 	b->end = bb->end;
-	b->map = tr->nmaps;
+	b->map = tr->nmaps + c->nmaps;
+	b->site = -1;
 	b->ret_site = 0;
 	b->invalid = 0;
+	b->chained = 0;
 	b->ientry = KDBT_NO_IENTRY;
 	b->flags_live = tr->cfg.counters && kdbt_flags_live(tr, bb);
+	c->entry = c->e.pos;
+	b->cache_off = tr->cache_used + c->entry;
+	c->fall_pos = NO_FALL;
+	if (tr->cfg.counters)
+		emit_block_counter(c);
+	emit_body(c);
+	if (c->e.err)
+		return c->e.err;
+	c->nblocks++;
+	c->nmaps += b->ninsns;
+	return 0;
+}
+
+/* Is block @native already in the chain (not hashed until publish())? */
+static bool in_chain(const struct emit_ctx *c, u64 native)
+{
+	u32 i;
+
+	for (i = 0; i < c->nblocks; i++)
+		if (c->tr->mem.blocks[c->tr->nblocks + i].native == native)
+			return true;
+	return false;
+}
+
+static bool may_chain(const struct emit_ctx *c, u64 target)
+{
+	const struct kdbt_config *cfg = &c->tr->cfg;
+
+	return c->nblocks < KDBT_MAX_CHAIN &&
+	       !kdbt_find_block(c->tr, target) && !in_chain(c, target) &&
+	       cfg->may_translate(cfg->ctx, target) &&
+	       (!cfg->may_chain || cfg->may_chain(cfg->ctx, target));
+}
+
+/* Worst-case bytes of one exit stub (see emit_stubs()). */
+#define STUB_MAX	(8 + 5 + 14)
+
+/*
+ * Replace the last block's jump to its successor with the successor's
+ * translation.  The successor is emitted with room kept for every stub
+ * it and the chain may need; if it fails, the jump is put back.
+ *
+ * Return: whether the chain grew.
+ */
+static bool chain_next(struct emit_ctx *c)
+{
+	struct emit_ctx saved = *c;
+	u32 cap = c->e.cap;
+	u32 reserve = STUB_MAX * (c->nexits + 3) + 16;
+	u64 target = c->fall_target;
+
+	if (c->fall_pos == NO_FALL || c->e.pos + reserve >= cap ||
+	    cap - reserve - c->e.pos < 64 || !may_chain(c, target))
+		return false;
+	c->e.pos = c->fall_pos;
+	c->nexits--;			/* the jump was the last exit */
+	c->e.cap = cap - reserve;
+	if (!emit_block(c, target)) {
+		c->e.cap = cap;
+		saved.b->chained = 1;
+		return true;
+	}
+	*c = saved;			/* back to the block's jump */
+	c->e.pos = c->fall_pos;
+	c->nexits--;
+	exit_jmp(c, target);		/* the same bytes again */
+	return false;
+}
+
+static int translate_new(struct kdbt_tr *tr, u64 native, bool with_ientry,
+			 u32 max_chain, struct kdbt_block **out)
+{
+	struct emit_ctx c = { .tr = tr, .bb = tr->mem.scratch };
+	u32 room = tr->mem.cache_size - tr->cache_used;
+	struct kdbt_block *first = &tr->mem.blocks[tr->nblocks];
+	int err;
+
 	c.e.buf = tr->mem.cache + tr->cache_used;
 	c.e.addr = tr->mem.cache_addr + tr->cache_used;
 	c.e.cap = room < KDBT_MAX_BLOCK_CACHE ? room : KDBT_MAX_BLOCK_CACHE;
-	if (with_ientry && ientry_possible(native)) {
-		b->ientry = tr->cache_used;
+	if (with_ientry && ientry_possible(native))
 		emit_ientry(&c.e, tr, native, 0);
-	}
-	c.entry = c.e.pos;
-	b->cache_off = tr->cache_used + c.entry;
-	if (tr->cfg.counters)
-		emit_block_counter(&c);
-	emit_body(&c);
+	err = c.e.err ? c.e.err : emit_block(&c, native);
+	if (err)
+		return err;
+	if (with_ientry && ientry_possible(native))
+		first->ientry = tr->cache_used;
+	while (c.nblocks < max_chain && chain_next(&c))
+		;
 	emit_stubs(&c);
+	if (c.e.err == -ENOSPC && c.nblocks > 1)
+		return translate_new(tr, native, with_ientry, 1, out);
 	if (c.e.err)
 		return c.e.err;
-	/* Cache offsets from here on are relative to the whole cache. */
 	publish(&c);
-	if (tr->cfg.published)
-		tr->cfg.published(tr->cfg.ctx, b);
-	*out = b;
+	*out = first;
 	return 0;
 }
 
@@ -803,7 +954,7 @@ int kdbt_translate(struct kdbt_tr *tr, u64 native, struct kdbt_block **out)
 	*out = kdbt_find_block(tr, native);
 	if (*out)
 		return 0;
-	return translate_new(tr, native, false, out);
+	return translate_new(tr, native, false, KDBT_MAX_CHAIN, out);
 }
 
 /* A stand-alone indirect entry leading to @dest (a block or native code). */
@@ -847,7 +998,8 @@ int kdbt_indirect_entry(struct kdbt_tr *tr, u64 native, u64 *entry)
 	if (tr->cfg.may_translate(tr->cfg.ctx, native)) {
 		b = kdbt_find_block(tr, native);
 		if (!b) {
-			err = translate_new(tr, native, true, &b);
+			err = translate_new(tr, native, true, KDBT_MAX_CHAIN,
+					    &b);
 			if (err == -ENOSPC)
 				return err;
 		}

@@ -198,7 +198,7 @@ static int one_function(unsigned long long start, unsigned long long size,
 		work[nwork++] = start;
 	while (nwork) {
 		u64 a = work[--nwork];
-		u32 x0 = tr.nexits, x;
+		u32 x0 = tr.nexits, b0 = tr.nblocks, x, id;
 		struct kdbt_block *b;
 		int err;
 
@@ -214,22 +214,29 @@ static int one_function(unsigned long long start, unsigned long long size,
 			t->refused_blocks++;
 			continue;
 		}
-		t->bytes += b->native_len;
-		t->insns += b->ninsns;
 		for (x = x0; x < tr.nexits; x++) {
 			u64 tgt = tr.mem.exits[x].target;
 
 			if (tgt >= start && tgt < end && first_time(tgt))
 				work[nwork++] = tgt;
 		}
-		/* A return site: an exit in fast mode, a jumptable target in
-		 * transparent mode; either way the rest of the function.
-		 */
-		if (b->end == KDBT_END_CALL || b->end == KDBT_END_CALL_IND) {
-			u64 ret = b->native + b->native_len;
+		/* Every block of the translation (a chain: translate.c). */
+		for (id = b0; id < tr.nblocks; id++) {
+			b = &tr.mem.blocks[id];
+			t->bytes += b->native_len;
+			t->insns += b->ninsns;
+			first_time(b->native);
+			/* A return site: an exit in fast mode, a jumptable
+			 * target in transparent mode; either way the rest of
+			 * the function.
+			 */
+			if (b->end == KDBT_END_CALL ||
+			    b->end == KDBT_END_CALL_IND) {
+				u64 ret = b->native + b->native_len;
 
-			if (ret < end && first_time(ret))
-				work[nwork++] = ret;
+				if (ret < end && first_time(ret))
+					work[nwork++] = ret;
+			}
 		}
 	}
 	return 0;

@@ -192,6 +192,102 @@ FUNC rt_scratch_lea
 1:	lea	8(%rax), %rax
 	ret
 
+/*
+ * The search goes past instructions that cannot fault: here %rax,
+ * written by the fourth instruction and read by none before it, is
+ * scratch (x + 5).
+ */
+FUNC rt_scratch_late
+	mov	%rdi, %rcx
+	jmp	1f
+1:	nop
+	push	%rbx
+	mov	%rcx, %rbx
+	lea	5(%rbx), %rax
+	pop	%rbx
+	ret
+
+/* A load is a scratch writer (x + 9); so is a pop (x + 4). */
+FUNC rt_scratch_load
+	push	%rdi
+	jmp	1f
+1:	mov	(%rsp), %rax
+	add	$9, %rax
+	pop	%rdi
+	ret
+
+FUNC rt_scratch_pop
+	push	%rdi
+	jmp	1f
+1:	pop	%rax
+	add	$4, %rax
+	ret
+
+/* A load through the register it writes reads it: not scratch (x + 1). */
+FUNC rt_scratch_load_self
+	push	%rdi
+	mov	%rsp, %rax
+	jmp	1f
+1:	mov	(%rax), %rax
+	inc	%rax
+	pop	%rdi
+	ret
+
+/* pop %rcx after push %rcx: read first, not scratch (x + 2). */
+FUNC rt_scratch_pop_read
+	mov	%rdi, %rcx
+	jmp	1f
+1:	push	%rcx
+	pop	%rcx
+	lea	2(%rcx), %rax
+	ret
+
+/* push %rcx reads %rcx before mov $7,%ecx writes it: not scratch (x + 7). */
+FUNC rt_scratch_read_first
+	mov	%rdi, %rcx
+	jmp	1f
+1:	nop
+	push	%rcx
+	mov	$7, %ecx
+	pop	%rax
+	add	%rcx, %rax
+	ret
+
+/*
+ * Functions that keep the C calling convention, as utr.c tells the
+ * translator (cfg.c_function): %r11 is free at their entry and in a
+ * returning block that does not read it.
+ */
+	.globl	rt_cfuncs_start, rt_cfuncs_end, rt_c_ret_free_exit
+rt_cfuncs_start:
+
+/* No register of the entry block is free but %r11 (x + 3). */
+FUNC rt_c_entry
+	push	%rbx
+	mov	%rdi, %rbx
+	add	$3, %rbx
+	jmp	1f
+1:	mov	%rbx, %rax
+	pop	%rbx
+	ret
+
+/* The returning block reads %r11: not scratch (x + 1). */
+FUNC rt_c_ret_r11
+	mov	%rdi, %rax
+	mov	$1, %r11d
+	jmp	1f
+1:	add	%r11, %rax
+	ret
+
+/* The returning block writes no register: %r11 is scratch (x + 2). */
+FUNC rt_c_ret_free
+	mov	%rdi, %rax
+	jmp	rt_c_ret_free_exit
+rt_c_ret_free_exit:
+	add	$2, %rax
+	ret
+rt_cfuncs_end:
+
 /* pushfq at a block start sees the flags of the previous block (ZF: 64). */
 FUNC rt_pushf
 	xor	%eax, %eax

@@ -33,7 +33,11 @@ ASM_FN(rt_jmp_riprel); ASM_FN(rt_call_rsp); ASM_FN(rt_jmp_rsp);
 ASM_FN(rt_int3); ASM_FN(rt_riprel); ASM_FN(rt_flags_live); ASM_FN(rt_pushf);
 ASM_FN(rt_flags_live_jcc); ASM_FN(rt_flags_live_of);
 ASM_FN(rt_scratch_r12); ASM_FN(rt_scratch_xor); ASM_FN(rt_scratch_movzx);
-ASM_FN(rt_scratch_lea);
+ASM_FN(rt_scratch_lea); ASM_FN(rt_scratch_late); ASM_FN(rt_scratch_read_first);
+ASM_FN(rt_scratch_load); ASM_FN(rt_scratch_pop); ASM_FN(rt_scratch_load_self);
+ASM_FN(rt_scratch_pop_read); ASM_FN(rt_c_entry); ASM_FN(rt_c_ret_r11);
+ASM_FN(rt_c_ret_free);
+extern char rt_c_ret_free_exit[];
 ASM_FN(rt_ret_imm); ASM_FN(rt_call_next); ASM_FN(rt_call_native);
 extern char rt_int3_insn[];
 
@@ -71,6 +75,15 @@ static const struct rule_case {
 	{ "scratch_xor", rt_scratch_xor, 10, 15, { 0, 0 } },
 	{ "scratch_movzx", rt_scratch_movzx, 0x1234, 0x34, { 0, 0 } },
 	{ "scratch_lea", rt_scratch_lea, 10, 18, { 0, 0 } },
+	{ "scratch_late", rt_scratch_late, 10, 15, { 0, 0 } },
+	{ "scratch_read_first", rt_scratch_read_first, 10, 17, { 0, 0 } },
+	{ "scratch_load", rt_scratch_load, 10, 19, { 0, 0 } },
+	{ "scratch_pop", rt_scratch_pop, 10, 14, { 0, 0 } },
+	{ "scratch_load_self", rt_scratch_load_self, 10, 11, { 0, 0 } },
+	{ "scratch_pop_read", rt_scratch_pop_read, 10, 12, { 0, 0 } },
+	{ "c_entry", rt_c_entry, 10, 13, { 0, 0 } },
+	{ "c_ret_r11", rt_c_ret_r11, 10, 11, { 0, 0 } },
+	{ "c_ret_free", rt_c_ret_free, 10, 12, { 0, 0 } },
 	{ "pushf", rt_pushf, 1, 64, { 0, 0 } },
 	{ "ret_imm_native", rt_ret_imm, 1, 10, { 1, 2 } },
 	{ "call_next", rt_call_next, 1, 2, { 0, 0 } },
@@ -188,35 +201,83 @@ static void run_rules(enum kdbt_mode mode, const long long *ref)
 }
 
 /*
+ * The calling convention frees %r11 (cfg.c_function): the counter of a
+ * C function's entry block and of a returning block that does not read
+ * it starts `mov %gs:ptr,%r11` (no push, no pushfq).
+ */
+static void check_abi_scratch(enum kdbt_mode mode)
+{
+	static const u8 load_r11[] = { 0x65, 0x4c, 0x8b, 0x1c, 0x25 };
+	const u64 at[] = { (u64)rt_c_entry, (u64)rt_c_ret_free_exit };
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		const struct kdbt_block *b = kdbt_find_block(&utr, at[i]);
+		const u8 *code = b ? utr.mem.cache + b->cache_off : NULL;
+
+		if (!code || memcmp(code, load_r11, sizeof(load_r11))) {
+			fail("%s/abi_scratch: block %#llx does not count through %%r11",
+			     mode_name(mode), (unsigned long long)at[i]);
+			return;
+		}
+	}
+	pass("%s/abi_scratch (a C function's entry block and a returning block count through %%r11)",
+	     mode_name(mode));
+}
+
+/*
+ * A jmp that ends a chained block has no translation: the next block
+ * follows in its place.  Its cache address is the next block's entry,
+ * which maps to the jmp's target.
+ */
+static bool elided_jmp(const struct kdbt_block *b, u32 i, u64 cache)
+{
+	return b->chained && b->end == KDBT_END_JMP && i == b->ninsns - 1U &&
+	       cache == kdbt_block_entry(&utr, b + 1) &&
+	       kdbt_cache_to_native(&utr, cache) == b[1].native;
+}
+
+/*
  * Round trip: every translated instruction's cache address maps back to
  * its native address, and resuming at that native address lands on a
- * translation of the same instruction.
+ * translation of the same instruction (an elided jmp: on its target's).
+ * Chains: each chained block ends where the next one's entry starts.
  */
 static void check_maps(enum kdbt_mode mode)
 {
-	unsigned long long n = 0, bad = 0;
+	unsigned long long n = 0, bad = 0, elided = 0, chained = 0;
 	u32 id, i;
 
 	for (id = 1; id < utr.nblocks; id++) {
 		const struct kdbt_block *b = &utr.mem.blocks[id];
 		const struct kdbt_map *m = &utr.mem.maps[b->map];
 
+		if (b->chained) {
+			chained++;
+			if (id + 1 >= utr.nblocks ||
+			    b->cache_off + b->cache_len != b[1].cache_off)
+				bad++;
+		}
 		for (i = 0; i < b->ninsns; i++, n++) {
 			u64 native = b->native + m[i].native_off;
 			u64 cache = kdbt_block_entry(&utr, b) + m[i].cache_off;
 			u64 back = kdbt_native_to_cache(&utr, native);
 
+			if (elided_jmp(b, i, cache)) {
+				elided++;
+				continue;
+			}
 			if (kdbt_cache_to_native(&utr, cache) != native ||
 			    !back || kdbt_cache_to_native(&utr, back) != native)
 				bad++;
 		}
 	}
-	if (bad || n < 1000)
-		fail("%s/maps: %llu of %llu instructions do not round-trip",
-		     mode_name(mode), bad, n);
+	if (bad || n < 1000 || chained < 50)
+		fail("%s/maps: %llu of %llu instructions do not round-trip; %llu chained blocks",
+		     mode_name(mode), bad, n, chained);
 	else
-		pass("%s/maps (%llu instructions in %u blocks round-trip)",
-		     mode_name(mode), n, utr.nblocks - 1);
+		pass("%s/maps (%llu instructions in %u blocks round-trip; %llu blocks chained, %llu jmps elided)",
+		     mode_name(mode), n, utr.nblocks - 1, chained, elided);
 }
 
 /* Unlink every exit in steps of @step (as quiesce() does); 0 if all are. */
@@ -330,6 +391,60 @@ static void check_invalidate(enum kdbt_mode mode)
 	else
 		pass("%s/invalidate (stale until invalidated, then the new text, also through a chained caller)",
 		     mode_name(mode));
+	kdbt_invalidate(&utr, (u64)page, (u64)page + 4096);	/* going */
+	utr_allow_code(NULL, 0);
+	munmap(page, 4096);
+}
+
+/*
+ * Chains: a block translated together with its untranslated successor
+ * runs on into it with no exit, so when the successor's text changes the
+ * block must go too.  f: a jcc whose fall-through is patched; g: a jmp
+ * (elided in the chain) whose target is patched.
+ */
+static void check_invalidate_chain(enum kdbt_mode mode)
+{
+	static const u8 f_code[] = {
+		0x48, 0x85, 0xff,		/* test %rdi,%rdi */
+		0x74, 0x06,			/* jz 1f */
+		0xb8, 1, 0, 0, 0, 0xc3,		/* mov $1,%eax; ret */
+		0xb8, 3, 0, 0, 0, 0xc3,		/* 1: mov $3,%eax; ret */
+	};
+	static const u8 g_code[] = {
+		0xeb, 0x10,			/* jmp 1f */
+		[18] = 0xb8, 5, 0, 0, 0, 0xc3,	/* 1: mov $5,%eax; ret */
+	};
+	u8 *page = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
+			MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+	long (*f)(long), (*g)(long), r[4];
+	u32 n[2];
+	int err;
+
+	if (page == MAP_FAILED) {
+		fail("%s/invalidate_chain: mmap failed", mode_name(mode));
+		return;
+	}
+	memcpy(page, f_code, sizeof(f_code));
+	memcpy(page + 256, g_code, sizeof(g_code));
+	f = (long (*)(long))page;
+	g = (long (*)(long))(page + 256);
+	utr_allow_code(page, 4096);
+	r[0] = utr_run(f, 1, &err);
+	r[1] = utr_run(g, 0, &err);
+	page[6] = 2;				/* mov $2,%eax */
+	page[256 + 19] = 6;			/* mov $6,%eax */
+	n[0] = kdbt_invalidate(&utr, (u64)page + 6, (u64)page + 7);
+	n[1] = kdbt_invalidate(&utr, (u64)page + 275, (u64)page + 276);
+	r[2] = utr_run(f, 1, &err);
+	r[3] = utr_run(g, 0, &err);
+	if (r[0] != 1 || r[1] != 5 || n[0] != 2 || n[1] != 2 || r[2] != 2 ||
+	    r[3] != 6)
+		fail("%s/invalidate_chain: results %ld %ld | %u %u invalidated | new %ld %ld",
+		     mode_name(mode), r[0], r[1], n[0], n[1], r[2], r[3]);
+	else
+		pass("%s/invalidate_chain (a block chained into patched text goes with it: jcc fall-through, elided jmp)",
+		     mode_name(mode));
+	kdbt_invalidate(&utr, (u64)page, (u64)page + 4096);	/* going */
 	utr_allow_code(NULL, 0);
 	munmap(page, 4096);
 }
@@ -367,9 +482,11 @@ int main(void)
 		}
 		run_tfuncs(mode, tref, native);
 		run_rules(mode, rref);
+		check_abi_scratch(mode);
 		check_maps(mode);
 		check_detach(mode, tref, native);
 		check_invalidate(mode);
+		check_invalidate_chain(mode);
 	}
 	return failures ? 1 : 0;
 }

@@ -99,6 +99,21 @@ static bool may_translate(void *ctx, u64 addr)
 }
 
 /* The stand-in for the kernel's native leaf helpers (rules_asm.S). */
+/* rules_asm.S: the functions it says keep the C calling convention. */
+extern char rt_cfuncs_start[], rt_cfuncs_end[];
+long rt_c_entry(long), rt_c_ret_r11(long), rt_c_ret_free(long);
+
+static enum kdbt_cfunc c_function(void *ctx, u64 addr)
+{
+	(void)ctx;
+	if (addr < (u64)rt_cfuncs_start || addr >= (u64)rt_cfuncs_end)
+		return KDBT_CFUNC_UNKNOWN;
+	if (addr == (u64)rt_c_entry || addr == (u64)rt_c_ret_r11 ||
+	    addr == (u64)rt_c_ret_free)
+		return KDBT_CFUNC_ENTRY;
+	return KDBT_CFUNC_BODY;
+}
+
 static bool returns_to_cache(void *ctx, u64 addr)
 {
 	(void)ctx;
@@ -163,6 +178,7 @@ int utr_setup(enum kdbt_mode mode, bool counters_on)
 		.read_code = read_code,
 		.may_translate = may_translate,
 		.returns_to_cache = returns_to_cache,
+		.c_function = c_function,
 		.published = published,
 	};
 	struct kdbt_mem mem = {
