@@ -109,7 +109,7 @@ while IFS='|' read -r smp mem append qemu_extra; do
 		-nographic -no-reboot -nic none -kernel "$kernel" \
 		-initrd "$work/initrd.gz" \
 		-append "console=ttyS0 quiet panic=-1 oops=panic $append" \
-		</dev/null 2>&1 | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\r$//' \
+		</dev/null 2>&1 | sed -u 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\r$//' \
 		> "$log" || true
 	if [ $show = 1 ]; then
 		awk '/KDBT-TEST-BEGIN/ {on = 1; next} /KDBT-TEST-END/ {on = 0}
