@@ -351,6 +351,35 @@ static void check_detach(enum kdbt_mode mode, const long long *ref,
 }
 
 /*
+ * A page of code the test writes itself, @a at offset 0 and @b at @b_off,
+ * that the translator may translate; NULL (a failure reported) if mmap
+ * fails.
+ */
+static u8 *code_page(enum kdbt_mode mode, const char *name, const u8 *a,
+		     size_t a_len, const u8 *b, size_t b_len, size_t b_off)
+{
+	u8 *page = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
+			MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+
+	if (page == MAP_FAILED) {
+		fail("%s/%s: mmap failed", mode_name(mode), name);
+		return NULL;
+	}
+	memcpy(page, a, a_len);
+	memcpy(page + b_off, b, b_len);
+	utr_allow_code(page, 4096);
+	return page;
+}
+
+/* The page goes: its translations first. */
+static void drop_code_page(u8 *page)
+{
+	kdbt_invalidate(&utr, (u64)page, (u64)page + 4096);
+	utr_allow_code(NULL, 0);
+	munmap(page, 4096);
+}
+
+/*
  * Text patching: code the test writes itself is translated, patched, and
  * invalidated.  Until kdbt_invalidate() the cache runs the old bytes (the
  * reason for the kernel's text-poke hook); after it, both the patched
@@ -361,21 +390,16 @@ static void check_invalidate(enum kdbt_mode mode)
 	static const u8 callee[] = { 0xb8, 1, 0, 0, 0, 0xc3 };	/* mov $1,%eax; ret */
 	static const u8 caller[] = { 0xe8, 0xbb, 0xff, 0xff, 0xff,	/* call page */
 				     0x83, 0xc0, 0x0a, 0xc3 };		/* add $10,%eax; ret */
-	u8 *page = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
-			MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+	u8 *page = code_page(mode, "invalidate", callee, sizeof(callee),
+			     caller, sizeof(caller), 64);
 	long (*f)(long), (*g)(long), r[6];
 	u32 n;
 	int err;
 
-	if (page == MAP_FAILED) {
-		fail("%s/invalidate: mmap failed", mode_name(mode));
+	if (!page)
 		return;
-	}
-	memcpy(page, callee, sizeof(callee));
-	memcpy(page + 64, caller, sizeof(caller));
 	f = (long (*)(long))page;
 	g = (long (*)(long))(page + 64);
-	utr_allow_code(page, 4096);
 	r[0] = utr_run(f, 0, &err);
 	r[1] = utr_run(g, 0, &err);
 	page[1] = 2;				/* mov $2,%eax */
@@ -391,9 +415,7 @@ static void check_invalidate(enum kdbt_mode mode)
 	else
 		pass("%s/invalidate (stale until invalidated, then the new text, also through a chained caller)",
 		     mode_name(mode));
-	kdbt_invalidate(&utr, (u64)page, (u64)page + 4096);	/* going */
-	utr_allow_code(NULL, 0);
-	munmap(page, 4096);
+	drop_code_page(page);
 }
 
 /*
@@ -414,21 +436,16 @@ static void check_invalidate_chain(enum kdbt_mode mode)
 		0xeb, 0x10,			/* jmp 1f */
 		[18] = 0xb8, 5, 0, 0, 0, 0xc3,	/* 1: mov $5,%eax; ret */
 	};
-	u8 *page = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
-			MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+	u8 *page = code_page(mode, "invalidate_chain", f_code, sizeof(f_code),
+			     g_code, sizeof(g_code), 256);
 	long (*f)(long), (*g)(long), r[4];
 	u32 n[2];
 	int err;
 
-	if (page == MAP_FAILED) {
-		fail("%s/invalidate_chain: mmap failed", mode_name(mode));
+	if (!page)
 		return;
-	}
-	memcpy(page, f_code, sizeof(f_code));
-	memcpy(page + 256, g_code, sizeof(g_code));
 	f = (long (*)(long))page;
 	g = (long (*)(long))(page + 256);
-	utr_allow_code(page, 4096);
 	r[0] = utr_run(f, 1, &err);
 	r[1] = utr_run(g, 0, &err);
 	page[6] = 2;				/* mov $2,%eax */
@@ -444,9 +461,7 @@ static void check_invalidate_chain(enum kdbt_mode mode)
 	else
 		pass("%s/invalidate_chain (a block chained into patched text goes with it: jcc fall-through, elided jmp)",
 		     mode_name(mode));
-	kdbt_invalidate(&utr, (u64)page, (u64)page + 4096);	/* going */
-	utr_allow_code(NULL, 0);
-	munmap(page, 4096);
+	drop_code_page(page);
 }
 
 int main(void)
