@@ -370,14 +370,9 @@ static bool ends_in_return(const struct kdbt_tr *tr, const struct kdbt_bb *bb)
 static u8 abi_scratch(const struct kdbt_tr *tr, const struct kdbt_bb *bb,
 		      const struct scratch_scan *s)
 {
-	enum kdbt_cfunc kind;
-
-	if (!tr->cfg.c_function || !bb->n)
-		return KDBT_NO_SCRATCH;
-	kind = tr->cfg.c_function(tr->cfg.ctx, bb->start);
-	if (kind == KDBT_CFUNC_ENTRY)
+	if (bb->cfunc == KDBT_CFUNC_ENTRY)
 		return R11;
-	if (kind == KDBT_CFUNC_BODY && ends_in_return(tr, bb) &&
+	if (bb->cfunc == KDBT_CFUNC_BODY && ends_in_return(tr, bb) &&
 	    s->passed + 1u == bb->n && !(s->read & (1u << R11)))
 		return R11;
 	return KDBT_NO_SCRATCH;
@@ -528,6 +523,9 @@ int kdbt_build_block(struct kdbt_tr *tr, u64 start, struct kdbt_bb *bb)
 	}
 	bb->next = ip;
 	bb->unwritten = KDBT_INC_FLAGS & ~killed;
+	bb->cfunc = KDBT_CFUNC_UNKNOWN;
+	if (tr->cfg.counters && tr->cfg.c_function && bb->n)
+		bb->cfunc = tr->cfg.c_function(tr->cfg.ctx, start);
 	if (bb->scratch == KDBT_NO_SCRATCH)
 		bb->scratch = abi_scratch(tr, bb, &scan);
 	return 0;
@@ -578,16 +576,13 @@ bool kdbt_flags_live(struct kdbt_tr *tr, const struct kdbt_bb *bb)
 {
 	const struct kdbt_binsn *last = &bb->insn[bb->n ? bb->n - 1 : 0];
 	u16 want = bb->unwritten;
-	enum kdbt_cfunc kind = KDBT_CFUNC_UNKNOWN;
 
 	if (bb->live_in)
 		return true;
 	if (!want)
 		return false;
-	if (tr->cfg.c_function && bb->n)
-		kind = tr->cfg.c_function(tr->cfg.ctx, bb->start);
-	if (kind == KDBT_CFUNC_ENTRY ||
-	    (kind == KDBT_CFUNC_BODY && ends_in_return(tr, bb)))
+	if (bb->cfunc == KDBT_CFUNC_ENTRY ||
+	    (bb->cfunc == KDBT_CFUNC_BODY && ends_in_return(tr, bb)))
 		return false;
 	switch (bb->end) {
 	case KDBT_END_FALL:

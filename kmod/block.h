@@ -54,6 +54,7 @@ struct kdbt_bb {
 	u16 live_in;		/* KDBT_INC_FLAGS read before written */
 	u16 unwritten;		/* KDBT_INC_FLAGS not written by the block */
 	u8 scratch;		/* a GPR dead at entry (ModRM number), or none */
+	u8 cfunc;		/* cfg.c_function() of the start (enum kdbt_cfunc) */
 	struct kdbt_binsn insn[KDBT_MAX_BLOCK_INSNS];
 };
 
