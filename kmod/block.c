@@ -201,8 +201,8 @@ static u8 dead_scratch(const struct kdbt_tr *tr, const struct kdbt_full_insn *fi
 {
 	const ZydisDecodedInstruction *zi = &fi->zi;
 	ZydisDecodedOperand ops[2];
-	ZydisRegister dst, r64;
 	bool zeroing;
+	int r;
 
 	switch (zi->mnemonic) {
 	case ZYDIS_MNEMONIC_POP:
@@ -219,9 +219,8 @@ static u8 dead_scratch(const struct kdbt_tr *tr, const struct kdbt_full_insn *fi
 	    kdbt_decode_operands(&tr->dec, fi, ops, 2) ||
 	    ops[0].type != ZYDIS_OPERAND_TYPE_REGISTER)
 		return KDBT_NO_SCRATCH;
-	dst = ops[0].reg.value;
 	zeroing = ops[1].type == ZYDIS_OPERAND_TYPE_REGISTER &&
-		  ops[1].reg.value == dst;
+		  ops[1].reg.value == ops[0].reg.value;
 	if ((zi->mnemonic == ZYDIS_MNEMONIC_XOR ||
 	     zi->mnemonic == ZYDIS_MNEMONIC_SUB) != zeroing)
 		return KDBT_NO_SCRATCH;	/* xor/sub only as zeroing idioms */
@@ -232,21 +231,17 @@ static u8 dead_scratch(const struct kdbt_tr *tr, const struct kdbt_full_insn *fi
 		return KDBT_NO_SCRATCH;	/* control, debug, segment registers */
 	if (ops[0].size != 64 && ops[0].size != 32)
 		return KDBT_NO_SCRATCH;
-	r64 = ZydisRegisterGetLargestEnclosing(ZYDIS_MACHINE_MODE_LONG_64, dst);
-	if (ZydisRegisterGetClass(r64) != ZYDIS_REGCLASS_GPR64 ||
-	    r64 == ZYDIS_REGISTER_RSP)
+	r = gpr_number(ops[0].reg.value);
+	if (r < 0 || r == 4)			/* not a GPR, or %rsp */
 		return KDBT_NO_SCRATCH;
 	if (!zeroing && ops[1].type == ZYDIS_OPERAND_TYPE_REGISTER &&
-	    ZydisRegisterGetLargestEnclosing(ZYDIS_MACHINE_MODE_LONG_64,
-					     ops[1].reg.value) == r64)
+	    gpr_number(ops[1].reg.value) == r)
 		return KDBT_NO_SCRATCH;	/* reads it (movzx %al,%eax) */
 	if (ops[1].type == ZYDIS_OPERAND_TYPE_MEMORY &&
-	    (ZydisRegisterGetLargestEnclosing(ZYDIS_MACHINE_MODE_LONG_64,
-					      ops[1].mem.base) == r64 ||
-	     ZydisRegisterGetLargestEnclosing(ZYDIS_MACHINE_MODE_LONG_64,
-					      ops[1].mem.index) == r64))
+	    (gpr_number(ops[1].mem.base) == r ||
+	     gpr_number(ops[1].mem.index) == r))
 		return KDBT_NO_SCRATCH;	/* lea 8(%rax),%rax reads it */
-	return (u8)(r64 - ZYDIS_REGISTER_RAX);
+	return (u8)r;
 }
 
 /*
@@ -459,7 +454,8 @@ static int decode_at(struct kdbt_tr *tr, u64 ip, struct kdbt_full_insn *fi,
 int kdbt_build_block(struct kdbt_tr *tr, u64 start, struct kdbt_bb *bb)
 {
 	struct kdbt_full_insn fi;
-	struct scratch_scan scan = { .searching = true };
+	/* Only a counter needs a scratch register. */
+	struct scratch_scan scan = { .searching = tr->cfg.counters };
 	u16 killed = 0;
 	u64 ip = start;
 	u32 hold = 0;		/* instructions the block must keep together */
