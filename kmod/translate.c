@@ -568,44 +568,45 @@ static void rule_jmp_ind(struct emit_ctx *c, const struct kdbt_binsn *in)
 }
 
 /*
- * call *op: reserve the return-address slot, save, load, store the return
- * address (fast: this block's return site in the cache; transparent: the
- * native one), probe.  Stack at the probe: [%rdx][%rcx][return address].
+ * call *op: push the return address where the call would (fast: this
+ * block's return site in the cache, patched in once known; transparent:
+ * the native one), step over the red zone, save, load, probe.  Stack at
+ * the probe: [%rdx][%rcx][skip][return address].  Both
+ * kinds of return address sign-extend from 32 bits (kernel text, modules
+ * and the cache live in the top 2 GiB), so one `push imm32` does it.
  */
 static void rule_call_ind(struct emit_ctx *c, const struct kdbt_binsn *in,
 			  u64 next)
 {
-	static const u8 st[] = { 0xc7, 0x84, 0x24 };	/* movl $i,d32(%rsp) */
 	bool fast = c->tr->cfg.mode == KDBT_MODE_FAST;
 	u32 skip = c->tr->cfg.stack_skip;
-	u32 imm_lo, imm_hi;
+	u32 imm = 0;
 
-	emit_lea_rsp(&c->e, -(s32)(8 + skip));
+	if (fast) {
+		emit_u8(&c->e, 0x68);			/* push $ret_site */
+		imm = c->e.pos;
+		emit_u32(&c->e, 0);
+	} else {
+		emit_push_imm64(&c->e, next);
+	}
+	emit_lea_rsp(&c->e, -(s32)skip);
 	emit_u8(&c->e, 0x51);
 	emit_u8(&c->e, 0x52);
 	load_target(c, in, 24 + skip);
-	emit_bytes(&c->e, st, sizeof(st));
-	emit_u32(&c->e, 16 + skip);
-	imm_lo = c->e.pos;
-	emit_u32(&c->e, (u32)next);
-	emit_bytes(&c->e, st, sizeof(st));
-	emit_u32(&c->e, 20 + skip);
-	imm_hi = c->e.pos;
-	emit_u32(&c->e, (u32)(next >> 32));
 	emit_probe(c);
 	if (!fast || c->e.err)
 		return;
 	/* The return site: the callee's ret lands here. */
 	c->b->ret_site = (u16)(c->e.pos - c->entry);
 	next = emit_here(&c->e);
-	c->e.buf[imm_lo] = (u8)next;
-	c->e.buf[imm_lo + 1] = (u8)(next >> 8);
-	c->e.buf[imm_lo + 2] = (u8)(next >> 16);
-	c->e.buf[imm_lo + 3] = (u8)(next >> 24);
-	c->e.buf[imm_hi] = (u8)(next >> 32);
-	c->e.buf[imm_hi + 1] = (u8)(next >> 40);
-	c->e.buf[imm_hi + 2] = (u8)(next >> 48);
-	c->e.buf[imm_hi + 3] = (u8)(next >> 56);
+	if (!fits_s32((s64)next)) {
+		c->e.err = -ERANGE;
+		return;
+	}
+	c->e.buf[imm] = (u8)next;
+	c->e.buf[imm + 1] = (u8)(next >> 8);
+	c->e.buf[imm + 2] = (u8)(next >> 16);
+	c->e.buf[imm + 3] = (u8)(next >> 24);
 	exit_jmp(c, c->bb->next);
 }
 
