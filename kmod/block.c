@@ -193,8 +193,8 @@ static u8 popped(const struct kdbt_tr *tr, const struct kdbt_full_insn *fi)
  * the old value.  That is no change a fixup can see: the destination of
  * a faulting load is an output of its asm (uaccess, *_nofault: the C
  * code after the fault does not read it), or the fixup writes it
- * (load_unaligned_zeropad).  No earlier instruction may fault
- * (scratch_passes()).
+ * (load_unaligned_zeropad).  No earlier instruction may fault to a
+ * fixup (scratch_passes()).
  * Return: the register's number (0-15, as in ModRM), or KDBT_NO_SCRATCH.
  */
 static u8 dead_scratch(const struct kdbt_tr *tr, const struct kdbt_full_insn *fi)
@@ -245,14 +245,25 @@ static u8 dead_scratch(const struct kdbt_tr *tr, const struct kdbt_full_insn *fi
 }
 
 /*
- * May the search for a scratch register go on past @fi: it cannot fault
- * (no exception fixup runs before the scratch register is written: no
- * memory access but its own push or pop, no privileged or trapping
- * instruction) and it is straight-line.  The GPRs it reads, explicitly
- * or not, join @read: none of them can be the scratch register.
+ * Can a fault at @ip resume anywhere but at @ip itself?  Only through an
+ * exception fixup: a kernel fault without one is fixed and retried (a
+ * spurious fault) or it is an oops.
+ */
+static bool may_fix_up(const struct kdbt_tr *tr, u64 ip)
+{
+	return !tr->cfg.has_fixup || tr->cfg.has_fixup(tr->cfg.ctx, ip);
+}
+
+/*
+ * May the search for a scratch register go on past @fi at @ip: no
+ * exception fixup can run before the scratch register is written (no
+ * memory access that has one, besides its own push or pop; no
+ * privileged or trapping instruction) and it is straight-line.  The
+ * GPRs it reads, explicitly or not, join @read: none of them can be the
+ * scratch register.
  */
 static bool scratch_passes(const struct kdbt_tr *tr,
-			   const struct kdbt_full_insn *fi, u16 *read)
+			   const struct kdbt_full_insn *fi, u64 ip, u16 *read)
 {
 	ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
 	const ZydisDecodedInstruction *zi = &fi->zi;
@@ -294,7 +305,7 @@ static bool scratch_passes(const struct kdbt_tr *tr,
 				      zi->mnemonic == ZYDIS_MNEMONIC_POP) &&
 				     op->visibility == ZYDIS_OPERAND_VISIBILITY_HIDDEN;
 
-			if (!no_access && !stack)
+			if (!no_access && !stack && may_fix_up(tr, ip))
 				return false;
 			r = gpr_number(op->mem.base);
 			if (r >= 0)
@@ -319,14 +330,14 @@ struct scratch_scan {
  * block's entry.
  */
 static void find_scratch(const struct kdbt_tr *tr, struct kdbt_bb *bb,
-			 const struct kdbt_full_insn *fi, enum kdbt_rule rule,
-			 struct scratch_scan *s)
+			 const struct kdbt_full_insn *fi,
+			 const struct kdbt_binsn *in, struct scratch_scan *s)
 {
 	u8 r;
 
 	if (!s->searching)
 		return;
-	if (rule != KDBT_RULE_COPY && rule != KDBT_RULE_RIPREL) {
+	if (in->rule != KDBT_RULE_COPY && in->rule != KDBT_RULE_RIPREL) {
 		s->searching = false;
 		return;
 	}
@@ -336,7 +347,7 @@ static void find_scratch(const struct kdbt_tr *tr, struct kdbt_bb *bb,
 		s->searching = false;
 		return;
 	}
-	s->searching = scratch_passes(tr, fi, &s->read);
+	s->searching = scratch_passes(tr, fi, in->ip, &s->read);
 	if (s->searching)
 		s->passed++;
 }
@@ -360,7 +371,8 @@ static bool ends_in_return(const struct kdbt_tr *tr, const struct kdbt_bb *bb)
  * static chain) and nothing out of one, so it is dead at a C function's
  * first byte (every way in is a call or a tail call), and in a block that
  * returns from a C function if no instruction before the return reads it
- * or can fault (an exception fixup stays in the function and might).
+ * or can fault to an exception fixup (which stays in the function and
+ * might).
  */
 static u8 abi_scratch(const struct kdbt_tr *tr, const struct kdbt_bb *bb,
 		      const struct scratch_scan *s)
@@ -501,7 +513,7 @@ int kdbt_build_block(struct kdbt_tr *tr, u64 start, struct kdbt_bb *bb)
 			bb->end = KDBT_END_NATIVE;
 			break;
 		}
-		find_scratch(tr, bb, &fi, rule, &scan);
+		find_scratch(tr, bb, &fi, in, &scan);
 		bb->live_in |= flags_read(&fi.zi) & ~killed;
 		killed |= flags_written(&fi.zi);
 		ip += in->len;

@@ -154,6 +154,10 @@ struct kdbt_map {
  *	convention, in which %r11 carries nothing into a function or out of
  *	it: the counter increment may then use %r11 as scratch at a C
  *	function's entry and in a block that returns from one.
+ * @has_fixup: optional; true if an exception fixup covers the instruction
+ *	at @addr (a fault there may resume elsewhere, in code that reads
+ *	registers the path without a fault overwrites).  Without it every
+ *	memory access is taken to have one.
  * @returns_to_cache: optional; true for native code (may_translate() is
  *	false) that is called like a leaf helper - it returns with a plain
  *	ret and never looks at its return address (the kernel's entry-text
@@ -184,6 +188,7 @@ struct kdbt_config {
 	bool (*may_translate)(void *ctx, u64 addr);
 	bool (*may_chain)(void *ctx, u64 addr);
 	enum kdbt_cfunc (*c_function)(void *ctx, u64 addr);
+	bool (*has_fixup)(void *ctx, u64 addr);
 	bool (*returns_to_cache)(void *ctx, u64 addr);
 	void (*published)(void *ctx, const struct kdbt_block *b);
 	void *ctx;

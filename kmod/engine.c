@@ -237,6 +237,18 @@ static void mirror_one(const struct kdbt_block *b, u64 cache_ip,
 	WRITE_ONCE(THIS_MODULE->num_exentries, ++kdbt_eng.nextable);
 }
 
+/* The exception-table entry of the instruction at @ip, or NULL. */
+static const struct exception_table_entry *extable_entry(u64 ip)
+{
+	return kdbt_in_core_text(ip) ? kdbt_eng.search_extable(ip) :
+				       kdbt_eng.search_all_extables(ip);
+}
+
+static bool has_fixup(void *ctx, u64 ip)
+{
+	return extable_entry(ip);
+}
+
 static void block_published(void *ctx, const struct kdbt_block *b)
 {
 	const struct kdbt_map *m = &kdbt_eng.tr.mem.maps[b->map];
@@ -246,10 +258,7 @@ static void block_published(void *ctx, const struct kdbt_block *b)
 	int cpu;
 
 	for (i = 0; i < b->ninsns; i++) {
-		u64 ip = b->native + m[i].native_off;
-
-		e = kdbt_in_core_text(ip) ? kdbt_eng.search_extable(ip) :
-				       kdbt_eng.search_all_extables(ip);
+		e = extable_entry(b->native + m[i].native_off);
 		if (e)
 			mirror_one(b, entry + m[i].cache_off, e);
 	}
@@ -619,6 +628,7 @@ static int tr_init(enum kdbt_mode mode)
 		.may_translate = may_translate,
 		.may_chain = may_chain,
 		.c_function = c_function,
+		.has_fixup = has_fixup,
 		.returns_to_cache = returns_to_cache,
 		.published = block_published,
 	};

@@ -254,6 +254,43 @@ FUNC rt_scratch_read_first
 	ret
 
 /*
+ * A store with no exception fixup (utr.c says which have one) cannot
+ * leave the block: the search goes past it, and %rax, written next, is
+ * scratch (x + 6; translate_run checks the counter's register).
+ */
+FUNC rt_scratch_store
+	push	%rdi
+	mov	%rdi, %rcx
+	jmp	rt_scratch_store_block
+	.globl	rt_scratch_store_block
+rt_scratch_store_block:
+	mov	%rcx, (%rsp)
+	mov	$6, %eax
+	add	(%rsp), %rax
+	pop	%rdi
+	ret
+
+/*
+ * A store with an exception fixup ends the search: its fault resumes at
+ * rt_scratch_fixup_resume, which reads the %rax that the path without a
+ * fault overwrites.  The store to address 0 faults, and translate_run's
+ * SIGSEGV handler plays the kernel's fixup (x + 100).
+ */
+FUNC rt_scratch_fixup
+	mov	%rdi, %rax
+	xor	%edx, %edx
+	jmp	1f
+1:
+	.globl	rt_scratch_fixup_insn, rt_scratch_fixup_resume
+rt_scratch_fixup_insn:
+	movq	$0, (%rdx)
+	mov	$5, %eax
+	ret
+rt_scratch_fixup_resume:
+	add	$100, %rax
+	ret
+
+/*
  * Functions that keep the C calling convention, as utr.c tells the
  * translator (cfg.c_function): %r11 is free at their entry and in a
  * returning block that does not read it.

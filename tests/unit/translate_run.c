@@ -35,9 +35,11 @@ ASM_FN(rt_flags_live_jcc); ASM_FN(rt_flags_live_of);
 ASM_FN(rt_scratch_r12); ASM_FN(rt_scratch_xor); ASM_FN(rt_scratch_movzx);
 ASM_FN(rt_scratch_lea); ASM_FN(rt_scratch_late); ASM_FN(rt_scratch_read_first);
 ASM_FN(rt_scratch_load); ASM_FN(rt_scratch_pop); ASM_FN(rt_scratch_load_self);
-ASM_FN(rt_scratch_pop_read); ASM_FN(rt_c_entry); ASM_FN(rt_c_ret_r11);
+ASM_FN(rt_scratch_pop_read); ASM_FN(rt_scratch_store);
+ASM_FN(rt_scratch_fixup); ASM_FN(rt_c_entry); ASM_FN(rt_c_ret_r11);
 ASM_FN(rt_c_ret_free);
-extern char rt_c_ret_free_exit[];
+extern char rt_c_ret_free_exit[], rt_scratch_store_block[];
+extern char rt_scratch_fixup_insn[], rt_scratch_fixup_resume[];
 ASM_FN(rt_ret_imm); ASM_FN(rt_call_next); ASM_FN(rt_call_native);
 extern char rt_int3_insn[];
 
@@ -81,6 +83,8 @@ static const struct rule_case {
 	{ "scratch_pop", rt_scratch_pop, 10, 14, { 0, 0 } },
 	{ "scratch_load_self", rt_scratch_load_self, 10, 11, { 0, 0 } },
 	{ "scratch_pop_read", rt_scratch_pop_read, 10, 12, { 0, 0 } },
+	{ "scratch_store", rt_scratch_store, 10, 16, { 0, 0 } },
+	{ "scratch_fixup", rt_scratch_fixup, 10, 110, { -1, -1 } },
 	{ "c_entry", rt_c_entry, 10, 13, { 0, 0 } },
 	{ "c_ret_r11", rt_c_ret_r11, 10, 11, { 0, 0 } },
 	{ "c_ret_free", rt_c_ret_free, 10, 12, { 0, 0 } },
@@ -92,6 +96,7 @@ static const struct rule_case {
 
 static int failures;
 static unsigned long long int3_seen_ip;
+static int fixups_seen;
 
 #define pass(...) do { printf("PASS unit/translate/"); printf(__VA_ARGS__); \
 		       putchar('\n'); } while (0)
@@ -107,6 +112,28 @@ static void on_trap(int sig, siginfo_t *si, void *uc_)
 	(void)si;
 	int3_seen_ip = uc->uc_mcontext.gregs[REG_RIP];
 	uc->uc_mcontext.gregs[REG_RAX] += 1000;
+}
+
+/*
+ * The kernel's exception fixup, for the one instruction utr.c says has
+ * one: a fault there, natively or at its translation, resumes natively
+ * at its fixup.  Any other fault is a crash.
+ */
+static void on_segv(int sig, siginfo_t *si, void *uc_)
+{
+	ucontext_t *uc = uc_;
+	u64 ip = uc->uc_mcontext.gregs[REG_RIP];
+	u64 cache = utr.mem.cache_addr;
+
+	(void)si;
+	if (ip - cache < utr.mem.cache_size)
+		ip = kdbt_cache_to_native(&utr, ip);
+	if (ip != (u64)rt_scratch_fixup_insn) {
+		signal(sig, SIG_DFL);
+		return;
+	}
+	uc->uc_mcontext.gregs[REG_RIP] = (greg_t)rt_scratch_fixup_resume;
+	fixups_seen++;
 }
 
 static const char *mode_name(enum kdbt_mode m)
@@ -191,8 +218,12 @@ static void run_rules(enum kdbt_mode mode, const long long *ref)
 				       ref[i] - rc->uncounted[mode];
 
 		int3_seen_ip = 0;
+		fixups_seen = 0;
 		check_one(mode, rc->name, rc->fn, rc->arg, rc->expect,
 			  want_count);
+		if (rc->fn == rt_scratch_fixup && fixups_seen != 2)
+			fail("%s/scratch_fixup: %d faults fixed up, want 2 (one per run)",
+			     mode_name(mode), fixups_seen);
 		if (rc->fn == rt_int3 &&
 		    int3_seen_ip != (unsigned long long)rt_int3_insn + 1)
 			fail("%s/int3_native: the trap saw ip %#llx, not native %p+1",
@@ -222,6 +253,36 @@ static void check_abi_scratch(enum kdbt_mode mode)
 		}
 	}
 	pass("%s/abi_scratch (a C function's entry block and a returning block count through %%r11)",
+	     mode_name(mode));
+}
+
+/*
+ * The scratch search passes a store without an exception fixup: that
+ * block counts through %rax, written after the store, with no push.  A
+ * store with one stops it: that block pushes %rax around its counter.
+ */
+static void check_fixup_scratch(enum kdbt_mode mode)
+{
+	static const u8 load_rax[] = { 0x65, 0x48, 0x8b, 0x04, 0x25 };
+	static const u8 push_load[] = { 0x50, 0x65, 0x48, 0x8b, 0x04, 0x25 };
+	const struct kdbt_block *s, *f;
+	const u8 *code;
+
+	s = kdbt_find_block(&utr, (u64)rt_scratch_store_block);
+	f = kdbt_find_block(&utr, (u64)rt_scratch_fixup_insn);
+	if (!s || memcmp(utr.mem.cache + s->cache_off, load_rax,
+			 sizeof(load_rax))) {
+		fail("%s/scratch_store: the block after a store with no fixup does not count through %%rax",
+		     mode_name(mode));
+		return;
+	}
+	code = f ? utr.mem.cache + f->cache_off : NULL;
+	if (!code || !memmem(code, 16, push_load, sizeof(push_load))) {
+		fail("%s/scratch_fixup: the block of a store with a fixup does not push %%rax around its counter",
+		     mode_name(mode));
+		return;
+	}
+	pass("%s/scratch_fixups (the search passes a store without an exception fixup, not one with)",
 	     mode_name(mode));
 }
 
@@ -478,6 +539,8 @@ int main(void)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	sigaction(SIGTRAP, &sa, NULL);
+	sa.sa_sigaction = on_segv;
+	sigaction(SIGSEGV, &sa, NULL);
 	for (i = 0; i < n_tfuncs; i++) {
 		tref[i] = reference(tfuncs[i].name, tfuncs[i].fn,
 				    tfuncs[i].arg, &native[i]);
@@ -498,6 +561,7 @@ int main(void)
 		run_tfuncs(mode, tref, native);
 		run_rules(mode, rref);
 		check_abi_scratch(mode);
+		check_fixup_scratch(mode);
 		check_maps(mode);
 		check_detach(mode, tref, native);
 		check_invalidate(mode);

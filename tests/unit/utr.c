@@ -114,6 +114,15 @@ static enum kdbt_cfunc c_function(void *ctx, u64 addr)
 	return KDBT_CFUNC_BODY;
 }
 
+/* The one instruction with an "exception fixup" (rules_asm.S). */
+extern char rt_scratch_fixup_insn[];
+
+static bool has_fixup(void *ctx, u64 addr)
+{
+	(void)ctx;
+	return addr == (u64)rt_scratch_fixup_insn;
+}
+
 static bool returns_to_cache(void *ctx, u64 addr)
 {
 	(void)ctx;
@@ -179,6 +188,7 @@ int utr_setup(enum kdbt_mode mode, bool counters_on)
 		.may_translate = may_translate,
 		.returns_to_cache = returns_to_cache,
 		.c_function = c_function,
+		.has_fixup = has_fixup,
 		.published = published,
 	};
 	struct kdbt_mem mem = {
