@@ -98,6 +98,52 @@ static int setup_policy(const struct ksyms *ks)
 	return 0;
 }
 
+/* The instructions the kernel's exception table covers, sorted. */
+static u64 *fixups;
+static size_t nfixups;
+
+static int by_value(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Read the exception table (entries of three s32: the instruction, the
+ * fixup and data, the first two relative to themselves).  Return: 0, or
+ * 2 after a message.
+ */
+static int load_extable(const struct ksyms *ks)
+{
+	unsigned long long s, e, a;
+	s32 insn;
+
+	if (ksyms_extable(ks, &s, &e)) {
+		fprintf(stderr, "kcover: no __start___ex_table/__stop___ex_table\n");
+		return 2;
+	}
+	fixups = calloc((e - s) / 12 + 1, sizeof(*fixups));
+	if (!fixups)
+		return 2;
+	for (a = s; a + 12 <= e; a += 12) {
+		if (kimage_read(kimg, a, &insn, sizeof(insn))) {
+			fprintf(stderr, "kcover: exception table at %#llx unreadable\n",
+				a);
+			return 2;
+		}
+		fixups[nfixups++] = a + insn;
+	}
+	qsort(fixups, nfixups, sizeof(*fixups), by_value);
+	return 0;
+}
+
+static bool has_fixup(void *ctx, u64 addr)
+{
+	(void)ctx;
+	return bsearch(&addr, fixups, nfixups, sizeof(*fixups), by_value);
+}
+
 /* Insert @a into the seen set; false if it was there already. */
 static bool first_time(u64 a)
 {
@@ -115,7 +161,27 @@ static bool first_time(u64 a)
 
 struct totals {
 	u64 functions, excluded, bytes, insns, refused_blocks;
+	u64 ctr_scratch, ctr_push, ctr_flags;	/* counter forms */
 };
+
+/*
+ * Which form the counter at @b's entry took (emit_counter_inc(), no
+ * stack skip): pushfq first where the flags are live; push %rax where no
+ * register is free; else straight to the load of the counter array.
+ */
+static void count_counter_form(struct totals *t, const struct kdbt_block *b)
+{
+	const u8 *code = tr.mem.cache + b->cache_off;
+
+	if (code[0] == 0x9c) {
+		t->ctr_flags++;
+		code++;
+	}
+	if (code[0] == 0x50)
+		t->ctr_push++;
+	else
+		t->ctr_scratch++;
+}
 
 static const char *const refusal_name[KDBT_REFUSE_NR] = {
 	[KDBT_REFUSE_DECODE] = "decode", [KDBT_REFUSE_READ] = "read",
@@ -225,6 +291,8 @@ static int one_function(unsigned long long start, unsigned long long size,
 			b = &tr.mem.blocks[id];
 			t->bytes += b->native_len;
 			t->insns += b->ninsns;
+			if (tr.cfg.counters)
+				count_counter_form(t, b);
 			first_time(b->native);
 			/* A return site: an exit in fast mode, a jumptable
 			 * target in transparent mode; either way the rest of
@@ -263,6 +331,7 @@ static int setup(enum kdbt_mode mode, bool counters)
 		/* per-CPU counters, as kdbt.ko emits them */
 		.counters_gs = 0x2f000,
 		.read_code = read_code, .may_translate = may_translate,
+		.has_fixup = has_fixup,
 	};
 	struct kdbt_mem mem = {
 		.cache = zalloc(KC_CACHE), .cache_addr = KC_CACHE_ADDR,
@@ -321,7 +390,7 @@ int main(int argc, char **argv)
 	}
 	kimg = kimage_open(argv[1]);
 	ks = ksyms_load(argv[2]);
-	if (!kimg || !ks || setup_policy(ks))
+	if (!kimg || !ks || setup_policy(ks) || load_extable(ks))
 		return 2;
 	seen = zalloc(KC_SEEN * sizeof(u64));
 	work = zalloc(KC_SEEN * sizeof(u64));
@@ -350,6 +419,11 @@ int main(int argc, char **argv)
 	printf("seconds %.3f\nnative_bytes_per_sec %.0f\nblocks_per_sec %.0f\n",
 	       secs, t.bytes / secs, (tr.nblocks - 1) / secs);
 	printf("refused_blocks %llu\n", (unsigned long long)t.refused_blocks);
+	printf("fixups %zu\ncounters_scratch %llu\ncounters_push %llu\n"
+	       "counters_flags %llu\n", nfixups,
+	       (unsigned long long)t.ctr_scratch,
+	       (unsigned long long)t.ctr_push,
+	       (unsigned long long)t.ctr_flags);
 	printf("refused_decode %llu\nrefused_read %llu\nrefused_form %llu\n"
 	       "refused_range %llu\nrefused_encode %llu\n",
 	       (unsigned long long)tr.refused[KDBT_REFUSE_DECODE],

@@ -150,9 +150,18 @@ static int by_addr(const void *a, const void *b)
 	return (x->addr > y->addr) - (x->addr < y->addr);
 }
 
-/* Parse "ADDR TYPE NAME [module]" text symbols; note _stext and _etext. */
+/* Where the kernel's exception table starts and ends. */
+struct ktable {
+	unsigned long long start, end;
+};
+
+/*
+ * Parse "ADDR TYPE NAME [module]" text symbols; note _stext and _etext,
+ * and the exception table's bounds.
+ */
 static long read_kallsyms(FILE *f, const char *path, struct ksym **out,
-			  unsigned long long *stext, unsigned long long *etext)
+			  unsigned long long *stext, unsigned long long *etext,
+			  struct ktable *ex)
 {
 	char line[512], type, name[256];
 	unsigned long long addr;
@@ -171,6 +180,10 @@ static long read_kallsyms(FILE *f, const char *path, struct ksym **out,
 			*stext = addr;
 		if (!strcmp(name, "_etext"))
 			*etext = addr;
+		if (!strcmp(name, "__start___ex_table"))
+			ex->start = addr;
+		if (!strcmp(name, "__stop___ex_table"))
+			ex->end = addr;
 		if (type != 't' && type != 'T')
 			continue;
 		if (n == cap) {
@@ -195,6 +208,7 @@ struct ksyms {
 	struct ksym *v;
 	long n;
 	unsigned long long stext, etext;
+	struct ktable ex;
 };
 
 /**
@@ -213,7 +227,8 @@ struct ksyms *ksyms_load(const char *path)
 		fprintf(stderr, "kimage: %s: %s\n", path, strerror(errno));
 		goto fail;
 	}
-	ks->n = read_kallsyms(f, path, &ks->v, &ks->stext, &ks->etext);
+	ks->n = read_kallsyms(f, path, &ks->v, &ks->stext, &ks->etext,
+			      &ks->ex);
 	if (ks->n < 0)
 		goto fail;
 	if (!ks->stext || ks->etext <= ks->stext) {
@@ -238,6 +253,21 @@ void ksyms_free(struct ksyms *ks)
 		free(ks->v);
 		free(ks);
 	}
+}
+
+/**
+ * ksyms_extable() - where the kernel's exception table lies.
+ *
+ * Return: 0, or -ENOENT if the symbols do not say.
+ */
+int ksyms_extable(const struct ksyms *ks, unsigned long long *start,
+		  unsigned long long *end)
+{
+	if (!ks->ex.start || ks->ex.end <= ks->ex.start)
+		return -ENOENT;
+	*start = ks->ex.start;
+	*end = ks->ex.end;
+	return 0;
 }
 
 /* The end of the symbol at index @i: the next higher text symbol. */

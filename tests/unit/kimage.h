@@ -24,5 +24,7 @@ void ksyms_free(struct ksyms *ks);
 int ksyms_range(const struct ksyms *ks, const char *name,
 		unsigned long long *start, unsigned long long *end);
 long ksyms_functions(const struct ksyms *ks, kfunc_fn fn, void *ctx);
+int ksyms_extable(const struct ksyms *ks, unsigned long long *start,
+		  unsigned long long *end);
 
 #endif /* KIMAGE_H */
