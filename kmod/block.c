@@ -365,22 +365,38 @@ static bool ends_in_return(const struct kdbt_tr *tr, const struct kdbt_bb *bb)
 	       last->target == tr->cfg.return_thunk;
 }
 
+/* Does @bb end by calling, or jumping to, a C function's first byte? */
+static bool enters_c_function(const struct kdbt_tr *tr,
+			      const struct kdbt_bb *bb)
+{
+	const struct kdbt_binsn *last = &bb->insn[bb->n ? bb->n - 1 : 0];
+
+	return (bb->end == KDBT_END_CALL || bb->end == KDBT_END_JMP) &&
+	       tr->cfg.c_function &&
+	       tr->cfg.c_function(tr->cfg.ctx, last->target) ==
+	       KDBT_CFUNC_ENTRY;
+}
+
 /*
  * No instruction of the block frees a register: the calling convention
  * may.  %r11 carries nothing into a C function (not an argument, not the
  * static chain) and nothing out of one, so it is dead at a C function's
- * first byte (every way in is a call or a tail call), and in a block that
- * returns from a C function if no instruction before the return reads it
- * or can fault to an exception fixup (which stays in the function and
- * might).
+ * first byte (every way in is a call or a tail call); in a block that
+ * returns from a C function; and in a block that calls or tail-calls
+ * one (the caller cannot keep a value in %r11 across the call) - these
+ * two if no instruction before the branch reads it or can fault to an
+ * exception fixup (which stays in the function and might).
  */
 static u8 abi_scratch(const struct kdbt_tr *tr, const struct kdbt_bb *bb,
 		      const struct scratch_scan *s)
 {
 	if (bb->cfunc == KDBT_CFUNC_ENTRY)
 		return R11;
-	if (bb->cfunc == KDBT_CFUNC_BODY && ends_in_return(tr, bb) &&
-	    s->passed + 1u == bb->n && !(s->read & (1u << R11)))
+	if (s->passed + 1u != bb->n || (s->read & (1u << R11)))
+		return KDBT_NO_SCRATCH;
+	if (bb->cfunc == KDBT_CFUNC_BODY && ends_in_return(tr, bb))
+		return R11;
+	if (enters_c_function(tr, bb))
 		return R11;
 	return KDBT_NO_SCRATCH;
 }

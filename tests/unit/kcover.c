@@ -144,6 +144,74 @@ static bool has_fixup(void *ctx, u64 addr)
 	return bsearch(&addr, fixups, nfixups, sizeof(*fixups), by_value);
 }
 
+/*
+ * C functions: those whose first instruction is `call __fentry__`, which
+ * the kernel turns into a 5-byte nop at boot (ftrace) - so does kcover,
+ * in its copy of the image.  Their starts, in ascending order.
+ */
+static struct ksyms *ks;
+static u64 fentry;
+static u64 *cfuncs;
+static size_t ncfuncs, cfuncs_cap;
+
+static int nop_fentry(unsigned long long start, unsigned long long size,
+		      const char *name, void *ctx)
+{
+	static const u8 nop5[] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
+	u8 insn[5];
+	s32 rel;
+
+	(void)size;
+	(void)name;
+	(void)ctx;
+	if (size < 5 || kimage_read(kimg, start, insn, sizeof(insn)) ||
+	    insn[0] != 0xe8)
+		return 0;
+	memcpy(&rel, insn + 1, sizeof(rel));
+	if (start + 5 + rel != fentry)
+		return 0;
+	if (ncfuncs == cfuncs_cap) {
+		cfuncs_cap = cfuncs_cap ? 2 * cfuncs_cap : 65536;
+		cfuncs = realloc(cfuncs, cfuncs_cap * sizeof(*cfuncs));
+		if (!cfuncs)
+			return 2;
+	}
+	cfuncs[ncfuncs++] = start;
+	return kimage_write(kimg, start, nop5, sizeof(nop5)) ? 2 : 0;
+}
+
+/* Return: 0, or 2 after a message. */
+static int setup_cfuncs(void)
+{
+	unsigned long long s, e;
+
+	if (ksyms_range(ks, "__fentry__", &s, &e)) {
+		fprintf(stderr, "kcover: no __fentry__ symbol\n");
+		return 2;
+	}
+	fentry = s;
+	if (ksyms_functions(ks, nop_fentry, NULL) < 0) {
+		fprintf(stderr, "kcover: out of memory\n");
+		return 2;
+	}
+	return 0;
+}
+
+/* kdbt.ko's c_function(): the same rule, on the same kind of text. */
+static enum kdbt_cfunc c_function(void *ctx, u64 addr)
+{
+	unsigned long long start;
+	u64 key;
+
+	(void)ctx;
+	if (ksyms_start(ks, addr, &start))
+		return KDBT_CFUNC_UNKNOWN;
+	key = start;
+	if (!bsearch(&key, cfuncs, ncfuncs, sizeof(*cfuncs), by_value))
+		return KDBT_CFUNC_UNKNOWN;
+	return addr == start ? KDBT_CFUNC_ENTRY : KDBT_CFUNC_BODY;
+}
+
 /* Insert @a into the seen set; false if it was there already. */
 static bool first_time(u64 a)
 {
@@ -331,7 +399,7 @@ static int setup(enum kdbt_mode mode, bool counters)
 		/* per-CPU counters, as kdbt.ko emits them */
 		.counters_gs = 0x2f000,
 		.read_code = read_code, .may_translate = may_translate,
-		.has_fixup = has_fixup,
+		.has_fixup = has_fixup, .c_function = c_function,
 	};
 	struct kdbt_mem mem = {
 		.cache = zalloc(KC_CACHE), .cache_addr = KC_CACHE_ADDR,
@@ -369,7 +437,6 @@ int main(int argc, char **argv)
 	struct totals t = { 0 };
 	struct timespec t0, t1;
 	bool counters = true;
-	struct ksyms *ks;
 	double secs;
 	long n;
 	int i;
@@ -390,7 +457,8 @@ int main(int argc, char **argv)
 	}
 	kimg = kimage_open(argv[1]);
 	ks = ksyms_load(argv[2]);
-	if (!kimg || !ks || setup_policy(ks) || load_extable(ks))
+	if (!kimg || !ks || setup_policy(ks) || load_extable(ks) ||
+	    setup_cfuncs())
 		return 2;
 	seen = zalloc(KC_SEEN * sizeof(u64));
 	work = zalloc(KC_SEEN * sizeof(u64));
@@ -419,8 +487,8 @@ int main(int argc, char **argv)
 	printf("seconds %.3f\nnative_bytes_per_sec %.0f\nblocks_per_sec %.0f\n",
 	       secs, t.bytes / secs, (tr.nblocks - 1) / secs);
 	printf("refused_blocks %llu\n", (unsigned long long)t.refused_blocks);
-	printf("fixups %zu\ncounters_scratch %llu\ncounters_push %llu\n"
-	       "counters_flags %llu\n", nfixups,
+	printf("c_functions %zu\nfixups %zu\ncounters_scratch %llu\ncounters_push %llu\n"
+	       "counters_flags %llu\n", ncfuncs, nfixups,
 	       (unsigned long long)t.ctr_scratch,
 	       (unsigned long long)t.ctr_push,
 	       (unsigned long long)t.ctr_flags);

@@ -4,7 +4,8 @@
 # scripts/kernel-inputs.sh) in both modes, and check that no instruction
 # form is left without a rule, and that most counters find a free
 # register (the kernel's exception table tells the scratch search which
-# memory accesses can fault to a fixup).
+# memory accesses can fault to a fixup; C functions, whose calls ftrace
+# makes nops at boot as kcover does, free %r11).
 #
 # Allowed native exits (the documented list, README "Instruction forms that
 # run natively"): int3, ud0/ud1/ud2 (traps: kprobes, BUG/WARN, static call
@@ -39,13 +40,13 @@ for mode in fast transparent; do
 		[ "$(get refused_$r)" = 0 ] ||
 			why="$why; $(get refused_$r) refused ($r): $(grep -m3 "^refusal $r" "$work/out" | tr '\n' ' ')"
 	done
-	# Counters with a free register (no push of %rax): 60% of blocks
-	# with the exception table, 56% if every memory access stopped
+	# Counters with a free register (no push of %rax): 69% of blocks
+	# with the exception table, 64.5% if every memory access stopped
 	# the search (block.c, scratch_passes()).
 	[ "$(get fixups)" -gt 100 ] || why="$why; only $(get fixups) exception-table entries"
 	scratch=$(($(get counters_scratch) * 1000 / ($(get counters_scratch) + $(get counters_push))))
-	[ "$scratch" -ge 580 ] ||
-		why="$why; counters with a free register: $scratch per mille, want >= 580"
+	[ "$scratch" -ge 670 ] ||
+		why="$why; counters with a free register: $scratch per mille, want >= 670"
 	unhandled=$(sed -n 's/^unhandled //p' "$work/out" | tr '\n' ' ')
 	[ -z "$unhandled" ] || why="$why; unhandled forms: $unhandled"
 	for m in $(sed -n 's/^native_form \([^ ]*\) .*/\1/p' "$work/out"); do

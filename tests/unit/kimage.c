@@ -20,7 +20,7 @@
 
 struct kseg {
 	unsigned long long vaddr, filesz;
-	const unsigned char *data;
+	unsigned char *data;
 };
 
 struct kimage {
@@ -124,6 +124,29 @@ int kimage_read(const struct kimage *k, unsigned long long addr, void *buf,
 		if (addr >= s->vaddr && addr - s->vaddr <= s->filesz &&
 		    len <= s->filesz - (addr - s->vaddr)) {
 			memcpy(buf, s->data + (addr - s->vaddr), len);
+			return 0;
+		}
+	}
+	return -EFAULT;
+}
+
+/**
+ * kimage_write() - patch @len bytes at kernel address @addr, as the
+ * kernel patches its text at boot.
+ *
+ * Return: 0, or -EFAULT if the range is not inside one loaded segment.
+ */
+int kimage_write(struct kimage *k, unsigned long long addr, const void *buf,
+		 size_t len)
+{
+	int i;
+
+	for (i = 0; i < k->nsegs; i++) {
+		struct kseg *s = &k->segs[i];
+
+		if (addr >= s->vaddr && addr - s->vaddr <= s->filesz &&
+		    len <= s->filesz - (addr - s->vaddr)) {
+			memcpy(s->data + (addr - s->vaddr), buf, len);
 			return 0;
 		}
 	}
@@ -298,6 +321,32 @@ int ksyms_range(const struct ksyms *ks, const char *name,
 			return 0;
 		}
 	return -ENOENT;
+}
+
+/**
+ * ksyms_start() - the start of the text symbol holding @addr.
+ *
+ * Return: 0, or -ENOENT if @addr is outside [_stext, _etext).
+ */
+int ksyms_start(const struct ksyms *ks, unsigned long long addr,
+		unsigned long long *start)
+{
+	long lo = 0, hi = ks->n;
+
+	if (addr < ks->stext || addr >= ks->etext)
+		return -ENOENT;
+	while (hi - lo > 1) {			/* v[lo].addr <= addr */
+		long mid = lo + (hi - lo) / 2;
+
+		if (ks->v[mid].addr <= addr)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	if (!ks->n || ks->v[lo].addr > addr)
+		return -ENOENT;
+	*start = ks->v[lo].addr;
+	return 0;
 }
 
 /**

@@ -13,6 +13,8 @@ struct kimage;
 struct kimage *kimage_open(const char *path);
 int kimage_read(const struct kimage *k, unsigned long long addr, void *buf,
 		size_t len);
+int kimage_write(struct kimage *k, unsigned long long addr, const void *buf,
+		 size_t len);
 void kimage_close(struct kimage *k);
 
 typedef int (*kfunc_fn)(unsigned long long start, unsigned long long size,
@@ -24,6 +26,8 @@ void ksyms_free(struct ksyms *ks);
 int ksyms_range(const struct ksyms *ks, const char *name,
 		unsigned long long *start, unsigned long long *end);
 long ksyms_functions(const struct ksyms *ks, kfunc_fn fn, void *ctx);
+int ksyms_start(const struct ksyms *ks, unsigned long long addr,
+		unsigned long long *start);
 int ksyms_extable(const struct ksyms *ks, unsigned long long *start,
 		  unsigned long long *end);
 

@@ -325,6 +325,30 @@ rt_c_ret_free_exit:
 	ret
 rt_cfuncs_end:
 
+/*
+ * A block that calls a C function frees %r11 if it does not read it
+ * (x + 3); one that reads it does not (x + 1 + 3).  The callers are not
+ * C functions themselves: what counts is the callee's convention.
+ */
+FUNC rt_c_call
+	sub	$8, %rsp
+	jmp	rt_c_call_block
+	.globl	rt_c_call_block
+rt_c_call_block:
+	test	%rdi, %rdi
+	call	rt_c_entry
+	add	$8, %rsp
+	ret
+
+FUNC rt_c_call_r11
+	sub	$8, %rsp
+	mov	$1, %r11d
+	jmp	1f
+1:	add	%r11, %rdi
+	call	rt_c_entry
+	add	$8, %rsp
+	ret
+
 /* pushfq at a block start sees the flags of the previous block (ZF: 64). */
 FUNC rt_pushf
 	xor	%eax, %eax

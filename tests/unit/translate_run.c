@@ -37,8 +37,9 @@ ASM_FN(rt_scratch_lea); ASM_FN(rt_scratch_late); ASM_FN(rt_scratch_read_first);
 ASM_FN(rt_scratch_load); ASM_FN(rt_scratch_pop); ASM_FN(rt_scratch_load_self);
 ASM_FN(rt_scratch_pop_read); ASM_FN(rt_scratch_store);
 ASM_FN(rt_scratch_fixup); ASM_FN(rt_c_entry); ASM_FN(rt_c_ret_r11);
-ASM_FN(rt_c_ret_free);
+ASM_FN(rt_c_ret_free); ASM_FN(rt_c_call); ASM_FN(rt_c_call_r11);
 extern char rt_c_ret_free_exit[], rt_scratch_store_block[];
+extern char rt_c_call_block[];
 extern char rt_scratch_fixup_insn[], rt_scratch_fixup_resume[];
 ASM_FN(rt_ret_imm); ASM_FN(rt_call_next); ASM_FN(rt_call_native);
 extern char rt_int3_insn[];
@@ -88,6 +89,8 @@ static const struct rule_case {
 	{ "c_entry", rt_c_entry, 10, 13, { 0, 0 } },
 	{ "c_ret_r11", rt_c_ret_r11, 10, 11, { 0, 0 } },
 	{ "c_ret_free", rt_c_ret_free, 10, 12, { 0, 0 } },
+	{ "c_call", rt_c_call, 10, 13, { 0, 0 } },
+	{ "c_call_r11", rt_c_call_r11, 10, 14, { 0, 0 } },
 	{ "pushf", rt_pushf, 1, 64, { 0, 0 } },
 	{ "ret_imm_native", rt_ret_imm, 1, 10, { 1, 2 } },
 	{ "call_next", rt_call_next, 1, 2, { 0, 0 } },
@@ -233,16 +236,18 @@ static void run_rules(enum kdbt_mode mode, const long long *ref)
 
 /*
  * The calling convention frees %r11 (cfg.c_function): the counter of a
- * C function's entry block and of a returning block that does not read
- * it starts `mov %gs:ptr,%r11` (no push, no pushfq).
+ * C function's entry block, of a returning block and of a block that
+ * calls a C function - the last two not reading it - starts
+ * `mov %gs:ptr,%r11` (no push, no pushfq).
  */
 static void check_abi_scratch(enum kdbt_mode mode)
 {
 	static const u8 load_r11[] = { 0x65, 0x4c, 0x8b, 0x1c, 0x25 };
-	const u64 at[] = { (u64)rt_c_entry, (u64)rt_c_ret_free_exit };
+	const u64 at[] = { (u64)rt_c_entry, (u64)rt_c_ret_free_exit,
+			   (u64)rt_c_call_block };
 	unsigned int i;
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
 		const struct kdbt_block *b = kdbt_find_block(&utr, at[i]);
 		const u8 *code = b ? utr.mem.cache + b->cache_off : NULL;
 
@@ -252,7 +257,7 @@ static void check_abi_scratch(enum kdbt_mode mode)
 			return;
 		}
 	}
-	pass("%s/abi_scratch (a C function's entry block and a returning block count through %%r11)",
+	pass("%s/abi_scratch (a C function's entry block, a returning block and a calling block count through %%r11)",
 	     mode_name(mode));
 }
 
