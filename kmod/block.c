@@ -470,6 +470,82 @@ static int decode_at(struct kdbt_tr *tr, u64 ip, struct kdbt_full_insn *fi,
 	return 0;
 }
 
+/* Instructions dead_at() looks at. */
+#define DEAD_SCAN	8
+
+/*
+ * The GPRs that straight-line code at @ip overwrites before reading:
+ * dead there.  The scan takes what the scratch search takes
+ * (scratch_passes()) but nops, which may be patch sites: a static branch
+ * turns one into a jmp to code that may read them.
+ */
+static u16 dead_at(struct kdbt_tr *tr, u64 ip)
+{
+	struct kdbt_full_insn fi;
+	struct kdbt_binsn in = { 0 };
+	u16 read = 0, dead = 0;
+	int i;
+
+	for (i = 0; i < DEAD_SCAN; i++) {
+		enum kdbt_rule rule;
+		u8 r;
+
+		if (decode_at(tr, ip, &fi, &in))
+			break;
+		rule = classify(tr, &fi.zi, &in);
+		if ((rule != KDBT_RULE_COPY && rule != KDBT_RULE_RIPREL) ||
+		    fi.zi.mnemonic == ZYDIS_MNEMONIC_NOP ||
+		    fi.zi.mnemonic == ZYDIS_MNEMONIC_SWAPGS)
+			break;
+		r = dead_scratch(tr, &fi);
+		if (r != KDBT_NO_SCRATCH && !(read & (1u << r)))
+			dead |= 1u << r;
+		if (!scratch_passes(tr, &fi, ip, &read))
+			break;
+		ip += in.len;
+	}
+	return dead;
+}
+
+/*
+ * Still no register: one that no instruction of the block reads (and
+ * none can fault to a fixup) and that every direct successor overwrites
+ * first is dead at the block's entry too.
+ */
+static u8 successor_scratch(struct kdbt_tr *tr, const struct kdbt_bb *bb,
+			    const struct scratch_scan *s)
+{
+	const struct kdbt_binsn *last = &bb->insn[bb->n ? bb->n - 1 : 0];
+	u16 dead;
+	int r;
+	u32 body = bb->end == KDBT_END_FALL ? bb->n : bb->n - 1u;
+
+	if (!bb->n || s->passed != body)
+		return KDBT_NO_SCRATCH;
+	switch (bb->end) {
+	case KDBT_END_FALL:
+		dead = dead_at(tr, bb->next);
+		break;
+	case KDBT_END_JMP:
+		dead = dead_at(tr, last->target);
+		break;
+	case KDBT_END_JCC:
+		dead = dead_at(tr, last->target);
+		if (dead)
+			dead &= dead_at(tr, bb->next);
+		if (last->rule == KDBT_RULE_JCC_SHORT)
+			dead &= ~(1u << 1);	/* loop, jrcxz read %rcx */
+		break;
+	default:
+		return KDBT_NO_SCRATCH;
+	}
+	dead &= ~s->read;
+	for (r = 0; r < 16; r++)
+		if (dead & (1u << r))
+			return (u8)r;
+	return KDBT_NO_SCRATCH;
+}
+
 /**
  * kdbt_build_block() - decode and classify the block starting at @start.
  * @tr: the translator (lock held).
@@ -552,6 +628,8 @@ int kdbt_build_block(struct kdbt_tr *tr, u64 start, struct kdbt_bb *bb)
 		bb->cfunc = tr->cfg.c_function(tr->cfg.ctx, start);
 	if (bb->scratch == KDBT_NO_SCRATCH)
 		bb->scratch = abi_scratch(tr, bb, &scan);
+	if (bb->scratch == KDBT_NO_SCRATCH && tr->cfg.counters)
+		bb->scratch = successor_scratch(tr, bb, &scan);
 	return 0;
 }
 

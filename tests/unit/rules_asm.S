@@ -291,6 +291,63 @@ rt_scratch_fixup_resume:
 	ret
 
 /*
+ * No register of the block is free, but both successors overwrite %rax
+ * first: it is dead at the block's entry (x + 5; translate_run checks
+ * the counter's register).
+ */
+FUNC rt_scratch_succ
+	mov	%rdi, %rax
+	jmp	rt_scratch_succ_block
+	.globl	rt_scratch_succ_block
+rt_scratch_succ_block:
+	test	%rdi, %rdi
+	je	1f
+	lea	5(%rdi), %rax
+	ret
+1:	mov	$7, %eax
+	ret
+
+/* Only one successor overwrites %rax; the other returns it (0 -> 0). */
+FUNC rt_scratch_succ_one
+	mov	%rdi, %rax
+	jmp	1f
+1:	test	%rdi, %rdi
+	je	2f
+	mov	$3, %eax
+	ret
+2:	ret
+
+/*
+ * The successor overwrites %rcx after a nop (the kernel's nop5, which
+ * names %rax): a static branch's site may become a jmp elsewhere, so
+ * %rcx stays live (4).
+ */
+FUNC rt_scratch_succ_nop
+	mov	%rdi, %rcx
+	jmp	rt_scratch_succ_nop_block
+	.globl	rt_scratch_succ_nop_block
+rt_scratch_succ_nop_block:
+	test	%rdi, %rdi
+	jmp	1f
+1:	.byte	0x0f, 0x1f, 0x44, 0x00, 0x00
+	mov	$4, %ecx
+	mov	%rcx, %rax
+	ret
+
+/* Both successors overwrite %rcx, but jrcxz reads it (0 -> 102). */
+FUNC rt_scratch_succ_jrcxz
+	mov	%rdi, %rcx
+	mov	$100, %eax
+	jmp	1f
+1:	jrcxz	2f
+	mov	$1, %ecx
+	add	%rcx, %rax
+	ret
+2:	mov	$2, %ecx
+	add	%rcx, %rax
+	ret
+
+/*
  * Functions that keep the C calling convention, as utr.c tells the
  * translator (cfg.c_function): %r11 is free at their entry and in a
  * returning block that does not read it.

@@ -38,8 +38,11 @@ ASM_FN(rt_scratch_load); ASM_FN(rt_scratch_pop); ASM_FN(rt_scratch_load_self);
 ASM_FN(rt_scratch_pop_read); ASM_FN(rt_scratch_store);
 ASM_FN(rt_scratch_fixup); ASM_FN(rt_c_entry); ASM_FN(rt_c_ret_r11);
 ASM_FN(rt_c_ret_free); ASM_FN(rt_c_call); ASM_FN(rt_c_call_r11);
+ASM_FN(rt_scratch_succ); ASM_FN(rt_scratch_succ_one);
+ASM_FN(rt_scratch_succ_nop); ASM_FN(rt_scratch_succ_jrcxz);
 extern char rt_c_ret_free_exit[], rt_scratch_store_block[];
-extern char rt_c_call_block[];
+extern char rt_c_call_block[], rt_scratch_succ_block[];
+extern char rt_scratch_succ_nop_block[];
 extern char rt_scratch_fixup_insn[], rt_scratch_fixup_resume[];
 ASM_FN(rt_ret_imm); ASM_FN(rt_call_next); ASM_FN(rt_call_native);
 extern char rt_int3_insn[];
@@ -86,6 +89,10 @@ static const struct rule_case {
 	{ "scratch_pop_read", rt_scratch_pop_read, 10, 12, { 0, 0 } },
 	{ "scratch_store", rt_scratch_store, 10, 16, { 0, 0 } },
 	{ "scratch_fixup", rt_scratch_fixup, 10, 110, { -1, -1 } },
+	{ "scratch_succ", rt_scratch_succ, 10, 15, { 0, 0 } },
+	{ "scratch_succ_one", rt_scratch_succ_one, 0, 0, { 0, 0 } },
+	{ "scratch_succ_nop", rt_scratch_succ_nop, 10, 4, { 0, 0 } },
+	{ "scratch_succ_jrcxz", rt_scratch_succ_jrcxz, 0, 102, { 0, 0 } },
 	{ "c_entry", rt_c_entry, 10, 13, { 0, 0 } },
 	{ "c_ret_r11", rt_c_ret_r11, 10, 11, { 0, 0 } },
 	{ "c_ret_free", rt_c_ret_free, 10, 12, { 0, 0 } },
@@ -262,32 +269,53 @@ static void check_abi_scratch(enum kdbt_mode mode)
 }
 
 /*
- * The scratch search passes a store without an exception fixup: that
- * block counts through %rax, written after the store, with no push.  A
- * store with one stops it: that block pushes %rax around its counter.
+ * Which register the counter of the block at @native uses: 1 if it
+ * counts through %rax with no push, 0 if it pushes %rax, -1 otherwise.
  */
-static void check_fixup_scratch(enum kdbt_mode mode)
+static int counts_through_rax(const void *native)
 {
 	static const u8 load_rax[] = { 0x65, 0x48, 0x8b, 0x04, 0x25 };
 	static const u8 push_load[] = { 0x50, 0x65, 0x48, 0x8b, 0x04, 0x25 };
-	const struct kdbt_block *s, *f;
-	const u8 *code;
+	const struct kdbt_block *b = kdbt_find_block(&utr, (u64)native);
+	const u8 *code = b ? utr.mem.cache + b->cache_off : NULL;
 
-	s = kdbt_find_block(&utr, (u64)rt_scratch_store_block);
-	f = kdbt_find_block(&utr, (u64)rt_scratch_fixup_insn);
-	if (!s || memcmp(utr.mem.cache + s->cache_off, load_rax,
-			 sizeof(load_rax))) {
-		fail("%s/scratch_store: the block after a store with no fixup does not count through %%rax",
-		     mode_name(mode));
-		return;
-	}
-	code = f ? utr.mem.cache + f->cache_off : NULL;
-	if (!code || !memmem(code, 16, push_load, sizeof(push_load))) {
-		fail("%s/scratch_fixup: the block of a store with a fixup does not push %%rax around its counter",
-		     mode_name(mode));
-		return;
-	}
-	pass("%s/scratch_fixups (the search passes a store without an exception fixup, not one with)",
+	if (!code)
+		return -1;
+	if (!memcmp(code, load_rax, sizeof(load_rax)))
+		return 1;
+	return memmem(code, 16, push_load, sizeof(push_load)) ? 0 : -1;
+}
+
+/*
+ * The scratch search passes a store without an exception fixup, and a
+ * block none of whose registers is free takes one that its successors
+ * overwrite first: those count through %rax with no push.  A store with
+ * a fixup stops the search, and so does a nop in a successor: those
+ * push %rax around their counter.
+ */
+static void check_scratch_forms(enum kdbt_mode mode)
+{
+	static const struct {
+		const char *what;
+		const void *at;
+		int want;
+	} c[] = {
+		{ "scratch_store", rt_scratch_store_block, 1 },
+		{ "scratch_fixup", rt_scratch_fixup_insn, 0 },
+		{ "scratch_succ", rt_scratch_succ_block, 1 },
+		{ "scratch_succ_nop", rt_scratch_succ_nop_block, 0 },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		if (counts_through_rax(c[i].at) != c[i].want) {
+			fail("%s/%s: the block's counter %s",
+			     mode_name(mode), c[i].what, c[i].want ?
+			     "does not count through a free %rax" :
+			     "does not push %rax");
+			return;
+		}
+	pass("%s/scratch_forms (past a store without a fixup, not one with; into successors, not past a nop)",
 	     mode_name(mode));
 }
 
@@ -566,7 +594,7 @@ int main(void)
 		run_tfuncs(mode, tref, native);
 		run_rules(mode, rref);
 		check_abi_scratch(mode);
-		check_fixup_scratch(mode);
+		check_scratch_forms(mode);
 		check_maps(mode);
 		check_detach(mode, tref, native);
 		check_invalidate(mode);
