@@ -670,7 +670,9 @@ static u16 peek_live(struct kdbt_tr *tr, u64 ip, u16 want)
  * a few instructions; returns, indirect branches and native exits are
  * assumed to read everything - but for C functions (cfg.c_function()),
  * whose calling convention passes no flag in or out: at a C function's
- * first byte, and out of a block that returns from one, they are dead.
+ * first byte, out of a block that returns from one or calls anything
+ * from one (C never keeps the flags live into a call, nor into inline
+ * asm), and into a call or tail call of one, they are dead.
  *
  * Return: true if the flag-preserving increment is needed.
  */
@@ -684,7 +686,10 @@ bool kdbt_flags_live(struct kdbt_tr *tr, const struct kdbt_bb *bb)
 	if (!want)
 		return false;
 	if (bb->cfunc == KDBT_CFUNC_ENTRY ||
-	    (bb->cfunc == KDBT_CFUNC_BODY && ends_in_return(tr, bb)))
+	    (bb->cfunc == KDBT_CFUNC_BODY &&
+	     (ends_in_return(tr, bb) || bb->end == KDBT_END_CALL ||
+	      bb->end == KDBT_END_CALL_IND)) ||
+	    enters_c_function(tr, bb))
 		return false;
 	switch (bb->end) {
 	case KDBT_END_FALL:

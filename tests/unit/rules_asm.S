@@ -373,6 +373,22 @@ FUNC rt_c_ret_r11
 1:	add	%r11, %rax
 	ret
 
+/*
+ * A C function's block that calls through a register writes no flag,
+ * but C keeps none live into a call: no pushfq (x + 3).
+ */
+FUNC rt_c_flags_call
+	push	%rbx
+	mov	%rdi, %rbx
+	jmp	rt_c_flags_call_block
+	.globl	rt_c_flags_call_block
+rt_c_flags_call_block:
+	mov	%rbx, %rdi
+	lea	rt_c_entry(%rip), %rax
+	call	*%rax
+	pop	%rbx
+	ret
+
 /* The returning block writes no register: %r11 is scratch (x + 2). */
 FUNC rt_c_ret_free
 	mov	%rdi, %rax

@@ -40,9 +40,10 @@ ASM_FN(rt_scratch_fixup); ASM_FN(rt_c_entry); ASM_FN(rt_c_ret_r11);
 ASM_FN(rt_c_ret_free); ASM_FN(rt_c_call); ASM_FN(rt_c_call_r11);
 ASM_FN(rt_scratch_succ); ASM_FN(rt_scratch_succ_one);
 ASM_FN(rt_scratch_succ_nop); ASM_FN(rt_scratch_succ_jrcxz);
+ASM_FN(rt_c_flags_call);
 extern char rt_c_ret_free_exit[], rt_scratch_store_block[];
 extern char rt_c_call_block[], rt_scratch_succ_block[];
-extern char rt_scratch_succ_nop_block[];
+extern char rt_scratch_succ_nop_block[], rt_c_flags_call_block[];
 extern char rt_scratch_fixup_insn[], rt_scratch_fixup_resume[];
 ASM_FN(rt_ret_imm); ASM_FN(rt_call_next); ASM_FN(rt_call_native);
 extern char rt_int3_insn[];
@@ -97,6 +98,7 @@ static const struct rule_case {
 	{ "c_ret_r11", rt_c_ret_r11, 10, 11, { 0, 0 } },
 	{ "c_ret_free", rt_c_ret_free, 10, 12, { 0, 0 } },
 	{ "c_call", rt_c_call, 10, 13, { 0, 0 } },
+	{ "c_flags_call", rt_c_flags_call, 10, 13, { 0, 0 } },
 	{ "c_call_r11", rt_c_call_r11, 10, 14, { 0, 0 } },
 	{ "pushf", rt_pushf, 1, 64, { 0, 0 } },
 	{ "ret_imm_native", rt_ret_imm, 1, 10, { 1, 2 } },
@@ -252,19 +254,27 @@ static void check_abi_scratch(enum kdbt_mode mode)
 	static const u8 load_r11[] = { 0x65, 0x4c, 0x8b, 0x1c, 0x25 };
 	const u64 at[] = { (u64)rt_c_entry, (u64)rt_c_ret_free_exit,
 			   (u64)rt_c_call_block };
+	const struct kdbt_block *b;
 	unsigned int i;
 
 	for (i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
-		const struct kdbt_block *b = kdbt_find_block(&utr, at[i]);
-		const u8 *code = b ? utr.mem.cache + b->cache_off : NULL;
+		const u8 *code;
 
+		b = kdbt_find_block(&utr, at[i]);
+		code = b ? utr.mem.cache + b->cache_off : NULL;
 		if (!code || memcmp(code, load_r11, sizeof(load_r11))) {
 			fail("%s/abi_scratch: block %#llx does not count through %%r11",
 			     mode_name(mode), (unsigned long long)at[i]);
 			return;
 		}
 	}
-	pass("%s/abi_scratch (a C function's entry block, a returning block and a calling block count through %%r11)",
+	b = kdbt_find_block(&utr, (u64)rt_c_flags_call_block);
+	if (!b || b->flags_live) {
+		fail("%s/abi_flags: a C function's block that calls through a register keeps the flags",
+		     mode_name(mode));
+		return;
+	}
+	pass("%s/abi_scratch (a C function's entry block, a returning block and a calling block count through %%r11; a C function's call needs no flags kept)",
 	     mode_name(mode));
 }
 
