@@ -470,16 +470,21 @@ static int decode_at(struct kdbt_tr *tr, u64 ip, struct kdbt_full_insn *fi,
 	return 0;
 }
 
-/* Instructions dead_at() looks at. */
+/* Instructions dead_at() looks at; branches it follows. */
 #define DEAD_SCAN	8
+#define DEAD_DEPTH	2
+
+static u16 dead_after(struct kdbt_tr *tr, const struct kdbt_binsn *in,
+		      enum kdbt_rule rule, int depth);
 
 /*
- * The GPRs that straight-line code at @ip overwrites before reading:
- * dead there.  The scan takes what the scratch search takes
- * (scratch_passes()) but nops, which may be patch sites: a static branch
- * turns one into a jmp to code that may read them.
+ * The GPRs that the code at @ip overwrites before reading, on every path
+ * through up to @depth direct branches: dead there.  The scan takes what
+ * the scratch search takes (scratch_passes()) but nops, which may be
+ * patch sites: a static branch turns one into a jmp to code that may
+ * read them.
  */
-static u16 dead_at(struct kdbt_tr *tr, u64 ip)
+static u16 dead_at(struct kdbt_tr *tr, u64 ip, int depth)
 {
 	struct kdbt_full_insn fi;
 	struct kdbt_binsn in = { 0 };
@@ -493,6 +498,9 @@ static u16 dead_at(struct kdbt_tr *tr, u64 ip)
 		if (decode_at(tr, ip, &fi, &in))
 			break;
 		rule = classify(tr, &fi.zi, &in);
+		if (rule == KDBT_RULE_JMP || rule == KDBT_RULE_JCC ||
+		    rule == KDBT_RULE_JCC_SHORT)
+			return dead | (dead_after(tr, &in, rule, depth) & ~read);
 		if ((rule != KDBT_RULE_COPY && rule != KDBT_RULE_RIPREL) ||
 		    fi.zi.mnemonic == ZYDIS_MNEMONIC_NOP ||
 		    fi.zi.mnemonic == ZYDIS_MNEMONIC_SWAPGS)
@@ -508,37 +516,47 @@ static u16 dead_at(struct kdbt_tr *tr, u64 ip)
 }
 
 /*
+ * The GPRs dead after the direct branch @in (of @rule): at each of its
+ * successors, and not read by the branch itself (loop, jrcxz: %rcx).
+ */
+static u16 dead_after(struct kdbt_tr *tr, const struct kdbt_binsn *in,
+		      enum kdbt_rule rule, int depth)
+{
+	u16 dead;
+
+	if (!depth)
+		return 0;
+	dead = dead_at(tr, in->target, depth - 1);
+	if (rule == KDBT_RULE_JMP || !dead)
+		return dead;
+	dead &= dead_at(tr, in->ip + in->len, depth - 1);
+	if (rule == KDBT_RULE_JCC_SHORT)
+		dead &= ~(1u << 1);
+	return dead;
+}
+
+/*
  * Still no register: one that no instruction of the block reads (and
- * none can fault to a fixup) and that every direct successor overwrites
+ * none can fault to a fixup) and that every path from its end overwrites
  * first is dead at the block's entry too.
  */
 static u8 successor_scratch(struct kdbt_tr *tr, const struct kdbt_bb *bb,
 			    const struct scratch_scan *s)
 {
 	const struct kdbt_binsn *last = &bb->insn[bb->n ? bb->n - 1 : 0];
+	u32 body = bb->end == KDBT_END_FALL ? bb->n : bb->n - 1u;
 	u16 dead;
 	int r;
-	u32 body = bb->end == KDBT_END_FALL ? bb->n : bb->n - 1u;
 
 	if (!bb->n || s->passed != body)
 		return KDBT_NO_SCRATCH;
-	switch (bb->end) {
-	case KDBT_END_FALL:
-		dead = dead_at(tr, bb->next);
-		break;
-	case KDBT_END_JMP:
-		dead = dead_at(tr, last->target);
-		break;
-	case KDBT_END_JCC:
-		dead = dead_at(tr, last->target);
-		if (dead)
-			dead &= dead_at(tr, bb->next);
-		if (last->rule == KDBT_RULE_JCC_SHORT)
-			dead &= ~(1u << 1);	/* loop, jrcxz read %rcx */
-		break;
-	default:
+	if (bb->end == KDBT_END_FALL)
+		dead = dead_at(tr, bb->next, DEAD_DEPTH - 1);
+	else if (bb->end == KDBT_END_JMP || bb->end == KDBT_END_JCC)
+		dead = dead_after(tr, last, (enum kdbt_rule)last->rule,
+				  DEAD_DEPTH);
+	else
 		return KDBT_NO_SCRATCH;
-	}
 	dead &= ~s->read;
 	for (r = 0; r < 16; r++)
 		if (dead & (1u << r))

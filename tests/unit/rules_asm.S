@@ -334,6 +334,41 @@ rt_scratch_succ_nop_block:
 	mov	%rcx, %rax
 	ret
 
+/*
+ * Two branches deep: the block's successors end in a jcc and a jmp, and
+ * every path overwrites %rax before reading it (x + 5).
+ */
+FUNC rt_scratch_deep
+	mov	%rdi, %rax
+	jmp	rt_scratch_deep_block
+	.globl	rt_scratch_deep_block
+rt_scratch_deep_block:
+	test	%rdi, %rdi
+	je	2f
+	cmp	$5, %rdi
+	jb	1f
+	lea	5(%rdi), %rax
+	ret
+1:	mov	$3, %eax
+	ret
+2:	jmp	3f
+3:	mov	$7, %eax
+	ret
+
+/* One path two branches deep returns %rax (3 -> 3). */
+FUNC rt_scratch_deep_one
+	mov	%rdi, %rax
+	jmp	1f
+1:	test	%rdi, %rdi
+	je	3f
+	cmp	$5, %rdi
+	jb	2f
+	lea	5(%rdi), %rax
+	ret
+2:	ret
+3:	mov	$7, %eax
+	ret
+
 /* Both successors overwrite %rcx, but jrcxz reads it (0 -> 102). */
 FUNC rt_scratch_succ_jrcxz
 	mov	%rdi, %rcx
