@@ -479,10 +479,11 @@ static u16 dead_after(struct kdbt_tr *tr, const struct kdbt_binsn *in,
 
 /*
  * The GPRs that the code at @ip overwrites before reading, on every path
- * through up to @depth direct branches: dead there.  The scan takes what
- * the scratch search takes (scratch_passes()) but nops, which may be
- * patch sites: a static branch turns one into a jmp to code that may
- * read them.
+ * through up to @depth conditional branches: dead there.  The scan takes
+ * what the scratch search takes (scratch_passes()) but nops and jmps,
+ * which may be patch sites: a static branch turns one into the other,
+ * towards code that may read them (and it invalidates only the blocks
+ * holding the site).
  */
 static u16 dead_at(struct kdbt_tr *tr, u64 ip, int depth)
 {
@@ -498,8 +499,7 @@ static u16 dead_at(struct kdbt_tr *tr, u64 ip, int depth)
 		if (decode_at(tr, ip, &fi, &in))
 			break;
 		rule = classify(tr, &fi.zi, &in);
-		if (rule == KDBT_RULE_JMP || rule == KDBT_RULE_JCC ||
-		    rule == KDBT_RULE_JCC_SHORT)
+		if (rule == KDBT_RULE_JCC || rule == KDBT_RULE_JCC_SHORT)
 			return dead | (dead_after(tr, &in, rule, depth) & ~read);
 		if ((rule != KDBT_RULE_COPY && rule != KDBT_RULE_RIPREL) ||
 		    fi.zi.mnemonic == ZYDIS_MNEMONIC_NOP ||
@@ -517,7 +517,9 @@ static u16 dead_at(struct kdbt_tr *tr, u64 ip, int depth)
 
 /*
  * The GPRs dead after the direct branch @in (of @rule): at each of its
- * successors, and not read by the branch itself (loop, jrcxz: %rcx).
+ * successors, and not read by the branch itself (loop, jrcxz: %rcx).  A
+ * jmp is only followed when it ends the block being built, whose
+ * translation goes if the jmp is patched.
  */
 static u16 dead_after(struct kdbt_tr *tr, const struct kdbt_binsn *in,
 		      enum kdbt_rule rule, int depth)

@@ -40,7 +40,7 @@ for mode in fast transparent; do
 		[ "$(get refused_$r)" = 0 ] ||
 			why="$why; $(get refused_$r) refused ($r): $(grep -m3 "^refusal $r" "$work/out" | tr '\n' ' ')"
 	done
-	# Counters with a free register (no push of %rax): 81% of blocks
+	# Counters with a free register (no push of %rax): 80% of blocks
 	# with the exception table, 70% if every memory access stopped
 	# the search (block.c, scratch_passes()).
 	[ "$(get fixups)" -gt 100 ] || why="$why; only $(get fixups) exception-table entries"

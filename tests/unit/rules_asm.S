@@ -351,8 +351,26 @@ rt_scratch_deep_block:
 	ret
 1:	mov	$3, %eax
 	ret
-2:	jmp	3f
-3:	mov	$7, %eax
+2:	test	%rdi, %rdi
+	jne	1b
+	mov	$7, %eax
+	ret
+
+/*
+ * A successor that starts with a jmp (a static branch's site, maybe: a
+ * nop would run on into the ret, which returns %rax) is not looked
+ * through: %rax stays live (9).
+ */
+FUNC rt_scratch_succ_jmp
+	mov	%rdi, %rax
+	jmp	rt_scratch_succ_jmp_block
+	.globl	rt_scratch_succ_jmp_block
+rt_scratch_succ_jmp_block:
+	test	%rdi, %rdi
+	jmp	1f
+1:	jmp	2f
+	ret
+2:	mov	$9, %eax
 	ret
 
 /* One path two branches deep returns %rax (3 -> 3). */

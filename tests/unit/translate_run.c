@@ -41,10 +41,11 @@ ASM_FN(rt_c_ret_free); ASM_FN(rt_c_call); ASM_FN(rt_c_call_r11);
 ASM_FN(rt_scratch_succ); ASM_FN(rt_scratch_succ_one);
 ASM_FN(rt_scratch_succ_nop); ASM_FN(rt_scratch_succ_jrcxz);
 ASM_FN(rt_c_flags_call); ASM_FN(rt_scratch_deep); ASM_FN(rt_scratch_deep_one);
+ASM_FN(rt_scratch_succ_jmp);
 extern char rt_c_ret_free_exit[], rt_scratch_store_block[];
 extern char rt_c_call_block[], rt_scratch_succ_block[];
 extern char rt_scratch_succ_nop_block[], rt_c_flags_call_block[];
-extern char rt_scratch_deep_block[];
+extern char rt_scratch_deep_block[], rt_scratch_succ_jmp_block[];
 extern char rt_scratch_fixup_insn[], rt_scratch_fixup_resume[];
 ASM_FN(rt_ret_imm); ASM_FN(rt_call_next); ASM_FN(rt_call_native);
 extern char rt_int3_insn[];
@@ -96,6 +97,7 @@ static const struct rule_case {
 	{ "scratch_succ_nop", rt_scratch_succ_nop, 10, 4, { 0, 0 } },
 	{ "scratch_succ_jrcxz", rt_scratch_succ_jrcxz, 0, 102, { 0, 0 } },
 	{ "scratch_deep", rt_scratch_deep, 10, 15, { 0, 0 } },
+	{ "scratch_succ_jmp", rt_scratch_succ_jmp, 10, 9, { 0, 0 } },
 	{ "scratch_deep_one", rt_scratch_deep_one, 3, 3, { 0, 0 } },
 	{ "c_entry", rt_c_entry, 10, 13, { 0, 0 } },
 	{ "c_ret_r11", rt_c_ret_r11, 10, 11, { 0, 0 } },
@@ -318,6 +320,7 @@ static void check_scratch_forms(enum kdbt_mode mode)
 		{ "scratch_succ", rt_scratch_succ_block, 1 },
 		{ "scratch_succ_nop", rt_scratch_succ_nop_block, 0 },
 		{ "scratch_deep", rt_scratch_deep_block, 1 },
+		{ "scratch_succ_jmp", rt_scratch_succ_jmp_block, 0 },
 	};
 	unsigned int i;
 
@@ -329,7 +332,7 @@ static void check_scratch_forms(enum kdbt_mode mode)
 			     "does not push %rax");
 			return;
 		}
-	pass("%s/scratch_forms (past a store without a fixup, not one with; into successors two branches deep, not past a nop)",
+	pass("%s/scratch_forms (past a store without a fixup, not one with; into successors two branches deep, not past a nop or a jmp)",
 	     mode_name(mode));
 }
 
