@@ -571,9 +571,9 @@ static void rule_jmp_ind(struct emit_ctx *c, const struct kdbt_binsn *in)
  * call *op: push the return address where the call would (fast: this
  * block's return site in the cache, patched in once known; transparent:
  * the native one), step over the red zone, save, load, probe.  Stack at
- * the probe: [%rdx][%rcx][skip][return address].  Both
- * kinds of return address sign-extend from 32 bits (kernel text, modules
- * and the cache live in the top 2 GiB), so one `push imm32` does it.
+ * the probe: [%rdx][%rcx][skip][return address].  Both kinds of return
+ * address sign-extend from 32 bits (kernel text, modules and the cache
+ * live in the top 2 GiB), so one `push imm32` does it.
  */
 static void rule_call_ind(struct emit_ctx *c, const struct kdbt_binsn *in,
 			  u64 next)
