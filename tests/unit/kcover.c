@@ -16,6 +16,7 @@
  * for a reason other than a documented one.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,14 +155,15 @@ static u64 fentry;
 static u64 *cfuncs;
 static size_t ncfuncs, cfuncs_cap;
 
+/* Return: 0, or -errno (ksyms_functions() stops and returns it). */
 static int nop_fentry(unsigned long long start, unsigned long long size,
 		      const char *name, void *ctx)
 {
 	static const u8 nop5[] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
 	u8 insn[5];
 	s32 rel;
+	u64 *more;
 
-	(void)size;
 	(void)name;
 	(void)ctx;
 	if (size < 5 || kimage_read(kimg, start, insn, sizeof(insn)) ||
@@ -172,12 +174,13 @@ static int nop_fentry(unsigned long long start, unsigned long long size,
 		return 0;
 	if (ncfuncs == cfuncs_cap) {
 		cfuncs_cap = cfuncs_cap ? 2 * cfuncs_cap : 65536;
-		cfuncs = realloc(cfuncs, cfuncs_cap * sizeof(*cfuncs));
-		if (!cfuncs)
-			return 2;
+		more = realloc(cfuncs, cfuncs_cap * sizeof(*cfuncs));
+		if (!more)
+			return -ENOMEM;
+		cfuncs = more;
 	}
 	cfuncs[ncfuncs++] = start;
-	return kimage_write(kimg, start, nop5, sizeof(nop5)) ? 2 : 0;
+	return kimage_write(kimg, start, nop5, sizeof(nop5));
 }
 
 /* Return: 0, or 2 after a message. */
@@ -191,7 +194,7 @@ static int setup_cfuncs(void)
 	}
 	fentry = s;
 	if (ksyms_functions(ks, nop_fentry, NULL) < 0) {
-		fprintf(stderr, "kcover: out of memory\n");
+		fprintf(stderr, "kcover: cannot make the ftrace sites nops (out of memory, or outside the image)\n");
 		return 2;
 	}
 	return 0;

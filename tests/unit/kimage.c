@@ -108,6 +108,22 @@ struct kimage *kimage_open(const char *path)
 	return k;
 }
 
+/* The image's bytes at kernel address @addr, if all @len are in one segment. */
+static unsigned char *bytes_at(const struct kimage *k, unsigned long long addr,
+			       size_t len)
+{
+	int i;
+
+	for (i = 0; i < k->nsegs; i++) {
+		const struct kseg *s = &k->segs[i];
+
+		if (addr >= s->vaddr && addr - s->vaddr <= s->filesz &&
+		    len <= s->filesz - (addr - s->vaddr))
+			return s->data + (addr - s->vaddr);
+	}
+	return NULL;
+}
+
 /**
  * kimage_read() - copy @len bytes at kernel address @addr.
  *
@@ -116,18 +132,12 @@ struct kimage *kimage_open(const char *path)
 int kimage_read(const struct kimage *k, unsigned long long addr, void *buf,
 		size_t len)
 {
-	int i;
+	const unsigned char *p = bytes_at(k, addr, len);
 
-	for (i = 0; i < k->nsegs; i++) {
-		const struct kseg *s = &k->segs[i];
-
-		if (addr >= s->vaddr && addr - s->vaddr <= s->filesz &&
-		    len <= s->filesz - (addr - s->vaddr)) {
-			memcpy(buf, s->data + (addr - s->vaddr), len);
-			return 0;
-		}
-	}
-	return -EFAULT;
+	if (!p)
+		return -EFAULT;
+	memcpy(buf, p, len);
+	return 0;
 }
 
 /**
@@ -139,18 +149,12 @@ int kimage_read(const struct kimage *k, unsigned long long addr, void *buf,
 int kimage_write(struct kimage *k, unsigned long long addr, const void *buf,
 		 size_t len)
 {
-	int i;
+	unsigned char *p = bytes_at(k, addr, len);
 
-	for (i = 0; i < k->nsegs; i++) {
-		struct kseg *s = &k->segs[i];
-
-		if (addr >= s->vaddr && addr - s->vaddr <= s->filesz &&
-		    len <= s->filesz - (addr - s->vaddr)) {
-			memcpy(s->data + (addr - s->vaddr), buf, len);
-			return 0;
-		}
-	}
-	return -EFAULT;
+	if (!p)
+		return -EFAULT;
+	memcpy(p, buf, len);
+	return 0;
 }
 
 void kimage_close(struct kimage *k)
