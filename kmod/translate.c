@@ -697,6 +697,32 @@ static void emit_terminator(struct emit_ctx *c)
 	}
 }
 
+/*
+ * cmpxchg8b and cmpxchg16b start a new block of QEMU's translation.
+ * QEMU's TCG up to 7.2 (Debian 12's) computes their flags from the
+ * cc_op it last stored, not from the one an earlier instruction of the
+ * same TCG block left pending: after a popfq or an interrupt (stored
+ * cc_op: EFLAGS) and an add, the add's source operand becomes the flags.
+ * ZF is right, but the high bits (TF, IOPL, NT, VM) reach EFLAGS when
+ * QEMU next saves them.  Native code hardly shows it: the sete; test
+ * after the kernel's cmpxchg16b sit in the same TCG block and overwrite
+ * the flags first.  In the cache a page boundary, where QEMU ends its
+ * blocks, can fall between them - the soak's double fault, an interrupt
+ * delivered with VM set - and a counter's pushfq would copy them.  A jmp
+ * to the next instruction makes QEMU store the cc_op and start a new
+ * block; on hardware it is one predicted branch.  The instruction's map
+ * entry is the cmpxchg itself, so that an interrupt frame or an
+ * exception-table entry finds it.
+ */
+static void split_before(struct emit_ctx *c, const struct kdbt_binsn *in)
+{
+	if (in->mnemonic != ZYDIS_MNEMONIC_CMPXCHG16B &&
+	    in->mnemonic != ZYDIS_MNEMONIC_CMPXCHG8B)
+		return;
+	emit_u8(&c->e, 0xeb);		/* jmp .+2 */
+	emit_u8(&c->e, 0x00);
+}
+
 /* Body and terminator, recording one map entry per native instruction. */
 static void emit_body(struct emit_ctx *c)
 {
@@ -708,6 +734,8 @@ static void emit_body(struct emit_ctx *c)
 	for (i = 0; i < bb->n; i++) {
 		struct kdbt_map *m = &tr->mem.maps[c->b->map + i];
 
+		if (!term || i != bb->n - 1)
+			split_before(c, &bb->insn[i]);
 		m->native_off = (u16)(bb->insn[i].ip - bb->start);
 		m->cache_off = (u16)(c->e.pos - c->entry);
 		if (term && i == bb->n - 1)

@@ -484,6 +484,36 @@ FUNC rt_pushf
 	and	$0x40, %eax
 	ret
 
+/*
+ * cmpxchg16b after popfq and an add: the flags it leaves (pushfq right
+ * after it).  The compare succeeds (memory and %rdx:%rax are 0), so ZF is
+ * set and the rest is the add's: x + 5 in %rcx.  QEMU up to 7.2 computes
+ * them from the add's source, x, unless the cmpxchg16b starts one of its
+ * blocks (translate.c, split_before()).
+ */
+FUNC rt_cx16_flags
+	push	%rbx
+	sub	$48, %rsp
+	lea	15(%rsp), %rsi
+	and	$-16, %rsi
+	xor	%eax, %eax
+	mov	%rax, (%rsi)
+	mov	%rax, 8(%rsi)
+	xor	%edx, %edx
+	mov	$1, %ebx
+	mov	$5, %ecx
+	pushq	$0x202
+	popfq
+	add	%rdi, %rcx
+	.globl	rt_cx16_insn
+rt_cx16_insn:
+	cmpxchg16b (%rsi)
+	pushfq
+	pop	%rax
+	add	$48, %rsp
+	pop	%rbx
+	ret
+
 /* ret $8 has no rule: it runs natively (x + 9). */
 retimm:	lea	9(%rdi), %rax
 	ret	$8

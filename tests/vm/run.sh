@@ -59,6 +59,10 @@ for m in virt/lib/irqbypass arch/x86/kvm/kvm; do
 	m=/lib/modules/$kver/kernel/$m.ko
 	[ -r "$m" ] && KDBT_GUEST_FILES="$KDBT_GUEST_FILES $m"
 done
+# The translator core's tests, for the checks that need the guest's CPU
+# (translate-cx16.sh).
+[ -r "$top/build/unit/translate_run" ] &&
+	KDBT_GUEST_FILES="$KDBT_GUEST_FILES $top/build/unit/translate_run"
 # kdbt's own test modules (tests/vm/modules).
 for m in "$top"/build/modules/*.ko; do
 	[ -r "$m" ] && KDBT_GUEST_FILES="$KDBT_GUEST_FILES $m"
