@@ -734,8 +734,7 @@ static void emit_body(struct emit_ctx *c)
 	for (i = 0; i < bb->n; i++) {
 		struct kdbt_map *m = &tr->mem.maps[c->b->map + i];
 
-		if (!term || i != bb->n - 1)
-			split_before(c, &bb->insn[i]);
+		split_before(c, &bb->insn[i]);	/* (never a terminator) */
 		m->native_off = (u16)(bb->insn[i].ip - bb->start);
 		m->cache_off = (u16)(c->e.pos - c->entry);
 		if (term && i == bb->n - 1)
