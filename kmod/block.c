@@ -578,8 +578,9 @@ static u8 successor_scratch(struct kdbt_tr *tr, const struct kdbt_bb *bb,
 int kdbt_build_block(struct kdbt_tr *tr, u64 start, struct kdbt_bb *bb)
 {
 	struct kdbt_full_insn fi;
-	/* Only a counter needs a scratch register. */
-	struct scratch_scan scan = { .searching = tr->cfg.counters };
+	/* Only a counter reached through a pointer needs a scratch register. */
+	bool want_scratch = tr->cfg.counters && !tr->cfg.counters_windows;
+	struct scratch_scan scan = { .searching = want_scratch };
 	u16 killed = 0;
 	u64 ip = start;
 	u32 hold = 0;		/* instructions the block must keep together */
@@ -646,9 +647,9 @@ int kdbt_build_block(struct kdbt_tr *tr, u64 start, struct kdbt_bb *bb)
 	bb->cfunc = KDBT_CFUNC_UNKNOWN;
 	if (tr->cfg.counters && tr->cfg.c_function && bb->n)
 		bb->cfunc = tr->cfg.c_function(tr->cfg.ctx, start);
-	if (bb->scratch == KDBT_NO_SCRATCH)
+	if (bb->scratch == KDBT_NO_SCRATCH && want_scratch)
 		bb->scratch = abi_scratch(tr, bb, &scan);
-	if (bb->scratch == KDBT_NO_SCRATCH && tr->cfg.counters)
+	if (bb->scratch == KDBT_NO_SCRATCH && want_scratch)
 		bb->scratch = successor_scratch(tr, bb, &scan);
 	return 0;
 }

@@ -131,6 +131,14 @@ struct kdbt_map {
  *	a per-CPU pointer to this CPU's array of counters, indexed by block
  *	id.  The environment zeroes a new block's counter on every CPU from
  *	@published (kdbt_mem.counters is then unused).
+ * @counters_windows: per-CPU counters reached directly (takes precedence
+ *	over @counters_gs): block id's counter is at %gs:disp with disp =
+ *	counters_windows[id >> @counters_window_shift] + 8 * (the low
+ *	@counters_window_shift bits of id), every such disp a sign-extended
+ *	disp32; the increment is one `incq %gs:disp32` and needs no scratch
+ *	register.  The environment lays out each CPU's counters at its own
+ *	%gs base plus those displacements.
+ * @counters_window_shift: see @counters_windows.
  * @shadow_addr: run-time address of kdbt_mem.shadow, or 0: every block
  *	whose id is a multiple of 1 << @shadow_shift (a sentinel) also
  *	counts itself with a locked increment of shadow[id >> shadow_shift],
@@ -180,6 +188,8 @@ struct kdbt_config {
 	u64 indirect_thunk[16];
 	u64 counters_addr;
 	u32 counters_gs;
+	const s32 *counters_windows;
+	u32 counters_window_shift;
 	u64 shadow_addr;
 	u32 shadow_shift;
 	u64 jt_addr;

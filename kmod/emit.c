@@ -228,6 +228,17 @@ static void emit_inc_at(struct kdbt_emit *e, u8 r, u32 disp, bool atomic)
 	emit_u32(e, disp);
 }
 
+/* `[lock] incq %gs:disp32`: a per-CPU counter in one instruction. */
+static void emit_gs_inc(struct kdbt_emit *e, s32 disp, bool atomic)
+{
+	static const u8 inc[] = { 0x65, 0x48, 0xff, 0x04, 0x25 };
+
+	if (atomic)
+		emit_u8(e, 0xf0);
+	emit_bytes(e, inc, sizeof(inc));	/* ModRM /0 + SIB: disp32 only */
+	emit_u32(e, (u32)disp);
+}
+
 /**
  * emit_counter_inc() - count one execution of a block.
  * @e: the emitter.
@@ -235,30 +246,35 @@ static void emit_inc_at(struct kdbt_emit *e, u8 r, u32 disp, bool atomic)
  * @flags_live: the arithmetic flags must survive.
  * @stack_skip: bytes below %rsp that pushes must step over.
  *
- * Per-CPU counters (@c->gs_ptr): `push %rax; mov %gs:ptr,%rax;
- * incq off(%rax); pop %rax` - %gs:ptr holds this CPU's counter array, so
- * no two CPUs ever increment the same word.  Where the block's first
- * instruction overwrites a register (@c->scratch), that register serves
- * instead of %rax and needs no saving: two instructions.  A shared counter:
- * `incq c(%rip)`.  Flags live: pushfq ... popfq around either.  The
- * increment is a single instruction, so an interrupt that runs the same
- * block cannot make it lose a count.  A sentinel (@c->shadow) also does a
- * locked increment of a shared shadow counter, against which the
- * environment checks what its counters lost.
+ * Per-CPU counters reached directly (@c->gs_direct): `incq %gs:disp32`,
+ * this CPU's own copy of the counter, one instruction and no register.
+ * Per-CPU counters through a pointer (@c->gs_ptr): `push %rax; mov
+ * %gs:ptr,%rax; incq off(%rax); pop %rax` - %gs:ptr holds this CPU's
+ * counter array, so no two CPUs ever increment the same word.  Where the
+ * block's first instruction overwrites a register (@c->scratch), that
+ * register serves instead of %rax and needs no saving: two instructions.
+ * A shared counter: `incq c(%rip)`.  Flags live: pushfq ... popfq around
+ * any of them.  The increment is a single instruction, so an interrupt
+ * that runs the same block cannot make it lose a count.  A sentinel
+ * (@c->shadow) also does a locked increment of a shared shadow counter,
+ * against which the environment checks what its counters lost.
  */
 void emit_counter_inc(struct kdbt_emit *e, const struct kdbt_counter_ref *c,
 		      bool flags_live, u32 stack_skip)
 {
 	static const u8 inc[] = { 0x48, 0xff, 0x05 };
 	static const u8 lock_inc[] = { 0xf0, 0x48, 0xff, 0x05 };
-	bool scratch = c->gs_ptr && c->scratch != KDBT_NO_SCRATCH_REG;
-	bool stack = flags_live || (c->gs_ptr && !scratch);
+	bool ptr = !c->gs_direct && c->gs_ptr;
+	bool scratch = ptr && c->scratch != KDBT_NO_SCRATCH_REG;
+	bool stack = flags_live || (ptr && !scratch);
 
 	if (stack)
 		emit_lea_rsp(e, -(s32)stack_skip);
 	if (flags_live)
 		emit_u8(e, 0x9c);				/* pushfq */
-	if (c->gs_ptr) {
+	if (c->gs_direct) {
+		emit_gs_inc(e, c->gs_disp, c->atomic);
+	} else if (ptr) {
 		u8 r = scratch ? c->scratch : 0;		/* else %rax */
 
 		if (!scratch)

@@ -28,8 +28,10 @@ static inline u64 emit_here(const struct kdbt_emit *e)
 
 /* A block's counter, for emit_counter_inc(). */
 struct kdbt_counter_ref {
-	u64 addr;		/* shared counter (when !gs_ptr) */
+	u64 addr;		/* shared counter (when !gs_ptr, !gs_direct) */
 	u32 gs_ptr;		/* per CPU: %gs offset of the array pointer */
+	s32 gs_disp;		/* per CPU, direct: %gs offset of the counter */
+	bool gs_direct;		/* `incq %gs:gs_disp`, no register */
 	u32 offset;		/* per CPU: byte offset in the array */
 	u64 shadow;		/* sentinel: shadow counter, or 0 */
 	u8 scratch;		/* per CPU: a register dead at the block's

@@ -64,14 +64,6 @@ u64 kdbt_dispatch_indirect_c(u32 site_id, u64 target);
  */
 u64 kdbt_shadow[KDBT_BLOCKS >> KDBT_SHADOW_SHIFT];
 
-/*
- * The block counters, one array per CPU (vmalloc), reached through this
- * per-CPU pointer: translated code does `mov %gs:kdbt_pcpu_counters,%rax;
- * incq 8*id(%rax)`, so CPUs never share a counter (exact under SMP, no
- * cache line bouncing); readers sum over CPUs (profile.c).
- */
-DEFINE_PER_CPU(u64 *, kdbt_pcpu_counters);
-
 /* The top of each CPU's dispatcher stack (kentry.S), vmalloc'ed. */
 DEFINE_PER_CPU(unsigned long, kdbt_dstack_top);
 static u64 kdbt_jt[KDBT_JT_SIZE];
@@ -263,7 +255,7 @@ static void block_published(void *ctx, const struct kdbt_block *b)
 			mirror_one(b, entry + m[i].cache_off, e);
 	}
 	for_each_possible_cpu(cpu)
-		per_cpu(kdbt_pcpu_counters, cpu)[id] = 0;
+		*kdbt_counter_ptr(cpu, id) = 0;
 	kdbt_profile_published_locked(b);
 }
 
@@ -508,35 +500,6 @@ out:
 	return rw;
 }
 
-/* One counter array per possible CPU, on its node. */
-static int alloc_counters(void)
-{
-	int cpu;
-
-	/* %gs:disp32 must reach the per-CPU pointer (module per-CPU data). */
-	if ((long)(s32)(unsigned long)&kdbt_pcpu_counters !=
-	    (long)(unsigned long)&kdbt_pcpu_counters)
-		return -ERANGE;
-	for_each_possible_cpu(cpu) {
-		u64 *c = vzalloc_node(KDBT_BLOCKS * sizeof(u64), cpu_to_node(cpu));
-
-		if (!c)
-			return -ENOMEM;
-		per_cpu(kdbt_pcpu_counters, cpu) = c;
-	}
-	return 0;
-}
-
-static void free_counters(void)
-{
-	int cpu;
-
-	for_each_possible_cpu(cpu) {
-		vfree(per_cpu(kdbt_pcpu_counters, cpu));
-		per_cpu(kdbt_pcpu_counters, cpu) = NULL;
-	}
-}
-
 /*
  * One dispatcher stack per possible CPU, on its node (vmalloc: an
  * overflow runs into a guard page, not into other data).
@@ -575,7 +538,7 @@ static void free_dstacks(void)
 
 static void free_tables(struct kdbt_mem *mem)
 {
-	free_counters();
+	kdbt_counters_free();
 	free_dstacks();
 	vfree(mem->blocks);
 	vfree(mem->hash);
@@ -594,7 +557,7 @@ static int alloc_tables(struct kdbt_mem *mem)
 	mem->maps = vzalloc(KDBT_MAPS * sizeof(*mem->maps));
 	mem->scratch = vzalloc(sizeof(struct kdbt_bb));
 	if (!mem->blocks || !mem->hash || !mem->exits || !mem->sites ||
-	    !mem->maps || !mem->scratch || alloc_counters() ||
+	    !mem->maps || !mem->scratch || kdbt_counters_alloc() ||
 	    alloc_dstacks()) {
 		free_tables(mem);
 		return -ENOMEM;
@@ -604,7 +567,7 @@ static int alloc_tables(struct kdbt_mem *mem)
 	mem->max_exits = KDBT_EXITS;
 	mem->max_sites = KDBT_SITES;
 	mem->max_maps = KDBT_MAPS;
-	mem->counters = NULL;		/* per CPU: kdbt_pcpu_counters */
+	mem->counters = NULL;		/* per CPU: counters.c */
 	mem->shadow = kdbt_shadow;
 	mem->jt = kdbt_jt;
 	mem->cache_addr = (u64)kdbt_cache;
@@ -620,7 +583,6 @@ static int tr_init(enum kdbt_mode mode)
 		.counters = kdbt_eng.counters,
 		.dispatch_direct = (u64)kdbt_entry_direct,
 		.dispatch_indirect = (u64)kdbt_entry_indirect,
-		.counters_gs = (u32)(unsigned long)&kdbt_pcpu_counters,
 		.shadow_addr = (u64)kdbt_shadow,
 		.shadow_shift = KDBT_SHADOW_SHIFT,
 		.jt_addr = (u64)kdbt_jt,
@@ -637,6 +599,7 @@ static int tr_init(enum kdbt_mode mode)
 
 	if (err)
 		return err;
+	kdbt_counters_config(&cfg);
 	return kdbt_tr_init(&kdbt_eng.tr, &cfg, &mem);
 }
 
@@ -1186,6 +1149,7 @@ void kdbt_engine_stats(struct kdbt_stats *s)
 	s->on = kdbt_eng.on;
 	s->mode_fast = kdbt_eng.mode == KDBT_MODE_FAST;
 	s->counters = kdbt_eng.counters;
+	s->counters_direct = kdbt_counters_direct();
 	s->uptime_ns = kdbt_engine_on_ns();
 	s->blocks = n ? n - 1 : 0;
 	s->cache_used = READ_ONCE(kdbt_eng.tr.cache_used);

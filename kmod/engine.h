@@ -50,7 +50,13 @@ struct kdbt_engine {
 
 extern struct kdbt_engine kdbt_eng;
 extern u8 kdbt_cache[];
-DECLARE_PER_CPU(u64 *, kdbt_pcpu_counters);
+
+/* counters.c: the block counters' memory. */
+int kdbt_counters_alloc(void);
+void kdbt_counters_free(void);
+void kdbt_counters_config(struct kdbt_config *cfg);
+bool kdbt_counters_direct(void);
+u64 *kdbt_counter_ptr(int cpu, u32 id);
 extern u64 kdbt_shadow[KDBT_BLOCKS >> KDBT_SHADOW_SHIFT];
 
 /* profile.c: the hooks the engine calls with kdbt_eng.lock held. */

@@ -66,6 +66,7 @@ u64 kdbt_lost_estimate(const struct kdbt_totals *t);
 /* engine.c: the translator in the kernel, on/off. */
 struct kdbt_stats {
 	bool on, mode_fast, counters;
+	bool counters_direct;	/* one incq %gs:disp32 per block */
 	u64 uptime_ns;		/* since the latest on; 0 while off */
 	struct kdbt_totals t;
 	u64 blocks, cache_used, cache_total, dispatches, exits, sites;

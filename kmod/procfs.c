@@ -61,6 +61,8 @@ static int stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "state %s\n", s.on ? "on" : "off");
 	seq_printf(m, "mode %s\n", s.mode_fast ? "fast" : "transparent");
 	seq_printf(m, "counters %s\n", s.counters ? "on" : "off");
+	seq_printf(m, "counter_form %s\n",
+		   s.counters_direct ? "direct" : "pointer");
 	seq_printf(m, "uptime_ms %llu\n", div_u64(s.uptime_ns, NSEC_PER_MSEC));
 	seq_printf(m, "blocks %llu\n", s.blocks);
 	seq_printf(m, "functions %u\n", kdbt_profile_nfuncs() - 1);

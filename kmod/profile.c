@@ -3,7 +3,7 @@
  * profile.c - what the block counters mean: per block, per function and in
  * total, for /proc/kdbt (procfs.c) and its binary snapshot.
  *
- * Every block has one u64 counter per CPU (kdbt_pcpu_counters), which
+ * Every block has one u64 counter per CPU (counters.c), which
  * translated code increments on entry (emit_counter_inc()); a block's
  * count is the sum over CPUs.  From it and the block's static
  * facts come its instructions (counter x insns), and its indirect-branch
@@ -175,7 +175,7 @@ static u64 counter_of(u32 id)
 	int cpu;
 
 	for_each_possible_cpu(cpu)
-		c += READ_ONCE(per_cpu(kdbt_pcpu_counters, cpu)[id]);
+		c += READ_ONCE(*kdbt_counter_ptr(cpu, id));
 	return c;
 }
 

@@ -51,7 +51,8 @@ int kdbt_tr_init(struct kdbt_tr *tr, const struct kdbt_config *cfg,
 	if (!mem->hash_size || (mem->hash_size & (mem->hash_size - 1)) ||
 	    !fits_s32((s64)cfg->jt_addr) ||
 	    !fits_s32((s64)(cfg->jt_addr + 8 * KDBT_JT_SIZE)) ||
-	    mem->max_blocks < 2 || !cfg->read_code || !cfg->may_translate)
+	    mem->max_blocks < 2 || !cfg->read_code || !cfg->may_translate ||
+	    (cfg->counters_windows && cfg->counters_window_shift > 28))
 		return -EINVAL;
 	tr->cfg = *cfg;
 	tr->mem = *mem;
@@ -828,6 +829,14 @@ static void emit_block_counter(struct emit_ctx *c)
 		.atomic = cfg->atomic_counters,
 	};
 
+	if (cfg->counters_windows) {
+		u32 low = c->id & ((1u << cfg->counters_window_shift) - 1);
+
+		ref.gs_direct = true;
+		ref.gs_disp = cfg->counters_windows[c->id >>
+						    cfg->counters_window_shift] +
+			      (s32)(8 * low);
+	}
 	if (kdbt_is_sentinel(c->tr, c->id))
 		ref.shadow = cfg->shadow_addr +
 			     8ull * (c->id >> cfg->shadow_shift);

@@ -154,8 +154,14 @@ static void on_segv(int sig, siginfo_t *si, void *uc_)
 	fixups_seen++;
 }
 
+/* Counters reached by `incq %gs:disp32` (else through a %gs pointer). */
+static bool direct;
+
 static const char *mode_name(enum kdbt_mode m)
 {
+	if (direct)
+		return m == KDBT_MODE_FAST ? "fast-direct" :
+					     "transparent-direct";
 	return m == KDBT_MODE_FAST ? "fast" : "transparent";
 }
 
@@ -335,6 +341,80 @@ static void check_scratch_forms(enum kdbt_mode mode)
 		}
 	pass("%s/scratch_forms (past a store without a fixup, not one with; into successors two branches deep, not past a nop or a jmp)",
 	     mode_name(mode));
+}
+
+/* Does a direct counter for block @id sit in @code's first @len bytes? */
+static bool has_direct_counter(const u8 *code, u32 len, u32 id)
+{
+	static const u8 load[] = { 0x65, 0x48, 0x8b }, load_hi[] = { 0x65, 0x4c, 0x8b };
+	u8 want[9] = { 0x65, 0x48, 0xff, 0x04, 0x25 };
+	s32 disp = utr_counter_disp(id);
+
+	memcpy(want + 5, &disp, sizeof(disp));
+	return memmem(code, len, want, sizeof(want)) &&
+	       !memmem(code, len, load, sizeof(load)) &&
+	       !memmem(code, len, load_hi, sizeof(load_hi));
+}
+
+/* Sum of the block counters of "CPU" @cpu. */
+static unsigned long long cpu_total(int cpu)
+{
+	unsigned long long n = 0;
+	u32 id;
+
+	for (id = 1; id < utr.nblocks; id++)
+		n += utr_counter(cpu, id);
+	return n;
+}
+
+/*
+ * Direct counters: every block counts itself with one `incq %gs:disp32`
+ * at its own window displacement, before its first instruction and with
+ * no register loaded; and a run with the GS base of "CPU" 1 counts in
+ * CPU 1's counters only, exactly as many as the same run on CPU 0.
+ */
+static void check_direct_form(enum kdbt_mode mode)
+{
+	const struct tfunc *t = &tfuncs[0];
+	unsigned long long c0[2], c1[2];
+	u32 id, checked = 0;
+	long r[2];
+	int err[2];
+
+	for (id = 1; id < utr.nblocks; id++) {
+		const struct kdbt_block *b = &utr.mem.blocks[id];
+
+		if (b->invalid || !b->ninsns)
+			continue;
+		checked++;
+		if (!has_direct_counter(utr.mem.cache + b->cache_off,
+					utr.mem.maps[b->map].cache_off, id)) {
+			fail("%s/direct_form: block %u (%#llx) has no incq %%gs:%#x alone before its code",
+			     mode_name(mode), id, (unsigned long long)b->native,
+			     (unsigned int)utr_counter_disp(id));
+			return;
+		}
+	}
+	utr_zero_counters();
+	r[0] = utr_run(t->fn, t->arg, &err[0]);
+	c0[0] = cpu_total(0);
+	c1[0] = cpu_total(1);
+	if (utr_set_cpu(1)) {
+		fail("%s/direct_form: cannot move the GS base", mode_name(mode));
+		return;
+	}
+	r[1] = utr_run(t->fn, t->arg, &err[1]);
+	utr_set_cpu(0);
+	c0[1] = cpu_total(0);
+	c1[1] = cpu_total(1);
+	if (checked < 100 || err[0] || err[1] || r[0] != r[1] || !c0[0] ||
+	    c1[0] || c0[1] != c0[0] || c1[1] != c0[0])
+		fail("%s/direct_form: %u blocks; %s on CPU 0 counted %llu/%llu (CPU 0/1), then on CPU 1 %llu/%llu",
+		     mode_name(mode), checked, t->name, c0[0], c1[0], c0[1],
+		     c1[1]);
+	else
+		pass("%s/direct_form (%u blocks count with one incq %%gs:disp32; %s counts %llu on CPU 0, then the same on CPU 1 alone)",
+		     mode_name(mode), checked, t->name, c0[0]);
 }
 
 /*
@@ -632,6 +712,29 @@ static int cx16_only(void)
 	return failures ? 1 : 0;
 }
 
+/* Everything, in @mode and the current counter form. */
+static void run_mode(enum kdbt_mode mode, long long *tref, long long *rref,
+		     long *native)
+{
+	if (utr_setup(mode, true)) {
+		fail("%s: translator setup failed", mode_name(mode));
+		return;
+	}
+	run_tfuncs(mode, tref, native);
+	run_rules(mode, rref);
+	if (direct) {
+		check_direct_form(mode);
+	} else {
+		check_abi_scratch(mode);
+		check_scratch_forms(mode);
+	}
+	check_cx16(mode);
+	check_maps(mode);
+	check_detach(mode, tref, native);
+	check_invalidate(mode);
+	check_invalidate_chain(mode);
+}
+
 int main(int argc, char **argv)
 {
 	unsigned int nr = sizeof(rule_cases) / sizeof(rule_cases[0]);
@@ -662,20 +765,12 @@ int main(int argc, char **argv)
 		rref[i] = rule_cases[i].uncounted[0] < 0 ? -1 :
 			  reference(rule_cases[i].name, rule_cases[i].fn,
 				    rule_cases[i].arg, &res);
-	for (mode = KDBT_MODE_FAST; mode <= KDBT_MODE_TRANSPARENT; mode++) {
-		if (utr_setup(mode, true)) {
-			fail("%s: translator setup failed", mode_name(mode));
-			continue;
-		}
-		run_tfuncs(mode, tref, native);
-		run_rules(mode, rref);
-		check_abi_scratch(mode);
-		check_scratch_forms(mode);
-		check_cx16(mode);
-		check_maps(mode);
-		check_detach(mode, tref, native);
-		check_invalidate(mode);
-		check_invalidate_chain(mode);
+	for (i = 0; i < 2; i++) {
+		direct = i;
+		utr_counter_form(direct);
+		for (mode = KDBT_MODE_FAST; mode <= KDBT_MODE_TRANSPARENT;
+		     mode++)
+			run_mode(mode, tref, rref, native);
 	}
 	return failures ? 1 : 0;
 }

@@ -23,15 +23,23 @@
 #define UTR_HASH	(1u << 18)
 
 struct kdbt_tr utr;
-static u64 counters[UTR_BLOCKS];
 /*
- * Counters are per CPU, as in the kernel: %gs:counters_ptr (the GS base is
- * set to utr_gs) holds the address of this thread's counter array.
+ * Counters are per CPU, as in the kernel, in one of two forms.  Pointer:
+ * %gs:counters_ptr (the GS base is set to utr_gs) holds the address of
+ * this thread's counter array.  Direct: block id's counter is at
+ * %gs:(utr_windows[id >> UTR_WINDOW_SHIFT] + 8 * low bits), the windows
+ * being consecutive slices of counters_all[cpu] for "CPU" cpu, whose GS
+ * base is utr_gs plus cpu rows of counters (utr_set_cpu()).
  */
+#define UTR_WINDOW_SHIFT 10
+static u64 counters_all[2][UTR_BLOCKS];
+static u64 *const counters = counters_all[0];
 static struct {
 	u64 unused;
 	u64 *counters_ptr;
-} utr_gs = { .counters_ptr = counters };
+} utr_gs = { .counters_ptr = counters_all[0] };
+static s32 utr_windows[UTR_BLOCKS >> UTR_WINDOW_SHIFT];
+static bool direct_counters;
 /* Every block is a sentinel with a shadow counter (core.h). */
 #define UTR_SHADOW_SHIFT 0
 static u64 shadow[UTR_BLOCKS >> UTR_SHADOW_SHIFT];
@@ -159,7 +167,63 @@ u64 kdbt_user_indirect(u32 site, u64 target)
 static void published(void *ctx, const struct kdbt_block *b)
 {
 	(void)ctx;
-	counters[b - blocks] = 0;
+	counters_all[0][b - blocks] = 0;
+	counters_all[1][b - blocks] = 0;
+}
+
+/* Direct counters: each window's %gs displacement (a disp32). */
+static int set_windows(void)
+{
+	u32 w;
+
+	for (w = 0; w < UTR_BLOCKS >> UTR_WINDOW_SHIFT; w++) {
+		s64 d = (s64)((u64)&counters_all[0][w << UTR_WINDOW_SHIFT] -
+			      (u64)&utr_gs);
+
+		if (d < INT32_MIN || d + (8 << UTR_WINDOW_SHIFT) > INT32_MAX)
+			return -ERANGE;
+		utr_windows[w] = (s32)d;
+	}
+	return 0;
+}
+
+/**
+ * utr_counter_form() - reach counters directly (`incq %gs:disp32`) or
+ * through the per-CPU pointer, from the next utr_setup() on.
+ */
+void utr_counter_form(bool direct)
+{
+	direct_counters = direct;
+}
+
+/**
+ * utr_set_cpu() - play "CPU" @cpu (0 or 1): move the GS base so that
+ * direct counters land in that CPU's row (the pointer form stays CPU 0's).
+ *
+ * Return: 0 or -1 with errno set.
+ */
+int utr_set_cpu(int cpu)
+{
+	u64 base = (u64)&utr_gs + (u64)cpu * sizeof(counters_all[0]);
+
+	if (cpu < 0 || cpu > 1 || (cpu && !direct_counters)) {
+		errno = EINVAL;
+		return -1;
+	}
+	return syscall(SYS_arch_prctl, ARCH_SET_GS, base) ? -1 : 0;
+}
+
+/* Block @id's count on "CPU" @cpu. */
+unsigned long long utr_counter(int cpu, u32 id)
+{
+	return counters_all[cpu][id];
+}
+
+/* Direct counters: block @id's %gs displacement. */
+s32 utr_counter_disp(u32 id)
+{
+	return utr_windows[id >> UTR_WINDOW_SHIFT] +
+	       (s32)(8 * (id & ((1u << UTR_WINDOW_SHIFT) - 1)));
 }
 
 /**
@@ -180,6 +244,8 @@ int utr_setup(enum kdbt_mode mode, bool counters_on)
 		.indirect_thunk[0] = (u64)kdbt_test_thunk_rax,
 		.counters_addr = (u64)counters,
 		.counters_gs = offsetof(typeof(utr_gs), counters_ptr),
+		.counters_windows = direct_counters ? utr_windows : NULL,
+		.counters_window_shift = UTR_WINDOW_SHIFT,
 		.shadow_addr = (u64)shadow,
 		.shadow_shift = UTR_SHADOW_SHIFT,
 		.jt_addr = (u64)jt,
@@ -204,7 +270,9 @@ int utr_setup(enum kdbt_mode mode, bool counters_on)
 		.scratch = &scratch,
 	};
 
-	if (syscall(SYS_arch_prctl, ARCH_SET_GS, &utr_gs))
+	if (direct_counters && set_windows())
+		return -ERANGE;
+	if (utr_set_cpu(0))
 		return -errno;
 	if (!cache) {
 		cache = mmap(NULL, UTR_CACHE, PROT_READ | PROT_WRITE | PROT_EXEC,
@@ -257,7 +325,7 @@ unsigned long long utr_insns(void)
 
 void utr_zero_counters(void)
 {
-	memset(counters, 0, sizeof(counters));
+	memset(counters_all, 0, sizeof(counters_all));
 	memset(shadow, 0, sizeof(shadow));
 }
 

@@ -16,6 +16,7 @@ N=1000000
 trap kdbt_leave EXIT
 insmod "$KDBT_KO" || fail "insmod failed"
 expect_eq "mode after insmod" "$(kdbt_stat mode)" transparent
+expect_eq "counter form" "$(kdbt_stat counter_form)" direct
 kdbt_control on || fail "on: $ctl_err"
 getppid_profile $N 1
 kdbt_control off || fail "off: $ctl_err"
