@@ -566,43 +566,6 @@ static u8 successor_scratch(struct kdbt_tr *tr, const struct kdbt_bb *bb,
 	return KDBT_NO_SCRATCH;
 }
 
-/*
- * Does @zi overwrite every flag an increment changes, unconditionally and
- * without reading one first?  Then the flags are dead just before it and
- * a counter there needs no pushfq.  Shifts and rotates leave the flags
- * alone for a zero count.  (`repe cmps` with a zero %rcx does too, but
- * it reads ZF.)
- */
-static bool overwrites_inc_flags(const ZydisDecodedInstruction *zi)
-{
-	switch (zi->mnemonic) {
-	case ZYDIS_MNEMONIC_SHL: case ZYDIS_MNEMONIC_SHR:
-	case ZYDIS_MNEMONIC_SAR: case ZYDIS_MNEMONIC_ROL:
-	case ZYDIS_MNEMONIC_ROR: case ZYDIS_MNEMONIC_RCL:
-	case ZYDIS_MNEMONIC_RCR: case ZYDIS_MNEMONIC_SHLD:
-	case ZYDIS_MNEMONIC_SHRD:
-		return false;
-	default:
-		break;
-	}
-	return flags_written(zi) == KDBT_INC_FLAGS && !flags_read(zi);
-}
-
-/*
- * May a flags-free counter go before instruction @in (not the block's
- * first)?  Not inside a swapgs window (%gs is the user's there), not
- * after sti (its interrupt shadow covers the next instruction only), and
- * only before an instruction copied as it is.
- */
-static bool counter_may_precede(const struct kdbt_binsn *in,
-				const struct kdbt_binsn *prev, u32 hold,
-				const ZydisDecodedInstruction *zi)
-{
-	return !hold && prev->mnemonic != ZYDIS_MNEMONIC_STI &&
-	       (in->rule == KDBT_RULE_COPY || in->rule == KDBT_RULE_RIPREL) &&
-	       overwrites_inc_flags(zi);
-}
-
 /**
  * kdbt_build_block() - decode and classify the block starting at @start.
  * @tr: the translator (lock held).
@@ -627,7 +590,6 @@ int kdbt_build_block(struct kdbt_tr *tr, u64 start, struct kdbt_bb *bb)
 	bb->n = 0;
 	bb->live_in = 0;
 	bb->scratch = KDBT_NO_SCRATCH;
-	bb->flags_dead_at = 0;
 	bb->end = KDBT_END_FALL;
 	for (;;) {
 		struct kdbt_binsn *in = &bb->insn[bb->n];
@@ -664,9 +626,6 @@ int kdbt_build_block(struct kdbt_tr *tr, u64 start, struct kdbt_bb *bb)
 			bb->end = KDBT_END_NATIVE;
 			break;
 		}
-		if (bb->n && !bb->flags_dead_at &&
-		    counter_may_precede(in, in - 1, hold, &fi.zi))
-			bb->flags_dead_at = (u8)bb->n;
 		find_scratch(tr, bb, &fi, in, &scan);
 		bb->live_in |= flags_read(&fi.zi) & ~killed;
 		killed |= flags_written(&fi.zi);

@@ -55,9 +55,6 @@ struct kdbt_bb {
 	u16 unwritten;		/* KDBT_INC_FLAGS not written by the block */
 	u8 scratch;		/* a GPR dead at entry (ModRM number), or none */
 	u8 cfunc;		/* cfg.c_function() of the start (enum kdbt_cfunc) */
-	u8 flags_dead_at;	/* first insn (> 0) before which the flags are
-				 * dead whatever follows (it overwrites them),
-				 * or 0 */
 	struct kdbt_binsn insn[KDBT_MAX_BLOCK_INSNS];
 };
 

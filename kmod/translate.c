@@ -286,7 +286,6 @@ struct emit_ctx {
 	u32 id;			/* its id */
 	struct kdbt_emit e;	/* the whole chain */
 	u32 entry;		/* e.pos of its direct entry */
-	u32 counter_at;		/* instruction its counter precedes, or 0 */
 	u32 nexits;		/* exits of the chain, from tr->nexits */
 	u32 nsites;		/* sites of the chain, from tr->nsites */
 	u32 nmaps;		/* maps of the chain, from tr->nmaps */
@@ -725,35 +724,6 @@ static void split_before(struct emit_ctx *c, const struct kdbt_binsn *in)
 	emit_u8(&c->e, 0x00);
 }
 
-/*
- * The counter increment: at the block's direct entry, or just before
- * instruction c->counter_at, where the flags are dead.
- */
-static void emit_block_counter(struct emit_ctx *c)
-{
-	const struct kdbt_config *cfg = &c->tr->cfg;
-	struct kdbt_counter_ref ref = {
-		.addr = cfg->counters_addr + 8ull * c->id,
-		.gs_ptr = cfg->counters_gs,
-		.offset = 8 * c->id,
-		.scratch = c->bb->scratch,
-		.atomic = cfg->atomic_counters,
-	};
-
-	if (cfg->counters_windows) {
-		u32 low = c->id & ((1u << cfg->counters_window_shift) - 1);
-
-		ref.gs_direct = true;
-		ref.gs_disp = cfg->counters_windows[c->id >>
-						    cfg->counters_window_shift] +
-			      (s32)(8 * low);
-	}
-	if (kdbt_is_sentinel(c->tr, c->id))
-		ref.shadow = cfg->shadow_addr +
-			     8ull * (c->id >> cfg->shadow_shift);
-	emit_counter_inc(&c->e, &ref, c->b->flags_live, cfg->stack_skip);
-}
-
 /* Body and terminator, recording one map entry per native instruction. */
 static void emit_body(struct emit_ctx *c)
 {
@@ -765,8 +735,6 @@ static void emit_body(struct emit_ctx *c)
 	for (i = 0; i < bb->n; i++) {
 		struct kdbt_map *m = &tr->mem.maps[c->b->map + i];
 
-		if (i && i == c->counter_at)
-			emit_block_counter(c);
 		split_before(c, &bb->insn[i]);	/* (never a terminator) */
 		m->native_off = (u16)(bb->insn[i].ip - bb->start);
 		m->cache_off = (u16)(c->e.pos - c->entry);
@@ -849,6 +817,32 @@ static void publish(struct emit_ctx *c)
 		tr->cfg.published(tr->cfg.ctx, &tr->mem.blocks[first + i]);
 }
 
+/* The counter increment at a block's direct entry. */
+static void emit_block_counter(struct emit_ctx *c)
+{
+	const struct kdbt_config *cfg = &c->tr->cfg;
+	struct kdbt_counter_ref ref = {
+		.addr = cfg->counters_addr + 8ull * c->id,
+		.gs_ptr = cfg->counters_gs,
+		.offset = 8 * c->id,
+		.scratch = c->bb->scratch,
+		.atomic = cfg->atomic_counters,
+	};
+
+	if (cfg->counters_windows) {
+		u32 low = c->id & ((1u << cfg->counters_window_shift) - 1);
+
+		ref.gs_direct = true;
+		ref.gs_disp = cfg->counters_windows[c->id >>
+						    cfg->counters_window_shift] +
+			      (s32)(8 * low);
+	}
+	if (kdbt_is_sentinel(c->tr, c->id))
+		ref.shadow = cfg->shadow_addr +
+			     8ull * (c->id >> cfg->shadow_shift);
+	emit_counter_inc(&c->e, &ref, c->b->flags_live, cfg->stack_skip);
+}
+
 /*
  * Build and emit the block at @native as the chain's next block: its
  * direct entry at the current end of the chain.  On error the caller
@@ -881,16 +875,10 @@ static int emit_block(struct emit_ctx *c, u64 native)
 	b->chained = 0;
 	b->ientry = KDBT_NO_IENTRY;
 	b->flags_live = tr->cfg.counters && kdbt_flags_live(tr, bb);
-	c->counter_at = 0;
-	if (b->flags_live && bb->flags_dead_at && tr->cfg.counters_windows) {
-		/* No register needed: count where the flags are dead. */
-		c->counter_at = bb->flags_dead_at;
-		b->flags_live = 0;
-	}
 	c->entry = c->e.pos;
 	b->cache_off = tr->cache_used + c->entry;
 	c->fall_pos = NO_FALL;
-	if (tr->cfg.counters && !c->counter_at)
+	if (tr->cfg.counters)
 		emit_block_counter(c);
 	emit_body(c);
 	if (c->e.err)

@@ -155,43 +155,6 @@ FUNC rt_flags_live_of
 	ret
 
 /*
- * ZF live into a block that reads it, then overwrites every flag: with
- * direct counters the counter goes right before the add, with no pushfq
- * (x == 7: 11, else 10).
- */
-FUNC rt_flags_late
-	cmp	$7, %rdi
-	jmp	1f
-	.globl	rt_flags_late_block, rt_flags_late_add
-rt_flags_late_block:
-1:	sete	%al
-	movzbl	%al, %eax
-rt_flags_late_add:
-	add	$10, %rax
-	ret
-
-/*
- * ZF live into a block whose `repe cmpsb` with %rcx = 0 (it reads ZF)
- * and shift by %cl = 0 leave the flags alone: no place in it is safe for
- * a counter that changes them (x == 7: 1, else 0).
- */
-FUNC rt_flags_late_shift
-	xor	%ecx, %ecx
-	mov	%rdi, %rax
-	cmp	$7, %rdi
-	jmp	1f
-	.globl	rt_flags_late_shift_block
-rt_flags_late_shift_block:
-1:	mov	%rsp, %rsi
-	mov	%rsp, %rdi
-	repe cmpsb
-	shl	%cl, %rax
-	mov	$0, %eax
-	jnz	2f
-	mov	$1, %eax
-2:	ret
-
-/*
  * Blocks whose first instruction overwrites a register: the per-CPU
  * counter uses it as scratch (emit.c), which must never change a result.
  * %r12 takes the SIB encoding (x + 3).

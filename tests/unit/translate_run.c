@@ -32,9 +32,6 @@ ASM_FN(rt_jcc_return_thunk); ASM_FN(rt_loop); ASM_FN(rt_jrcxz);
 ASM_FN(rt_jmp_riprel); ASM_FN(rt_call_rsp); ASM_FN(rt_jmp_rsp);
 ASM_FN(rt_int3); ASM_FN(rt_riprel); ASM_FN(rt_flags_live); ASM_FN(rt_pushf);
 ASM_FN(rt_flags_live_jcc); ASM_FN(rt_flags_live_of);
-ASM_FN(rt_flags_late); ASM_FN(rt_flags_late_shift);
-extern char rt_flags_late_block[], rt_flags_late_add[];
-extern char rt_flags_late_shift_block[];
 ASM_FN(rt_scratch_r12); ASM_FN(rt_scratch_xor); ASM_FN(rt_scratch_movzx);
 ASM_FN(rt_scratch_lea); ASM_FN(rt_scratch_late); ASM_FN(rt_scratch_read_first);
 ASM_FN(rt_scratch_load); ASM_FN(rt_scratch_pop); ASM_FN(rt_scratch_load_self);
@@ -83,10 +80,6 @@ static const struct rule_case {
 	{ "flags_live", rt_flags_live, 1, 1, { 0, 0 } },
 	{ "flags_live_jcc", rt_flags_live_jcc, 5, 3, { 0, 0 } },
 	{ "flags_live_of", rt_flags_live_of, 0x7fffffffffffffffL, 7, { 0, 0 } },
-	{ "flags_late", rt_flags_late, 7, 11, { 0, 0 } },
-	{ "flags_late_not", rt_flags_late, 3, 10, { 0, 0 } },
-	{ "flags_late_shift", rt_flags_late_shift, 7, 1, { 0, 0 } },
-	{ "flags_late_shift_not", rt_flags_late_shift, 3, 0, { 0, 0 } },
 	{ "scratch_r12", rt_scratch_r12, 10, 13, { 0, 0 } },
 	{ "scratch_xor", rt_scratch_xor, 10, 15, { 0, 0 } },
 	{ "scratch_movzx", rt_scratch_movzx, 0x1234, 0x34, { 0, 0 } },
@@ -350,83 +343,17 @@ static void check_scratch_forms(enum kdbt_mode mode)
 	     mode_name(mode));
 }
 
-/*
- * Does block @id count with one `incq %gs:disp32` of its own
- * displacement, and nothing loaded through %gs - before its first
- * instruction, or (flags live at its entry) right before a later one?
- */
-static bool has_direct_counter(const struct kdbt_block *b, u32 id)
+/* Does a direct counter for block @id sit in @code's first @len bytes? */
+static bool has_direct_counter(const u8 *code, u32 len, u32 id)
 {
 	static const u8 load[] = { 0x65, 0x48, 0x8b }, load_hi[] = { 0x65, 0x4c, 0x8b };
 	u8 want[9] = { 0x65, 0x48, 0xff, 0x04, 0x25 };
-	const u8 *code = utr.mem.cache + b->cache_off;
-	const struct kdbt_map *m = &utr.mem.maps[b->map];
 	s32 disp = utr_counter_disp(id);
-	u32 k;
 
 	memcpy(want + 5, &disp, sizeof(disp));
-	if (memmem(code, m[0].cache_off, load, sizeof(load)) ||
-	    memmem(code, m[0].cache_off, load_hi, sizeof(load_hi)))
-		return false;
-	if (memmem(code, m[0].cache_off, want, sizeof(want)))
-		return true;
-	for (k = 1; k < b->ninsns; k++)	/* between two instructions */
-		if (memmem(code + m[k - 1].cache_off,
-			   m[k].cache_off - m[k - 1].cache_off, want,
-			   sizeof(want)))
-			return true;
-	return false;
-}
-
-/* Does the translation of the block at @native contain pushfq? */
-static int block_pushes_flags(const void *native)
-{
-	const struct kdbt_block *b = kdbt_find_block(&utr, (u64)native);
-
-	if (!b)
-		return -1;
-	return memchr(utr.mem.cache + b->cache_off, 0x9c, b->cache_len) != NULL;
-}
-
-/*
- * Flags live at a block's entry: with direct counters the counter goes
- * right before the first instruction that overwrites every flag it
- * changes (no pushfq); where only a shift by %cl (which leaves them for
- * a zero count) follows, the flags are kept.  Through a pointer (which
- * needs a register free at the entry) they are kept.
- */
-static void check_flags_late(enum kdbt_mode mode)
-{
-	const struct kdbt_block *b = kdbt_find_block(&utr, (u64)rt_flags_late_block);
-	int late = block_pushes_flags(rt_flags_late_block);
-	int shift = block_pushes_flags(rt_flags_late_shift_block);
-	u32 add_off = (u32)(rt_flags_late_add - rt_flags_late_block);
-	const struct kdbt_map *m;
-	u8 want[9] = { 0x65, 0x48, 0xff, 0x04, 0x25 };
-	bool before_add = false;
-	s32 disp;
-	u32 k;
-
-	if (!b || late < 0 || shift < 0) {
-		fail("%s/flags_late_form: blocks not translated", mode_name(mode));
-		return;
-	}
-	disp = utr_counter_disp((u32)(b - utr.mem.blocks));
-	memcpy(want + 5, &disp, sizeof(disp));
-	m = &utr.mem.maps[b->map];
-	for (k = 1; k < b->ninsns; k++)
-		if (m[k].native_off == add_off)
-			before_add = memmem(utr.mem.cache + b->cache_off +
-					    m[k - 1].cache_off,
-					    m[k].cache_off - m[k - 1].cache_off,
-					    want, sizeof(want));
-	if (direct ? late || !before_add || !shift : !late || !shift)
-		fail("%s/flags_late_form: pushfq %d/%d (late/shift block), counter right before the add: %d",
-		     mode_name(mode), late, shift, before_add);
-	else
-		pass("%s/flags_late_form (%s)", mode_name(mode), direct ?
-		     "counter where the flags are dead, none before a shift by %cl" :
-		     "through a pointer: flags kept");
+	return memmem(code, len, want, sizeof(want)) &&
+	       !memmem(code, len, load, sizeof(load)) &&
+	       !memmem(code, len, load_hi, sizeof(load_hi));
 }
 
 /* Sum of the block counters of "CPU" @cpu. */
@@ -442,7 +369,8 @@ static unsigned long long cpu_total(int cpu)
 
 /*
  * Direct counters: every block counts itself with one `incq %gs:disp32`
- * at its own window displacement, with no register loaded; and a run with the GS base of "CPU" 1 counts in
+ * at its own window displacement, before its first instruction and with
+ * no register loaded; and a run with the GS base of "CPU" 1 counts in
  * CPU 1's counters only, exactly as many as the same run on CPU 0.
  */
 static void check_direct_form(enum kdbt_mode mode)
@@ -459,8 +387,9 @@ static void check_direct_form(enum kdbt_mode mode)
 		if (b->invalid || !b->ninsns)
 			continue;
 		checked++;
-		if (!has_direct_counter(b, id)) {
-			fail("%s/direct_form: block %u (%#llx) does not count with incq %%gs:%#x alone",
+		if (!has_direct_counter(utr.mem.cache + b->cache_off,
+					utr.mem.maps[b->map].cache_off, id)) {
+			fail("%s/direct_form: block %u (%#llx) has no incq %%gs:%#x alone before its code",
 			     mode_name(mode), id, (unsigned long long)b->native,
 			     (unsigned int)utr_counter_disp(id));
 			return;
@@ -799,7 +728,6 @@ static void run_mode(enum kdbt_mode mode, long long *tref, long long *rref,
 		check_abi_scratch(mode);
 		check_scratch_forms(mode);
 	}
-	check_flags_late(mode);
 	check_cx16(mode);
 	check_maps(mode);
 	check_detach(mode, tref, native);
