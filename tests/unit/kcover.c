@@ -3,7 +3,9 @@
  * kcover.c - translate every function of the guest kernel, offline.
  *
  * Usage: kcover VMLINUX KALLSYMS [fast|transparent] [counters|nocounters]
- *		 [verbose]
+ *		 [direct] [verbose]
+ * (direct: counters reached by incq %gs:disp32, as kdbt.ko emits them
+ * by default; else through the per-CPU pointer, its fallback).
  * Reads the kernel text from the vmlinux extracted from Debian's vmlinuz
  * and the function list from a nokaslr boot's /proc/kallsyms
  * (scripts/kernel-inputs.sh), translates from every function start every
@@ -235,10 +237,16 @@ struct totals {
 	u64 ctr_scratch, ctr_push, ctr_flags;	/* counter forms */
 };
 
+/* Direct counters (option "direct"): windows of 1 << KC_WIN_SHIFT ids. */
+#define KC_WIN_SHIFT	15
+static bool direct;
+static s32 kc_windows[KC_BLOCKS >> KC_WIN_SHIFT];
+
 /*
  * Which form the counter at @b's entry took (emit_counter_inc(), no
  * stack skip): pushfq first where the flags are live; push %rax where no
- * register is free; else straight to the load of the counter array.
+ * register is free; else straight to the load of the counter array, or
+ * (direct counters) the incq, which needs no register.
  */
 static void count_counter_form(struct totals *t, const struct kdbt_block *b)
 {
@@ -401,6 +409,8 @@ static int setup(enum kdbt_mode mode, bool counters)
 		.counters_addr = KC_CTR_ADDR, .jt_addr = KC_JT_ADDR,
 		/* per-CPU counters, as kdbt.ko emits them */
 		.counters_gs = 0x2f000,
+		.counters_windows = direct ? kc_windows : NULL,
+		.counters_window_shift = KC_WIN_SHIFT,
 		.read_code = read_code, .may_translate = may_translate,
 		.has_fixup = has_fixup, .c_function = c_function,
 	};
@@ -421,6 +431,10 @@ static int setup(enum kdbt_mode mode, bool counters)
 		.scratch = zalloc(sizeof(struct kdbt_bb)),
 	};
 
+	u32 w;
+
+	for (w = 0; w < KC_BLOCKS >> KC_WIN_SHIFT; w++)	/* as in a guest */
+		kc_windows[w] = 0x40000000 + (s32)(w << (KC_WIN_SHIFT + 5));
 	return kdbt_tr_init(&tr, &cfg, &mem);
 }
 
@@ -451,11 +465,13 @@ int main(int argc, char **argv)
 			counters = false;
 		else if (!strcmp(argv[i], "verbose"))
 			verbose = true;
+		else if (!strcmp(argv[i], "direct"))
+			direct = true;
 		else if (strcmp(argv[i], "fast") && strcmp(argv[i], "counters"))
 			argc = 0;
 	}
 	if (argc < 3) {
-		fprintf(stderr, "usage: kcover VMLINUX KALLSYMS [fast|transparent] [counters|nocounters] [verbose]\n");
+		fprintf(stderr, "usage: kcover VMLINUX KALLSYMS [fast|transparent] [counters|nocounters] [direct] [verbose]\n");
 		return 2;
 	}
 	kimg = kimage_open(argv[1]);
@@ -477,8 +493,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	secs = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
-	printf("mode %s\ncounters %s\n", mode == KDBT_MODE_FAST ? "fast" :
-	       "transparent", counters ? "on" : "off");
+	printf("mode %s\ncounters %s\ncounter_form %s\n",
+	       mode == KDBT_MODE_FAST ? "fast" : "transparent",
+	       counters ? "on" : "off", direct ? "direct" : "pointer");
 	printf("functions %llu\nexcluded_functions %llu\nblocks %u\n"
 	       "instructions %llu\n",
 	       (unsigned long long)t.functions,
