@@ -208,8 +208,9 @@ void kdbt_counters_free(void)
 }
 
 /**
- * kdbt_counters_config() - tell the translator how to reach the counters.
- * @cfg: its configuration.
+ * kdbt_counters_config() - tell the translator how to reach the counters
+ * (and, in the direct form, to count no sentinels).
+ * @cfg: its configuration, @cfg->shadow_addr already set.
  */
 void kdbt_counters_config(struct kdbt_config *cfg)
 {
@@ -218,6 +219,12 @@ void kdbt_counters_config(struct kdbt_config *cfg)
 		return;
 	cfg->counters_windows = ctr.disp;
 	cfg->counters_window_shift = ctr.shift;
+	/*
+	 * Nothing can lose a direct count: no sentinels, whose shared
+	 * locked increments would only bounce cache lines between CPUs
+	 * (lost_estimate is then 0).
+	 */
+	cfg->shadow_addr = 0;
 }
 
 /* True if blocks count with one incq %gs:disp32. */
