@@ -88,7 +88,35 @@ struct kdbt_block {
 	u8 invalid;		/* its native text changed: unreachable now */
 	u8 chained;		/* runs on into block id + 1, which follows it
 				 * in the cache, with no exit between them */
+	u8 copy;		/* a private copy of its native block: only
+				 * its chain's derived block enters it, it
+				 * is not in the hash */
+	u8 derived;		/* no counter of its own: it runs on into
+				 * copies of its successors (id + 1 on the
+				 * fall-through or jmp, @taken for a jcc),
+				 * and its count is the sum of theirs
+				 * (kdbt_block_count()) */
+	u32 taken;		/* derived jcc: the taken successor's copy */
 };
+
+/*
+ * kdbt_block_count() - block @id's executions from the counters: its own,
+ * or a derived block's - its taken copy's (a jcc) plus block id + 1's,
+ * the copy it runs on into, which may be derived in turn (a chain of
+ * copies along the fall-through).  @raw reads one block's own counter.
+ */
+static inline u64 kdbt_block_count(const struct kdbt_block *blocks, u32 id,
+				   u64 (*raw)(u32 id))
+{
+	u64 c = 0;
+
+	while (blocks[id].derived) {
+		if (blocks[id].taken)
+			c += raw(blocks[id].taken);
+		id++;
+	}
+	return c + raw(id);
+}
 
 #define KDBT_NO_IENTRY	0xffffffffu
 
@@ -116,7 +144,13 @@ struct kdbt_map {
 /**
  * struct kdbt_config - what the environment tells the translator.
  * @mode: fast or transparent call/ret.
- * @counters: emit a counter increment at every block entry.
+ * @counters: emit a counter increment at every block entry (but see
+ *	@derive_counts).
+ * @derive_counts: with @counters, a block that ends in a jcc has no
+ *	counter: its two successors are translated again as private copies
+ *	(struct kdbt_block.copy) that count the two edges, and its count is
+ *	their sum (.derived, kdbt_block_count()); a fall-through copy may be
+ *	derived in turn.  Readers must sum them.
  * @atomic_counters: make that increment lock-prefixed.
  * @dispatch_direct: code the exit stubs jump to, with the exit id pushed.
  * @dispatch_indirect: code jumptable misses jump to, with the site id
@@ -181,6 +215,7 @@ struct kdbt_map {
 struct kdbt_config {
 	enum kdbt_mode mode;
 	bool counters;
+	bool derive_counts;
 	bool atomic_counters;
 	u64 dispatch_direct;
 	u64 dispatch_indirect;

@@ -581,6 +581,7 @@ static int tr_init(enum kdbt_mode mode)
 	struct kdbt_config cfg = {
 		.mode = mode,
 		.counters = kdbt_eng.counters,
+		.derive_counts = true,
 		.dispatch_direct = (u64)kdbt_entry_direct,
 		.dispatch_indirect = (u64)kdbt_entry_indirect,
 		.shadow_addr = (u64)kdbt_shadow,

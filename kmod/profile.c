@@ -5,7 +5,9 @@
  *
  * Every block has one u64 counter per CPU (counters.c), which
  * translated code increments on entry (emit_counter_inc()); a block's
- * count is the sum over CPUs.  From it and the block's static
+ * count is the sum over CPUs - or, for a block that ends in a jcc, the
+ * sum of the counts of the private copies of its two successors, which
+ * it always runs on into (translate.c, derive_count()).  From it and the block's static
  * facts come its instructions (counter x insns), and its indirect-branch
  * executions when it ends in one; jumptable misses are counted per site by
  * the dispatcher.  Blocks are grouped into functions when they are
@@ -168,15 +170,26 @@ void kdbt_profile_published_locked(const struct kdbt_block *b)
 	smp_store_release(&prof.nvisible, id + 1);
 }
 
-/* Block @id's counter, summed over CPUs (counts since publication). */
-static u64 counter_of(u32 id)
+/* Block @id's own counter, summed over CPUs; 0 until it is visible. */
+static u64 raw_counter(u32 id)
 {
 	u64 c = 0;
 	int cpu;
 
+	if (!id || id >= smp_load_acquire(&prof.nvisible))
+		return 0;
 	for_each_possible_cpu(cpu)
 		c += READ_ONCE(*kdbt_counter_ptr(cpu, id));
 	return c;
+}
+
+/*
+ * Block @id's executions since publication: its counter, or a derived
+ * block's successor copies' (core.h, kdbt_block_count()).
+ */
+static u64 counter_of(u32 id)
+{
+	return kdbt_block_count(kdbt_eng.tr.mem.blocks, id, raw_counter);
 }
 
 /* Executions of block @id since the last reset. */

@@ -149,7 +149,8 @@ static void unhash(struct kdbt_tr *tr, u32 id)
 }
 
 /* Must block @id go: its text overlaps [@start, @end), or it runs on into
- * a block that goes (blocks are checked from the highest id down). */
+ * a block that goes, or its jcc leads into a taken copy that goes (blocks
+ * are checked from the highest id down; copies follow their block). */
 static bool stale(const struct kdbt_tr *tr, u32 id, u64 start, u64 end)
 {
 	const struct kdbt_block *b = &tr->mem.blocks[id];
@@ -158,6 +159,8 @@ static bool stale(const struct kdbt_tr *tr, u32 id, u64 start, u64 end)
 		return false;
 	if (b->native < end && b->native + b->native_len > start)
 		return true;
+	if (b->derived && b->taken && tr->mem.blocks[b->taken].invalid)
+		return true;	/* its jcc leads into the old code */
 	return b->chained && id + 1 < tr->nblocks && tr->mem.blocks[id + 1].invalid;
 }
 
@@ -292,6 +295,16 @@ struct emit_ctx {
 	u32 nblocks;		/* blocks of the chain, from tr->nblocks */
 	u32 fall_pos;		/* e.pos of the block's jump to its successor */
 	u64 fall_target;	/* that successor, when fall_pos != NO_FALL */
+	u32 max_chain;		/* blocks the chain may hold, copies aside */
+	bool copies;		/* derive jcc blocks' counts from copies */
+	bool copying;		/* the block being emitted is a copy */
+	bool leaf;		/* ... a taken copy: never derived */
+	u32 npend;		/* derived blocks' taken copies to emit */
+	struct {
+		u32 field;	/* e.pos of the jcc's rel32 */
+		u64 target;	/* native taken target */
+		u32 pred;	/* the derived block's id */
+	} pend[KDBT_MAX_CHAIN];
 };
 
 #define NO_FALL	0xffffffffu
@@ -394,8 +407,16 @@ static void rule_jcc(struct emit_ctx *c, const struct kdbt_binsn *in,
 		     u64 next)
 {
 	u8 cc = in->bytes[in->imm_off - 1] & 15;
+	u32 field = emit_jcc(&c->e, cc, emit_here(&c->e));
 
-	add_exit(c, emit_jcc(&c->e, cc, emit_here(&c->e)), in->target);
+	if (c->b->derived) {	/* into its taken copy, emitted later */
+		c->pend[c->npend].field = field;
+		c->pend[c->npend].target = in->target;
+		c->pend[c->npend].pred = c->id;
+		c->npend++;
+	} else {
+		add_exit(c, field, in->target);
+	}
 	exit_successor(c, next);
 }
 
@@ -787,6 +808,10 @@ static void publish_block(struct kdbt_tr *tr, u32 id, u32 cache_end)
 		tr->mem.counters[id] = 0;
 	if (kdbt_is_sentinel(tr, id))
 		tr->mem.shadow[id >> tr->cfg.shadow_shift] = 0;
+	if (b->copy) {		/* reached from its chain only */
+		b->next = 0;
+		return;
+	}
 	b->next = tr->mem.hash[h];
 	tr->mem.hash[h] = id;
 }
@@ -843,6 +868,53 @@ static void emit_block_counter(struct emit_ctx *c)
 	emit_counter_inc(&c->e, &ref, c->b->flags_live, cfg->stack_skip);
 }
 
+/* May @target be translated as a private copy inside this chain? */
+static bool copyable(const struct emit_ctx *c, u64 target)
+{
+	const struct kdbt_config *cfg = &c->tr->cfg;
+	int r;
+
+	if (target == cfg->return_thunk)	/* a return, not a block */
+		return false;
+	for (r = 0; r < 16; r++)
+		if (cfg->indirect_thunk[r] && target == cfg->indirect_thunk[r])
+			return false;
+	return cfg->may_translate(cfg->ctx, target) &&
+	       (!cfg->may_chain || cfg->may_chain(cfg->ctx, target));
+}
+
+/*
+ * Does block @bb count through its successors?  A block that ends in a
+ * jcc runs on into exactly one of two: where both are reached through
+ * private copies - the fall-through's right after it in the chain, the
+ * taken one's after the chain - each copy's counter counts that edge,
+ * and the block's own count is their sum.  A block that ends in a direct
+ * jmp or runs on (length cap) has one successor: its copy, right after
+ * it, counts both.  A fall-through copy may be derived in turn, so that
+ * along a run of such blocks only the copy where it ends, and the taken
+ * copies on the way, count: one increment per path instead of one per
+ * block.  Taken copies are never derived.
+ */
+static bool derive_count(const struct emit_ctx *c, const struct kdbt_bb *bb)
+{
+	const struct kdbt_binsn *last = &bb->insn[bb->n ? bb->n - 1 : 0];
+
+	if (!c->copies || c->leaf || !bb->n || c->nblocks + 2 > c->max_chain)
+		return false;
+	switch (bb->end) {
+	case KDBT_END_JCC:
+		return last->rule == KDBT_RULE_JCC &&
+		       c->npend < KDBT_MAX_CHAIN &&
+		       copyable(c, last->target) && copyable(c, bb->next);
+	case KDBT_END_JMP:
+		return copyable(c, last->target);
+	case KDBT_END_FALL:
+		return copyable(c, bb->next);
+	default:
+		return false;
+	}
+}
+
 /*
  * Build and emit the block at @native as the chain's next block: its
  * direct entry at the current end of the chain.  On error the caller
@@ -874,11 +946,15 @@ static int emit_block(struct emit_ctx *c, u64 native)
 	b->invalid = 0;
 	b->chained = 0;
 	b->ientry = KDBT_NO_IENTRY;
-	b->flags_live = tr->cfg.counters && kdbt_flags_live(tr, bb);
+	b->copy = c->copying;
+	b->derived = tr->cfg.counters && derive_count(c, bb);
+	b->taken = 0;
+	b->flags_live = tr->cfg.counters && !b->derived &&
+			kdbt_flags_live(tr, bb);
 	c->entry = c->e.pos;
 	b->cache_off = tr->cache_used + c->entry;
 	c->fall_pos = NO_FALL;
-	if (tr->cfg.counters)
+	if (tr->cfg.counters && !b->derived)
 		emit_block_counter(c);
 	emit_body(c);
 	if (c->e.err)
@@ -925,14 +1001,19 @@ static bool chain_next(struct emit_ctx *c)
 	u32 cap = c->e.cap;
 	u32 reserve = STUB_MAX * (c->nexits + 3) + 16;
 	u64 target = c->fall_target;
+	bool copy = c->b->derived;	/* its fall-through copy must follow */
+	int err = -ENOSPC;
 
 	if (c->fall_pos == NO_FALL || c->e.pos + reserve >= cap ||
-	    cap - reserve - c->e.pos < 64 || !may_chain(c, target))
-		return false;
+	    cap - reserve - c->e.pos < 64 || (!copy && !may_chain(c, target)))
+		goto none;
 	c->e.pos = c->fall_pos;
 	c->nexits--;			/* the jump was the last exit */
 	c->e.cap = cap - reserve;
-	if (!emit_block(c, target)) {
+	c->copying = copy;
+	err = emit_block(c, target);
+	c->copying = false;
+	if (!err) {
 		c->e.cap = cap;
 		saved.b->chained = 1;
 		return true;
@@ -941,13 +1022,49 @@ static bool chain_next(struct emit_ctx *c)
 	c->e.pos = c->fall_pos;
 	c->nexits--;
 	exit_jmp(c, target);		/* the same bytes again */
+none:
+	if (copy && !c->e.err)		/* translate again, without copies */
+		c->e.err = err;
 	return false;
 }
 
-static int translate_new(struct kdbt_tr *tr, u64 native, bool with_ientry,
-			 u32 max_chain, struct kdbt_block **out)
+/*
+ * After the chain: the taken successor's copy of every derived block,
+ * its jcc aimed at it.  A copy's exits are ordinary exits.
+ */
+static int emit_taken_copies(struct emit_ctx *c)
 {
-	struct emit_ctx c = { .tr = tr, .bb = tr->mem.scratch };
+	u32 cap = c->e.cap, i;
+	int err;
+
+	for (i = 0; i < c->npend; i++) {
+		u32 reserve = STUB_MAX * (c->nexits + 3) + 16;
+		u32 field = c->pend[i].field;
+
+		if (c->e.pos + reserve + 64 >= cap)
+			return -ENOSPC;
+		c->e.cap = cap - reserve;
+		c->copying = c->leaf = true;
+		err = emit_block(c, c->pend[i].target);
+		c->copying = c->leaf = false;
+		c->e.cap = cap;
+		if (err)
+			return err;
+		c->tr->mem.blocks[c->pend[i].pred].taken = c->id;
+		emit_patch_rel32(c->e.buf + field, c->e.addr + field,
+				 c->e.addr + c->entry);
+	}
+	return 0;
+}
+
+static int translate_new(struct kdbt_tr *tr, u64 native, bool with_ientry,
+			 u32 max_chain, bool copies, struct kdbt_block **out)
+{
+	struct emit_ctx c = {
+		.tr = tr, .bb = tr->mem.scratch, .max_chain = max_chain,
+		.copies = copies && tr->cfg.counters &&
+			  tr->cfg.derive_counts && max_chain > 1,
+	};
 	u32 room = tr->mem.cache_size - tr->cache_used;
 	struct kdbt_block *first = &tr->mem.blocks[tr->nblocks];
 	int err;
@@ -964,9 +1081,15 @@ static int translate_new(struct kdbt_tr *tr, u64 native, bool with_ientry,
 		first->ientry = tr->cache_used;
 	while (c.nblocks < max_chain && chain_next(&c))
 		;
-	emit_stubs(&c);
+	if (!c.e.err && c.npend)
+		c.e.err = emit_taken_copies(&c);
+	if (!c.e.err)
+		emit_stubs(&c);
+	if (c.e.err && c.copies)	/* a copy did not fit or translate */
+		return translate_new(tr, native, with_ientry, max_chain,
+				     false, out);
 	if (c.e.err == -ENOSPC && c.nblocks > 1)
-		return translate_new(tr, native, with_ientry, 1, out);
+		return translate_new(tr, native, with_ientry, 1, false, out);
 	if (c.e.err)
 		return c.e.err;
 	publish(&c);
@@ -991,7 +1114,7 @@ int kdbt_translate(struct kdbt_tr *tr, u64 native, struct kdbt_block **out)
 	*out = kdbt_find_block(tr, native);
 	if (*out)
 		return 0;
-	return translate_new(tr, native, false, KDBT_MAX_CHAIN, out);
+	return translate_new(tr, native, false, KDBT_MAX_CHAIN, true, out);
 }
 
 /* A stand-alone indirect entry leading to @dest (a block or native code). */
@@ -1036,7 +1159,7 @@ int kdbt_indirect_entry(struct kdbt_tr *tr, u64 native, u64 *entry)
 		b = kdbt_find_block(tr, native);
 		if (!b) {
 			err = translate_new(tr, native, true, KDBT_MAX_CHAIN,
-					    &b);
+					    true, &b);
 			if (err == -ENOSPC)
 				return err;
 		}

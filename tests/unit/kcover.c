@@ -4,8 +4,9 @@
  *
  * Usage: kcover VMLINUX KALLSYMS [fast|transparent] [counters|nocounters]
  *		 [direct] [verbose]
- * (direct: counters reached by incq %gs:disp32, as kdbt.ko emits them
- * by default; else through the per-CPU pointer, its fallback).
+ * (direct: counters reached by incq %gs:disp32 and jcc blocks counted
+ * through their successors' copies, as kdbt.ko emits them by default;
+ * else through the per-CPU pointer, one counter per block).
  * Reads the kernel text from the vmlinux extracted from Debian's vmlinuz
  * and the function list from a nokaslr boot's /proc/kallsyms
  * (scripts/kernel-inputs.sh), translates from every function start every
@@ -235,6 +236,7 @@ static bool first_time(u64 a)
 struct totals {
 	u64 functions, excluded, bytes, insns, refused_blocks;
 	u64 ctr_scratch, ctr_push, ctr_flags;	/* counter forms */
+	u64 ctr_derived, copies;	/* no counter; private copies */
 };
 
 /* Direct counters (option "direct"): windows of 1 << KC_WIN_SHIFT ids. */
@@ -251,6 +253,12 @@ static s32 kc_windows[KC_BLOCKS >> KC_WIN_SHIFT];
 static void count_counter_form(struct totals *t, const struct kdbt_block *b)
 {
 	const u8 *code = tr.mem.cache + b->cache_off;
+
+	t->copies += b->copy;
+	if (b->derived) {
+		t->ctr_derived++;
+		return;
+	}
 
 	if (code[0] == 0x9c) {
 		t->ctr_flags++;
@@ -410,6 +418,7 @@ static int setup(enum kdbt_mode mode, bool counters)
 		/* per-CPU counters, as kdbt.ko emits them */
 		.counters_gs = 0x2f000,
 		.counters_windows = direct ? kc_windows : NULL,
+		.derive_counts = direct,
 		.counters_window_shift = KC_WIN_SHIFT,
 		.read_code = read_code, .may_translate = may_translate,
 		.has_fixup = has_fixup, .c_function = c_function,
@@ -508,10 +517,12 @@ int main(int argc, char **argv)
 	       secs, t.bytes / secs, (tr.nblocks - 1) / secs);
 	printf("refused_blocks %llu\n", (unsigned long long)t.refused_blocks);
 	printf("c_functions %zu\nfixups %zu\ncounters_scratch %llu\ncounters_push %llu\n"
-	       "counters_flags %llu\n", ncfuncs, nfixups,
-	       (unsigned long long)t.ctr_scratch,
+	       "counters_flags %llu\ncounters_derived %llu\ncopies %llu\n",
+	       ncfuncs, nfixups, (unsigned long long)t.ctr_scratch,
 	       (unsigned long long)t.ctr_push,
-	       (unsigned long long)t.ctr_flags);
+	       (unsigned long long)t.ctr_flags,
+	       (unsigned long long)t.ctr_derived,
+	       (unsigned long long)t.copies);
 	printf("refused_decode %llu\nrefused_read %llu\nrefused_form %llu\n"
 	       "refused_range %llu\nrefused_encode %llu\n",
 	       (unsigned long long)tr.refused[KDBT_REFUSE_DECODE],

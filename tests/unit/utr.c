@@ -39,7 +39,7 @@ static struct {
 	u64 *counters_ptr;
 } utr_gs = { .counters_ptr = counters_all[0] };
 static s32 utr_windows[UTR_BLOCKS >> UTR_WINDOW_SHIFT];
-static bool direct_counters;
+static bool direct_counters, derive_counts;
 /* Every block is a sentinel with a shadow counter (core.h). */
 #define UTR_SHADOW_SHIFT 0
 static u64 shadow[UTR_BLOCKS >> UTR_SHADOW_SHIFT];
@@ -197,6 +197,15 @@ void utr_counter_form(bool direct)
 }
 
 /**
+ * utr_derive_counts() - from the next utr_setup() on, count a block that
+ * ends in a jcc through copies of its successors (core.h).
+ */
+void utr_derive_counts(bool on)
+{
+	derive_counts = on;
+}
+
+/**
  * utr_set_cpu() - play "CPU" @cpu (0 or 1): move the GS base so that
  * direct counters land in that CPU's row (the pointer form stays CPU 0's).
  *
@@ -238,6 +247,7 @@ int utr_setup(enum kdbt_mode mode, bool counters_on)
 	struct kdbt_config cfg = {
 		.mode = mode,
 		.counters = counters_on,
+		.derive_counts = derive_counts,
 		.dispatch_direct = (u64)kdbt_user_dispatch_direct,
 		.dispatch_indirect = (u64)kdbt_user_dispatch_indirect,
 		.return_thunk = (u64)kdbt_test_return_thunk,
@@ -307,6 +317,17 @@ long utr_run(long (*fn)(long), long arg, int *err)
 	return kdbt_user_call(kdbt_block_entry(&utr, b), arg);
 }
 
+static u64 raw_counter(u32 id)
+{
+	return counters[id];
+}
+
+/* Executions of block @id: its counter, or a derived block's copies'. */
+unsigned long long utr_block_count(u32 id)
+{
+	return kdbt_block_count(blocks, id, raw_counter);
+}
+
 /**
  * utr_insns() - native instructions executed in the cache since the last
  * utr_zero_counters(): the sum over blocks of executions x instructions.
@@ -319,7 +340,7 @@ unsigned long long utr_insns(void)
 	u32 i;
 
 	for (i = 1; i < utr.nblocks; i++)
-		n += counters[i] * blocks[i].ninsns;
+		n += utr_block_count(i) * blocks[i].ninsns;
 	return n;
 }
 

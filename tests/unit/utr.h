@@ -17,11 +17,13 @@ extern struct kdbt_tr utr;
 
 int utr_setup(enum kdbt_mode mode, bool counters);
 void utr_counter_form(bool direct);
+void utr_derive_counts(bool on);
 int utr_set_cpu(int cpu);
 unsigned long long utr_counter(int cpu, u32 id);
 s32 utr_counter_disp(u32 id);
 long utr_run(long (*fn)(long), long arg, int *err);
 unsigned long long utr_insns(void);
+unsigned long long utr_block_count(u32 id);
 void utr_zero_counters(void);
 unsigned int utr_shadow_mismatches(unsigned int *sentinels);
 unsigned long long utr_site_misses(void);
