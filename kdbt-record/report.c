@@ -228,6 +228,49 @@ static int function_rows(struct report *rp, const struct kdbt_snap *agg,
 	return f < funcs + n ? kdbt_fail(err, -ENOMEM, "out of memory") : 0;
 }
 
+/* Rows in address order; one native block's translations side by side. */
+static int cmp_block_row(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	if (x->insns != y->insns)
+		return x->insns < y->insns ? -1 : 1;
+	return (int)x->kind - (int)y->kind;
+}
+
+/*
+ * One row per native block: kdbt.ko can list a block several times - a
+ * translation made again after its text changed, and the private copies
+ * that count edges (kdbt(4)) - which add up here.  Rows of the same
+ * address, length and end are one block; r->blocks says how many lines.
+ */
+static void merge_block_rows(struct report *rp)
+{
+	size_t i, n = 0;
+
+	qsort(rp->rows, rp->nrows, sizeof(*rp->rows), cmp_block_row);
+	for (i = 0; i < rp->nrows; i++) {
+		struct row *r = &rp->rows[i], *m = n ? &rp->rows[n - 1] : NULL;
+
+		if (m && !cmp_block_row(m, r)) {
+			m->c.instructions += r->c.instructions;
+			m->c.executions += r->c.executions;
+			m->c.indirect += r->c.indirect;
+			m->c.misses += r->c.misses;
+			m->c.hits += r->c.hits;
+			m->blocks += r->blocks;
+			free(r->name);
+			continue;
+		}
+		rp->rows[n++] = *r;
+	}
+	/* Rows after the last stay zeroed, as calloc() left them. */
+	memset(rp->rows + n, 0, (rp->nrows - n) * sizeof(*rp->rows));
+	rp->nrows = n;
+}
+
 static int block_rows(struct report *rp, const struct kdbt_snap *agg,
 		      struct kdbt_err *err)
 {
@@ -263,6 +306,7 @@ static int block_rows(struct report *rp, const struct kdbt_snap *agg,
 		r->blocks = 1;
 		rp->nrows++;
 	}
+	merge_block_rows(rp);
 	return 0;
 }
 

@@ -34,6 +34,11 @@ top1=$("$REPORT" --format csv -n 1 -i "$TMP/getppid.data" | sed -n '2s/,.*//p')
 [ "$t" = 409749 ] && [ "$top1" = __task_pid_nr_ns ] &&
 	pass "synthetic/known-answers" ||
 	failed "synthetic/known-answers" "total $t (want 409749), top '$top1'"
+# Two lines for one native block (a copy, kdbt(4)) are one --blocks row.
+m=$("$REPORT" --format csv --blocks -n 0 -i "$TMP/reads.data" |
+	awk -F, '$4 == "0xffffffff81000180" { n++; e = $8 } END { print n + 0, e }')
+[ "$m" = "1 306" ] && pass "synthetic/blocks-merged" ||
+	failed "synthetic/blocks-merged" "rows, executions at __task_pid_nr_ns: $m (want 1 306)"
 u=$(total "$TMP/reads.data" unattributed)
 [ "$u" = 500 ] && pass "synthetic/unattributed" ||
 	failed "synthetic/unattributed" "unattributed $u, want 500 (a flush)"

@@ -91,6 +91,7 @@ static const struct { __u64 native; __u16 insns; __u8 kind; } fblocks[] = {
 	{ K + 0x340, 2, KDBT_KIND_RET },
 	{ M + 0x000, 7, KDBT_KIND_JMP_IND },	/* lo_rw_aio [loop] */
 	{ 0xffffffff90000000ULL, 3, KDBT_KIND_FALL },	/* no symbol */
+	{ K + 0x180, 20, KDBT_KIND_JCC },	/* a copy (kdbt(4)) */
 };
 
 #define NBLOCKS	(sizeof(fblocks) / sizeof(fblocks[0]))
