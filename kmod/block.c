@@ -566,6 +566,21 @@ static u8 successor_scratch(struct kdbt_tr *tr, const struct kdbt_bb *bb,
 	return KDBT_NO_SCRATCH;
 }
 
+/*
+ * cfg.c_function() of @bb's start, asked once (a symbol lookup in the
+ * kernel): only counters that need a register or must decide about the
+ * flags ask.
+ */
+static u8 block_cfunc(struct kdbt_tr *tr, struct kdbt_bb *bb)
+{
+	if (bb->cfunc != KDBT_CFUNC_UNASKED)
+		return bb->cfunc;
+	bb->cfunc = KDBT_CFUNC_UNKNOWN;
+	if (tr->cfg.counters && tr->cfg.c_function && bb->n)
+		bb->cfunc = tr->cfg.c_function(tr->cfg.ctx, bb->start);
+	return bb->cfunc;
+}
+
 /**
  * kdbt_build_block() - decode and classify the block starting at @start.
  * @tr: the translator (lock held).
@@ -644,9 +659,9 @@ int kdbt_build_block(struct kdbt_tr *tr, u64 start, struct kdbt_bb *bb)
 	}
 	bb->next = ip;
 	bb->unwritten = KDBT_INC_FLAGS & ~killed;
-	bb->cfunc = KDBT_CFUNC_UNKNOWN;
-	if (tr->cfg.counters && tr->cfg.c_function && bb->n)
-		bb->cfunc = tr->cfg.c_function(tr->cfg.ctx, start);
+	bb->cfunc = KDBT_CFUNC_UNASKED;		/* kdbt_flags_live() asks */
+	if (want_scratch)
+		block_cfunc(tr, bb);
 	if (bb->scratch == KDBT_NO_SCRATCH && want_scratch)
 		bb->scratch = abi_scratch(tr, bb, &scan);
 	if (bb->scratch == KDBT_NO_SCRATCH && want_scratch)
@@ -697,17 +712,19 @@ static u16 peek_live(struct kdbt_tr *tr, u64 ip, u16 want)
  *
  * Return: true if the flag-preserving increment is needed.
  */
-bool kdbt_flags_live(struct kdbt_tr *tr, const struct kdbt_bb *bb)
+bool kdbt_flags_live(struct kdbt_tr *tr, struct kdbt_bb *bb)
 {
 	const struct kdbt_binsn *last = &bb->insn[bb->n ? bb->n - 1 : 0];
 	u16 want = bb->unwritten;
+	u8 cfunc;
 
 	if (bb->live_in)
 		return true;
 	if (!want)
 		return false;
-	if (bb->cfunc == KDBT_CFUNC_ENTRY ||
-	    (bb->cfunc == KDBT_CFUNC_BODY &&
+	cfunc = block_cfunc(tr, bb);
+	if (cfunc == KDBT_CFUNC_ENTRY ||
+	    (cfunc == KDBT_CFUNC_BODY &&
 	     (ends_in_return(tr, bb) || bb->end == KDBT_END_CALL ||
 	      bb->end == KDBT_END_CALL_IND)) ||
 	    enters_c_function(tr, bb))

@@ -54,11 +54,14 @@ struct kdbt_bb {
 	u16 live_in;		/* KDBT_INC_FLAGS read before written */
 	u16 unwritten;		/* KDBT_INC_FLAGS not written by the block */
 	u8 scratch;		/* a GPR dead at entry (ModRM number), or none */
-	u8 cfunc;		/* cfg.c_function() of the start (enum kdbt_cfunc) */
+	u8 cfunc;		/* cfg.c_function() of the start (enum kdbt_cfunc),
+				 * or KDBT_CFUNC_UNASKED */
 	struct kdbt_binsn insn[KDBT_MAX_BLOCK_INSNS];
 };
 
+#define KDBT_CFUNC_UNASKED	0xff
+
 int kdbt_build_block(struct kdbt_tr *tr, u64 start, struct kdbt_bb *bb);
-bool kdbt_flags_live(struct kdbt_tr *tr, const struct kdbt_bb *bb);
+bool kdbt_flags_live(struct kdbt_tr *tr, struct kdbt_bb *bb);
 
 #endif /* KDBT_BLOCK_H */

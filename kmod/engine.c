@@ -339,10 +339,15 @@ bool kdbt_in_cache(u64 addr)
 	return addr - (u64)kdbt_cache < KDBT_CACHE_BYTES;
 }
 
-/* Room for at least one more block in the cache and in every table. */
+/*
+ * Room for at least one more block in the cache and in every table -
+ * kdbt's exception table too, with room for a chain's worth of entries
+ * (copies mirror their instructions' entries again).
+ */
 static bool tr_full(const struct kdbt_tr *tr)
 {
 	return tr->cache_used + 2 * KDBT_MAX_BLOCK_CACHE > tr->mem.cache_size ||
+	       kdbt_eng.nextable + KDBT_MAX_BLOCK_CACHE / 2 > KDBT_EXTABLE ||
 	       tr->nblocks + 2 > tr->mem.max_blocks ||
 	       tr->nexits + 2 * KDBT_MAX_BLOCK_INSNS > tr->mem.max_exits ||
 	       tr->nmaps + 2 * KDBT_MAX_BLOCK_INSNS > tr->mem.max_maps ||
