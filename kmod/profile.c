@@ -5,9 +5,10 @@
  *
  * Every block has one u64 counter per CPU (counters.c), which
  * translated code increments on entry (emit_counter_inc()); a block's
- * count is the sum over CPUs - or, for a block that ends in a jcc, the
- * sum of the counts of the private copies of its two successors, which
- * it always runs on into (translate.c, derive_count()).  From it and the block's static
+ * count is the sum over CPUs - or, for a derived block (one that ends in
+ * a jcc or a jmp), the sum of the counts of the private copies of its
+ * successors, which it always runs on into (translate.c, derive_count(),
+ * core.h kdbt_block_count()).  From it and the block's static
  * facts come its instructions (counter x insns), and its indirect-branch
  * executions when it ends in one; jumptable misses are counted per site by
  * the dispatcher.  Blocks are grouped into functions when they are
