@@ -3,7 +3,8 @@
 #
 # Owns: mounting the pseudo file systems, running every test listed in
 # /tests/order (one "name timeout" per line) under its own timeout,
-# framing each with KDBT-TEST-BEGIN/END marker lines for the host, and
+# framing each with marker lines for the host (KDBT-TEST-BEGIN NAME,
+# KDBT-TEST-END NAME STATUS SECONDS), and
 # clearing up what a test left behind (KDBT-LEFTOVER lines).
 # Must never: stop at a failing test, or leave the guest running.
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
@@ -46,11 +47,18 @@ clean_up_after() {
 }
 
 echo "KDBT-GUEST-READY $(uname -r) cpus=$(grep -c ^processor /proc/cpuinfo)"
+# uptime_cs: hundredths of a second since boot.
+uptime_cs() {
+	read -r _up _ < /proc/uptime
+	echo "${_up%.*}${_up#*.}"
+}
 while read -r name limit; do
 	echo "KDBT-TEST-BEGIN $name"
+	t0=$(uptime_cs)
 	timeout -s KILL "$limit" env KDBT_TEST="$name" sh "/tests/$name.sh" \
 		</dev/null 2>&1
-	echo "KDBT-TEST-END $name $?"
+	rc=$?
+	echo "KDBT-TEST-END $name $rc $((($(uptime_cs) - t0 + 50) / 100))"
 	clean_up_after "$name"
 done < /tests/order
 echo "KDBT-GUEST-DONE"

@@ -3,16 +3,26 @@
 #
 # Usage: run.sh [--show] [--kver VER] [--logdir DIR] TEST.sh...
 #   --show    also print what each test printed (used by `make demo`)
+# Env: VM_CPU     QEMU's -cpu model for tests that name none (default max)
+#      VM_APPEND  words appended to every boot's kernel command line
+#      KDBT_KO    the module the guest loads (default kmod/kdbt.ko)
 # A test asks for its boot in header lines:
 #   # vm-smp: N          CPUs (default 2)
 #   # vm-mem: MB         memory (default 1024)
+#   # vm-cpu: MODEL      QEMU -cpu model (default $VM_CPU, else max)
 #   # vm-append: ARGS    extra kernel command line
 #   # vm-timeout: SECS   the test's own time limit (default 60)
 #   # vm-bin: PATH...    host binaries to copy in with their libraries
 #   # vm-qemu: ARGS      extra QEMU arguments (e.g. -icount shift=0,sleep=off)
-# Tests asking for the same boot share one.  Output: one PASS/FAIL line per
-# test, and after a FAIL the last lines the test printed; the console log
-# of every boot is kept under the log directory and named on failure.  Exit status: 0 if every test passed.
+# Tests asking for the same boot (smp, mem, cpu, append, qemu) share one.
+# Output: one line per test, "PASS vm/NAME (S s)" or "FAIL vm/NAME (S s):
+# WHY" (S: the test's seconds by the guest's clock, which under TCG runs
+# with the host's, except with -icount; absent if the test never ended),
+# and after a FAIL the last lines the test printed; the console log of
+# every boot is kept under the log directory and named on failure, and
+# QEMU's own messages (TCG's warnings about CPU features it drops) go to
+# LOG.qemu beside it, so they never count as the guest's.  Exit status: 0
+# if every test passed.
 # Must never: load anything into the host kernel.
 set -eu
 
@@ -82,7 +92,7 @@ header() {	# header FILE KEY DEFAULT
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 for t in "$@"; do
-	key="$(header "$t" smp 2)|$(header "$t" mem 1024)|$(header "$t" append '')|$(header "$t" qemu '')"
+	key="$(header "$t" smp 2)|$(header "$t" mem 1024)|$(header "$t" cpu "${VM_CPU:-max}")|$(header "$t" append '')|$(header "$t" qemu '')"
 	grep -qxF "$key" "$work/keys" 2>/dev/null || echo "$key" >> "$work/keys"
 	n=$(grep -nxF "$key" "$work/keys" | cut -d: -f1)
 	echo "$t" >> "$work/group.$n"
@@ -91,7 +101,7 @@ done
 mkdir -p "$logdir"
 fails=0
 n=0
-while IFS='|' read -r smp mem append qemu_extra; do
+while IFS='|' read -r smp mem cpu append qemu_extra; do
 	n=$((n + 1))
 	tests=$(cat "$work/group.$n")
 	: > "$work/order"
@@ -109,22 +119,30 @@ while IFS='|' read -r smp mem append qemu_extra; do
 	KDBT_GUEST_BINS="$bins" sh "$here/mkinitramfs.sh" "$work/initrd.gz" \
 		"$work/stage" "$work/order" $tests
 	# shellcheck disable=SC2086
-	timeout "$budget" qemu-system-x86_64 -m "$mem" -smp "$smp" -cpu max $qemu_extra \
-		-nographic -no-reboot -nic none -kernel "$kernel" \
+	timeout "$budget" qemu-system-x86_64 -m "$mem" -smp "$smp" -cpu "$cpu" \
+		$qemu_extra -nographic -no-reboot -nic none -kernel "$kernel" \
 		-initrd "$work/initrd.gz" \
-		-append "console=ttyS0 quiet panic=-1 oops=panic $append" \
-		</dev/null 2>&1 | sed -u 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\r$//' \
-		> "$log" || true
+		-append "console=ttyS0 quiet panic=-1 oops=panic $append ${VM_APPEND:-}" \
+		</dev/null 2>"$log.qemu" |
+		sed -u 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\r$//' > "$log" || true
+	[ -s "$log.qemu" ] || rm -f "$log.qemu"
 	if [ $show = 1 ]; then
 		awk '/KDBT-TEST-BEGIN/ {on = 1; next} /KDBT-TEST-END/ {on = 0}
 		     on' "$log"
 	fi
 	awk -v tests="$names" -f "$here/console.awk" "$log" > "$work/results"
+	# Each test's seconds, from the guest's KDBT-TEST-END lines.
+	awk '/KDBT-TEST-END [^ ]+ [0-9]+ [0-9]+/ {
+		match($0, /KDBT-TEST-END [^ ]+ [0-9]+ [0-9]+/)
+		split(substr($0, RSTART, RLENGTH), w, " ")
+		print "vm/" w[2], w[4] }' "$log" > "$work/secs"
 	while read -r verdict rest; do
-		echo "$verdict $rest"
+		t=${rest%%:*}
+		why=${rest#"$t"}
+		s=$(awk -v t="$t" '$1 == t { print " (" $2 " s)"; exit }' "$work/secs")
+		echo "$verdict $t$s$why"
 		[ "$verdict" = FAIL ] || continue
 		# The end of what the failed test printed, for CI's log.
-		t=${rest%%:*}
 		awk -v t="${t#vm/}" '$0 ~ "KDBT-TEST-BEGIN " t "$" {on = 1; next}
 			$0 ~ "KDBT-TEST-END " t " " {on = 0} on' "$log" |
 			tail -n 25 | sed 's/^/      | /'
@@ -132,6 +150,10 @@ while IFS='|' read -r smp mem append qemu_extra; do
 	if grep -q '^FAIL' "$work/results"; then
 		fails=$((fails + 1))
 		echo "      console log: $log"
+		# QEMU's own last words, if the guest never came up.
+		if [ -s "$log.qemu" ] && ! grep -q KDBT-GUEST-READY "$log"; then
+			tail -n 5 "$log.qemu" | sed 's/^/      | qemu: /'
+		fi
 	fi
 done < "$work/keys"
 [ $fails = 0 ]
