@@ -701,8 +701,6 @@ static int refuse(int err, const char *why)
 
 static int check_can_run(void)
 {
-	if (boot_cpu_has(X86_FEATURE_PTI))
-		return refuse(-EOPNOTSUPP, "kernel page-table isolation is active (module memory is not mapped in user page tables)");
 	if (boot_cpu_has(X86_FEATURE_XENPV))
 		return refuse(-ENODEV, "Xen PV guest");
 	if (kdbt_entries_check() || kdbt_refuse_check())
@@ -916,7 +914,7 @@ out:
  * kdbt_on() - run the kernel from the code cache, on every CPU: system
  * calls, interrupts and exceptions enter through the cache (entries.c).
  *
- * Return: 0; -EOPNOTSUPP (PTI), -ENODEV (Xen PV), -EBUSY (LSTAR not
+ * Return: 0; -ENODEV (Xen PV), -EBUSY (LSTAR not
  * native), -ENOEXEC (an entry layout kdbt does not know), or another
  * -errno.  On failure the kernel keeps running natively.
  */

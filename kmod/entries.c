@@ -1,36 +1,54 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * entries.c - lead the kernel's entry points into the code cache: the
- * system-call entry (MSR_LSTAR) and a shadow IDT, and pull interrupted
- * kernel contexts into the cache on their way back (KERNEL-6.1.md 2-3).
+ * entries.c - lead the kernel's entries into the code cache: the calls
+ * that the native entry code makes of its C handlers (do_syscall_64, the
+ * exc_* and sysvec_* handlers, common_interrupt) enter their translations
+ * while translation is on, and interrupted native kernel contexts are
+ * pulled into the cache on their way back (docs/ARCHITECTURE.md,
+ * "Entries").
  *
- * Every entry keeps its native assembly: a copy of the stub (its live
- * bytes: swapgs, stack switch, `call error_entry` as a real call to the
- * native helper) runs up to the call of its C handler, which becomes an
- * identity call into the handler's translation.  The copy has no counter,
- * no push of its own before the C call and no dispatcher call, because it
- * may run on the user stack with the user GS base.  System calls return
- * to the native exit path (SYSRET/IRET).  Interrupts and exceptions
- * return through a small post stub that calls kdbt_pull_c(): if the
- * interrupted context was native kernel code that kdbt may translate, its
- * pt_regs->ip is moved to that instruction's translation, so idle loops,
- * kernel threads and tasks resumed natively come into the cache too.
+ * The IDT, MSR_LSTAR and all entry code but those call sites stay the
+ * kernel's own.  The entry code runs natively - swapgs, the stack switch
+ * and, with page-table isolation, the switch to the kernel's page tables,
+ * where module memory is mapped - and reaches kdbt only where it calls C.
+ * Each site is a 5-byte `call rel32` in entry text, found by walking the
+ * stub of every IDT gate (and entry_SYSCALL_64) to its call of the C
+ * function named after it (asm_X calls X).  While installed it calls into
+ * the cache instead; the kernel's own text-poke batch writes it
+ * (text_poke_queue(), text_poke_finish(): an int3 first, so a CPU that
+ * meets a site being written is emulated, never torn).
  *
- * Owns: the copies, the shadow IDT page, which IDT and LSTAR each CPU has
- * (and a CPU hotplug state, from load to unload: a CPU going offline
- * takes kdbt_eng.lock no more until it is back, see kdbt_cpu_leaving()).
- * Must never: translate an IST vector or #BP (they stay native, gate
- * unchanged); leave a CPU on the shadow IDT or the copied LSTAR after
- * kdbt_entries_remove(); pull a context that is user mode, in the cache,
- * or in code the policy keeps native.
+ * The system-call site calls the translation of do_syscall_64, which
+ * returns natively.  An interrupt or exception site calls a stub:
+ *	movq $post,(%rsp); jmp T(handler)
+ * post:	push %rax; lea 8(%rsp),%rdi; mov $vector,%esi;
+ *	call kdbt_pull_entry; pop %rax; jmp site+5
+ * so that on its way back kdbt_pull_c() can move an interrupted native
+ * kernel context to the translation of its instruction (idle loops,
+ * kernel threads and tasks resumed natively come into the cache too).
+ * Meanwhile the stack holds the post stub where the native return address
+ * was; stacks.c maps it back (kdbt_entries_native_for()).  Sites shared
+ * by many vectors (common_interrupt) are patched once.
+ *
+ * Owns: the sites and their stubs in the cache (found and made under
+ * kdbt_eng.lock, once per cache flush), patching them (control mutex,
+ * cpus_read_lock() and text_mutex held, in that order), and a CPU hotplug
+ * state from load to unload (a CPU going offline takes kdbt_eng.lock no
+ * more until it is back, see kdbt_cpu_leaving()).
+ * Must never: write a site whose bytes are not the call it expects; touch
+ * the sites of IST vectors or #BP (their handlers stay native); leave a
+ * site calling into the cache after kdbt_entries_remove() or across a
+ * cache flush; pull a context that is user mode, in the cache, or in code
+ * the policy keeps native.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bitmap.h>
 #include <linux/cpu.h>
-#include <linux/gfp.h>
-#include <linux/irqflags.h>
-#include <linux/smp.h>
+#include <linux/kallsyms.h>
+#include <linux/lockdep.h>
+#include <linux/mutex.h>
+#include <linux/sort.h>
 #include <asm/desc.h>
 #include <asm/irq_vectors.h>
 #include <asm/msr.h>
@@ -39,64 +57,79 @@
 #include "kdbt.h"
 #include "engine.h"
 
-#define COPY_MAX	512
-#define COPY_INSNS	96
-#define COPY_FIXUPS	32
+#define STUB_MAX	64
+#define STUB_FIXUPS	4
+#define WALK_INSNS	96
+#define MAX_SITES	64
+#define CALL_LEN	5
 #define BP_VECTOR	3
 
 void kdbt_pull_c(struct pt_regs *regs, unsigned long vector);
 void kdbt_pull_entry(void);	/* kentry.S: kdbt_pull_c() on the dispatcher stack */
 
-/* A copy of an entry stub being built, before it has a cache address. */
-struct copy {
-	u8 out[COPY_MAX];
+/* A stub being built, before it has a cache address. */
+struct stub {
+	u8 out[STUB_MAX];
 	u32 len;
-	u32 post_off;		/* the post stub, 0 if none */
-	u64 post_ret;		/* the native return address it stands for */
+	u32 post_off;		/* the post stub */
 	u32 nfix;
 	struct {
-		u32 field;	/* offset of a rel32/disp32 field */
+		u32 field;	/* offset of a rel32/imm32 field */
 		u32 end;	/* offset its displacement is relative to */
 		u64 target;	/* absolute target */
-		bool abs;	/* an imm32 holding target - cache (see post) */
-	} fix[COPY_FIXUPS];
+		bool abs;	/* an imm32 holding stub + target */
+	} fix[STUB_FIXUPS];
+};
+
+/* A call of a C handler in entry text. */
+struct site {
+	u64 addr;		/* the call instruction */
+	u64 handler;		/* its native target */
+	int vector;		/* the first vector reaching it; -1: syscall */
+	u64 stub;		/* what it calls while installed */
+	u64 post;		/* the post stub, standing for addr + 5; or 0 */
 };
 
 static struct {
 	u64 entry_syscall, do_syscall;
-	u64 syscall_copy;
-	gate_desc *shadow;
-	struct desc_ptr native_idt, shadow_idt;
-	u64 vec_copy[IDT_ENTRIES];
-	u64 vec_post[IDT_ENTRIES], vec_post_ret[IDT_ENTRIES];
+	struct desc_ptr idt;		/* the IDT whose gates were walked */
+	struct site site[MAX_SITES];
+	unsigned int nsites;
 	unsigned int vectors, vectors_native;
 	DECLARE_BITMAP(kept, IDT_ENTRIES);	/* vectors left native */
 	int hp_state;			/* our dynamic CPU hotplug state */
-	bool installed;			/* CPUs must enter through the cache */
+	bool installed;			/* the sites call into the cache */
 	u64 pulls, frame_pulls, cpus_installed;
+	/* the kernel's text-poke batch (not exported) */
+	void (*poke_queue)(void *addr, const void *opcode, size_t len,
+			   const void *emulate);
+	void (*poke_finish)(void);
+	struct mutex *text_mutex;
 } ent;
 
-static struct copy copy_buf;		/* under kdbt_eng.lock */
+/* Under kdbt_eng.lock. */
+static struct stub stub_buf;
+static char name_buf[KSYM_NAME_LEN];
 
-static void put(struct copy *c, const void *p, u32 n)
+static void put(struct stub *c, const void *p, u32 n)
 {
-	if (c->len + n > COPY_MAX) {
-		c->len = COPY_MAX + 1;		/* poisoned: refused later */
+	if (c->len + n > STUB_MAX) {
+		c->len = STUB_MAX + 1;		/* poisoned: refused later */
 		return;
 	}
 	memcpy(c->out + c->len, p, n);
 	c->len += n;
 }
 
-static void put_u8(struct copy *c, u8 b)
+static void put_u8(struct stub *c, u8 b)
 {
 	put(c, &b, 1);
 }
 
 /* Record that the 4 bytes at @field, relative to @end, must reach @t. */
-static int fixup(struct copy *c, u32 field, u32 end, u64 t, bool abs)
+static int fixup(struct stub *c, u32 field, u32 end, u64 t, bool abs)
 {
-	if (c->nfix == COPY_FIXUPS)
+	if (c->nfix == STUB_FIXUPS)
 		return -E2BIG;
 	c->fix[c->nfix].field = field;
 	c->fix[c->nfix].end = end;
@@ -107,7 +140,7 @@ static int fixup(struct copy *c, u32 field, u32 end, u64 t, bool abs)
 }
 
 /* A branch opcode with a rel32 to native @t (call, jmp, or jcc). */
-static int put_rel32(struct copy *c, const u8 *op, u32 oplen, u64 t)
+static int put_rel32(struct stub *c, const u8 *op, u32 oplen, u64 t)
 {
 	u32 zero = 0;
 
@@ -117,37 +150,25 @@ static int put_rel32(struct copy *c, const u8 *op, u32 oplen, u64 t)
 }
 
 /*
- * The identity call that ends a copy: the C handler @fn runs translated
- * and returns to @ret.  With @pull, it returns to a post stub first:
- *	push $post; jmp T(fn)
- * post:	push %rax; lea 8(%rsp),%rdi; mov $vector,%esi; call kdbt_pull_entry;
- *	pop %rax; jmp ret
- * (%rsp is the pt_regs again when the handler returns.)  Without @pull
- * (@vector < 0):
- *	push $ret; jmp T(fn)
+ * The stub of an interrupt or exception site (see the top of the file):
+ * the handler, at @fn_cache, runs translated and returns to the post
+ * stub in place of @ret, the site's native return address.
  */
-static int put_identity_call(struct copy *c, u64 fn_cache, u64 ret,
-			     int vector)
+static int build_stub(struct stub *c, u64 fn_cache, u64 ret, int vector)
 {
+	static const u8 mov_to_top[] = { 0x48, 0xc7, 0x04, 0x24 };
 	static const u8 post[] = { 0x50, 0x48, 0x8d, 0x7c, 0x24, 0x08, 0xbe };
-	bool pull = vector >= 0;
 	static const u8 jmp = 0xe9, call = 0xe8, pop_rax = 0x58;
-	u32 push_at = c->len, zero = 0;
+	u32 field, zero = 0;
 	int err;
 
-	put_u8(c, 0x68);
+	memset(c, 0, sizeof(*c));
+	put(c, mov_to_top, sizeof(mov_to_top));
+	field = c->len;
 	put(c, &zero, 4);
-	if ((s64)ret != (s32)ret)
-		return -ERANGE;
 	err = put_rel32(c, &jmp, 1, fn_cache);
-	if (err || !pull) {
-		put_unaligned((u32)ret, (u32 *)(c->out + push_at + 1));
-		return err;
-	}
-	/* push $post: filled in once the copy has its address */
-	err = fixup(c, push_at + 1, 0, c->len, true);
 	c->post_off = c->len;
-	c->post_ret = ret;
+	err = err ?: fixup(c, field, 0, c->post_off, true);
 	put(c, post, sizeof(post));
 	put(c, &vector, 4);
 	err = err ?: put_rel32(c, &call, 1, (u64)kdbt_pull_entry);
@@ -155,80 +176,14 @@ static int put_identity_call(struct copy *c, u64 fn_cache, u64 ret,
 	return err ?: put_rel32(c, &jmp, 1, ret);
 }
 
-/* Refuse what a stub may not contain before its C call. */
-static bool stops_copy(const ZydisDecodedInstruction *zi)
-{
-	switch (zi->meta.category) {
-	case ZYDIS_CATEGORY_RET:
-	case ZYDIS_CATEGORY_CALL:
-	case ZYDIS_CATEGORY_COND_BR:
-	case ZYDIS_CATEGORY_UNCOND_BR:
-	case ZYDIS_CATEGORY_INTERRUPT:
-	case ZYDIS_CATEGORY_SYSRET:
-		return true;
-	default:
-		break;
-	}
-	return zi->mnemonic == ZYDIS_MNEMONIC_UD0 ||
-	       zi->mnemonic == ZYDIS_MNEMONIC_UD1 ||
-	       zi->mnemonic == ZYDIS_MNEMONIC_UD2 ||
-	       zi->mnemonic == ZYDIS_MNEMONIC_IRETQ;
-}
-
-/* One relative branch of the stub: follow it, re-aim it, or finish. */
-static int copy_branch(struct copy *c, const ZydisDecodedInstruction *zi,
-		       const u8 *bytes, u64 *ip, int vector, int *follows,
-		       bool *done)
-{
-	u64 next = *ip + zi->length;
-	u64 t = next + zi->raw.imm[0].value.s;
-	struct kdbt_block *b;
-	u8 jcc[2] = { 0x0f, 0x80 };
-	int err;
-
-	switch (zi->mnemonic) {
-	case ZYDIS_MNEMONIC_CALL:
-		if (!kdbt_may_translate(t))	/* error_entry, untrain, ... */
-			break;
-		err = kdbt_translate(&kdbt_eng.tr, t, &b);
-		if (err)
-			return err;
-		*done = true;
-		return put_identity_call(c, kdbt_block_entry(&kdbt_eng.tr, b),
-					 next, vector);
-	case ZYDIS_MNEMONIC_JMP:
-		/* into more entry code (irq_entries_start -> common stub) */
-		if (kdbt_may_translate(t) || !kdbt_in_core_text(t) || ++*follows > 4)
-			return -ENOEXEC;
-		*ip = t;
-		return 0;
-	default:
-		if (zi->meta.category != ZYDIS_CATEGORY_COND_BR)
-			return -ENOEXEC;
-		if (zi->raw.imm[0].size == 8) {
-			if (bytes[0] < 0x70 || bytes[0] > 0x7f)
-				return -ENOEXEC;	/* loop, jrcxz */
-			jcc[1] = 0x80 | (bytes[0] & 0xf);
-		} else {
-			jcc[1] = bytes[zi->raw.imm[0].offset - 1];
-		}
-		err = put_rel32(c, jcc, 2, t);
-		*ip = next;
-		return err;
-	}
-	err = put_rel32(c, bytes + zi->raw.imm[0].offset - 1, 1, t);
-	*ip = next;
-	return err;
-}
-
-/* Give the copy its cache address and resolve its fixups (lock held). */
-static int place(struct copy *c, u64 *out)
+/* Give the stub its cache address and resolve its fixups (lock held). */
+static int place(struct stub *c, u64 *out)
 {
 	u64 addr;
 	u8 *p;
 	u32 i;
 
-	if (c->len > COPY_MAX)
+	if (c->len > STUB_MAX)
 		return -E2BIG;
 	p = kdbt_cache_alloc(&kdbt_eng.tr, c->len, &addr);
 	if (!p)
@@ -246,63 +201,149 @@ static int place(struct copy *c, u64 *out)
 	return 0;
 }
 
+/* What an entry stub may not contain before its C call. */
+static bool stops_walk(const ZydisDecodedInstruction *zi)
+{
+	switch (zi->meta.category) {
+	case ZYDIS_CATEGORY_RET:
+	case ZYDIS_CATEGORY_INTERRUPT:
+	case ZYDIS_CATEGORY_SYSRET:
+		return true;
+	default:
+		break;
+	}
+	return zi->mnemonic == ZYDIS_MNEMONIC_UD0 ||
+	       zi->mnemonic == ZYDIS_MNEMONIC_UD1 ||
+	       zi->mnemonic == ZYDIS_MNEMONIC_UD2 ||
+	       zi->mnemonic == ZYDIS_MNEMONIC_IRETQ;
+}
+
+/*
+ * The C handler an entry stub calls: X for the stub asm_X (the kernel's
+ * idtentry macros name them so), found from the call instruction at @ip;
+ * 0 if the stub has no such name.  Lock held (name_buf).
+ */
+static u64 named_handler(u64 ip)
+{
+	unsigned long size, off;
+	char *mod;
+
+	if (!kdbt_ksyms.lookup(ip, &size, &off, &mod, name_buf) ||
+	    strncmp(name_buf, "asm_", 4))
+		return 0;
+	return kdbt_ksyms.lookup_name(name_buf + 4);
+}
+
 /**
- * copy_entry() - make the cache copy of the entry stub at @start.
- * @start: native entry (a gate's target, or entry_SYSCALL_64).
- * @vector: the IDT vector (its return goes through the post stub), or -1
- *	for the system-call entry.
- * @out: receives the copy's address.
+ * find_site() - walk an entry stub to its call of its C handler.
+ * @ip: the stub (a gate's target, or entry_SYSCALL_64).
+ * @handler: the handler it must call, or 0 for the one named after it.
+ * @site: receives the address of the call instruction.
+ * @target: receives the handler.
  *
- * Copies instructions (re-aiming rip-relative operands and branches that
- * leave the copy at their native targets, following jumps into more entry
- * code) until the first call of translatable code.
+ * Goes straight through conditional branches, follows jumps into more
+ * entry code (irq_entries_start -> asm_common_interrupt), and passes
+ * calls of other functions (error_entry, the return-stack untraining).
  *
  * Return: 0, or -ENOEXEC for a stub kdbt does not know (it stays native).
  */
-static int copy_entry(u64 start, int vector, u64 *out, u64 *post,
-		      u64 *post_ret)
+static int find_site(u64 ip, u64 handler, u64 *site, u64 *target)
 {
 	struct kdbt_full_insn fi;
-	struct copy *c = &copy_buf;
-	u64 ip = start;
-	int n, follows = 0, err;
-	bool done = false;
+	const ZydisDecodedInstruction *zi = &fi.zi;
 	u8 b[KDBT_MAX_INSN_LEN];
+	int n, follows = 0;
 
-	memset(c, 0, sizeof(*c));
-	for (n = 0; n < COPY_INSNS && !done; n++) {
-		const ZydisDecodedInstruction *zi = &fi.zi;
+	for (n = 0; n < WALK_INSNS; n++) {
+		u64 next, t;
 
 		if (kdbt_read_code(NULL, ip, b, sizeof(b)) ||
 		    kdbt_decode_full(&kdbt_eng.tr.dec, b, sizeof(b), &fi))
 			return -ENOEXEC;
-		if (zi->raw.imm[0].is_relative) {
-			err = copy_branch(c, zi, b, &ip, vector, &follows, &done);
-			if (err)
-				return err;
+		next = ip + zi->length;
+		if (stops_walk(zi))
+			return -ENOEXEC;
+		if (!zi->raw.imm[0].is_relative) {
+			ip = next;
 			continue;
 		}
-		if (stops_copy(zi))
-			return -ENOEXEC;
-		put(c, b, zi->length);
-		if ((zi->attributes & ZYDIS_ATTRIB_IS_RELATIVE) &&
-		    zi->raw.disp.size == 32) {
-			err = fixup(c, c->len - zi->length + zi->raw.disp.offset,
-				    c->len, ip + zi->length + zi->raw.disp.value,
-				    false);
-			if (err)
-				return err;
+		t = next + zi->raw.imm[0].value.s;
+		if (zi->mnemonic == ZYDIS_MNEMONIC_CALL && b[0] == 0xe8 &&
+		    zi->length == CALL_LEN && t == (handler ?: named_handler(ip))) {
+			*site = ip;
+			*target = t;
+			return 0;
 		}
-		ip += zi->length;
+		if (zi->mnemonic == ZYDIS_MNEMONIC_JMP) {
+			if (kdbt_may_translate(t) || !kdbt_in_core_text(t) ||
+			    ++follows > 4)
+				return -ENOEXEC;
+			next = t;
+		}
+		ip = next;
 	}
-	if (!done)
-		return -ENOEXEC;
-	err = place(c, out);
-	if (!err && post && c->post_off) {
-		*post = *out + c->post_off;
-		*post_ret = c->post_ret;
+	return -ENOEXEC;
+}
+
+static struct site *site_at(u64 addr)
+{
+	unsigned int i;
+
+	for (i = 0; i < ent.nsites; i++)
+		if (ent.site[i].addr == addr)
+			return &ent.site[i];
+	return NULL;
+}
+
+static bool rel32_reaches(u64 from_end, u64 to)
+{
+	s64 d = to - from_end;
+
+	return d == (s32)d;
+}
+
+/**
+ * add_site() - find the site of the stub at @start and make what it will
+ * call: the handler's translation, and for a vector its stub (lock held).
+ * @start: the stub.
+ * @handler: as for find_site().
+ * @vector: the IDT vector, or -1 for the system-call entry.
+ *
+ * Return: 0 (also for a site another vector added already), -ENOEXEC (the
+ * vector stays native), -E2BIG, -ERANGE, or -ENOSPC (the cache is full).
+ */
+static int add_site(u64 start, u64 handler, int vector)
+{
+	struct kdbt_block *b;
+	struct site *s;
+	u64 addr, target;
+	int err;
+
+	err = find_site(start, handler, &addr, &target);
+	if (err || site_at(addr))
+		return err;
+	if (ent.nsites == MAX_SITES)
+		return -E2BIG;
+	err = kdbt_translate(&kdbt_eng.tr, target, &b);
+	if (err)
+		return err;
+	s = &ent.site[ent.nsites];
+	s->addr = addr;
+	s->handler = target;
+	s->vector = vector;
+	s->stub = kdbt_block_entry(&kdbt_eng.tr, b);
+	s->post = 0;
+	if (vector >= 0) {
+		err = build_stub(&stub_buf, s->stub, addr + CALL_LEN, vector);
+		err = err ?: place(&stub_buf, &s->stub);
+		if (err)
+			return err;
+		s->post = s->stub + stub_buf.post_off;
 	}
-	return err;
+	if (!rel32_reaches(addr + CALL_LEN, s->stub))
+		return -ERANGE;
+	ent.nsites++;
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -316,42 +357,40 @@ static u64 sym(const char *name)
 }
 
 /**
- * kdbt_entries_init() - find the entries and register for CPU hotplug;
- * called at load.
+ * kdbt_entries_init() - find the entry and the text-poke batch, and
+ * register for CPU hotplug; called at load.
  *
- * Return: 0, -ENOENT, -ENOMEM or the error of cpuhp_setup_state_nocalls().
+ * Return: 0, -ENOENT, or the error of cpuhp_setup_state_nocalls().
  */
 int kdbt_entries_init(void)
 {
 	ent.entry_syscall = sym("entry_SYSCALL_64");
 	ent.do_syscall = sym("do_syscall_64");
-	if (!ent.entry_syscall || !ent.do_syscall) {
-		pr_err("entry_SYSCALL_64 or do_syscall_64 not found\n");
+	ent.poke_queue = (void *)sym("text_poke_queue");
+	ent.poke_finish = (void *)sym("text_poke_finish");
+	ent.text_mutex = (struct mutex *)sym("text_mutex");
+	if (!ent.entry_syscall || !ent.do_syscall || !ent.poke_queue ||
+	    !ent.poke_finish || !ent.text_mutex) {
+		pr_err("entry_SYSCALL_64, do_syscall_64, text_poke_queue, text_poke_finish or text_mutex not found\n");
 		return -ENOENT;
 	}
-	ent.shadow = (gate_desc *)get_zeroed_page(GFP_KERNEL);
-	if (!ent.shadow)
-		return -ENOMEM;
 	ent.hp_state = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN,
 						 "kdbt:online", kdbt_cpu_up,
 						 kdbt_cpu_down);
-	if (ent.hp_state < 0) {
-		free_page((unsigned long)ent.shadow);
-		return ent.hp_state;
-	}
-	return 0;
+	return ent.hp_state < 0 ? ent.hp_state : 0;
 }
 
 void kdbt_entries_exit(void)
 {
+	WARN_ON_ONCE(ent.installed);
 	cpuhp_remove_state_nocalls(ent.hp_state);
-	free_page((unsigned long)ent.shadow);
 }
 
 /**
  * kdbt_entries_check() - whether the entries are still the kernel's own.
  *
- * Return: 0, or -EBUSY (after one log line) if LSTAR or the IDT is not.
+ * Return: 0, or -EBUSY (after one log line) if LSTAR is not
+ * entry_SYSCALL_64 or the IDT moved since kdbt walked its gates.
  */
 int kdbt_entries_check(void)
 {
@@ -365,45 +404,30 @@ int kdbt_entries_check(void)
 		return -EBUSY;
 	}
 	store_idt(&idt);
-	if (ent.native_idt.address && idt.address != ent.native_idt.address) {
+	if (ent.idt.address && idt.address != ent.idt.address) {
 		pr_warn("on refused: the IDT moved since kdbt last saw it\n");
 		return -EBUSY;
 	}
-	ent.native_idt = idt;
+	ent.idt = idt;
 	return 0;
 }
 
-static void set_gate_offset(gate_desc *g, u64 addr)
+/* The site of every gate that is not IST or #BP, where kdbt knows it. */
+static int add_vectors_locked(void)
 {
-	g->offset_low = (u16)addr;
-	g->offset_middle = (u16)(addr >> 16);
-	g->offset_high = (u32)(addr >> 32);
-}
-
-/* Copy the native IDT and lead every translatable vector into the cache. */
-static int build_idt_locked(void)
-{
-	const gate_desc *native = (const gate_desc *)ent.native_idt.address;
+	const gate_desc *idt = (const gate_desc *)ent.idt.address;
 	unsigned int v;
 	int err;
 
 	bitmap_zero(ent.kept, IDT_ENTRIES);
-	memcpy(ent.shadow, native, IDT_ENTRIES * sizeof(gate_desc));
 	ent.vectors = ent.vectors_native = 0;
 	for (v = 0; v < IDT_ENTRIES; v++) {
-		gate_desc *g = &ent.shadow[v];
+		const gate_desc *g = &idt[v];
 
-		ent.vec_copy[v] = 0;
-		ent.vec_post[v] = 0;
 		if (!g->bits.p)
 			continue;
-		if (g->bits.ist || v == BP_VECTOR) {
-			ent.vectors_native++;
-			__set_bit(v, ent.kept);
-			continue;
-		}
-		err = copy_entry(gate_offset(g), v, &ent.vec_copy[v],
-				 &ent.vec_post[v], &ent.vec_post_ret[v]);
+		err = g->bits.ist || v == BP_VECTOR ? -EPERM :
+			add_site(gate_offset(g), 0, v);
 		if (err == -ENOSPC)
 			return err;
 		if (err) {
@@ -411,16 +435,21 @@ static int build_idt_locked(void)
 			__set_bit(v, ent.kept);
 			continue;
 		}
-		set_gate_offset(g, ent.vec_copy[v]);
 		ent.vectors++;
 	}
-	ent.shadow_idt.address = (unsigned long)ent.shadow;
-	ent.shadow_idt.size = IDT_ENTRIES * sizeof(gate_desc) - 1;
 	return 0;
 }
 
+static int cmp_site(const void *a, const void *b)
+{
+	const struct site *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
 /**
- * kdbt_entries_build_locked() - make the copies, once per cache flush.
+ * kdbt_entries_build_locked() - find the sites and make their stubs, once
+ * per cache flush.
  *
  * Return: 0; -ENOEXEC if the system-call entry has a layout kdbt does
  * not know; -ENOSPC if the cache is full.
@@ -429,91 +458,126 @@ int kdbt_entries_build_locked(void)
 {
 	int err;
 
+	lockdep_assert_held(&kdbt_eng.lock);
 	if (kdbt_eng.entries_built)
 		return 0;
-	err = copy_entry(ent.entry_syscall, -1, &ent.syscall_copy, NULL, NULL);
-	if (!err)
-		err = build_idt_locked();
-	if (!err)
-		kdbt_eng.entries_built = true;
-	return err;
-}
-
-/* One log line: which vectors stay native (IST, #BP, unknown stubs). */
-void kdbt_entries_report(void)
-{
-	pr_info("IDT: %u vectors enter through the cache; native: %*pbl\n",
-		ent.vectors, IDT_ENTRIES, ent.kept);
-}
-
-/* The cache was flushed: the copies are gone with it. */
-void kdbt_entries_forget_locked(void)
-{
-	kdbt_eng.entries_built = false;
-	ent.syscall_copy = 0;
-}
-
-static void install_on_cpu(void *unused)
-{
-	native_load_idt(&ent.shadow_idt);
-	wrmsrl(MSR_LSTAR, ent.syscall_copy);
-	ent.cpus_installed++;
-}
-
-static void remove_on_cpu(void *unused)
-{
-	wrmsrl(MSR_LSTAR, ent.entry_syscall);
-	native_load_idt(&ent.native_idt);
-}
-
-/*
- * CPU hotplug (CPUHP_AP_ONLINE_DYN, registered from load to unload): a
- * CPU that comes online while translation is on - the kernel gave it the
- * native IDT and LSTAR - enters through the cache too; one going offline
- * gets the native ones back.  Both run on that CPU.  ent.installed only
- * changes under cpus_read_lock(), so no CPU is missed or left behind.
- */
-static void if_installed(void (*fn)(void *))
-{
-	unsigned long flags;
-
-	if (READ_ONCE(ent.installed)) {
-		local_irq_save(flags);
-		fn(NULL);
-		local_irq_restore(flags);
-	}
-}
-
-static int kdbt_cpu_up(unsigned int cpu)
-{
-	kdbt_cpu_leaving(false);
-	if_installed(install_on_cpu);
+	if (WARN_ON_ONCE(ent.installed))
+		return -EBUSY;
+	ent.nsites = 0;
+	err = add_site(ent.entry_syscall, ent.do_syscall, -1);
+	if (err)
+		return err == -ENOSPC ? err : -ENOEXEC;
+	err = add_vectors_locked();
+	if (err)
+		return err;
+	/* (the text-poke batch wants its sites in address order) */
+	sort(ent.site, ent.nsites, sizeof(ent.site[0]), cmp_site, NULL);
+	kdbt_eng.entries_built = true;
 	return 0;
 }
 
-/* (From here until it is up again this CPU never takes kdbt_eng.lock.) */
+/* One log line: the sites, and which vectors stay native (IST, #BP, ...). */
+void kdbt_entries_report(void)
+{
+	pr_info("entries: %u call sites lead %u vectors and system calls into the cache; native vectors: %*pbl\n",
+		ent.nsites, ent.vectors, IDT_ENTRIES, ent.kept);
+}
+
+/* The cache was flushed: the stubs are gone with it. */
+void kdbt_entries_forget_locked(void)
+{
+	lockdep_assert_held(&kdbt_eng.lock);
+	WARN_ON_ONCE(ent.installed);
+	kdbt_eng.entries_built = false;
+	ent.nsites = 0;
+}
+
+/* Whether the call at @addr calls @target. */
+static bool site_calls(u64 addr, u64 target)
+{
+	const u8 *p = (const u8 *)addr;
+
+	return p[0] == 0xe8 &&
+	       (s64)(s32)get_unaligned((const u32 *)(p + 1)) ==
+	       (s64)(target - (addr + CALL_LEN));
+}
+
+/*
+ * Point every site at its stub (@into_cache) or back at its handler, in
+ * one text-poke batch; a site that does not hold the call it should is
+ * left alone (one log line).  Control and cpus_read_lock() held.
+ */
+static void poke_sites(bool into_cache)
+{
+	unsigned int i, skipped = 0;
+
+	lockdep_assert_held(&kdbt_eng.control);
+	mutex_lock(ent.text_mutex);
+	for (i = 0; i < ent.nsites; i++) {
+		const struct site *s = &ent.site[i];
+		u64 from = into_cache ? s->handler : s->stub;
+		u64 to = into_cache ? s->stub : s->handler;
+		u8 insn[CALL_LEN] = { 0xe8 };
+
+		if (!site_calls(s->addr, from)) {
+			skipped++;
+			continue;
+		}
+		put_unaligned((u32)(to - (s->addr + CALL_LEN)),
+			      (u32 *)(insn + 1));
+		ent.poke_queue((void *)s->addr, insn, CALL_LEN, NULL);
+	}
+	ent.poke_finish();
+	mutex_unlock(ent.text_mutex);
+	if (skipped)
+		pr_warn("%u entry call sites were not as kdbt left them: not patched\n",
+			skipped);
+	WARN_ON_ONCE(skipped && !into_cache);
+}
+
+/*
+ * CPU hotplug (CPUHP_AP_ONLINE_DYN, registered from load to unload, run
+ * on the CPU itself): the sites are shared by every CPU, so a CPU that
+ * comes online while translation is on enters through the cache at
+ * once; from here it may take kdbt_eng.lock again (cpu_installs counts
+ * it).  One going offline stops taking it (kdbt_cpu_leaving()).
+ * ent.installed changes under cpus_read_lock() only, so the count is
+ * exact.
+ */
+static int kdbt_cpu_up(unsigned int cpu)
+{
+	kdbt_cpu_leaving(false);
+	if (READ_ONCE(ent.installed))
+		ent.cpus_installed++;
+	return 0;
+}
+
 static int kdbt_cpu_down(unsigned int cpu)
 {
-	if_installed(remove_on_cpu);
 	kdbt_cpu_leaving(true);
 	return 0;
 }
 
-/* Every online CPU, and every CPU coming online, enters through the cache. */
+/* Every CPU, and every CPU coming online, enters through the cache. */
 void kdbt_entries_install(void)
 {
 	cpus_read_lock();
-	WRITE_ONCE(ent.installed, true);
-	on_each_cpu(install_on_cpu, NULL, 1);
+	if (!WARN_ON_ONCE(!kdbt_eng.entries_built || ent.installed)) {
+		poke_sites(true);
+		WRITE_ONCE(ent.installed, true);
+		ent.cpus_installed += num_online_cpus();
+	}
 	cpus_read_unlock();
 }
 
-/* Every CPU enters natively again. */
+/* Every CPU enters natively again (sites already native: nothing to do). */
 void kdbt_entries_remove(void)
 {
 	cpus_read_lock();
-	WRITE_ONCE(ent.installed, false);
-	on_each_cpu(remove_on_cpu, NULL, 1);
+	if (ent.installed) {
+		poke_sites(false);
+		WRITE_ONCE(ent.installed, false);
+	}
 	cpus_read_unlock();
 }
 
@@ -560,11 +624,11 @@ void notrace kdbt_pull_c(struct pt_regs *regs, unsigned long vector)
  */
 u64 kdbt_entries_native_for(u64 w)
 {
-	unsigned int v;
+	unsigned int i;
 
-	for (v = 0; v < IDT_ENTRIES; v++)
-		if (ent.vec_post[v] && ent.vec_post[v] == w)
-			return ent.vec_post_ret[v];
+	for (i = 0; i < ent.nsites; i++)
+		if (ent.site[i].post && ent.site[i].post == w)
+			return ent.site[i].addr + CALL_LEN;
 	return 0;
 }
 

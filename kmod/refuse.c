@@ -3,12 +3,13 @@
  * refuse.c - keep apart from translation the kernel features that cannot
  * run beside it: KVM, and livepatch transitions in fast mode.
  *
- * KVM's vendor modules (kvm_intel, kvm_amd) note the IDT a CPU has when
- * they set it up to run guests, and the CPU loads that IDT again at every
- * VM exit.  Were it kdbt's shadow IDT, guests would bring it back after
- * `off` - and after rmmod, into freed memory.  So `on` is refused while
- * kvm is loaded, and kvm, kvm_intel and kvm_amd may not load while
- * translation is on.
+ * KVM: kdbt no longer loads an IDT of its own (entries.c patches the
+ * entry code's calls instead), which was why KVM, whose vendor modules
+ * load the IDT they noted at every VM exit, was refused.  What is left is
+ * KVM's guest-entry code (vmrun, vmlaunch and the state switches around
+ * them) running translated, which no test has run yet.  So `on` is still
+ * refused while kvm is loaded, and kvm, kvm_intel and kvm_amd may not
+ * load while translation is on.
  *
  * A livepatch switches each task to the new code only once a reliable
  * stack trace of the task shows none of the functions it replaces.  In
@@ -77,7 +78,7 @@ static bool klp_in_transition(void)
 int kdbt_refuse_check(void)
 {
 	if (kdbt_ksyms.lookup_name("kvm_init")) {
-		pr_warn("on refused: kvm is loaded (KVM would keep kdbt's IDT for its guests): rmmod kvm_intel kvm_amd kvm first\n");
+		pr_warn("on refused: kvm is loaded (running guests translated is not supported yet): rmmod kvm_intel kvm_amd kvm first\n");
 		return -EBUSY;
 	}
 	if (kdbt_eng.mode == KDBT_MODE_FAST && klp_in_transition()) {
@@ -91,7 +92,7 @@ int kdbt_refuse_check(void)
 static const char *why_refused(const struct module *mod)
 {
 	if (is_kvm(mod->name))
-		return "KVM would keep kdbt's IDT for its guests";
+		return "running guests translated is not supported yet";
 	if (is_livepatch(mod) && kdbt_eng.mode == KDBT_MODE_FAST)
 		return "its transition cannot end while fast-mode stacks hold cache addresses";
 	return NULL;

@@ -1,5 +1,5 @@
-# refuse-kvm.sh - KVM and translation are kept apart (kmod/kvm.c): KVM
-# would keep kdbt's shadow IDT for its guests.  While on, loading kvm.ko
+# refuse-kvm.sh - KVM and translation are kept apart (kmod/refuse.c):
+# KVM's guest entry has not run translated yet.  While on, loading kvm.ko
 # fails with EBUSY before its init runs (one kernel log line); while kvm
 # is loaded, `on` fails with EBUSY (one line) and the kernel stays native;
 # while off, kvm loads and unloads as usual, and after its rmmod `on`

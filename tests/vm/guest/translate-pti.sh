@@ -1,0 +1,29 @@
+# translate-pti.sh - with kernel page-table isolation (forced with pti=on:
+# TCG's -cpu max does not need it; every Intel model has it by default),
+# the kernel runs from the code cache as without: the entry code switches
+# to the kernel's page tables before it calls the C handlers whose call
+# sites kdbt patches (entries.c).  In one boot: the workload mix in
+# transparent mode (coverage >= 99%, efault as natively, off, rmmod);
+# 200000 getppid() calls counted exactly; kprobes and tracepoints patched
+# while translated; then 30 fast-mode on/off cycles under load, rmmod.
+# The CPU/flavour matrix (tests/matrix) runs the Intel models with PTI.
+# vm-append: pti=on
+# vm-timeout: 300
+. /tests/lib.sh
+
+grep -qw pti /proc/cpuinfo || fail "pti=on did not turn PTI on"
+trap textpoke_cleanup EXIT
+translated_workload transparent
+
+N=200000
+insmod "$KDBT_KO" || fail "insmod failed"
+kdbt_control on || fail "on: $ctl_err"
+getppid_profile $N 1
+echo "figure: $gp_calls getppid calls: +$gp_execs executions of __x64_sys_getppid"
+expect_eq "new executions of the block at __x64_sys_getppid" "$gp_execs" $N
+expect_eq "new calls of $gp_name" "$gp_fcalls" $N
+kdbt_control off || fail "off: $ctl_err"
+rmmod kdbt || fail "rmmod after the exact count failed"
+
+textpoke_session transparent
+onoff_cycles 30 fast
