@@ -994,10 +994,10 @@ static void off_locked(void)
 /**
  * kdbt_off() - run the kernel natively again.
  *
- * Restores the IDT and LSTAR on every CPU, then sends every indirect
- * branch still taken in the cache to the dispatcher, which leaves for
- * native code: in transparent mode, where every return is an indirect
- * branch, each CPU leaves the cache at its next return.  The translations
+ * Writes the entry code's native calls back (entries.c), then sends
+ * every indirect branch still taken in the cache to the dispatcher,
+ * which leaves for native code: in transparent mode, where every return
+ * is an indirect branch, each CPU leaves the cache at its next return.  The translations
  * and their direct links are kept for the next on.  In transparent mode,
  * unlinking and waiting until no task can come back into
  * the cache (quiesce()) is left to the points that need it - a flush, and

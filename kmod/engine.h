@@ -75,7 +75,7 @@ void kdbt_unlock(unsigned long flags);
 void kdbt_cpu_leaving(bool leaving);
 void kdbt_dispatch_leave(void);
 
-/* entries.c: the system-call entry and the IDT, led into the cache. */
+/* entries.c: the entry code's calls of its C handlers, led into the cache. */
 int kdbt_entries_init(void);
 void kdbt_entries_exit(void);
 int kdbt_entries_check(void);
