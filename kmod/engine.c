@@ -110,14 +110,67 @@ static bool in_module_text(u64 addr)
 }
 
 /*
+ * Module functions that run with another GS base than the kernel's:
+ * kvm_amd's VM entry loads the guest's with VMLOAD before VMRUN and the
+ * host's only after the VM exit, both inside these functions.  A counter
+ * (incq %gs:disp32) or a dispatcher entry there would write into the
+ * guest's per-CPU area, so they run natively.  Their ranges are looked
+ * up at load and when a module comes or goes (kdbt_native_fns_update()),
+ * and written and read under kdbt_eng.lock.
+ */
+static const char *const native_fn_names[] = {
+	"__svm_vcpu_run", "__svm_sev_es_vcpu_run",
+};
+static struct kdbt_range native_fn[ARRAY_SIZE(native_fn_names)];
+
+static bool in_native_fn(u64 addr)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(native_fn); i++)
+		if (addr - native_fn[i].start <
+		    native_fn[i].end - native_fn[i].start)
+			return true;
+	return false;
+}
+
+/**
+ * kdbt_native_fns_update() - look the module functions that must run
+ * natively up again; @going: a module about to go, whose functions are
+ * dropped (its symbols still resolve now).  Called at load and from the
+ * module notifier (textpoke.c), before a coming module's code runs.
+ */
+void kdbt_native_fns_update(struct module *going)
+{
+	struct kdbt_range r[ARRAY_SIZE(native_fn_names)] = { };
+	unsigned long flags, size, off;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(native_fn_names); i++) {
+		unsigned long a = kdbt_ksyms.lookup_name(native_fn_names[i]);
+
+		if (!a || !kdbt_ksyms.lookup_size_offset(a, &size, &off) ||
+		    (going && within_module(a, going)))
+			continue;
+		r[i].start = a;
+		r[i].end = a + size;
+		r[i].why = native_fn_names[i];
+	}
+	flags = kdbt_lock();
+	memcpy(native_fn, r, sizeof(r));
+	kdbt_unlock(flags);
+}
+
+/*
  * Core kernel text minus the policy's ranges (policy.c), and the text of
- * every other module (textpoke.c invalidates it when it goes away).
+ * every other module (textpoke.c invalidates it when it goes away) but
+ * the functions that must run natively.
  */
 bool kdbt_may_translate(u64 addr)
 {
 	if (kdbt_in_core_text(addr))
 		return !kdbt_policy_refuses(&kdbt_eng.policy, addr);
-	return in_module_text(addr);
+	return in_module_text(addr) && !in_native_fn(addr);
 }
 
 static bool may_translate(void *ctx, u64 addr)
@@ -632,6 +685,7 @@ int kdbt_engine_init(void)
 		pr_err("cannot find the never-translate ranges: %d\n", err);
 		return err;
 	}
+	kdbt_native_fns_update(NULL);
 	err = kdbt_stacks_init();	/* (finds a tracepoint, holds nothing) */
 	if (err) {
 		pr_err("cannot find the sched_process_fork tracepoint: %d\n", err);

@@ -1,15 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * refuse.c - keep apart from translation the kernel features that cannot
- * run beside it: KVM, and livepatch transitions in fast mode.
- *
- * KVM: kdbt no longer loads an IDT of its own (entries.c patches the
- * entry code's calls instead), which was why KVM, whose vendor modules
- * load the IDT they noted at every VM exit, was refused.  What is left is
- * KVM's guest-entry code (vmrun, vmlaunch and the state switches around
- * them) running translated, which no test has run yet.  So `on` is still
- * refused while kvm is loaded, and kvm, kvm_intel and kvm_amd may not
- * load while translation is on.
+ * refuse.c - keep apart from translation what cannot run beside it:
+ * livepatch transitions in fast mode.  (KVM runs beside it: kdbt loads
+ * no IDT of its own, see entries.c, and translate-kvm.sh runs guests
+ * while translated.)
  *
  * A livepatch switches each task to the new code only once a reliable
  * stack trace of the task shows none of the functions it replaces.  In
@@ -38,18 +32,6 @@
 #include "kdbt.h"
 #include "engine.h"
 
-static const char *const kvm_modules[] = { "kvm", "kvm_intel", "kvm_amd" };
-
-static bool is_kvm(const char *name)
-{
-	int i;
-
-	for (i = 0; i < ARRAY_SIZE(kvm_modules); i++)
-		if (!strcmp(name, kvm_modules[i]))
-			return true;
-	return false;
-}
-
 static bool is_livepatch(const struct module *mod)
 {
 #ifdef CONFIG_LIVEPATCH
@@ -68,19 +50,14 @@ static bool klp_in_transition(void)
 }
 
 /**
- * kdbt_refuse_check() - whether translation may start, as far as KVM and
- * livepatch go (control held).
+ * kdbt_refuse_check() - whether translation may start, as far as
+ * livepatch goes (control held).
  *
- * Return: 0, or -EBUSY (with one log line) while kvm is loaded or built
- * in (kvm_init, which its vendor modules call, is then a symbol), or, in
- * fast mode, while a livepatch transition is in progress.
+ * Return: 0, or -EBUSY (with one log line) in fast mode while a livepatch
+ * transition is in progress.
  */
 int kdbt_refuse_check(void)
 {
-	if (kdbt_ksyms.lookup_name("kvm_init")) {
-		pr_warn("on refused: kvm is loaded (running guests translated is not supported yet): rmmod kvm_intel kvm_amd kvm first\n");
-		return -EBUSY;
-	}
 	if (kdbt_eng.mode == KDBT_MODE_FAST && klp_in_transition()) {
 		pr_warn("on refused: a livepatch transition is in progress (fast mode would keep it from ending): wait for it, or use mode transparent\n");
 		return -EBUSY;
@@ -91,8 +68,6 @@ int kdbt_refuse_check(void)
 /* The one log line of a refused module, or NULL to let it load. */
 static const char *why_refused(const struct module *mod)
 {
-	if (is_kvm(mod->name))
-		return "running guests translated is not supported yet";
 	if (is_livepatch(mod) && kdbt_eng.mode == KDBT_MODE_FAST)
 		return "its transition cannot end while fast-mode stacks hold cache addresses";
 	return NULL;
@@ -104,8 +79,7 @@ static int module_coming(struct notifier_block *nb, unsigned long state,
 	struct module *mod = data;
 	const char *why;
 
-	if (state != MODULE_STATE_COMING ||
-	    (!is_kvm(mod->name) && !is_livepatch(mod)))
+	if (state != MODULE_STATE_COMING || !is_livepatch(mod))
 		return NOTIFY_DONE;
 	if (mutex_lock_killable(&kdbt_eng.control))
 		return notifier_from_errno(-EINTR);

@@ -16,6 +16,8 @@
  *
  * Module text (translated like core text) goes away at unload, and init
  * text once init is done: a module notifier invalidates it (GOING, LIVE).
+ * The same notifier tells the engine which module functions must run
+ * natively (COMING, GOING: kdbt_native_fns_update()).
  *
  * Owns: the kretprobe and the module notifier, registered from load to
  * unload (text can change while translation is off, and blocks are kept).
@@ -102,6 +104,8 @@ static int module_event(struct notifier_block *nb, unsigned long state,
 {
 	struct module *mod = data;
 
+	if (state == MODULE_STATE_COMING || state == MODULE_STATE_GOING)
+		kdbt_native_fns_update(state == MODULE_STATE_GOING ? mod : NULL);
 	if (state == MODULE_STATE_GOING)
 		invalidate((u64)mod->core_layout.base,
 			   mod->core_layout.text_size);

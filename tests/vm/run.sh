@@ -47,7 +47,7 @@ kernel=/boot/vmlinuz-$kver
 [ -r "$kernel" ] || { echo "run.sh: cannot read $kernel" >&2; exit 2; }
 : "${KDBT_KO:=$top/kmod/kdbt.ko}"
 g=$top/build/guest
-: "${KDBT_GUEST_FILES:=$g/runas $g/efault $g/wlhelper $g/workload $g/kbench $g/getppid $g/pathlen $g/writes $g/kdbt-snapshot $g/readcost $g/uffault}"
+: "${KDBT_GUEST_FILES:=$g/runas $g/efault $g/wlhelper $g/workload $g/kbench $g/getppid $g/pathlen $g/writes $g/kdbt-snapshot $g/readcost $g/uffault $g/kvmrun}"
 # kdbt-top (static; the guest tests use its batch mode).
 [ -r "$g/kdbt-top" ] && KDBT_GUEST_FILES="$KDBT_GUEST_FILES $g/kdbt-top"
 # kdbt-record, kdbt-report (static) and sendfile (files back to the host,
@@ -64,8 +64,10 @@ loop_ko=/lib/modules/$kver/kernel/drivers/block/loop.ko
 for f in kfuzz kmono soak; do
 	[ -r "$g/$f" ] && KDBT_GUEST_FILES="$KDBT_GUEST_FILES $g/$f"
 done
-# KVM, which kdbt refuses while on (refuse-kvm.sh).
-for m in virt/lib/irqbypass arch/x86/kvm/kvm; do
+# KVM with its AMD vendor module (TCG's -cpu max has SVM), whose guests
+# run while translated (translate-kvm.sh, with kvmrun).
+for m in virt/lib/irqbypass arch/x86/kvm/kvm drivers/crypto/ccp/ccp \
+	arch/x86/kvm/kvm-amd; do
 	m=/lib/modules/$kver/kernel/$m.ko
 	[ -r "$m" ] && KDBT_GUEST_FILES="$KDBT_GUEST_FILES $m"
 done
