@@ -72,7 +72,7 @@ static struct exception_table_entry kdbt_extable[KDBT_EXTABLE];
 
 static unsigned int cache_kb = KDBT_CACHE_BYTES >> 10;
 module_param(cache_kb, uint, 0400);
-MODULE_PARM_DESC(cache_kb, "code cache to use, in KiB (default and maximum 32768)");
+MODULE_PARM_DESC(cache_kb, "code cache to use, in KiB (default and maximum 32764)");
 
 struct kdbt_engine kdbt_eng = {
 	.lock = __RAW_SPIN_LOCK_UNLOCKED(kdbt_eng.lock),
@@ -629,7 +629,7 @@ static int alloc_tables(struct kdbt_mem *mem)
 	mem->shadow = kdbt_shadow;
 	mem->jt = kdbt_jt;
 	mem->cache_addr = (u64)kdbt_cache;
-	mem->cache_size = min_t(u32, KDBT_CACHE_BYTES,
+	mem->cache_size = min_t(u32, KDBT_TRAMP_OFF,
 				max_t(u32, cache_kb, 256) << 10);
 	return 0;
 }
@@ -1170,6 +1170,7 @@ void kdbt_engine_exit(void)
 	cancel_work_sync(&refill_work);
 	mutex_lock(&kdbt_eng.control);	/* (unload cannot give up) */
 	off_locked();	/* not pinned: transparent, or fast already quiesced */
+	kdbt_entries_release();
 	if (quiesce())
 		pr_err("unloading with cache addresses on kernel stacks\n");
 	mutex_unlock(&kdbt_eng.control);

@@ -86,6 +86,7 @@ void kdbt_entries_forget_locked(void);
 void kdbt_entries_install(void);
 void kdbt_entries_report(void);
 u64 kdbt_entries_native_for(u64 w);
+bool kdbt_entries_poking(void);
 
 /* stacks.c: cache addresses off every kernel stack. */
 int kdbt_rewrite_stacks(u64 *rewritten);
@@ -96,6 +97,7 @@ void kdbt_fork_probe(bool fast);
 void kdbt_stacks_exit(void);
 void kdbt_stacks_stats(struct kdbt_stats *s);
 void kdbt_entries_remove(void);
+void kdbt_entries_release(void);
 void kdbt_entries_stats(struct kdbt_stats *s);
 
 /* textpoke.c: translations follow live text patching. */

@@ -13,13 +13,22 @@
  * where module memory is mapped - and reaches kdbt only where it calls C.
  * Each site is a 5-byte `call rel32` in entry text, found by walking the
  * stub of every IDT gate (and entry_SYSCALL_64) to its call of the C
- * function named after it (asm_X calls X).  While installed it calls into
- * the cache instead; the kernel's own text-poke batch writes it
- * (text_poke_queue(), text_poke_finish(): an int3 first, so a CPU that
- * meets a site being written is emulated, never torn).
+ * function named after it (asm_X calls X).
  *
- * The system-call site calls the translation of do_syscall_64, which
- * returns natively.  An interrupt or exception site calls a stub:
+ * At the first on, each site is made to call a trampoline of its own in
+ * the cache's last page, which the translator never uses: a `jmp rel32`
+ * with its rel32 4-aligned.  The kernel's own text-poke batch writes the
+ * sites (text_poke_queue(), text_poke_finish(): an int3 first, so a CPU
+ * that meets a site being written is emulated, never torn), once; they
+ * stay so until unload (kdbt_entries_release()).  From then on, on and
+ * off only aim the trampolines - at the cache, or at the native handlers
+ * - with one aligned store each, as chaining does: a CPU that still
+ * takes the old aim reaches code that stays valid until quiesce() has
+ * waited for it.  While off, an entry costs one extra `jmp`.
+ *
+ * The system-call trampoline leads to the translation of do_syscall_64,
+ * which returns natively.  An interrupt or exception trampoline leads to
+ * a stub:
  *	movq $post,(%rsp); jmp T(handler)
  * post:	push %rax; lea 8(%rsp),%rdi; mov $vector,%esi;
  *	call kdbt_pull_entry; pop %rax; jmp site+5
@@ -28,18 +37,20 @@
  * kernel threads and tasks resumed natively come into the cache too).
  * Meanwhile the stack holds the post stub where the native return address
  * was; stacks.c maps it back (kdbt_entries_native_for()).  Sites shared
- * by many vectors (common_interrupt) are patched once.
+ * by many vectors (common_interrupt) have one trampoline.
  *
- * Owns: the sites and their stubs in the cache (found and made under
- * kdbt_eng.lock, once per cache flush), patching them (control mutex,
- * cpus_read_lock() and text_mutex held, in that order), and a CPU hotplug
- * state from load to unload (a CPU going offline takes kdbt_eng.lock no
- * more until it is back, see kdbt_cpu_leaving()).
+ * Owns: the sites and their stubs (found and made under kdbt_eng.lock,
+ * once per cache flush), the trampolines (a slot per site for the
+ * module's life; aimed under the control mutex), writing the sites
+ * (control mutex, cpus_read_lock() and text_mutex, in that order), and a
+ * CPU hotplug state from load to unload (a CPU going offline takes
+ * kdbt_eng.lock no more until it is back, see kdbt_cpu_leaving()).
  * Must never: write a site whose bytes are not the call it expects; touch
  * the sites of IST vectors or #BP (their handlers stay native); leave a
- * site calling into the cache after kdbt_entries_remove() or across a
- * cache flush; pull a context that is user mode, in the cache, or in code
- * the policy keeps native.
+ * trampoline aimed into the cache after kdbt_entries_remove() or across
+ * a flush, or a site calling a trampoline after kdbt_entries_release();
+ * pull a context that is user mode, in the cache, or in code the policy
+ * keeps native.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -48,12 +59,14 @@
 #include <linux/kallsyms.h>
 #include <linux/lockdep.h>
 #include <linux/mutex.h>
-#include <linux/sort.h>
+#include <linux/rcupdate_wait.h>
 #include <asm/desc.h>
 #include <asm/irq_vectors.h>
 #include <asm/msr.h>
 #include <asm/unaligned.h>
 #include "block.h"
+#include "cache_size.h"
+#include "emit.h"
 #include "kdbt.h"
 #include "engine.h"
 
@@ -62,6 +75,7 @@
 #define WALK_INSNS	96
 #define MAX_SITES	64
 #define CALL_LEN	5
+#define TRAMP_SLOT	8	/* int3 x3, jmp, rel32 (4-aligned) */
 #define BP_VECTOR	3
 
 void kdbt_pull_c(struct pt_regs *regs, unsigned long vector);
@@ -88,6 +102,13 @@ struct site {
 	int vector;		/* the first vector reaching it; -1: syscall */
 	u64 stub;		/* what it calls while installed */
 	u64 post;		/* the post stub, standing for addr + 5; or 0 */
+	unsigned int slot;	/* its trampoline */
+};
+
+/* A trampoline: which site calls it, or will (kept for the module's life). */
+struct tramp {
+	u64 site, handler;
+	bool poked;		/* the site calls the trampoline */
 };
 
 static struct {
@@ -95,10 +116,13 @@ static struct {
 	struct desc_ptr idt;		/* the IDT whose gates were walked */
 	struct site site[MAX_SITES];
 	unsigned int nsites;
+	struct tramp tramp[MAX_SITES];
+	unsigned int ntramps;
 	unsigned int vectors, vectors_native;
 	DECLARE_BITMAP(kept, IDT_ENTRIES);	/* vectors left native */
 	int hp_state;			/* our dynamic CPU hotplug state */
-	bool installed;			/* the sites call into the cache */
+	bool installed;			/* the trampolines lead into the cache */
+	bool poking;			/* poke_sites() is writing (text_mutex) */
 	u64 pulls, frame_pulls, cpus_installed;
 	/* the kernel's text-poke batch (not exported) */
 	void (*poke_queue)(void *addr, const void *opcode, size_t len,
@@ -247,6 +271,8 @@ static u64 named_handler(u64 ip)
  *
  * Return: 0, or -ENOEXEC for a stub kdbt does not know (it stays native).
  */
+static u64 native_target(u64 ip, u64 t);
+
 static int find_site(u64 ip, u64 handler, u64 *site, u64 *target)
 {
 	struct kdbt_full_insn fi;
@@ -267,7 +293,7 @@ static int find_site(u64 ip, u64 handler, u64 *site, u64 *target)
 			ip = next;
 			continue;
 		}
-		t = next + zi->raw.imm[0].value.s;
+		t = native_target(ip, next + zi->raw.imm[0].value.s);
 		if (zi->mnemonic == ZYDIS_MNEMONIC_CALL && b[0] == 0xe8 &&
 		    zi->length == CALL_LEN && t == (handler ?: named_handler(ip))) {
 			*site = ip;
@@ -283,6 +309,58 @@ static int find_site(u64 ip, u64 handler, u64 *site, u64 *target)
 		ip = next;
 	}
 	return -ENOEXEC;
+}
+
+/* The trampoline in slot @k: its jmp, and its rel32 through the alias. */
+static u64 tramp_addr(unsigned int k)
+{
+	return (u64)kdbt_cache + KDBT_TRAMP_OFF + k * TRAMP_SLOT + 3;
+}
+
+static void aim_tramp(unsigned int k, u64 target)
+{
+	u32 off = KDBT_TRAMP_OFF + k * TRAMP_SLOT + 4;
+
+	emit_patch_rel32(kdbt_eng.cache_rw + off, (u64)kdbt_cache + off,
+			 target);
+}
+
+static int slot_of(u64 site)
+{
+	unsigned int k;
+
+	for (k = 0; k < ent.ntramps; k++)
+		if (ent.tramp[k].site == site)
+			return k;
+	return -1;
+}
+
+/* What a call at @ip of @t calls natively: @t, or the site's handler. */
+static u64 native_target(u64 ip, u64 t)
+{
+	int k = slot_of(ip);
+
+	return k >= 0 && t == tramp_addr(k) ? ent.tramp[k].handler : t;
+}
+
+/* The slot of the site at @site, made (aimed at @handler) if need be. */
+static int tramp_for(u64 site, u64 handler)
+{
+	static const u8 head[] = { 0xcc, 0xcc, 0xcc, 0xe9 };
+	int k = slot_of(site);
+
+	if (k >= 0)
+		return k;
+	if (ent.ntramps == MAX_SITES ||
+	    (ent.ntramps + 1) * TRAMP_SLOT > KDBT_TRAMP_BYTES)
+		return -E2BIG;
+	k = ent.ntramps++;
+	ent.tramp[k].site = site;
+	ent.tramp[k].handler = handler;
+	memcpy(kdbt_eng.cache_rw + KDBT_TRAMP_OFF + k * TRAMP_SLOT, head,
+	       sizeof(head));
+	aim_tramp(k, handler);
+	return k;
 }
 
 static struct site *site_at(u64 addr)
@@ -317,12 +395,13 @@ static int add_site(u64 start, u64 handler, int vector)
 	struct kdbt_block *b;
 	struct site *s;
 	u64 addr, target;
-	int err;
+	int err, k;
 
 	err = find_site(start, handler, &addr, &target);
 	if (err || site_at(addr))
 		return err;
-	if (ent.nsites == MAX_SITES)
+	k = tramp_for(addr, target);
+	if (k < 0 || ent.nsites == MAX_SITES)
 		return -E2BIG;
 	err = kdbt_translate(&kdbt_eng.tr, target, &b);
 	if (err)
@@ -333,6 +412,7 @@ static int add_site(u64 start, u64 handler, int vector)
 	s->vector = vector;
 	s->stub = kdbt_block_entry(&kdbt_eng.tr, b);
 	s->post = 0;
+	s->slot = k;
 	if (vector >= 0) {
 		err = build_stub(&stub_buf, s->stub, addr + CALL_LEN, vector);
 		err = err ?: place(&stub_buf, &s->stub);
@@ -340,7 +420,8 @@ static int add_site(u64 start, u64 handler, int vector)
 			return err;
 		s->post = s->stub + stub_buf.post_off;
 	}
-	if (!rel32_reaches(addr + CALL_LEN, s->stub))
+	if (!rel32_reaches(addr + CALL_LEN, tramp_addr(k)) ||
+	    !rel32_reaches(tramp_addr(k) + CALL_LEN, s->stub))
 		return -ERANGE;
 	ent.nsites++;
 	return 0;
@@ -382,7 +463,11 @@ int kdbt_entries_init(void)
 
 void kdbt_entries_exit(void)
 {
+	unsigned int k;
+
 	WARN_ON_ONCE(ent.installed);
+	for (k = 0; k < ent.ntramps; k++)
+		WARN_ON_ONCE(ent.tramp[k].poked);
 	cpuhp_remove_state_nocalls(ent.hp_state);
 }
 
@@ -440,13 +525,6 @@ static int add_vectors_locked(void)
 	return 0;
 }
 
-static int cmp_site(const void *a, const void *b)
-{
-	const struct site *x = a, *y = b;
-
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
-}
-
 /**
  * kdbt_entries_build_locked() - find the sites and make their stubs, once
  * per cache flush.
@@ -470,8 +548,6 @@ int kdbt_entries_build_locked(void)
 	err = add_vectors_locked();
 	if (err)
 		return err;
-	/* (the text-poke batch wants its sites in address order) */
-	sort(ent.site, ent.nsites, sizeof(ent.site[0]), cmp_site, NULL);
 	kdbt_eng.entries_built = true;
 	return 0;
 }
@@ -479,7 +555,7 @@ int kdbt_entries_build_locked(void)
 /* One log line: the sites, and which vectors stay native (IST, #BP, ...). */
 void kdbt_entries_report(void)
 {
-	pr_info("entries: %u call sites lead %u vectors and system calls into the cache; native vectors: %*pbl\n",
+	pr_info("entries: %u call sites (through trampolines) lead %u vectors and system calls into the cache; native vectors: %*pbl\n",
 		ent.nsites, ent.vectors, IDT_ENTRIES, ent.kept);
 }
 
@@ -502,42 +578,73 @@ static bool site_calls(u64 addr, u64 target)
 	       (s64)(target - (addr + CALL_LEN));
 }
 
-/*
- * Point every site at its stub (@into_cache) or back at its handler, in
- * one text-poke batch; a site that does not hold the call it should is
- * left alone (one log line).  Control and cpus_read_lock() held.
- */
-static void poke_sites(bool into_cache)
+/* Queue the write of the call at trampoline @k's site (text_mutex held). */
+static bool queue_site(unsigned int k, bool to_tramp)
 {
-	unsigned int i, skipped = 0;
+	struct tramp *t = &ent.tramp[k];
+	u64 from = to_tramp ? t->handler : tramp_addr(k);
+	u64 to = to_tramp ? tramp_addr(k) : t->handler;
+	u8 insn[CALL_LEN] = { 0xe8 };
+
+	if (!site_calls(t->site, from))
+		return false;
+	put_unaligned((u32)(to - (t->site + CALL_LEN)), (u32 *)(insn + 1));
+	ent.poke_queue((void *)t->site, insn, CALL_LEN, NULL);
+	t->poked = to_tramp;
+	return true;
+}
+
+/*
+ * Make every site that is not yet so call its trampoline (@to_tramp), or
+ * every site that does call its handler again, in one text-poke batch (in
+ * address order, as the batch wants); a site that does not hold the call
+ * it should is left alone (one log line).  Control and cpus_read_lock()
+ * held.
+ */
+static void poke_sites(bool to_tramp)
+{
+	unsigned int i, j, skipped = 0, queued = 0;
+	u8 order[MAX_SITES];
 
 	lockdep_assert_held(&kdbt_eng.control);
-	mutex_lock(ent.text_mutex);
-	for (i = 0; i < ent.nsites; i++) {
-		const struct site *s = &ent.site[i];
-		u64 from = into_cache ? s->handler : s->stub;
-		u64 to = into_cache ? s->stub : s->handler;
-		u8 insn[CALL_LEN] = { 0xe8 };
-
-		if (!site_calls(s->addr, from)) {
-			skipped++;
-			continue;
-		}
-		put_unaligned((u32)(to - (s->addr + CALL_LEN)),
-			      (u32 *)(insn + 1));
-		ent.poke_queue((void *)s->addr, insn, CALL_LEN, NULL);
+	for (i = 0; i < ent.ntramps; i++) {
+		for (j = i; j && ent.tramp[order[j - 1]].site > ent.tramp[i].site;
+		     j--)
+			order[j] = order[j - 1];
+		order[j] = i;
 	}
-	ent.poke_finish();
+	mutex_lock(ent.text_mutex);
+	ent.poking = true;
+	for (i = 0; i < ent.ntramps; i++) {
+		if (ent.tramp[order[i]].poked == to_tramp)
+			continue;
+		if (queue_site(order[i], to_tramp))
+			queued++;
+		else
+			skipped++;
+	}
+	if (queued)
+		ent.poke_finish();
+	ent.poking = false;
 	mutex_unlock(ent.text_mutex);
 	if (skipped)
 		pr_warn("%u entry call sites were not as kdbt left them: not patched\n",
 			skipped);
-	WARN_ON_ONCE(skipped && !into_cache);
+	WARN_ON_ONCE(skipped && !to_tramp);
+}
+
+/*
+ * Whether the text poke in progress is one of poke_sites()'s (from the
+ * text-poke probe: text_mutex is held, by whoever pokes).
+ */
+bool kdbt_entries_poking(void)
+{
+	return READ_ONCE(ent.poking);
 }
 
 /*
  * CPU hotplug (CPUHP_AP_ONLINE_DYN, registered from load to unload, run
- * on the CPU itself): the sites are shared by every CPU, so a CPU that
+ * on the CPU itself): the trampolines serve every CPU, so a CPU that
  * comes online while translation is on enters through the cache at
  * once; from here it may take kdbt_eng.lock again (cpu_installs counts
  * it).  One going offline stops taking it (kdbt_cpu_leaving()).
@@ -558,11 +665,19 @@ static int kdbt_cpu_down(unsigned int cpu)
 	return 0;
 }
 
-/* Every CPU, and every CPU coming online, enters through the cache. */
+/*
+ * Every CPU, and every CPU coming online, enters through the cache: the
+ * trampolines lead to the stubs, and the sites call them (written at the
+ * first on after load).  Control held.
+ */
 void kdbt_entries_install(void)
 {
+	unsigned int i;
+
 	cpus_read_lock();
 	if (!WARN_ON_ONCE(!kdbt_eng.entries_built || ent.installed)) {
+		for (i = 0; i < ent.nsites; i++)
+			aim_tramp(ent.site[i].slot, ent.site[i].stub);
 		poke_sites(true);
 		WRITE_ONCE(ent.installed, true);
 		ent.cpus_installed += num_online_cpus();
@@ -570,15 +685,44 @@ void kdbt_entries_install(void)
 	cpus_read_unlock();
 }
 
-/* Every CPU enters natively again (sites already native: nothing to do). */
+/*
+ * Every CPU enters natively again: the trampolines lead to the native
+ * handlers (a CPU may still take the old aim until quiesce() has waited
+ * for it).  Control held.
+ */
 void kdbt_entries_remove(void)
 {
+	unsigned int k;
+
+	lockdep_assert_held(&kdbt_eng.control);
 	cpus_read_lock();
 	if (ent.installed) {
-		poke_sites(false);
+		for (k = 0; k < ent.ntramps; k++)
+			aim_tramp(k, ent.tramp[k].handler);
 		WRITE_ONCE(ent.installed, false);
 	}
 	cpus_read_unlock();
+}
+
+/**
+ * kdbt_entries_release() - at unload, after kdbt_entries_remove(): the
+ * sites call their handlers again, and once every CPU has scheduled
+ * (entry code runs with interrupts off up to its call) none can still be
+ * on its way through a trampoline.  Control held; sleeps.
+ */
+void kdbt_entries_release(void)
+{
+	unsigned int k;
+	bool poked = false;
+
+	for (k = 0; k < ent.ntramps; k++)
+		poked |= ent.tramp[k].poked;
+	if (!poked)
+		return;
+	cpus_read_lock();
+	poke_sites(false);
+	cpus_read_unlock();
+	synchronize_rcu_tasks_rude();
 }
 
 /**

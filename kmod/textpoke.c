@@ -16,6 +16,9 @@
  *
  * Module text (translated like core text) goes away at unload, and init
  * text once init is done: a module notifier invalidates it (GOING, LIVE).
+ * kdbt's own pokes of the entry code's call sites (entries.c) are only
+ * counted: entry text is never translated, and a scan of every block for
+ * each of them made on/off cycles slow.
  * The same notifier tells the engine which module functions must run
  * natively (COMING, GOING: kdbt_native_fns_update()).
  *
@@ -59,6 +62,13 @@ static int poke_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 	p->addr = regs->si;		/* __text_poke(func, addr, src, len) */
 	p->len = regs->cx;
+	if (kdbt_entries_poking()) {
+		/* entry text, which kdbt never translates: nothing to drop */
+		flags = kdbt_lock();
+		pokes++;
+		kdbt_unlock(flags);
+		return 1;	/* (no return handler) */
+	}
 	flags = kdbt_lock();
 	inflight.active++;
 	inflight.start = p->addr;
