@@ -8,7 +8,9 @@
 # kernel report (oops, WARNING, RCU stall, soft lockup, hung task, KASAN,
 # UBSAN) spliced into one test, or with a test's ending changed, a FAIL:
 # line added (quoted in the verdict), KDBT-LEFTOVER lines after it, or
-# kdbt's line for cache addresses it could not take off the stacks.
+# kdbt's line for cache addresses it could not take off the stacks;
+# mitigation-note.log is warning.log after the kernel's boot note on
+# RETBleed (Skylake-Server-IBRS), which fails nothing.
 # Output: one PASS/FAIL line per fixture.
 here=$(cd "$(dirname "$0")/../vm" && pwd)
 status=0
