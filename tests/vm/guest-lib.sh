@@ -102,17 +102,21 @@ coverage_at_least() {
 		fail "$2: coverage $_cov%, want >= $1%"
 }
 
-# translated_workload MODE: the whole-kernel test body, in MODE (fast or
-# transparent).  Load kdbt, switch on, run the workload mix (all of it,
-# with block I/O and module load/unload) for 62 s; after a 10 s warm-up,
-# reset the profile, and at the end require coverage >= 99% of the timer
-# samples taken in kernel mode; efault
+# translated_workload MODE [SECONDS [stress]]: the whole-kernel test body,
+# in MODE (fast or transparent).  Load kdbt, switch on, run the workload
+# mix (all of it, with block I/O and module load/unload) for SECONDS
+# (default 62, at least 30; with "stress", a stress-ng --verify mix beside
+# it, stress_start, which must pass); after a 10 s warm-up, reset the
+# profile, measure for SECONDS - 22 s, and at the end require coverage
+# >= 99% of the timer samples taken in kernel mode; efault
 # must give exactly its native results while on; switch off (fast mode: the cache return addresses on
 # kernel stacks are rewritten); rmmod must succeed.
 # Prints the figures (blocks, cache, dispatches per second after warm-up,
-# on/off times, coverage).
+# on/off times, coverage, jumptable hit rate).
 translated_workload() {
 	_m=$1
+	_secs=${2:-62}
+	[ "$_secs" -ge 30 ] || _secs=30
 	_stop=/tmp/translated-workload.stop
 	efault > /tmp/efault.native ||
 		fail "efault fails natively: $(grep FAIL /tmp/efault.native)"
@@ -123,25 +127,27 @@ translated_workload() {
 	tick _t1
 	echo "figure: on took $(((_t1 - _t0) * 10)) ms"
 	rm -f "$_stop"
-	workload 62 "$_stop" forkexec fileio pipes sockets signals mmap \
+	[ "${3:-}" = stress ] && stress_start "$_secs"
+	workload "$_secs" "$_stop" forkexec fileio pipes sockets signals mmap \
 		timers blockdev > /tmp/workload.out 2>&1 &
 	_wl=$!
 	sleep 10
 	kdbt_control reset || fail "reset: $ctl_err"
 	kdbt_num _d0 dispatches
 	tick _t0
-	sleep 40
+	sleep $((_secs - 22))
 	kdbt_num _d1 dispatches
 	tick _t1
 	wait $_wl
 	_rc=$?
 	cat /tmp/workload.out
 	[ $_rc = 0 ] || fail "$_m: the workload failed while translated"
+	[ "${3:-}" = stress ] && stress_check
 	efault > /tmp/efault.on ||
 		fail "$_m: efault while on: $(grep FAIL /tmp/efault.on)"
 	cmp -s /tmp/efault.native /tmp/efault.on ||
 		fail "$_m: efault differs from native: $(diff /tmp/efault.native /tmp/efault.on | head -5)"
-	grep -E '^(blocks|cache_bytes_used|instructions|indirect_branches|jumptable_misses|extable_entries|vectors_translated|pulls|samples_[a-z_]*|coverage|text_pokes|invalidated_blocks|stack_pulls) ' \
+	grep -E '^(blocks|cache_bytes_used|instructions|indirect_branches|jumptable_misses|jumptable_hit_rate|extable_entries|vectors_translated|pulls|samples_[a-z_]*|coverage|text_pokes|invalidated_blocks|stack_pulls) ' \
 		/proc/kdbt/stats | sed 's/^/figure: /'
 	echo "figure: dispatches per second after warm-up $(((_d1 - _d0) * 100 / (_t1 - _t0)))"
 	coverage_at_least 99 "$_m, after warm-up"
@@ -157,11 +163,48 @@ translated_workload() {
 		fail "$_m: efault after off: $(grep FAIL /tmp/efault.off)"
 }
 
+# stress_start SECONDS: a stress-ng mix with --verify (cpu, fork, pipe,
+# mmap, page faults, hdd: one worker each; the cpu stressor multiplies
+# matrices: its default, every method in turn, dies of SIGILL at once
+# natively under QEMU 7.2's Skylake-Server-IBRS) as user nobody in the
+# background for SECONDS; stress_check waits for it (at most SECONDS +
+# 120 s more), prints its output without the words the host takes for
+# kernel problems (stress-ng says "WARNING:"), and fails the test unless
+# every stressor passed.  The test needs `# vm-bin: /usr/bin/stress-ng`.
+stress_start() {
+	command -v stress-ng > /dev/null ||
+		fail "no stress-ng in the guest (# vm-bin: /usr/bin/stress-ng)"
+	rm -rf /tmp/stress
+	mkdir -p /tmp/stress/tmp
+	chmod 1777 /tmp/stress/tmp
+	_st_secs=$1
+	(cd /tmp/stress/tmp && exec runas 65534 65534 stress-ng --cpu 1 \
+		--cpu-method matrixprod --fork 1 --pipe 1 --mmap 1 \
+		--mmap-bytes 1M --fault 1 --hdd 1 --hdd-bytes 4M \
+		--temp-path /tmp/stress/tmp --verify --timeout "${1}s" \
+		--metrics-brief > /tmp/stress/out 2>&1) &
+	_st_pid=$!
+}
+stress_check() {
+	_i=0
+	while kill -0 "$_st_pid" 2>/dev/null && [ $_i -lt $((_st_secs + 120)) ]; do
+		sleep 1
+		_i=$((_i + 1))
+	done
+	kill -0 "$_st_pid" 2>/dev/null && kill "$_st_pid"
+	wait "$_st_pid"
+	_rc=$?
+	sed 's/WARNING:/warning:/g; s/BUG:/bug:/g; s/Oops/oops/g;
+	     s/Call Trace:/call trace:/g' /tmp/stress/out
+	[ $_rc = 0 ] || fail "stress-ng: exit status $_rc: $(grep -E ' fail: |failed' /tmp/stress/out | head -n 3 | tr '\n' ' ')"
+}
+
 # onoff_cycles N [MODE]: N on/off cycles in MODE (default transparent)
 # while the workload mix runs on every CPU; the state must follow each
-# write, every 20th cycle stays on for 0.2 s and must count instructions,
-# every workload round must stay correct, and rmmod must succeed at the
-# end.  In fast mode every off rewrites the stacks (stack_rewrites grows).
+# write, every 20th cycle and the last stay on for 0.2 s and must count
+# instructions, every workload round must stay correct, and rmmod must
+# succeed at the end.  In fast mode every off rewrites the stacks
+# (stack_rewrites grows).
 onoff_cycles() {
 	_stop=/tmp/onoff-cycles.stop
 	_mode=${2:-transparent}
@@ -180,7 +223,7 @@ onoff_cycles() {
 		kdbt_control on || fail "cycle $_i: on: $ctl_err"
 		kdbt_get _s state
 		[ "$_s" = on ] || fail "cycle $_i: state '$_s' after on"
-		if [ $((_i % 20)) = 0 ]; then
+		if [ $((_i % 20)) = 0 ] || [ "$_i" = "$1" ]; then
 			usleep 200000
 			kdbt_num _c instructions
 			[ "$_c" -gt 0 ] || fail "cycle $_i: no instructions in 0.2 s"
