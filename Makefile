@@ -5,6 +5,8 @@
 #   make all     build kdbt.ko, the Zydis userspace library and test helpers
 #   make test    deps + all + every unit and guest test; ends "N passed, N failed"
 #   make demo    deps + all + kdbt-record a workload in a guest, kdbt-report it
+#   make deps-matrix  deps + the cloud and rt flavours of the guest kernel
+#   make module-for KVER=X   kdbt.ko for kernel X in build/kmod-X/
 #   make soak    deps + all + the soak on 4 guest CPUs per mode and natively
 #                (SOAK_MINUTES=30, SOAK_MODES="transparent fast"), summary
 #   make install the tools, man pages and kdbt.ko for the running kernel
@@ -29,6 +31,7 @@ ZYDIS_SRCS := Decoder DecoderData Encoder EncoderData MetaInfo Mnemonic \
 ZYDIS_OBJS := $(ZYDIS_SRCS:%=$(B)/zydis-user/%.o)
 
 .PHONY: all deps module user test-modules test unit vm bench bench-quick demo clean distclean
+.PHONY: deps-matrix module-for
 
 all: module user test-modules
 
@@ -38,6 +41,11 @@ deps:
 # Only what building and using kdbt needs, not the tests (README, "Installing").
 deps-user:
 	sh scripts/deps.sh --user
+
+# The cloud and rt flavours of the guest kernel, for the matrix: same ABI,
+# versioned package names, the meta-packages left alone (scripts/flavours.sh).
+deps-matrix: deps
+	sh scripts/flavours.sh
 
 # Zydis and Zycore headers are reached through links into build/ so that
 # kbuild sees Zydis under kmod/ and no host include directory is searched.
@@ -50,6 +58,25 @@ links:
 module: links
 	@test -f $(KDIR)/Makefile || { echo "no headers for kernel $(KVER) in $(KDIR): install linux-headers-$(KVER) or give KVER=..."; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod ZYCORE_INCLUDE=$(B)/include modules
+
+# kdbt.ko for another kernel, KVER=X (given), in build/kmod-X/, leaving
+# kmod/ and its build alone: links to kmod/'s sources and to Zydis's
+# sources there, so that every object, Zydis's too, lands in build/kmod-X/.
+# Kbuild's -I$(src)/../proc finds build/proc, a link to proc/.
+KMOD_FOR = $(B)/kmod-$(KVER)
+module-for: links
+	@case "$(origin KVER)" in command*|environment*) ;; \
+	*) echo "module-for: give the kernel: make module-for KVER=..."; exit 1 ;; esac
+	@test -f $(KDIR)/Makefile || { echo "no headers for kernel $(KVER) in $(KDIR): install linux-headers-$(KVER)"; exit 1; }
+	@mkdir -p $(KMOD_FOR)/zydis/src
+	@ln -sfn ../proc $(B)/proc
+	@for f in kmod/Kbuild kmod/*.[chS]; do \
+		case $$f in *.mod.c) continue ;; esac; \
+		ln -sfn ../../$$f $(KMOD_FOR)/; done
+	@ln -sfn $(ZYDIS)/include $(KMOD_FOR)/zydis/include
+	@ln -sfn $(ZYDIS)/src/Generated $(KMOD_FOR)/zydis/src/Generated
+	@for f in $(ZYDIS)/src/*.c; do ln -sfn $$f $(KMOD_FOR)/zydis/src/; done
+	$(MAKE) -C $(KDIR) M=$(KMOD_FOR) ZYCORE_INCLUDE=$(B)/include modules
 
 # Test modules for the guest (tests/vm/modules): built by kbuild in a copy
 # under build/, so that no kbuild output lands in the source tree.
@@ -287,7 +314,7 @@ clean:
 	-[ -d "$(KDIR)" ] && $(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean
 	rm -f $(ZYDIS)/src/*.o $(ZYDIS)/src/.*.cmd
 	rm -rf $(B)/lib $(B)/zydis-user $(B)/unit $(B)/guest $(B)/vm
-	rm -rf $(B)/dkms
+	rm -rf $(B)/dkms $(B)/kmod-* $(B)/proc
 
 distclean: clean
 	rm -rf $(B) kmod/zydis
