@@ -7,6 +7,8 @@
 #   make demo    deps + all + kdbt-record a workload in a guest, kdbt-report it
 #   make deps-matrix  deps + the cloud and rt flavours of the guest kernel
 #   make module-for KVER=X   kdbt.ko for kernel X in build/kmod-X/
+#   make matrix  deps-matrix + all + one guest per CPU model and kernel
+#                flavour, a short suite in each (tests/README.md)
 #   make soak    deps + all + the soak on 4 guest CPUs per mode and natively
 #                (SOAK_MINUTES=30, SOAK_MODES="transparent fast"), summary
 #   make install the tools, man pages and kdbt.ko for the running kernel
@@ -31,7 +33,7 @@ ZYDIS_SRCS := Decoder DecoderData Encoder EncoderData MetaInfo Mnemonic \
 ZYDIS_OBJS := $(ZYDIS_SRCS:%=$(B)/zydis-user/%.o)
 
 .PHONY: all deps module user test-modules test unit vm bench bench-quick demo clean distclean
-.PHONY: deps-matrix module-for
+.PHONY: deps-matrix module-for matrix
 
 all: module user test-modules
 
@@ -280,6 +282,16 @@ unit: user
 
 vm: all
 	@sh tests/run-all.sh --vm
+
+# The matrix (tests/matrix/run.sh, tests/README.md): CPU models and the
+# cloud and rt kernels, one guest boot each.  MATRIX_CELLS picks cells.
+matrix:
+	@$(MAKE) --no-print-directory deps-matrix
+	@$(MAKE) --no-print-directory all
+	@for f in cloud rt; do \
+		k=$$(sh scripts/kver.sh --flavour $$f) || exit 1; \
+		$(MAKE) --no-print-directory module-for KVER=$$k || exit 1; done
+	@sh tests/matrix/run.sh $(MATRIX_CELLS)
 
 # Figures, not verdicts: see README "Benchmarks".
 bench:
