@@ -17,7 +17,8 @@
 #   make clean   remove build outputs (keeps the fetched Zydis sources)
 #
 # The module is built against the guest kernel's headers (scripts/kver.sh:
-# the newest Debian kernel in /boot with headers), never the host's.
+# the newest generic Debian 6.1 kernel in /boot with headers; KVER=...
+# overrides it), never the host's.
 
 KVER = $(shell sh scripts/kver.sh)
 KDIR = /lib/modules/$(KVER)/build
@@ -103,7 +104,7 @@ user: $(B)/lib/libzydis.a $(B)/unit/decode_check $(B)/unit/translate_run \
 	$(B)/unit/kcover $(B)/guest/runas $(B)/guest/efault \
 	$(B)/guest/wlhelper $(B)/guest/workload $(B)/guest/kbench
 user: $(B)/guest/getppid $(B)/guest/pathlen $(B)/guest/writes \
-	$(B)/guest/uffault
+	$(B)/guest/uffault $(B)/guest/kvmrun
 
 $(B)/zydis-user/%.o: $(ZYDIS)/src/%.c | links
 	@mkdir -p $(@D)
@@ -149,6 +150,10 @@ $(B)/guest/writes: tests/vm/helpers/writes.c
 $(B)/guest/uffault: tests/vm/helpers/uffault.c
 	@mkdir -p $(@D)
 	$(CC) -O2 -static -pthread $(WARN) -o $@ $<
+
+$(B)/guest/kvmrun: tests/vm/helpers/kvmrun.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -static $(WARN) -o $@ $<
 
 # Decodes kernel text (/proc/kcore) with the userspace Zydis build.
 $(B)/guest/pathlen: tests/vm/helpers/pathlen.c $(B)/lib/libzydis.a
