@@ -5,6 +5,8 @@
 #   make all     build kdbt.ko, the Zydis userspace library and test helpers
 #   make test    deps + all + every unit and guest test; ends "N passed, N failed"
 #   make demo    deps + all + kdbt-record a workload in a guest, kdbt-report it
+#   make deps-612    deps + Debian 12's alternative kernel, Linux 6.12
+#   make module-612  kdbt.ko for that 6.12 kernel in build/kmod-612/
 #   make soak    deps + all + the soak on 4 guest CPUs per mode and natively
 #                (SOAK_MINUTES=30, SOAK_MODES="transparent fast"), summary
 #   make install the tools, man pages and kdbt.ko for the running kernel
@@ -50,6 +52,31 @@ links:
 module: links
 	@test -f $(KDIR)/Makefile || { echo "no headers for kernel $(KVER) in $(KDIR): install linux-headers-$(KVER) or give KVER=..."; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod ZYCORE_INCLUDE=$(B)/include modules
+
+# Linux 6.12, Debian 12's alternative kernel (issue 28): its image and
+# headers by versioned names, the meta-packages and scripts/kver.sh's
+# answer left alone (scripts/kernel612.sh).  module-612 builds kdbt.ko for
+# it in build/kmod-612/ (links to kmod/'s sources and Zydis's, so every
+# object lands there and kmod/ keeps its 6.1 build); KVER612=X picks
+# another installed 6.12 release.
+.PHONY: deps-612 module-612
+deps-612: deps
+	sh scripts/kernel612.sh
+
+KVER612 ?= $(shell sh scripts/kernel612.sh --print 2>/dev/null)
+K612 := $(B)/kmod-612
+module-612: links
+	@test -n "$(KVER612)" || { echo "module-612: no 6.12 kernel with headers: run 'make deps-612'"; exit 1; }
+	@mkdir -p $(K612)/zydis/src
+	@ln -sfn ../proc $(B)/proc
+	@for f in kmod/Kbuild kmod/*.[chS]; do \
+		case $$f in *.mod.c) continue ;; esac; \
+		ln -sfn ../../$$f $(K612)/; done
+	@ln -sfn $(ZYDIS)/include $(K612)/zydis/include
+	@ln -sfn $(ZYDIS)/src/Generated $(K612)/zydis/src/Generated
+	@for f in $(ZYDIS)/src/*.c; do ln -sfn $$f $(K612)/zydis/src/; done
+	$(MAKE) -C /lib/modules/$(KVER612)/build M=$(K612) \
+		ZYCORE_INCLUDE=$(B)/include modules
 
 # Test modules for the guest (tests/vm/modules): built by kbuild in a copy
 # under build/, so that no kbuild output lands in the source tree.
@@ -287,7 +314,7 @@ clean:
 	-[ -d "$(KDIR)" ] && $(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean
 	rm -f $(ZYDIS)/src/*.o $(ZYDIS)/src/.*.cmd
 	rm -rf $(B)/lib $(B)/zydis-user $(B)/unit $(B)/guest $(B)/vm
-	rm -rf $(B)/dkms
+	rm -rf $(B)/dkms $(B)/kmod-612
 
 distclean: clean
 	rm -rf $(B) kmod/zydis
