@@ -69,7 +69,7 @@ module-612: links
 	@test -n "$(KVER612)" || { echo "module-612: no 6.12 kernel with headers: run 'make deps-612'"; exit 1; }
 	@mkdir -p $(K612)/zydis/src
 	@ln -sfn ../proc $(B)/proc
-	@for f in kmod/Kbuild kmod/*.[chS]; do \
+	@for f in kmod/Kbuild kmod/*.[chS] kmod/*.sh; do \
 		case $$f in *.mod.c) continue ;; esac; \
 		ln -sfn ../../$$f $(K612)/; done
 	@ln -sfn $(ZYDIS)/include $(K612)/zydis/include

@@ -36,8 +36,8 @@
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 #include <asm/cpufeature.h>
-#include <asm/unaligned.h>
 #include <asm/msr.h>
+#include "compat.h"
 #include "block.h"
 #include "policy.h"
 #include "kdbt.h"

@@ -52,7 +52,7 @@
 #include <asm/desc.h>
 #include <asm/irq_vectors.h>
 #include <asm/msr.h>
-#include <asm/unaligned.h>
+#include "compat.h"
 #include "block.h"
 #include "kdbt.h"
 #include "engine.h"
