@@ -9,6 +9,8 @@
 #   make module-for KVER=X   kdbt.ko for kernel X in build/kmod-X/
 #   make matrix  deps-matrix + all + one guest per CPU model and kernel
 #                flavour, a short suite in each (tests/README.md)
+#   make deps-612    deps + Debian 12's alternative kernel, Linux 6.12
+#   make module-612  kdbt.ko for that 6.12 kernel (module-for its KVER)
 #   make soak    deps + all + the soak on 4 guest CPUs per mode and natively
 #                (SOAK_MINUTES=30, SOAK_MODES="transparent fast"), summary
 #   make install the tools, man pages and kdbt.ko for the running kernel
@@ -73,13 +75,27 @@ module-for: links
 	@test -f $(KDIR)/Makefile || { echo "no headers for kernel $(KVER) in $(KDIR): install linux-headers-$(KVER)"; exit 1; }
 	@mkdir -p $(KMOD_FOR)/zydis/src
 	@ln -sfn ../proc $(B)/proc
-	@for f in kmod/Kbuild kmod/*.[chS]; do \
+	@for f in kmod/Kbuild kmod/*.[chS] kmod/*.sh; do \
 		case $$f in *.mod.c) continue ;; esac; \
 		ln -sfn ../../$$f $(KMOD_FOR)/; done
 	@ln -sfn $(ZYDIS)/include $(KMOD_FOR)/zydis/include
 	@ln -sfn $(ZYDIS)/src/Generated $(KMOD_FOR)/zydis/src/Generated
 	@for f in $(ZYDIS)/src/*.c; do ln -sfn $$f $(KMOD_FOR)/zydis/src/; done
 	$(MAKE) -C $(KDIR) M=$(KMOD_FOR) ZYCORE_INCLUDE=$(B)/include modules
+
+# Linux 6.12, Debian 12's alternative kernel (issue 28): its image and
+# headers by versioned names, the meta-packages and scripts/kver.sh's
+# answer left alone (scripts/kernel612.sh).  module-612 builds kdbt.ko for
+# it with module-for, in build/kmod-<its release>/; KVER612=X picks
+# another installed 6.12 release.
+.PHONY: deps-612 module-612
+deps-612: deps
+	sh scripts/kernel612.sh
+
+KVER612 ?= $(shell sh scripts/kernel612.sh --print 2>/dev/null)
+module-612:
+	@test -n "$(KVER612)" || { echo "module-612: no 6.12 kernel with headers: run 'make deps-612'"; exit 1; }
+	@$(MAKE) --no-print-directory module-for KVER=$(KVER612)
 
 # Test modules for the guest (tests/vm/modules): built by kbuild in a copy
 # under build/, so that no kbuild output lands in the source tree.

@@ -60,6 +60,8 @@ static u8 thunk_reg(const struct kdbt_tr *tr, u64 target)
  * - swapgs: copied when its matching swapgs follows closely in straight
  *   line (see swapgs_window()), else native like the above.
  * - xbegin (a rel32 abort target) has no rule: native exit, counted.
+ * - lkgs, which Zydis 4.0 cannot decode (kdbt_is_lkgs()), runs natively
+ *   too (kdbt_build_block()): it is privileged, and rare.
  * - everything else is position independent once a RIP-relative disp32
  *   is relocated; privileged instructions (hlt, cli, sti, wrmsr, mov cr)
  *   are copied as they are.
@@ -453,6 +455,8 @@ static int decode_at(struct kdbt_tr *tr, u64 ip, struct kdbt_full_insn *fi,
 		return err;
 	}
 	err = kdbt_decode_full(&tr->dec, in->bytes, avail, fi);
+	if (err && kdbt_is_lkgs(in->bytes, avail))
+		return -EOPNOTSUPP;	/* known, runs natively */
 	if (err) {
 		kdbt_refuse(tr, KDBT_REFUSE_DECODE, ip);
 		return err;
@@ -611,6 +615,12 @@ int kdbt_build_block(struct kdbt_tr *tr, u64 start, struct kdbt_bb *bb)
 		enum kdbt_rule rule;
 
 		err = decode_at(tr, ip, &fi, in);
+		if (err == -EOPNOTSUPP) {	/* lkgs: like a native rule */
+			tr->native_lkgs++;
+			tr->native_exit_ip = ip;
+			bb->end = KDBT_END_NATIVE;
+			break;
+		}
 		if (err) {
 			if (!bb->n)
 				return err;

@@ -288,6 +288,7 @@ struct kdbt_tr {
 	/* Mnemonics that ended a block with a native exit, by count. */
 	u32 native_exits[ZYDIS_MNEMONIC_MAX_VALUE + 1];
 	u64 native_exit_ip;	/* the latest native exit, for messages */
+	u32 native_lkgs;	/* native exits at lkgs (Zydis has no mnemonic) */
 	u32 unhandled[ZYDIS_MNEMONIC_MAX_VALUE + 1];
 };
 
@@ -303,6 +304,18 @@ static inline bool kdbt_is_sentinel(const struct kdbt_tr *tr, u32 id)
 {
 	return tr->cfg.shadow_addr && tr->mem.shadow &&
 	       !(id & ((1u << tr->cfg.shadow_shift) - 1));
+}
+
+/*
+ * The 4 bytes an IBT kernel (6.12) starts most functions with: endbr64,
+ * or the `osp nopl (%rax)` the kernel seals an unused endbr64 with.  A C
+ * function's ftrace site follows them.
+ */
+static inline bool kdbt_is_endbr(const u8 *p)
+{
+	return (p[0] == 0xf3 && p[1] == 0x0f && p[2] == 0x1e &&
+		p[3] == 0xfa) ||
+	       (p[0] == 0x66 && p[1] == 0x0f && p[2] == 0x1f && p[3] == 0x00);
 }
 
 int kdbt_tr_init(struct kdbt_tr *tr, const struct kdbt_config *cfg,

@@ -32,6 +32,7 @@
 #include <linux/percpu.h>
 #include <linux/vmalloc.h>
 #include <asm/msr.h>
+#include "compat.h"
 #include "engine.h"
 
 #define KDBT_WINDOWS_MAX	64
@@ -140,7 +141,7 @@ static bool windows_alloc(void)
 	u32 w;
 
 	if (!slice || slice < KDBT_COUNTER_BYTES / KDBT_WINDOWS_MAX ||
-	    get_order(span) >= MAX_ORDER || !gs_base_checked())
+	    get_order(span) >= KDBT_PAGE_ORDERS || !gs_base_checked())
 		return false;
 	ctr.order = get_order(span);
 	ctr.shift = ilog2(slice / sizeof(u64));

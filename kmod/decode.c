@@ -110,6 +110,29 @@ int kdbt_decode_operands(const struct kdbt_decoder *dec,
 }
 
 /**
+ * kdbt_is_lkgs() - is the instruction at @buf an `lkgs r/m16`?
+ * @buf: native code bytes.
+ * @len: bytes available in @buf.
+ *
+ * LKGS (F2 [REX] 0F 00 /6, "load kernel GS": 6.2 and later load a user
+ * GS selector with it on CPUs that have it) came after Zydis 4.0, which
+ * does not decode it.  The translator runs it natively.
+ *
+ * Return: true for that encoding.
+ */
+bool kdbt_is_lkgs(const u8 *buf, size_t len)
+{
+	size_t i = 1;
+
+	if (len < 4 || buf[0] != 0xf2)
+		return false;
+	if ((buf[1] & 0xf0) == 0x40)	/* REX */
+		i++;
+	return len >= i + 3 && buf[i] == 0x0f && buf[i + 1] == 0x00 &&
+	       ((buf[i + 2] >> 3) & 7) == 6;
+}
+
+/**
  * kdbt_count_insns() - decode a whole range and count its instructions.
  * @dec: an initialised decoder.
  * @buf: native code bytes.

@@ -41,6 +41,7 @@ int kdbt_decode_operands(const struct kdbt_decoder *dec,
 			 ZydisDecodedOperand *ops, u8 nops);
 int kdbt_decode_one(const struct kdbt_decoder *dec, const u8 *buf,
 		    size_t len, u64 ip, struct kdbt_insn *insn);
+bool kdbt_is_lkgs(const u8 *buf, size_t len);
 int kdbt_count_insns(const struct kdbt_decoder *dec, const u8 *buf,
 		     size_t len, u64 ip, unsigned int *count);
 

@@ -36,8 +36,8 @@
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 #include <asm/cpufeature.h>
-#include <asm/unaligned.h>
 #include <asm/msr.h>
+#include "compat.h"
 #include "block.h"
 #include "policy.h"
 #include "kdbt.h"
@@ -190,7 +190,8 @@ static unsigned long fentry_calls[3];
 /*
  * Is there an ftrace site at @start: the 5-byte nop that ftrace makes of
  * `call __fentry__`, or a call to the tracer?  Only C functions, built
- * with -mfentry, have one at their first byte.
+ * with -mfentry, have one at their first byte, or (IBT kernels: 6.12)
+ * right after their endbr64.
  */
 static bool is_fentry_site(u64 start)
 {
@@ -201,6 +202,11 @@ static bool is_fentry_site(u64 start)
 
 	if (kdbt_read_code(NULL, start, insn, sizeof(insn)))
 		return false;
+	if (kdbt_is_endbr(insn)) {
+		start += 4;
+		if (kdbt_read_code(NULL, start, insn, sizeof(insn)))
+			return false;
+	}
 	if (!memcmp(insn, nop5, sizeof(nop5)))
 		return true;
 	if (insn[0] != 0xe8)
@@ -489,6 +495,24 @@ static unsigned long sym_end(const char *name)
 	return addr + size;
 }
 
+/*
+ * The retpolines, return thunks and untrain sequences: 6.1 marks them
+ * with __indirect_thunk_start/end; later kernels (6.12) have no markers,
+ * and the range runs from the first retpoline to the end of the return
+ * thunk, which the linker puts last (the call-depth, ITS and SRSO thunks
+ * lie in between).
+ */
+static int thunk_range(unsigned long *start, unsigned long *end)
+{
+	*start = sym("__indirect_thunk_start");
+	*end = sym("__indirect_thunk_end");
+	if (*start || *end)
+		return *start && *end ? 0 : -ENOENT;
+	*start = sym("__x86_indirect_thunk_array");
+	*end = sym_end("__x86_return_thunk");
+	return *start && *end > *start ? 0 : -ENOENT;
+}
+
 /* The never-translate ranges (policy.c), from this kernel's symbols. */
 static int setup_policy(void)
 {
@@ -496,10 +520,11 @@ static int setup_policy(void)
 	unsigned long entry = sym("__entry_text_start");
 	unsigned long untrain = sym("srso_alias_untrain_ret");
 	unsigned long safe = sym("srso_alias_safe_ret");
+	unsigned long thunks, thunks_end;
 	int err = 0;
 
 	if (!stext || !etext || !entry || !sym("__entry_text_end") ||
-	    !sym("__indirect_thunk_start") || !sym("__indirect_thunk_end"))
+	    thunk_range(&thunks, &thunks_end))
 		return -ENOENT;
 	if (untrain && untrain < entry)
 		entry = untrain;
@@ -510,12 +535,17 @@ static int setup_policy(void)
 		err |= kdbt_policy_exclude(&kdbt_eng.policy, safe,
 					   sym_end("srso_alias_safe_ret"),
 					   "entry text (SRSO safe ret)");
-	err |= kdbt_policy_exclude(&kdbt_eng.policy, sym("__indirect_thunk_start"),
-				   sym("__indirect_thunk_end"), "thunk range");
+	err |= kdbt_policy_exclude(&kdbt_eng.policy, thunks, thunks_end,
+				   "thunk range");
 	if (sym("pvh_start_xen"))
 		err |= kdbt_policy_exclude(&kdbt_eng.policy, stext,
 					   sym_end("pvh_start_xen"),
 					   "boot entry code");
+	/* The early #VC handler (SEV-ES), ending in iretq: in .text on 6.12. */
+	if (sym("vc_boot_ghcb"))
+		err |= kdbt_policy_exclude(&kdbt_eng.policy, sym("vc_boot_ghcb"),
+					   sym_end("vc_boot_ghcb"),
+					   "boot entry code (#VC)");
 	return err ? -EINVAL : 0;
 }
 

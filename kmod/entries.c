@@ -63,7 +63,7 @@
 #include <asm/desc.h>
 #include <asm/irq_vectors.h>
 #include <asm/msr.h>
-#include <asm/unaligned.h>
+#include "compat.h"
 #include "block.h"
 #include "cache_size.h"
 #include "emit.h"

@@ -16,10 +16,19 @@
  * Must never: write below %rsp (the kernel has no red zone), touch the
  * vector registers (translated code may be inside kernel_fpu_begin()), or
  * return anywhere but where C says.  objtool skips this object (Kbuild):
- * its bare ret instructions go to generated code, not to callers.
+ * its bare ret instructions go to generated code, not to callers.  Where
+ * objtool checks the linked module instead (IBT kernels: 6.12), the
+ * annotations say so: every ret is bare by design (ANNOTATE_UNRET_SAFE),
+ * no entry is the target of an indirect call or jump (generated code
+ * reaches them with direct ones, or C's ret does: ANNOTATE_NOENDBR), and
+ * the unwinder cannot go through this code (KDBT_UNWIND_HINT_NONE: the
+ * stacks are the cache's and the dispatcher's).
  */
 #include <linux/linkage.h>
+#include <linux/objtool.h>
+#include <asm/nospec-branch.h>
 #include <asm/percpu.h>
+#include "compat.h"
 #include "dstack.h"
 
 /* Caller-saved registers; the C dispatcher preserves the rest. */
@@ -79,6 +88,8 @@
  * Stack: [exit_id].  Saved: 9 registers + flags = 80 bytes.
  */
 SYM_CODE_START(kdbt_entry_direct)
+	KDBT_UNWIND_HINT_NONE
+	ANNOTATE_NOENDBR
 	SAVE_REGS
 	movl	80(%rsp), %edi
 	DSTACK_ENTER
@@ -86,6 +97,7 @@ SYM_CODE_START(kdbt_entry_direct)
 	DSTACK_LEAVE
 	movq	%rax, 80(%rsp)		/* the exit id's slot: where to go */
 	RESTORE_REGS
+	ANNOTATE_UNRET_SAFE
 	ret
 SYM_CODE_END(kdbt_entry_direct)
 
@@ -97,6 +109,8 @@ SYM_CODE_END(kdbt_entry_direct)
  * Offsets after SAVE_REGS: %rdx 48, slot 80, site 88.
  */
 SYM_CODE_START(kdbt_entry_indirect)
+	KDBT_UNWIND_HINT_NONE
+	ANNOTATE_NOENDBR
 	lea	-8(%rsp), %rsp
 	SAVE_REGS
 	movl	88(%rsp), %edi
@@ -106,6 +120,7 @@ SYM_CODE_START(kdbt_entry_indirect)
 	DSTACK_LEAVE
 	movq	%rax, 80(%rsp)
 	RESTORE_REGS
+	ANNOTATE_UNRET_SAFE
 	ret
 SYM_CODE_END(kdbt_entry_indirect)
 
@@ -114,10 +129,13 @@ SYM_CODE_END(kdbt_entry_indirect)
  * restore %rcx and %rdx from the probe's words, jump.  No flag changes.
  */
 SYM_CODE_START(kdbt_leave_indirect)
+	KDBT_UNWIND_HINT_NONE
+	ANNOTATE_NOENDBR
 	lea	8(%rsp), %rsp		/* [%rdx][%rcx] */
 	movq	8(%rsp), %rcx
 	movq	%rdx, 8(%rsp)		/* [%rdx][target] */
 	pop	%rdx
+	ANNOTATE_UNRET_SAFE
 	ret
 SYM_CODE_END(kdbt_leave_indirect)
 
@@ -127,8 +145,11 @@ SYM_CODE_END(kdbt_leave_indirect)
  * other caller-saved registers are free there.
  */
 SYM_CODE_START(kdbt_pull_entry)
+	KDBT_UNWIND_HINT_NONE
+	ANNOTATE_NOENDBR
 	DSTACK_ENTER
 	call	kdbt_pull_c
 	DSTACK_LEAVE
+	ANNOTATE_UNRET_SAFE
 	ret
 SYM_CODE_END(kdbt_pull_entry)

@@ -7,9 +7,10 @@
  *   - entry text with the SRSO untrain/safe-ret sections beside it: the
  *     asm stubs run with the user GS base or on entry stacks and compare
  *     RIP against their own addresses;
- *   - __indirect_thunk_start..end: retpolines, return thunks and untrain
- *     sequences built from overlapping instructions; calls and jumps to
- *     them are rules (block.c), their bodies stay native;
+ *   - the thunk range (__indirect_thunk_start..end on 6.1, the first
+ *     retpoline to the return thunk on 6.12): retpolines, return thunks
+ *     and untrain sequences built from overlapping instructions; calls
+ *     and jumps to them are rules (block.c), their bodies stay native;
  *   - .head.text code that runs only at boot, some of it in 32-bit mode.
  * Everything else (module text, BPF images, trampolines) is outside the
  * text range and so runs natively too.

@@ -32,6 +32,7 @@
 #include <linux/kprobes.h>
 #include <linux/module.h>
 #include <linux/ptrace.h>
+#include "compat.h"
 #include "engine.h"
 
 struct poke {
@@ -113,15 +114,18 @@ static int module_event(struct notifier_block *nb, unsigned long state,
 			void *data)
 {
 	struct module *mod = data;
+	unsigned long base, size;
 
 	if (state == MODULE_STATE_COMING || state == MODULE_STATE_GOING)
 		kdbt_native_fns_update(state == MODULE_STATE_GOING ? mod : NULL);
-	if (state == MODULE_STATE_GOING)
-		invalidate((u64)mod->core_layout.base,
-			   mod->core_layout.text_size);
-	if (state == MODULE_STATE_GOING || state == MODULE_STATE_LIVE)
-		invalidate((u64)mod->init_layout.base,
-			   mod->init_layout.text_size);
+	if (state == MODULE_STATE_GOING) {
+		kdbt_module_text(mod, false, &base, &size);
+		invalidate(base, size);
+	}
+	if (state == MODULE_STATE_GOING || state == MODULE_STATE_LIVE) {
+		kdbt_module_text(mod, true, &base, &size);
+		invalidate(base, size);
+	}
 	return NOTIFY_DONE;
 }
 

@@ -39,7 +39,7 @@ cp "$top/dkms.conf" "$dst/dkms.conf"
 cp "$top/scripts/dkms.mk" "$dst/Makefile"
 cp "$top/proc/kdbt_abi.h" "$dst/proc/"
 # kmod/: what Kbuild compiles, not what it produced (kdbt.mod.c is output).
-cp "$top/kmod/Kbuild" "$dst/kmod/"
+cp "$top/kmod/Kbuild" "$top/kmod/objtool-cache.sh" "$dst/kmod/"
 for f in "$top"/kmod/*.c "$top"/kmod/*.h "$top"/kmod/*.S; do
 	case $f in *.mod.c) continue ;; esac
 	cp "$f" "$dst/kmod/"

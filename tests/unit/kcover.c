@@ -29,12 +29,12 @@
 #include "kimage.h"
 #include "policy.h"
 
-#define KC_BLOCKS	(1u << 21)
-#define KC_EXITS	(6u << 20)
+#define KC_BLOCKS	(1u << 22)
+#define KC_EXITS	(12u << 20)
 #define KC_SITES	(1u << 20)
-#define KC_MAPS		(8u << 20)
+#define KC_MAPS		(16u << 20)
 #define KC_HASH		(1u << 22)
-#define KC_CACHE	(512u << 20)
+#define KC_CACHE	(1024u << 20)
 #define KC_SEEN		(1u << 23)
 
 /* Where the cache and tables would live in the module area. */
@@ -81,6 +81,13 @@ static int setup_policy(const struct ksyms *ks)
 		{ "__indirect_thunk_start", "__indirect_thunk_end",
 		  "thunk range", false },
 	};
+	/* Boot code outside the range above on some kernels (6.12). */
+	static const char *const boot_code[] = { "vc_boot_ghcb" };
+	/* Kernels without the thunk range's markers (6.12): kdbt.ko's
+	 * thunk_range(), from the first retpoline to the last return thunk.
+	 */
+	static const char *const thunks_first = "__x86_indirect_thunk_array",
+		*const thunks_last = "__x86_return_thunk";
 	unsigned long long s, e, s2, e2, stext, etext;
 	unsigned int i;
 
@@ -89,16 +96,28 @@ static int setup_policy(const struct ksyms *ks)
 		return 2;
 	kdbt_policy_init(&policy, stext, etext);
 	for (i = 0; i < sizeof(r) / sizeof(r[0]); i++) {
-		if (ksyms_range(ks, r[i].from, &s, &e) ||
-		    ksyms_range(ks, r[i].to, &s2, &e2)) {
+		const char *from = r[i].from, *to = r[i].to;
+		bool whole = r[i].whole;
+
+		if (!strcmp(from, "__indirect_thunk_start") &&
+		    ksyms_range(ks, from, &s, &e)) {
+			from = thunks_first;
+			to = thunks_last;
+			whole = true;
+		}
+		if (ksyms_range(ks, from, &s, &e) ||
+		    ksyms_range(ks, to, &s2, &e2)) {
 			fprintf(stderr, "kcover: no symbol %s or %s\n",
-				r[i].from, r[i].to);
+				from, to);
 			return 2;
 		}
-		if (kdbt_policy_exclude(&policy, s, r[i].whole ? e2 : s2,
-					r[i].why))
+		if (kdbt_policy_exclude(&policy, s, whole ? e2 : s2, r[i].why))
 			return 2;
 	}
+	for (i = 0; i < sizeof(boot_code) / sizeof(boot_code[0]); i++)
+		if (!ksyms_range(ks, boot_code[i], &s, &e) &&
+		    kdbt_policy_exclude(&policy, s, e, "boot entry code"))
+			return 2;
 	return 0;
 }
 
@@ -151,7 +170,9 @@ static bool has_fixup(void *ctx, u64 addr)
 /*
  * C functions: those whose first instruction is `call __fentry__`, which
  * the kernel turns into a 5-byte nop at boot (ftrace) - so does kcover,
- * in its copy of the image.  Their starts, in ascending order.
+ * in its copy of the image; on IBT kernels (6.12) the call follows the
+ * function's endbr64 (or the nop the kernel seals an unused one with).
+ * Their starts, in ascending order.
  */
 static struct ksyms *ks;
 static u64 fentry;
@@ -163,17 +184,25 @@ static int nop_fentry(unsigned long long start, unsigned long long size,
 		      const char *name, void *ctx)
 {
 	static const u8 nop5[] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
-	u8 insn[5];
+	u8 insn[9];
+	u64 site = start;
 	s32 rel;
 	u64 *more;
 
 	(void)name;
 	(void)ctx;
-	if (size < 5 || kimage_read(kimg, start, insn, sizeof(insn)) ||
-	    insn[0] != 0xe8)
+	if (size < 5 || kimage_read(kimg, start, insn, 5))
+		return 0;
+	if (kdbt_is_endbr(insn)) {
+		if (size < 9 || kimage_read(kimg, start, insn, 9))
+			return 0;
+		site = start + 4;
+		memmove(insn, insn + 4, 5);
+	}
+	if (insn[0] != 0xe8)
 		return 0;
 	memcpy(&rel, insn + 1, sizeof(rel));
-	if (start + 5 + rel != fentry)
+	if (site + 5 + rel != fentry)
 		return 0;
 	if (ncfuncs == cfuncs_cap) {
 		cfuncs_cap = cfuncs_cap ? 2 * cfuncs_cap : 65536;
@@ -183,7 +212,7 @@ static int nop_fentry(unsigned long long start, unsigned long long size,
 		cfuncs = more;
 	}
 	cfuncs[ncfuncs++] = start;
-	return kimage_write(kimg, start, nop5, sizeof(nop5));
+	return kimage_write(kimg, site, nop5, sizeof(nop5));
 }
 
 /* Return: 0, or 2 after a message. */
@@ -234,7 +263,7 @@ static bool first_time(u64 a)
 }
 
 struct totals {
-	u64 functions, excluded, bytes, insns, refused_blocks;
+	u64 functions, excluded, padding, bytes, insns, refused_blocks;
 	u64 ctr_scratch, ctr_push, ctr_flags;	/* counter forms */
 	u64 ctr_derived, copies;	/* no counter; private copies */
 };
@@ -278,7 +307,7 @@ static const char *const refusal_name[KDBT_REFUSE_NR] = {
 
 static u32 native_total(void)
 {
-	u32 n = 0;
+	u32 n = tr.native_lkgs;
 	int m;
 
 	for (m = 0; m <= ZYDIS_MNEMONIC_MAX_VALUE; m++)
@@ -295,8 +324,15 @@ static void note_native_form(u64 ip, u64 start, const char *name)
 	u8 bytes[KDBT_MAX_INSN_LEN];
 	bool far;
 
-	if (kimage_read(kimg, ip, bytes, sizeof(bytes)) ||
-	    kdbt_decode_full(&tr.dec, bytes, sizeof(bytes), &fi))
+	if (kimage_read(kimg, ip, bytes, sizeof(bytes)))
+		return;
+	if (kdbt_is_lkgs(bytes, sizeof(bytes))) {
+		printf("native_exit %#llx %s+%#llx lkgs\n",
+		       (unsigned long long)ip, name,
+		       (unsigned long long)(ip - start));
+		return;
+	}
+	if (kdbt_decode_full(&tr.dec, bytes, sizeof(bytes), &fi))
 		return;
 	far = fi.zi.meta.branch_type == ZYDIS_BRANCH_TYPE_FAR;
 	native_forms[fi.zi.mnemonic][far]++;
@@ -316,6 +352,8 @@ static void print_native_forms(void)
 				       far ? "far-" : "",
 				       ZydisMnemonicGetString((ZydisMnemonic)m),
 				       native_forms[m][far]);
+	if (tr.native_lkgs)
+		printf("native_form lkgs %u\n", tr.native_lkgs);
 }
 
 /* Name every refusal and native exit the last translation made. */
@@ -343,6 +381,13 @@ static int one_function(unsigned long long start, unsigned long long size,
 
 	if (kdbt_policy_refuses(&policy, start)) {
 		t->excluded++;
+		return 0;
+	}
+	/* A function's padding (CONFIG_CALL_PADDING: 6.12), not a function:
+	 * only call-depth tracking runs code there, in place of the nops.
+	 */
+	if (!strncmp(name, "__pfx_", 6)) {
+		t->padding++;
 		return 0;
 	}
 	t->functions++;
@@ -505,10 +550,11 @@ int main(int argc, char **argv)
 	printf("mode %s\ncounters %s\ncounter_form %s\n",
 	       mode == KDBT_MODE_FAST ? "fast" : "transparent",
 	       counters ? "on" : "off", direct ? "direct" : "pointer");
-	printf("functions %llu\nexcluded_functions %llu\nblocks %u\n"
-	       "instructions %llu\n",
+	printf("functions %llu\nexcluded_functions %llu\npadding_symbols %llu\n"
+	       "blocks %u\ninstructions %llu\n",
 	       (unsigned long long)t.functions,
-	       (unsigned long long)t.excluded, tr.nblocks - 1,
+	       (unsigned long long)t.excluded, (unsigned long long)t.padding,
+	       tr.nblocks - 1,
 	       (unsigned long long)t.insns);
 	printf("native_bytes %llu\ncache_bytes %u\nexpansion %.2f\n",
 	       (unsigned long long)t.bytes, tr.cache_used,
@@ -532,6 +578,8 @@ int main(int argc, char **argv)
 	       (unsigned long long)tr.refused[KDBT_REFUSE_ENCODE]);
 	print_forms("unhandled", tr.unhandled);
 	print_forms("native", tr.native_exits);
+	if (tr.native_lkgs)
+		printf("native lkgs %u\n", tr.native_lkgs);
 	if (verbose)
 		print_native_forms();
 	kimage_close(kimg);

@@ -545,5 +545,19 @@ FUNC rt_call_native
 	add	$1, %rax
 	ret
 
-	.section .note.GNU-stack, "", @progbits
+/*
+ * lkgs (F2 0F 00 /6), which Zydis 4.0 cannot decode, ends its block with
+ * an exit to the native instruction, like a native rule, not a refusal.
+ * It sits on the fall-through of a jcc taken here, so the translator
+ * meets it (the fall-through is translated right behind the jcc's block)
+ * and the code still runs (x + 1, for x != 0).
+ */
+FUNC rt_lkgs
+	test	%rdi, %rdi
+	jnz	1f
+	mov	$2, %eax
+	.byte	0xf2, 0x0f, 0x00, 0xf7	/* lkgs %di: #UD in user mode */
+1:	lea	1(%rdi), %rax
+	ret
 
+	.section .note.GNU-stack, "", @progbits

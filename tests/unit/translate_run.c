@@ -48,6 +48,7 @@ extern char rt_scratch_succ_nop_block[], rt_c_flags_call_block[];
 extern char rt_scratch_deep_block[], rt_scratch_succ_jmp_block[];
 extern char rt_scratch_fixup_insn[], rt_scratch_fixup_resume[];
 ASM_FN(rt_ret_imm); ASM_FN(rt_call_next); ASM_FN(rt_call_native);
+ASM_FN(rt_lkgs);
 extern char rt_int3_insn[], rt_cx16_insn[];
 
 /*
@@ -110,6 +111,7 @@ static const struct rule_case {
 	{ "ret_imm_native", rt_ret_imm, 1, 10, { 1, 2 } },
 	{ "call_next", rt_call_next, 1, 2, { 0, 0 } },
 	{ "call_native", rt_call_native, 1, 9, { 2, 2 } },
+	{ "lkgs_native", rt_lkgs, 5, 6, { 0, 0 } },
 };
 
 static int failures;
@@ -257,10 +259,19 @@ static void run_rules(enum kdbt_mode mode, const long long *ref)
 		long long want_count = ref[i] < 0 ? -1 :
 				       ref[i] - rc->uncounted[mode];
 
+		u32 lkgs = utr.native_lkgs;
+		u64 undecoded = utr.refused[KDBT_REFUSE_DECODE];
+
 		int3_seen_ip = 0;
 		fixups_seen = 0;
 		check_one(mode, rc->name, rc->fn, rc->arg, rc->expect,
 			  want_count);
+		if (rc->fn == rt_lkgs &&
+		    (utr.native_lkgs == lkgs ||
+		     utr.refused[KDBT_REFUSE_DECODE] != undecoded))
+			fail("%s/lkgs_native: %u native lkgs exits, %llu decode refusals, want 1 and 0",
+			     mode_name(mode), utr.native_lkgs - lkgs,
+			     (unsigned long long)(utr.refused[KDBT_REFUSE_DECODE] - undecoded));
 		if (rc->fn == rt_scratch_fixup && fixups_seen != 2)
 			fail("%s/scratch_fixup: %d faults fixed up, want 2 (one per run)",
 			     mode_name(mode), fixups_seen);

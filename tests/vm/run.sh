@@ -55,9 +55,24 @@ g=$top/build/guest
 for f in kdbt-record kdbt-report sendfile; do
 	[ -r "$g/$f" ] && KDBT_GUEST_FILES="$KDBT_GUEST_FILES $g/$f"
 done
+# A module of the guest kernel as a plain .ko (busybox's insmod takes no
+# other): Debian's 6.12 ships them xz-compressed, unpacked once into
+# build/vm/modules-$kver/.  Prints nothing if the kernel has no such module.
+kernel_ko() {	# kernel_ko PATH-UNDER-kernel/ (no .ko)
+	ko=/lib/modules/$kver/kernel/$1.ko
+	if [ -r "$ko" ]; then echo "$ko"; return 0; fi
+	[ -r "$ko.xz" ] || return 0
+	out=$top/build/vm/modules-$kver/$(basename "$ko")
+	if ! [ -s "$out" ] || [ "$ko.xz" -nt "$out" ]; then
+		mkdir -p "$(dirname "$out")"
+		xz -dc "$ko.xz" > "$out.tmp" && mv "$out.tmp" "$out" ||
+			{ rm -f "$out.tmp"; return 0; }
+	fi
+	echo "$out"
+}
 # The loop driver, for block I/O and module load/unload in the workload.
-loop_ko=/lib/modules/$kver/kernel/drivers/block/loop.ko
-[ -r "$loop_ko" ] && KDBT_GUEST_FILES="$KDBT_GUEST_FILES $loop_ko"
+loop_ko=$(kernel_ko drivers/block/loop)
+[ -n "$loop_ko" ] && KDBT_GUEST_FILES="$KDBT_GUEST_FILES $loop_ko"
 # The soak (tests/soak/): kfuzz, kmono, /bin/soak, and modules it loads and
 # unloads (static keys patched at load, user-copy checks), each checking
 # itself at load.
@@ -68,8 +83,8 @@ done
 # run while translated (translate-kvm.sh, with kvmrun).
 for m in virt/lib/irqbypass arch/x86/kvm/kvm drivers/crypto/ccp/ccp \
 	arch/x86/kvm/kvm-amd; do
-	m=/lib/modules/$kver/kernel/$m.ko
-	[ -r "$m" ] && KDBT_GUEST_FILES="$KDBT_GUEST_FILES $m"
+	m=$(kernel_ko "$m")
+	[ -n "$m" ] && KDBT_GUEST_FILES="$KDBT_GUEST_FILES $m"
 done
 # The translator core's tests, for the checks that need the guest's CPU
 # (translate-cx16.sh).
@@ -80,8 +95,8 @@ for m in "$top"/build/modules/*.ko; do
 	[ -r "$m" ] && KDBT_GUEST_FILES="$KDBT_GUEST_FILES $m"
 done
 for m in test_static_key_base test_static_keys test_user_copy; do
-	m=/lib/modules/$kver/kernel/lib/$m.ko
-	[ -r "$m" ] && KDBT_GUEST_FILES="$KDBT_GUEST_FILES $m"
+	m=$(kernel_ko "lib/$m")
+	[ -n "$m" ] && KDBT_GUEST_FILES="$KDBT_GUEST_FILES $m"
 done
 export KDBT_KO KDBT_GUEST_FILES
 
