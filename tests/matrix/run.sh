@@ -54,6 +54,7 @@ for c in "$@"; do
 		exit 2
 	}
 done
+# shellcheck disable=SC2046
 [ $# -gt 0 ] || set -- $(echo "$CELLS" | cut -d' ' -f1)
 
 # One boot per cell: every cell test must ask for the same boot.
@@ -112,6 +113,7 @@ for cell in "$@"; do
 	fi
 	logs=$top/build/matrix/$(echo "$cell" | tr / _)
 	rm -rf "$logs"
+	# shellcheck disable=SC2086
 	VM_CPU=$cpu VM_APPEND="$words${caller_append:+ $caller_append}" \
 		KDBT_KO=$ko sh "$top/tests/vm/run.sh" --kver "$kver" \
 		--logdir "$logs" $suite > "$out.cell" 2>&1
