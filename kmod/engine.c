@@ -783,10 +783,26 @@ static int refuse(int err, const char *why)
 	return err;
 }
 
+/*
+ * Whether the kernel enforces CET indirect branch tracking (6.12 with
+ * CONFIG_X86_KERNEL_IBT on a CPU that has it): every indirect jmp or call
+ * must then land on an endbr64, which the code cache does not have yet,
+ * so the first indirect branch into it would raise #CP.
+ */
+static bool ibt_enforced(void)
+{
+	u64 cet;
+
+	return boot_cpu_has(X86_FEATURE_IBT) &&
+	       !rdmsrl_safe(MSR_IA32_S_CET, &cet) && (cet & CET_ENDBR_EN);
+}
+
 static int check_can_run(void)
 {
 	if (boot_cpu_has(X86_FEATURE_XENPV))
 		return refuse(-ENODEV, "Xen PV guest");
+	if (ibt_enforced())
+		return refuse(-EOPNOTSUPP, "CET indirect branch tracking (IBT) is on, and the code cache has no endbr64 landing pads yet (boot with ibt=off to profile)");
 	if (kdbt_entries_check() || kdbt_refuse_check())
 		return -EBUSY;
 	if (kdbt_eng.own_num)
@@ -998,7 +1014,7 @@ out:
  * kdbt_on() - run the kernel from the code cache, on every CPU: system
  * calls, interrupts and exceptions enter through the cache (entries.c).
  *
- * Return: 0; -ENODEV (Xen PV), -EBUSY (LSTAR not
+ * Return: 0; -ENODEV (Xen PV), -EOPNOTSUPP (IBT enforced), -EBUSY (LSTAR not
  * native), -ENOEXEC (an entry layout kdbt does not know), or another
  * -errno.  On failure the kernel keeps running natively.
  */
