@@ -14,16 +14,6 @@ trap kdbt_leave EXIT
 insmod "$KDBT_KO" || fail "insmod failed"
 expect_eq "counter form" "$(kdbt_stat counter_form)" direct
 kdbt_control on || fail "on: $ctl_err"
-getppid_profile $N 1
+getppid_exact $N
 kdbt_control off || fail "off: $ctl_err"
-echo "figure: $gp_calls getppid calls: +$gp_execs executions of the" \
-	"block at __x64_sys_getppid, +$gp_fcalls calls and +$gp_insns" \
-	"instructions of $gp_name; path $gp_len instructions"
-expect_eq "getppid calls made" "$gp_calls" $N
-expect_eq "new executions of the block at __x64_sys_getppid" "$gp_execs" $N
-expect_eq "new calls of $gp_name" "$gp_fcalls" $N
-[ $((gp_insns % N)) = 0 ] ||
-	fail "$gp_insns instructions of $gp_name: not a multiple of $N"
-expect_eq "instructions per call (functions vs pathlen)" \
-	$((gp_insns / N)) "$gp_len"
 rmmod kdbt || fail "rmmod failed"

@@ -465,6 +465,26 @@ getppid_profile() {
 		     $(function_field /tmp/gp.functions0 "$gp_name" 8)))
 }
 
+# getppid_exact N: getppid_profile N 1 (translation on), then require
+# exact counts: N new executions of the block at __x64_sys_getppid, N new
+# calls of its function, and N times its straight-line path (pathlen) in
+# new instructions.  Prints the figures.
+getppid_exact() {
+	getppid_profile "$1" 1
+	echo "figure: $gp_calls getppid calls: +$gp_execs executions of the" \
+		"block at __x64_sys_getppid (named $gp_name+0x0), +$gp_fcalls" \
+		"calls and +$gp_insns instructions of $gp_name; path $gp_len" \
+		"instructions"
+	expect_eq "getppid calls made" "$gp_calls" "$1"
+	expect_eq "new executions of the block at __x64_sys_getppid" \
+		"$gp_execs" "$1"
+	expect_eq "new calls of $gp_name" "$gp_fcalls" "$1"
+	[ $((gp_insns % $1)) = 0 ] ||
+		fail "$gp_insns instructions of $gp_name: not a multiple of $1"
+	expect_eq "instructions per call (functions vs pathlen)" \
+		$((gp_insns / $1)) "$gp_len"
+}
+
 # The configurations of the paper's table (scripts/bench-guest.sh): the
 # native kernel; fast and transparent mode without counters (the cost of
 # translation alone); fast mode with counters (the profiling setup).

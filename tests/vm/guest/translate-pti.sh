@@ -18,10 +18,7 @@ translated_workload transparent
 N=200000
 insmod "$KDBT_KO" || fail "insmod failed"
 kdbt_control on || fail "on: $ctl_err"
-getppid_profile $N 1
-echo "figure: $gp_calls getppid calls: +$gp_execs executions of __x64_sys_getppid"
-expect_eq "new executions of the block at __x64_sys_getppid" "$gp_execs" $N
-expect_eq "new calls of $gp_name" "$gp_fcalls" $N
+getppid_exact $N
 kdbt_control off || fail "off: $ctl_err"
 rmmod kdbt || fail "rmmod after the exact count failed"
 
