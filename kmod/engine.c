@@ -116,7 +116,9 @@ static bool in_module_text(u64 addr)
  * (incq %gs:disp32) or a dispatcher entry there would write into the
  * guest's per-CPU area, so they run natively.  Their ranges are looked
  * up at load and when a module comes or goes (kdbt_native_fns_update()),
- * and written and read under kdbt_eng.lock.
+ * and written under kdbt_eng.lock, under which the translator reads them
+ * (kdbt_pull_c()'s look before it takes the lock may race: it only
+ * decides whether to try).
  */
 static const char *const native_fn_names[] = {
 	"__svm_vcpu_run", "__svm_sev_es_vcpu_run",
