@@ -43,7 +43,7 @@ all: module user test-modules
 deps:
 	sh scripts/deps.sh
 
-# Only what building and using kdbt needs, not the tests (README, "Installing").
+# Only what building and using kdbt needs, not the tests (docs/INSTALL.md, "Installing").
 deps-user:
 	sh scripts/deps.sh --user
 
@@ -314,7 +314,7 @@ matrix:
 		$(MAKE) --no-print-directory module-for KVER=$$k || exit 1; done
 	@sh tests/matrix/run.sh $(MATRIX_CELLS)
 
-# Figures, not verdicts: see README "Benchmarks".
+# Figures, not verdicts: see docs/BENCHMARKS.md.
 bench:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory all
@@ -332,7 +332,7 @@ demo:
 	@$(MAKE) --no-print-directory all
 	@sh scripts/demo.sh
 
-# Minutes per mode; figures, failures (README "Soak").
+# Minutes per mode; figures, failures (docs/TESTS.md "Soak").
 SOAK_MINUTES ?= 30
 SOAK_MODES ?= transparent fast
 SOAK_PARALLEL ?= 0
@@ -352,7 +352,7 @@ clean:
 distclean: clean
 	rm -rf $(B) kmod/zydis
 
-# Installing (README "Installing"): the tools, their man pages and kdbt.ko
+# Installing (docs/INSTALL.md): the tools, their man pages and kdbt.ko
 # for one kernel, KVER: by default the running one, `uname -r`, as for any
 # out-of-tree module (the build and the tests target the guest kernel,
 # scripts/kver.sh, instead).  INSTALLED is exactly what install writes and

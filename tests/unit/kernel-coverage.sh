@@ -10,7 +10,7 @@
 # `incq %gs:disp32`, successor copies), where no counter may need a
 # register.
 #
-# Allowed native exits (the documented list, README "Instruction forms that
+# Allowed native exits (the documented list, docs/STATUS.md "Instruction forms that
 # run natively"): int3, ud0/ud1/ud2 (traps: kprobes, BUG/WARN, static call
 # guards), ljmp and lret (far transfers: machine_real_restart,
 # __efi64_thunk), lkgs (native_lkgs on 6.12: Zydis 4.0 cannot decode it).
