@@ -892,22 +892,28 @@ static void unlink_exits(void)
  */
 static int quiesce(void)
 {
-	u64 n = 0;
+	struct kdbt_stack_culprit who = { .pid = 0 };
+	u64 n = 0, stale = 0;
 	int err = 0, tries;
 
 	if (!kdbt_eng.quiesce_pending)
 		return 0;
 	unlink_exits();
 	wait_rcu_tasks_idle();
-	for (tries = 0; tries < 50; tries++) {
-		err = kdbt_rewrite_stacks(&n);
+	for (tries = 0; tries < 100; tries++) {
+		err = kdbt_rewrite_stacks(&n, &stale, &who);
+		kdbt_eng.stack_rewrites += n;
 		if (err != -EBUSY)
 			break;
-		msleep(20);
+		msleep(20 + tries);
 	}
-	kdbt_eng.stack_rewrites += n;
 	synchronize_rcu_tasks_rude();
 	synchronize_rcu();
+	if (err == -EBUSY) {
+		pr_warn("cache addresses stay on kernel stacks: %s[%d] was interrupted at cache offset %#llx (block of %pS); the cache stays\n",
+			who.comm, who.pid, who.cache_off, (void *)who.native);
+		return err;
+	}
 	if (err) {
 		pr_warn("cache addresses stay on kernel stacks (%d): the cache stays\n",
 			err);
@@ -1082,10 +1088,18 @@ out:
 	return err;
 }
 
+/*
+ * Translation off; while already off, retry what an earlier off (or a
+ * refill) could not finish: emptying the stacks of cache addresses, so
+ * that the module reference of a fast-mode on goes.  Control held.
+ */
 static void off_locked(void)
 {
-	if (!kdbt_eng.on)
+	lockdep_assert_held(&kdbt_eng.control);
+	if (!kdbt_eng.on) {
+		put_fast_ref();
 		return;
+	}
 	leave_cache();
 	kdbt_eng.on = false;
 	kdbt_eng.offs++;
@@ -1106,7 +1120,8 @@ static void off_locked(void)
  * unload - so on/off cycles stay cheap.  In fast mode every stack holds
  * cache return addresses, so off quiesces now, rewriting them; only then
  * is the module reference taken by kdbt_on() dropped (if that fails, the
- * module stays pinned and rmmod fails with EAGAIN, "in use").
+ * module stays pinned and rmmod fails with EAGAIN, "in use", until an off
+ * written while off succeeds in it).
  *
  * Return: 0, or -EINTR (a fatal signal while waiting for another
  * writer; nothing changed).

@@ -12,6 +12,7 @@
 
 #include <linux/mutex.h>
 #include <linux/percpu.h>
+#include <linux/sched.h>
 #include <linux/spinlock.h>
 #include "core.h"
 #include "policy.h"
@@ -89,7 +90,16 @@ u64 kdbt_entries_native_for(u64 w);
 bool kdbt_entries_poking(void);
 
 /* stacks.c: cache addresses off every kernel stack. */
-int kdbt_rewrite_stacks(u64 *rewritten);
+/* A task that kept the cache: its cache address had no native one. */
+struct kdbt_stack_culprit {
+	pid_t pid;
+	char comm[TASK_COMM_LEN];
+	u64 native;		/* the block it was in (its native start), or 0 */
+	u64 cache_off;		/* where it was */
+};
+
+int kdbt_rewrite_stacks(u64 *rewritten, u64 *stale,
+			struct kdbt_stack_culprit *culprit);
 int kdbt_stacks_into_cache(u64 *pulled);
 u64 kdbt_pull_frames(struct pt_regs *regs);
 int kdbt_stacks_init(void);

@@ -14,8 +14,13 @@
  * native address.  A cache address that is none of these, in the live
  * part of a stack and at the head of an interrupt frame (a task
  * interrupted inside a sequence kdbt inserted), makes the attempt fail;
- * the caller retries a little later.  Other unmappable words are stale
- * values in frames and are left alone.
+ * the caller retries a little later - unless the kernel's unwinder,
+ * walking that task's stack once its return addresses are native again,
+ * reaches its end without meeting the frame: then it is an old one,
+ * left in a local a deeper call never overwrote (PREEMPT_RT preempts
+ * inside sequences often, and a thread that sleeps for good would keep
+ * the cache forever).  Other unmappable words are stale values in frames
+ * and are left alone.
  *
  * The other way, at a fast-mode on (kdbt_stacks_into_cache()): every
  * return address that the kernel's unwinder finds in a sleeping task's
@@ -48,8 +53,9 @@
 #include "engine.h"
 
 struct scan {
-	u64 rewritten, unmappable;
+	u64 rewritten, unmappable, stale;
 	struct task_struct *(*idle_task)(int cpu);
+	struct kdbt_stack_culprit *culprit;	/* the last task in the way */
 };
 
 /* The native address a cache word stands for, or 0. */
@@ -89,9 +95,41 @@ static bool is_iret_frame(const unsigned long *p, const unsigned long *hi)
 }
 
 /*
+ * Whether the unwinder walks sleeping task @t's stack to its end (user
+ * mode, or a kernel thread's first frame) without a guess.  An interrupt
+ * frame whose ip is in the cache stops it with an error (no ORC data
+ * there), and so does anything else it cannot follow (BPF, a trampoline).
+ */
+static bool unwinds_whole(struct task_struct *t)
+{
+	struct unwind_state st;
+
+	for (unwind_start(&st, t, NULL, NULL); !unwind_done(&st);
+	     unwind_next_frame(&st)) {
+		if (st.error)
+			return false;
+		if (st.regs && user_mode(st.regs))
+			return true;
+	}
+	return !st.error;
+}
+
+static void note_culprit(struct scan *s, struct task_struct *t, u64 w)
+{
+	const struct kdbt_block *b = kdbt_block_at_cache(&kdbt_eng.tr, w);
+
+	s->culprit->pid = task_pid_nr(t);
+	get_task_comm(s->culprit->comm, t);
+	s->culprit->native = b ? b->native : 0;
+	s->culprit->cache_off = w - (u64)kdbt_cache;
+}
+
+/*
  * One task: the live part of a sleeping task's stack starts at its saved
  * stack pointer; a task on a CPU (here: the stoppers) is scanned whole
- * but only trusted for what it can map.
+ * but only trusted for what it can map.  Unmappable interrupt frames
+ * count only if the unwinder, run over the stack as rewritten, cannot
+ * prove them old (see the top of the file).
  */
 static void scan_task(struct task_struct *t, struct scan *s)
 {
@@ -99,6 +137,7 @@ static void scan_task(struct task_struct *t, struct scan *s)
 	unsigned long *hi = lo + THREAD_SIZE / sizeof(*lo);
 	unsigned long *live = READ_ONCE(t->on_cpu) ? hi :
 			      (unsigned long *)t->thread.sp;
+	u64 frames = 0, last = 0;
 
 	if (!lo)
 		return;
@@ -112,9 +151,18 @@ static void scan_task(struct task_struct *t, struct scan *s)
 			WRITE_ONCE(*p, n);
 			s->rewritten++;
 		} else if (p >= live && is_iret_frame(p, hi)) {
-			s->unmappable++;
+			frames++;
+			last = w;
 		}
 	}
+	if (!frames)
+		return;
+	if (unwinds_whole(t)) {
+		s->stale += frames;
+		return;
+	}
+	s->unmappable += frames;
+	note_culprit(s, t, last);
 }
 
 static int rewrite_all(void *data)
@@ -138,14 +186,19 @@ static int rewrite_all(void *data)
 /**
  * kdbt_rewrite_stacks() - replace every cache return address on every
  * kernel stack by its native one (translation detached, lock not held).
+ * @rewritten: receives the number of words rewritten.
+ * @stale: receives the number of old interrupt frames passed over.
+ * @culprit: on -EBUSY, a task in the way and where.
  *
  * Return: 0; -EBUSY if some task was stopped where its cache address has
  * no native equivalent (retry later); -ENOENT without idle_task().
  */
-int kdbt_rewrite_stacks(u64 *rewritten)
+int kdbt_rewrite_stacks(u64 *rewritten, u64 *stale,
+			struct kdbt_stack_culprit *culprit)
 {
 	struct scan s = {
 		.idle_task = (void *)kdbt_ksyms.lookup_name("idle_task"),
+		.culprit = culprit,
 	};
 	int err;
 
@@ -153,6 +206,7 @@ int kdbt_rewrite_stacks(u64 *rewritten)
 		return -ENOENT;
 	err = stop_machine(rewrite_all, &s, cpu_online_mask);
 	*rewritten = s.rewritten;
+	*stale = s.stale;
 	return err;
 }
 
