@@ -35,7 +35,7 @@ ZYDIS_SRCS := Decoder DecoderData Encoder EncoderData MetaInfo Mnemonic \
 	Register Segment SharedData Utils Zydis
 ZYDIS_OBJS := $(ZYDIS_SRCS:%=$(B)/zydis-user/%.o)
 
-.PHONY: all deps module user test-modules test unit vm bench bench-quick demo clean distclean
+.PHONY: all deps module user test-modules test check unit vm long bench bench-quick demo clean distclean
 .PHONY: deps-matrix module-for matrix
 
 all: module user test-modules
@@ -294,25 +294,40 @@ $(B)/guest/soak: tests/soak/soak-guest.sh
 	@mkdir -p $(@D)
 	install -m 755 $< $@
 
+# Test tiers (tests/README.md).  check: the unit suites, no guest, no
+# root (a few minutes; after `make deps` and `make all`).  test: check,
+# every guest test in tests/vm/guest and the kdbt-record suite (under
+# 20 minutes).  long: the long tier, tests/vm/long (hundreds of on/off
+# cycles, the short soaks, 4 CPUs).  CI (.ci/run) runs test, long and
+# matrix; soak runs long and then tests/soak/soak.sh.
 test:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory all
 	@sh tests/run-all.sh
 
-unit: user
+check: all
 	@sh tests/run-all.sh --unit
+
+unit: check
 
 vm: all
 	@sh tests/run-all.sh --vm
+
+long:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory all
+	@sh tests/run-all.sh --long
 
 # The matrix (tests/matrix/run.sh, tests/README.md): CPU models and the
 # cloud and rt kernels, one guest boot each.  MATRIX_CELLS picks cells.
 matrix:
 	@$(MAKE) --no-print-directory deps-matrix
+	@$(MAKE) --no-print-directory deps-612
 	@$(MAKE) --no-print-directory all
 	@for f in cloud rt; do \
 		k=$$(sh scripts/kver.sh --flavour $$f) || exit 1; \
 		$(MAKE) --no-print-directory module-for KVER=$$k || exit 1; done
+	@$(MAKE) --no-print-directory module-612
 	@sh tests/matrix/run.sh $(MATRIX_CELLS)
 
 # Figures, not verdicts: see docs/BENCHMARKS.md.
@@ -341,6 +356,7 @@ SOAK_PARALLEL ?= 0
 soak:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory all
+	@sh tests/run-all.sh --long
 	@SOAK_MINUTES="$(SOAK_MINUTES)" SOAK_MODES="$(SOAK_MODES)" \
 		SOAK_PARALLEL="$(SOAK_PARALLEL)" sh tests/soak/soak.sh
 

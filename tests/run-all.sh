@@ -1,13 +1,21 @@
 #!/bin/sh
 # run-all.sh - run kdbt's tests and print the tally.
 #
-# Usage: run-all.sh [--unit | --vm]   (default: both)
+# Usage: run-all.sh [--unit | --vm | --long]
+#   (none)   make test: the unit suites, the guest tests (tests/vm/guest)
+#            and the kdbt-record suite
+#   --unit   make check: the unit suites only (no guest)
+#   --vm     the guest tests and the kdbt-record suite
+#   --long   make long: the long tier (tests/vm/long: hundreds of on/off
+#            cycles, the short soaks, 4-CPU variants, bench-quick)
 # Env: TESTS=REGEX   only the guest tests whose names match REGEX (grep -E,
-#                    unanchored, on NAME of tests/vm/guest/NAME.sh; the
-#                    kdbt-record suite is named record-report), e.g.
-#                    TESTS='^profile-|module-load'; a REGEX that matches
-#                    no guest test is a failure.  Unit suites are not
-#                    filtered (--vm leaves them out).
+#                    unanchored, on NAME of tests/vm/guest/NAME.sh or
+#                    tests/vm/long/NAME.sh; the kdbt-record suite is named
+#                    record-report), e.g. TESTS='^profile-|module-load'; a
+#                    REGEX that matches no guest test is a failure.  Unit
+#                    suites are not filtered (--vm leaves them out).
+# Each suite's seconds follow it, "(NAME: S s)", and all of them again
+# before the tally.
 # Owns: the list of test suites and the final line "N passed, N failed",
 # counted over every PASS/FAIL line the suites print.  Exit status non-zero
 # if any test failed or a suite failed without saying which test.
@@ -18,7 +26,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 what=${1:-all}
 out=$(mktemp)
-trap 'rm -f "$out" "$out.suite"' EXIT
+trap 'rm -f "$out" "$out.suite" "$out.times"' EXIT
 
 # suite NAME COMMAND...: run a suite, show its lines, keep them for the
 # tally.  A suite that fails without naming a failed test counts as one,
@@ -28,16 +36,23 @@ suite() {
 	name=$1
 	shift
 	echo "== $name"
+	t0=$(date +%s)
 	timeout "$SUITE_TIMEOUT" "$@" > "$out.suite" 2>&1
 	rc=$?
 	cat "$out.suite"
 	cat "$out.suite" >> "$out"
+	echo "($name: $(($(date +%s) - t0)) s)" | tee -a "$out.times"
 	if [ $rc -ne 0 ] && ! grep -q '^FAIL ' "$out.suite"; then
 		echo "FAIL suite: $name (exit status $rc, see above)" | tee -a "$out"
 	fi
 }
 
-if [ "$what" != --vm ]; then
+case $what in
+all|--unit|--vm|--long) ;;
+*) echo "usage: run-all.sh [--unit | --vm | --long]" >&2; exit 2 ;;
+esac
+
+if [ "$what" = all ] || [ "$what" = --unit ]; then
 	suite "unit: console scanner" sh tests/unit/console-scan.sh
 	suite "unit: decoder vs objdump" sh tests/unit/decode-vs-objdump.sh \
 		build/unit/decode_check
@@ -65,7 +80,7 @@ chosen() {
 	[ -z "${TESTS:-}" ] || echo "$1" | grep -Eq -- "$TESTS"
 }
 
-if [ "$what" != --unit ]; then
+if [ "$what" = all ] || [ "$what" = --vm ]; then
 	guest=
 	for t in tests/vm/guest/*.sh; do
 		chosen "$(basename "$t" .sh)" && guest="$guest $t"
@@ -80,6 +95,18 @@ if [ "$what" != --unit ]; then
 		suite "guest: kdbt-record in the guest, kdbt-report on the host" \
 			sh tests/record/record-report.sh
 fi
+if [ "$what" = --long ]; then
+	long=
+	for t in tests/vm/long/*.sh; do
+		chosen "$(basename "$t" .sh)" && long="$long $t"
+	done
+	if [ -z "$long" ]; then
+		echo "FAIL run-all: TESTS='$TESTS' matches no long-tier test" | tee -a "$out"
+	fi
+	# shellcheck disable=SC2086
+	[ -n "$long" ] && suite "long: Debian $(sh scripts/kver.sh) under QEMU" \
+		sh tests/vm/run.sh $long
+fi
 
 # The failures again, with what the guest tests printed last, where the
 # end of a long log shows them.
@@ -87,6 +114,13 @@ if grep -q '^FAIL ' "$out"; then
 	echo "== failures"
 	awk '/^FAIL / {p = 1; print; next} p && /^      \| / {print; next}
 	     {p = 0}' "$out"
+fi
+echo "== seconds per suite"
+cat "$out.times" 2>/dev/null
+if grep -q '^[A-Z]* vm/.* ([0-9]* s)' "$out"; then
+	echo "== the slowest guest tests"
+	sed -n 's/^[A-Z]* vm\/\(.*\) (\([0-9]*\) s).*/\2 \1/p' "$out" |
+		sort -rn | head -n 10
 fi
 passed=$(grep -c '^PASS ' "$out")
 failed=$(grep -c '^FAIL ' "$out")

@@ -12,6 +12,7 @@
 #   EPYC-Milan                   EPYC-Milan           generic
 #   max/cloud                    max                  cloud
 #   max/rt                       max                  rt (PREEMPT_RT)
+#   max/6.12                     max                  Linux 6.12 (generic)
 # Every Intel model boots with page-table isolation under TCG (QEMU does
 # not report the CPU as unaffected by Meltdown); EPYC-Rome returns
 # through the return thunk.  Each cell boots once and runs
@@ -20,9 +21,10 @@
 # mode's workload and cycles last) with tests/vm/run.sh, VM_CPU and
 # VM_APPEND (the cell's words, then the caller's) set for the cell.
 # Kernels: generic is scripts/kver.sh's answer, the flavours
-# `scripts/kver.sh --flavour F` (make deps-matrix installs them).
+# `scripts/kver.sh --flavour F` (make deps-matrix installs them), 6.12
+# `scripts/kernel612.sh --print` (make deps-612).
 # Modules: KDBT_KO (default kmod/kdbt.ko) for the generic kernel,
-# build/kmod-<kver>/kdbt.ko for a flavour (make module-for KVER=<kver>).
+# build/kmod-<kver>/kdbt.ko for the others (make module-for KVER=<kver>).
 # Output, per test: "PASS cell CELL: TEST (S s)" or "FAIL cell CELL: TEST
 # (S s): WHY" and the last lines a failed test printed; per cell a line
 # "cell CELL: S s, 1 boot(s), pti on|off; coverage ...; jumptable hit rate
@@ -38,7 +40,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 
-# name cpu flavour (generic, cloud, rt) and kernel words (- for none)
+# name cpu flavour (generic, cloud, rt, 6.12) and kernel words (- for none)
 CELLS="Skylake-Server-IBRS Skylake-Server-IBRS generic -
 Cascadelake-Server Cascadelake-Server generic -
 Icelake-Server Icelake-Server generic -
@@ -46,7 +48,8 @@ Skylake-Server-IBRS/pti=off Skylake-Server-IBRS generic pti=off
 EPYC-Rome EPYC-Rome generic -
 EPYC-Milan EPYC-Milan generic -
 max/cloud max cloud -
-max/rt max rt -"
+max/rt max rt -
+max/6.12 max 6.12 -"
 
 for c in "$@"; do
 	echo "$CELLS" | awk -v c="$c" '$1 == c { f = 1 } END { exit !f }' || {
@@ -96,6 +99,10 @@ for cell in "$@"; do
 	t0=$(date +%s)
 	if [ "$flavour" = generic ]; then
 		kver=$(sh "$top/scripts/kver.sh" 2>&1)
+	elif [ "$flavour" = 6.12 ]; then
+		kver=$(sh "$top/scripts/kernel612.sh" --print 2>&1 ||
+			echo "no Linux 6.12 with headers (make deps-612)")
+		case $kver in 6.12.*) ;; *) false ;; esac
 	else
 		kver=$(sh "$top/scripts/kver.sh" --flavour "$flavour" 2>&1)
 	fi

@@ -1,6 +1,6 @@
 # abi-read-while-switching.sh - the /proc/kdbt files read well while
 # translation is switched on and off, reset, and its cache flushed.
-# For 30 s the test cycles on, getppid calls, reset, 0.2 s, reset, off
+# For 15 s the test cycles on, getppid calls, reset, 0.2 s, reset, off
 # (every other cycle also changes the mode, so the next on flushes the
 # cache) while four loops read stats, blocks, functions and snapshot over
 # and over.  Every read either succeeds or fails with EAGAIN ("Resource
@@ -16,7 +16,7 @@
 # vm-timeout: 150
 . /tests/lib.sh
 
-SECS=30
+SECS=15
 # The "#" line of each file (proc/kdbt_abi.h).
 BLOCKS_COLUMNS="address symbol module instructions executions indirect"
 BLOCKS_COLUMNS="$BLOCKS_COLUMNS misses insns kind"

@@ -1,18 +1,18 @@
 # profile-exact.sh - a loop of known trip count counts exactly.  On one CPU
-# (no racing increments), in transparent mode: after a warm-up, 1000000
-# getppid() system calls add exactly 1000000 to the executions of the
+# (no racing increments), in transparent mode: after a warm-up, 300000
+# getppid() system calls add exactly 300000 to the executions of the
 # block at __x64_sys_getppid (its address in /proc/kallsyms; the profile
 # may name it by an alias, __do_sys_getppid) in /proc/kdbt/blocks and to
 # the calls of its function in /proc/kdbt/functions, and the function's
-# instructions there grow by exactly 1000000 times the length of its
+# instructions there grow by exactly 300000 times the length of its
 # straight-line path, which pathlen decodes from the live text in
-# /proc/kcore.  Prints the figures.  (profile-exact-smp4.sh: 4 CPUs,
-# within 0.1%.)
+# /proc/kcore.  Prints the figures.  (tests/vm/long/profile-exact-smp4.sh:
+# 4 CPUs.)
 # vm-smp: 1
 # vm-timeout: 120
 . /tests/lib.sh
 
-N=1000000
+N=300000
 trap kdbt_leave EXIT
 insmod "$KDBT_KO" || fail "insmod failed"
 expect_eq "mode after insmod" "$(kdbt_stat mode)" transparent

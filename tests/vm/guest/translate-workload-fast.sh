@@ -2,8 +2,9 @@
 # system calls, interrupts and exceptions enter through the cache, and
 # the workload mix (fork/exec, files, pipes, sockets, signals, mmap and
 # page faults, timers, a loop block device with module load/unload) runs
-# 62 s with every result checked; coverage after warm-up >= 99%; efault
-# as natively; then off and rmmod.  See translated_workload in guest-lib.sh.
+# 40 s with every result checked; coverage after warm-up >= 99%; efault
+# as natively; then off and rmmod.  See translated_workload in guest-lib.sh
+# (tests/vm/long/workload-*-smp4.sh: 62 s on 4 CPUs).
 # Fast mode has a boot of its own: if off failed, kdbt would stay pinned.
 # vm-smp: 2
 # vm-timeout: 150
@@ -11,4 +12,4 @@
 . /tests/lib.sh
 
 trap 'touch /tmp/translated-workload.stop; echo off 2>/dev/null > /proc/kdbt/control' EXIT
-translated_workload fast
+translated_workload fast 40

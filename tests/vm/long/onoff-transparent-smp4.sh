@@ -1,4 +1,5 @@
-# translate-onoff-smp4.sh - translate-onoff.sh on 4 CPUs: 200 on/off
+# onoff-transparent-smp4.sh (long tier) - onoff-transparent.sh on 4
+# CPUs: 200 on/off
 # cycles in transparent mode while the workload mix runs on every CPU; the
 # state follows each write, every workload round stays correct, and rmmod
 # succeeds at the end.  Every 20th cycle stays on for 0.2 s and the

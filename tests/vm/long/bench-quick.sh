@@ -1,4 +1,4 @@
-# bench-quick.sh - the paper's benchmark (scripts/bench-guest.sh) at a
+# bench-quick.sh (long tier) - the paper's benchmark (scripts/bench-guest.sh) at a
 # tiny scale: every benchmark runs in every configuration (native, fast,
 # transparent, fast with counters) and gives a positive ns/op, and every
 # translated configuration reports its figures.  No timing thresholds.

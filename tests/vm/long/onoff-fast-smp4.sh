@@ -1,4 +1,4 @@
-# translate-onoff-fast-smp4.sh - translate-onoff-fast.sh on 4 CPUs: 200
+# onoff-fast-smp4.sh (long tier) - onoff-fast.sh on 4 CPUs: 30
 # on/off cycles in fast mode while the workload mix runs on every CPU.
 # Every off waits until no task can return into the cache and rewrites the
 # cache return addresses left on kernel stacks (stack_rewrites must grow);
@@ -10,8 +10,8 @@
 # onoff_cycles in guest-lib.sh.
 # Fast mode has a boot of its own: if an off failed, kdbt would stay pinned.
 # vm-smp: 4
-# vm-timeout: 600
-# vm-append: kdbt_test_boot=translate-onoff-fast-smp4
+# vm-timeout: 300
+# vm-append: kdbt_test_boot=onoff-fast-smp4
 . /tests/lib.sh
 
-onoff_cycles 200 fast
+onoff_cycles 30 fast

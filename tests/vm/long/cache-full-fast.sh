@@ -1,4 +1,4 @@
-# translate-cache-full-fast.sh - translate-cache-full.sh in fast mode: a
+# cache-full-fast.sh (long tier) - translate-cache-full.sh in fast mode: a
 # full 1 MiB cache is emptied and refilled while on, again and again under
 # the workload - every refill maps the cache return addresses on every
 # kernel stack back to native ones before the flush, and pulls sleeping
@@ -9,7 +9,7 @@
 # stay pinned.
 # vm-smp: 2
 # vm-timeout: 150
-# vm-append: kdbt_test_boot=translate-cache-full-fast
+# vm-append: kdbt_test_boot=cache-full-fast
 . /tests/lib.sh
 
 trap 'touch /tmp/cache-full.stop; kdbt_leave' EXIT

@@ -1,4 +1,4 @@
-# translate-workload-transparent-smp4.sh - the whole kernel from the code cache in transparent mode on 4 CPUs:
+# workload-transparent-smp4.sh (long tier) - the whole kernel from the code cache in transparent mode on 4 CPUs:
 # system calls, interrupts and exceptions enter through the cache, and
 # the workload mix (fork/exec, files, pipes, sockets, signals, mmap and
 # page faults, timers, a loop block device with module load/unload) runs

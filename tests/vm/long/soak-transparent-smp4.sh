@@ -1,4 +1,4 @@
-# soak-transparent-smp4.sh - the short soak (issue 11; the long one is `make
+# soak-transparent-smp4.sh (long tier) - the short soak (issue 11; the long one is `make
 # soak`, tests/soak/soak.sh) in transparent mode on 4 CPUs: 60 s of a stress-ng
 # mix (cpu, fork, exec, pipe, sock, mmap, fault, sigq, sigsegv, timer,
 # clock, futex, switch, hdd; --verify) with translation on, kdbt-top

@@ -1,4 +1,4 @@
-# profile-exact-smp4.sh - the known-trip-count check of profile-exact.sh
+# profile-exact-smp4.sh (long tier) - the known-trip-count check of profile-exact.sh
 # on 4 CPUs under other load, in transparent mode and then in fast mode:
 # 4 threads, one pinned to each CPU, make 250000 getppid() system calls
 # each while two shell loops read /proc files and `getppid --burn` makes

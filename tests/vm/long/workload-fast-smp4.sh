@@ -1,4 +1,4 @@
-# translate-workload-fast-smp4.sh - the whole kernel from the code cache in fast mode on 4 CPUs:
+# workload-fast-smp4.sh (long tier) - the whole kernel from the code cache in fast mode on 4 CPUs:
 # system calls, interrupts and exceptions enter through the cache, and
 # the workload mix (fork/exec, files, pipes, sockets, signals, mmap and
 # page faults, timers, a loop block device with module load/unload) runs
@@ -7,7 +7,7 @@
 # Fast mode has a boot of its own: if off failed, kdbt would stay pinned.
 # vm-smp: 4
 # vm-timeout: 150
-# vm-append: kdbt_test_boot=translate-workload-fast-smp4
+# vm-append: kdbt_test_boot=workload-fast-smp4
 . /tests/lib.sh
 
 trap 'touch /tmp/translated-workload.stop; echo off 2>/dev/null > /proc/kdbt/control' EXIT
