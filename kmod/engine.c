@@ -24,6 +24,7 @@
 #include <linux/cpu.h>
 #include <linux/extable.h>
 #include <linux/irq_work.h>
+#include <linux/lockdep.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/delay.h>
@@ -440,6 +441,7 @@ static DEFINE_IRQ_WORK(refill_irq_work, refill_kick);
  */
 static void note_full_locked(void)
 {
+	lockdep_assert_held(&kdbt_eng.lock);
 	if (!tr_full(&kdbt_eng.tr) || kdbt_eng.refill_pending)
 		return;
 	kdbt_eng.cache_full++;
@@ -460,7 +462,8 @@ u64 notrace kdbt_dispatch_direct_c(u32 exit_id)
 	note_full_locked();
 	raw_spin_unlock(&kdbt_eng.lock);
 	kdbt_dispatch_leave();
-	BUG_ON(!dest);		/* an exit id no stub can push */
+	if (WARN_ON_ONCE(!dest))	/* an exit id no stub can push */
+		dest = READ_ONCE(kdbt_eng.tr.mem.exits[exit_id].target);
 	return dest;
 }
 
@@ -768,6 +771,7 @@ out_unmap:
 /* Start over with an empty cache: only when nothing can run in it. */
 static void flush_locked(void)
 {
+	lockdep_assert_held(&kdbt_eng.lock);
 	kdbt_profile_flush_locked();
 	kdbt_tr_flush(&kdbt_eng.tr);
 	kdbt_eng.tr.cfg.mode = kdbt_eng.mode;
@@ -822,6 +826,7 @@ static bool config_changed(void)
 
 static int prepare_locked(void)
 {
+	lockdep_assert_held(&kdbt_eng.lock);
 	if (config_changed())
 		flush_locked();		/* kdbt_mode_set() made this safe */
 	kdbt_eng.tr.detached = false;
@@ -867,6 +872,7 @@ static void unlink_exits(void)
 	unsigned long flags;
 	u32 next = 0;
 
+	lockdep_assert_held(&kdbt_eng.control);
 	do {
 		flags = kdbt_lock();
 		next = kdbt_tr_unlink(&kdbt_eng.tr, next, 4096);
@@ -896,6 +902,7 @@ static int quiesce(void)
 	u64 n = 0, stale = 0;
 	int err = 0, tries;
 
+	lockdep_assert_held(&kdbt_eng.control);
 	if (!kdbt_eng.quiesce_pending)
 		return 0;
 	unlink_exits();
@@ -935,6 +942,7 @@ static void leave_cache(void)
 {
 	unsigned long flags;
 
+	lockdep_assert_held(&kdbt_eng.control);
 	kdbt_entries_remove();
 	flags = kdbt_lock();
 	kdbt_tr_detach(&kdbt_eng.tr);
@@ -964,6 +972,7 @@ static void pull_stacks(void)
  */
 static void put_fast_ref(void)
 {
+	lockdep_assert_held(&kdbt_eng.control);
 	if (kdbt_eng.fast_used && !quiesce()) {
 		kdbt_eng.fast_used = false;
 		module_put(THIS_MODULE);	/* taken by kdbt_on() */
@@ -1093,7 +1102,7 @@ out:
  * refill) could not finish: emptying the stacks of cache addresses, so
  * that the module reference of a fast-mode on goes.  Control held.
  */
-static void off_locked(void)
+static void switch_off(void)
 {
 	lockdep_assert_held(&kdbt_eng.control);
 	if (!kdbt_eng.on) {
@@ -1130,7 +1139,7 @@ int kdbt_off(void)
 {
 	if (control_lock())
 		return -EINTR;
-	off_locked();
+	switch_off();
 	mutex_unlock(&kdbt_eng.control);
 	return 0;
 }
@@ -1232,7 +1241,7 @@ void kdbt_engine_exit(void)
 	irq_work_sync(&refill_irq_work);
 	cancel_work_sync(&refill_work);
 	mutex_lock(&kdbt_eng.control);	/* (unload cannot give up) */
-	off_locked();	/* not pinned: transparent, or fast already quiesced */
+	switch_off();	/* not pinned: transparent, or fast already quiesced */
 	kdbt_entries_release();
 	if (quiesce())
 		pr_err("unloading with cache addresses on kernel stacks\n");

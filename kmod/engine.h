@@ -22,6 +22,21 @@
 /* One block in 1 << KDBT_SHADOW_SHIFT is a sentinel (core.h, profile.c). */
 #define KDBT_SHADOW_SHIFT	6
 
+/*
+ * The locks, in the order they nest (outermost first):
+ *   kdbt_eng.control  mutex: on, off, mode, counters, reset, refill,
+ *                     unload; sleeps.  Functions that need it say
+ *                     "Control held" and check it.
+ *   cpus_read_lock()  the CPU set, while entries.c writes call sites.
+ *   text_mutex        the kernel's, while entries.c writes call sites
+ *                     (text_poke_queue/finish), and around every
+ *                     __text_poke() whose probe (textpoke.c) takes
+ *                     kdbt_eng.lock.
+ *   kdbt_eng.lock     raw spinlock, interrupts off (kdbt_lock()): the
+ *                     translator's state, the dispatcher, the profile's
+ *                     writers.  Functions named *_locked need it and
+ *                     check it.
+ */
 struct kdbt_engine {
 	struct kdbt_tr tr;
 	struct kdbt_policy policy;

@@ -674,6 +674,7 @@ void kdbt_entries_install(void)
 {
 	unsigned int i;
 
+	lockdep_assert_held(&kdbt_eng.control);
 	cpus_read_lock();
 	if (!WARN_ON_ONCE(!kdbt_eng.entries_built || ent.installed)) {
 		for (i = 0; i < ent.nsites; i++)
@@ -715,6 +716,7 @@ void kdbt_entries_release(void)
 	unsigned int k;
 	bool poked = false;
 
+	lockdep_assert_held(&kdbt_eng.control);
 	for (k = 0; k < ent.ntramps; k++)
 		poked |= ent.tramp[k].poked;
 	if (!poked)

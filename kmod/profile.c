@@ -32,6 +32,7 @@
 
 #include <linux/cred.h>
 #include <linux/ktime.h>
+#include <linux/lockdep.h>
 #include <linux/math64.h>
 #include <linux/mm.h>
 #include <linux/seqlock.h>
@@ -159,6 +160,8 @@ void kdbt_profile_published_locked(const struct kdbt_block *b)
 {
 	u32 id = b - kdbt_eng.tr.mem.blocks, f;
 
+	lockdep_assert_held(&kdbt_eng.lock);
+
 	prof.baseline[id] = 0;
 	if (kdbt_is_sentinel(&kdbt_eng.tr, id))
 		prof.shadow_base[id >> KDBT_SHADOW_SHIFT] = 0;
@@ -233,6 +236,8 @@ void kdbt_profile_flush_locked(void)
 	struct kdbt_totals t = {};
 	u32 i;
 
+	lockdep_assert_held(&kdbt_eng.lock);
+
 	raw_write_seqcount_begin(&prof.epoch);
 	for (i = 1; i < prof.nvisible; i++)
 		add_block(&t, i, fast_blocks());
@@ -256,6 +261,8 @@ void kdbt_profile_flush_locked(void)
 void kdbt_profile_reset_locked(void)
 {
 	u32 i;
+
+	lockdep_assert_held(&kdbt_eng.lock);
 
 	raw_write_seqcount_begin(&prof.epoch);
 	for (i = 1; i < prof.nvisible; i++)
