@@ -34,6 +34,9 @@ ZYDIS_INC := -I$(ZYDIS)/include -I$(ZYDIS)/src -I$(B)/include
 ZYDIS_SRCS := Decoder DecoderData Encoder EncoderData MetaInfo Mnemonic \
 	Register Segment SharedData Utils Zydis
 ZYDIS_OBJS := $(ZYDIS_SRCS:%=$(B)/zydis-user/%.o)
+# The translator core's files (KDBT_CORE_SRCS, KDBT_CORE_HDRS, names in
+# kmod/core/): the one list of them, which kmod/Kbuild reads too.
+include kmod/core/files.mk
 
 .PHONY: all deps module user test-modules test unit vm bench bench-quick demo clean distclean
 .PHONY: deps-matrix module-for matrix
@@ -79,7 +82,8 @@ module-for: links
 	@for f in kmod/Kbuild kmod/*.[chS] kmod/*.sh; do \
 		case $$f in *.mod.c) continue ;; esac; \
 		ln -sfn ../../$$f $(KMOD_FOR)/; done
-	@for f in kmod/core/*.[ch]; do ln -sfn ../../../$$f $(KMOD_FOR)/core/; done
+	@for f in files.mk $(KDBT_CORE_SRCS) $(KDBT_CORE_HDRS); do \
+		ln -sfn ../../../kmod/core/$$f $(KMOD_FOR)/core/; done
 	@ln -sfn $(ZYDIS)/include $(KMOD_FOR)/zydis/include
 	@ln -sfn $(ZYDIS)/src/Generated $(KMOD_FOR)/zydis/src/Generated
 	@for f in $(ZYDIS)/src/*.c; do ln -sfn $$f $(KMOD_FOR)/zydis/src/; done
@@ -111,9 +115,8 @@ $(B)/modules/kdbt_test_klp.ko: $(TEST_MODS)
 	$(MAKE) -C $(KDIR) M=$(@D) modules
 
 # The translator core: the same files kbuild compiles into kdbt.ko.
-CORE_SRCS := $(addprefix kmod/core/, decode.c block.c emit.c translate.c \
-	dispatch.c maps.c policy.c)
-CORE_HDRS := $(wildcard kmod/core/*.h)
+CORE_SRCS := $(addprefix kmod/core/, $(KDBT_CORE_SRCS))
+CORE_HDRS := $(addprefix kmod/core/, $(KDBT_CORE_HDRS))
 # Userspace tests run translated code: static and non-PIE so that the code
 # cache (mapped below 2 GiB) reaches everything with rel32 and disp32.
 UCFLAGS := -O2 -g -static -fno-pie -no-pie $(WARN) $(ZYDIS_DEFS) \

@@ -44,7 +44,8 @@ for f in "$top"/kmod/*.c "$top"/kmod/*.h "$top"/kmod/*.S; do
 	case $f in *.mod.c) continue ;; esac
 	cp "$f" "$dst/kmod/"
 done
-cp "$top"/kmod/core/*.c "$top"/kmod/core/*.h "$dst/kmod/core/"
+cp "$top"/kmod/core/files.mk "$top"/kmod/core/*.c "$top"/kmod/core/*.h \
+	"$dst/kmod/core/"
 # Zydis: headers, sources and generated tables, without the objects that
 # the checkout's own builds left beside them.
 cp -R "$zydis/include/." "$dst/kmod/zydis/include/"
