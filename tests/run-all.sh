@@ -39,6 +39,8 @@ suite() {
 
 if [ "$what" != --vm ]; then
 	suite "unit: console scanner" sh tests/unit/console-scan.sh
+	suite "unit: the translator core includes no kernel or libc header" \
+		sh tests/unit/core-freestanding.sh
 	suite "unit: decoder vs objdump" sh tests/unit/decode-vs-objdump.sh \
 		build/unit/decode_check
 	suite "unit: translate and run from a code cache" \

@@ -7,7 +7,8 @@
  * the compiler's <stddef.h>, <stdint.h> and <stdbool.h>, and Linux's errno
  * values defined here, so that the core needs nothing of libc).
  * Must never: pull in anything but types and errno values; core files
- * include this instead of kernel or libc headers.
+ * include this instead of kernel or libc headers (checked by
+ * tests/unit/core-freestanding.sh).
  */
 #ifndef KDBT_ENV_H
 #define KDBT_ENV_H
