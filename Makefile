@@ -34,6 +34,9 @@ ZYDIS_INC := -I$(ZYDIS)/include -I$(ZYDIS)/src -I$(B)/include
 ZYDIS_SRCS := Decoder DecoderData Encoder EncoderData MetaInfo Mnemonic \
 	Register Segment SharedData Utils Zydis
 ZYDIS_OBJS := $(ZYDIS_SRCS:%=$(B)/zydis-user/%.o)
+# The translator core's files (KDBT_CORE_SRCS, KDBT_CORE_HDRS, names in
+# kmod/core/): the one list of them, which kmod/Kbuild reads too.
+include kmod/core/files.mk
 
 .PHONY: all deps module user test-modules test check unit vm long bench bench-quick demo clean distclean
 .PHONY: deps-matrix module-for matrix
@@ -65,19 +68,22 @@ module: links
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod ZYCORE_INCLUDE=$(B)/include modules
 
 # kdbt.ko for another kernel, KVER=X (given), in build/kmod-X/, leaving
-# kmod/ and its build alone: links to kmod/'s sources and to Zydis's
-# sources there, so that every object, Zydis's too, lands in build/kmod-X/.
+# kmod/ and its build alone: links to kmod/'s sources (kmod/core/'s in
+# build/kmod-X/core/) and to Zydis's sources there, so that every object,
+# Zydis's too, lands in build/kmod-X/.
 # Kbuild's -I$(src)/../proc finds build/proc, a link to proc/.
 KMOD_FOR = $(B)/kmod-$(KVER)
 module-for: links
 	@case "$(origin KVER)" in command*|environment*) ;; \
 	*) echo "module-for: give the kernel: make module-for KVER=..."; exit 1 ;; esac
 	@test -f $(KDIR)/Makefile || { echo "no headers for kernel $(KVER) in $(KDIR): install linux-headers-$(KVER)"; exit 1; }
-	@mkdir -p $(KMOD_FOR)/zydis/src
+	@mkdir -p $(KMOD_FOR)/zydis/src $(KMOD_FOR)/core
 	@ln -sfn ../proc $(B)/proc
 	@for f in kmod/Kbuild kmod/*.[chS] kmod/*.sh; do \
 		case $$f in *.mod.c) continue ;; esac; \
 		ln -sfn ../../$$f $(KMOD_FOR)/; done
+	@for f in files.mk $(KDBT_CORE_SRCS) $(KDBT_CORE_HDRS); do \
+		ln -sfn ../../../kmod/core/$$f $(KMOD_FOR)/core/; done
 	@ln -sfn $(ZYDIS)/include $(KMOD_FOR)/zydis/include
 	@ln -sfn $(ZYDIS)/src/Generated $(KMOD_FOR)/zydis/src/Generated
 	@for f in $(ZYDIS)/src/*.c; do ln -sfn $$f $(KMOD_FOR)/zydis/src/; done
@@ -109,13 +115,12 @@ $(B)/modules/kdbt_test_klp.ko: $(TEST_MODS)
 	$(MAKE) -C $(KDIR) M=$(@D) modules
 
 # The translator core: the same files kbuild compiles into kdbt.ko.
-CORE_SRCS := $(addprefix kmod/, decode.c block.c emit.c translate.c \
-	dispatch.c maps.c policy.c)
-CORE_HDRS := $(wildcard kmod/*.h)
+CORE_SRCS := $(addprefix kmod/core/, $(KDBT_CORE_SRCS))
+CORE_HDRS := $(addprefix kmod/core/, $(KDBT_CORE_HDRS))
 # Userspace tests run translated code: static and non-PIE so that the code
 # cache (mapped below 2 GiB) reaches everything with rel32 and disp32.
 UCFLAGS := -O2 -g -static -fno-pie -no-pie $(WARN) $(ZYDIS_DEFS) \
-	$(ZYDIS_INC) -Ikmod -Itests/unit
+	$(ZYDIS_INC) -Ikmod/core -Itests/unit
 
 user: $(B)/lib/libzydis.a $(B)/unit/decode_check $(B)/unit/translate_run \
 	$(B)/unit/kcover $(B)/guest/runas $(B)/guest/efault \
@@ -131,11 +136,11 @@ $(B)/lib/libzydis.a: $(ZYDIS_OBJS)
 	@mkdir -p $(@D)
 	$(AR) rcs $@ $^
 
-$(B)/unit/decode_check: tests/unit/decode_check.c kmod/decode.c kmod/decode.h \
-		kmod/kdbt_env.h $(B)/lib/libzydis.a
+$(B)/unit/decode_check: tests/unit/decode_check.c kmod/core/decode.c \
+		kmod/core/decode.h kmod/core/kdbt_env.h $(B)/lib/libzydis.a
 	@mkdir -p $(@D)
-	$(CC) -O2 -static $(WARN) $(ZYDIS_DEFS) $(ZYDIS_INC) -Ikmod -o $@ \
-		tests/unit/decode_check.c kmod/decode.c $(B)/lib/libzydis.a
+	$(CC) -O2 -static $(WARN) $(ZYDIS_DEFS) $(ZYDIS_INC) -Ikmod/core -o $@ \
+		tests/unit/decode_check.c kmod/core/decode.c $(B)/lib/libzydis.a
 
 $(B)/unit/translate_run: tests/unit/translate_run.c tests/unit/utr.c \
 		tests/unit/user_glue.S tests/unit/rules_asm.S \

@@ -5,8 +5,7 @@
  *
  * The kernel glue, C and assembly (kentry.S), includes this header
  * instead of testing LINUX_VERSION_CODE itself; the freestanding
- * translator core (decode.c block.c emit.c translate.c dispatch.c maps.c
- * policy.c) never sees it.
+ * translator core (core/) never sees it.
  *
  * Owns: the version tests, each with the kernel release that brought the
  * change.

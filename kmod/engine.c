@@ -39,8 +39,8 @@
 #include <asm/cpufeature.h>
 #include <asm/msr.h>
 #include "compat.h"
-#include "block.h"
-#include "policy.h"
+#include "core/block.h"
+#include "core/policy.h"
 #include "kdbt.h"
 #include "cache_size.h"
 #include "dstack.h"

@@ -14,8 +14,8 @@
 #include <linux/percpu.h>
 #include <linux/sched.h>
 #include <linux/spinlock.h>
-#include "core.h"
-#include "policy.h"
+#include "core/core.h"
+#include "core/policy.h"
 #include "kdbt.h"
 
 #define KDBT_BLOCKS	(256u << 10)

@@ -64,9 +64,9 @@
 #include <asm/irq_vectors.h>
 #include <asm/msr.h>
 #include "compat.h"
-#include "block.h"
+#include "core/block.h"
 #include "cache_size.h"
-#include "emit.h"
+#include "core/emit.h"
 #include "kdbt.h"
 #include "engine.h"
 

@@ -11,7 +11,7 @@
  * there finds it is already on it and does not switch again.
  *
  * Owns: the stack layouts the translator's stubs and probes leave (see
- * kmod/translate.c), the switch to "interrupts off" around the C call and
+ * kmod/core/translate.c), the switch to "interrupts off" around the C call and
  * the switch to the dispatcher stack and back.
  * Must never: write below %rsp (the kernel has no red zone), touch the
  * vector registers (translated code may be inside kernel_fpu_begin()), or

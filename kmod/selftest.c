@@ -14,7 +14,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include "kdbt.h"
-#include "decode.h"
+#include "core/decode.h"
 
 /* Functions larger than this are not worth a self-test. */
 #define SELFTEST_MAX_BYTES	(64 * 1024)

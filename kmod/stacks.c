@@ -49,7 +49,7 @@
 #include <linux/tracepoint.h>
 #include <asm/switch_to.h>
 #include <asm/unwind.h>
-#include "block.h"
+#include "core/block.h"
 #include "engine.h"
 
 struct scan {

@@ -4,12 +4,12 @@
 #
 # Usage: dkms-source.sh OUTDIR       (prints OUTDIR/kdbt-VERSION)
 # Owns: OUTDIR/kdbt-VERSION, made afresh: dkms.conf, a Makefile for DKMS
-# (scripts/dkms.mk), kmod/'s sources (no build outputs), proc/kdbt_abi.h,
-# Zydis's headers and sources (from build/src/zydis, `make deps`) in
-# kmod/zydis, Zycore's headers (from libzycore-dev) in include/, and their
-# licences.  No symbolic links and nothing that points back into this
-# checkout, so DKMS can copy the tree to /usr/src and build it there for any
-# kernel long after build/ is gone.
+# (scripts/dkms.mk), kmod/'s sources and kmod/core/'s (no build outputs),
+# proc/kdbt_abi.h, Zydis's headers and sources (from build/src/zydis,
+# `make deps`) in kmod/zydis, Zycore's headers (from libzycore-dev) in
+# include/, and their licences.  No symbolic links and nothing that points
+# back into this checkout, so DKMS can copy the tree to /usr/src and build
+# it there for any kernel long after build/ is gone.
 # Must never: write outside OUTDIR/kdbt-VERSION.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,8 +32,8 @@ conf_ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
 
 dst=$out/kdbt-$ver
 rm -rf "$dst"
-mkdir -p "$dst/kmod/zydis/src/Generated" "$dst/kmod/zydis/include" \
-	"$dst/include" "$dst/proc"
+mkdir -p "$dst/kmod/core" "$dst/kmod/zydis/src/Generated" \
+	"$dst/kmod/zydis/include" "$dst/include" "$dst/proc"
 
 cp "$top/dkms.conf" "$dst/dkms.conf"
 cp "$top/scripts/dkms.mk" "$dst/Makefile"
@@ -44,6 +44,8 @@ for f in "$top"/kmod/*.c "$top"/kmod/*.h "$top"/kmod/*.S; do
 	case $f in *.mod.c) continue ;; esac
 	cp "$f" "$dst/kmod/"
 done
+cp "$top"/kmod/core/files.mk "$top"/kmod/core/*.c "$top"/kmod/core/*.h \
+	"$dst/kmod/core/"
 # Zydis: headers, sources and generated tables, without the objects that
 # the checkout's own builds left beside them.
 cp -R "$zydis/include/." "$dst/kmod/zydis/include/"

@@ -1,7 +1,7 @@
 #!/bin/sh
-# decode-vs-objdump.sh - kdbt's decoder (kmod/decode.c over Zydis, the code
-# compiled into kdbt.ko) must split real compiled code into exactly the
-# same instructions as binutils' objdump.
+# decode-vs-objdump.sh - kdbt's decoder (kmod/core/decode.c over Zydis,
+# the code compiled into kdbt.ko) must split real compiled code into
+# exactly the same instructions as binutils' objdump.
 #
 # Subject: every sized function of decode_check itself, a static -O2 binary
 # whose glibc carries SSE, AVX2 and AVX-512 string routines.  Ranges come

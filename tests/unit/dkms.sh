@@ -85,7 +85,8 @@ for ko in "$built" "$inst"; do
 		fail "vermagic/${name%%/*}" "$name: vermagic '$got' version '$ver'; kmod/kdbt.ko: '$want'"
 done
 # Same sources, same srcversion: only if kmod/kdbt.ko is newer than them.
-stale=$(find kmod proc/kdbt_abi.h -maxdepth 1 \( -name '*.[chS]' -o -name Kbuild \) \
+stale=$(find kmod kmod/core proc/kdbt_abi.h -maxdepth 1 \
+	\( -name '*.[chS]' -o -name Kbuild -o -name files.mk \) \
 	! -name '*.mod.c' -newer kmod/kdbt.ko | head -n 3)
 if [ -n "$stale" ]; then
 	echo "unit/dkms: srcversion not compared, kmod/kdbt.ko is older than $(echo "$stale" | tr '\n' ' ')"

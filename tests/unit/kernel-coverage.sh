@@ -15,7 +15,7 @@
 # guards), ljmp and lret (far transfers: machine_real_restart,
 # __efi64_thunk), lkgs (native_lkgs on 6.12: Zydis 4.0 cannot decode it).
 # Entry text, the thunk range and boot entry code are
-# excluded by policy (kmod/policy.c) and counted apart.
+# excluded by policy (kmod/core/policy.c) and counted apart.
 # Output: one PASS/FAIL line per mode.
 set -u
 kcover=${1:?usage: kernel-coverage.sh KCOVER_BINARY}
