@@ -15,6 +15,7 @@
 #define KDBT_COMPAT_H
 
 #include <linux/version.h>
+#include "kver_check.h"
 
 #ifdef __ASSEMBLY__
 

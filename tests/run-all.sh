@@ -54,6 +54,8 @@ esac
 
 if [ "$what" = all ] || [ "$what" = --unit ]; then
 	suite "unit: console scanner" sh tests/unit/console-scan.sh
+	suite "unit: kdbt.ko refuses kernels other than 6.1 and 6.12" \
+		sh tests/unit/kernel-version-check.sh
 	suite "unit: the translator core includes no kernel or libc header" \
 		sh tests/unit/core-freestanding.sh
 	suite "unit: decoder vs objdump" sh tests/unit/decode-vs-objdump.sh \
