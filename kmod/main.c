@@ -7,7 +7,8 @@
  * its exact reverse at unload.
  * Must never: leave anything registered when init fails, or start
  * translating from init (translation starts from /proc/kdbt/control, after
- * init has returned; see KERNEL-6.1.md section 8 on trim_init_extable).
+ * init has returned and trim_init_extable() has run; see docs/KERNEL.md,
+ * section 7, "Exceptions, the exception table, BUG/WARN, unwinding").
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

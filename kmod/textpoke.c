@@ -3,7 +3,7 @@
  * textpoke.c - keep translations consistent with kernel text that changes
  * at run time: static keys and jump labels, static calls, ftrace,
  * kprobes, BPF dispatchers - every live patch goes through __text_poke()
- * (KERNEL-6.1.md section 6).
+ * (docs/KERNEL.md, section 5, "Runtime text modification").
  *
  * A kretprobe on __text_poke(func, addr, src, len): on entry the poke is
  * recorded in flight (the dispatcher then translates no block that could

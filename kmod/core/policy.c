@@ -3,7 +3,8 @@
  * policy.c - the one answer to "may kdbt translate code at this address?"
  *
  * Only core kernel text (_stext.._etext) is a translation source, minus
- * the ranges the kernel glue excludes (ARCHITECTURE.md, KERNEL-6.1.md §4):
+ * the ranges the kernel glue excludes (docs/ARCHITECTURE.md;
+ * docs/KERNEL.md, section 3, "Code that stays native"):
  *   - entry text with the SRSO untrain/safe-ret sections beside it: the
  *     asm stubs run with the user GS base or on entry stacks and compare
  *     RIP against their own addresses;
