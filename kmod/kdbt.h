@@ -64,6 +64,7 @@ ssize_t kdbt_profile_snapshot(void **buf, size_t *cap, bool hide);
 u64 kdbt_lost_estimate(const struct kdbt_totals *t);
 
 /* engine.c: the translator in the kernel, on/off. */
+bool kdbt_ibt_enforced(void);
 struct kdbt_stats {
 	bool on, mode_fast, counters;
 	bool counters_direct;	/* one incq %gs:disp32 per block */

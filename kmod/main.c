@@ -24,6 +24,10 @@ static int __init kdbt_init(void)
 {
 	int err;
 
+	if (kdbt_ibt_enforced()) {	/* before any call through a pointer */
+		pr_err("CET indirect branch tracking (IBT) is enforced: kdbt cannot run (boot with ibt=off to profile)\n");
+		return -EOPNOTSUPP;
+	}
 	err = kdbt_ksyms_init();
 	if (err)
 		return err;
