@@ -2,9 +2,10 @@
 /*
  * policy.c - the one answer to "may kdbt translate code at this address?"
  *
- * Only core kernel text (_stext.._etext) is a translation source, minus
- * the ranges the kernel glue excludes (docs/ARCHITECTURE.md;
- * docs/KERNEL.md, section 3, "Code that stays native"):
+ * It answers for core kernel text (_stext.._etext): all of it is a
+ * translation source, minus the ranges the kernel glue excludes
+ * (docs/ARCHITECTURE.md; docs/KERNEL.md, section 3, "Code that stays
+ * native"):
  *   - entry text with the SRSO untrain/safe-ret sections beside it: the
  *     asm stubs run with the user GS base or on entry stacks and compare
  *     RIP against their own addresses;
@@ -13,8 +14,10 @@
  *     and untrain sequences built from overlapping instructions; calls
  *     and jumps to them are rules (block.c), their bodies stay native;
  *   - .head.text code that runs only at boot, some of it in 32-bit mode.
- * Everything else (module text, BPF images, trampolines) is outside the
- * text range and so runs natively too.
+ * Addresses outside that range are the glue's to judge: the glue
+ * (kdbt_may_translate() in engine.c) translates other modules' text too,
+ * but for the functions it keeps native by name; BPF images and
+ * trampolines run natively.
  *
  * Owns: the range table it is given.
  * Must never: allocate or take locks (called with the translation lock
