@@ -244,7 +244,7 @@ REC_HDRS := $(wildcard kdbt-record/*.h) proc/libkdbt.h proc/libkdbt_int.h \
 RECORD_SRCS := $(addprefix kdbt-record/, kdbt-record.c recorder.c \
 	sysinfo.c) $(REC_LIB)
 REPORT_SRCS := $(addprefix kdbt-record/, kdbt-report.c report.c report_pprof.c report_prom.c \
-	report_out.c diff.c diff_out.c) $(REC_LIB)
+	report_out.c diff.c diff_out.c live.c sysinfo.c) $(REC_LIB)
 REC_CFLAGS := -O2 -g -std=gnu11 $(WARN) -Iproc -Ikdbt-record
 SAN_CFLAGS := -O1 -g -std=gnu11 $(WARN) -Iproc -Ikdbt-record \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \

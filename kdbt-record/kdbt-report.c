@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "live.h"
 #include "report.h"
 
 #define PROG	"kdbt-report"
@@ -41,6 +42,10 @@ enum {
 	OPT_STDIO,
 	OPT_HEADER,
 	OPT_DIFF,
+	OPT_LIVE,
+	OPT_SNAPSHOT,
+	OPT_KALLSYMS,
+	OPT_MODULES,
 };
 
 static const struct option long_opts[] = {
@@ -57,6 +62,10 @@ static const struct option long_opts[] = {
 	{ "header",		no_argument,		NULL, OPT_HEADER },
 	{ "diff",		no_argument,		NULL, OPT_DIFF },
 	{ "output",		required_argument,	NULL, 'o' },
+	{ "live",		no_argument,		NULL, OPT_LIVE },
+	{ "snapshot",		required_argument,	NULL, OPT_SNAPSHOT },
+	{ "kallsyms",		required_argument,	NULL, OPT_KALLSYMS },
+	{ "modules",		required_argument,	NULL, OPT_MODULES },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ NULL,			0,			NULL, 0 },
 };
@@ -79,6 +88,10 @@ static void print_usage(FILE *f)
 		"      --format FMT        table (default), json, csv, folded, pprof,\n"
 		"                          prometheus\n"
 		"  -o, --output FILE       write FILE (through a temporary file, renamed)\n"
+		"      --live              report /proc/kdbt now (since the last reset)\n"
+		"      --snapshot FILE     with --live: a saved snapshot instead\n"
+		"      --kallsyms FILE     with --live: symbols (default /proc/kallsyms)\n"
+		"      --modules FILE      with --live: modules (default /proc/modules)\n"
 		"      --stdio             no pager, even on a terminal\n"
 		"      --header            what the file holds (its header and sections)\n"
 		"      --diff OLD NEW      per function: baseline, new, delta, delta %%\n"
@@ -159,6 +172,15 @@ static int parse_one(struct report_opts *o, int c, const char *arg)
 	case 'o':
 		o->output = arg;
 		return 0;
+	case OPT_SNAPSHOT:
+		o->snapshot = arg;
+		return 0;
+	case OPT_KALLSYMS:
+		o->kallsyms = arg;
+		return 0;
+	case OPT_MODULES:
+		o->modules_file = arg;
+		return 0;
 	}
 	return usage_error("unknown option", "");
 }
@@ -185,6 +207,8 @@ static int parse_opts(int argc, char **argv, struct report_opts *o)
 			o->stdio = 1;
 		} else if (c == OPT_HEADER) {
 			o->header = 1;
+		} else if (c == OPT_LIVE) {
+			o->live = 1;
 		} else if (c == OPT_DIFF) {
 			o->diff_old = "";
 		} else {
@@ -203,7 +227,11 @@ static int parse_opts(int argc, char **argv, struct report_opts *o)
 			return usage_error("--diff compares functions as a table, json or csv%s", "");
 		return 0;
 	}
-	if (optind + 1 == argc && !strcmp(o->input, KDBT_DATA_NAME))
+	if ((o->snapshot || o->kallsyms || o->modules_file) && !o->live)
+		return usage_error("--snapshot, --kallsyms and --modules go with --live%s", "");
+	if (o->live && (o->header || o->diff_old || strcmp(o->input, KDBT_DATA_NAME)))
+		return usage_error("--live reports /proc/kdbt: no -i, --header or --diff%s", "");
+	if (optind + 1 == argc && !strcmp(o->input, KDBT_DATA_NAME) && !o->live)
 		o->input = argv[optind++];
 	if (optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
@@ -352,13 +380,21 @@ static int run(const struct report_opts *o, const struct report_view *view,
 	struct diff d = { 0 };
 	int ret, failed = 0;
 
-	ret = kdbt_rec_read(&a, o->diff_old ? o->diff_old : o->input, err);
+	struct live_source src = { o->snapshot, o->kallsyms, o->modules_file };
+	const char *file = o->live ? (o->snapshot ? o->snapshot :
+				      KDBT_SNAPSHOT_PATH) : o->input;
+
+	if (o->live)
+		ret = live_rec(&a, &src, err);
+	else
+		ret = kdbt_rec_read(&a, o->diff_old ? o->diff_old : o->input,
+				    err);
 	if (!ret && o->diff_old)
 		ret = kdbt_rec_read(&b, o->diff_new, err);
 	if (!ret && o->diff_old)
 		ret = diff_build(&d, o, &a, &b, err);
 	else if (!ret && !o->header)
-		ret = report_build(&rp, o, &a, o->input, err);
+		ret = report_build(&rp, o, &a, file, err);
 	if (!ret) {
 		out = open_output(o, &pager);
 		if (!out)

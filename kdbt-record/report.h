@@ -47,6 +47,9 @@ struct report_opts {
 					 * prometheus */
 	const char *output;		/* -o FILE: written atomically */
 	int live;			/* --live: /proc/kdbt, not a file */
+	const char *snapshot;		/* --snapshot FILE (with --live) */
+	const char *kallsyms;		/* --kallsyms FILE (with --live) */
+	const char *modules_file;	/* --modules FILE (with --live) */
 	int stdio;			/* --stdio: no pager */
 	int header;			/* --header: the file's header only */
 	const char *diff_old, *diff_new;	/* --diff OLD NEW */
