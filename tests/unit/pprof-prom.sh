@@ -11,9 +11,9 @@
 # Output: PASS/FAIL lines; exit status 1 if any failed.
 # Owns: nothing but its scratch directory and the node_exporter it starts
 # (killed by its pid).
-set -u
 # The checks are shell text, expanded when check() evaluates it.
-# shellcheck disable=SC2016
+# shellcheck disable=SC2016,SC2034,SC2010
+set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 b=${1:-$top/build}
 R=$b/kdbt-report
