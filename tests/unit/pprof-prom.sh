@@ -158,6 +158,27 @@ left=$(ls "$TMP/tf" | grep -vc '^kdbt.prom$')
 check no-temporary-left "$left files beside kdbt.prom" \
 	'[ "$left" = 0 ]'
 
+# ---- contrib/systemd: units systemd accepts, an ExecStart that works ----
+u=$top/contrib/systemd
+cmd=$(sed -n 's|^ExecStart=/usr/local/bin/kdbt-report ||p' "$u/kdbt-exporter.service")
+mkdir -p "$TMP/units"
+sed "s|/usr/local/bin/kdbt-report|$R|" "$u/kdbt-exporter.service" \
+	> "$TMP/units/kdbt-exporter.service"
+cp "$u/kdbt-exporter.timer" "$TMP/units/"
+if command -v systemd-analyze > /dev/null; then
+	out=$(systemd-analyze verify --man=no "$TMP/units/kdbt-exporter.service" \
+		"$TMP/units/kdbt-exporter.timer" 2>&1)
+	rc=$?
+	check systemd-units-verify "systemd-analyze verify (exit $rc): $out" \
+		'[ $rc = 0 ] && [ -z "$out" ]'
+fi
+# shellcheck disable=SC2086
+"$R" $(echo "$cmd" | sed "s|-o [^ ]*|-o $TMP/units/kdbt.prom|") \
+	--snapshot "$TMP/fx/snaps/snap.1" $fx > "$TMP/units/out" 2>&1
+rc=$?
+check systemd-execstart "its ExecStart (exit $rc): $(cat "$TMP/units/out")" \
+	'[ $rc = 0 ] && promtool check metrics < "$TMP/units/kdbt.prom"'
+
 # ---- node_exporter scrapes the file twice as it is rewritten ------------
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "$NODE_EXPORTER" --web.listen-address="127.0.0.1:$port" \
