@@ -169,7 +169,8 @@ static void strtab_free(struct strtab *st)
 
 /*
  * The index of @s, added to the profile's string table if new.  @s must
- * outlive the table (the report's names do).  -1 when out of memory.
+ * outlive the table (the report's names do).  Out of memory, it marks
+ * the profile so (encode() then fails) and returns 0.
  */
 static int64_t str_id(struct strtab *st, const char *s)
 {
@@ -184,7 +185,8 @@ static int64_t str_id(struct strtab *st, const char *s)
 		if (!slot || !idx) {
 			free(slot);
 			free(idx);
-			return -1;
+			st->out->oom = 1;
+			return 0;
 		}
 		for (i = 0; i < st->cap; i++) {
 			if (!st->slot[i])
@@ -232,9 +234,11 @@ struct pprof {
 	char build_id[2 * sizeof(((struct kdbt_rec *)0)->build_id) + 1];
 };
 
+/* The end of a row's span in a mapping: its first byte (a row does not
+ * carry the block's length in bytes). */
 static uint64_t row_end(const struct row *r)
 {
-	return r->addr + (r->insns ? r->insns : 1);
+	return r->addr + 1;
 }
 
 /* The mapping of @module (1-based id), or 0: none ("unknown", "kdbt"). */
