@@ -6,8 +6,8 @@
  *
  * Usage: kdbt-report [-i FILE] [-s KEYS] [-n N] [--blocks] [--interval]
  *                    [--percent-limit PCT] [--module NAMES]
- *                    [--symbol-filter REGEX] [--format FMT] [--stdio]
- *                    [--header]
+ *                    [--symbol-filter REGEX] [--format FMT] [-o FILE]
+ *                    [--stdio] [--header]
  *        kdbt-report --diff OLD NEW [options]     (also: kdbt-diff OLD NEW)
  *
  * Owns: the options and the one place that chooses the view (--format)
@@ -19,12 +19,15 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include "live.h"
 #include "report.h"
 
 #define PROG	"kdbt-report"
@@ -39,6 +42,10 @@ enum {
 	OPT_STDIO,
 	OPT_HEADER,
 	OPT_DIFF,
+	OPT_LIVE,
+	OPT_SNAPSHOT,
+	OPT_KALLSYMS,
+	OPT_MODULES,
 };
 
 static const struct option long_opts[] = {
@@ -54,6 +61,11 @@ static const struct option long_opts[] = {
 	{ "stdio",		no_argument,		NULL, OPT_STDIO },
 	{ "header",		no_argument,		NULL, OPT_HEADER },
 	{ "diff",		no_argument,		NULL, OPT_DIFF },
+	{ "output",		required_argument,	NULL, 'o' },
+	{ "live",		no_argument,		NULL, OPT_LIVE },
+	{ "snapshot",		required_argument,	NULL, OPT_SNAPSHOT },
+	{ "kallsyms",		required_argument,	NULL, OPT_KALLSYMS },
+	{ "modules",		required_argument,	NULL, OPT_MODULES },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ NULL,			0,			NULL, 0 },
 };
@@ -73,7 +85,13 @@ static void print_usage(FILE *f)
 		"      --module NAME[,...] only these modules (kernel, a module, unknown)\n"
 		"      --symbol-filter RE  only functions matching the extended regex RE\n"
 		"      --interval          the time series: one row per interval\n"
-		"      --format FMT        table (default), json, csv, folded\n"
+		"      --format FMT        table (default), json, csv, folded, pprof,\n"
+		"                          prometheus\n"
+		"  -o, --output FILE       write FILE (through a temporary file, renamed)\n"
+		"      --live              report /proc/kdbt now (since the last reset)\n"
+		"      --snapshot FILE     with --live: a saved snapshot instead\n"
+		"      --kallsyms FILE     with --live: symbols (default /proc/kallsyms)\n"
+		"      --modules FILE      with --live: modules (default /proc/modules)\n"
 		"      --stdio             no pager, even on a terminal\n"
 		"      --header            what the file holds (its header and sections)\n"
 		"      --diff OLD NEW      per function: baseline, new, delta, delta %%\n"
@@ -150,7 +168,19 @@ static int parse_one(struct report_opts *o, int c, const char *arg)
 	case OPT_FORMAT:
 		o->format = arg;
 		return report_view_find(arg) ? 0 :
-			usage_error("--format %s: table, json, csv or folded", arg);
+			usage_error("--format %s: table, json, csv, folded, pprof or prometheus", arg);
+	case 'o':
+		o->output = arg;
+		return 0;
+	case OPT_SNAPSHOT:
+		o->snapshot = arg;
+		return 0;
+	case OPT_KALLSYMS:
+		o->kallsyms = arg;
+		return 0;
+	case OPT_MODULES:
+		o->modules_file = arg;
+		return 0;
 	}
 	return usage_error("unknown option", "");
 }
@@ -160,7 +190,7 @@ static int parse_opts(int argc, char **argv, struct report_opts *o)
 {
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "i:s:n:h", long_opts,
+	while ((c = getopt_long(argc, argv, "i:s:n:o:h", long_opts,
 				NULL)) != -1) {
 		ret = 0;
 		if (c == 'h') {
@@ -177,6 +207,8 @@ static int parse_opts(int argc, char **argv, struct report_opts *o)
 			o->stdio = 1;
 		} else if (c == OPT_HEADER) {
 			o->header = 1;
+		} else if (c == OPT_LIVE) {
+			o->live = 1;
 		} else if (c == OPT_DIFF) {
 			o->diff_old = "";
 		} else {
@@ -190,17 +222,26 @@ static int parse_opts(int argc, char **argv, struct report_opts *o)
 			return usage_error("--diff needs two recordings, OLD and NEW%s", "");
 		o->diff_old = argv[optind];
 		o->diff_new = argv[optind + 1];
-		if (!strcmp(o->format, "folded") || o->intervals || o->blocks ||
+		if (!report_view_find(o->format)->diff || o->intervals || o->blocks ||
 		    o->header)
 			return usage_error("--diff compares functions as a table, json or csv%s", "");
 		return 0;
 	}
-	if (optind + 1 == argc && !strcmp(o->input, KDBT_DATA_NAME))
+	if ((o->snapshot || o->kallsyms || o->modules_file) && !o->live)
+		return usage_error("--snapshot, --kallsyms and --modules go with --live%s", "");
+	if (o->live && (o->header || o->diff_old || strcmp(o->input, KDBT_DATA_NAME)))
+		return usage_error("--live reports /proc/kdbt: no -i, --header or --diff%s", "");
+	if (optind + 1 == argc && !strcmp(o->input, KDBT_DATA_NAME) && !o->live)
 		o->input = argv[optind++];
 	if (optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
-	if (o->intervals && !strcmp(o->format, "folded"))
+	if (o->intervals && (!strcmp(o->format, "folded") ||
+			     report_view_find(o->format)->report_rc))
 		return usage_error("--interval: table, json or csv, not %s", o->format);
+	if (report_view_find(o->format)->binary && !o->output && !o->header &&
+	    isatty(STDOUT_FILENO))
+		return usage_error("--format %s is binary: give -o FILE or redirect the output",
+				   o->format);
 	return 0;
 }
 
@@ -229,11 +270,74 @@ static int in_path(const char *prog)
  * to standard output.  (A console with no one at it, as in the test
  * guests, has a terminal for output but not for input.)
  */
+/*
+ * -o FILE: a temporary file beside FILE ("FILE.XXXXXX", which
+ * node_exporter's textfile collector, reading *.prom only, passes over),
+ * renamed to FILE when it is whole, so a reader sees the old file or the
+ * new one, never a part of either.
+ */
+static char *out_tmp;
+
+static FILE *open_file(const char *path)
+{
+	mode_t um = umask(0);
+	FILE *f;
+	int fd;
+
+	umask(um);
+	if (asprintf(&out_tmp, "%s.XXXXXX", path) < 0) {
+		out_tmp = NULL;
+		fprintf(stderr, PROG ": %s: out of memory\n", path);
+		return NULL;
+	}
+	fd = mkstemp(out_tmp);
+	if (fd < 0) {
+		fprintf(stderr, PROG ": %s: cannot create %s: %s\n", path,
+			out_tmp, strerror(errno));
+		free(out_tmp);
+		out_tmp = NULL;
+		return NULL;
+	}
+	fchmod(fd, 0666 & ~um);
+	f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		unlink(out_tmp);
+	}
+	return f;
+}
+
+/* Finish -o FILE: flush, sync, rename; on any error keep the old FILE. */
+static int close_file(FILE *f, const char *path, int failed)
+{
+	int bad = fflush(f) || ferror(f) || fsync(fileno(f));
+	int e = errno;
+
+	if (fclose(f) && !bad) {
+		bad = 1;
+		e = errno;
+	}
+	if (!bad && !failed && rename(out_tmp, path)) {
+		bad = 1;
+		e = errno;
+	}
+	if (bad || failed)
+		unlink(out_tmp);
+	if (bad)
+		fprintf(stderr, PROG ": %s: writing %s: %s (%s left as it was)\n",
+			path, out_tmp, strerror(e), path);
+	free(out_tmp);
+	out_tmp = NULL;
+	return bad || failed;
+}
+
 static FILE *open_output(const struct report_opts *o, FILE **pager)
 {
 	const char *p = getenv("PAGER"), *term = getenv("TERM");
 
 	*pager = NULL;
+	if (o->output)
+		return open_file(o->output);
 	if (o->stdio || strcmp(o->format, "table") ||
 	    !isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO) || !term ||
 	    !strcmp(term, "dumb"))
@@ -274,26 +378,43 @@ static int run(const struct report_opts *o, const struct report_view *view,
 	FILE *out, *pager;
 	struct report rp = { 0 };
 	struct diff d = { 0 };
-	int ret;
+	int ret, failed = 0;
 
-	ret = kdbt_rec_read(&a, o->diff_old ? o->diff_old : o->input, err);
+	struct live_source src = { o->snapshot, o->kallsyms, o->modules_file };
+	const char *file = o->live ? (o->snapshot ? o->snapshot :
+				      KDBT_SNAPSHOT_PATH) : o->input;
+
+	if (o->live)
+		ret = live_rec(&a, &src, err);
+	else
+		ret = kdbt_rec_read(&a, o->diff_old ? o->diff_old : o->input,
+				    err);
 	if (!ret && o->diff_old)
 		ret = kdbt_rec_read(&b, o->diff_new, err);
 	if (!ret && o->diff_old)
 		ret = diff_build(&d, o, &a, &b, err);
 	else if (!ret && !o->header)
-		ret = report_build(&rp, o, &a, o->input, err);
+		ret = report_build(&rp, o, &a, file, err);
 	if (!ret) {
 		out = open_output(o, &pager);
+		if (!out)
+			ret = 1;
+	}
+	if (!ret) {
 		if (o->diff_old)
 			view->diff(out, &d);
 		else if (o->header)
 			kdbt_rec_print_header(&a, out);
 		else if (o->intervals)
 			view->intervals(out, &rp);
+		else if (view->report_rc)
+			failed = view->report_rc(out, &rp) != 0;
 		else
 			view->report(out, &rp);
-		ret = close_output(out, pager) ? 1 : 0;
+		if (o->output)
+			ret = close_file(out, o->output, failed);
+		else
+			ret = close_output(out, pager) || failed;
 	}
 	diff_free(&d);
 	report_free(&rp);
@@ -319,6 +440,8 @@ int main(int argc, char **argv)
 	view = report_view_find(o.format);
 	if (o.top < 0)
 		o.top = view->default_top;
+	if (view->blocks)
+		o.blocks = 1;
 	ret = run(&o, view, &err);
 	if (o.have_re)
 		regfree(&o.symbol_re);

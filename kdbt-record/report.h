@@ -43,7 +43,13 @@ struct report_opts {
 	int have_re;
 	long top;			/* -n; < 0: the format's default */
 	int intervals;			/* --interval: the time series */
-	const char *format;		/* table, json, csv, folded */
+	const char *format;		/* table, json, csv, folded, pprof,
+					 * prometheus */
+	const char *output;		/* -o FILE: written atomically */
+	int live;			/* --live: /proc/kdbt, not a file */
+	const char *snapshot;		/* --snapshot FILE (with --live) */
+	const char *kallsyms;		/* --kallsyms FILE (with --live) */
+	const char *modules_file;	/* --modules FILE (with --live) */
 	int stdio;			/* --stdio: no pager */
 	int header;			/* --header: the file's header only */
 	const char *diff_old, *diff_new;	/* --diff OLD NEW */
@@ -146,10 +152,20 @@ struct report_view {
 	void (*report)(FILE *f, const struct report *rp);
 	void (*intervals)(FILE *f, const struct report *rp);	/* or NULL */
 	void (*diff)(FILE *f, const struct diff *d);		/* or NULL */
+	/* instead of report: may fail (0 or -errno, after a message) */
+	int (*report_rc)(FILE *f, const struct report *rp);
+	int blocks;		/* needs block rows (pprof) */
+	int binary;		/* never to a terminal */
 };
 
 extern const struct report_view report_views[];
 const struct report_view *report_view_find(const char *name);
+
+/* report_prom.c */
+void prom_report(FILE *f, const struct report *rp);
+
+/* report_pprof.c */
+int pprof_report(FILE *f, const struct report *rp);
 
 /* report_out.c helpers shared with diff_out.c */
 void out_json_string(FILE *f, const char *s);

@@ -533,16 +533,22 @@ static void folded_report(FILE *f, const struct report *rp)
 
 /* The views, by --format name; the first is the default. */
 const struct report_view report_views[] = {
-	{ "table", 40, table_report, table_intervals, diff_table },
-	{ "json", 0, json_report, json_intervals, diff_json },
-	{ "csv", 0, csv_report, csv_intervals, diff_csv },
-	{ "folded", 0, folded_report, NULL, NULL },
-	{ NULL, 0, NULL, NULL, NULL },
+	{ .name = "table", .default_top = 40, .report = table_report,
+	  .intervals = table_intervals, .diff = diff_table },
+	{ .name = "json", .report = json_report, .intervals = json_intervals,
+	  .diff = diff_json },
+	{ .name = "csv", .report = csv_report, .intervals = csv_intervals,
+	  .diff = diff_csv },
+	{ .name = "folded", .report = folded_report },
+	{ .name = "prometheus", .default_top = 20, .report = prom_report },
+	{ .name = "pprof", .report_rc = pprof_report, .blocks = 1,
+	  .binary = 1 },
+	{ .name = NULL },
 };
 
 /**
  * report_view_find() - a view by name
- * @name: "table", "json", "csv" or "folded"
+ * @name: "table", "json", "csv", "folded", "pprof" or "prometheus"
  *
  * Return: the view, or NULL.
  */

@@ -18,17 +18,22 @@ src="$top/build/src"
 # real machine: the compiler and kbuild's headers for the kernel
 # (linux-headers-amd64 follows Debian's newest kernel, the running one once
 # it is booted; --user adds linux-headers-$(uname -r)), kmod (insmod,
-# modinfo, depmod), ncurses for kdbt-top, Zycore's headers, dpkg-dev for
-# `apt-get source zydis`, and dkms for `make dkms-install`.
+# modinfo, depmod), ncurses for kdbt-top, zlib for kdbt-report's pprof
+# output, Zycore's headers, dpkg-dev for `apt-get source zydis`, and dkms
+# for `make dkms-install`.
 USER_PKGS="build-essential dpkg-dev kmod linux-headers-amd64
-libncurses-dev libzycore-dev dkms"
+libncurses-dev zlib1g-dev libzycore-dev dkms"
 # What only the tests, `make bench` and `make demo` need: the kernel image
 # the guest boots (linux-image-amd64; the module is built with the headers
 # above), QEMU, what makes its initramfs and unpacks vmlinux (busybox,
-# cpio, gzip, xz), tmux (kdbt-top's screen test), stress-ng (the workload)
-# and groff (the man page checks).
+# cpio, gzip, xz), tmux (kdbt-top's screen test), stress-ng (the workload),
+# groff (the man page checks), and the real clients of kdbt-report's pprof
+# and Prometheus outputs (tests/unit/pprof-prom.sh): go tool pprof
+# (golang-go) with graphviz for its SVG, promtool (prometheus) and
+# prometheus-node-exporter.
 TEST_PKGS="linux-image-amd64 qemu-system-x86 busybox-static cpio gzip
-xz-utils tmux stress-ng groff-base"
+xz-utils tmux stress-ng groff-base golang-go graphviz prometheus
+prometheus-node-exporter"
 case ${1:-} in
 "") PKGS="$USER_PKGS $TEST_PKGS" ;;
 --user) PKGS=$USER_PKGS ;;

@@ -72,6 +72,8 @@ if [ "$what" = all ] || [ "$what" = --unit ]; then
 		build/kdbt-top build/unit/kdbt_top_model_test
 	suite "unit: kdbt.data format, kdbt-report views, reader fuzzing" \
 		sh tests/record/format.sh
+	suite "unit: pprof and Prometheus outputs read by go tool pprof, promtool, node_exporter" \
+		sh tests/unit/pprof-prom.sh
 	suite "unit: man pages: --help options documented, no groff warnings" \
 		sh tests/unit/man-options.sh
 	suite "unit: make install/uninstall into a DESTDIR" \

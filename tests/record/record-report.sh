@@ -86,6 +86,7 @@ for r in getppid dd; do
 done
 check_diff getppid-dd "$out/getppid.data" "$out/dd.data" __do_sys_getppid vfs_read
 check_bad_input real "$g"
+check_pprof "$out/getppid.data" "$out/dd.data"
 [ $checks_failed = 0 ] || status=1
 
 ASAN_OPTIONS=exitcode=99 UBSAN_OPTIONS=print_stacktrace=1:exitcode=99 \

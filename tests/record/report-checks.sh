@@ -198,3 +198,32 @@ check_bad_input() {
 		failed "$1/bad-usage" "an unknown sort key does not exit 2"
 	rm -f "$b"
 }
+
+# check_pprof GETPPID DD: go tool pprof on --format pprof of the real
+# recordings gives the exact calls: __do_sys_getppid 1000000, vfs_read
+# the report's own count, one per dd read (100000, and a few more the
+# process makes starting).  Passes over it without go (make deps).
+check_pprof() {
+	if ! command -v go > /dev/null; then
+		echo "SKIP record/pprof: no go tool (make deps)"
+		return 0
+	fi
+	"$REPORT" -i "$1" --format pprof -o "$TMP/getppid.pb.gz" &&
+		"$REPORT" -i "$2" --format pprof -o "$TMP/dd.pb.gz" ||
+		{ failed pprof "kdbt-report --format pprof failed"; return 1; }
+	g=$(HOME=$TMP go tool pprof -top -sample_index=calls \
+		"$TMP/getppid.pb.gz" 2>/dev/null |
+		awk '$NF == "__do_sys_getppid" { print $1 }')
+	d=$(HOME=$TMP go tool pprof -top -sample_index=calls \
+		"$TMP/dd.pb.gz" 2>/dev/null | awk '$NF == "vfs_read" { print $1 }')
+	want=$("$REPORT" --format csv -n 0 -i "$2" |
+		awk -F, '$1 == "vfs_read" { print $11 }')
+	if [ "$g" != 1000000 ]; then
+		failed pprof "__do_sys_getppid calls in pprof: '$g', want 1000000"
+	elif [ -z "$d" ] || [ "$d" != "$want" ] || [ "$d" -lt 100000 ] ||
+		[ "$d" -gt 100100 ]; then
+		failed pprof "vfs_read calls in pprof: '$d', report '$want', want 100000 dd reads (+ a few)"
+	else
+		pass "pprof (go tool pprof: __do_sys_getppid 1000000 calls, vfs_read $d)"
+	fi
+}

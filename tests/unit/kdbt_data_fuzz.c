@@ -486,7 +486,8 @@ static void check_build_id(void)
 /* fuzz                                                               */
 /* ------------------------------------------------------------------ */
 
-static const char *const views[] = { "table", "json", "csv", "folded" };
+static const char *const views[] = { "table", "json", "csv", "folded",
+				      "pprof", "prometheus" };
 
 /* Parse a damaged copy; if it parses and @full, report it every way. */
 static int try_parse(const unsigned char *buf, size_t len, int full)
@@ -514,7 +515,10 @@ static int try_parse(const unsigned char *buf, size_t len, int full)
 		o.intervals = !i;
 		if (!report_build(&rp, &o, &r, "M.data", &err)) {
 			for (v = report_views; v->name; v++) {
-				v->report(null, &rp);
+				if (v->report_rc)
+					v->report_rc(null, &rp);
+				else
+					v->report(null, &rp);
 				if (v->intervals)
 					v->intervals(null, &rp);
 			}
@@ -597,7 +601,7 @@ static void fuzz_case(struct fuzz *z, size_t len, int exec, const char *what)
 	if (!f || fwrite(z->buf, 1, len, f) != len || fclose(f))
 		return;
 	z->execs++;
-	if (!try_report(z->report, z->path, views[z->execs % 4]) &&
+	if (!try_report(z->report, z->path, views[z->execs % (sizeof(views) / sizeof(views[0]))]) &&
 	    !z->bad_execs++)
 		snprintf(z->first_bad, sizeof(z->first_bad), "kdbt-report on %s",
 			 what);

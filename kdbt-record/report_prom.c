@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * report_prom.c - kdbt-report --format prometheus: a recording (or, with
+ * --live, /proc/kdbt now) in the Prometheus text exposition format, for
+ * node_exporter's textfile collector or a push gateway.
+ *
+ * Counts are counters (kdbt_*_total), exact; the jumptable hit ratio and
+ * the recording's time and length are gauges; what is a string elsewhere
+ * (kernel release, mode, host) is a label of kdbt_info, whose value is 1.
+ * The per-function series are the report's rows (functions by
+ * instructions, capped by -n, 20 by default) with the labels module and
+ * function.
+ *
+ * Owns: the metric names, their HELP texts and label escaping.
+ * Must never: print a metric twice, a label value unescaped, or a series
+ * whose name promtool would reject.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <string.h>
+#include "report.h"
+
+/* A label value: backslash, double quote and newline escaped. */
+static void prom_label(FILE *f, const char *name, const char *v, int first)
+{
+	fprintf(f, "%s%s=\"", first ? "" : ",", name);
+	for (; v && *v; v++) {
+		if (*v == '\\' || *v == '"')
+			fprintf(f, "\\%c", *v);
+		else if (*v == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*v, f);
+	}
+	fputc('"', f);
+}
+
+static void prom_head(FILE *f, const char *name, const char *type,
+		      const char *help)
+{
+	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+static void prom_counter(FILE *f, const char *name, const char *help,
+			 __u64 v)
+{
+	prom_head(f, name, "counter", help);
+	fprintf(f, "%s %llu\n", name, (unsigned long long)v);
+}
+
+static void prom_gauge(FILE *f, const char *name, const char *help, double v)
+{
+	prom_head(f, name, "gauge", help);
+	fprintf(f, "%s %.17g\n", name, v);
+}
+
+static void prom_info(FILE *f, const struct report *rp)
+{
+	const struct kdbt_rec *r = rp->rec;
+	const char *keys[] = { "release", "machine", "hostname",
+			       "kdbt_release" };
+	const char *labels[] = { "release", "machine", "host",
+				 "kdbt_release" };
+	const char *v;
+	size_t i;
+
+	prom_head(f, "kdbt_info", "gauge",
+		  "The recorded kernel and kdbt's state, as labels; always 1.");
+	fputs("kdbt_info{", f);
+	prom_label(f, "mode", r->info.snap_flags & KDBT_SNAP_FAST ? "fast" :
+		   "transparent", 1);
+	prom_label(f, "source", rp->o->live ? "live" : "recording", 0);
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		v = kdbt_rec_string(r, keys[i]);
+		prom_label(f, labels[i], v ? v : "", 0);
+	}
+	fputs("} 1\n", f);
+}
+
+/* One per-function family: every row, one series each. */
+static void prom_rows(FILE *f, const struct report *rp, const char *name,
+		      const char *help, int what)
+{
+	const struct row *r;
+	__u64 v;
+
+	prom_head(f, name, "counter", help);
+	for (r = rp->rows; r < rp->rows + rp->nrows; r++) {
+		v = what == 0 ? r->c.instructions : what == 1 ?
+			r->c.executions : what == 2 ? r->calls : r->c.misses;
+		fprintf(f, "%s{", name);
+		prom_label(f, "module", r->module, 1);
+		prom_label(f, "function", r->name, 0);
+		fprintf(f, "} %llu\n", (unsigned long long)v);
+	}
+}
+
+/**
+ * prom_report() - print a report in the Prometheus text format
+ * @f: the output
+ * @rp: the report (function rows, already capped by -n)
+ */
+void prom_report(FILE *f, const struct report *rp)
+{
+	const struct report_totals *t = &rp->t;
+
+	prom_info(f, rp);
+	prom_counter(f, "kdbt_instructions_total",
+		     "Native kernel instructions executed (exact).",
+		     t->instructions);
+	prom_counter(f, "kdbt_block_executions_total",
+		     "Translated blocks executed (exact).",
+		     t->block_executions);
+	prom_head(f, "kdbt_indirect_branches_total", "counter",
+		  "Indirect branches executed, by kind (returns: transparent mode only).");
+	fprintf(f, "kdbt_indirect_branches_total{kind=\"call\"} %llu\n",
+		(unsigned long long)t->indirect_calls);
+	fprintf(f, "kdbt_indirect_branches_total{kind=\"jump\"} %llu\n",
+		(unsigned long long)t->indirect_jumps);
+	fprintf(f, "kdbt_indirect_branches_total{kind=\"return\"} %llu\n",
+		(unsigned long long)t->returns);
+	prom_counter(f, "kdbt_jumptable_hits_total",
+		     "Indirect branches whose target the jumptable held.",
+		     t->hits);
+	prom_counter(f, "kdbt_jumptable_misses_total",
+		     "Indirect branches that went to the dispatcher.",
+		     t->misses);
+	if (t->indirect)
+		prom_gauge(f, "kdbt_jumptable_hit_ratio",
+			   "Jumptable hits / indirect branches (0 to 1).",
+			   (double)t->hits / t->indirect);
+	prom_counter(f, "kdbt_dispatches_total",
+		     "Entries into the dispatcher.", t->dispatches);
+	prom_counter(f, "kdbt_lost_executions_total",
+		     "Block executions racing counter increments probably lost (an estimate).",
+		     t->lost_estimate);
+	prom_counter(f, "kdbt_unattributed_instructions_total",
+		     "Instructions of blocks no longer listed (a cache flush).",
+		     t->unattributed);
+	prom_gauge(f, "kdbt_recording_start_time_seconds",
+		   "When the recording started, in seconds since the epoch.",
+		   rp->rec->info.start_realtime_ns / 1e9);
+	prom_gauge(f, "kdbt_recording_duration_seconds",
+		   "How long the recording (or translation, live) has counted.",
+		   t->duration_ns / 1e9);
+	prom_rows(f, rp, "kdbt_function_instructions_total",
+		  "Instructions of the hottest functions (-n of them).", 0);
+	prom_rows(f, rp, "kdbt_function_executions_total",
+		  "Block executions of the hottest functions.", 1);
+	prom_rows(f, rp, "kdbt_function_calls_total",
+		  "Executions of the hottest functions' first blocks.", 2);
+	prom_rows(f, rp, "kdbt_function_jumptable_misses_total",
+		  "Jumptable misses of the hottest functions.", 3);
+}
