@@ -243,8 +243,9 @@ REC_HDRS := $(wildcard kdbt-record/*.h) proc/libkdbt.h proc/libkdbt_int.h \
 	proc/kdbt_abi.h
 RECORD_SRCS := $(addprefix kdbt-record/, kdbt-record.c recorder.c \
 	sysinfo.c) $(REC_LIB)
-REPORT_SRCS := $(addprefix kdbt-record/, kdbt-report.c report.c report_pprof.c report_prom.c \
-	report_out.c diff.c diff_out.c live.c sysinfo.c) $(REC_LIB)
+REPORT_SRCS := $(addprefix kdbt-record/, kdbt-report.c report.c \
+	report_pprof.c report_prom.c report_out.c diff.c diff_out.c live.c \
+	sysinfo.c) $(REC_LIB)
 REC_CFLAGS := -O2 -g -std=gnu11 $(WARN) -Iproc -Ikdbt-record
 SAN_CFLAGS := -O1 -g -std=gnu11 $(WARN) -Iproc -Ikdbt-record \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -276,8 +277,9 @@ $(B)/unit/kdbt-report-san: $(REPORT_SRCS) $(REC_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(SAN_CFLAGS) -o $@ $(REPORT_SRCS) -lm -lz
 
-FUZZ_SRCS := tests/unit/kdbt_data_fuzz.c $(addprefix kdbt-record/, report.c report_pprof.c report_prom.c \
-	report_out.c diff.c diff_out.c sysinfo.c) $(REC_LIB)
+FUZZ_SRCS := tests/unit/kdbt_data_fuzz.c $(addprefix kdbt-record/, report.c \
+	report_pprof.c report_prom.c report_out.c diff.c diff_out.c \
+	sysinfo.c) $(REC_LIB)
 $(B)/unit/kdbt_data_fuzz: $(FUZZ_SRCS) $(REC_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(SAN_CFLAGS) -o $@ $(FUZZ_SRCS) -lm -lz
