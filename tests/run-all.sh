@@ -107,7 +107,7 @@ if [ "$what" = --long ]; then
 		chosen "$(basename "$t" .sh)" && long="$long $t"
 	done
 	if [ -z "$long" ]; then
-		echo "FAIL run-all: TESTS='$TESTS' matches no long-tier test" | tee -a "$out"
+		echo "FAIL run-all: TESTS='${TESTS:-}' matches no long-tier test" | tee -a "$out"
 	fi
 	# shellcheck disable=SC2086
 	[ -n "$long" ] && suite "long: Debian $(sh scripts/kver.sh) under QEMU" \

@@ -5,11 +5,11 @@
 # tasks' return addresses into the fresh cache after it - and the
 # workload, efault, off and rmmod stay correct.  See cache_full_session
 # in guest-lib.sh.
-# Fast mode has a boot of its own: if a refill or off failed, kdbt would
-# stay pinned.
+# Fast mode has a boot of its own (shared with onoff-fast.sh): if a refill
+# or off failed, kdbt would stay pinned.
 # vm-smp: 2
 # vm-timeout: 150
-# vm-append: kdbt_test_boot=cache-full-fast
+# vm-append: kdbt_test_boot=long-fast
 . /tests/lib.sh
 
 trap 'touch /tmp/cache-full.stop; kdbt_leave' EXIT

@@ -1,4 +1,4 @@
-# onoff-fast-smp4.sh (long tier) - onoff-fast.sh on 4 CPUs: 30
+# onoff-fast-smp4.sh (long tier) - onoff-fast.sh on 4 CPUs: 15
 # on/off cycles in fast mode while the workload mix runs on every CPU.
 # Every off waits until no task can return into the cache and rewrites the
 # cache return addresses left on kernel stacks (stack_rewrites must grow);
@@ -8,10 +8,11 @@
 # 1.2-1.4 s here (an RCU-tasks grace period and two stop_machine() stack
 # walks); the guest timeout, not a clock, bounds the run.  See
 # onoff_cycles in guest-lib.sh.
-# Fast mode has a boot of its own: if an off failed, kdbt would stay pinned.
+# Fast mode has a boot of its own (shared with workload-fast-smp4.sh): if an
+# off failed, kdbt would stay pinned.
 # vm-smp: 4
 # vm-timeout: 300
-# vm-append: kdbt_test_boot=onoff-fast-smp4
+# vm-append: kdbt_test_boot=long-fast-smp4
 . /tests/lib.sh
 
-onoff_cycles 30 fast
+onoff_cycles 15 fast

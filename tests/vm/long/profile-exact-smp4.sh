@@ -1,6 +1,6 @@
 # profile-exact-smp4.sh (long tier) - the known-trip-count check of profile-exact.sh
 # on 4 CPUs under other load, in transparent mode and then in fast mode:
-# 4 threads, one pinned to each CPU, make 250000 getppid() system calls
+# 4 threads, one pinned to each CPU, make 100000 getppid() system calls
 # each while two shell loops read /proc files and `getppid --burn` makes
 # other system calls; the executions of the block at __x64_sys_getppid,
 # the calls of its function and its instructions (per its path length,
@@ -15,7 +15,7 @@
 . /tests/lib.sh
 
 THREADS=4
-PER=250000
+PER=100000
 N=$((THREADS * PER))
 stop=/tmp/profile-exact-smp4.stop
 burn=
