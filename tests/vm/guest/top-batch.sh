@@ -1,6 +1,8 @@
 # top-batch.sh - kdbt-top in batch mode against the live module.  While
-# getppid() is hammered, three refreshes half a second apart show the
-# hottest functions: the top function of the last one must be the one
+# getppid() is hammered, three refreshes 1.5 s apart show the hottest
+# functions (long enough for getppid() to outweigh kdbt-top's own page
+# faults, also with page-table isolation, where each system call costs
+# TCG two TLB flushes): the top function of the last one must be the one
 # that getppid() hammers hardest by the kernel's own count (the largest
 # growth of instructions in /proc/kdbt/functions over a run of getppid
 # calls: the handler's callee __task_pid_nr_ns on Debian's 6.1, which
@@ -52,9 +54,9 @@ echo "getppid handler at $a: $handler; hammered hardest: $hottest"
 getppid 1000000000 > /dev/null &
 gp=$!
 sleep 1
-kdbt-top -b -d 0.5 -n 3 > /tmp/top.out 2>&1 || {
+kdbt-top -b -d 1.5 -n 3 > /tmp/top.out 2>&1 || {
 	cat /tmp/top.out
-	fail "kdbt-top -b -d 0.5 -n 3 failed"
+	fail "kdbt-top -b -d 1.5 -n 3 failed"
 }
 kill "$gp"
 wait "$gp" 2>/dev/null
@@ -64,7 +66,7 @@ sed -n '/refresh 3 of 3$/,$p' /tmp/top.out > /tmp/top.last
 cat /tmp/top.last
 [ -s /tmp/top.last ] || fail "no third refresh in: $(head -n 3 /tmp/top.out)"
 expect_file_has /tmp/top.last '^kdbt-top .* translation on, transparent mode'
-expect_file_has /tmp/top.last '^Last 0\.[0-9][0-9] s '
+expect_file_has /tmp/top.last '^Last [0-9]+\.[0-9][0-9] s '
 sed -n '/Symbol \[module\]$/,$p' /tmp/top.last | sed '1d; /^$/d; s/.*  //' \
 	> /tmp/top.rows
 [ "$(wc -l < /tmp/top.rows)" -ge 10 ] ||
