@@ -177,14 +177,9 @@ void kdbt_profile_published_locked(const struct kdbt_block *b)
 /* Block @id's own counter, summed over CPUs; 0 until it is visible. */
 static u64 raw_counter(u32 id)
 {
-	u64 c = 0;
-	int cpu;
-
 	if (!id || id >= smp_load_acquire(&prof.nvisible))
 		return 0;
-	for_each_possible_cpu(cpu)
-		c += READ_ONCE(*kdbt_counter_ptr(cpu, id));
-	return c;
+	return kdbt_counter_sum(id);
 }
 
 /*
