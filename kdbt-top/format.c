@@ -199,9 +199,10 @@ static void state_line(char *buf, const struct top_model *m)
 	snprintf(buf, TOP_LINE,
 		 "Coverage %s last, %s since reset   Blocks %s   Cache %s of %s (%s)",
 		 last, coverage(all, h), count(blocks, h->nblocks),
-		 count(used, h->cache_used), count(total, h->cache_total),
-		 kdbt_fmt_rate(pct, sizeof(pct), h->cache_used,
-			       h->cache_total));
+		 count(used, h->cache_bytes_used),
+		 count(total, h->cache_bytes_total),
+		 kdbt_fmt_rate(pct, sizeof(pct), h->cache_bytes_used,
+			       h->cache_bytes_total));
 }
 
 /**

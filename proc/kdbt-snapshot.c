@@ -163,8 +163,8 @@ static void print_totals(const struct kdbt_snap *s)
 	printf("retired_instructions %llu\n", h->retired_instructions);
 	printf("retired_executions %llu\n", h->retired_executions);
 	printf("dispatches %llu\n", h->dispatches);
-	printf("cache_bytes_used %llu\n", h->cache_used);
-	printf("cache_bytes_total %llu\n", h->cache_total);
+	printf("cache_bytes_used %llu\n", h->cache_bytes_used);
+	printf("cache_bytes_total %llu\n", h->cache_bytes_total);
 	printf("samples_cache %llu\n", h->samples_cache);
 	printf("samples_native %llu\n", h->samples_native);
 	printf("lost_estimate %llu\n", h->lost_estimate);

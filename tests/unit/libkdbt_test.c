@@ -122,8 +122,8 @@ static void base_header(struct kdbt_snap_header *h)
 	h->retired_instructions = 7;
 	h->retired_executions = 3;
 	h->dispatches = 99;
-	h->cache_used = 4096;
-	h->cache_total = 1 << 20;
+	h->cache_bytes_used = 4096;
+	h->cache_bytes_total = 1 << 20;
 	h->samples_cache = 11;
 	h->samples_native = 12;
 	h->lost_estimate = 1;
@@ -381,7 +381,7 @@ static int test_larger_sizes_accepted(void)
 	CHECK(!ret, "parse: %s", err.msg);
 	CHECK(s.hdr.header_size == sizeof(h) + 24 &&
 	      s.hdr.block_size == sizeof(base_blocks[0]) + 8, "sizes");
-	CHECK(s.hdr.cache_total == 1 << 20, "header field");
+	CHECK(s.hdr.cache_bytes_total == 1 << 20, "header field");
 	ret = same_blocks(&s);
 	kdbt_snap_free(&s);
 	return ret;
