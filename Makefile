@@ -198,8 +198,8 @@ $(B)/guest/workload: tests/vm/helpers/workload.sh
 
 # The /proc/kdbt reader library (proc/), its unit test and kdbt-snapshot,
 # which guest tests run against the kernel's own text files.
-LIBKDBT := proc/libkdbt.c proc/libkdbt_syms.c proc/libkdbt.h \
-	proc/libkdbt_int.h proc/kdbt_abi.h
+LIBKDBT := proc/libkdbt.c proc/libkdbt_syms.c proc/libkdbt_stats.c \
+	proc/libkdbt.h proc/libkdbt_int.h proc/kdbt_abi.h
 user: $(B)/unit/libkdbt_test $(B)/guest/kdbt-snapshot
 
 $(B)/unit/libkdbt_test: tests/unit/libkdbt_test.c $(LIBKDBT)
@@ -238,7 +238,7 @@ $(B)/unit/kdbt_top_model_test: tests/unit/kdbt_top_model_test.c \
 # builds for the guest, a sanitizer build of kdbt-report and the format's
 # unit test and fuzzer (tests/unit/kdbt_data_fuzz.c).
 REC_LIB := $(addprefix kdbt-record/, data.c data_read.c data_write.c) \
-	proc/libkdbt.c proc/libkdbt_syms.c
+	proc/libkdbt.c proc/libkdbt_syms.c proc/libkdbt_stats.c
 REC_HDRS := $(wildcard kdbt-record/*.h) proc/libkdbt.h proc/libkdbt_int.h \
 	proc/kdbt_abi.h
 RECORD_SRCS := $(addprefix kdbt-record/, kdbt-record.c recorder.c \
