@@ -107,33 +107,33 @@ void prom_report(FILE *f, const struct report *rp)
 	prom_info(f, rp);
 	prom_counter(f, "kdbt_instructions_total",
 		     "Native kernel instructions executed (exact).",
-		     t->instructions);
+		     t->k.instructions);
 	prom_counter(f, "kdbt_block_executions_total",
 		     "Translated blocks executed (exact).",
-		     t->block_executions);
+		     t->k.block_executions);
 	prom_head(f, "kdbt_indirect_branches_total", "counter",
 		  "Indirect branches executed, by kind (returns: transparent mode only).");
 	fprintf(f, "kdbt_indirect_branches_total{kind=\"call\"} %llu\n",
-		(unsigned long long)t->indirect_calls);
+		(unsigned long long)t->k.indirect_calls);
 	fprintf(f, "kdbt_indirect_branches_total{kind=\"jump\"} %llu\n",
-		(unsigned long long)t->indirect_jumps);
+		(unsigned long long)t->k.indirect_jumps);
 	fprintf(f, "kdbt_indirect_branches_total{kind=\"return\"} %llu\n",
-		(unsigned long long)t->returns);
+		(unsigned long long)t->k.returns);
 	prom_counter(f, "kdbt_jumptable_hits_total",
 		     "Indirect branches whose target the jumptable held.",
 		     t->hits);
 	prom_counter(f, "kdbt_jumptable_misses_total",
 		     "Indirect branches that went to the dispatcher.",
-		     t->misses);
+		     t->k.jumptable_misses);
 	if (t->indirect)
 		prom_gauge(f, "kdbt_jumptable_hit_ratio",
 			   "Jumptable hits / indirect branches (0 to 1).",
 			   (double)t->hits / t->indirect);
 	prom_counter(f, "kdbt_dispatches_total",
-		     "Entries into the dispatcher.", t->dispatches);
+		     "Entries into the dispatcher.", t->k.dispatches);
 	prom_counter(f, "kdbt_lost_executions_total",
 		     "Block executions racing counter increments probably lost (an estimate).",
-		     t->lost_estimate);
+		     t->k.lost_estimate);
 	prom_counter(f, "kdbt_unattributed_instructions_total",
 		     "Instructions of blocks no longer listed (a cache flush).",
 		     t->unattributed);
