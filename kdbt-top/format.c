@@ -166,7 +166,7 @@ static const char *stat_label(enum kdbt_stat i)
 
 /* One line of totals: "LABEL insns/s execs/s indirect/s JT hits". */
 static void totals_line(char *buf, const char *label,
-			const struct kdbt_totals *t, __u64 ns, bool rates)
+			const struct kdbt_counts *t, __u64 ns, bool rates)
 {
 	char a[KDBT_FMT_LEN], b[KDBT_FMT_LEN], c[KDBT_FMT_LEN];
 	char d[KDBT_FMT_LEN];
@@ -181,12 +181,11 @@ static void totals_line(char *buf, const char *label,
 			 stat_label(KDBT_STAT_jumptable_hit_rate));
 		return;
 	}
-	count(a, rates ? model_per_sec(t->c.instructions, ns) :
-	      t->c.instructions);
-	count(b, rates ? model_per_sec(t->c.executions, ns) :
-	      t->c.executions);
-	count(c, rates ? model_per_sec(t->c.indirect, ns) : t->c.indirect);
-	kdbt_fmt_rate(d, sizeof(d), t->c.hits, t->c.indirect);
+	count(a, rates ? model_per_sec(t->instructions, ns) :
+	      t->instructions);
+	count(b, rates ? model_per_sec(t->executions, ns) : t->executions);
+	count(c, rates ? model_per_sec(t->indirect, ns) : t->indirect);
+	kdbt_fmt_rate(d, sizeof(d), t->hits, t->indirect);
 	snprintf(buf, TOP_LINE, "%-13s%7s %s%s %7s %s%s %7s %s%s %7s %s",
 		 label, a, stat_label(KDBT_STAT_instructions), per, b,
 		 stat_label(KDBT_STAT_block_executions), per, c,
@@ -231,7 +230,7 @@ void format_header(const struct top_model *m,
 		   char lines[TOP_HEADER_LINES][TOP_LINE])
 {
 	const struct kdbt_snap_header *h = &m->cur.hdr;
-	struct kdbt_totals recent, total;
+	struct kdbt_counts recent, total;
 	char label[32];
 	int i;
 

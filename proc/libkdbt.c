@@ -434,25 +434,22 @@ void kdbt_snap_sum(const struct kdbt_snap *s, struct kdbt_counts *c)
 }
 
 /**
- * kdbt_snap_totals() - the header's totals since the last reset
+ * kdbt_snap_totals() - the header's totals since the last reset (flushed
+ * blocks included), as the counts of a block are (the header itself has
+ * the indirect branches by kind)
  * @s: the snapshot
- * @t: filled; t->c.indirect = indirect calls + jumps + returns (returns
- *     count in transparent mode only), t->c.hits = that minus misses
+ * @c: filled; c->indirect = indirect calls + jumps + returns (returns
+ *     count in transparent mode only), c->hits = that minus misses
  */
-void kdbt_snap_totals(const struct kdbt_snap *s, struct kdbt_totals *t)
+void kdbt_snap_totals(const struct kdbt_snap *s, struct kdbt_counts *c)
 {
 	const struct kdbt_snap_header *h = &s->hdr;
 
-	memset(t, 0, sizeof(*t));
-	t->indirect_calls = h->indirect_calls;
-	t->indirect_jumps = h->indirect_jumps;
-	t->returns = h->returns;
-	t->blocks = h->nblocks;
-	t->c.instructions = h->instructions;
-	t->c.executions = h->block_executions;
-	t->c.indirect = h->indirect_calls + h->indirect_jumps + h->returns;
-	t->c.misses = h->jumptable_misses;
-	t->c.hits = sub(t->c.indirect, t->c.misses);
+	c->instructions = h->instructions;
+	c->executions = h->block_executions;
+	c->indirect = h->indirect_calls + h->indirect_jumps + h->returns;
+	c->misses = h->jumptable_misses;
+	c->hits = sub(c->indirect, c->misses);
 }
 
 static int cmp_block_id(const void *a, const void *b)

@@ -75,19 +75,10 @@ struct kdbt_counts {
 	__u64 hits;		/* jumptable hits: indirect - misses */
 };
 
-/* The header's totals (since the last reset, flushed blocks included). */
-struct kdbt_totals {
-	struct kdbt_counts c;
-	__u64 indirect_calls;
-	__u64 indirect_jumps;
-	__u64 returns;
-	__u64 blocks;		/* records in the snapshot */
-};
-
 void kdbt_block_counts(const struct kdbt_snap *s,
 		       const struct kdbt_snap_block *b, struct kdbt_counts *c);
 void kdbt_snap_sum(const struct kdbt_snap *s, struct kdbt_counts *c);
-void kdbt_snap_totals(const struct kdbt_snap *s, struct kdbt_totals *t);
+void kdbt_snap_totals(const struct kdbt_snap *s, struct kdbt_counts *c);
 int kdbt_snap_delta(struct kdbt_snap *out, const struct kdbt_snap *older,
 		    const struct kdbt_snap *newer, struct kdbt_err *err);
 void kdbt_snap_zero_profile(struct kdbt_snap_header *h);

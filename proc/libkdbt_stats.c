@@ -133,21 +133,21 @@ static const char *snap_word(const struct kdbt_snap_header *h,
 /* A statistic that follows from the snapshot; -ENOENT for others. */
 static int snap_derived(const struct kdbt_snap *s, unsigned int i, __u64 *v)
 {
-	struct kdbt_totals t;
+	struct kdbt_counts t;
 
 	kdbt_snap_totals(s, &t);
 	switch (i) {
 	case KDBT_STAT_blocks:
-		*v = t.blocks;
+		*v = s->hdr.nblocks;
 		return 0;
 	case KDBT_STAT_indirect_branches:
-		*v = t.c.indirect;
+		*v = t.indirect;
 		return 0;
 	case KDBT_STAT_jumptable_hits:
-		*v = t.c.hits;
+		*v = t.hits;
 		return 0;
 	case KDBT_STAT_jumptable_hit_rate:
-		*v = percent(t.c.hits, t.c.indirect);
+		*v = percent(t.hits, t.indirect);
 		return 0;
 	case KDBT_STAT_coverage:
 		*v = percent(s->hdr.samples_cache,
