@@ -69,13 +69,16 @@
  *		(since load: a delta subtracts), PROFILE (since the last
  *		reset, which zeroes it: a delta subtracts)
  *	snap	its slot among the statistics of struct kdbt_snap_header
- *		(the u64 at KDBT_SNAP_STATS_OFFSET + 8 * snap), or NO
+ *		(the u64 at KDBT_SNAP_STATS_OFFSET + 8 * snap), or NO (STR
+ *		statistics have none)
  *	ivl	its slot among those of a recording's struct
  *		kdbt_data_interval (kdbt_data.h), or NO
  *	label	what kdbt-top calls it, or NULL
  *
  * A new statistic is a new line, in the place its /proc line goes; a
  * snap or ivl slot is only ever the next free one (the layouts are ABI).
+ * tests/unit/stats-table.sh checks the table against kdbt.ko's printer
+ * and against man kdbt(4).
  */
 #define KDBT_STATS(X, c)						\
 	X(c, version,			U64,  S, LEVEL,   NO, NO, NULL)	\
