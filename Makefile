@@ -198,9 +198,9 @@ $(B)/guest/workload: tests/vm/helpers/workload.sh
 
 # The /proc/kdbt reader library (proc/), its unit test and kdbt-snapshot,
 # which guest tests run against the kernel's own text files.
-LIBKDBT := proc/libkdbt.c proc/libkdbt_syms.c proc/libkdbt.h \
-	proc/libkdbt_int.h proc/kdbt_abi.h
-user: $(B)/unit/libkdbt_test $(B)/guest/kdbt-snapshot
+LIBKDBT := proc/libkdbt.c proc/libkdbt_syms.c proc/libkdbt_stats.c \
+	proc/libkdbt.h proc/libkdbt_int.h proc/kdbt_abi.h
+user: $(B)/unit/libkdbt_test $(B)/guest/kdbt-snapshot $(B)/unit/stats_check
 
 $(B)/unit/libkdbt_test: tests/unit/libkdbt_test.c $(LIBKDBT)
 	@mkdir -p $(@D)
@@ -209,6 +209,13 @@ $(B)/unit/libkdbt_test: tests/unit/libkdbt_test.c $(LIBKDBT)
 $(B)/guest/kdbt-snapshot: proc/kdbt-snapshot.c $(LIBKDBT)
 	@mkdir -p $(@D)
 	$(CC) -O2 -static -std=gnu11 $(WARN) -Iproc -o $@ $(filter %.c,$^)
+
+# kdbt.ko's printer of /proc/kdbt/stats (kmod/stats.c) in userspace, for
+# tests/unit/stats-table.sh.
+$(B)/unit/stats_check: tests/unit/stats_check.c kmod/stats.c kmod/stats.h \
+		kmod/core/kdbt_env.h proc/kdbt_abi.h
+	@mkdir -p $(@D)
+	$(CC) -O2 -g -std=gnu11 $(WARN) -Ikmod -Iproc -o $@ $(filter %.c,$^)
 
 # kdbt-top (kdbt-top/): the live view, dynamic on the host; static for the
 # guest, whose tests use batch mode (no terminfo there); the unit test of
@@ -238,7 +245,7 @@ $(B)/unit/kdbt_top_model_test: tests/unit/kdbt_top_model_test.c \
 # builds for the guest, a sanitizer build of kdbt-report and the format's
 # unit test and fuzzer (tests/unit/kdbt_data_fuzz.c).
 REC_LIB := $(addprefix kdbt-record/, data.c data_read.c data_write.c) \
-	proc/libkdbt.c proc/libkdbt_syms.c
+	proc/libkdbt.c proc/libkdbt_syms.c proc/libkdbt_stats.c
 REC_HDRS := $(wildcard kdbt-record/*.h) proc/libkdbt.h proc/libkdbt_int.h \
 	proc/kdbt_abi.h
 RECORD_SRCS := $(addprefix kdbt-record/, kdbt-record.c recorder.c \

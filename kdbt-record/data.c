@@ -2,14 +2,16 @@
 /*
  * data.c - the parts of the kdbt.data format both tools use: the table of
  * section operations (write, read, print per section type), the strings
- * of a recording, and freeing one.
+ * of a recording, an interval's statistics by index, and freeing one.
  *
  * Owns: the list of section types, their names, which are required and
- * their versions (kdbt_data.h has the layout).
+ * their versions (kdbt_data.h has the layout); where an interval keeps
+ * each statistic (KDBT_STATS()'s ivl column).
  * Must never: touch a file (data_read.c and data_write.c do).
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include "data_int.h"
@@ -21,8 +23,62 @@ _Static_assert(sizeof(struct kdbt_data_module) == 80, "module layout");
 _Static_assert(sizeof(struct kdbt_data_symbol) == 24, "symbol layout");
 _Static_assert(sizeof(struct kdbt_data_block) == 24, "block layout");
 _Static_assert(sizeof(struct kdbt_data_interval) == 120, "interval layout");
+_Static_assert(KDBT_DATA_IVL_STATS_OFFSET + 8 * KDBT_DATA_IVL_NSTATS == 120,
+	       "interval layout: an ivl slot twice, or missing");
 _Static_assert(sizeof(struct kdbt_data_rec) == 24, "record layout");
 _Static_assert(KDBT_SEC_NR <= 64, "feature bitmap is 64 bits");
+
+/*
+ * Each statistic of an interval at its ivl slot; and, as an interval is
+ * the difference of two snapshots, in the snapshot header too.
+ */
+#define IVL_CHECK(c, name, fmt, where, kind, snap, ivl, label)		\
+	KDBT_IF_SLOT(ivl, _Static_assert(				\
+		offsetof(struct kdbt_data_interval, name) ==		\
+		KDBT_DATA_IVL_STATS_OFFSET + 8 * (ivl), "ivl slot");	\
+	_Static_assert(0 KDBT_IF_SLOT(snap, + 1),			\
+		       "an ivl slot without a snap slot");)
+KDBT_STATS(IVL_CHECK, 0)
+#undef IVL_CHECK
+
+/* Where struct kdbt_data_interval keeps each statistic; 0: it does not. */
+#define IVL_OFF(c, name, fmt, where, kind, snap, ivl, label)		\
+	[KDBT_STAT_##name] = 0 KDBT_IF_SLOT(ivl,			\
+		+ offsetof(struct kdbt_data_interval, name)),
+static const unsigned short ivl_off[KDBT_STAT_NR] = {
+	KDBT_STATS(IVL_OFF, 0)
+};
+#undef IVL_OFF
+
+/**
+ * kdbt_data_ivl_slot() - where an interval keeps a statistic
+ * @h: the interval
+ * @i: the statistic (enum kdbt_stat)
+ *
+ * Return: its field, or NULL if intervals do not keep it.
+ */
+__u64 *kdbt_data_ivl_slot(struct kdbt_data_interval *h, unsigned int i)
+{
+	if (i >= KDBT_STAT_NR || !ivl_off[i])
+		return NULL;
+	return (__u64 *)((char *)h + ivl_off[i]);
+}
+
+/**
+ * kdbt_data_ivl_add() - add an interval's statistics to a sum
+ * @sum: the sum, an interval too
+ * @h: the interval
+ */
+void kdbt_data_ivl_add(struct kdbt_data_interval *sum,
+		       const struct kdbt_data_interval *h)
+{
+	unsigned int i;
+
+	for (i = 0; i < KDBT_STAT_NR; i++)
+		if (ivl_off[i])
+			*kdbt_data_ivl_slot(sum, i) +=
+				*(const __u64 *)((const char *)h + ivl_off[i]);
+}
 
 const struct kdbt_data_secops kdbt_data_secops[] = {
 	{ KDBT_SEC_INFO, "info", 1, 1, kdbt_rd_info, kdbt_wr_info,

@@ -45,13 +45,13 @@ __u64 totals_metric(const struct report_totals *t, enum sort_key k)
 {
 	switch (k) {
 	case SORT_EXECUTIONS:
-		return t->block_executions;
+		return t->k.block_executions;
 	case SORT_INDIRECT:
 		return t->indirect;
 	case SORT_MISSES:
-		return t->misses;
+		return t->k.jumptable_misses;
 	default:
-		return t->instructions;
+		return t->k.instructions;
 	}
 }
 

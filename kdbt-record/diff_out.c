@@ -16,19 +16,25 @@
 #include <string.h>
 #include "report.h"
 
+/* The totals compared: each a statistic (its name) and a sort key. */
 struct total_line {
-	const char *name;
+	enum kdbt_stat stat;
 	enum sort_key key;
 };
 
 static const struct total_line total_lines[] = {
-	{ "instructions", SORT_INSTRUCTIONS },
-	{ "block_executions", SORT_EXECUTIONS },
-	{ "indirect_branches", SORT_INDIRECT },
-	{ "jumptable_misses", SORT_MISSES },
+	{ KDBT_STAT_instructions, SORT_INSTRUCTIONS },
+	{ KDBT_STAT_block_executions, SORT_EXECUTIONS },
+	{ KDBT_STAT_indirect_branches, SORT_INDIRECT },
+	{ KDBT_STAT_jumptable_misses, SORT_MISSES },
 };
 
 #define NTOTALS	(sizeof(total_lines) / sizeof(total_lines[0]))
+
+static const char *total_name(size_t i)
+{
+	return kdbt_stat_info(total_lines[i].stat)->name;
+}
 
 /* "+N" or "-N": the signed difference of two counts. */
 static void delta_text(char *buf, size_t len, __u64 old, __u64 new)
@@ -103,7 +109,7 @@ void diff_table(FILE *f, const struct diff *d)
 		delta_text(delta, sizeof(delta), a, b);
 		pct_table(pct, sizeof(pct), a, b);
 		fprintf(f, "#   %-18s %20llu %20llu %21s %9s\n",
-			total_lines[i].name, (unsigned long long)a,
+			total_name(i), (unsigned long long)a,
 			(unsigned long long)b, delta, pct);
 	}
 	fprintf(f, "#\n# Functions by the size of the change in %s: %zu of %zu shown\n#\n",
@@ -162,7 +168,7 @@ void diff_json(FILE *f, const struct diff *d)
 		b = totals_metric(&d->b.t, total_lines[i].key);
 		delta_text(delta, sizeof(delta), a, b);
 		fprintf(f, "%s\"%s\": {\"baseline\": %llu, \"new\": %llu, \"delta\": %s, \"delta_pct\": ",
-			i ? ", " : "", total_lines[i].name,
+			i ? ", " : "", total_name(i),
 			(unsigned long long)a, (unsigned long long)b,
 			delta[0] == '+' ? delta + 1 : delta);
 		json_pct(f, a, b);

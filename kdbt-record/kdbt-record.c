@@ -38,7 +38,6 @@
 #define PROG		"kdbt-record"
 #define PROC_KDBT	"/proc/" KDBT_PROC_DIR "/"
 #define CONTROL_PATH	PROC_KDBT KDBT_PROC_CONTROL
-#define STATS_PATH	PROC_KDBT KDBT_PROC_STATS
 #define NSEC		1000000000ULL
 
 struct opts {
@@ -444,7 +443,8 @@ static int describe(struct session *s, struct kdbt_err *err)
 {
 	struct kdbt_rec *r = &s->rc.rec;
 	const struct opts *o = s->o;
-	char rel[64];
+	struct kdbt_stat_values sv;
+	const char *rel = NULL;
 	struct utsname u;
 	int i, ret = 0;
 
@@ -466,7 +466,9 @@ static int describe(struct session *s, struct kdbt_err *err)
 		ret |= kdbt_rec_set_string(r, "version", u.version);
 		ret |= kdbt_rec_set_string(r, "machine", u.machine);
 	}
-	if (!kdbt_stats_value(STATS_PATH, "release", rel, sizeof(rel)))
+	if (!kdbt_stats_read(&sv, NULL, NULL))
+		rel = kdbt_stats_get(&sv, KDBT_STAT_release);
+	if (rel)
 		ret |= kdbt_rec_set_string(r, "kdbt_release", rel);
 	ret |= kdbt_rec_set_string(r, "tool_release", KDBT_RELEASE);
 	r->build_id_len = kdbt_kernel_build_id(r->build_id,

@@ -48,7 +48,8 @@
  *		  are left out) (required)
  *
  * Owns: the on-disk layout and the model (struct kdbt_rec) that
- * data_read.c fills and data_write.c writes.
+ * data_read.c fills and data_write.c writes (the statistics of an
+ * interval and their order are KDBT_STATS()'s ivl column).
  * Must never: depend on /proc/kdbt (a recording is read anywhere), or
  * trust a size, an offset, a count or an index of a file before checking
  * it against the bytes there are.
@@ -166,6 +167,9 @@ struct kdbt_data_block {
  * snapshot headers, flushed blocks included) and, in the records after
  * it, those of each block that counted.
  */
+#define KDBT_DATA_IVL_STATS_OFFSET	32	/* bytes before the totals */
+#define KDBT_DATA_IVL_NSTATS		11
+
 struct kdbt_data_interval {
 	__u32 header_size;	/* bytes of this structure */
 	__u32 rec_size;		/* bytes of one struct kdbt_data_rec */
@@ -173,17 +177,16 @@ struct kdbt_data_interval {
 	__u32 flags;		/* KDBT_IVL_* */
 	__u64 start_ns;		/* CLOCK_MONOTONIC */
 	__u64 end_ns;
-	__u64 instructions;
-	__u64 block_executions;
-	__u64 indirect_calls;
-	__u64 indirect_jumps;
-	__u64 returns;
-	__u64 jumptable_misses;
-	__u64 retired_instructions;
-	__u64 dispatches;
-	__u64 lost_estimate;
-	__u64 samples_cache;
-	__u64 samples_native;
+	/*
+	 * Then the kernel's totals: the statistics with an ivl slot in
+	 * KDBT_STATS() (kdbt_abi.h), in slot order (instructions first).
+	 */
+	KDBT_STATS_AT(__KDBT_IVL, 0) KDBT_STATS_AT(__KDBT_IVL, 1)
+	KDBT_STATS_AT(__KDBT_IVL, 2) KDBT_STATS_AT(__KDBT_IVL, 3)
+	KDBT_STATS_AT(__KDBT_IVL, 4) KDBT_STATS_AT(__KDBT_IVL, 5)
+	KDBT_STATS_AT(__KDBT_IVL, 6) KDBT_STATS_AT(__KDBT_IVL, 7)
+	KDBT_STATS_AT(__KDBT_IVL, 8) KDBT_STATS_AT(__KDBT_IVL, 9)
+	KDBT_STATS_AT(__KDBT_IVL, 10)
 };
 
 struct kdbt_data_rec {
@@ -233,6 +236,9 @@ struct kdbt_rec {
 };
 
 void kdbt_rec_free(struct kdbt_rec *r);
+__u64 *kdbt_data_ivl_slot(struct kdbt_data_interval *h, unsigned int i);
+void kdbt_data_ivl_add(struct kdbt_data_interval *sum,
+		       const struct kdbt_data_interval *h);
 const char *kdbt_rec_string(const struct kdbt_rec *r, const char *key);
 int kdbt_rec_set_string(struct kdbt_rec *r, const char *key,
 			const char *value);

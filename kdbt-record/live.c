@@ -24,12 +24,11 @@
 #include "live.h"
 #include "sysinfo.h"
 
-#define STATS_PATH	"/proc/" KDBT_PROC_DIR "/stats"
-
 static int live_strings(struct kdbt_rec *r)
 {
+	struct kdbt_stat_values sv;
+	const char *rel = NULL;
 	struct utsname u;
-	char rel[64];
 	int ret = 0;
 
 	if (!uname(&u)) {
@@ -39,7 +38,9 @@ static int live_strings(struct kdbt_rec *r)
 		ret |= kdbt_rec_set_string(r, "version", u.version);
 		ret |= kdbt_rec_set_string(r, "machine", u.machine);
 	}
-	if (!kdbt_stats_value(STATS_PATH, "release", rel, sizeof(rel)))
+	if (!kdbt_stats_read(&sv, NULL, NULL))
+		rel = kdbt_stats_get(&sv, KDBT_STAT_release);
+	if (rel)
 		ret |= kdbt_rec_set_string(r, "kdbt_release", rel);
 	ret |= kdbt_rec_set_string(r, "tool_release", KDBT_RELEASE);
 	return ret;
@@ -48,22 +49,19 @@ static int live_strings(struct kdbt_rec *r)
 static void live_interval(struct kdbt_data_interval *h,
 			  const struct kdbt_snap_header *s)
 {
+	unsigned int i;
+	__u64 *slot;
+
 	memset(h, 0, sizeof(*h));
 	h->header_size = sizeof(*h);
 	h->rec_size = sizeof(struct kdbt_data_rec);
 	h->start_ns = s->time_ns - (s->on_ns < s->time_ns ? s->on_ns : 0);
 	h->end_ns = s->time_ns;
-	h->instructions = s->instructions;
-	h->block_executions = s->block_executions;
-	h->indirect_calls = s->indirect_calls;
-	h->indirect_jumps = s->indirect_jumps;
-	h->returns = s->returns;
-	h->jumptable_misses = s->jumptable_misses;
-	h->retired_instructions = s->retired_instructions;
-	h->dispatches = s->dispatches;
-	h->lost_estimate = s->lost_estimate;
-	h->samples_cache = s->samples_cache;
-	h->samples_native = s->samples_native;
+	for (i = 0; i < KDBT_STAT_NR; i++) {
+		slot = kdbt_data_ivl_slot(h, i);
+		if (slot)
+			kdbt_snap_u64(s, i, slot);
+	}
 }
 
 /**

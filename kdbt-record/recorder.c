@@ -167,25 +167,22 @@ static int stale_delta(struct recorder *rc, struct kdbt_snap *d,
 	return kdbt_snap_delta(d, &fake, newer, err);
 }
 
+/* The interval's times and the kernel's totals, from delta @d. */
 static void interval_counts(struct kdbt_data_interval *h,
 			    const struct kdbt_snap *d,
 			    const struct kdbt_snap *older)
 {
 	const struct kdbt_snap_header *x = &d->hdr;
+	unsigned int i;
+	__u64 *slot;
 
 	h->start_ns = older->hdr.time_ns;
 	h->end_ns = x->time_ns > h->start_ns ? x->time_ns : h->start_ns;
-	h->instructions = x->instructions;
-	h->block_executions = x->block_executions;
-	h->indirect_calls = x->indirect_calls;
-	h->indirect_jumps = x->indirect_jumps;
-	h->returns = x->returns;
-	h->jumptable_misses = x->jumptable_misses;
-	h->retired_instructions = x->retired_instructions;
-	h->dispatches = x->dispatches;
-	h->lost_estimate = x->lost_estimate;
-	h->samples_cache = x->samples_cache;
-	h->samples_native = x->samples_native;
+	for (i = 0; i < KDBT_STAT_NR; i++) {
+		slot = kdbt_data_ivl_slot(h, i);
+		if (slot)
+			kdbt_snap_u64(x, i, slot);
+	}
 }
 
 /**

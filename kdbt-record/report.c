@@ -150,32 +150,23 @@ static int aggregate(const struct kdbt_rec *rec, struct kdbt_snap *agg,
 static void totals(const struct kdbt_rec *rec, const struct kdbt_snap *agg,
 		   struct report_totals *t)
 {
-	const struct kdbt_data_interval *h;
+	struct kdbt_data_interval *k = &t->k;
 	struct kdbt_counts blocks;
-	__u64 insns = 0, execs = 0;
 	__u32 i;
 
 	memset(t, 0, sizeof(*t));
-	for (i = 0; i < rec->nivls; i++) {
-		h = &rec->ivls[i].h;
-		insns += h->instructions;
-		execs += h->block_executions;
-		t->indirect_calls += h->indirect_calls;
-		t->indirect_jumps += h->indirect_jumps;
-		t->returns += h->returns;
-		t->misses += h->jumptable_misses;
-		t->lost_estimate += h->lost_estimate;
-		t->dispatches += h->dispatches;
-	}
+	for (i = 0; i < rec->nivls; i++)
+		kdbt_data_ivl_add(k, &rec->ivls[i].h);
 	kdbt_snap_sum(agg, &blocks);
-	t->instructions = insns > blocks.instructions ? insns :
-		blocks.instructions;
-	t->unattributed = t->instructions - blocks.instructions;
-	t->block_executions = execs > blocks.executions ? execs :
-		blocks.executions;
-	t->unattributed_executions = t->block_executions - blocks.executions;
-	t->indirect = t->indirect_calls + t->indirect_jumps + t->returns;
-	t->hits = t->indirect > t->misses ? t->indirect - t->misses : 0;
+	if (k->instructions < blocks.instructions)
+		k->instructions = blocks.instructions;
+	t->unattributed = k->instructions - blocks.instructions;
+	if (k->block_executions < blocks.executions)
+		k->block_executions = blocks.executions;
+	t->unattributed_executions = k->block_executions - blocks.executions;
+	t->indirect = k->indirect_calls + k->indirect_jumps + k->returns;
+	t->hits = t->indirect > k->jumptable_misses ?
+		t->indirect - k->jumptable_misses : 0;
 	t->duration_ns = rec->info.end_ns - rec->info.start_ns;
 	t->samples = rec->nivls;
 }
@@ -416,8 +407,9 @@ static void select_rows(struct report *rp)
 
 	rp->nall = rp->nrows;
 	for (i = 0; i < rp->nrows; i++) {
-		rp->rows[i].share = rp->t.instructions ?
-			100.0 * rp->rows[i].c.instructions / rp->t.instructions : 0;
+		rp->rows[i].share = rp->t.k.instructions ?
+			100.0 * rp->rows[i].c.instructions /
+			rp->t.k.instructions : 0;
 		if (keep_row(o, &rp->rows[i]))
 			rp->rows[n++] = rp->rows[i];
 		else
@@ -542,7 +534,7 @@ int report_build(struct report *rp, const struct report_opts *o,
 	if (ret)
 		return ret;
 	totals(rec, &agg, &rp->t);
-	if (!rp->t.block_executions && !rp->t.misses) {
+	if (!rp->t.k.block_executions && !rp->t.k.jumptable_misses) {
 		kdbt_snap_free(&agg);
 		return kdbt_fail(err, -ENODATA,
 				      "%s: empty recording: nothing was counted (were the counters off?)",

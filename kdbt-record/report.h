@@ -55,16 +55,15 @@ struct report_opts {
 	const char *diff_old, *diff_new;	/* --diff OLD NEW */
 };
 
-/* The recording's totals (its intervals summed). */
+/* The recording's totals. */
 struct report_totals {
-	__u64 instructions;	/* the kernel's, or the blocks' if more */
-	__u64 block_executions;
+	/*
+	 * The kernel's: its intervals' statistics summed, instructions and
+	 * block_executions raised to the blocks' sums where those are more.
+	 */
+	struct kdbt_data_interval k;
 	__u64 indirect;		/* indirect calls + jumps + returns */
-	__u64 indirect_calls, indirect_jumps, returns;
-	__u64 misses;		/* jumptable misses */
-	__u64 hits;		/* indirect - misses */
-	__u64 lost_estimate;
-	__u64 dispatches;
+	__u64 hits;		/* indirect - jumptable misses */
 	__u64 unattributed;	/* instructions no recorded block holds */
 	__u64 unattributed_executions;
 	__u64 duration_ns;

@@ -8,7 +8,8 @@
  * rates rounded down to two decimals (kdbt_fmt_rate()), shares of the
  * total instructions with two decimals.
  *
- * Owns: the layout of each format (man kdbt-report(1) documents it).
+ * Owns: the layout of each format (man kdbt-report(1) documents it); the
+ * totals are named as the kernel names its statistics (KDBT_STATS()).
  * Must never: compute a count (report.c does), or print a row the model
  * did not select.
  */
@@ -101,29 +102,42 @@ void out_describe(FILE *f, const struct report *rp, const char *prefix)
 /* Table                                                              */
 /* ------------------------------------------------------------------ */
 
+/* The name of statistic @i: the totals are labelled as the kernel's. */
+static const char *stat_name(enum kdbt_stat i)
+{
+	return kdbt_stat_info(i)->name;
+}
+
+/* "#   name                 value" and @more, a line of the totals. */
+static void total_line(FILE *f, const char *name, __u64 v, const char *more)
+{
+	fprintf(f, "#   %-20s %20llu%s\n", name, (unsigned long long)v, more);
+}
+
 static void table_totals(FILE *f, const struct report_totals *t)
 {
-	char rate[KDBT_FMT_LEN];
+	const struct kdbt_data_interval *k = &t->k;
+	char rate[KDBT_FMT_LEN], more[128];
 
 	rate_text(rate, sizeof(rate), t->hits, t->indirect);
 	fprintf(f, "#\n# Totals\n");
-	fprintf(f, "#   %-20s %20llu\n", "instructions",
-		(unsigned long long)t->instructions);
-	fprintf(f, "#   %-20s %20llu\n", "block_executions",
-		(unsigned long long)t->block_executions);
-	fprintf(f, "#   %-20s %20llu  (calls %llu, jumps %llu, returns %llu)\n",
-		"indirect_branches", (unsigned long long)t->indirect,
-		(unsigned long long)t->indirect_calls,
-		(unsigned long long)t->indirect_jumps,
-		(unsigned long long)t->returns);
-	fprintf(f, "#   %-20s %20llu  %s\n", "jumptable_hits",
-		(unsigned long long)t->hits, rate);
-	fprintf(f, "#   %-20s %20llu\n", "jumptable_misses",
-		(unsigned long long)t->misses);
-	fprintf(f, "#   %-20s %20llu\n", "lost_estimate",
-		(unsigned long long)t->lost_estimate);
-	fprintf(f, "#   %-20s %20llu  instructions no recorded block holds\n",
-		"unattributed", (unsigned long long)t->unattributed);
+	total_line(f, stat_name(KDBT_STAT_instructions), k->instructions, "");
+	total_line(f, stat_name(KDBT_STAT_block_executions),
+		   k->block_executions, "");
+	snprintf(more, sizeof(more), "  (calls %llu, jumps %llu, returns %llu)",
+		 (unsigned long long)k->indirect_calls,
+		 (unsigned long long)k->indirect_jumps,
+		 (unsigned long long)k->returns);
+	total_line(f, stat_name(KDBT_STAT_indirect_branches), t->indirect,
+		   more);
+	snprintf(more, sizeof(more), "  %s", rate);
+	total_line(f, stat_name(KDBT_STAT_jumptable_hits), t->hits, more);
+	total_line(f, stat_name(KDBT_STAT_jumptable_misses),
+		   k->jumptable_misses, "");
+	total_line(f, stat_name(KDBT_STAT_lost_estimate), k->lost_estimate,
+		   "");
+	total_line(f, "unattributed", t->unattributed,
+		   "  instructions no recorded block holds");
 }
 
 static void table_row(FILE *f, const struct report *rp, const struct row *r)
@@ -234,6 +248,13 @@ static void json_rate(FILE *f, __u64 hits, __u64 total)
 	fprintf(f, "%s", rate);
 }
 
+/* ", \"name\": value" (no comma first if @first). */
+static void json_u64(FILE *f, int first, const char *name, __u64 v)
+{
+	fprintf(f, "%s\"%s\": %llu", first ? "" : ", ", name,
+		(unsigned long long)v);
+}
+
 /**
  * out_json_totals() - the totals as a JSON object
  * @f: where to
@@ -241,26 +262,26 @@ static void json_rate(FILE *f, __u64 hits, __u64 total)
  */
 void out_json_totals(FILE *f, const struct report_totals *t)
 {
-	fprintf(f, "{\"instructions\": %llu, \"block_executions\": %llu, "
-		"\"indirect_branches\": %llu, \"indirect_calls\": %llu, "
-		"\"indirect_jumps\": %llu, \"returns\": %llu, "
-		"\"jumptable_hits\": %llu, \"jumptable_misses\": %llu, "
-		"\"jumptable_hit_rate\": ",
-		(unsigned long long)t->instructions,
-		(unsigned long long)t->block_executions,
-		(unsigned long long)t->indirect,
-		(unsigned long long)t->indirect_calls,
-		(unsigned long long)t->indirect_jumps,
-		(unsigned long long)t->returns,
-		(unsigned long long)t->hits, (unsigned long long)t->misses);
+	const struct kdbt_data_interval *k = &t->k;
+
+	fprintf(f, "{");
+	json_u64(f, 1, stat_name(KDBT_STAT_instructions), k->instructions);
+	json_u64(f, 0, stat_name(KDBT_STAT_block_executions),
+		 k->block_executions);
+	json_u64(f, 0, stat_name(KDBT_STAT_indirect_branches), t->indirect);
+	json_u64(f, 0, stat_name(KDBT_STAT_indirect_calls), k->indirect_calls);
+	json_u64(f, 0, stat_name(KDBT_STAT_indirect_jumps), k->indirect_jumps);
+	json_u64(f, 0, stat_name(KDBT_STAT_returns), k->returns);
+	json_u64(f, 0, stat_name(KDBT_STAT_jumptable_hits), t->hits);
+	json_u64(f, 0, stat_name(KDBT_STAT_jumptable_misses),
+		 k->jumptable_misses);
+	fprintf(f, ", \"%s\": ", stat_name(KDBT_STAT_jumptable_hit_rate));
 	json_rate(f, t->hits, t->indirect);
-	fprintf(f, ", \"lost_estimate\": %llu, \"dispatches\": %llu, "
-		"\"unattributed_instructions\": %llu, "
-		"\"duration_ns\": %llu, \"samples\": %u}",
-		(unsigned long long)t->lost_estimate,
-		(unsigned long long)t->dispatches,
-		(unsigned long long)t->unattributed,
-		(unsigned long long)t->duration_ns, t->samples);
+	json_u64(f, 0, stat_name(KDBT_STAT_lost_estimate), k->lost_estimate);
+	json_u64(f, 0, stat_name(KDBT_STAT_dispatches), k->dispatches);
+	json_u64(f, 0, "unattributed_instructions", t->unattributed);
+	json_u64(f, 0, "duration_ns", t->duration_ns);
+	fprintf(f, ", \"samples\": %u}", t->samples);
 }
 
 /**

@@ -4,14 +4,16 @@
  * --live, /proc/kdbt now) in the Prometheus text exposition format, for
  * node_exporter's textfile collector or a push gateway.
  *
- * Counts are counters (kdbt_*_total), exact; the jumptable hit ratio and
+ * Counts are counters, exact: the kernel's statistics are named as in
+ * KDBT_STATS() (kdbt_abi.h), kdbt_<name>_total; the jumptable hit ratio and
  * the recording's time and length are gauges; what is a string elsewhere
  * (kernel release, mode, host) is a label of kdbt_info, whose value is 1.
  * The per-function series are the report's rows (functions by
  * instructions, capped by -n, 20 by default) with the labels module and
  * function.
  *
- * Owns: the metric names, their HELP texts and label escaping.
+ * Owns: the metric names of what is not a statistic of KDBT_STATS(), the
+ * HELP texts and label escaping.
  * Must never: print a metric twice, a label value unescaped, or a series
  * whose name promtool would reject.
  */
@@ -46,6 +48,21 @@ static void prom_counter(FILE *f, const char *name, const char *help,
 {
 	prom_head(f, name, "counter", help);
 	fprintf(f, "%s %llu\n", name, (unsigned long long)v);
+}
+
+/* "kdbt_<name>_total": the metric of statistic @i (enum kdbt_stat). */
+static const char *prom_stat_name(char *buf, size_t len, unsigned int i)
+{
+	snprintf(buf, len, "kdbt_%s_total", kdbt_stat_info(i)->name);
+	return buf;
+}
+
+/* The counter of statistic @i, named after it. */
+static void prom_stat(FILE *f, unsigned int i, const char *help, __u64 v)
+{
+	char name[64];
+
+	prom_counter(f, prom_stat_name(name, sizeof(name), i), help, v);
 }
 
 static void prom_gauge(FILE *f, const char *name, const char *help, double v)
@@ -103,37 +120,39 @@ static void prom_rows(FILE *f, const struct report *rp, const char *name,
 void prom_report(FILE *f, const struct report *rp)
 {
 	const struct report_totals *t = &rp->t;
+	const struct kdbt_data_interval *k = &t->k;
+	const char *kinds[] = { "call", "jump", "return" };
+	const __u64 nkind[] = { k->indirect_calls, k->indirect_jumps,
+				k->returns };
+	char name[64];
+	size_t i;
 
 	prom_info(f, rp);
-	prom_counter(f, "kdbt_instructions_total",
-		     "Native kernel instructions executed (exact).",
-		     t->instructions);
-	prom_counter(f, "kdbt_block_executions_total",
-		     "Translated blocks executed (exact).",
-		     t->block_executions);
-	prom_head(f, "kdbt_indirect_branches_total", "counter",
+	prom_stat(f, KDBT_STAT_instructions,
+		  "Native kernel instructions executed (exact).",
+		  k->instructions);
+	prom_stat(f, KDBT_STAT_block_executions,
+		  "Translated blocks executed (exact).", k->block_executions);
+	prom_stat_name(name, sizeof(name), KDBT_STAT_indirect_branches);
+	prom_head(f, name, "counter",
 		  "Indirect branches executed, by kind (returns: transparent mode only).");
-	fprintf(f, "kdbt_indirect_branches_total{kind=\"call\"} %llu\n",
-		(unsigned long long)t->indirect_calls);
-	fprintf(f, "kdbt_indirect_branches_total{kind=\"jump\"} %llu\n",
-		(unsigned long long)t->indirect_jumps);
-	fprintf(f, "kdbt_indirect_branches_total{kind=\"return\"} %llu\n",
-		(unsigned long long)t->returns);
-	prom_counter(f, "kdbt_jumptable_hits_total",
-		     "Indirect branches whose target the jumptable held.",
-		     t->hits);
-	prom_counter(f, "kdbt_jumptable_misses_total",
-		     "Indirect branches that went to the dispatcher.",
-		     t->misses);
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		fprintf(f, "%s{kind=\"%s\"} %llu\n", name, kinds[i],
+			(unsigned long long)nkind[i]);
+	prom_stat(f, KDBT_STAT_jumptable_hits,
+		  "Indirect branches whose target the jumptable held.", t->hits);
+	prom_stat(f, KDBT_STAT_jumptable_misses,
+		  "Indirect branches that went to the dispatcher.",
+		  k->jumptable_misses);
 	if (t->indirect)
 		prom_gauge(f, "kdbt_jumptable_hit_ratio",
 			   "Jumptable hits / indirect branches (0 to 1).",
 			   (double)t->hits / t->indirect);
-	prom_counter(f, "kdbt_dispatches_total",
-		     "Entries into the dispatcher.", t->dispatches);
-	prom_counter(f, "kdbt_lost_executions_total",
-		     "Block executions racing counter increments probably lost (an estimate).",
-		     t->lost_estimate);
+	prom_stat(f, KDBT_STAT_dispatches, "Entries into the dispatcher.",
+		  k->dispatches);
+	prom_stat(f, KDBT_STAT_lost_estimate,
+		  "Block executions racing counter increments probably lost (an estimate).",
+		  k->lost_estimate);
 	prom_counter(f, "kdbt_unattributed_instructions_total",
 		     "Instructions of blocks no longer listed (a cache flush).",
 		     t->unattributed);

@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * sysinfo.c - facts about the running kernel that kdbt-record stores
- * beside the counts: its GNU build id and a line of /proc/kdbt/stats.
+ * beside the counts: its GNU build id.
  *
  * Owns: parsing /sys/kernel/notes (a sequence of ELF notes).
  * Must never: fail a recording: a fact it cannot find is left out.
  */
 #include <elf.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include "sysinfo.h"
@@ -79,35 +78,4 @@ size_t kdbt_kernel_build_id(unsigned char *id, size_t cap)
 	}
 	close(fd);
 	return kdbt_notes_build_id(buf, len, id, cap);
-}
-
-/**
- * kdbt_stats_value() - the value of one line of a "name value" file
- * @path: /proc/kdbt/stats (or a copy)
- * @key: the name
- * @buf: receives the value
- * @len: its size
- *
- * Return: 0, or -1 if the file or the line is missing.
- */
-int kdbt_stats_value(const char *path, const char *key, char *buf,
-		     size_t len)
-{
-	char line[256], fmt[32];
-	size_t klen = strlen(key);
-	FILE *f = fopen(path, "re");
-	int ret = -1;
-
-	if (!f)
-		return -1;
-	snprintf(fmt, sizeof(fmt), "%%%zus", len - 1);
-	while (fgets(line, sizeof(line), f)) {
-		if (strncmp(line, key, klen) || line[klen] != ' ')
-			continue;
-		if (sscanf(line + klen + 1, fmt, buf) == 1)
-			ret = 0;
-		break;
-	}
-	fclose(f);
-	return ret;
 }

@@ -10,7 +10,5 @@
 size_t kdbt_notes_build_id(const unsigned char *notes, size_t len,
 			   unsigned char *id, size_t cap);
 size_t kdbt_kernel_build_id(unsigned char *id, size_t cap);
-int kdbt_stats_value(const char *path, const char *key, char *buf,
-		     size_t len);
 
 #endif /* KDBT_SYSINFO_H */

@@ -6,7 +6,8 @@
  * interval, totals since the reset, coverage, blocks, cache), the
  * notices that tell the user what to do, the status line and the rows.
  * Numbers go through libkdbt's kdbt_fmt_count() and kdbt_fmt_rate(), so
- * every kdbt tool writes them alike.
+ * every kdbt tool writes them alike; the statistics in the header lines
+ * go by their labels in KDBT_STATS().
  * Must never: include curses, print, or compute a count (model.c does).
  */
 #include <stdio.h>
@@ -157,28 +158,39 @@ char *format_row(const struct top_model *m, const struct top_row *r,
 	return buf;
 }
 
+/* What kdbt-top calls statistic @i (KDBT_STATS()'s label column). */
+static const char *stat_label(enum kdbt_stat i)
+{
+	return kdbt_stat_info(i)->label;
+}
+
 /* One line of totals: "LABEL insns/s execs/s indirect/s JT hits". */
 static void totals_line(char *buf, const char *label,
-			const struct kdbt_totals *t, __u64 ns, bool rates)
+			const struct kdbt_counts *t, __u64 ns, bool rates)
 {
 	char a[KDBT_FMT_LEN], b[KDBT_FMT_LEN], c[KDBT_FMT_LEN];
 	char d[KDBT_FMT_LEN];
+	const char *per = rates ? "/s" : "  ";
 
 	if (!t) {
 		snprintf(buf, TOP_LINE,
-			 "%-13s%7s insns/s %7s execs/s %7s indirect/s %7s JT hits",
-			 label, "-", "-", "-", "-");
+			 "%-13s%7s %s/s %7s %s/s %7s %s/s %7s %s", label,
+			 "-", stat_label(KDBT_STAT_instructions), "-",
+			 stat_label(KDBT_STAT_block_executions), "-",
+			 stat_label(KDBT_STAT_indirect_branches), "-",
+			 stat_label(KDBT_STAT_jumptable_hit_rate));
 		return;
 	}
-	count(a, rates ? model_per_sec(t->c.instructions, ns) :
-	      t->c.instructions);
-	count(b, rates ? model_per_sec(t->c.executions, ns) :
-	      t->c.executions);
-	count(c, rates ? model_per_sec(t->c.indirect, ns) : t->c.indirect);
-	kdbt_fmt_rate(d, sizeof(d), t->c.hits, t->c.indirect);
-	snprintf(buf, TOP_LINE, "%-13s%7s insns%s %7s execs%s %7s indirect%s %7s JT hits",
-		 label, a, rates ? "/s" : "  ", b, rates ? "/s" : "  ", c,
-		 rates ? "/s" : "  ", d);
+	count(a, rates ? model_per_sec(t->instructions, ns) :
+	      t->instructions);
+	count(b, rates ? model_per_sec(t->executions, ns) : t->executions);
+	count(c, rates ? model_per_sec(t->indirect, ns) : t->indirect);
+	kdbt_fmt_rate(d, sizeof(d), t->hits, t->indirect);
+	snprintf(buf, TOP_LINE, "%-13s%7s %s%s %7s %s%s %7s %s%s %7s %s",
+		 label, a, stat_label(KDBT_STAT_instructions), per, b,
+		 stat_label(KDBT_STAT_block_executions), per, c,
+		 stat_label(KDBT_STAT_indirect_branches), per, d,
+		 stat_label(KDBT_STAT_jumptable_hit_rate));
 }
 
 static char *coverage(char *buf, const struct kdbt_snap_header *h)
@@ -197,11 +209,14 @@ static void state_line(char *buf, const struct top_model *m)
 	if (m->have_delta)
 		coverage(last, &m->delta.hdr);
 	snprintf(buf, TOP_LINE,
-		 "Coverage %s last, %s since reset   Blocks %s   Cache %s of %s (%s)",
-		 last, coverage(all, h), count(blocks, h->nblocks),
-		 count(used, h->cache_used), count(total, h->cache_total),
-		 kdbt_fmt_rate(pct, sizeof(pct), h->cache_used,
-			       h->cache_total));
+		 "%s %s last, %s since reset   %s %s   %s %s of %s (%s)",
+		 stat_label(KDBT_STAT_coverage), last, coverage(all, h),
+		 stat_label(KDBT_STAT_blocks), count(blocks, h->nblocks),
+		 stat_label(KDBT_STAT_cache_bytes_used),
+		 count(used, h->cache_bytes_used),
+		 count(total, h->cache_bytes_total),
+		 kdbt_fmt_rate(pct, sizeof(pct), h->cache_bytes_used,
+			       h->cache_bytes_total));
 }
 
 /**
@@ -215,7 +230,7 @@ void format_header(const struct top_model *m,
 		   char lines[TOP_HEADER_LINES][TOP_LINE])
 {
 	const struct kdbt_snap_header *h = &m->cur.hdr;
-	struct kdbt_totals recent, total;
+	struct kdbt_counts recent, total;
 	char label[32];
 	int i;
 

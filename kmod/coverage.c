@@ -67,8 +67,9 @@ void kdbt_coverage_stats(struct kdbt_stats *st)
 
 		st->samples_cache += READ_ONCE(s->n[IN_CACHE]);
 		st->samples_native += READ_ONCE(s->n[IN_NATIVE]);
-		st->samples_kept_native += READ_ONCE(s->n[IN_KEPT_NATIVE]);
-		st->samples_other += READ_ONCE(s->n[IN_OTHER]);
+		st->samples_entry_and_thunks +=
+			READ_ONCE(s->n[IN_KEPT_NATIVE]);
+		st->samples_other_kernel += READ_ONCE(s->n[IN_OTHER]);
 		st->samples_user += READ_ONCE(s->n[IN_USER]);
 	}
 }

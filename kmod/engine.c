@@ -25,6 +25,7 @@
 #include <linux/extable.h>
 #include <linux/irq_work.h>
 #include <linux/lockdep.h>
+#include <linux/math64.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/delay.h>
@@ -1271,10 +1272,21 @@ void kdbt_engine_exit(void)
 /* Figures for /proc/kdbt/stats                                         */
 /* ------------------------------------------------------------------ */
 
+/* The mode words of /proc/kdbt/stats. */
+static void engine_state(struct kdbt_stats *s)
+{
+	s->state = kdbt_eng.on ? "on" : "off";
+	s->mode = kdbt_eng.mode == KDBT_MODE_FAST ? "fast" : "transparent";
+	s->counters = kdbt_eng.counters ? "on" : "off";
+	s->counter_form = kdbt_counters_direct() ? "direct" : "pointer";
+}
+
 /**
- * kdbt_engine_stats() - a snapshot of the engine's figures; the profile's
- * totals come from one epoch (profile.c), the rest are racy reads of
- * figures that only grow: good enough for a report.
+ * kdbt_engine_stats() - every statistic (KDBT_STATS()): the engine's own
+ * figures, those of the other kernel glue (their *_stats() fillers) and
+ * those that follow from them; the profile's totals come from one epoch
+ * (profile.c), the rest are racy reads of figures that only grow: good
+ * enough for a report.
  * @s: receives them.
  */
 void kdbt_engine_stats(struct kdbt_stats *s)
@@ -1282,33 +1294,31 @@ void kdbt_engine_stats(struct kdbt_stats *s)
 	u32 n = READ_ONCE(kdbt_eng.tr.nblocks), i;
 
 	memset(s, 0, sizeof(*s));
-	s->on = kdbt_eng.on;
-	s->mode_fast = kdbt_eng.mode == KDBT_MODE_FAST;
-	s->counters = kdbt_eng.counters;
-	s->counters_direct = kdbt_counters_direct();
-	s->uptime_ns = kdbt_engine_on_ns();
+	engine_state(s);
+	s->uptime_ms = div_u64(kdbt_engine_on_ns(), NSEC_PER_MSEC);
 	s->blocks = n ? n - 1 : 0;
-	s->cache_used = READ_ONCE(kdbt_eng.tr.cache_used);
-	s->cache_total = kdbt_eng.tr.mem.cache_size;
+	s->functions = kdbt_profile_nfuncs() - 1;
+	s->cache_bytes_used = READ_ONCE(kdbt_eng.tr.cache_used);
+	s->cache_bytes_total = kdbt_eng.tr.mem.cache_size;
 	s->cache_full = kdbt_eng.cache_full;
 	s->dispatches = READ_ONCE(kdbt_eng.tr.dispatches);
 	s->exits = READ_ONCE(kdbt_eng.tr.nexits);
-	s->sites = READ_ONCE(kdbt_eng.tr.nsites);
+	s->indirect_sites = READ_ONCE(kdbt_eng.tr.nsites);
 	s->native_stubs = READ_ONCE(kdbt_eng.tr.native_stubs);
 	s->extable_entries = READ_ONCE(kdbt_eng.nextable);
 	s->extable_full = kdbt_eng.extable_full;
-	s->ons = kdbt_eng.ons;
+	s->switchons = kdbt_eng.ons;
 	s->stack_rewrites = kdbt_eng.stack_rewrites;
 	s->stack_pulls = kdbt_eng.stack_pulls;
-	s->offs = kdbt_eng.offs;
+	s->switchoffs = kdbt_eng.offs;
 	kdbt_profile_totals(&s->t);
-	s->resets = s->t.resets;
-	s->flushes = s->t.flushes;
+	s->lost_estimate = kdbt_lost_estimate(&s->t);
 	for (i = 0; i < KDBT_REFUSE_NR; i++)
 		s->refused += kdbt_eng.tr.refused[i];
-	s->reentries = reentries;
+	s->dispatch_deferred = reentries;
 	kdbt_entries_stats(s);
 	kdbt_coverage_stats(s);
 	kdbt_textpoke_stats(s);
 	kdbt_stacks_stats(s);
+	kdbt_stats_finish(s);
 }

@@ -780,7 +780,7 @@ u64 kdbt_entries_native_for(u64 w)
 
 void kdbt_entries_stats(struct kdbt_stats *s)
 {
-	s->vectors = ent.vectors;
+	s->vectors_translated = ent.vectors;
 	s->vectors_native = ent.vectors_native;
 	s->pulls = ent.pulls;
 	s->stack_pulls += ent.frame_pulls;	/* after the engine's */

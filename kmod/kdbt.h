@@ -3,13 +3,14 @@
  * kdbt.h - declarations shared by the kernel-side glue of kdbt.ko.
  *
  * Owns: the interfaces between main.c, ksyms.c, selftest.c, engine.c and
- * procfs.c.
+ * procfs.c (the statistics' structures are in stats.h).
  * Must never: be included by the freestanding translator core.
  */
 #ifndef KDBT_H
 #define KDBT_H
 
 #include <linux/types.h>
+#include "stats.h"
 
 struct cred;
 
@@ -34,14 +35,6 @@ int kdbt_ksyms_init(void);
 int kdbt_selftest_decode(const char *name);
 
 /* profile.c: what the counters mean, since the last reset. */
-struct kdbt_totals {
-	u64 instructions, executions;
-	u64 indirect_calls, indirect_jumps, returns;	/* returns: transparent */
-	u64 misses;					/* jumptable misses */
-	u64 retired_instructions, retired_executions;	/* of flushed caches */
-	u64 resets, flushes;		/* of the same epoch as the counts */
-};
-
 struct kdbt_func_sum {
 	u64 start;
 	u32 size, blocks;
@@ -65,21 +58,6 @@ u64 kdbt_lost_estimate(const struct kdbt_totals *t);
 
 /* engine.c: the translator in the kernel, on/off. */
 bool kdbt_ibt_enforced(void);
-struct kdbt_stats {
-	bool on, mode_fast, counters;
-	bool counters_direct;	/* one incq %gs:disp32 per block */
-	u64 uptime_ns;		/* since the latest on; 0 while off */
-	struct kdbt_totals t;
-	u64 blocks, cache_used, cache_total, dispatches, exits, sites;
-	u64 native_stubs, extable_entries, extable_full, flushes, ons, offs;
-	u64 resets, cache_full, stack_rewrites, stack_pulls, fork_pulls;
-	u64 refused;
-	u64 vectors, vectors_native, pulls, reentries;
-	u64 text_pokes, invalidated, pokes_missed, cpu_installs;
-	/* timer-interrupt samples of kernel mode, by where they landed */
-	u64 samples_cache, samples_native, samples_kept_native;
-	u64 samples_other, samples_user;
-};
 
 int kdbt_engine_init(void);
 void kdbt_engine_exit(void);

@@ -2,7 +2,8 @@
 /*
  * procfs.c - the /proc/kdbt directory (ABI in proc/kdbt_abi.h, man kdbt(4)).
  *
- * Owns: creating and removing /proc/kdbt and its files, and formatting them.
+ * Owns: creating and removing /proc/kdbt and its files, and formatting them
+ * (but for the lines of stats, which stats.c formats from the table).
  * Every file is root-only: the directory is 0500 and files are 0400, so an
  * unprivileged open fails with EACCES.
  * Must never: rename a field (fields are added, never renamed), or sleep
@@ -11,7 +12,6 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kallsyms.h>
-#include <linux/math64.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/proc_fs.h>
@@ -24,81 +24,13 @@
 
 static struct proc_dir_entry *kdbt_proc_dir;
 
-/* @num / @den in percent with 2 decimals ("12.34"); 0 when @den is 0. */
-static void seq_percent(struct seq_file *m, const char *key, u64 num, u64 den)
-{
-	u64 c = den ? div64_u64(min(num, den) * 10000, den) : 0;
-
-	seq_printf(m, "%s %llu.%02llu\n", key, c / 100, c % 100);
-}
-
-static void show_profile(struct seq_file *m, const struct kdbt_stats *s)
-{
-	const struct kdbt_totals *t = &s->t;
-	u64 indirect = t->indirect_calls + t->indirect_jumps + t->returns;
-	u64 hits = indirect > t->misses ? indirect - t->misses : 0;
-
-	seq_printf(m, "instructions %llu\n", t->instructions);
-	seq_printf(m, "block_executions %llu\n", t->executions);
-	seq_printf(m, "indirect_branches %llu\n", indirect);
-	seq_printf(m, "indirect_calls %llu\n", t->indirect_calls);
-	seq_printf(m, "indirect_jumps %llu\n", t->indirect_jumps);
-	seq_printf(m, "returns %llu\n", t->returns);
-	seq_printf(m, "jumptable_hits %llu\n", hits);
-	seq_printf(m, "jumptable_misses %llu\n", t->misses);
-	seq_percent(m, "jumptable_hit_rate", hits, indirect);
-	seq_printf(m, "lost_estimate %llu\n", kdbt_lost_estimate(t));
-	seq_printf(m, "retired_instructions %llu\n", t->retired_instructions);
-}
-
+/* /proc/kdbt/stats: every statistic of KDBT_STATS(), printed by stats.c. */
 static int stats_show(struct seq_file *m, void *v)
 {
 	struct kdbt_stats s;
 
 	kdbt_engine_stats(&s);
-	seq_printf(m, "version %d\n", KDBT_ABI_VERSION);
-	seq_printf(m, "release %s\n", KDBT_RELEASE);
-	seq_printf(m, "state %s\n", s.on ? "on" : "off");
-	seq_printf(m, "mode %s\n", s.mode_fast ? "fast" : "transparent");
-	seq_printf(m, "counters %s\n", s.counters ? "on" : "off");
-	seq_printf(m, "counter_form %s\n",
-		   s.counters_direct ? "direct" : "pointer");
-	seq_printf(m, "uptime_ms %llu\n", div_u64(s.uptime_ns, NSEC_PER_MSEC));
-	seq_printf(m, "blocks %llu\n", s.blocks);
-	seq_printf(m, "functions %u\n", kdbt_profile_nfuncs() - 1);
-	seq_printf(m, "cache_bytes_used %llu\n", s.cache_used);
-	seq_printf(m, "cache_bytes_total %llu\n", s.cache_total);
-	show_profile(m, &s);
-	seq_printf(m, "dispatches %llu\n", s.dispatches);
-	seq_printf(m, "exits %llu\n", s.exits);
-	seq_printf(m, "indirect_sites %llu\n", s.sites);
-	seq_printf(m, "native_stubs %llu\n", s.native_stubs);
-	seq_printf(m, "extable_entries %llu\n", s.extable_entries);
-	seq_printf(m, "extable_full %llu\n", s.extable_full);
-	seq_printf(m, "refused %llu\n", s.refused);
-	seq_printf(m, "vectors_translated %llu\n", s.vectors);
-	seq_printf(m, "vectors_native %llu\n", s.vectors_native);
-	seq_printf(m, "pulls %llu\n", s.pulls);
-	seq_printf(m, "cpu_installs %llu\n", s.cpu_installs);
-	seq_printf(m, "dispatch_deferred %llu\n", s.reentries);
-	seq_printf(m, "samples_cache %llu\n", s.samples_cache);
-	seq_printf(m, "samples_native %llu\n", s.samples_native);
-	seq_printf(m, "samples_entry_and_thunks %llu\n", s.samples_kept_native);
-	seq_printf(m, "samples_other_kernel %llu\n", s.samples_other);
-	seq_printf(m, "samples_user %llu\n", s.samples_user);
-	seq_percent(m, "coverage", s.samples_cache,
-		    s.samples_cache + s.samples_native);
-	seq_printf(m, "text_pokes %llu\n", s.text_pokes);
-	seq_printf(m, "invalidated_blocks %llu\n", s.invalidated);
-	seq_printf(m, "text_pokes_missed %llu\n", s.pokes_missed);
-	seq_printf(m, "cache_full %llu\n", s.cache_full);
-	seq_printf(m, "stack_rewrites %llu\n", s.stack_rewrites);
-	seq_printf(m, "stack_pulls %llu\n", s.stack_pulls);
-	seq_printf(m, "fork_pulls %llu\n", s.fork_pulls);
-	seq_printf(m, "flushes %llu\n", s.flushes);
-	seq_printf(m, "switchons %llu\n", s.ons);
-	seq_printf(m, "switchoffs %llu\n", s.offs);
-	seq_printf(m, "resets %llu\n", s.resets);
+	kdbt_stats_show(m, &s);
 	return 0;
 }
 

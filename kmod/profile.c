@@ -206,7 +206,7 @@ static void add_block(struct kdbt_totals *t, u32 id, bool fast)
 	u64 c = execs_of(id);
 
 	t->instructions += c * b->ninsns;
-	t->executions += c;
+	t->block_executions += c;
 	if (b->end == KDBT_END_CALL_IND)
 		t->indirect_calls += c;
 	else if (b->end == KDBT_END_JMP_IND)
@@ -214,7 +214,8 @@ static void add_block(struct kdbt_totals *t, u32 id, bool fast)
 	else if (b->end == KDBT_END_RET && !fast)
 		t->returns += c;
 	if (b->site >= 0)
-		t->misses += READ_ONCE(kdbt_eng.tr.mem.sites[b->site].misses);
+		t->jumptable_misses +=
+			READ_ONCE(kdbt_eng.tr.mem.sites[b->site].misses);
 }
 
 static bool fast_blocks(void)
@@ -237,11 +238,11 @@ void kdbt_profile_flush_locked(void)
 	for (i = 1; i < prof.nvisible; i++)
 		add_block(&t, i, fast_blocks());
 	prof.retired.instructions += t.instructions;
-	prof.retired.executions += t.executions;
+	prof.retired.block_executions += t.block_executions;
 	prof.retired.indirect_calls += t.indirect_calls;
 	prof.retired.indirect_jumps += t.indirect_jumps;
 	prof.retired.returns += t.returns;
-	prof.retired.misses += t.misses;
+	prof.retired.jumptable_misses += t.jumptable_misses;
 	memset(prof.fhash, 0, KDBT_FHASH * sizeof(*prof.fhash));
 	WRITE_ONCE(prof.nvisible, 1);
 	WRITE_ONCE(prof.nfuncs, 1);
@@ -307,7 +308,7 @@ static void totals_once(struct kdbt_totals *t)
 	for (i = 1; i < n; i++)
 		add_block(t, i, fast);
 	t->retired_instructions = prof.retired.instructions;
-	t->retired_executions = prof.retired.executions;
+	t->retired_executions = prof.retired.block_executions;
 	t->resets = prof.resets;
 	t->flushes = prof.flushes;
 }
@@ -387,20 +388,28 @@ void kdbt_profile_func(u32 f, struct kdbt_func_sum *s)
 			s->calls += execs_of(id);
 	}
 	s->instructions = t.instructions;
-	s->executions = t.executions;
+	s->executions = t.block_executions;
 	s->indirect = t.indirect_calls + t.indirect_jumps + t.returns;
-	s->misses = t.misses;
+	s->misses = t.jumptable_misses;
 	s->blocks = n;
 }
+
+/* The statistic in each snap slot of struct kdbt_snap_header. */
+#define SNAP_STAT(c, name, fmt, where, kind, snap, ...) \
+	KDBT_IF_SLOT(snap, [snap] = KDBT_STAT_##name,)
+static const u8 snap_stats[KDBT_SNAP_NSTATS] = {
+	KDBT_STATS(SNAP_STAT, 0)
+};
+#undef SNAP_STAT
 
 /* Fill @h with the totals and figures of the current epoch. */
 static void header_once(struct kdbt_snap_header *h, u32 nblocks, bool hide)
 {
+	u64 *slot = (u64 *)((u8 *)h + KDBT_SNAP_STATS_OFFSET);
 	struct kdbt_stats st;
-	struct kdbt_totals t;
+	unsigned int i;
 
 	kdbt_engine_stats(&st);
-	t = st.t;
 	memset(h, 0, sizeof(*h));
 	h->magic = KDBT_SNAP_MAGIC;
 	h->version = KDBT_SNAP_VERSION;
@@ -411,22 +420,8 @@ static void header_once(struct kdbt_snap_header *h, u32 nblocks, bool hide)
 	h->ncpus = num_online_cpus();
 	h->time_ns = ktime_get_ns();
 	h->on_ns = kdbt_engine_on_ns();
-	h->resets = st.resets;
-	h->flushes = st.flushes;
-	h->instructions = t.instructions;
-	h->block_executions = t.executions;
-	h->indirect_calls = t.indirect_calls;
-	h->indirect_jumps = t.indirect_jumps;
-	h->returns = t.returns;
-	h->jumptable_misses = t.misses;
-	h->retired_instructions = t.retired_instructions;
-	h->retired_executions = t.retired_executions;
-	h->dispatches = st.dispatches;
-	h->cache_used = st.cache_used;
-	h->cache_total = st.cache_total;
-	h->samples_cache = st.samples_cache;
-	h->samples_native = st.samples_native;
-	h->lost_estimate = kdbt_lost_estimate(&t);
+	for (i = 0; i < KDBT_SNAP_NSTATS; i++)
+		slot[i] = kdbt_stats_u64(&st, snap_stats[i]);
 }
 
 /**
@@ -503,5 +498,5 @@ u64 kdbt_lost_estimate(const struct kdbt_totals *t)
 	}
 	if (!shadow || !lost)
 		return 0;
-	return mul_u64_u64_div_u64(t->executions, lost, shadow);
+	return mul_u64_u64_div_u64(t->block_executions, lost, shadow);
 }

@@ -165,6 +165,6 @@ void kdbt_textpoke_exit(void)
 void kdbt_textpoke_stats(struct kdbt_stats *s)
 {
 	s->text_pokes = pokes;
-	s->invalidated = invalidated_blocks;
-	s->pokes_missed = poke_probe.nmissed;
+	s->invalidated_blocks = invalidated_blocks;
+	s->text_pokes_missed = poke_probe.nmissed;
 }

@@ -4,11 +4,14 @@
  *
  * Usage: kdbt-snapshot [--totals|--blocks|--functions] [-f FILE]
  *                      [--kallsyms FILE] [--modules FILE]
+ *        kdbt-snapshot --names
  *
  * Owns: printing a snapshot, through libkdbt, in the formats of
  * /proc/kdbt/blocks and /proc/kdbt/functions (kdbt_abi.h), or its totals
- * as "key value" lines, so that tests can check the library against the
- * kernel's own text files.
+ * as "key value" lines (its own, then its statistics in the order and
+ * format of /proc/kdbt/stats), so that tests can check the library against
+ * the kernel's own text files; and the names of the lines of
+ * /proc/kdbt/stats that the table (KDBT_STATS()) has, in order.
  * Must never: compute a count itself (libkdbt does), or print a partial
  * table without exiting 1.
  */
@@ -22,7 +25,7 @@
 
 #define PROG	"kdbt-snapshot"
 
-enum what { SHOW_TOTALS, SHOW_BLOCKS, SHOW_FUNCTIONS };
+enum what { SHOW_TOTALS, SHOW_BLOCKS, SHOW_FUNCTIONS, SHOW_NAMES };
 
 struct opts {
 	enum what what;
@@ -35,6 +38,7 @@ static const struct option long_opts[] = {
 	{ "totals",	no_argument,		NULL, 't' },
 	{ "blocks",	no_argument,		NULL, 'b' },
 	{ "functions",	no_argument,		NULL, 'F' },
+	{ "names",	no_argument,		NULL, 'n' },
 	{ "file",	required_argument,	NULL, 'f' },
 	{ "kallsyms",	required_argument,	NULL, 'k' },
 	{ "modules",	required_argument,	NULL, 'm' },
@@ -47,10 +51,12 @@ static void print_usage(FILE *f)
 	fprintf(f,
 		"usage: " PROG " [--totals|--blocks|--functions] [-f FILE]\n"
 		"                     [--kallsyms FILE] [--modules FILE]\n"
+		"       " PROG " --names\n"
 		"Print one kdbt snapshot (%s) as text.\n"
 		"  -t, --totals         the totals, \"key value\" lines (default)\n"
 		"  -b, --blocks         one line per block, as /proc/kdbt/blocks\n"
 		"  -F, --functions      one line per function, as .../functions\n"
+		"  -n, --names          the names of the lines of /proc/kdbt/stats\n"
 		"  -f, --file FILE      read FILE instead (\"-\": standard input)\n"
 		"  -k, --kallsyms FILE  symbols from FILE instead of %s\n"
 		"  -m, --modules FILE   modules from FILE instead of %s\n"
@@ -63,7 +69,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	int c;
 
-	while ((c = getopt_long(argc, argv, "tbFf:k:m:h", long_opts,
+	while ((c = getopt_long(argc, argv, "tbFnf:k:m:h", long_opts,
 				NULL)) != -1) {
 		switch (c) {
 		case 't':
@@ -74,6 +80,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 'F':
 			o->what = SHOW_FUNCTIONS;
+			break;
+		case 'n':
+			o->what = SHOW_NAMES;
 			break;
 		case 'f':
 			o->file = optarg;
@@ -131,43 +140,33 @@ static int load_syms(const struct opts *o, struct kdbt_syms *st,
 	return ret;
 }
 
+/* The snapshot's own lines, then its statistics as /proc/kdbt/stats. */
 static void print_totals(const struct kdbt_snap *s)
 {
 	const struct kdbt_snap_header *h = &s->hdr;
-	struct kdbt_totals t;
-	char rate[KDBT_FMT_LEN];
+	char v[KDBT_STAT_TEXT];
+	unsigned int i;
 
-	kdbt_snap_totals(s, &t);
 	printf("snapshot_version %u\n", h->version);
-	printf("state %s\n", h->flags & KDBT_SNAP_ON ? "on" : "off");
-	printf("mode %s\n", h->flags & KDBT_SNAP_FAST ? "fast" : "transparent");
-	printf("counters %s\n", h->flags & KDBT_SNAP_COUNTERS ? "on" : "off");
 	printf("addresses %s\n",
 	       h->flags & KDBT_SNAP_HIDDEN ? "hidden" : "shown");
 	printf("ncpus %u\n", h->ncpus);
 	printf("time_ns %llu\n", h->time_ns);
 	printf("on_ns %llu\n", h->on_ns);
-	printf("resets %llu\n", h->resets);
-	printf("flushes %llu\n", h->flushes);
-	printf("blocks %llu\n", t.blocks);
-	printf("instructions %llu\n", t.c.instructions);
-	printf("block_executions %llu\n", t.c.executions);
-	printf("indirect_calls %llu\n", t.indirect_calls);
-	printf("indirect_jumps %llu\n", t.indirect_jumps);
-	printf("returns %llu\n", t.returns);
-	printf("indirect_branches %llu\n", t.c.indirect);
-	printf("jumptable_hits %llu\n", t.c.hits);
-	printf("jumptable_misses %llu\n", t.c.misses);
-	printf("jumptable_hit_rate %s\n",
-	       kdbt_fmt_rate(rate, sizeof(rate), t.c.hits, t.c.indirect));
-	printf("retired_instructions %llu\n", h->retired_instructions);
-	printf("retired_executions %llu\n", h->retired_executions);
-	printf("dispatches %llu\n", h->dispatches);
-	printf("cache_bytes_used %llu\n", h->cache_used);
-	printf("cache_bytes_total %llu\n", h->cache_total);
-	printf("samples_cache %llu\n", h->samples_cache);
-	printf("samples_native %llu\n", h->samples_native);
-	printf("lost_estimate %llu\n", h->lost_estimate);
+	for (i = 0; i < KDBT_STAT_NR; i++)
+		if (!kdbt_snap_stat(s, i, v, sizeof(v)))
+			printf("%s %s\n", kdbt_stat_info(i)->name, v);
+}
+
+/* The lines of /proc/kdbt/stats, in order. */
+static void print_names(void)
+{
+	const struct kdbt_stat_info *si;
+	unsigned int i;
+
+	for (i = 0; (si = kdbt_stat_info(i)); i++)
+		if (si->fmt != KDBT_STAT_FMT_NONE)
+			printf("%s\n", si->name);
 }
 
 static void print_blocks(const struct kdbt_snap *s,
@@ -246,6 +245,10 @@ int main(int argc, char **argv)
 	ret = parse_opts(argc, argv, &o);
 	if (ret)
 		return ret > 0 ? 0 : 1;
+	if (o.what == SHOW_NAMES) {
+		print_names();
+		return fflush(stdout) ? 1 : 0;
+	}
 	ret = read_snap(&o, &s, &err);
 	if (!ret)
 		ret = show(&o, &s, &err);

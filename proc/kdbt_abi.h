@@ -4,10 +4,13 @@
  * (man kdbt(4)).
  *
  * Owns: the ABI version, the names of the /proc/kdbt files, the columns of
- * the text files and the layout of the binary snapshot.
+ * the text files, the table of statistics (KDBT_STATS(): every line of
+ * /proc/kdbt/stats, in order, and where each one lives in the snapshot and
+ * in a recording) and the layout of the binary snapshot.
  * Must never: include anything but <linux/types.h> (which the kernel and
  * userspace both have), or rename a field (fields are added, never
- * renamed; a change that breaks readers bumps the version).
+ * renamed; a change that breaks readers bumps the version); name a
+ * statistic anywhere but in KDBT_STATS().
  */
 #ifndef KDBT_ABI_H
 #define KDBT_ABI_H
@@ -45,6 +48,166 @@
 	"function module instructions executions indirect misses blocks calls"
 
 /*
+ * The statistics: one line of KDBT_STATS() each, in the order of
+ * /proc/kdbt/stats (man kdbt(4) says what each one means).  Everything
+ * that names a statistic expands this table: the module's figures and how
+ * it prints them, the snapshot header below, a recording's interval
+ * header (kdbt_data.h), libkdbt's lookup and parser, the tools' labels.
+ *
+ * KDBT_STATS(X, c) expands X(c, name, fmt, where, kind, snap, ivl, label)
+ * once per statistic:
+ *	c	what the caller passed, unchanged
+ *	name	its name in /proc/kdbt/stats; also the name of its field in
+ *		every structure that holds it, and of KDBT_STAT_<name>
+ *	fmt	how /proc/kdbt/stats shows it: U64 (a decimal number), PCT
+ *		(hundredths of a percent, shown as "12.34"), STR (a word),
+ *		NONE (no line: the snapshot only)
+ *	where	where kdbt.ko keeps it: T, the profile's totals (struct
+ *		kdbt_totals, all of one epoch); S, struct kdbt_stats
+ *	kind	what two readings of it mean: LEVEL (a state, a size, a
+ *		ratio, or the epoch: a delta keeps the later one), COUNT
+ *		(since load: a delta subtracts), PROFILE (since the last
+ *		reset, which zeroes it: a delta subtracts)
+ *	snap	its slot among the statistics of struct kdbt_snap_header
+ *		(the u64 at KDBT_SNAP_STATS_OFFSET + 8 * snap), or NO (STR
+ *		statistics have none)
+ *	ivl	its slot among those of a recording's struct
+ *		kdbt_data_interval (kdbt_data.h), or NO
+ *	label	what kdbt-top calls it, or NULL
+ *
+ * A new statistic is a new line, in the place its /proc line goes; a
+ * snap or ivl slot is only ever the next free one (the layouts are ABI).
+ * tests/unit/stats-table.sh checks the table against kdbt.ko's printer
+ * and against man kdbt(4).
+ */
+#define KDBT_STATS(X, c)						\
+	X(c, version,			U64,  S, LEVEL,   NO, NO, NULL)	\
+	X(c, release,			STR,  S, LEVEL,   NO, NO, NULL)	\
+	X(c, state,			STR,  S, LEVEL,   NO, NO, NULL)	\
+	X(c, mode,			STR,  S, LEVEL,   NO, NO, NULL)	\
+	X(c, counters,			STR,  S, LEVEL,   NO, NO, NULL)	\
+	X(c, counter_form,		STR,  S, LEVEL,   NO, NO, NULL)	\
+	X(c, uptime_ms,			U64,  S, LEVEL,   NO, NO, NULL)	\
+	X(c, blocks,			U64,  S, LEVEL,   NO, NO, "Blocks") \
+	X(c, functions,			U64,  S, LEVEL,   NO, NO, NULL)	\
+	X(c, cache_bytes_used,		U64,  S, LEVEL,   11, NO, "Cache") \
+	X(c, cache_bytes_total,		U64,  S, LEVEL,   12, NO, NULL)	\
+	X(c, instructions,		U64,  T, PROFILE,  2,  0, "insns") \
+	X(c, block_executions,		U64,  T, PROFILE,  3,  1, "execs") \
+	X(c, indirect_branches,		U64,  S, PROFILE, NO, NO, "indirect") \
+	X(c, indirect_calls,		U64,  T, PROFILE,  4,  2, NULL)	\
+	X(c, indirect_jumps,		U64,  T, PROFILE,  5,  3, NULL)	\
+	X(c, returns,			U64,  T, PROFILE,  6,  4, NULL)	\
+	X(c, jumptable_hits,		U64,  S, PROFILE, NO, NO, NULL)	\
+	X(c, jumptable_misses,		U64,  T, PROFILE,  7,  5, NULL)	\
+	X(c, jumptable_hit_rate,	PCT,  S, LEVEL,   NO, NO, "JT hits") \
+	X(c, lost_estimate,		U64,  S, PROFILE, 15,  8, NULL)	\
+	X(c, retired_instructions,	U64,  T, PROFILE,  8,  6, NULL)	\
+	X(c, retired_executions,	NONE, T, PROFILE,  9, NO, NULL)	\
+	X(c, dispatches,		U64,  S, COUNT,   10,  7, NULL)	\
+	X(c, exits,			U64,  S, LEVEL,   NO, NO, NULL)	\
+	X(c, indirect_sites,		U64,  S, LEVEL,   NO, NO, NULL)	\
+	X(c, native_stubs,		U64,  S, COUNT,   NO, NO, NULL)	\
+	X(c, extable_entries,		U64,  S, LEVEL,   NO, NO, NULL)	\
+	X(c, extable_full,		U64,  S, COUNT,   NO, NO, NULL)	\
+	X(c, refused,			U64,  S, COUNT,   NO, NO, NULL)	\
+	X(c, vectors_translated,	U64,  S, LEVEL,   NO, NO, NULL)	\
+	X(c, vectors_native,		U64,  S, LEVEL,   NO, NO, NULL)	\
+	X(c, pulls,			U64,  S, COUNT,   NO, NO, NULL)	\
+	X(c, cpu_installs,		U64,  S, COUNT,   NO, NO, NULL)	\
+	X(c, dispatch_deferred,		U64,  S, COUNT,   NO, NO, NULL)	\
+	X(c, samples_cache,		U64,  S, PROFILE, 13,  9, NULL)	\
+	X(c, samples_native,		U64,  S, PROFILE, 14, 10, NULL)	\
+	X(c, samples_entry_and_thunks,	U64,  S, PROFILE, NO, NO, NULL)	\
+	X(c, samples_other_kernel,	U64,  S, PROFILE, NO, NO, NULL)	\
+	X(c, samples_user,		U64,  S, PROFILE, NO, NO, NULL)	\
+	X(c, coverage,			PCT,  S, LEVEL,   NO, NO, "Coverage") \
+	X(c, text_pokes,		U64,  S, COUNT,   NO, NO, NULL)	\
+	X(c, invalidated_blocks,	U64,  S, COUNT,   NO, NO, NULL)	\
+	X(c, text_pokes_missed,		U64,  S, COUNT,   NO, NO, NULL)	\
+	X(c, cache_full,		U64,  S, COUNT,   NO, NO, NULL)	\
+	X(c, stack_rewrites,		U64,  S, COUNT,   NO, NO, NULL)	\
+	X(c, stack_pulls,		U64,  S, COUNT,   NO, NO, NULL)	\
+	X(c, fork_pulls,		U64,  S, COUNT,   NO, NO, NULL)	\
+	X(c, flushes,			U64,  T, LEVEL,    1, NO, NULL)	\
+	X(c, switchons,			U64,  S, COUNT,   NO, NO, NULL)	\
+	X(c, switchoffs,		U64,  S, COUNT,   NO, NO, NULL)	\
+	X(c, resets,			U64,  T, LEVEL,    0, NO, NULL)
+
+/* enum kdbt_stat: KDBT_STAT_<name>, the statistics in table order. */
+#define __KDBT_STAT_ENUM(c, name, ...)	KDBT_STAT_##name,
+enum kdbt_stat {
+	KDBT_STATS(__KDBT_STAT_ENUM, 0)
+	KDBT_STAT_NR
+};
+
+/* The fmt and kind columns as values: KDBT_STAT_FMT_##fmt, ... */
+enum kdbt_stat_fmt {
+	KDBT_STAT_FMT_U64,
+	KDBT_STAT_FMT_PCT,
+	KDBT_STAT_FMT_STR,
+	KDBT_STAT_FMT_NONE,
+};
+
+enum kdbt_stat_kind {
+	KDBT_STAT_KIND_LEVEL,
+	KDBT_STAT_KIND_COUNT,
+	KDBT_STAT_KIND_PROFILE,
+};
+
+/*
+ * What the consumers of KDBT_STATS() use to act on the slot columns (the
+ * trick of the kernel's IS_ENABLED(): a macro that is defined only for
+ * the one argument sought expands to two arguments, and moves the answer
+ * into second place):
+ *	KDBT_IF_SLOT(slot, ...)		__VA_ARGS__, unless @slot is NO
+ *	KDBT_IF_AT(slot, k, ...)	__VA_ARGS__ if @slot is the number @k
+ *					(0 to 15)
+ */
+#define __KDBT_ARG2(a, b, ...)		b
+#define __KDBT_PROBE(p)			__KDBT_ARG2(p, 0, ~)
+#define __KDBT_WHEN(c, ...)		__KDBT_WHEN_(c, __VA_ARGS__)
+#define __KDBT_WHEN_(c, ...)		__KDBT_WHEN_##c(__VA_ARGS__)
+#define __KDBT_WHEN_0(...)
+#define __KDBT_WHEN_1(...)		__VA_ARGS__
+#define __KDBT_UNLESS(c, ...)		__KDBT_UNLESS_(c, __VA_ARGS__)
+#define __KDBT_UNLESS_(c, ...)		__KDBT_UNLESS_##c(__VA_ARGS__)
+#define __KDBT_UNLESS_0(...)		__VA_ARGS__
+#define __KDBT_UNLESS_1(...)
+#define __KDBT_IS_NO_NO			~, 1
+#define __KDBT_EQ_0_0			~, 1
+#define __KDBT_EQ_1_1			~, 1
+#define __KDBT_EQ_2_2			~, 1
+#define __KDBT_EQ_3_3			~, 1
+#define __KDBT_EQ_4_4			~, 1
+#define __KDBT_EQ_5_5			~, 1
+#define __KDBT_EQ_6_6			~, 1
+#define __KDBT_EQ_7_7			~, 1
+#define __KDBT_EQ_8_8			~, 1
+#define __KDBT_EQ_9_9			~, 1
+#define __KDBT_EQ_10_10			~, 1
+#define __KDBT_EQ_11_11			~, 1
+#define __KDBT_EQ_12_12			~, 1
+#define __KDBT_EQ_13_13			~, 1
+#define __KDBT_EQ_14_14			~, 1
+#define __KDBT_EQ_15_15			~, 1
+#define KDBT_IF_SLOT(slot, ...) \
+	__KDBT_UNLESS(__KDBT_PROBE(__KDBT_IS_NO_##slot), __VA_ARGS__)
+#define KDBT_IF_AT(slot, k, ...) \
+	__KDBT_WHEN(__KDBT_PROBE(__KDBT_EQ_##slot##_##k), __VA_ARGS__)
+
+/*
+ * KDBT_STATS_AT(X, k): the fields of the statistics whose column X
+ * (__KDBT_SNAP or __KDBT_IVL) is @k, "__u64 name;", for laying out a
+ * structure in slot order.
+ */
+#define __KDBT_SNAP(k, name, fmt, where, kind, snap, ivl, label) \
+	KDBT_IF_AT(snap, k, __u64 name;)
+#define __KDBT_IVL(k, name, fmt, where, kind, snap, ivl, label) \
+	KDBT_IF_AT(ivl, k, __u64 name;)
+#define KDBT_STATS_AT(X, k)		KDBT_STATS(X, k)
+
+/*
  * /proc/kdbt/snapshot: every read at offset 0 takes a new snapshot; the
  * rest of the file comes from that snapshot, so reading the file to its
  * end gives one consistent picture (never half a reset).  Layout: one
@@ -63,6 +226,10 @@
 #define KDBT_SNAP_COUNTERS	0x4	/* blocks count their executions */
 #define KDBT_SNAP_HIDDEN	0x8	/* addresses hidden (kptr_restrict) */
 
+/* Bytes of struct kdbt_snap_header before its first statistic. */
+#define KDBT_SNAP_STATS_OFFSET	48
+#define KDBT_SNAP_NSTATS	16
+
 struct kdbt_snap_header {
 	__u64 magic;		/* KDBT_SNAP_MAGIC */
 	__u32 version;		/* KDBT_SNAP_VERSION */
@@ -73,25 +240,32 @@ struct kdbt_snap_header {
 	__u32 ncpus;		/* online CPUs */
 	__u64 time_ns;		/* CLOCK_MONOTONIC when taken */
 	__u64 on_ns;		/* time translation has been on, all told */
-	__u64 resets;		/* resets since load */
-	__u64 flushes;		/* cache flushes since load */
-	/* Totals since the last reset; they include the blocks of flushed
-	 * caches, which the records no longer list (retired_*). */
-	__u64 instructions;
-	__u64 block_executions;
-	__u64 indirect_calls;
-	__u64 indirect_jumps;
-	__u64 returns;		/* counted in transparent mode only */
-	__u64 jumptable_misses;
-	__u64 retired_instructions;
-	__u64 retired_executions;
-	__u64 dispatches;	/* dispatcher entries since load */
-	__u64 cache_used;	/* code cache bytes */
-	__u64 cache_total;
-	__u64 samples_cache;	/* timer samples in the cache (coverage) */
-	__u64 samples_native;	/* ... in translatable native code */
-	__u64 lost_estimate;	/* executions lost to racing increments */
+	/*
+	 * Then the statistics with a snap slot, in slot order: the resets
+	 * and flushes since load, the totals since the last reset (they
+	 * include the blocks of flushed caches, which the records no longer
+	 * list: retired_*), the dispatcher entries since load, the code
+	 * cache's bytes, the coverage samples and the lost-count estimate.
+	 */
+	KDBT_STATS_AT(__KDBT_SNAP, 0) KDBT_STATS_AT(__KDBT_SNAP, 1)
+	KDBT_STATS_AT(__KDBT_SNAP, 2) KDBT_STATS_AT(__KDBT_SNAP, 3)
+	KDBT_STATS_AT(__KDBT_SNAP, 4) KDBT_STATS_AT(__KDBT_SNAP, 5)
+	KDBT_STATS_AT(__KDBT_SNAP, 6) KDBT_STATS_AT(__KDBT_SNAP, 7)
+	KDBT_STATS_AT(__KDBT_SNAP, 8) KDBT_STATS_AT(__KDBT_SNAP, 9)
+	KDBT_STATS_AT(__KDBT_SNAP, 10) KDBT_STATS_AT(__KDBT_SNAP, 11)
+	KDBT_STATS_AT(__KDBT_SNAP, 12) KDBT_STATS_AT(__KDBT_SNAP, 13)
+	KDBT_STATS_AT(__KDBT_SNAP, 14) KDBT_STATS_AT(__KDBT_SNAP, 15)
 };
+
+/* The layout is ABI: every slot where the table says, and no other. */
+#define __KDBT_SNAP_CHECK(c, name, fmt, where, kind, snap, ivl, label)	\
+	KDBT_IF_SLOT(snap, _Static_assert(				\
+		__builtin_offsetof(struct kdbt_snap_header, name) ==	\
+		KDBT_SNAP_STATS_OFFSET + 8 * (snap), "snap slot");)
+KDBT_STATS(__KDBT_SNAP_CHECK, 0)
+_Static_assert(sizeof(struct kdbt_snap_header) ==
+	       KDBT_SNAP_STATS_OFFSET + 8 * KDBT_SNAP_NSTATS,
+	       "struct kdbt_snap_header: a snap slot twice, or missing");
 
 /* How a block ends (struct kdbt_snap_block.kind; "kind" column). */
 enum kdbt_snap_kind {

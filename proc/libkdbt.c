@@ -237,8 +237,17 @@ int kdbt_snap_parse(struct kdbt_snap *s, const void *buf, size_t len,
 	return 0;
 }
 
-/* Read @fd to its end into a growing buffer (proc files have no size). */
-static int read_all(int fd, unsigned char **bufp, size_t *lenp)
+/**
+ * kdbt_read_all() - read a file to its end into a growing buffer (proc
+ * files have no size)
+ * @fd: the file
+ * @max: refuse it beyond this many bytes
+ * @bufp: receives the malloc()ed bytes
+ * @lenp: receives their number
+ *
+ * Return: 0, -ENOMEM, -EFBIG or the -errno of read(2).
+ */
+int kdbt_read_all(int fd, size_t max, unsigned char **bufp, size_t *lenp)
 {
 	size_t cap = SNAP_FIRST_READ, len = 0;
 	unsigned char *buf = malloc(cap), *bigger;
@@ -248,7 +257,7 @@ static int read_all(int fd, unsigned char **bufp, size_t *lenp)
 		return -ENOMEM;
 	for (;;) {
 		if (len == cap) {
-			if (cap >= SNAP_MAX_BYTES) {
+			if (cap >= max) {
 				free(buf);
 				return -EFBIG;
 			}
@@ -302,7 +311,7 @@ int kdbt_snap_read_fd(struct kdbt_snap *s, int fd, const char *name,
 	if (lseek(fd, 0, SEEK_SET) < 0 && errno != ESPIPE)
 		return kdbt_fail(err, -errno, "%s: seek: %s", name,
 				 strerror(errno));
-	ret = read_all(fd, &buf, &len);
+	ret = kdbt_read_all(fd, SNAP_MAX_BYTES, &buf, &len);
 	if (ret == -EFBIG)
 		return kdbt_fail(err, ret, "%s: larger than %lu MiB, refused",
 				 name, SNAP_MAX_BYTES >> 20);
@@ -425,25 +434,22 @@ void kdbt_snap_sum(const struct kdbt_snap *s, struct kdbt_counts *c)
 }
 
 /**
- * kdbt_snap_totals() - the header's totals since the last reset
+ * kdbt_snap_totals() - the header's totals since the last reset (flushed
+ * blocks included), as the counts of a block are (the header itself has
+ * the indirect branches by kind)
  * @s: the snapshot
- * @t: filled; t->c.indirect = indirect calls + jumps + returns (returns
- *     count in transparent mode only), t->c.hits = that minus misses
+ * @c: filled; c->indirect = indirect calls + jumps + returns (returns
+ *     count in transparent mode only), c->hits = that minus misses
  */
-void kdbt_snap_totals(const struct kdbt_snap *s, struct kdbt_totals *t)
+void kdbt_snap_totals(const struct kdbt_snap *s, struct kdbt_counts *c)
 {
 	const struct kdbt_snap_header *h = &s->hdr;
 
-	memset(t, 0, sizeof(*t));
-	t->indirect_calls = h->indirect_calls;
-	t->indirect_jumps = h->indirect_jumps;
-	t->returns = h->returns;
-	t->blocks = h->nblocks;
-	t->c.instructions = h->instructions;
-	t->c.executions = h->block_executions;
-	t->c.indirect = h->indirect_calls + h->indirect_jumps + h->returns;
-	t->c.misses = h->jumptable_misses;
-	t->c.hits = sub(t->c.indirect, t->c.misses);
+	c->instructions = h->instructions;
+	c->executions = h->block_executions;
+	c->indirect = h->indirect_calls + h->indirect_jumps + h->returns;
+	c->misses = h->jumptable_misses;
+	c->hits = sub(c->indirect, c->misses);
 }
 
 static int cmp_block_id(const void *a, const void *b)
@@ -455,25 +461,20 @@ static int cmp_block_id(const void *a, const void *b)
 	return 0;
 }
 
-/* The header of newer - older: counters subtracted, the rest as newer's. */
+/* The header of newer - older: counts subtracted, the rest as newer's. */
 static void header_delta(struct kdbt_snap_header *d,
 			 const struct kdbt_snap_header *o)
 {
+	__u64 *v, ov;
+	unsigned int i;
+
 	d->on_ns = sub(d->on_ns, o->on_ns);
-	d->instructions = sub(d->instructions, o->instructions);
-	d->block_executions = sub(d->block_executions, o->block_executions);
-	d->indirect_calls = sub(d->indirect_calls, o->indirect_calls);
-	d->indirect_jumps = sub(d->indirect_jumps, o->indirect_jumps);
-	d->returns = sub(d->returns, o->returns);
-	d->jumptable_misses = sub(d->jumptable_misses, o->jumptable_misses);
-	d->retired_instructions = sub(d->retired_instructions,
-				      o->retired_instructions);
-	d->retired_executions = sub(d->retired_executions,
-				    o->retired_executions);
-	d->dispatches = sub(d->dispatches, o->dispatches);
-	d->samples_cache = sub(d->samples_cache, o->samples_cache);
-	d->samples_native = sub(d->samples_native, o->samples_native);
-	d->lost_estimate = sub(d->lost_estimate, o->lost_estimate);
+	for (i = 0; i < KDBT_STAT_NR; i++) {
+		v = kdbt_snap_slot(d, i);
+		if (v && kdbt_stat_info(i)->kind != KDBT_STAT_KIND_LEVEL &&
+		    !kdbt_snap_u64(o, i, &ov))
+			*v = sub(*v, ov);
+	}
 }
 
 /* Subtract from each block of @d the block of @older of its id and address. */
@@ -743,21 +744,18 @@ char *kdbt_fmt_symbol(char *buf, size_t len, const struct kdbt_syms *st,
 
 /**
  * kdbt_snap_zero_profile() - zero what a reset zeroes in a header (the
- * profile's totals and the coverage samples; see kdbt(4)), as the start
- * of a delta that begins at a reset.
+ * statistics of kind PROFILE: the profile's totals and the coverage
+ * samples; see kdbt(4)), as the start of a delta that begins at a reset.
  * @h: the header.
  */
 void kdbt_snap_zero_profile(struct kdbt_snap_header *h)
 {
-	h->instructions = 0;
-	h->block_executions = 0;
-	h->indirect_calls = 0;
-	h->indirect_jumps = 0;
-	h->returns = 0;
-	h->jumptable_misses = 0;
-	h->retired_instructions = 0;
-	h->retired_executions = 0;
-	h->samples_cache = 0;
-	h->samples_native = 0;
-	h->lost_estimate = 0;
+	__u64 *v;
+	unsigned int i;
+
+	for (i = 0; i < KDBT_STAT_NR; i++) {
+		v = kdbt_snap_slot(h, i);
+		if (v && kdbt_stat_info(i)->kind == KDBT_STAT_KIND_PROFILE)
+			*v = 0;
+	}
 }

@@ -4,9 +4,10 @@
  * (kdbt-snapshot, kdbt-top, kdbt-record).
  *
  * Owns: reading and validating the binary snapshot (kdbt_abi.h), the
- * symbol table built from /proc/kallsyms and /proc/modules, the counts
- * derived from a snapshot (per block, per function, totals, deltas) and
- * the number formats the tools share.
+ * statistics of KDBT_STATS() (what each one is, /proc/kdbt/stats parsed, a
+ * snapshot's statistics), the symbol table built from /proc/kallsyms and
+ * /proc/modules, the counts derived from a snapshot (per block, per
+ * function, totals, deltas) and the number formats the tools share.
  * Must never: write to /proc/kdbt, print anything itself (errors go back
  * to the caller in a struct kdbt_err), or keep global state (every call
  * works on caller-owned structures, so a tool may hold several snapshots).
@@ -31,6 +32,7 @@
 #include "kdbt_abi.h"
 
 #define KDBT_SNAPSHOT_PATH	"/proc/" KDBT_PROC_DIR "/" KDBT_PROC_SNAPSHOT
+#define KDBT_STATS_PATH		"/proc/" KDBT_PROC_DIR "/" KDBT_PROC_STATS
 #define KDBT_KALLSYMS_PATH	"/proc/kallsyms"
 #define KDBT_MODULES_PATH	"/proc/modules"
 
@@ -73,22 +75,47 @@ struct kdbt_counts {
 	__u64 hits;		/* jumptable hits: indirect - misses */
 };
 
-/* The header's totals (since the last reset, flushed blocks included). */
-struct kdbt_totals {
-	struct kdbt_counts c;
-	__u64 indirect_calls;
-	__u64 indirect_jumps;
-	__u64 returns;
-	__u64 blocks;		/* records in the snapshot */
-};
-
 void kdbt_block_counts(const struct kdbt_snap *s,
 		       const struct kdbt_snap_block *b, struct kdbt_counts *c);
 void kdbt_snap_sum(const struct kdbt_snap *s, struct kdbt_counts *c);
-void kdbt_snap_totals(const struct kdbt_snap *s, struct kdbt_totals *t);
+void kdbt_snap_totals(const struct kdbt_snap *s, struct kdbt_counts *c);
 int kdbt_snap_delta(struct kdbt_snap *out, const struct kdbt_snap *older,
 		    const struct kdbt_snap *newer, struct kdbt_err *err);
 void kdbt_snap_zero_profile(struct kdbt_snap_header *h);
+
+/*
+ * The statistics (KDBT_STATS() in kdbt_abi.h), by enum kdbt_stat: what
+ * each one is (libkdbt_stats.c).
+ */
+struct kdbt_stat_info {
+	const char *name;	/* its /proc/kdbt/stats name */
+	const char *label;	/* what kdbt-top calls it, or NULL */
+	enum kdbt_stat_fmt fmt;
+	enum kdbt_stat_kind kind;
+};
+
+const struct kdbt_stat_info *kdbt_stat_info(unsigned int i);
+int kdbt_stat_find(const char *name);
+int kdbt_snap_u64(const struct kdbt_snap_header *h, unsigned int i,
+		  __u64 *v);
+
+/* Buffers of this size hold any value of /proc/kdbt/stats. */
+#define KDBT_STAT_TEXT	32
+
+int kdbt_snap_stat(const struct kdbt_snap *s, unsigned int i, char *buf,
+		   size_t len);
+
+/* /proc/kdbt/stats, read: every value as the kernel wrote it, "" if none. */
+struct kdbt_stat_values {
+	char text[KDBT_STAT_NR][KDBT_STAT_TEXT];
+};
+
+int kdbt_stats_parse(struct kdbt_stat_values *sv, const char *buf,
+		     size_t len, const char *name, struct kdbt_err *err);
+int kdbt_stats_read(struct kdbt_stat_values *sv, const char *path,
+		    struct kdbt_err *err);
+const char *kdbt_stats_get(const struct kdbt_stat_values *sv,
+			   unsigned int i);
 
 /* A text symbol of the running kernel or of a module. */
 struct kdbt_sym {

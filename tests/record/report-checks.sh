@@ -202,7 +202,8 @@ check_bad_input() {
 # check_pprof GETPPID DD: go tool pprof on --format pprof of the real
 # recordings gives the exact calls: __do_sys_getppid 1000000, vfs_read
 # the report's own count, one per dd read (100000, and a few more the
-# process makes starting).  Passes over it without go (make deps).
+# process makes starting).  Passes over it without go (make deps).  Its
+# variables are pp_*: the caller's (record-report.sh's $g) are left alone.
 check_pprof() {
 	if ! command -v go > /dev/null; then
 		echo "SKIP record/pprof: no go tool (make deps)"
@@ -211,19 +212,19 @@ check_pprof() {
 	"$REPORT" -i "$1" --format pprof -o "$TMP/getppid.pb.gz" &&
 		"$REPORT" -i "$2" --format pprof -o "$TMP/dd.pb.gz" ||
 		{ failed pprof "kdbt-report --format pprof failed"; return 1; }
-	g=$(HOME=$TMP go tool pprof -top -sample_index=calls \
+	pp_g=$(HOME=$TMP go tool pprof -top -sample_index=calls \
 		"$TMP/getppid.pb.gz" 2>/dev/null |
 		awk '$NF == "__do_sys_getppid" { print $1 }')
-	d=$(HOME=$TMP go tool pprof -top -sample_index=calls \
+	pp_d=$(HOME=$TMP go tool pprof -top -sample_index=calls \
 		"$TMP/dd.pb.gz" 2>/dev/null | awk '$NF == "vfs_read" { print $1 }')
-	want=$("$REPORT" --format csv -n 0 -i "$2" |
+	pp_want=$("$REPORT" --format csv -n 0 -i "$2" |
 		awk -F, '$1 == "vfs_read" { print $11 }')
-	if [ "$g" != 1000000 ]; then
-		failed pprof "__do_sys_getppid calls in pprof: '$g', want 1000000"
-	elif [ -z "$d" ] || [ "$d" != "$want" ] || [ "$d" -lt 100000 ] ||
-		[ "$d" -gt 100100 ]; then
-		failed pprof "vfs_read calls in pprof: '$d', report '$want', want 100000 dd reads (+ a few)"
+	if [ "$pp_g" != 1000000 ]; then
+		failed pprof "__do_sys_getppid calls in pprof: '$pp_g', want 1000000"
+	elif [ -z "$pp_d" ] || [ "$pp_d" != "$pp_want" ] ||
+		[ "$pp_d" -lt 100000 ] || [ "$pp_d" -gt 100100 ]; then
+		failed pprof "vfs_read calls in pprof: '$pp_d', report '$pp_want', want 100000 dd reads (+ a few)"
 	else
-		pass "pprof (go tool pprof: __do_sys_getppid 1000000 calls, vfs_read $d)"
+		pass "pprof (go tool pprof: __do_sys_getppid 1000000 calls, vfs_read $pp_d)"
 	fi
 }

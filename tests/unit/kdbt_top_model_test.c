@@ -130,8 +130,8 @@ static void make_snap(struct kdbt_snap *s, const struct fx *fx, size_t n,
 	s->hdr.ncpus = 2;
 	s->hdr.time_ns = t_ns;
 	s->hdr.on_ns = t_ns;
-	s->hdr.cache_used = 3 << 20;
-	s->hdr.cache_total = 32 << 20;
+	s->hdr.cache_bytes_used = 3 << 20;
+	s->hdr.cache_bytes_total = 32 << 20;
 	s->hdr.nblocks = n;
 	s->blocks = calloc(n, sizeof(*s->blocks));
 	if (!s->blocks)

@@ -5,7 +5,8 @@
  * Usage: [LIBKDBT_FUZZ_SEED=N] libkdbt_test [KDBT_SNAPSHOT_BINARY]
  * Builds snapshots in memory and in temporary files, fixture kallsyms and
  * modules files, and checks parsing, every refusal and its message,
- * symbols, per-function sums, deltas, number formats, and a fuzz loop of
+ * symbols, per-function sums, deltas, the statistics (lookup, a
+ * snapshot's, /proc/kdbt/stats parsed), number formats, and a fuzz loop of
  * mutated snapshots.  Given the kdbt-snapshot binary, also checks its
  * output against golden text.  Prints "PASS name" or "FAIL name: why" per
  * test; exit status 1 if any failed.
@@ -122,8 +123,8 @@ static void base_header(struct kdbt_snap_header *h)
 	h->retired_instructions = 7;
 	h->retired_executions = 3;
 	h->dispatches = 99;
-	h->cache_used = 4096;
-	h->cache_total = 1 << 20;
+	h->cache_bytes_used = 4096;
+	h->cache_bytes_total = 1 << 20;
 	h->samples_cache = 11;
 	h->samples_native = 12;
 	h->lost_estimate = 1;
@@ -381,7 +382,7 @@ static int test_larger_sizes_accepted(void)
 	CHECK(!ret, "parse: %s", err.msg);
 	CHECK(s.hdr.header_size == sizeof(h) + 24 &&
 	      s.hdr.block_size == sizeof(base_blocks[0]) + 8, "sizes");
-	CHECK(s.hdr.cache_total == 1 << 20, "header field");
+	CHECK(s.hdr.cache_bytes_total == 1 << 20, "header field");
 	ret = same_blocks(&s);
 	kdbt_snap_free(&s);
 	return ret;
@@ -474,8 +475,7 @@ static int test_block_counts(void)
 static int test_totals_and_sum(void)
 {
 	struct kdbt_snap s = { 0 };
-	struct kdbt_totals t;
-	struct kdbt_counts c;
+	struct kdbt_counts t, c;
 	unsigned char *buf;
 	size_t len;
 	int ret;
@@ -485,9 +485,9 @@ static int test_totals_and_sum(void)
 	free(buf);
 	CHECK(!ret, "parse");
 	kdbt_snap_totals(&s, &t);
-	CHECK(t.c.instructions == 1000 && t.c.executions == 200, "totals");
-	CHECK(t.c.indirect == 60 && t.c.misses == 6 && t.c.hits == 54 &&
-	      t.blocks == NBASE && t.returns == 10, "indirect totals");
+	CHECK(t.instructions == 1000 && t.executions == 200, "totals");
+	CHECK(t.indirect == 60 && t.misses == 6 && t.hits == 54,
+	      "indirect totals");
 	kdbt_snap_sum(&s, &c);
 	kdbt_snap_free(&s);
 	CHECK(c.instructions == 50 + 21 + 8 + 12 + 2, "sum insns %llu",
@@ -758,6 +758,219 @@ static int test_delta_generation(void)
 }
 
 /* ------------------------------------------------------------------ */
+/* Statistics                                                         */
+/* ------------------------------------------------------------------ */
+
+/* Every statistic once, found by its name; its label where kdbt-top has. */
+static int test_stat_table(void)
+{
+	const struct kdbt_stat_info *si;
+	unsigned int i;
+
+	for (i = 0; (si = kdbt_stat_info(i)); i++)
+		CHECK(kdbt_stat_find(si->name) == (int)i, "%s: found as %d",
+		      si->name, kdbt_stat_find(si->name));
+	CHECK(i == KDBT_STAT_NR, "%u statistics, KDBT_STAT_NR %d", i,
+	      KDBT_STAT_NR);
+	CHECK(kdbt_stat_find("no_such_statistic") == -ENOENT &&
+	      kdbt_stat_find("") == -ENOENT, "unknown names");
+	si = kdbt_stat_info(KDBT_STAT_instructions);
+	CHECK(si->fmt == KDBT_STAT_FMT_U64 &&
+	      si->kind == KDBT_STAT_KIND_PROFILE && !strcmp(si->label, "insns"),
+	      "instructions");
+	si = kdbt_stat_info(KDBT_STAT_coverage);
+	CHECK(si->fmt == KDBT_STAT_FMT_PCT && si->label, "coverage");
+	CHECK(kdbt_stat_info(KDBT_STAT_exits)->label == NULL, "no label");
+	return 0;
+}
+
+/* A snapshot's statistics as /proc/kdbt/stats shows them. */
+static int test_snap_stat(void)
+{
+	static const struct { int i; const char *v; } t[] = {
+		{ KDBT_STAT_state, "on" }, { KDBT_STAT_mode, "transparent" },
+		{ KDBT_STAT_counters, "on" }, { KDBT_STAT_blocks, "5" },
+		{ KDBT_STAT_cache_bytes_used, "4096" },
+		{ KDBT_STAT_instructions, "1000" },
+		{ KDBT_STAT_indirect_branches, "60" },
+		{ KDBT_STAT_jumptable_hits, "54" },
+		{ KDBT_STAT_jumptable_hit_rate, "90.00" },
+		{ KDBT_STAT_retired_executions, "3" },
+		{ KDBT_STAT_coverage, "47.82" }, { KDBT_STAT_resets, "1" },
+	};
+	struct kdbt_snap s = { 0 };
+	char v[KDBT_STAT_TEXT];
+	unsigned char *buf;
+	unsigned int i;
+	size_t len;
+	__u64 u;
+	int ret;
+
+	buf = base_snap(&len);
+	ret = kdbt_snap_parse(&s, buf, len, NULL, NULL);
+	free(buf);
+	CHECK(!ret, "parse");
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		ret = kdbt_snap_stat(&s, t[i].i, v, sizeof(v));
+		CHECK(!ret && !strcmp(v, t[i].v), "%s: %d \"%s\", want \"%s\"",
+		      kdbt_stat_info(t[i].i)->name, ret, v, t[i].v);
+	}
+	CHECK(kdbt_snap_stat(&s, KDBT_STAT_uptime_ms, v, sizeof(v)) ==
+	      -ENOENT && kdbt_snap_stat(&s, KDBT_STAT_NR, v, sizeof(v)) ==
+	      -ENOENT, "not in a snapshot");
+	CHECK(!kdbt_snap_u64(&s.hdr, KDBT_STAT_dispatches, &u) && u == 99 &&
+	      kdbt_snap_u64(&s.hdr, KDBT_STAT_jumptable_hits, &u) == -ENOENT,
+	      "kdbt_snap_u64");
+	s.hdr.flags = KDBT_SNAP_FAST;
+	s.hdr.samples_cache = s.hdr.samples_native = 0;
+	ret = kdbt_snap_stat(&s, KDBT_STAT_state, v, sizeof(v));
+	CHECK(!ret && !strcmp(v, "off"), "state off: %s", v);
+	ret = kdbt_snap_stat(&s, KDBT_STAT_mode, v, sizeof(v));
+	CHECK(!ret && !strcmp(v, "fast"), "mode fast: %s", v);
+	ret = kdbt_snap_stat(&s, KDBT_STAT_coverage, v, sizeof(v));
+	CHECK(!ret && !strcmp(v, "0.00"), "no samples: %s", v);
+	kdbt_snap_free(&s);
+	return 0;
+}
+
+/* A delta subtracts counts and keeps levels; a reset zeroes the profile. */
+static int test_delta_by_kind(void)
+{
+	struct kdbt_snap old = { 0 }, new = { 0 }, d = { 0 };
+	const struct kdbt_stat_info *si;
+	__u64 vo, vn, vd;
+	unsigned int i;
+	int ret;
+
+	base_header(&old.hdr);
+	base_header(&new.hdr);
+	new.hdr.dispatches += 40;
+	new.hdr.retired_executions += 30;
+	new.hdr.samples_native += 20;
+	new.hdr.cache_bytes_used += 10;
+	ret = kdbt_snap_delta(&d, &old, &new, NULL);
+	CHECK(!ret, "delta: %d", ret);
+	CHECK(d.hdr.dispatches == 40 && d.hdr.retired_executions == 30 &&
+	      d.hdr.samples_native == 20 && d.hdr.instructions == 0,
+	      "counts subtracted");
+	CHECK(d.hdr.cache_bytes_used == 4096 + 10 &&
+	      d.hdr.cache_bytes_total == 1 << 20 && d.hdr.resets == 1 &&
+	      d.hdr.flushes == 2, "levels kept");
+	for (i = 0; i < KDBT_STAT_NR; i++) {
+		si = kdbt_stat_info(i);
+		if (kdbt_snap_u64(&new.hdr, i, &vn))
+			continue;
+		kdbt_snap_u64(&old.hdr, i, &vo);
+		kdbt_snap_u64(&d.hdr, i, &vd);
+		CHECK(vd == (si->kind == KDBT_STAT_KIND_LEVEL ? vn : vn - vo),
+		      "%s: %llu - %llu gave %llu", si->name, vn, vo, vd);
+	}
+	kdbt_snap_zero_profile(&new.hdr);
+	CHECK(!new.hdr.instructions && !new.hdr.samples_native &&
+	      !new.hdr.lost_estimate && !new.hdr.retired_executions,
+	      "the profile zeroed");
+	CHECK(new.hdr.dispatches == 139 && new.hdr.resets == 1 &&
+	      new.hdr.cache_bytes_total == 1 << 20, "the rest kept");
+	kdbt_snap_free(&d);
+	return 0;
+}
+
+/* /proc/kdbt/stats as the kernel writes it, one value per statistic. */
+static size_t stats_text(char *buf, size_t len)
+{
+	const struct kdbt_stat_info *si;
+	size_t n = 0;
+	unsigned int i;
+
+	for (i = 0; (si = kdbt_stat_info(i)) && n < len; i++) {
+		if (si->fmt == KDBT_STAT_FMT_NONE)
+			continue;
+		if (si->fmt == KDBT_STAT_FMT_STR)
+			n += snprintf(buf + n, len - n, "%s w%u\n", si->name,
+				      i);
+		else if (si->fmt == KDBT_STAT_FMT_PCT)
+			n += snprintf(buf + n, len - n, "%s %u.%02u\n",
+				      si->name, i, i);
+		else
+			n += snprintf(buf + n, len - n, "%s %u\n", si->name,
+				      i * 1000);
+	}
+	return n;
+}
+
+static int test_stats_parse(void)
+{
+	struct kdbt_stat_values sv, old;
+	char text[4096], v[KDBT_STAT_TEXT];
+	const char *got;
+	struct kdbt_err err;
+	unsigned int i;
+	size_t n = stats_text(text, sizeof(text));
+	int ret;
+
+	ret = kdbt_stats_parse(&sv, text, n, "stats", &err);
+	CHECK(!ret, "parse: %s", err.msg);
+	for (i = 0; i < KDBT_STAT_NR; i++) {
+		got = kdbt_stats_get(&sv, i);
+		if (kdbt_stat_info(i)->fmt == KDBT_STAT_FMT_NONE) {
+			CHECK(!got, "%s: \"%s\"", kdbt_stat_info(i)->name, got);
+			continue;
+		}
+		if (kdbt_stat_info(i)->fmt == KDBT_STAT_FMT_STR)
+			snprintf(v, sizeof(v), "w%u", i);
+		else if (kdbt_stat_info(i)->fmt == KDBT_STAT_FMT_PCT)
+			snprintf(v, sizeof(v), "%u.%02u", i, i);
+		else
+			snprintf(v, sizeof(v), "%u", i * 1000);
+		CHECK(got && !strcmp(got, v), "%s: \"%s\", want \"%s\"",
+		      kdbt_stat_info(i)->name, got ? got : "(none)", v);
+	}
+	CHECK(!kdbt_stats_get(&sv, KDBT_STAT_NR), "out of range");
+	/* a line from a newer kdbt.ko is skipped */
+	strcpy(text + n, "from_the_future 12\n");
+	ret = kdbt_stats_parse(&sv, text, strlen(text), "stats", &err);
+	CHECK(!ret, "a newer line: %s", err.msg);
+	/* an older kdbt.ko: lines missing */
+	ret = kdbt_stats_parse(&sv, "version 1\nblocks 3\n", 19, NULL, &err);
+	CHECK(!ret && !strcmp(kdbt_stats_get(&sv, KDBT_STAT_blocks), "3") &&
+	      !kdbt_stats_get(&sv, KDBT_STAT_coverage), "older: %s", err.msg);
+	old = sv;
+	CHECK(kdbt_stats_parse(&sv, "", 0, NULL, &err) == -ENODATA &&
+	      strstr(err.msg, "stats: empty"), "empty: %s", err.msg);
+	ret = kdbt_stats_parse(&sv, "blocks 3\n", 9, "f", &err);
+	CHECK(ret == -EBADMSG && strstr(err.msg, "f: not kdbt statistics"),
+	      "no version first: %s", err.msg);
+	ret = kdbt_stats_parse(&sv, "version 1\nblocks 3", 18, "f", &err);
+	CHECK(ret == -EBADMSG && strstr(err.msg, "line 2: no newline"),
+	      "no newline: %s", err.msg);
+	ret = kdbt_stats_parse(&sv, "version 1\nblocks x3\n", 20, "f", &err);
+	CHECK(ret == -EBADMSG && strstr(err.msg, "line 2: bad blocks"),
+	      "bad number: %s", err.msg);
+	ret = kdbt_stats_parse(&sv, "version 1\ncoverage 99.5\n", 24, "f",
+			       &err);
+	CHECK(ret == -EBADMSG && strstr(err.msg, "bad coverage"),
+	      "bad percentage: %s", err.msg);
+	ret = kdbt_stats_parse(&sv, "version 1\nblocks 3\nblocks 4\n", 28,
+			       "f", &err);
+	CHECK(ret == -EBADMSG && strstr(err.msg, "line 3: blocks again"),
+	      "twice: %s", err.msg);
+	ret = kdbt_stats_parse(&sv, "version 1\nblocks  3\n", 20, "f", &err);
+	CHECK(ret == -EBADMSG && strstr(err.msg, "line 2: not \"name value\""),
+	      "two spaces: %s", err.msg);
+	ret = kdbt_stats_parse(&sv, "version 1\nBlocks 3\n", 19, "f", &err);
+	CHECK(ret == -EBADMSG, "capitals: %s", err.msg);
+	CHECK(!memcmp(&sv, &old, sizeof(sv)), "left untouched on failure");
+	/* from a file */
+	ret = kdbt_stats_read(&sv, write_file("stats", text, n), &err);
+	CHECK(!ret && !strcmp(kdbt_stats_get(&sv, KDBT_STAT_version), "0"),
+	      "read: %s", err.msg);
+	ret = kdbt_stats_read(&sv, "/nonexistent/stats", &err);
+	CHECK(ret == -ENOENT && strstr(err.msg, "/nonexistent/stats"),
+	      "missing file: %s", err.msg);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
 /* Formats                                                            */
 /* ------------------------------------------------------------------ */
 
@@ -968,6 +1181,21 @@ static int run_tool(const char *args, char *out, size_t len)
 	return pclose(p);
 }
 
+/* The lines of /proc/kdbt/stats, from the table: kdbt-snapshot --names. */
+static const char *names_golden(void)
+{
+	static char buf[4096];
+	const struct kdbt_stat_info *si;
+	size_t n = 0;
+	unsigned int i;
+
+	for (i = 0; (si = kdbt_stat_info(i)); i++)
+		if (si->fmt != KDBT_STAT_FMT_NONE)
+			n += snprintf(buf + n, sizeof(buf) - n, "%s\n",
+				      si->name);
+	return buf;
+}
+
 static int test_tool(void)
 {
 	char args[512], out[4096];
@@ -995,9 +1223,16 @@ static int test_tool(void)
 	st = run_tool(args, out, sizeof(out));
 	CHECK(st == 0 && strstr(out, "\ninstructions 1000\n") &&
 	      strstr(out, "\njumptable_hits 54\n") &&
+	      strstr(out, "\njumptable_hit_rate 90.00\n") &&
+	      strstr(out, "\ncoverage 47.82\n") &&
+	      strstr(out, "\nretired_executions 3\n") &&
 	      strstr(out, "\nblocks 5\n") &&
-	      strstr(out, "\nmode transparent\n"),
+	      strstr(out, "\nmode transparent\n") &&
+	      !strstr(out, "\nuptime_ms "),
 	      "--totals (%d):\n%s", st, out);
+	st = run_tool("--names", out, sizeof(out));
+	CHECK(st == 0 && !strcmp(out, names_golden()), "--names (%d):\n%s",
+	      st, out);
 	st = run_tool("-f /nonexistent/snap", out, sizeof(out));
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 1 &&
 	      strstr(out, "/nonexistent/snap"), "missing file (%d): %s", st,
@@ -1038,7 +1273,8 @@ static const struct test tests[] = {
 	T(larger_sizes_accepted), T(missing_file), T(permission_denied),
 	T(kind_names), T(block_counts), T(totals_and_sum), T(symbols),
 	T(symbols_without_modules), T(symbols_hidden), T(fmt_symbol),
-	T(functions), T(delta), T(delta_generation), T(fmt_count),
+	T(functions), T(delta), T(delta_generation), T(stat_table),
+	T(snap_stat), T(delta_by_kind), T(stats_parse), T(fmt_count),
 	T(fmt_rate), T(fuzz), T(fuzz_kallsyms),
 };
 

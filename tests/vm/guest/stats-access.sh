@@ -1,5 +1,6 @@
 # stats-access.sh - /proc/kdbt/stats is readable by root, in the documented
-# format, and refused with EACCES to an unprivileged user.
+# format with the lines of the table of statistics, and refused with EACCES
+# to an unprivileged user.
 # vm-timeout: 60
 . /tests/lib.sh
 
@@ -12,6 +13,15 @@ expect_file_has /tmp/stats '^state off$'
 # Every line is "name value".
 bad=$(grep -cvE '^[a-z_]+ [^ ]+$' /tmp/stats)
 expect_eq "malformed lines" "$bad" 0
+# The lines are the table's (KDBT_STATS(), as kdbt-snapshot knows it), in
+# its order: none missing, none the table does not have.
+kdbt-snapshot --names > /tmp/names || fail "kdbt-snapshot --names failed"
+cut -d ' ' -f 1 /tmp/stats > /tmp/stats.names
+if ! cmp -s /tmp/names /tmp/stats.names; then
+	diff /tmp/names /tmp/stats.names | head -n 10
+	fail "the lines of stats are not the table's"
+fi
+echo "$(wc -l < /tmp/names) lines, the table's, in its order"
 
 expect_eq "mode of /proc/kdbt" "$(stat -c %a /proc/kdbt)" 500
 expect_eq "mode of stats" "$(stat -c %a /proc/kdbt/stats)" 400
