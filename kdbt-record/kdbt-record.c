@@ -30,7 +30,6 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include "recorder.h"
 #include "sysinfo.h"
@@ -443,9 +442,6 @@ static int describe(struct session *s, struct kdbt_err *err)
 {
 	struct kdbt_rec *r = &s->rc.rec;
 	const struct opts *o = s->o;
-	struct kdbt_stat_values sv;
-	const char *rel = NULL;
-	struct utsname u;
 	int i, ret = 0;
 
 	r->info.end_ns = s->prev.hdr.time_ns;
@@ -459,18 +455,7 @@ static int describe(struct session *s, struct kdbt_err *err)
 	r->info.rec_flags |= (s->turned_on ? KDBT_REC_SWITCHED_ON : 0) |
 		(o->reset ? KDBT_REC_RESET : 0) |
 		(o->cmd ? KDBT_REC_COMMAND : KDBT_REC_SYSTEM_WIDE);
-	if (!uname(&u)) {
-		ret |= kdbt_rec_set_string(r, "sysname", u.sysname);
-		ret |= kdbt_rec_set_string(r, "hostname", u.nodename);
-		ret |= kdbt_rec_set_string(r, "release", u.release);
-		ret |= kdbt_rec_set_string(r, "version", u.version);
-		ret |= kdbt_rec_set_string(r, "machine", u.machine);
-	}
-	if (!kdbt_stats_read(&sv, NULL, NULL))
-		rel = kdbt_stats_get(&sv, KDBT_STAT_release);
-	if (rel)
-		ret |= kdbt_rec_set_string(r, "kdbt_release", rel);
-	ret |= kdbt_rec_set_string(r, "tool_release", KDBT_RELEASE);
+	ret |= kdbt_rec_set_system(r);
 	r->build_id_len = kdbt_kernel_build_id(r->build_id,
 					       sizeof(r->build_id));
 	r->argv = calloc(o->argc + 1, sizeof(*r->argv));

@@ -19,32 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <time.h>
 #include "live.h"
 #include "sysinfo.h"
 
-static int live_strings(struct kdbt_rec *r)
-{
-	struct kdbt_stat_values sv;
-	const char *rel = NULL;
-	struct utsname u;
-	int ret = 0;
-
-	if (!uname(&u)) {
-		ret |= kdbt_rec_set_string(r, "sysname", u.sysname);
-		ret |= kdbt_rec_set_string(r, "hostname", u.nodename);
-		ret |= kdbt_rec_set_string(r, "release", u.release);
-		ret |= kdbt_rec_set_string(r, "version", u.version);
-		ret |= kdbt_rec_set_string(r, "machine", u.machine);
-	}
-	if (!kdbt_stats_read(&sv, NULL, NULL))
-		rel = kdbt_stats_get(&sv, KDBT_STAT_release);
-	if (rel)
-		ret |= kdbt_rec_set_string(r, "kdbt_release", rel);
-	ret |= kdbt_rec_set_string(r, "tool_release", KDBT_RELEASE);
-	return ret;
-}
 
 static void live_interval(struct kdbt_data_interval *h,
 			  const struct kdbt_snap_header *s)
@@ -99,7 +77,7 @@ int live_rec(struct kdbt_rec *r, const struct live_source *o,
 	iv = r->ivls;
 	if (!r->blocks || !iv ||
 	    !(iv->recs = calloc(s.hdr.nblocks + 1, sizeof(*iv->recs))) ||
-	    live_strings(r)) {
+	    kdbt_rec_set_system(r)) {
 		ret = kdbt_fail(err, -ENOMEM, "out of memory");
 		goto out;
 	}

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sysinfo.c - facts about the running kernel that kdbt-record stores
- * beside the counts: its GNU build id.
+ * sysinfo.c - facts about the running kernel that kdbt-record (and
+ * kdbt-report --live) store beside the counts: its GNU build id, uname()'s
+ * strings and the releases of kdbt.ko and of the tool.
  *
  * Owns: parsing /sys/kernel/notes (a sequence of ELF notes).
  * Must never: fail a recording: a fact it cannot find is left out.
@@ -10,6 +11,9 @@
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/utsname.h>
+#include "kdbt_data.h"
+#include "libkdbt.h"
 #include "sysinfo.h"
 
 #define NOTES_MAX	8192
@@ -78,4 +82,34 @@ size_t kdbt_kernel_build_id(unsigned char *id, size_t cap)
 	}
 	close(fd);
 	return kdbt_notes_build_id(buf, len, id, cap);
+}
+
+/**
+ * kdbt_rec_set_system() - the info strings that say what ran: uname()'s
+ * sysname, hostname, release, version and machine, kdbt.ko's release (as
+ * /proc/kdbt/stats gives it, if it can be read) and the tool's.
+ * @r: the recording.
+ *
+ * Return: 0, or non-zero if a string could not be stored (no memory).
+ */
+int kdbt_rec_set_system(struct kdbt_rec *r)
+{
+	struct kdbt_stat_values sv;
+	const char *rel = NULL;
+	struct utsname u;
+	int ret = 0;
+
+	if (!uname(&u)) {
+		ret |= kdbt_rec_set_string(r, "sysname", u.sysname);
+		ret |= kdbt_rec_set_string(r, "hostname", u.nodename);
+		ret |= kdbt_rec_set_string(r, "release", u.release);
+		ret |= kdbt_rec_set_string(r, "version", u.version);
+		ret |= kdbt_rec_set_string(r, "machine", u.machine);
+	}
+	if (!kdbt_stats_read(&sv, NULL, NULL))
+		rel = kdbt_stats_get(&sv, KDBT_STAT_release);
+	if (rel)
+		ret |= kdbt_rec_set_string(r, "kdbt_release", rel);
+	ret |= kdbt_rec_set_string(r, "tool_release", KDBT_RELEASE);
+	return ret;
 }
