@@ -311,7 +311,7 @@ $(B)/guest/soak: tests/soak/soak-guest.sh
 # Test tiers (tests/README.md).  check: the unit suites, no kdbt in a
 # guest (a few minutes; after `make deps` and `make all`).  test: check,
 # every guest test in tests/vm/guest and the kdbt-record suite (under
-# 20 minutes).  long: the long tier, tests/vm/long (a hundred on/off
+# 20 minutes).  long: the long tier, tests/vm/long (hundreds of on/off
 # cycles, the short soaks, 4 CPUs).  CI (.ci/run) runs test, long and
 # matrix; soak runs long and then tests/soak/soak.sh.
 test:

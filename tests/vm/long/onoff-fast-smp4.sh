@@ -1,4 +1,4 @@
-# onoff-fast-smp4.sh (long tier) - onoff-fast.sh on 4 CPUs: 15
+# onoff-fast-smp4.sh (long tier) - onoff-fast.sh on 4 CPUs: 30
 # on/off cycles in fast mode while the workload mix runs on every CPU.
 # Every off waits until no task can return into the cache and rewrites the
 # cache return addresses left on kernel stacks (stack_rewrites must grow);
@@ -15,4 +15,4 @@
 # vm-append: kdbt_test_boot=long-fast-smp4
 . /tests/lib.sh
 
-onoff_cycles 15 fast
+onoff_cycles 30 fast

@@ -1,4 +1,4 @@
-# onoff-fast.sh (long tier) - 30 on/off cycles in fast mode on 2 CPUs
+# onoff-fast.sh (long tier) - 60 on/off cycles in fast mode on 2 CPUs
 # while the workload mix runs on every CPU.  Every off waits until no task
 # can return into the cache and rewrites the cache return addresses left
 # on kernel stacks (stack_rewrites must grow); every on moves the return
@@ -15,4 +15,4 @@
 # vm-append: kdbt_test_boot=long-fast
 . /tests/lib.sh
 
-onoff_cycles 30 fast
+onoff_cycles 60 fast

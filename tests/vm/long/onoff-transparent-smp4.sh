@@ -1,5 +1,5 @@
 # onoff-transparent-smp4.sh (long tier) - onoff-transparent.sh on 4
-# CPUs: 40 on/off
+# CPUs: 100 on/off
 # cycles in transparent mode while the workload mix runs on every CPU; the
 # state follows each write, every workload round stays correct, and rmmod
 # succeeds at the end.  Every 20th cycle stays on for 0.2 s and the
@@ -11,4 +11,4 @@
 # vm-timeout: 420
 . /tests/lib.sh
 
-onoff_cycles 40
+onoff_cycles 100

@@ -1,4 +1,4 @@
-# onoff-transparent.sh (long tier) - 120 on/off cycles in transparent
+# onoff-transparent.sh (long tier) - 200 on/off cycles in transparent
 # mode while the workload mix runs on every CPU; the state follows each
 # write, every workload round stays correct, and rmmod succeeds at the
 # end.  Every 20th cycle stays on for 0.2 s and the instruction count must
@@ -7,7 +7,7 @@
 # cycles (tests/vm/guest/translate-onoff.sh); onoff_cycles is in
 # guest-lib.sh.
 # vm-smp: 2
-# vm-timeout: 360
+# vm-timeout: 420
 . /tests/lib.sh
 
-onoff_cycles 120
+onoff_cycles 200
