@@ -905,7 +905,7 @@ static void unlink_exits(void)
 static int quiesce(void)
 {
 	struct kdbt_stack_culprit who = { .pid = 0 };
-	u64 n = 0, stale = 0;
+	u64 n = 0;
 	int err = 0, tries;
 
 	lockdep_assert_held(&kdbt_eng.control);
@@ -914,7 +914,7 @@ static int quiesce(void)
 	unlink_exits();
 	wait_rcu_tasks_idle();
 	for (tries = 0; tries < 100; tries++) {
-		err = kdbt_rewrite_stacks(&n, &stale, &who);
+		err = kdbt_rewrite_stacks(&n, &who);
 		kdbt_eng.stack_rewrites += n;
 		if (err != -EBUSY)
 			break;

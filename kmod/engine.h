@@ -114,8 +114,7 @@ struct kdbt_stack_culprit {
 	u64 cache_off;		/* where it was */
 };
 
-int kdbt_rewrite_stacks(u64 *rewritten, u64 *stale,
-			struct kdbt_stack_culprit *culprit);
+int kdbt_rewrite_stacks(u64 *rewritten, struct kdbt_stack_culprit *culprit);
 int kdbt_stacks_into_cache(u64 *pulled);
 u64 kdbt_pull_frames(struct pt_regs *regs);
 int kdbt_stacks_init(void);

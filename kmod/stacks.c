@@ -53,7 +53,7 @@
 #include "engine.h"
 
 struct scan {
-	u64 rewritten, unmappable, stale;
+	u64 rewritten, unmappable;
 	struct task_struct *(*idle_task)(int cpu);
 	struct kdbt_stack_culprit *culprit;	/* the last task in the way */
 };
@@ -157,10 +157,8 @@ static void scan_task(struct task_struct *t, struct scan *s)
 	}
 	if (!frames)
 		return;
-	if (unwinds_whole(t)) {
-		s->stale += frames;
-		return;
-	}
+	if (unwinds_whole(t))
+		return;			/* old frames: they do not count */
 	s->unmappable += frames;
 	note_culprit(s, t, last);
 }
@@ -187,14 +185,12 @@ static int rewrite_all(void *data)
  * kdbt_rewrite_stacks() - replace every cache return address on every
  * kernel stack by its native one (translation detached, lock not held).
  * @rewritten: receives the number of words rewritten.
- * @stale: receives the number of old interrupt frames passed over.
  * @culprit: on -EBUSY, a task in the way and where.
  *
  * Return: 0; -EBUSY if some task was stopped where its cache address has
  * no native equivalent (retry later); -ENOENT without idle_task().
  */
-int kdbt_rewrite_stacks(u64 *rewritten, u64 *stale,
-			struct kdbt_stack_culprit *culprit)
+int kdbt_rewrite_stacks(u64 *rewritten, struct kdbt_stack_culprit *culprit)
 {
 	struct scan s = {
 		.idle_task = (void *)kdbt_ksyms.lookup_name("idle_task"),
@@ -206,7 +202,6 @@ int kdbt_rewrite_stacks(u64 *rewritten, u64 *stale,
 		return -ENOENT;
 	err = stop_machine(rewrite_all, &s, cpu_online_mask);
 	*rewritten = s.rewritten;
-	*stale = s.stale;
 	return err;
 }
 
