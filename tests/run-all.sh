@@ -26,24 +26,32 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 what=${1:-all}
 out=$(mktemp)
-trap 'rm -f "$out" "$out.suite" "$out.times"' EXIT
+trap 'rm -f "$out" "$out.suite" "$out.times" "$out.rc"' EXIT
 
-# suite NAME COMMAND...: run a suite, show its lines, keep them for the
-# tally.  A suite that fails without naming a failed test counts as one,
-# and so does one that hangs (killed after SUITE_TIMEOUT seconds).
+# suite NAME COMMAND...: run a suite, show its lines as they come, keep
+# them for the tally.  A suite that fails without naming a failed test
+# counts as one, and so does one that hangs (killed after SUITE_TIMEOUT
+# seconds: what it printed until then stays shown).
 SUITE_TIMEOUT=${SUITE_TIMEOUT:-2700}
 suite() {
 	name=$1
 	shift
 	echo "== $name"
 	t0=$(date +%s)
-	timeout "$SUITE_TIMEOUT" "$@" > "$out.suite" 2>&1
-	rc=$?
-	cat "$out.suite"
+	{
+		timeout "$SUITE_TIMEOUT" "$@" 2>&1
+		echo $? > "$out.rc"
+	} | tee "$out.suite"
+	rc=$(cat "$out.rc")
 	cat "$out.suite" >> "$out"
 	echo "($name: $(($(date +%s) - t0)) s)" | tee -a "$out.times"
 	if [ $rc -ne 0 ] && ! grep -q '^FAIL ' "$out.suite"; then
-		echo "FAIL suite: $name (exit status $rc, see above)" | tee -a "$out"
+		if [ "$rc" = 124 ]; then
+			why="killed after $SUITE_TIMEOUT s"
+		else
+			why="exit status $rc"
+		fi
+		echo "FAIL suite: $name ($why, see above)" | tee -a "$out"
 	fi
 }
 
@@ -96,6 +104,9 @@ if [ "$what" = all ] || [ "$what" = --vm ]; then
 	if [ -n "${TESTS:-}" ] && [ -z "$guest" ] && ! chosen record-report; then
 		echo "FAIL run-all: TESTS='$TESTS' matches no guest test" | tee -a "$out"
 	fi
+	[ -z "${TESTS:-}" ] &&
+		suite "guest: the harness stops a hung guest and goes on" \
+			sh tests/vm/watchdog-check.sh
 	# shellcheck disable=SC2086
 	[ -n "$guest" ] && suite "guest: Debian $(sh scripts/kver.sh) under QEMU" \
 		sh tests/vm/run.sh $guest

@@ -10,7 +10,9 @@
 # line added (quoted in the verdict), KDBT-LEFTOVER lines after it, or
 # kdbt's line for cache addresses it could not take off the stacks;
 # mitigation-note.log is warning.log after the kernel's boot note on
-# RETBleed (Skylake-Server-IBRS), which fails nothing.
+# RETBleed (Skylake-Server-IBRS), which fails nothing; watchdog.log and
+# watchdog-cleanup.log end where run.sh's watchdog stopped a hung guest,
+# in a test and after one.
 # Output: one PASS/FAIL line per fixture.
 here=$(cd "$(dirname "$0")/../vm" && pwd)
 status=0

@@ -11,7 +11,8 @@
 # lockup, hung task, RCU stall, sanitizer report, kdbt unloading or
 # switching off while cache addresses are still on stacks) while it
 # runs, or when it leaves processes or kdbt.ko behind (KDBT-LEFTOVER
-# lines from guest-init.sh).
+# lines from guest-init.sh), or when run.sh's watchdog found the guest
+# hung during it or in the clean-up after it (KDBT-HOST-WATCHDOG).
 # A problem outside every test (boot, shutdown) fails every test of the
 # boot: nobody can say which one caused it.  The kernel's boot notes on
 # CPU bug mitigations are not problems (mitigation_note).
@@ -59,7 +60,20 @@ BEGIN {
 	split(substr($0, RSTART, RLENGTH), w, " ")
 	ended[w[2]] = 1
 	status[w[2]] = w[3] + 0
+	last = w[2]
 	current = ""
+	next
+}
+
+# tests/vm/run.sh's watchdog stopped a hung guest: during a test, or
+# between tests (blamed on the one that ended last, whose clean-up it
+# was).  What the guest printed after it (SysRq's stacks) is that test's.
+/^KDBT-HOST-WATCHDOG [^ ]+ / {
+	t = $2 == "-" ? last : $2
+	if (t != "") {
+		hung[t] = short(substr($0, length($1 $2) + 3))
+		current = t
+	}
 	next
 }
 
@@ -91,6 +105,8 @@ END {
 		t = order[i]
 		if (!(t in began))
 			why = "did not run (the guest died or timed out before it)"
+		else if (t in hung)
+			why = "the guest hung: " hung[t]
 		else if (!(t in ended))
 			why = "no result (the guest died or timed out during it)"
 		else if (status[t] == 137)

@@ -46,7 +46,8 @@ clean_up_after() {
 	rmmod kdbt || echo "KDBT-LEFTOVER $1 rmmod kdbt failed"
 }
 
-echo "KDBT-GUEST-READY $(uname -r) cpus=$(grep -c ^processor /proc/cpuinfo)"
+echo "KDBT-GUEST-READY $(uname -r) cpus=$(grep -c ^processor /proc/cpuinfo)" \
+	"text=$(awk '$3 == "_text" { print $1; exit }' /proc/kallsyms)"
 # uptime_cs: hundredths of a second since boot.
 uptime_cs() {
 	read -r _up _ < /proc/uptime

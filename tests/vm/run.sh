@@ -115,15 +115,75 @@ for t in "$@"; do
 	echo "$t" >> "$work/group.$n"
 done
 
-mkdir -p "$logdir"
-fails=0
-n=0
-while IFS='|' read -r smp mem cpu append qemu_extra; do
-	n=$((n + 1))
-	tests=$(cat "$work/group.$n")
+# watch_boot LOG QPID BUDGET: wait for the boot whose console goes to LOG
+# (QEMU's pid QPID, its stdin the FIFO on fd 7) to end.  The guest times
+# its tests itself; a guest that stops answering (a deadlock, a task stuck
+# in the kernel) cannot, so the host does: when a test runs HANG_GRACE
+# seconds past its own limit, or the guest spends HANG_GRACE seconds
+# between tests (boot, clean-up), or the boot outlives BUDGET, the guest
+# is asked for its blocked tasks and CPUs' stacks (SysRq w and l, through
+# a serial break), QEMU for every CPU's registers, and QEMU is stopped.
+# A KDBT-HOST-WATCHDOG line in LOG names the test; with -icount the
+# guest's clock is not the host's and only BUDGET counts.
+HANG_GRACE=${HANG_GRACE:-90}
+watch_boot() {
+	wlog=$1 qpid=$2 wend=$(($(date +%s) + $3))
+	phase= since=$(date +%s)
+	while kill -0 "$qpid" 2>/dev/null; do
+		sleep 2
+		now=$(date +%s)
+		mark=$(grep -ao 'KDBT-TEST-[BE][A-Z]* [^ ]*' "$wlog" | tail -n 1)
+		[ "$mark" = "$phase" ] || { phase=$mark since=$now; }
+		case $mark in
+		"KDBT-TEST-BEGIN "*)
+			t=${mark#KDBT-TEST-BEGIN }
+			limit=$(awk -v t="$t" '$1 == t { print $2 }' "$work/order") ;;
+		*)	t= limit=0 ;;
+		esac
+		if [ "$now" -ge "$wend" ]; then
+			why="the boot outlived its ${3} s"
+		elif [ "$icount" = 0 ] &&
+			[ $((now - since)) -gt $((${limit:-0} + HANG_GRACE)) ]; then
+			if [ -n "$t" ]; then
+				why="no end $((now - since)) s after its start (limit $limit s)"
+			else
+				why="no test began $((now - since)) s after '${mark:-boot}'"
+			fi
+		else
+			continue
+		fi
+		echo "KDBT-HOST-WATCHDOG ${t:--} $why: the guest is hung" >> "$wlog"
+		# Serial break then a SysRq key (sysrq_always_enabled): blocked
+		# tasks, then every CPU's backtrace; then QEMU's monitor.
+		printf '\001b' >&7; sleep 1; printf 'w' >&7; sleep 5
+		printf '\001b' >&7; sleep 1; printf 'l' >&7; sleep 5
+		echo "KDBT-HOST-WATCHDOG-REGS" >> "$wlog"
+		printf '\001cinfo registers -a\n' >&7; sleep 3
+		echo "KDBT-HOST-WATCHDOG-REGS-END" >> "$wlog"
+		printf 'quit\n' >&7; sleep 3
+		kill "$qpid" 2>/dev/null || true
+		break
+	done
+}
+
+# hang_summary LOG: the registers' RIP of each CPU after a watchdog stop,
+# with kernel symbols (a nokaslr boot's /proc/kallsyms, which
+# scripts/kernel-inputs.sh keeps, moved by the guest's KASLR offset from
+# its KDBT-GUEST-READY line; Debian's System.map is a stub), and the tasks
+# SysRq w found blocked.
+hang_summary() {
+	awk -v map="$top/build/kernel/$kver/kallsyms" -f "$here/hang.awk" "$1"
+}
+
+# boot_tests SMP MEM CPU APPEND QEMU TEST...: one boot running TEST...;
+# prints their result lines and sets $rest to the tests a hang or crash
+# kept from starting (to run in a new boot), $bootfail to 1 if any failed.
+boot_tests() {
+	smp=$1 mem=$2 cpu=$3 append=$4 qemu_extra=$5
+	shift 5
 	: > "$work/order"
 	names= bins= budget=90
-	for t in $tests; do
+	for t in "$@"; do
 		name=$(basename "$t" .sh)
 		limit=$(header "$t" timeout 60)
 		echo "$name $limit" >> "$work/order"
@@ -131,24 +191,55 @@ while IFS='|' read -r smp mem cpu append qemu_extra; do
 		bins="$bins $(header "$t" bin '')"
 		budget=$((budget + limit))
 	done
+	case $qemu_extra in *icount*) icount=1 ;; *) icount=0 ;; esac
+	nboot=$((nboot + 1))
 	stamp=$(date +%Y%m%d-%H%M%S)
-	log="$logdir/$stamp-boot$n.log"
+	log="$logdir/$stamp-boot$nboot.log"
 	KDBT_GUEST_BINS="$bins" sh "$here/mkinitramfs.sh" "$work/initrd.gz" \
-		"$work/stage" "$work/order" $tests
+		"$work/stage" "$work/order" "$@"
+	rm -f "$work/in" "$work/qemu.pid"
+	mkfifo "$work/in"
+	exec 7<>"$work/in"
+	: > "$log"
 	# no_timer_check: on a loaded host TCG can be too slow for the boot's
 	# IO-APIC timer check, which then panics ("IO-APIC + timer doesn't
 	# work!"); the check is for broken chipsets, not for what we test.
 	# shellcheck disable=SC2086
-	timeout "$budget" qemu-system-x86_64 -m "$mem" -smp "$smp" -cpu "$cpu" \
+	qemu-system-x86_64 -m "$mem" -smp "$smp" -cpu "$cpu" \
 		$qemu_extra -nographic -no-reboot -nic none -kernel "$kernel" \
-		-initrd "$work/initrd.gz" \
-		-append "console=ttyS0 quiet panic=-1 oops=panic no_timer_check $append ${VM_APPEND:-}" \
-		</dev/null 2>"$log.qemu" |
-		sed -u 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\r$//' > "$log" || true
+		-initrd "$work/initrd.gz" -pidfile "$work/qemu.pid" \
+		-append "console=ttyS0 quiet panic=-1 oops=panic no_timer_check sysrq_always_enabled $append ${VM_APPEND:-}" \
+		<&7 2>"$log.qemu" |
+		sed -u 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\r$//' >> "$log" &
+	spid=$!
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		[ -s "$work/qemu.pid" ] && break
+		sleep 1
+	done
+	if [ -s "$work/qemu.pid" ]; then
+		watch_boot "$log" "$(cat "$work/qemu.pid")" "$budget"
+	fi
+	wait "$spid" || true
+	exec 7>&-
 	[ -s "$log.qemu" ] || rm -f "$log.qemu"
 	if [ $show = 1 ]; then
 		awk '/KDBT-TEST-BEGIN/ {on = 1; next} /KDBT-TEST-END/ {on = 0}
 		     on' "$log"
+	fi
+	# The tests this boot reached; those after a hang or crash go again.
+	began=$(grep -ao 'KDBT-TEST-BEGIN [^ ]*' "$log" | cut -d' ' -f2)
+	rest=
+	if [ -n "$began" ] && ! grep -aq KDBT-GUEST-DONE "$log"; then
+		ran=
+		for t in "$@"; do
+			name=$(basename "$t" .sh)
+			if echo "$began" | grep -qxF "$name"; then
+				ran="$ran $name"
+			else
+				rest="$rest $t"
+			fi
+		done
+		names=$ran
 	fi
 	awk -v tests="$names" -f "$here/console.awk" "$log" > "$work/results"
 	# Each test's seconds, from the guest's KDBT-TEST-END lines.
@@ -156,24 +247,47 @@ while IFS='|' read -r smp mem cpu append qemu_extra; do
 		match($0, /KDBT-TEST-END [^ ]+ [0-9]+ [0-9]+/)
 		split(substr($0, RSTART, RLENGTH), w, " ")
 		print "vm/" w[2], w[4] }' "$log" > "$work/secs"
-	while read -r verdict rest; do
-		t=${rest%%:*}
-		why=${rest#"$t"}
+	while read -r verdict rest_of_line; do
+		t=${rest_of_line%%:*}
+		why=${rest_of_line#"$t"}
 		s=$(awk -v t="$t" '$1 == t { print " (" $2 " s)"; exit }' "$work/secs")
 		echo "$verdict $t$s$why"
 		[ "$verdict" = FAIL ] || continue
+		if grep -aq "^KDBT-HOST-WATCHDOG ${t#vm/} " "$log"; then
+			hang_summary "$log" | sed 's/^/      | /'
+			continue
+		fi
 		# The end of what the failed test printed, for CI's log.
 		awk -v t="${t#vm/}" '$0 ~ "KDBT-TEST-BEGIN " t "$" {on = 1; next}
 			$0 ~ "KDBT-TEST-END " t " " {on = 0} on' "$log" |
 			tail -n 25 | sed 's/^/      | /'
 	done < "$work/results"
+	bootfail=0
 	if grep -q '^FAIL' "$work/results"; then
-		fails=$((fails + 1))
+		bootfail=1
 		echo "      console log: $log"
 		# QEMU's own last words, if the guest never came up.
 		if [ -s "$log.qemu" ] && ! grep -q KDBT-GUEST-READY "$log"; then
 			tail -n 5 "$log.qemu" | sed 's/^/      | qemu: /'
 		fi
 	fi
+}
+
+mkdir -p "$logdir"
+fails=0
+n=0
+nboot=0
+while IFS='|' read -r smp mem cpu append qemu_extra; do
+	n=$((n + 1))
+	# shellcheck disable=SC2046
+	set -- $(cat "$work/group.$n")
+	while [ $# -gt 0 ]; do
+		boot_tests "$smp" "$mem" "$cpu" "$append" "$qemu_extra" "$@"
+		[ "$bootfail" = 0 ] || fails=$((fails + 1))
+		[ -n "$rest" ] || break
+		echo "      (a new boot for the tests after it:$(for t in $rest; do printf ' %s' "$(basename "$t" .sh)"; done))"
+		# shellcheck disable=SC2086
+		set -- $rest
+	done
 done < "$work/keys"
 [ $fails = 0 ]
