@@ -8,7 +8,9 @@
 # Output: at most 80 lines: the watchdog's line; each CPU's RIP from QEMU,
 # named with the kernel's symbols where it is in the kernel image (the
 # guest's KASLR offset comes from "text=" on its KDBT-GUEST-READY line);
-# each blocked task and each CPU's NMI backtrace with its first frames.
+# each CPU's NMI backtrace and each task SysRq t shows running, waiting
+# uninterruptibly or waiting in kdbt or on the kernel's machinery, with
+# their first frames.
 # Kernel addresses are compared on their low 32 bits (all of the kernel
 # image lies in one 4 GiB window at 0xffffffff8...), which awk's doubles
 # hold exactly.
@@ -113,19 +115,50 @@ regs && /RIP=[0-9a-fA-F]+/ {
 	next
 }
 
+# SysRq t: a task's block is its "task:" line and its frames; it is shown
+# if the task runs or waits uninterruptibly (R, D, T), or if its frames
+# are kdbt's or a wait on the kernel's machinery (a TASK_IDLE wait shows
+# as state I, like an idle worker).
+function flush_task(    i, keep)
+{
+	if (task == "")
+		return
+	keep = task ~ /state:[RDTt]/
+	for (i = 1; i <= ntf; i++)
+		if (tf[i] ~ /kdbt|wait_for_completion|synchronize_rcu|stop_machine|mutex_lock|msleep/)
+			keep = 1
+	if (keep) {
+		say(task)
+		for (i = 1; i <= ntf && i <= 10; i++)
+			say(tf[i])
+	}
+	task = ""
+	ntf = 0
+}
+
 /task:[^ ]+ +state:/ {
-	say($0)
-	frames = 8
+	flush_task()
+	frames = 0
+	task = $0
 	next
 }
 
 /NMI backtrace for cpu/ {
+	flush_task()
 	say($0)
 	frames = 8
 	next
 }
 
-frames > 0 && /(RIP: |[] ]\?? ?[A-Za-z_][A-Za-z0-9_.]*\+0x[0-9a-f]+\/0x[0-9a-f]+)/ {
-	say($0)
-	frames--
+/(RIP: |[] ]\?? ?[A-Za-z_][A-Za-z0-9_.]*\+0x[0-9a-f]+\/0x[0-9a-f]+)/ {
+	if (task != "")
+		tf[++ntf] = $0
+	else if (frames > 0) {
+		say($0)
+		frames--
+	}
+}
+
+END {
+	flush_task()
 }

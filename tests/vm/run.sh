@@ -120,12 +120,14 @@ done
 # its tests itself; a guest that stops answering (a deadlock, a task stuck
 # in the kernel) cannot, so the host does: when a test runs HANG_GRACE
 # seconds past its own limit, or the guest spends HANG_GRACE seconds
-# between tests (boot, clean-up), or the boot outlives BUDGET, the guest
-# is asked for its blocked tasks and CPUs' stacks (SysRq w and l, through
-# a serial break), QEMU for every CPU's registers, and QEMU is stopped.
+# between tests (clean-up; booting may take BOOT_LIMIT more), or the boot
+# outlives BUDGET, the guest
+# is asked for its CPUs' and tasks' stacks (SysRq l and t, through a
+# serial break), QEMU for every CPU's registers, and QEMU is stopped.
 # A KDBT-HOST-WATCHDOG line in LOG names the test; with -icount the
 # guest's clock is not the host's and only BUDGET counts.
 HANG_GRACE=${HANG_GRACE:-90}
+BOOT_LIMIT=120		# seconds from QEMU's start to the first test
 watch_boot() {
 	wlog=$1 qpid=$2 wend=$(($(date +%s) + $3))
 	phase= since=$(date +%s)
@@ -138,6 +140,7 @@ watch_boot() {
 		"KDBT-TEST-BEGIN "*)
 			t=${mark#KDBT-TEST-BEGIN }
 			limit=$(awk -v t="$t" '$1 == t { print $2 }' "$work/order") ;;
+		"")	t= limit=$BOOT_LIMIT ;;
 		*)	t= limit=0 ;;
 		esac
 		if [ "$now" -ge "$wend" ]; then
@@ -153,10 +156,12 @@ watch_boot() {
 			continue
 		fi
 		echo "KDBT-HOST-WATCHDOG ${t:--} $why: the guest is hung" >> "$wlog"
-		# Serial break then a SysRq key (sysrq_always_enabled): blocked
-		# tasks, then every CPU's backtrace; then QEMU's monitor.
-		printf '\001b' >&7; sleep 1; printf 'w' >&7; sleep 5
+		# Serial break then a SysRq key (sysrq_always_enabled): every
+		# CPU's backtrace, then every task's (t, not w: w leaves out
+		# TASK_IDLE waits, such as kdbt's for an RCU-tasks grace
+		# period); then QEMU's monitor.
 		printf '\001b' >&7; sleep 1; printf 'l' >&7; sleep 5
+		printf '\001b' >&7; sleep 1; printf 't' >&7; sleep 8
 		echo "KDBT-HOST-WATCHDOG-REGS" >> "$wlog"
 		printf '\001cinfo registers -a\n' >&7; sleep 3
 		echo "KDBT-HOST-WATCHDOG-REGS-END" >> "$wlog"
@@ -169,8 +174,8 @@ watch_boot() {
 # hang_summary LOG: the registers' RIP of each CPU after a watchdog stop,
 # with kernel symbols (a nokaslr boot's /proc/kallsyms, which
 # scripts/kernel-inputs.sh keeps, moved by the guest's KASLR offset from
-# its KDBT-GUEST-READY line; Debian's System.map is a stub), and the tasks
-# SysRq w found blocked.
+# its KDBT-GUEST-READY line; Debian's System.map is a stub), each CPU's
+# backtrace, and the tasks SysRq t found waiting in the kernel.
 hang_summary() {
 	awk -v map="$top/build/kernel/$kver/kallsyms" -f "$here/hang.awk" "$1"
 }
