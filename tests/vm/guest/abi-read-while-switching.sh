@@ -1,6 +1,8 @@
 # abi-read-while-switching.sh - the /proc/kdbt files read well while
 # translation is switched on and off, reset, and its cache flushed.
-# For 15 s the test cycles on, getppid calls, reset, 0.2 s, reset, off
+# For 15 s, and on until each file has been read whole once (at most 90
+# s: on a loaded host a cycle can take seconds), the test cycles on,
+# getppid calls, reset, 0.2 s, reset, off
 # (every other cycle also changes the mode, so the next on flushes the
 # cache) while four loops read stats, blocks, functions and snapshot over
 # and over.  Every read either succeeds or fails with EAGAIN ("Resource
@@ -16,7 +18,7 @@
 # vm-timeout: 150
 . /tests/lib.sh
 
-SECS=15
+SECS=15 MAXSECS=90
 # The "#" line of each file (proc/kdbt_abi.h).
 BLOCKS_COLUMNS="address symbol module instructions executions indirect"
 BLOCKS_COLUMNS="$BLOCKS_COLUMNS misses insns kind"
@@ -85,6 +87,7 @@ reader() {
 		fi
 		if [ $? = 0 ]; then
 			_ok=$((_ok + 1))
+			: > /tmp/arws.$1.whole
 		else
 			grep -q 'Resource temporarily unavailable' $_err || {
 				echo "$1: read failed: $(cat $_err)" >> $bad
@@ -104,8 +107,15 @@ reader() {
 	echo "$_ok $_again" > /tmp/arws.$1.count
 }
 
+# all_read_whole: every reader has read its file whole at least once.
+all_read_whole() {
+	for _f in stats blocks functions snapshot; do
+		[ -e /tmp/arws.$_f.whole ] || return 1
+	done
+}
+
 insmod "$KDBT_KO" || fail "insmod failed"
-rm -f "$stop" "$bad"
+rm -f "$stop" "$bad" /tmp/arws.*.whole
 for f in stats blocks functions snapshot; do
 	reader $f &
 done
@@ -113,7 +123,9 @@ tick t0
 cycles=0 mode=transparent
 while :; do
 	tick t
-	[ $((t - t0)) -lt $((SECS * 100)) ] || break
+	[ $((t - t0)) -lt $((MAXSECS * 100)) ] || break
+	[ $((t - t0)) -lt $((SECS * 100)) ] || [ $cycles -lt 2 ] ||
+		! all_read_whole || break
 	[ -e "$bad" ] && break
 	cycles=$((cycles + 1))
 	if [ $((cycles % 2)) = 0 ]; then
