@@ -182,6 +182,42 @@ static bool may_translate(void *ctx, u64 addr)
 	return kdbt_may_translate(addr);
 }
 
+/*
+ * The text poke in flight, under kdbt_eng.lock: textpoke.c records it
+ * from its probe on __text_poke() (text_mutex serialises pokes), and the
+ * dispatcher translates no block that could read its bytes meanwhile.
+ */
+static struct {
+	int active;
+	u64 start, end;
+} inflight;
+
+/**
+ * kdbt_poke_in_the_way() - whether a block at @target may read bytes that
+ * a poke in flight is writing (lock held): then it is not translated now.
+ */
+bool kdbt_poke_in_the_way(u64 target)
+{
+	return inflight.active && target < inflight.end &&
+	       target + KDBT_MAX_BLOCK_BYTES > inflight.start;
+}
+
+/* A poke of [@start, @end) begins (textpoke.c). */
+void kdbt_poke_begin_locked(u64 start, u64 end)
+{
+	lockdep_assert_held(&kdbt_eng.lock);
+	inflight.active++;
+	inflight.start = start;
+	inflight.end = end;
+}
+
+/* The poke in flight is done, its translations invalidated (textpoke.c). */
+void kdbt_poke_end_locked(void)
+{
+	lockdep_assert_held(&kdbt_eng.lock);
+	inflight.active--;
+}
+
 /* A block chained to another's translation: not from text being poked. */
 static bool may_chain(void *ctx, u64 addr)
 {

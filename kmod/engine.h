@@ -87,6 +87,9 @@ struct module;
 void kdbt_native_fns_update(struct module *going);
 bool kdbt_in_core_text(u64 addr);
 bool kdbt_in_cache(u64 addr);
+bool kdbt_poke_in_the_way(u64 target);
+void kdbt_poke_begin_locked(u64 start, u64 end);
+void kdbt_poke_end_locked(void);
 
 bool kdbt_dispatch_enter(void);
 unsigned long kdbt_lock(void);
@@ -126,7 +129,6 @@ void kdbt_entries_release(void);
 void kdbt_entries_stats(struct kdbt_stats *s);
 
 /* textpoke.c: translations follow live text patching. */
-bool kdbt_poke_in_the_way(u64 target);
 int kdbt_textpoke_init(void);
 /* refuse.c: KVM, and livepatch in fast mode, kept apart from translation. */
 int kdbt_refuse_init(void);
