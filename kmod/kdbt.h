@@ -53,7 +53,8 @@ void kdbt_profile_totals(struct kdbt_totals *t);
 void kdbt_profile_block(u32 id, struct kdbt_snap_block *r, bool hide);
 void kdbt_profile_func(u32 f, struct kdbt_func_sum *s);
 u32 kdbt_profile_flags(bool hide);
-ssize_t kdbt_profile_snapshot(void **buf, size_t *cap, bool hide);
+ssize_t kdbt_profile_snapshot(void **buf, size_t *cap, bool hide,
+			      void (*stats)(struct kdbt_stats *s));
 u64 kdbt_lost_estimate(const struct kdbt_totals *t);
 
 /* engine.c: the translator in the kernel, on/off. */

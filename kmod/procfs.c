@@ -249,7 +249,8 @@ static ssize_t snap_read(struct file *file, char __user *ubuf, size_t count,
 
 	mutex_lock(&r->lock);
 	if (*ppos == 0 || r->len < 0)
-		r->len = kdbt_profile_snapshot(&r->buf, &r->cap, r->hide);
+		r->len = kdbt_profile_snapshot(&r->buf, &r->cap, r->hide,
+					       kdbt_engine_stats);
 	ret = r->len < 0 ? r->len :
 	      simple_read_from_buffer(ubuf, count, ppos, r->buf, r->len);
 	mutex_unlock(&r->lock);
