@@ -23,8 +23,9 @@
  * stay so until unload (kdbt_entries_release()).  From then on, on and
  * off only aim the trampolines - at the cache, or at the native handlers
  * - with one aligned store each, as chaining does: a CPU that still
- * takes the old aim reaches code that stays valid until quiesce() has
- * waited for it.  While off, an entry costs one extra `jmp`.
+ * takes the old aim reaches code that stays valid until the controller's
+ * quiesce() has waited for it.  While off, an entry costs one extra
+ * `jmp`.
  *
  * The system-call trampoline leads to the translation of do_syscall_64,
  * which returns natively.  An interrupt or exception trampoline leads to
@@ -688,8 +689,8 @@ void kdbt_entries_install(void)
 
 /*
  * Every CPU enters natively again: the trampolines lead to the native
- * handlers (a CPU may still take the old aim until quiesce() has waited
- * for it).  Control held.
+ * handlers (a CPU may still take the old aim until quiesce(), control.c,
+ * has waited for it).  Control held.
  */
 void kdbt_entries_remove(void)
 {
@@ -783,6 +784,6 @@ void kdbt_entries_stats(struct kdbt_stats *s)
 	s->vectors_translated = ent.vectors;
 	s->vectors_native = ent.vectors_native;
 	s->pulls = ent.pulls;
-	s->stack_pulls += ent.frame_pulls;	/* after the engine's */
+	s->stack_pulls += ent.frame_pulls;	/* after the controller's */
 	s->cpu_installs = ent.cpus_installed;
 }

@@ -20,7 +20,7 @@
  * kdbt's own pokes of the entry code's call sites (entries.c) are only
  * counted: entry text is never translated, and a scan of every block for
  * each of them made on/off cycles slow.
- * The same notifier tells the engine which module functions must run
+ * The same notifier tells the service which module functions must run
  * natively (COMING, GOING: kdbt_native_fns_update()).
  *
  * Owns: the kretprobe and the module notifier, registered from load to
