@@ -369,7 +369,11 @@ static void block_published(void *ctx, const struct kdbt_block *b)
  * block could read text being patched right now (textpoke.c).
  */
 static DEFINE_PER_CPU(int, in_dispatch);
-static u64 reentries;
+/*
+ * Those re-entries (dispatch_deferred), counted per CPU: no lock is held
+ * where they happen, and CPUs may re-enter at once.
+ */
+static DEFINE_PER_CPU(u64, reentries);
 
 /*
  * A CPU going offline takes the lock no more from the moment it leaves
@@ -424,7 +428,7 @@ bool notrace kdbt_dispatch_enter(void)
 	if (this_cpu_inc_return(in_dispatch) == 1)
 		return true;
 	this_cpu_dec(in_dispatch);
-	reentries++;
+	this_cpu_inc(reentries);
 	return false;
 }
 
@@ -861,14 +865,16 @@ u64 kdbt_engine_on_ns(void)
 
 /**
  * kdbt_engine_stats() - the service's statistics: the translator's
- * figures, the cache's and the dispatcher's (racy reads of figures that
- * only grow: good enough for a report).
+ * figures, the cache's and the dispatcher's.  Each grows under
+ * kdbt_eng.lock, or per CPU (reentries); these are racy reads of them,
+ * good enough for a report.
  * @s: receives them; the controller's kdbt_control_stats() gathers the
  *	rest.
  */
 void kdbt_engine_stats(struct kdbt_stats *s)
 {
 	u32 n = READ_ONCE(kdbt_eng.tr.nblocks), i;
+	int cpu;
 
 	s->counter_form = kdbt_counters_direct() ? "direct" : "pointer";
 	s->uptime_ms = div_u64(kdbt_engine_on_ns(), NSEC_PER_MSEC);
@@ -884,5 +890,6 @@ void kdbt_engine_stats(struct kdbt_stats *s)
 	s->extable_full = kdbt_eng.extable_full;
 	for (i = 0; i < KDBT_REFUSE_NR; i++)
 		s->refused += kdbt_eng.tr.refused[i];
-	s->dispatch_deferred = reentries;
+	for_each_possible_cpu(cpu)
+		s->dispatch_deferred += READ_ONCE(per_cpu(reentries, cpu));
 }
