@@ -68,6 +68,11 @@ echo "$hdr" | grep -q '^#   ffffffffc0000000    32768 loop e0d9d2cbc4bdb6afa8a19
 	echo "$hdr" | grep -q '^# module ids    : 2 of 3 modules have a build id$' &&
 	pass "synthetic/module-build-ids" ||
 	failed "synthetic/module-build-ids" "--header: $(echo "$hdr" | grep -A4 '^# modules')"
+js=$("$REPORT" --format json -n 1 -i "$TMP/reads.data" |
+	sed -n 's/.*"module_build_ids": \({[^}]*}\).*/\1/p')
+[ "$js" = '{"loop": "e0d9d2cbc4bdb6afa8a19a938c857e777069625b", "nvme": "00112233445566778899aabbccddeeff"}' ] &&
+	pass "synthetic/module-build-ids-json" ||
+	failed "synthetic/module-build-ids-json" "JSON module_build_ids: '$js'"
 grep -v '^#' "$top/tests/record/fixtures/before-module-build-ids.data.b64" |
 	base64 -d > "$TMP/old.data"
 hdr=$("$REPORT" --stdio --header -i "$TMP/old.data" 2>&1)
@@ -79,6 +84,9 @@ tn=$(total "$TMP/reads.data" instructions)
 	pass "old-file/reads (no module build ids; $to instructions)" ||
 	failed "old-file/reads" "instructions '$to' (want $tn), --header: $hdr"
 check_formats old-file "$TMP/old.data"
+"$REPORT" --format json -n 1 -i "$TMP/old.data" | grep -q '"module_build_ids": null, ' &&
+	pass "old-file/json (module_build_ids null)" ||
+	failed "old-file/json" "module_build_ids is not null"
 off=$("$REPORT" --stdio --header -i "$TMP/reads.data" |
 	sed -n 's/^#   section module_build_ids *v1 at *\([0-9]*\),.*/\1/p')
 cp "$TMP/reads.data" "$TMP/bad-ids.data"
