@@ -13,8 +13,9 @@
 #   make module-612  kdbt.ko for that 6.12 kernel (module-for its KVER)
 #   make soak    deps + all + the soak on 4 guest CPUs per mode and natively
 #                (SOAK_MINUTES=30, SOAK_MODES="transparent fast"), summary
-#   make install the tools, man pages and kdbt.ko for the running kernel
-#                (PREFIX=/usr/local, DESTDIR, KVER=`uname -r`); make uninstall
+#   make install the tools, man pages, systemd units and kdbt.ko for the
+#                running kernel (PREFIX=/usr/local, DESTDIR, KVER=`uname -r`,
+#                SYSTEMDUNITDIR=$(PREFIX)/lib/systemd/system); make uninstall
 #   make dkms-install / dkms-uninstall   kdbt.ko through DKMS, every kernel
 #   make clean   remove build outputs (keeps the fetched Zydis sources)
 #
@@ -383,16 +384,19 @@ clean:
 distclean: clean
 	rm -rf $(B) kmod/zydis
 
-# Installing (docs/INSTALL.md): the tools, their man pages and kdbt.ko
+# Installing (docs/INSTALL.md): the tools, their man pages, the exporter's
+# systemd units (contrib/systemd, ExecStart pointed at BINDIR) and kdbt.ko
 # for one kernel, KVER: by default the running one, `uname -r`, as for any
 # out-of-tree module (the build and the tests target the guest kernel,
 # scripts/kver.sh, instead).  INSTALLED is exactly what install writes and
-# uninstall removes (tests/unit/install.sh); depmod runs only when DESTDIR
-# is empty, that is, on the real system.
+# uninstall removes (tests/unit/install.sh); depmod and systemctl run only
+# when DESTDIR is empty, that is, on the real system (systemctl only if
+# systemd is running: uninstall stops and disables the timer first).
 VERSION := $(shell sed -n 's/^\#define KDBT_RELEASE[^"]*"\(.*\)"/\1/p' proc/kdbt_abi.h)
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 INSTALL_MOD_DIR ?= updates
 MODDIR = /lib/modules/$(KVER)/$(INSTALL_MOD_DIR)
 MODINFO ?= /sbin/modinfo
@@ -400,8 +404,14 @@ DEPMOD ?= /sbin/depmod
 INST_TOOLS := kdbt-top kdbt-record kdbt-report
 INST_MAN := man1/kdbt-top.1 man1/kdbt-record.1 man1/kdbt-report.1 \
 	man4/kdbt.4 man5/kdbt-data.5 man7/kdbt.7
+INST_UNITS := kdbt-exporter.service kdbt-exporter.timer
 INSTALLED = $(addprefix $(BINDIR)/, $(INST_TOOLS) kdbt-diff) \
-	$(addprefix $(MANDIR)/, $(INST_MAN) man1/kdbt-diff.1) $(MODDIR)/kdbt.ko
+	$(addprefix $(MANDIR)/, $(INST_MAN) man1/kdbt-diff.1) \
+	$(addprefix $(SYSTEMDUNITDIR)/, $(INST_UNITS)) $(MODDIR)/kdbt.ko
+# $(call systemctl,ARGS): systemctl ARGS on the real system if systemd
+# runs it; never under DESTDIR.
+systemctl = if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ] && \
+	command -v systemctl >/dev/null; then systemctl $(1); fi
 
 .PHONY: deps-user install uninstall dkms-source dkms-install dkms-uninstall
 install uninstall: KVER = $(shell uname -r)
@@ -410,17 +420,25 @@ install: module $(addprefix $(B)/, $(INST_TOOLS))
 	@v=$$($(MODINFO) -F vermagic kmod/kdbt.ko | cut -d' ' -f1); \
 	[ "$$v" = "$(KVER)" ] || { echo "install: kmod/kdbt.ko is built for $$v, not $(KVER)"; exit 1; }
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MODDIR) \
+		$(DESTDIR)$(SYSTEMDUNITDIR) \
 		$(addprefix $(DESTDIR)$(MANDIR)/, man1 man4 man5 man7)
 	install -m 755 $(addprefix $(B)/, $(INST_TOOLS)) $(DESTDIR)$(BINDIR)/
 	ln -sfn kdbt-report $(DESTDIR)$(BINDIR)/kdbt-diff
 	for m in $(INST_MAN); do install -m 644 man/$${m#*/} $(DESTDIR)$(MANDIR)/$$m || exit 1; done
 	ln -sfn kdbt-report.1 $(DESTDIR)$(MANDIR)/man1/kdbt-diff.1
+	sed 's|/usr/local/bin/|$(BINDIR)/|g' contrib/systemd/kdbt-exporter.service \
+		> $(DESTDIR)$(SYSTEMDUNITDIR)/kdbt-exporter.service
+	chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/kdbt-exporter.service
+	install -m 644 contrib/systemd/kdbt-exporter.timer $(DESTDIR)$(SYSTEMDUNITDIR)/
 	install -m 644 kmod/kdbt.ko $(DESTDIR)$(MODDIR)/kdbt.ko
 	if [ -z "$(DESTDIR)" ]; then $(DEPMOD) -a $(KVER); fi
+	$(call systemctl,daemon-reload)
 
 uninstall:
+	$(call systemctl,disable --now kdbt-exporter.timer 2>/dev/null || true)
 	rm -f $(addprefix $(DESTDIR), $(INSTALLED))
 	if [ -z "$(DESTDIR)" ] && [ -d /lib/modules/$(KVER) ]; then $(DEPMOD) -a $(KVER); fi
+	$(call systemctl,daemon-reload)
 
 # DKMS: a self-contained tree (scripts/dkms-source.sh: dkms.conf, kmod/,
 # Zydis, Zycore's headers) in build/dkms, added to DKMS and installed for

@@ -20,6 +20,8 @@ _Static_assert(sizeof(struct kdbt_data_header) == 64, "header layout");
 _Static_assert(sizeof(struct kdbt_data_section) == 24, "section layout");
 _Static_assert(sizeof(struct kdbt_data_info) == 64, "info layout");
 _Static_assert(sizeof(struct kdbt_data_module) == 80, "module layout");
+_Static_assert(sizeof(struct kdbt_data_module_build_id) == 72,
+	       "module build id layout");
 _Static_assert(sizeof(struct kdbt_data_symbol) == 24, "symbol layout");
 _Static_assert(sizeof(struct kdbt_data_block) == 24, "block layout");
 _Static_assert(sizeof(struct kdbt_data_interval) == 120, "interval layout");
@@ -91,6 +93,9 @@ const struct kdbt_data_secops kdbt_data_secops[] = {
 	  kdbt_pr_cmdline },
 	{ KDBT_SEC_MODULES, "modules", 1, 1, kdbt_rd_modules, kdbt_wr_modules,
 	  kdbt_pr_modules },
+	{ KDBT_SEC_MODULE_BUILD_IDS, "module_build_ids", 0, 1,
+	  kdbt_rd_module_build_ids, kdbt_wr_module_build_ids,
+	  kdbt_pr_module_build_ids },
 	{ KDBT_SEC_SYMBOLS, "symbols", 1, 1, kdbt_rd_symbols, kdbt_wr_symbols,
 	  kdbt_pr_symbols },
 	{ KDBT_SEC_BLOCKS, "blocks", 1, 1, kdbt_rd_blocks, kdbt_wr_blocks,
@@ -134,6 +139,48 @@ const char *kdbt_data_sec_name(__u32 type)
 }
 
 /**
+ * kdbt_rec_module_build_id() - the build id a recording has for a module
+ * @r: the recording
+ * @module: the module's index in r->syms.mods
+ *
+ * Return: the build id, or NULL if the recording has none for it (the
+ * core kernel's, index 0, is r->build_id).
+ */
+const struct kdbt_build_id *kdbt_rec_module_build_id(const struct kdbt_rec *r,
+						     size_t module)
+{
+	if (!r->mod_build_ids || !module || module >= r->syms.nmods ||
+	    !r->mod_build_ids[module].len ||
+	    r->mod_build_ids[module].len > KDBT_DATA_BUILD_ID_MAX)
+		return NULL;
+	return &r->mod_build_ids[module];
+}
+
+/**
+ * kdbt_build_id_hex() - a build id in lower-case hex, as perf prints it
+ * @id: its bytes
+ * @len: their number, at most KDBT_DATA_BUILD_ID_MAX (more are cut)
+ * @buf: receives the string ("" for @len 0)
+ *
+ * Return: @buf.
+ */
+char *kdbt_build_id_hex(const __u8 *id, __u32 len,
+			char buf[KDBT_BUILD_ID_HEX])
+{
+	static const char digits[] = "0123456789abcdef";
+	__u32 i;
+
+	if (len > KDBT_DATA_BUILD_ID_MAX)
+		len = KDBT_DATA_BUILD_ID_MAX;
+	for (i = 0; i < len; i++) {
+		buf[2 * i] = digits[id[i] >> 4];
+		buf[2 * i + 1] = digits[id[i] & 0xf];
+	}
+	buf[2 * len] = '\0';
+	return buf;
+}
+
+/**
  * kdbt_rec_free() - free everything a recording holds and zero it
  * @r: a recording, zeroed or filled; may be NULL
  */
@@ -149,6 +196,7 @@ void kdbt_rec_free(struct kdbt_rec *r)
 			free(r->argv[i]);
 	free(r->argv);
 	kdbt_syms_free(&r->syms);
+	free(r->mod_build_ids);
 	free(r->blocks);
 	for (i = 0; i < r->nivls; i++)
 		free(r->ivls[i].recs);

@@ -5,7 +5,7 @@
  *
  * Owns: struct kdbt_data_secops, one entry per section type, in the
  * order a reader processes them (a section only refers to those before
- * it: SYMBOLS to MODULES, INTERVALS to BLOCKS).
+ * it: MODULE_BUILD_IDS and SYMBOLS to MODULES, INTERVALS to BLOCKS).
  * Must never: be included by a tool (they use kdbt_data.h).
  */
 #ifndef KDBT_DATA_INT_H
@@ -51,6 +51,9 @@ int kdbt_rd_cmdline(struct kdbt_rec *r, const unsigned char *p, __u64 size,
 		    const char *file, struct kdbt_err *err);
 int kdbt_rd_modules(struct kdbt_rec *r, const unsigned char *p, __u64 size,
 		    const char *file, struct kdbt_err *err);
+int kdbt_rd_module_build_ids(struct kdbt_rec *r, const unsigned char *p,
+			     __u64 size, const char *file,
+			     struct kdbt_err *err);
 int kdbt_rd_symbols(struct kdbt_rec *r, const unsigned char *p, __u64 size,
 		    const char *file, struct kdbt_err *err);
 int kdbt_rd_blocks(struct kdbt_rec *r, const unsigned char *p, __u64 size,
@@ -62,6 +65,7 @@ void kdbt_pr_strings(const struct kdbt_rec *r, FILE *f);
 void kdbt_pr_build_id(const struct kdbt_rec *r, FILE *f);
 void kdbt_pr_cmdline(const struct kdbt_rec *r, FILE *f);
 void kdbt_pr_modules(const struct kdbt_rec *r, FILE *f);
+void kdbt_pr_module_build_ids(const struct kdbt_rec *r, FILE *f);
 void kdbt_pr_symbols(const struct kdbt_rec *r, FILE *f);
 void kdbt_pr_blocks(const struct kdbt_rec *r, FILE *f);
 void kdbt_pr_intervals(const struct kdbt_rec *r, FILE *f);
@@ -77,6 +81,8 @@ int kdbt_wr_cmdline(struct kdbt_data_writer *w, const struct kdbt_rec *r,
 		    struct kdbt_err *err);
 int kdbt_wr_modules(struct kdbt_data_writer *w, const struct kdbt_rec *r,
 		    struct kdbt_err *err);
+int kdbt_wr_module_build_ids(struct kdbt_data_writer *w,
+			     const struct kdbt_rec *r, struct kdbt_err *err);
 int kdbt_wr_symbols(struct kdbt_data_writer *w, const struct kdbt_rec *r,
 		    struct kdbt_err *err);
 int kdbt_wr_blocks(struct kdbt_data_writer *w, const struct kdbt_rec *r,

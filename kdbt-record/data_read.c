@@ -188,6 +188,55 @@ int kdbt_rd_modules(struct kdbt_rec *r, const unsigned char *p, __u64 size,
 	return 0;
 }
 
+/* Check entry @i of MODULE_BUILD_IDS, after module @prev's (0: none). */
+static int check_module_build_id(const struct kdbt_rec *r,
+				 const struct kdbt_data_module_build_id *e,
+				 __u32 prev, __u32 i, const char *file,
+				 struct kdbt_err *err)
+{
+	if (!e->module || e->module >= r->syms.nmods)
+		return kdbt_fail(err, -EBADMSG,
+				      "%s: module_build_ids: entry %u is for module %u, not one of modules 1..%zu",
+				      file, i, e->module, r->syms.nmods - 1);
+	if (e->module <= prev)
+		return kdbt_fail(err, -EBADMSG,
+				      "%s: module_build_ids: entry %u is for module %u, after module %u (not ascending)",
+				      file, i, e->module, prev);
+	if (!e->size || e->size > KDBT_DATA_BUILD_ID_MAX)
+		return kdbt_fail(err, -EBADMSG,
+				      "%s: module_build_ids: entry %u has a build id of %u bytes (1..%d)",
+				      file, i, e->size, KDBT_DATA_BUILD_ID_MAX);
+	return 0;
+}
+
+int kdbt_rd_module_build_ids(struct kdbt_rec *r, const unsigned char *p,
+			     __u64 size, const char *file,
+			     struct kdbt_err *err)
+{
+	struct kdbt_data_module_build_id e;
+	__u32 n, es, i, prev = 0;
+	int ret;
+
+	ret = table_head(p, size, sizeof(struct kdbt_data_table), sizeof(e),
+			 &n, &es, file, "module_build_ids", err);
+	if (ret)
+		return ret;
+	r->mod_build_ids = calloc(r->syms.nmods, sizeof(*r->mod_build_ids));
+	if (!r->mod_build_ids)
+		return kdbt_fail(err, -ENOMEM, "%s: out of memory", file);
+	for (i = 0; i < n; i++) {
+		memcpy(&e, p + sizeof(struct kdbt_data_table) + (size_t)i * es,
+		       sizeof(e));
+		ret = check_module_build_id(r, &e, prev, i, file, err);
+		if (ret)
+			return ret;
+		memcpy(r->mod_build_ids[e.module].id, e.id, e.size);
+		r->mod_build_ids[e.module].len = e.size;
+		prev = e.module;
+	}
+	return 0;
+}
+
 /* Check symbol @i against the pool, the modules and symbol @i - 1. */
 static int check_symbol(const struct kdbt_rec *r,
 			const struct kdbt_data_symbol *s,
@@ -655,12 +704,10 @@ void kdbt_pr_strings(const struct kdbt_rec *r, FILE *f)
 
 void kdbt_pr_build_id(const struct kdbt_rec *r, FILE *f)
 {
-	__u32 i;
+	char hex[KDBT_BUILD_ID_HEX];
 
-	fprintf(f, "# build id      : ");
-	for (i = 0; i < r->build_id_len; i++)
-		fprintf(f, "%02x", r->build_id[i]);
-	fprintf(f, "\n");
+	fprintf(f, "# build id      : %s\n",
+		kdbt_build_id_hex(r->build_id, r->build_id_len, hex));
 }
 
 void kdbt_pr_cmdline(const struct kdbt_rec *r, FILE *f)
@@ -673,16 +720,33 @@ void kdbt_pr_cmdline(const struct kdbt_rec *r, FILE *f)
 	fprintf(f, "\n");
 }
 
+/* Modules, each with its build id if the recording has it. */
 void kdbt_pr_modules(const struct kdbt_rec *r, FILE *f)
 {
+	const struct kdbt_build_id *id;
+	char hex[KDBT_BUILD_ID_HEX];
 	size_t i;
 
 	fprintf(f, "# modules       : %zu\n", r->syms.nmods);
-	for (i = 0; i < r->syms.nmods; i++)
-		fprintf(f, "#   %016llx %8llu %s\n",
+	for (i = 0; i < r->syms.nmods; i++) {
+		id = kdbt_rec_module_build_id(r, i);
+		fprintf(f, "#   %016llx %8llu %s%s%s\n",
 			(unsigned long long)r->syms.mods[i].start,
 			(unsigned long long)r->syms.mods[i].size,
-			r->syms.mods[i].name);
+			r->syms.mods[i].name, id ? " " : "",
+			id ? kdbt_build_id_hex(id->id, id->len, hex) : "");
+	}
+}
+
+void kdbt_pr_module_build_ids(const struct kdbt_rec *r, FILE *f)
+{
+	size_t i, n = 0;
+
+	for (i = 1; i < r->syms.nmods; i++)
+		n += kdbt_rec_module_build_id(r, i) != NULL;
+	fprintf(f, "# module ids    : %zu of %zu modules have a build id%s\n",
+		n, r->syms.nmods ? r->syms.nmods - 1 : 0,
+		r->mod_build_ids ? "" : " (section not read)");
 }
 
 void kdbt_pr_symbols(const struct kdbt_rec *r, FILE *f)
@@ -719,7 +783,7 @@ void kdbt_rec_print_header(const struct kdbt_rec *r, FILE *f)
 	fprintf(f, "# format version: %u, %llu bytes, %u sections\n",
 		r->version, (unsigned long long)r->file_size, r->nsecs);
 	for (i = 0; i < r->nsecs; i++)
-		fprintf(f, "#   section %-9s v%u at %10llu, %10llu bytes%s\n",
+		fprintf(f, "#   section %-16s v%u at %10llu, %10llu bytes%s\n",
 			kdbt_data_sec_name(r->secs[i].s.type),
 			r->secs[i].s.version,
 			(unsigned long long)r->secs[i].s.offset,

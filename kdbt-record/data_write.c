@@ -216,6 +216,33 @@ int kdbt_wr_modules(struct kdbt_data_writer *w, const struct kdbt_rec *r,
 	return ret;
 }
 
+int kdbt_wr_module_build_ids(struct kdbt_data_writer *w,
+			     const struct kdbt_rec *r, struct kdbt_err *err)
+{
+	struct kdbt_data_table t = {
+		.entry_size = sizeof(struct kdbt_data_module_build_id),
+	};
+	struct kdbt_data_module_build_id e;
+	const struct kdbt_build_id *id;
+	size_t i;
+	int ret;
+
+	for (i = 1; i < r->syms.nmods; i++)
+		t.count += kdbt_rec_module_build_id(r, i) != NULL;
+	ret = put(w, &t, sizeof(t), err);
+	for (i = 1; !ret && i < r->syms.nmods; i++) {
+		id = kdbt_rec_module_build_id(r, i);
+		if (!id)
+			continue;
+		memset(&e, 0, sizeof(e));
+		e.module = i;
+		e.size = id->len;
+		memcpy(e.id, id->id, id->len);
+		ret = put(w, &e, sizeof(e), err);
+	}
+	return ret;
+}
+
 /* The index in the modules of a symbol's module name (0: the kernel). */
 static __u32 module_index(const struct kdbt_syms *st, const char *name)
 {

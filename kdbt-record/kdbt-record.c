@@ -471,7 +471,10 @@ static int describe(struct session *s, struct kdbt_err *err)
 	return 0;
 }
 
-/* The symbols of the recorded blocks, from /proc/kallsyms and modules. */
+/*
+ * The symbols of the recorded blocks, from /proc/kallsyms and modules,
+ * and the modules' build ids.
+ */
 static int symbolize(struct session *s, struct kdbt_syms *st,
 		     struct kdbt_err *err)
 {
@@ -489,7 +492,10 @@ static int symbolize(struct session *s, struct kdbt_syms *st,
 		strcpy(st->mods[0].name, "kernel");
 		st->nmods = 1;
 	}
-	return recorder_symbols(&s->rc, st, err);
+	ret = recorder_symbols(&s->rc, st, err);
+	if (!ret && kdbt_rec_set_module_build_ids(&s->rc.rec))
+		ret = kdbt_fail(err, -ENOMEM, "out of memory");
+	return ret;
 }
 
 static __u64 data_bytes(const char *path)

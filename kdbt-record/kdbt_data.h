@@ -46,6 +46,11 @@
  *		  followed by its nrecs struct kdbt_data_rec (a block's
  *		  executions and misses in that interval; blocks with none
  *		  are left out) (required)
+ *	MODULE_BUILD_IDS struct kdbt_data_table, then struct
+ *		  kdbt_data_module_build_id: the GNU build ids of the modules
+ *		  (/sys/module/NAME/notes) by index in MODULES, ascending;
+ *		  a module without one has no entry (added later: a file
+ *		  without the section is older, not damaged)
  *
  * Owns: the on-disk layout and the model (struct kdbt_rec) that
  * data_read.c fills and data_write.c writes (the statistics of an
@@ -86,6 +91,7 @@ enum kdbt_data_sec {
 	KDBT_SEC_SYMBOLS,
 	KDBT_SEC_BLOCKS,
 	KDBT_SEC_INTERVALS,
+	KDBT_SEC_MODULE_BUILD_IDS,
 	KDBT_SEC_NR,
 };
 
@@ -131,6 +137,15 @@ struct kdbt_data_module {
 	__u64 start;		/* 0: unknown (the core kernel, kallsyms tags) */
 	__u64 size;
 	char name[KDBT_DATA_MODNAME];	/* NUL-terminated */
+};
+
+/* The longest build id kept, the kernel's or a module's. */
+#define KDBT_DATA_BUILD_ID_MAX	64
+
+struct kdbt_data_module_build_id {
+	__u32 module;		/* index in MODULES, from 1 (0: BUILD_ID) */
+	__u32 size;		/* bytes of id used, 1..KDBT_DATA_BUILD_ID_MAX */
+	__u8 id[KDBT_DATA_BUILD_ID_MAX];
 };
 
 struct kdbt_data_symtab {
@@ -205,6 +220,15 @@ struct kdbt_rec_interval {
 	struct kdbt_data_rec *recs;	/* h.nrecs */
 };
 
+/* A GNU build id in memory; len 0: none. */
+struct kdbt_build_id {
+	__u8 id[KDBT_DATA_BUILD_ID_MAX];
+	__u32 len;
+};
+
+/* Enough for a build id in hex, with its NUL. */
+#define KDBT_BUILD_ID_HEX	(2 * KDBT_DATA_BUILD_ID_MAX + 1)
+
 /* A section as the table lists it, for kdbt-report --header. */
 struct kdbt_rec_section {
 	struct kdbt_data_section s;
@@ -221,8 +245,10 @@ struct kdbt_rec {
 	struct kdbt_data_info info;
 	char *strings;			/* STRINGS: "key=value\0"... */
 	size_t strings_len;
-	__u8 build_id[64];
+	__u8 build_id[KDBT_DATA_BUILD_ID_MAX];
 	__u32 build_id_len;
+	/* MODULE_BUILD_IDS: one per module (syms.nmods); NULL: no section */
+	struct kdbt_build_id *mod_build_ids;
 	char **argv;			/* CMDLINE, NULL-terminated */
 	__u32 argc;
 	__u32 command;			/* index of the command in argv */
@@ -243,6 +269,10 @@ const char *kdbt_rec_string(const struct kdbt_rec *r, const char *key);
 int kdbt_rec_set_string(struct kdbt_rec *r, const char *key,
 			const char *value);
 const char *kdbt_data_sec_name(__u32 type);
+const struct kdbt_build_id *kdbt_rec_module_build_id(const struct kdbt_rec *r,
+						     size_t module);
+char *kdbt_build_id_hex(const __u8 *id, __u32 len,
+			char buf[KDBT_BUILD_ID_HEX]);
 
 /* data_read.c */
 int kdbt_rec_parse(struct kdbt_rec *r, const void *buf, size_t len,

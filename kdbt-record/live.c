@@ -8,7 +8,8 @@
  * The interval's totals are the snapshot header's (since the last
  * reset); its records are every block's counts; the symbols are
  * /proc/kallsyms and /proc/modules (or the files given, with a saved
- * snapshot, to replay one: --snapshot, --kallsyms, --modules).
+ * snapshot, to replay one: --snapshot, --kallsyms, --modules); the build
+ * ids are the running kernel's and its modules' (none with a replay).
  *
  * Owns: turning one snapshot into a struct kdbt_rec.
  * Must never: write to /proc/kdbt, or leave a partly built recording
@@ -108,8 +109,12 @@ int live_rec(struct kdbt_rec *r, const struct live_source *o,
 	r->info.snap_version = s.hdr.version;
 	r->info.resets = s.hdr.resets;
 	r->info.flushes = s.hdr.flushes;
-	r->build_id_len = o->snapshot ? 0 :
-		kdbt_kernel_build_id(r->build_id, sizeof(r->build_id));
+	if (!o->snapshot) {
+		r->build_id_len = kdbt_kernel_build_id(r->build_id,
+						       sizeof(r->build_id));
+		if (kdbt_rec_set_module_build_ids(r))
+			ret = kdbt_fail(err, -ENOMEM, "out of memory");
+	}
 out:
 	kdbt_snap_free(&s);
 	if (ret)

@@ -34,10 +34,9 @@ static const char *str_or(const struct kdbt_rec *r, const char *key,
 
 static void print_build_id(FILE *f, const struct kdbt_rec *r)
 {
-	__u32 i;
+	char hex[KDBT_BUILD_ID_HEX];
 
-	for (i = 0; i < r->build_id_len; i++)
-		fprintf(f, "%02x", r->build_id[i]);
+	fputs(kdbt_build_id_hex(r->build_id, r->build_id_len, hex), f);
 }
 
 static void start_time(const struct kdbt_rec *r, char *buf, size_t len)
@@ -284,6 +283,31 @@ void out_json_totals(FILE *f, const struct report_totals *t)
 	fprintf(f, ", \"samples\": %u}", t->samples);
 }
 
+/* {"module": "build id", ...}: the modules that have one; null: unknown. */
+static void json_module_build_ids(FILE *f, const struct kdbt_rec *r)
+{
+	const struct kdbt_build_id *id;
+	char hex[KDBT_BUILD_ID_HEX];
+	const char *sep = "";
+	size_t i;
+
+	if (!r->mod_build_ids) {
+		fprintf(f, "null");
+		return;
+	}
+	fprintf(f, "{");
+	for (i = 1; i < r->syms.nmods; i++) {
+		id = kdbt_rec_module_build_id(r, i);
+		if (!id)
+			continue;
+		fprintf(f, "%s", sep);
+		out_json_string(f, r->syms.mods[i].name);
+		fprintf(f, ": \"%s\"", kdbt_build_id_hex(id->id, id->len, hex));
+		sep = ", ";
+	}
+	fprintf(f, "}");
+}
+
 /**
  * out_json_recording() - what a recording is, as a JSON object
  * @f: where to
@@ -309,7 +333,9 @@ void out_json_recording(FILE *f, const struct report *rp)
 	}
 	fprintf(f, ", \"build_id\": \"");
 	print_build_id(f, r);
-	fprintf(f, "\", \"command\": [");
+	fprintf(f, "\", \"module_build_ids\": ");
+	json_module_build_ids(f, r);
+	fprintf(f, ", \"command\": [");
 	for (i = r->command; i < r->argc; i++) {
 		fprintf(f, i > r->command ? ", " : "");
 		out_json_string(f, r->argv[i]);

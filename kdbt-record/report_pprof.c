@@ -12,9 +12,9 @@
  * executions if it starts its function, else 0, so that a function's
  * calls are the executions of its first block, as in every other view.
  * Mappings: the core kernel ("[kernel.kallsyms]", with the recording's
- * build id) and each module that has a row (its load address and size
- * when the recording has them).  The profile's time and duration are the
- * recording's.
+ * build id) and each module that has a row (its load address, size and
+ * build id when the recording has them).  The profile's time and
+ * duration are the recording's.
  *
  * The encoder is this file's own: protobuf's wire format is only varints
  * and length-delimited fields, and the profile is written as it is
@@ -221,6 +221,7 @@ struct pmap {
 	const char *module;
 	uint64_t start, limit;	/* from the recording, else the rows' span */
 	char file[KDBT_DATA_MODNAME + 2];	/* "[name]", as perf says */
+	char build_id[KDBT_BUILD_ID_HEX];	/* hex; "": none */
 };
 
 struct pprof {
@@ -231,7 +232,6 @@ struct pprof {
 	size_t nmaps;
 	uint64_t *func_of_row;	/* function id of each row */
 	char *comment[2];	/* owned strings of the table */
-	char build_id[2 * sizeof(((struct kdbt_rec *)0)->build_id) + 1];
 };
 
 /* The end of a row's span in a mapping: its first byte (a row does not
@@ -250,6 +250,20 @@ static size_t map_of(const struct pprof *pp, const char *module)
 		if (!strcmp(pp->maps[i].module, module))
 			return i + 1;
 	return 0;
+}
+
+/* What the recording says of module @i, mapped by @m. */
+static void module_map(struct pprof *pp, struct pmap *m, size_t i)
+{
+	const struct kdbt_rec *rec = pp->rp->rec;
+	const struct kdbt_build_id *id = kdbt_rec_module_build_id(rec, i);
+
+	if (rec->syms.mods[i].start && rec->syms.mods[i].size) {
+		m->start = rec->syms.mods[i].start;
+		m->limit = m->start + rec->syms.mods[i].size;
+	}
+	if (id)
+		kdbt_build_id_hex(id->id, id->len, m->build_id);
 }
 
 static int build_maps(struct pprof *pp)
@@ -278,15 +292,12 @@ static int build_maps(struct pprof *pp)
 		if (row_end(r) > m->limit)
 			m->limit = row_end(r);
 	}
-	for (m = pp->maps; m < pp->maps + pp->nmaps; m++) {
-		for (i = 1; i < sy->nmods; i++) {
-			if (strcmp(sy->mods[i].name, m->module) ||
-			    !sy->mods[i].start || !sy->mods[i].size)
-				continue;
-			m->start = sy->mods[i].start;
-			m->limit = sy->mods[i].start + sy->mods[i].size;
-		}
-	}
+	for (m = pp->maps + 1; m < pp->maps + pp->nmaps; m++)
+		for (i = 1; i < sy->nmods; i++)
+			if (!strcmp(sy->mods[i].name, m->module))
+				module_map(pp, m, i);
+	kdbt_build_id_hex(pp->rp->rec->build_id, pp->rp->rec->build_id_len,
+			  pp->maps[0].build_id);
 	return 0;
 }
 
@@ -300,27 +311,20 @@ static void write_value_type(struct pprof *pp, int field, const char *type,
 
 static void write_mappings(struct pprof *pp)
 {
-	const struct kdbt_rec *rec = pp->rp->rec;
 	struct pmap *m;
-	__u32 i;
 
-	for (i = 0; i < rec->build_id_len; i++)
-		sprintf(pp->build_id + 2 * i, "%02x", rec->build_id[i]);
 	for (m = pp->maps; m < pp->maps + pp->nmaps; m++) {
 		pb_uint(&pp->m, MAPPING_ID, m - pp->maps + 1);
 		pb_uint(&pp->m, MAPPING_MEMORY_START, m->start);
 		pb_uint(&pp->m, MAPPING_MEMORY_LIMIT, m->limit);
-		if (m == pp->maps) {
-			pb_uint(&pp->m, MAPPING_FILENAME,
-				str_id(&pp->st, "[kernel.kallsyms]"));
-			if (rec->build_id_len)
-				pb_uint(&pp->m, MAPPING_BUILD_ID,
-					str_id(&pp->st, pp->build_id));
-		} else {
+		if (m == pp->maps)
+			snprintf(m->file, sizeof(m->file), "[kernel.kallsyms]");
+		else
 			snprintf(m->file, sizeof(m->file), "[%s]", m->module);
-			pb_uint(&pp->m, MAPPING_FILENAME,
-				str_id(&pp->st, m->file));
-		}
+		pb_uint(&pp->m, MAPPING_FILENAME, str_id(&pp->st, m->file));
+		if (m->build_id[0])
+			pb_uint(&pp->m, MAPPING_BUILD_ID,
+				str_id(&pp->st, m->build_id));
 		pb_uint(&pp->m, MAPPING_HAS_FUNCTIONS, 1);
 		pb_msg(&pp->out, PROFILE_MAPPING, &pp->m);
 	}

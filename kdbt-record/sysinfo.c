@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * sysinfo.c - facts about the running kernel that kdbt-record (and
- * kdbt-report --live) store beside the counts: its GNU build id, uname()'s
- * strings and the releases of kdbt.ko and of the tool.
+ * kdbt-report --live) store beside the counts: its GNU build id and its
+ * modules', uname()'s strings and the releases of kdbt.ko and of the
+ * tool.
  *
- * Owns: parsing /sys/kernel/notes (a sequence of ELF notes).
+ * Owns: parsing /sys/kernel/notes and /sys/module/NAME/notes (sequences
+ * of ELF notes).
  * Must never: fail a recording: a fact it cannot find is left out.
  */
 #include <elf.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/utsname.h>
@@ -17,6 +21,8 @@
 #include "sysinfo.h"
 
 #define NOTES_MAX	8192
+#define SYS_MODULE	"/sys/module/"
+#define NOTE_FILE	"/notes/.note.gnu.build-id"
 
 static size_t align4(size_t n)
 {
@@ -58,20 +64,15 @@ size_t kdbt_notes_build_id(const unsigned char *notes, size_t len,
 	return 0;
 }
 
-/**
- * kdbt_kernel_build_id() - the running kernel's GNU build id
- * @id: receives it
- * @cap: its size
- *
- * Return: its length, 0 if /sys/kernel/notes has none or cannot be read.
- */
-size_t kdbt_kernel_build_id(unsigned char *id, size_t cap)
+/* The GNU build id among the notes in the file @path; 0: none. */
+static size_t notes_file_build_id(const char *path, unsigned char *id,
+				  size_t cap)
 {
 	unsigned char buf[NOTES_MAX];
 	ssize_t n, len = 0;
 	int fd;
 
-	fd = open("/sys/kernel/notes", O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
 	while (len < (ssize_t)sizeof(buf)) {
@@ -82,6 +83,67 @@ size_t kdbt_kernel_build_id(unsigned char *id, size_t cap)
 	}
 	close(fd);
 	return kdbt_notes_build_id(buf, len, id, cap);
+}
+
+/**
+ * kdbt_kernel_build_id() - the running kernel's GNU build id
+ * @id: receives it
+ * @cap: its size
+ *
+ * Return: its length, 0 if /sys/kernel/notes has none or cannot be read.
+ */
+size_t kdbt_kernel_build_id(unsigned char *id, size_t cap)
+{
+	return notes_file_build_id("/sys/kernel/notes", id, cap);
+}
+
+/**
+ * kdbt_module_build_id() - a loaded module's GNU build id
+ * @name: the module's name, as /proc/modules gives it
+ * @id: receives it
+ * @cap: its size
+ *
+ * The kernel shows each note section of a module as a file of
+ * /sys/module/NAME/notes; the build id is in .note.gnu.build-id.
+ *
+ * Return: its length, 0 if the module has none (built without one, or
+ * not a module: a kallsyms tag such as "bpf") or it cannot be read.
+ */
+size_t kdbt_module_build_id(const char *name, unsigned char *id, size_t cap)
+{
+	char path[sizeof(SYS_MODULE NOTE_FILE) + KDBT_DATA_MODNAME];
+
+	if (!name[0] || name[0] == '.' || strchr(name, '/') ||
+	    strlen(name) >= KDBT_DATA_MODNAME)
+		return 0;
+	snprintf(path, sizeof(path), SYS_MODULE "%s" NOTE_FILE, name);
+	return notes_file_build_id(path, id, cap);
+}
+
+/**
+ * kdbt_rec_set_module_build_ids() - the build ids of a recording's modules
+ * @r: the recording, its modules (r->syms.mods) set
+ *
+ * Reads the build id of every module but the core kernel (index 0, whose
+ * id is r->build_id); one without a build id gets none.
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int kdbt_rec_set_module_build_ids(struct kdbt_rec *r)
+{
+	struct kdbt_build_id *ids;
+	size_t i;
+
+	ids = calloc(r->syms.nmods ? r->syms.nmods : 1, sizeof(*ids));
+	if (!ids)
+		return -ENOMEM;
+	for (i = 1; i < r->syms.nmods; i++)
+		ids[i].len = kdbt_module_build_id(r->syms.mods[i].name,
+						  ids[i].id,
+						  sizeof(ids[i].id));
+	free(r->mod_build_ids);
+	r->mod_build_ids = ids;
+	return 0;
 }
 
 /**

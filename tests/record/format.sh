@@ -2,7 +2,8 @@
 # format.sh - unit test of the kdbt.data format and of kdbt-report, on
 # synthetic recordings (no guest): the format's round trip, refusals and
 # safe writing (kdbt_data_fuzz check), the report's formats, folded sums,
-# blocks, time series, diff signs and bad input (report-checks.sh), and
+# blocks, time series, diff signs and bad input (report-checks.sh),
+# module build ids (and a file from before them, tests/record/fixtures), and
 # reader fuzzing under AddressSanitizer and UBSan (kdbt_data_fuzz fuzz,
 # with build/unit/kdbt-report-san).
 #
@@ -54,6 +55,44 @@ check_diff synthetic "$TMP/getppid.data" "$TMP/reads.data" \
 check_bad_input synthetic "$TMP/getppid.data"
 "$FUZZ" make "$TMP/nothing.data" 3 &&
 	refused synthetic/bad-nothing-counted "$TMP/nothing.data" "nothing was counted"
+
+# Module build ids (MODULE_BUILD_IDS, kdbt-data(5)): what the writer put
+# in is what --header shows; a recording written before the section
+# existed (a fixture, written by kdbt 0.1.0 before it) still reads, with
+# the same totals as today's synthetic recording of the same counts; a
+# damaged section is refused with a message naming the file.
+hdr=$("$REPORT" --stdio --header -i "$TMP/reads.data")
+echo "$hdr" | grep -q '^#   ffffffffc0000000    32768 loop e0d9d2cbc4bdb6afa8a19a938c857e777069625b$' &&
+	echo "$hdr" | grep -q '^#   ffffffffc0010100    16384 nvme 00112233445566778899aabbccddeeff$' &&
+	echo "$hdr" | grep -q '^#   0000000000000000        0 bpf$' &&
+	echo "$hdr" | grep -q '^# module ids    : 2 of 3 modules have a build id$' &&
+	pass "synthetic/module-build-ids" ||
+	failed "synthetic/module-build-ids" "--header: $(echo "$hdr" | grep -A4 '^# modules')"
+js=$("$REPORT" --format json -n 1 -i "$TMP/reads.data" |
+	sed -n 's/.*"module_build_ids": \({[^}]*}\).*/\1/p')
+[ "$js" = '{"loop": "e0d9d2cbc4bdb6afa8a19a938c857e777069625b", "nvme": "00112233445566778899aabbccddeeff"}' ] &&
+	pass "synthetic/module-build-ids-json" ||
+	failed "synthetic/module-build-ids-json" "JSON module_build_ids: '$js'"
+grep -v '^#' "$top/tests/record/fixtures/before-module-build-ids.data.b64" |
+	base64 -d > "$TMP/old.data"
+hdr=$("$REPORT" --stdio --header -i "$TMP/old.data" 2>&1)
+to=$(total "$TMP/old.data" instructions)
+tn=$(total "$TMP/reads.data" instructions)
+[ -n "$to" ] && [ "$to" = "$tn" ] &&
+	echo "$hdr" | grep -q '^#   ffffffffc0000000    32768 loop$' &&
+	! echo "$hdr" | grep -q 'module_build_ids\|module ids' &&
+	pass "old-file/reads (no module build ids; $to instructions)" ||
+	failed "old-file/reads" "instructions '$to' (want $tn), --header: $hdr"
+check_formats old-file "$TMP/old.data"
+"$REPORT" --format json -n 1 -i "$TMP/old.data" | grep -q '"module_build_ids": null, ' &&
+	pass "old-file/json (module_build_ids null)" ||
+	failed "old-file/json" "module_build_ids is not null"
+off=$("$REPORT" --stdio --header -i "$TMP/reads.data" |
+	sed -n 's/^#   section module_build_ids *v1 at *\([0-9]*\),.*/\1/p')
+cp "$TMP/reads.data" "$TMP/bad-ids.data"
+printf '\011' | dd of="$TMP/bad-ids.data" bs=1 seek=$((off + 8)) conv=notrunc 2>/dev/null
+refused synthetic/bad-module-build-ids "$TMP/bad-ids.data" \
+	"module_build_ids: entry 0 is for module 9, not one of modules 1..3"
 [ $checks_failed = 0 ] || status=1
 
 "$FUZZ" fuzz "$TMP/reads.data" "$SAN" 2000 || status=1

@@ -4,7 +4,8 @@
 # `getppid 1000000` and `dd if=/dev/zero of=/dev/null bs=1 count=100000`,
 # printing /proc/kdbt/stats before and after each as
 #	STATS FILE KEY BEFORE AFTER
-# for the host to compare with kdbt-report's totals, and checks here that
+# for the host to compare with kdbt-report's totals (and kdbt.ko's
+# build id note as MODNOTES kdbt HEX), and checks here that
 # translation is off again and that the static kdbt-report reads the
 # files in the guest with the same totals.  Then: the default name
 # kdbt.data, the previous one kept as kdbt.data.old, no temporary file
@@ -41,6 +42,8 @@ expect_fail "without kdbt.ko" "kdbt.ko is not loaded" \
 
 insmod "$KDBT_KO" || fail "insmod failed"
 getppid 1000 > /dev/null
+# The note kdbt-record reads kdbt's build id from, for the host to check.
+echo "MODNOTES kdbt $(od -An -tx1 -v /sys/module/kdbt/notes/.note.gnu.build-id | tr -d ' \n')"
 
 # record NAME COMMAND...: record COMMAND into /tmp/NAME with the stats
 # around it; translation must be off before and after.

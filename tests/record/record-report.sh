@@ -15,6 +15,8 @@
 #   - table, JSON and CSV carry the same numbers; folded, blocks and the
 #     time series sum to the total;
 #   - the diff getppid -> dd: __do_sys_getppid down, vfs_read up;
+#   - kdbt's module build id is the one of the kdbt.ko the guest loaded
+#     and of its /sys/module/kdbt/notes;
 #   - bad input (damaged copies) gets a message naming the file;
 #   - the reader is fuzzed on the real recording (kdbt_data_fuzz with the
 #     AddressSanitizer/UBSan build of kdbt-report).
@@ -63,6 +65,22 @@ for r in getppid dd; do
 		pass "$r/totals (= /proc/kdbt/stats deltas: $(total "$out/$r.data" instructions) instructions)"
 	fi
 done
+
+# kdbt's build id in the recording: 40 hex digits, the GNU build id note
+# of the kdbt.ko the guest loaded (readelf here) and the guest's
+# /sys/module/kdbt/notes/.note.gnu.build-id byte for byte.
+ko=${KDBT_KO:-$top/kmod/kdbt.ko}
+want=$(readelf -n "$ko" | sed -n 's/.*Build ID: \([0-9a-f]*\).*/\1/p' | head -n 1)
+notes=$(grep -h '^MODNOTES kdbt ' "$out"/logs/*.log | head -n 1 | tr -d '\r' |
+	cut -d' ' -f3)
+got=$("$REPORT" --stdio --header -i "$out/getppid.data" |
+	awk '$1 == "#" && $4 == "kdbt" { print $5 }')
+if echo "$got" | grep -Eq '^[0-9a-f]{40}$' && [ "$got" = "$want" ] &&
+	[ "$notes" = "040000001400000003000000474e5500$got" ]; then
+	pass "module-build-id (kdbt $got: kdbt.ko's, the guest's /sys/module/kdbt/notes)"
+else
+	failed module-build-id "recorded '$got', kdbt.ko '$want', guest notes '$notes'"
+fi
 
 # The getppid loop's functions.
 g=$out/getppid.data

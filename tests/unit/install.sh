@@ -1,9 +1,11 @@
 #!/bin/sh
 # install.sh - `make install` and `make uninstall` into a staging directory
 # (DESTDIR), for the guest kernel (KVER): the exact list of files, their
-# modes and links, the module built for KVER, man finding every page, PREFIX
-# honoured (default /usr/local), no depmod under DESTDIR, and uninstall
-# removing exactly what install wrote (files of others stay).
+# modes and links, the module built for KVER, man finding every page, the
+# exporter's systemd units (ExecStart at the installed kdbt-report,
+# systemd-analyze verify), PREFIX and SYSTEMDUNITDIR honoured (defaults
+# /usr/local and PREFIX/lib/systemd/system), no depmod under DESTDIR, and
+# uninstall removing exactly what install wrote (files of others stay).
 #
 # Usage: install.sh        (after `make all`; runs make in the top directory)
 # Output: PASS/FAIL lines; exit status 1 if any failed.
@@ -22,9 +24,10 @@ files() { (cd "$1" && find . ! -type d | sed 's|^\./||' | sort); }
 make_q() { make --no-print-directory "$@" > "$TMP/make.log" 2>&1 ||
 	{ sed 's/^/      /' "$TMP/make.log"; return 1; }; }
 
-# expected PREFIX: the files install must write, relative to DESTDIR.
+# expected PREFIX [UNITDIR]: the files install must write, relative to
+# DESTDIR.
 expected() {
-	p=${1#/}
+	p=${1#/} u=${2:-$1/lib/systemd/system}
 	for f in bin/kdbt-top bin/kdbt-record bin/kdbt-report bin/kdbt-diff \
 		share/man/man1/kdbt-top.1 share/man/man1/kdbt-record.1 \
 		share/man/man1/kdbt-report.1 share/man/man1/kdbt-diff.1 \
@@ -32,7 +35,42 @@ expected() {
 		share/man/man7/kdbt.7; do
 		echo "$p/$f"
 	done
+	echo "${u#/}/kdbt-exporter.service"
+	echo "${u#/}/kdbt-exporter.timer"
 	echo "lib/modules/$K/updates/kdbt.ko"
+}
+
+# check_units NAME DESTDIR PREFIX UNITDIR: the exporter's units, mode 644,
+# the timer as in contrib/, the service with ExecStart at PREFIX/bin (the
+# installed kdbt-report), and systemd-analyze verify content with them
+# (on copies whose ExecStart has DESTDIR in front, so that the binary is
+# there to check).
+check_units() {
+	u=$2$4 bad=
+	for f in kdbt-exporter.service kdbt-exporter.timer; do
+		[ -f "$u/$f" ] && [ "$(stat -c %a "$u/$f")" = 644 ] ||
+			bad="$bad $f(mode)"
+	done
+	cmp -s "$u/kdbt-exporter.timer" contrib/systemd/kdbt-exporter.timer ||
+		bad="$bad timer(content)"
+	sed "s|/usr/local/bin/|$3/bin/|g" contrib/systemd/kdbt-exporter.service |
+		cmp -s - "$u/kdbt-exporter.service" || bad="$bad service(content)"
+	x=$(sed -n 's/^ExecStart=\([^ ]*\) .*/\1/p' "$u/kdbt-exporter.service")
+	[ "$x" = "$3/bin/kdbt-report" ] && [ -x "$2$x" ] ||
+		bad="$bad ExecStart($x)"
+	[ -z "$bad" ] && pass "$1/systemd-units" ||
+		fail "$1/systemd-units" "wrong:$bad"
+	command -v systemd-analyze > /dev/null || return 0
+	mkdir -p "$TMP/units"
+	sed "s|^ExecStart=$x |ExecStart=$2$x |" "$u/kdbt-exporter.service" \
+		> "$TMP/units/kdbt-exporter.service"
+	cp "$u/kdbt-exporter.timer" "$TMP/units/"
+	out=$(systemd-analyze verify --man=no "$TMP/units/kdbt-exporter.service" \
+		"$TMP/units/kdbt-exporter.timer" 2>&1)
+	rc=$?
+	rm -rf "$TMP/units"
+	[ $rc = 0 ] && [ -z "$out" ] && pass "$1/systemd-analyze-verify" ||
+		fail "$1/systemd-analyze-verify" "exit $rc: $out"
 }
 
 # check_tree NAME DESTDIR PREFIX: what install wrote under DESTDIR/PREFIX.
@@ -98,6 +136,7 @@ dep_before=$(stat -c %Y "/lib/modules/$K/modules.dep" 2>/dev/null)
 if make_q install DESTDIR="$d" KVER="$K"; then
 	pass default/install
 	check_tree default "$d" /usr/local
+	check_units default "$d" /usr/local /usr/local/lib/systemd/system
 	[ ! -e "$d/lib/modules/$K/modules.dep" ] &&
 		[ "$(stat -c %Y "/lib/modules/$K/modules.dep" 2>/dev/null)" = "$dep_before" ] &&
 		pass default/no-depmod-with-destdir ||
@@ -122,10 +161,31 @@ echo other > "$d/usr/local/bin/other"
 echo other > "$d/lib/modules/$K/updates/other.ko"
 if make_q install DESTDIR="$d" KVER="$K" PREFIX=/opt/kdbt; then
 	check_tree prefix "$d" /opt/kdbt
+	check_units prefix "$d" /opt/kdbt /opt/kdbt/lib/systemd/system
 	make_q uninstall DESTDIR="$d" KVER="$K" PREFIX=/opt/kdbt &&
 		check_uninstall prefix "$d" || fail prefix/uninstall "make uninstall failed"
 else
 	fail prefix/install "make install PREFIX=/opt/kdbt failed"
+fi
+
+# 2b. SYSTEMDUNITDIR=/etc/systemd/system: the units there, the rest as by
+# default; uninstall finds them there.
+d=$TMP/etc
+mkdir -p "$d/usr/local/bin" "$d/lib/modules/$K/updates" "$d/etc/systemd/system"
+echo other > "$d/usr/local/bin/other"
+echo other > "$d/lib/modules/$K/updates/other.ko"
+echo other > "$d/etc/systemd/system/other.service"
+if make_q install DESTDIR="$d" KVER="$K" SYSTEMDUNITDIR=/etc/systemd/system; then
+	expected /usr/local /etc/systemd/system | sort > "$TMP/want"
+	files "$d" | grep -v '/other' | cmp -s - "$TMP/want" &&
+		pass unitdir/files || fail unitdir/files "not the list: $(files "$d" | tr '\n' ' ')"
+	check_units unitdir "$d" /usr/local /etc/systemd/system
+	make_q uninstall DESTDIR="$d" KVER="$K" SYSTEMDUNITDIR=/etc/systemd/system &&
+		check_uninstall unitdir "$d" || fail unitdir/uninstall "make uninstall failed"
+	[ -f "$d/etc/systemd/system/other.service" ] ||
+		fail unitdir/uninstall-keeps-others "removed other.service"
+else
+	fail unitdir/install "make install SYSTEMDUNITDIR=/etc/systemd/system failed"
 fi
 
 # 3. KVER defaults to the running kernel, and a kernel without headers is

@@ -14,7 +14,8 @@
  * check: the round trip (what the writer wrote is what the reader reads),
  *        every refusal of the reader with its message (empty, truncated,
  *        wrong magic, other byte order, newer version, unfinished,
- *        trailing bytes, no samples, bad section table), writing safely
+ *        trailing bytes, no samples, bad section table, damaged module
+ *        build ids; a newer module build id section skipped), writing safely
  *        (.old, no file left after an abort, no file without a complete
  *        write), and the build id parser; files go to DIR.
  * fuzz:  damage FILE (a real or synthetic recording) many ways: a
@@ -120,6 +121,32 @@ static __u64 fmiss(unsigned int b, unsigned int i)
 		fblocks[b].kind == KDBT_KIND_JMP_IND ? 3 + i : 0;
 }
 
+/*
+ * The modules: loop (the module with rows, a 20-byte build id), nvme (a
+ * 16-byte one) and bpf (a kallsyms tag: no build id).
+ */
+static void model_modules(struct kdbt_rec *r)
+{
+	static const char *const names[] = { "kernel", "loop", "nvme", "bpf" };
+	unsigned int i;
+
+	r->syms.nmods = 4;
+	r->syms.mods = calloc(4, sizeof(*r->syms.mods));
+	r->mod_build_ids = calloc(4, sizeof(*r->mod_build_ids));
+	for (i = 0; i < 4; i++)
+		strcpy(r->syms.mods[i].name, names[i]);
+	r->syms.mods[1].start = M - 0x100;
+	r->syms.mods[1].size = 0x8000;
+	r->syms.mods[2].start = M + 0x10000;
+	r->syms.mods[2].size = 0x4000;
+	for (i = 0; i < 20; i++)
+		r->mod_build_ids[1].id[i] = 0xe0 - 7 * i;
+	r->mod_build_ids[1].len = 20;
+	for (i = 0; i < 16; i++)
+		r->mod_build_ids[2].id[i] = 0x11 * i;
+	r->mod_build_ids[2].len = 16;
+}
+
 static void model(struct kdbt_rec *r, int variant)
 {
 	static char *argv[] = { "kdbt-record", "-o", "x.data", "--",
@@ -147,12 +174,7 @@ static void model(struct kdbt_rec *r, int variant)
 	r->argv = argv;
 	r->argc = 6;
 	r->command = 4;
-	r->syms.mods = calloc(2, sizeof(*r->syms.mods));
-	strcpy(r->syms.mods[0].name, "kernel");
-	strcpy(r->syms.mods[1].name, "loop");
-	r->syms.mods[1].start = M - 0x100;
-	r->syms.mods[1].size = 0x8000;
-	r->syms.nmods = 2;
+	model_modules(r);
 	r->syms.syms = calloc(NSYMS, sizeof(*r->syms.syms));
 	for (i = 0; i < NSYMS; i++)
 		r->syms.syms[i] = (struct kdbt_sym){
@@ -173,6 +195,7 @@ static void free_model(struct kdbt_rec *r)
 	free(r->strings);
 	free(r->syms.syms);
 	free(r->syms.mods);
+	free(r->mod_build_ids);
 	free(r->blocks);
 }
 
@@ -233,6 +256,13 @@ static int make(const char *path, int variant, struct kdbt_err *err)
 /* check                                                              */
 /* ------------------------------------------------------------------ */
 
+static int same_build_id(const struct kdbt_build_id *a,
+			 const struct kdbt_build_id *b)
+{
+	return a && b ? a->len == b->len && !memcmp(a->id, b->id, a->len) :
+		a == b;
+}
+
 static int same_model(const struct kdbt_rec *a, const struct kdbt_rec *b)
 {
 	size_t i;
@@ -258,9 +288,11 @@ static int same_model(const struct kdbt_rec *a, const struct kdbt_rec *b)
 			return 0;
 	for (i = 0; i < a->syms.nmods; i++)
 		if (strcmp(a->syms.mods[i].name, b->syms.mods[i].name) ||
-		    a->syms.mods[i].start != b->syms.mods[i].start)
+		    a->syms.mods[i].start != b->syms.mods[i].start ||
+		    !same_build_id(kdbt_rec_module_build_id(a, i),
+				   kdbt_rec_module_build_id(b, i)))
 			return 0;
-	return 1;
+	return !a->mod_build_ids == !b->mod_build_ids;
 }
 
 static void check_round_trip(const char *dir)
@@ -344,6 +376,82 @@ static void put_u64(unsigned char *p, size_t off, __u64 v)
 	memcpy(p + off, &v, 8);
 }
 
+/* The offset of the section of @type in the file @buf, or 0. */
+static size_t section_offset(const unsigned char *buf,
+			     const struct kdbt_data_header *h, __u32 type)
+{
+	struct kdbt_data_section s;
+	__u32 i;
+
+	for (i = 0; i < h->nsections; i++) {
+		memcpy(&s, buf + h->sections_offset + i * h->section_size,
+		       sizeof(s));
+		if (s.type == type)
+			return s.offset;
+	}
+	return 0;
+}
+
+/*
+ * A damaged MODULE_BUILD_IDS section (loop's entry, then nvme's) is
+ * refused, naming the file and the section; the section made newer is
+ * skipped, and so is one of a type this reader would not know.
+ */
+static void check_module_build_id_refusals(const unsigned char *buf,
+					   size_t len,
+					   const struct kdbt_data_header *h,
+					   unsigned char *b2)
+{
+	size_t off = section_offset(buf, h, KDBT_SEC_MODULE_BUILD_IDS);
+	size_t e0 = off + 8, e1 = e0 + sizeof(struct kdbt_data_module_build_id);
+	struct kdbt_err err = { 0 };
+	struct kdbt_rec r;
+	int ret;
+
+	if (!off) {
+		result(0, "format/refuse-module-build-ids: no section");
+		return;
+	}
+#define DAMAGE(at, v) (memcpy(b2, buf, len), put_u32(b2, (at), (v)))
+	DAMAGE(off, 3);
+	expect_refusal("module-build-ids-count", b2, len, -EBADMSG,
+		       "module_build_ids: 3 entries of 72 bytes do not fit");
+	DAMAGE(off + 4, 40);
+	expect_refusal("module-build-ids-entry-size", b2, len, -EBADMSG,
+		       "module_build_ids: entry size 40 is smaller");
+	DAMAGE(e0, 4);
+	expect_refusal("module-build-ids-module", b2, len, -EBADMSG,
+		       "module_build_ids: entry 0 is for module 4, not one of modules 1..3");
+	DAMAGE(e0, 0);
+	expect_refusal("module-build-ids-kernel", b2, len, -EBADMSG,
+		       "entry 0 is for module 0");
+	DAMAGE(e1, 1);
+	expect_refusal("module-build-ids-twice", b2, len, -EBADMSG,
+		       "entry 1 is for module 1, after module 1 (not ascending)");
+	DAMAGE(e0 + 4, 65);
+	expect_refusal("module-build-ids-size", b2, len, -EBADMSG,
+		       "entry 0 has a build id of 65 bytes (1..64)");
+	DAMAGE(e1 + 4, 0);
+	expect_refusal("module-build-ids-empty", b2, len, -EBADMSG,
+		       "entry 1 has a build id of 0 bytes");
+#undef DAMAGE
+	/* A newer version of the section: skipped, no ids. */
+	memcpy(b2, buf, len);
+	for (size_t i = 0; i < h->nsections; i++) {
+		size_t e = h->sections_offset + i * h->section_size;
+		__u32 type;
+
+		memcpy(&type, b2 + e, 4);
+		if (type == KDBT_SEC_MODULE_BUILD_IDS)
+			put_u32(b2, e + 4, 2);
+	}
+	ret = kdbt_rec_parse(&r, b2, len, "F.data", &err);
+	result(!ret && !r.mod_build_ids, "format/module-build-ids-newer-skipped%s%s",
+	       ret ? ": " : "", ret ? err.msg : "");
+	if (!ret)
+		kdbt_rec_free(&r);
+}
+
 static void check_refusals(const char *dir)
 {
 	struct kdbt_data_header h;
@@ -397,6 +505,7 @@ static void check_refusals(const char *dir)
 			put_u32(b2, e + 4, 9);
 	}
 	expect_refusal("section-version", b2, len, -EPROTO, "section symbols version 2");
+	check_module_build_id_refusals(buf, len, &h, b2);
 	free(b2);
 	free(buf);
 	snprintf(path, sizeof(path), "%s/empty.data", dir);

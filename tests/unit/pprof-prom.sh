@@ -1,9 +1,10 @@
 #!/bin/sh
 # pprof-prom.sh - kdbt-report's pprof and Prometheus outputs read by the
 # real clients (no guest): go tool pprof (exact counts, totals, merging,
-# an SVG), promtool check metrics, and node_exporter's textfile collector
-# scraped twice while kdbt-report --live rewrites its file from two
-# replayed snapshots; bad input leaves the previous file whole.
+# an SVG, the kernel's and a module's build ids in their mappings),
+# promtool check metrics, and node_exporter's textfile collector scraped
+# twice while kdbt-report --live rewrites its file from two replayed
+# snapshots; bad input leaves the previous file whole.
 #
 # Usage: pprof-prom.sh [BUILD_DIR]
 # Needs: go (golang-go), promtool (prometheus), prometheus-node-exporter,
@@ -88,6 +89,13 @@ id=$("$R" --stdio -i "$TMP/a.data" | sed -n 's/.*build id \([0-9a-f]*\).*/\1/p')
 raw=$(go tool pprof -raw "$TMP/a.pb.gz" 2>/dev/null)
 check pprof-mapping-build-id "build id $id not in the kernel's mapping" \
 	'[ -n "$id" ] && echo "$raw" | grep -q "kernel.kallsyms.*$id"'
+# b.data has rows in module loop, whose build id the recording holds.
+mid=$("$R" --stdio --header -i "$TMP/b.data" |
+	awk '$1 == "#" && $4 == "loop" { print $5 }')
+rawb=$(go tool pprof -raw "$TMP/b.pb.gz" 2>/dev/null)
+got=$(echo "$rawb" | sed -n '/^Mappings/,$p' | awk '$3 == "[loop]" { print $4 }')
+check pprof-module-build-id "loop's mapping has build id '$got', the recording '$mid'" \
+	'echo "$mid" | grep -Eq "^[0-9a-f]{40}$" && [ "$got" = "$mid" ]'
 check pprof-time-duration "no duration 3s or no period 1" \
 	'echo "$raw" | grep -q "Duration: 3s" && echo "$raw" | grep -q "^Period: 1"'
 # To a terminal it refuses; the pager never sees binary.
