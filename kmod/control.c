@@ -574,9 +574,8 @@ void kdbt_control_exit(void)
 {
 	if (!ctl.ready)
 		return;
-	kdbt_engine_stop_refills();	/* no full_work from here on, */
-	irq_work_sync(&kdbt_eng.full_work);	/* so none is in flight */
-	cancel_work_sync(&refill_work);		/* and no refill is queued */
+	irq_work_sync(&kdbt_eng.full_work);
+	cancel_work_sync(&refill_work);
 	mutex_lock(&kdbt_eng.control);	/* (unload cannot give up) */
 	switch_off();	/* not pinned: transparent, or fast already quiesced */
 	kdbt_entries_release();

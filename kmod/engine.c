@@ -471,8 +471,7 @@ static bool tr_full(const struct kdbt_tr *tr)
 static void note_full_locked(void)
 {
 	lockdep_assert_held(&kdbt_eng.lock);
-	if (!tr_full(&kdbt_eng.tr) || kdbt_eng.refill_pending ||
-	    kdbt_eng.unloading)
+	if (!tr_full(&kdbt_eng.tr) || kdbt_eng.refill_pending)
 		return;
 	kdbt_eng.cache_full++;
 	kdbt_eng.refill_pending = true;
@@ -771,21 +770,6 @@ out_free:
 out_unmap:
 	vunmap(kdbt_eng.cache_rw);
 	return err;
-}
-
-/**
- * kdbt_engine_stop_refills() - at unload, before the controller waits for
- * full_work and cancels its refill: from here on a full cache raises
- * full_work no more (the flag is set under the lock note_full_locked()
- * holds), so once the controller has synced both, no refill can be queued
- * behind its back and run after the module is gone.
- */
-void kdbt_engine_stop_refills(void)
-{
-	unsigned long flags = kdbt_lock();
-
-	kdbt_eng.unloading = true;
-	kdbt_unlock(flags);
 }
 
 /**

@@ -63,7 +63,6 @@ struct kdbt_engine {
 	bool counters;			/* for the next on */
 	u64 on_since;			/* ktime_get_ns() at the latest on */
 	bool refill_pending;		/* full: set here, cleared by refill */
-	bool unloading;			/* set at unload: no full_work since */
 	bool entries_built;		/* entries.c made its stubs */
 	/*
 	 * Hooks: what the service sets going above it, set by the
@@ -92,7 +91,6 @@ extern u8 kdbt_cache[];
 /* engine.c, for the controller: the service's life, flushes, extable. */
 int kdbt_engine_init(void);
 void kdbt_engine_exit(void);
-void kdbt_engine_stop_refills(void);
 void kdbt_cache_flush_locked(void);
 unsigned int kdbt_extable_own(void);
 void kdbt_extable_install(void);
