@@ -3,7 +3,7 @@
  * compat.h - every difference between the kernels kdbt.ko builds for
  * (Debian 12's 6.1 and its alternative 6.12), in one place.
  *
- * The kernel glue, C and assembly (kentry.S, pull.S), includes this header
+ * The kernel glue, C and assembly (kentry.S), includes this header
  * instead of testing LINUX_VERSION_CODE itself; the freestanding
  * translator core (core/) never sees it.
  *
@@ -22,8 +22,8 @@
 #include <asm/unwind_hints.h>
 
 /*
- * Code the ORC unwinder cannot unwind through (kentry.S, pull.S: objtool
- * sees it where it checks the linked module).  6.4 renamed UNWIND_HINT_EMPTY.
+ * Code the ORC unwinder cannot unwind through (kentry.S: objtool sees it
+ * where it checks the linked module).  6.4 renamed UNWIND_HINT_EMPTY.
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
 #define KDBT_UNWIND_HINT_NONE UNWIND_HINT_UNDEFINED

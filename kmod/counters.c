@@ -26,7 +26,7 @@
  *
  * Owns: counter memory, kdbt_pcpu_counters, the list of possible CPUs.
  * Must never: free counter memory that translated code may still reach
- * (the controller quiesces first); hand the translator a displacement that
+ * (the engine quiesces first); hand the translator a displacement that
  * is not a sign-extended disp32, or a window a CPU's slice overruns.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt

@@ -1,44 +1,44 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * engine.c - the service layer of kdbt.ko: the kernel instance of the
- * translator core, its memory and its lock, the C half of the
- * dispatcher, the address checks and lookups every layer above asks
- * (what may be translated, what is in the cache, which text a poke is
- * writing), exception-table mirroring, and the operations on them that
- * the controller (control.c) puts together into on, off, refill and
- * unload: flushing the cache, installing kdbt's exception table.
- *
- * Calls run one way (docs/ARCHITECTURE.md, "Layers"): engine.c calls the
- * core (core/) and the files beside it (counters.c, ksyms.c, stats.c),
- * never the glue or the controller above.  Where the service must set
- * something above in motion it goes through a hook the controller set at
- * load (struct kdbt_engine): a full cache raises kdbt_eng.full_work, a
- * published block calls kdbt_eng.published_locked().
+ * engine.c - the kernel instance of the translator: its memory, its lock,
+ * the C half of the dispatcher, exception-table mirroring, on/off/mode/
+ * reset, refilling a full cache, and waiting until nothing can reach the
+ * cache before it is emptied or freed (quiesce()).  The entries
+ * themselves are entries.c's; stack rewriting is stacks.c's.
  *
  * Owns: the code cache (cache.S) and its writable alias, the translator
- * tables, the dispatcher stacks, the record of the text poke in flight,
- * and kdbt's exception table (the module's own while it is installed).
+ * tables, the counters, kdbt's exception table while translation has been
+ * on, and the module reference fast mode holds while on.
  * Must never: run the dispatcher with interrupts on or sleep in it; write
- * the cache through its executable mapping; flush the cache unless the
- * controller has made sure nothing can reach it (quiesce(), control.c);
- * call up into the glue or the controller (tests/unit/layers.sh).
+ * the cache through its executable mapping; empty or free cache memory
+ * that a CPU or a stack may still reach (quiesce() first); leave entries
+ * pointing into the cache when translation is off.
  *
  * Locking: kdbt_eng.lock (raw, interrupts off) guards the translator; the
- * dispatcher (and entries.c's pull) takes it from the cache, every other
- * caller through kdbt_lock().
+ * dispatcher takes it from the cache, on/off take it around table work.
+ * kdbt_eng.control serialises on, off and mode changes.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/completion.h>
+#include <linux/cpu.h>
 #include <linux/extable.h>
 #include <linux/irq_work.h>
 #include <linux/lockdep.h>
 #include <linux/math64.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/delay.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/rcupdate_wait.h>
 #include <linux/smp.h>
 #include <linux/spinlock.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
+#include <linux/workqueue.h>
+#include <asm/cpufeature.h>
+#include <asm/msr.h>
 #include "compat.h"
 #include "core/block.h"
 #include "core/policy.h"
@@ -182,42 +182,6 @@ static bool may_translate(void *ctx, u64 addr)
 	return kdbt_may_translate(addr);
 }
 
-/*
- * The text poke in flight, under kdbt_eng.lock: textpoke.c records it
- * from its probe on __text_poke() (text_mutex serialises pokes), and the
- * dispatcher translates no block that could read its bytes meanwhile.
- */
-static struct {
-	int active;
-	u64 start, end;
-} inflight;
-
-/**
- * kdbt_poke_in_the_way() - whether a block at @target may read bytes that
- * a poke in flight is writing (lock held): then it is not translated now.
- */
-bool kdbt_poke_in_the_way(u64 target)
-{
-	return inflight.active && target < inflight.end &&
-	       target + KDBT_MAX_BLOCK_BYTES > inflight.start;
-}
-
-/* A poke of [@start, @end) begins (textpoke.c). */
-void kdbt_poke_begin_locked(u64 start, u64 end)
-{
-	lockdep_assert_held(&kdbt_eng.lock);
-	inflight.active++;
-	inflight.start = start;
-	inflight.end = end;
-}
-
-/* The poke in flight is done, its translations invalidated (textpoke.c). */
-void kdbt_poke_end_locked(void)
-{
-	lockdep_assert_held(&kdbt_eng.lock);
-	inflight.active--;
-}
-
 /* A block chained to another's translation: not from text being poked. */
 static bool may_chain(void *ctx, u64 addr)
 {
@@ -355,7 +319,7 @@ static void block_published(void *ctx, const struct kdbt_block *b)
 	}
 	for_each_possible_cpu(cpu)
 		*kdbt_counter_ptr(cpu, id) = 0;
-	kdbt_eng.published_locked(b);	/* the controller's hook */
+	kdbt_profile_published_locked(b);
 }
 
 /* ------------------------------------------------------------------ */
@@ -369,11 +333,7 @@ static void block_published(void *ctx, const struct kdbt_block *b)
  * block could read text being patched right now (textpoke.c).
  */
 static DEFINE_PER_CPU(int, in_dispatch);
-/*
- * Those re-entries (dispatch_deferred), counted per CPU: no lock is held
- * where they happen, and CPUs may re-enter at once.
- */
-static DEFINE_PER_CPU(u64, reentries);
+static u64 reentries;
 
 /*
  * A CPU going offline takes the lock no more from the moment it leaves
@@ -428,7 +388,7 @@ bool notrace kdbt_dispatch_enter(void)
 	if (this_cpu_inc_return(in_dispatch) == 1)
 		return true;
 	this_cpu_dec(in_dispatch);
-	this_cpu_inc(reentries);
+	reentries++;
 	return false;
 }
 
@@ -457,16 +417,28 @@ static bool tr_full(const struct kdbt_tr *tr)
 	       tr->nsites + 2 > tr->mem.max_sites;
 }
 
+static void refill(struct work_struct *work);
+static DECLARE_WORK(refill_work, refill);
+
+/*
+ * The dispatcher may run inside code that holds any lock - the
+ * scheduler's run-queue lock, a workqueue pool's lock - so it must not
+ * queue work itself (queue_work() may take those very locks to wake a
+ * worker: the CPU would deadlock on itself with interrupts off, and the
+ * other CPUs behind it on kdbt_eng.lock).  It raises an irq_work instead,
+ * whose callback runs once this CPU has interrupts on again, outside
+ * every such lock.
+ */
+static void refill_kick(struct irq_work *w)
+{
+	queue_work(system_unbound_wq, &refill_work);
+}
+
+static DEFINE_IRQ_WORK(refill_irq_work, refill_kick);
+
 /*
  * The cache is full (lock held): targets go native from now on, until
- * the controller's refill has emptied it.  The dispatcher may run inside
- * code that holds any lock - the scheduler's run-queue lock, a workqueue
- * pool's lock - so it must not queue work itself (queue_work() may take
- * those very locks to wake a worker: the CPU would deadlock on itself
- * with interrupts off, and the other CPUs behind it on kdbt_eng.lock).
- * It raises kdbt_eng.full_work instead, an irq_work whose callback (the
- * controller's, set at load) runs once this CPU has interrupts on again,
- * outside every such lock, and queues the refill.
+ * the refill work has emptied it.
  */
 static void note_full_locked(void)
 {
@@ -475,7 +447,7 @@ static void note_full_locked(void)
 		return;
 	kdbt_eng.cache_full++;
 	kdbt_eng.refill_pending = true;
-	irq_work_queue(&kdbt_eng.full_work);
+	irq_work_queue(&refill_irq_work);
 }
 
 u64 notrace kdbt_dispatch_direct_c(u32 exit_id)
@@ -727,13 +699,10 @@ static int tr_init(enum kdbt_mode mode)
 }
 
 /**
- * kdbt_engine_init() - resolve symbols, map the cache and allocate the
- * translator's memory, and initialise the translator; called at load,
- * by the controller, which has set the hooks of struct kdbt_engine.
- * Translation starts later, from /proc/kdbt/control.
+ * kdbt_engine_init() - resolve symbols and allocate everything; called at
+ * load.  Translation starts later, from /proc/kdbt/control.
  *
- * Return: 0, -ENOENT (a symbol is missing) or -ENOMEM; nothing is left
- * allocated on failure.
+ * Return: 0, -ENOENT (a symbol is missing) or -ENOMEM.
  */
 int kdbt_engine_init(void)
 {
@@ -753,6 +722,11 @@ int kdbt_engine_init(void)
 		return err;
 	}
 	kdbt_native_fns_update(NULL);
+	err = kdbt_stacks_init();	/* (finds a tracepoint, holds nothing) */
+	if (err) {
+		pr_err("cannot find the sched_process_fork tracepoint: %d\n", err);
+		return err;
+	}
 	kdbt_eng.cache_rw = map_cache_rw();
 	if (!kdbt_eng.cache_rw)
 		return -ENOMEM;
@@ -760,76 +734,347 @@ int kdbt_engine_init(void)
 	err = alloc_tables(&kdbt_eng.tr.mem);
 	if (err)
 		goto out_unmap;
+	err = kdbt_profile_init();
+	if (err)
+		goto out_free;
 	err = tr_init(kdbt_eng.mode);
 	if (err)
 		goto out_free;
+	err = kdbt_entries_init();
+	if (err)
+		goto out_free;
+	err = kdbt_textpoke_init();
+	if (err) {
+		kdbt_entries_exit();
+		goto out_free;
+	}
+	err = kdbt_refuse_init();
+	if (err) {
+		kdbt_textpoke_exit();
+		kdbt_entries_exit();
+		goto out_free;
+	}
+	kdbt_eng.ready = true;
 	return 0;
 
 out_free:
+	kdbt_profile_exit();
 	free_tables(&kdbt_eng.tr.mem);
 out_unmap:
 	vunmap(kdbt_eng.cache_rw);
 	return err;
 }
 
-/**
- * kdbt_engine_exit() - free what kdbt_engine_init() allocated; at unload,
- * once nothing can reach the cache or call the translator any more.
- */
-void kdbt_engine_exit(void)
-{
-	free_tables(&kdbt_eng.tr.mem);
-	vunmap(kdbt_eng.cache_rw);
-}
-
 /* ------------------------------------------------------------------ */
-/* For the controller: flushing, kdbt's exception table                 */
+/* on, off, mode                                                        */
 /* ------------------------------------------------------------------ */
 
-/**
- * kdbt_cache_flush_locked() - start over with an empty cache, empty
- * tables and an empty exception table, for the mode and counting chosen
- * for the next on; only when nothing can run in the cache (the
- * controller has quiesced it).
- */
-void kdbt_cache_flush_locked(void)
+/* Start over with an empty cache: only when nothing can run in it. */
+static void flush_locked(void)
 {
 	lockdep_assert_held(&kdbt_eng.lock);
+	kdbt_profile_flush_locked();
 	kdbt_tr_flush(&kdbt_eng.tr);
 	kdbt_eng.tr.cfg.mode = kdbt_eng.mode;
 	kdbt_eng.tr.cfg.counters = kdbt_eng.counters;
 	kdbt_eng.tr.detached = false;
+	kdbt_entries_forget_locked();
 	kdbt_eng.nextable = 0;
 	if (kdbt_eng.extable_taken)
 		WRITE_ONCE(THIS_MODULE->num_exentries, 0);
 }
 
+static int refuse(int err, const char *why)
+{
+	pr_warn("on refused: %s\n", why);
+	return err;
+}
+
 /**
- * kdbt_extable_own() - the exception-table entries kdbt.ko has of its own
- * (control held).  Until kdbt's table is installed the module's own is
- * noted, to be given back at unload.
- *
- * Return: their number (on refuses unless it is 0: the table kdbt
- * installs holds mirrored entries only).
+ * kdbt_ibt_enforced() - whether the kernel enforces CET indirect branch
+ * tracking (6.12 with CONFIG_X86_KERNEL_IBT on a CPU that has it): every
+ * indirect jmp or call must then land on an endbr64, which the code cache
+ * does not have yet (the first indirect branch into it would raise #CP),
+ * and neither do the kernel functions kdbt calls through pointers from
+ * load on (kallsyms_lookup_name as the kprobe found it, past its endbr64;
+ * functions whose endbr64 the kernel sealed at boot).  main.c refuses to
+ * load, before any such call; on refuses too, in case the CPU state
+ * changed.
  */
-unsigned int kdbt_extable_own(void)
+bool kdbt_ibt_enforced(void)
+{
+	u64 cet;
+
+	return boot_cpu_has(X86_FEATURE_IBT) &&
+	       !rdmsrl_safe(MSR_IA32_S_CET, &cet) && (cet & CET_ENDBR_EN);
+}
+
+static int check_can_run(void)
+{
+	if (boot_cpu_has(X86_FEATURE_XENPV))
+		return refuse(-ENODEV, "Xen PV guest");
+	if (kdbt_ibt_enforced())
+		return refuse(-EOPNOTSUPP, "CET indirect branch tracking (IBT) is on, and the code cache has no endbr64 landing pads yet (boot with ibt=off to profile)");
+	if (kdbt_entries_check() || kdbt_refuse_check())
+		return -EBUSY;
+	if (kdbt_eng.own_num)
+		return refuse(-ENOEXEC, "kdbt's own exception table is not empty");
+	return 0;
+}
+
+/* Attach the translator and build the entry copies (lock held). */
+/* The next on needs a new cache: the mode or counting changed. */
+static bool config_changed(void)
+{
+	return kdbt_eng.mode != kdbt_eng.tr.cfg.mode ||
+	       kdbt_eng.counters != kdbt_eng.tr.cfg.counters;
+}
+
+static int prepare_locked(void)
+{
+	lockdep_assert_held(&kdbt_eng.lock);
+	if (config_changed())
+		flush_locked();		/* kdbt_mode_set() made this safe */
+	kdbt_eng.tr.detached = false;
+	return kdbt_entries_build_locked();
+}
+
+/*
+ * synchronize_rcu_tasks(), but waiting in TASK_IDLE: a grace period waits
+ * for every task to pass a voluntary context switch, which under load
+ * takes seconds - minutes for a task at nice 19 on a slow emulated
+ * machine.  That is a long wait, not a hung task, and must not be
+ * reported as one.
+ */
+static void wait_rcu_tasks_idle(void)
+{
+	struct rcu_synchronize rs;
+
+	init_rcu_head_on_stack(&rs.head);
+	init_completion(&rs.completion);
+	call_rcu_tasks(&rs.head, wakeme_after_rcu);
+	wait_for_completion_state(&rs.completion, TASK_IDLE);
+	destroy_rcu_head_on_stack(&rs.head);
+}
+
+/*
+ * The control mutex is held across quiesce(): writers wait for it
+ * killably, so that a wait behind a long grace period is neither reported
+ * as a hung task nor beyond a fatal signal (-EINTR).
+ */
+static int control_lock(void)
+{
+	return mutex_lock_killable(&kdbt_eng.control);
+}
+
+/*
+ * Point every linked exit back at its dispatcher stub (translation
+ * detached, so nothing links meanwhile), in steps with the lock dropped
+ * between them: under TCG a step of patches takes milliseconds with
+ * interrupts off.  Control held.
+ */
+static void unlink_exits(void)
+{
+	unsigned long flags;
+	u32 next = 0;
+
+	lockdep_assert_held(&kdbt_eng.control);
+	do {
+		flags = kdbt_lock();
+		next = kdbt_tr_unlink(&kdbt_eng.tr, next, 4096);
+		kdbt_unlock(flags);
+		cond_resched();
+	} while (next < kdbt_eng.tr.nexits);
+}
+
+/*
+ * Wait until nothing can execute in, or return into, the cache (after a
+ * detach): every linked exit goes back to the dispatcher, so that code
+ * still in the cache leaves it at its next branch; every task passes a
+ * voluntary switch (synchronize_rcu_tasks(),
+ * the ftrace trampoline pattern), then, with every CPU stopped, every
+ * cache address left on a kernel stack (fast-mode return sites, the post
+ * stub of a handler a task sleeps in) is replaced by its native
+ * equivalent (stacks.c; retried while some task sits inside an inserted
+ * sequence), then every CPU - idle tasks included, which rcu_tasks skips -
+ * passes a scheduling point and interrupt handlers in flight finish.
+ * Sleeps; control held.
+ *
+ * Return: 0, or the error of the stack rewrite (the cache must stay).
+ */
+static int quiesce(void)
+{
+	struct kdbt_stack_culprit who = { .pid = 0 };
+	u64 n = 0;
+	int err = 0, tries;
+
+	lockdep_assert_held(&kdbt_eng.control);
+	if (!kdbt_eng.quiesce_pending)
+		return 0;
+	unlink_exits();
+	wait_rcu_tasks_idle();
+	for (tries = 0; tries < 100; tries++) {
+		err = kdbt_rewrite_stacks(&n, &who);
+		kdbt_eng.stack_rewrites += n;
+		if (err != -EBUSY)
+			break;
+		msleep(20 + tries);
+	}
+	synchronize_rcu_tasks_rude();
+	synchronize_rcu();
+	if (err == -EBUSY) {
+		pr_warn("cache addresses stay on kernel stacks: %s[%d] was interrupted at cache offset %#llx (block of %pS); the cache stays\n",
+			who.comm, who.pid, who.cache_off, (void *)who.native);
+		return err;
+	}
+	if (err) {
+		pr_warn("cache addresses stay on kernel stacks (%d): the cache stays\n",
+			err);
+		return err;
+	}
+	kdbt_eng.quiesce_pending = false;
+	return 0;
+}
+
+/*
+ * Every CPU enters natively again, and every indirect branch (in
+ * transparent mode every return) and unlinked exit still taken in the
+ * cache goes to the dispatcher, which leaves for native code.  Direct
+ * links stay (cheap on/off cycles: the next on finds them in place);
+ * quiesce() takes them away before it waits for what may still reach the
+ * cache.  Control held.
+ */
+static void leave_cache(void)
+{
+	unsigned long flags;
+
+	lockdep_assert_held(&kdbt_eng.control);
+	kdbt_entries_remove();
+	flags = kdbt_lock();
+	kdbt_tr_detach(&kdbt_eng.tr);
+	kdbt_unlock(flags);
+	kdbt_eng.quiesce_pending = true;
+}
+
+/*
+ * Fast mode: tasks asleep since before on return into the cache, not out
+ * of it (stacks.c).  Best effort: a failure costs coverage, not
+ * correctness.
+ */
+static void pull_stacks(void)
+{
+	u64 n = 0;
+	int err = kdbt_stacks_into_cache(&n);
+
+	kdbt_eng.stack_pulls += n;
+	if (err)
+		pr_warn("return addresses left native on stacks (%d)\n", err);
+}
+
+/*
+ * A fast-mode on has ended: once no stack can hold a cache address any
+ * more (quiesce()), drop the module reference kdbt_on() took; if that
+ * fails, kdbt stays pinned and rmmod fails with EAGAIN.  Control held.
+ */
+static void put_fast_ref(void)
 {
 	lockdep_assert_held(&kdbt_eng.control);
+	if (kdbt_eng.fast_used && !quiesce()) {
+		kdbt_eng.fast_used = false;
+		module_put(THIS_MODULE);	/* taken by kdbt_on() */
+	}
+}
+
+/*
+ * A full cache: leave it on every CPU, wait until nothing can run in it
+ * or return into it (fast mode: every cache return address on a stack is
+ * mapped back), empty it, and come back in with a fresh one (fast mode:
+ * sleeping tasks' return addresses are pulled in again, as at on) -
+ * while the kernel runs natively for that moment.  If the cache cannot be
+ * emptied, translation stays off (fast mode: and kdbt pinned, as after an
+ * off that failed).
+ */
+static void refill(struct work_struct *work)
+{
+	unsigned long flags;
+	int err;
+
+	if (control_lock()) {		/* (a worker gets no signal) */
+		kdbt_eng.refill_pending = false;
+		return;
+	}
+	if (!kdbt_eng.on)
+		goto out;
+	leave_cache();
+	if (quiesce()) {
+		kdbt_eng.on = false;	/* cannot empty it: stay off */
+		goto out;
+	}
+	flags = kdbt_lock();
+	flush_locked();
+	err = prepare_locked();
+	if (err)
+		kdbt_eng.tr.detached = true;
+	kdbt_unlock(flags);
+	if (err) {
+		kdbt_eng.on = false;
+		kdbt_eng.quiesce_pending = true;
+		pr_warn("cache refill failed (%d): the kernel runs natively\n",
+			err);
+		put_fast_ref();
+		goto out;
+	}
+	WRITE_ONCE(THIS_MODULE->num_exentries, kdbt_eng.nextable);
+	kdbt_entries_install();
+	if (kdbt_eng.mode == KDBT_MODE_FAST)
+		pull_stacks();
+out:
+	kdbt_eng.refill_pending = false;
+	mutex_unlock(&kdbt_eng.control);
+}
+
+/**
+ * kdbt_on() - run the kernel from the code cache, on every CPU: system
+ * calls, interrupts and exceptions enter through the cache (entries.c).
+ *
+ * Return: 0; -ENODEV (Xen PV), -EOPNOTSUPP (IBT enforced), -EBUSY (LSTAR not
+ * native), -ENOEXEC (an entry layout kdbt does not know), or another
+ * -errno.  On failure the kernel keeps running natively.
+ */
+int kdbt_on(void)
+{
+	unsigned long flags;
+	int err;
+
+	if (control_lock())
+		return -EINTR;
+	if (kdbt_eng.on) {
+		mutex_unlock(&kdbt_eng.control);
+		return 0;
+	}
 	if (!kdbt_eng.extable_taken) {
 		kdbt_eng.own_extable = THIS_MODULE->extable;
 		kdbt_eng.own_num = THIS_MODULE->num_exentries;
 	}
-	return kdbt_eng.own_num;
-}
-
-/**
- * kdbt_extable_install() - make kdbt's table of mirrored entries the
- * module's exception table (the first time), and publish its entries so
- * far (at every on and refill; control held).
- */
-void kdbt_extable_install(void)
-{
-	lockdep_assert_held(&kdbt_eng.control);
+	err = check_can_run();
+	if (err)
+		goto out;
+	if (config_changed()) {
+		err = quiesce();	/* prepare_locked() flushes */
+		if (err)
+			goto out;
+	}
+	flags = kdbt_lock();
+	err = prepare_locked();
+	if (err)
+		kdbt_eng.tr.detached = true;
+	kdbt_unlock(flags);
+	if (err) {
+		refuse(err, err == -ENOEXEC ?
+		       "entry_SYSCALL_64 has a layout kdbt does not know" :
+		       "cannot translate the entry paths");
+		goto out;
+	}
 	if (!kdbt_eng.extable_taken) {
 		WRITE_ONCE(THIS_MODULE->num_exentries, 0);
 		smp_wmb();
@@ -838,17 +1083,149 @@ void kdbt_extable_install(void)
 		kdbt_eng.extable_taken = true;
 	}
 	WRITE_ONCE(THIS_MODULE->num_exentries, kdbt_eng.nextable);
+	if (kdbt_eng.ons == 0)
+		kdbt_entries_report();
+	kdbt_coverage_reset();
+	kdbt_entries_install();
+	if (kdbt_eng.mode == KDBT_MODE_FAST && !kdbt_eng.fast_used) {
+		__module_get(THIS_MODULE);	/* see kdbt_off() */
+		kdbt_eng.fast_used = true;
+	}
+	if (kdbt_eng.mode == KDBT_MODE_FAST)
+		pull_stacks();
+	kdbt_eng.on_since = ktime_get_ns();
+	kdbt_eng.on = true;
+	kdbt_eng.ons++;
+	pr_info("on (%s mode): the kernel runs from the code cache\n",
+		kdbt_eng.mode == KDBT_MODE_FAST ? "fast" : "transparent");
+out:
+	mutex_unlock(&kdbt_eng.control);
+	return err;
 }
 
-/* Give the module its own exception table back (unload). */
-void kdbt_extable_give_back(void)
+/*
+ * Translation off; while already off, retry what an earlier off (or a
+ * refill) could not finish: emptying the stacks of cache addresses, so
+ * that the module reference of a fast-mode on goes.  Control held.
+ */
+static void switch_off(void)
 {
-	if (kdbt_eng.extable_taken) {
-		THIS_MODULE->num_exentries = 0;
-		smp_wmb();
-		THIS_MODULE->extable = kdbt_eng.own_extable;
-		THIS_MODULE->num_exentries = kdbt_eng.own_num;
+	lockdep_assert_held(&kdbt_eng.control);
+	if (!kdbt_eng.on) {
+		put_fast_ref();
+		return;
 	}
+	leave_cache();
+	kdbt_eng.on = false;
+	kdbt_eng.offs++;
+	put_fast_ref();
+	pr_info("off: the kernel runs natively\n");
+}
+
+/**
+ * kdbt_off() - run the kernel natively again.
+ *
+ * Writes the entry code's native calls back (entries.c), then sends
+ * every indirect branch still taken in the cache to the dispatcher,
+ * which leaves for native code: in transparent mode, where every return
+ * is an indirect branch, each CPU leaves the cache at its next return.  The translations
+ * and their direct links are kept for the next on.  In transparent mode,
+ * unlinking and waiting until no task can come back into
+ * the cache (quiesce()) is left to the points that need it - a flush, and
+ * unload - so on/off cycles stay cheap.  In fast mode every stack holds
+ * cache return addresses, so off quiesces now, rewriting them; only then
+ * is the module reference taken by kdbt_on() dropped (if that fails, the
+ * module stays pinned and rmmod fails with EAGAIN, "in use", until an off
+ * written while off succeeds in it).
+ *
+ * Return: 0, or -EINTR (a fatal signal while waiting for another
+ * writer; nothing changed).
+ */
+int kdbt_off(void)
+{
+	if (control_lock())
+		return -EINTR;
+	switch_off();
+	mutex_unlock(&kdbt_eng.control);
+	return 0;
+}
+
+/**
+ * kdbt_reset() - zero the profile: block counters, jumptable misses, the
+ * counts of flushed caches and the coverage samples (translations, the
+ * cache and the mode are kept).  Readers never see half of it
+ * (profile.c).
+ *
+ * Return: 0, or -EINTR (a fatal signal while waiting for another writer).
+ */
+int kdbt_reset(void)
+{
+	unsigned long flags;
+
+	if (control_lock())
+		return -EINTR;
+	flags = kdbt_lock();
+	kdbt_profile_reset_locked();
+	kdbt_unlock(flags);
+	kdbt_coverage_reset();
+	mutex_unlock(&kdbt_eng.control);
+	return 0;
+}
+
+/*
+ * A setting that needs a new cache (mode, counting) may change only while
+ * off, and not while fast-mode cache addresses may still be on stacks
+ * (an off that could not rewrite them): the cache cannot be flushed then.
+ */
+static bool may_change_config(bool differs)
+{
+	return !kdbt_eng.on && !(differs && kdbt_eng.fast_used);
+}
+
+/**
+ * kdbt_mode_set() - choose the call/ret mode of the next on.
+ * @fast: fast mode, else transparent.
+ *
+ * Return: 0; -EBUSY while on, or while fast-mode cache addresses may
+ * still be on stacks (an off that could not rewrite them), since the
+ * cache cannot then be flushed for the other mode.
+ */
+int kdbt_mode_set(bool fast)
+{
+	enum kdbt_mode mode = fast ? KDBT_MODE_FAST : KDBT_MODE_TRANSPARENT;
+	int err = 0;
+
+	if (control_lock())
+		return -EINTR;
+	if (may_change_config(mode != kdbt_eng.mode)) {
+		kdbt_eng.mode = mode;
+		kdbt_fork_probe(fast);
+	} else {
+		err = -EBUSY;
+	}
+	mutex_unlock(&kdbt_eng.control);
+	return err;
+}
+
+/**
+ * kdbt_counters_set() - translate with or without block counters from the
+ * next on (without: the cost of translation alone).
+ * @on: count.
+ *
+ * Return: 0, or -EBUSY as for kdbt_mode_set().
+ */
+int kdbt_counters_set(bool on)
+{
+	int err = 0;
+
+	if (control_lock())
+		return -EINTR;
+	if (may_change_config(on != kdbt_eng.counters))
+		kdbt_eng.counters = on;
+	else
+		err = -EBUSY;
+	mutex_unlock(&kdbt_eng.control);
+	return err;
 }
 
 /* Nanoseconds since the latest on; 0 while off. */
@@ -859,26 +1236,68 @@ u64 kdbt_engine_on_ns(void)
 	return READ_ONCE(kdbt_eng.on) ? ktime_get_ns() - since : 0;
 }
 
+/**
+ * kdbt_engine_exit() - switch off if on, then free everything; called at
+ * unload, which fast mode prevents by its module reference.
+ */
+void kdbt_engine_exit(void)
+{
+	if (!kdbt_eng.ready)
+		return;
+	irq_work_sync(&refill_irq_work);
+	cancel_work_sync(&refill_work);
+	mutex_lock(&kdbt_eng.control);	/* (unload cannot give up) */
+	switch_off();	/* not pinned: transparent, or fast already quiesced */
+	kdbt_entries_release();
+	if (quiesce())
+		pr_err("unloading with cache addresses on kernel stacks\n");
+	mutex_unlock(&kdbt_eng.control);
+	if (kdbt_eng.extable_taken) {
+		THIS_MODULE->num_exentries = 0;
+		smp_wmb();
+		THIS_MODULE->extable = kdbt_eng.own_extable;
+		THIS_MODULE->num_exentries = kdbt_eng.own_num;
+	}
+	kdbt_stacks_exit();
+	kdbt_refuse_exit();
+	kdbt_textpoke_exit();
+	kdbt_entries_exit();
+	kdbt_profile_exit();
+	free_tables(&kdbt_eng.tr.mem);
+	vunmap(kdbt_eng.cache_rw);
+	kdbt_eng.ready = false;
+}
+
 /* ------------------------------------------------------------------ */
 /* Figures for /proc/kdbt/stats                                         */
 /* ------------------------------------------------------------------ */
 
+/* The mode words of /proc/kdbt/stats. */
+static void engine_state(struct kdbt_stats *s)
+{
+	s->state = kdbt_eng.on ? "on" : "off";
+	s->mode = kdbt_eng.mode == KDBT_MODE_FAST ? "fast" : "transparent";
+	s->counters = kdbt_eng.counters ? "on" : "off";
+	s->counter_form = kdbt_counters_direct() ? "direct" : "pointer";
+}
+
 /**
- * kdbt_engine_stats() - the service's statistics: the translator's
- * figures, the cache's and the dispatcher's.  Each grows under
- * kdbt_eng.lock, or per CPU (reentries); these are racy reads of them,
- * good enough for a report.
- * @s: receives them; the controller's kdbt_control_stats() gathers the
- *	rest.
+ * kdbt_engine_stats() - every statistic (KDBT_STATS()): the engine's own
+ * figures, those of the other kernel glue (their *_stats() fillers) and
+ * those that follow from them; the profile's totals come from one epoch
+ * (profile.c), the rest are racy reads of figures that only grow: good
+ * enough for a report.
+ * @s: receives them.
  */
 void kdbt_engine_stats(struct kdbt_stats *s)
 {
 	u32 n = READ_ONCE(kdbt_eng.tr.nblocks), i;
-	int cpu;
 
-	s->counter_form = kdbt_counters_direct() ? "direct" : "pointer";
+	memset(s, 0, sizeof(*s));
+	engine_state(s);
 	s->uptime_ms = div_u64(kdbt_engine_on_ns(), NSEC_PER_MSEC);
 	s->blocks = n ? n - 1 : 0;
+	s->functions = kdbt_profile_nfuncs() - 1;
 	s->cache_bytes_used = READ_ONCE(kdbt_eng.tr.cache_used);
 	s->cache_bytes_total = kdbt_eng.tr.mem.cache_size;
 	s->cache_full = kdbt_eng.cache_full;
@@ -888,8 +1307,18 @@ void kdbt_engine_stats(struct kdbt_stats *s)
 	s->native_stubs = READ_ONCE(kdbt_eng.tr.native_stubs);
 	s->extable_entries = READ_ONCE(kdbt_eng.nextable);
 	s->extable_full = kdbt_eng.extable_full;
+	s->switchons = kdbt_eng.ons;
+	s->stack_rewrites = kdbt_eng.stack_rewrites;
+	s->stack_pulls = kdbt_eng.stack_pulls;
+	s->switchoffs = kdbt_eng.offs;
+	kdbt_profile_totals(&s->t);
+	s->lost_estimate = kdbt_lost_estimate(&s->t);
 	for (i = 0; i < KDBT_REFUSE_NR; i++)
 		s->refused += kdbt_eng.tr.refused[i];
-	for_each_possible_cpu(cpu)
-		s->dispatch_deferred += READ_ONCE(per_cpu(reentries, cpu));
+	s->dispatch_deferred = reentries;
+	kdbt_entries_stats(s);
+	kdbt_coverage_stats(s);
+	kdbt_textpoke_stats(s);
+	kdbt_stacks_stats(s);
+	kdbt_stats_finish(s);
 }

@@ -1,21 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * engine.h - the kernel instance of the translator: the service layer
- * (engine.c, with counters.c beside it) and the glue above it (entries.c,
- * stacks.c, textpoke.c, refuse.c, coverage.c, profile.c), for themselves
- * and for the controller (control.c) above them all.
+ * engine.h - the kernel instance of the translator, shared by the kernel
+ * glue files that drive it (engine.c, entries.c, coverage.c).
  *
- * Owns: struct kdbt_engine, the locks' order, and the calls into the
- * service and the glue.
+ * Owns: struct kdbt_engine and the calls between those files.
  * Must never: be included by the freestanding core or by procfs.c (which
- * goes through kdbt.h and control.h); declare the controller's calls
- * (control.h: nothing that includes this header but control.c may call
- * them, tests/unit/layers.sh).
+ * goes through kdbt.h).
  */
 #ifndef KDBT_ENGINE_H
 #define KDBT_ENGINE_H
 
-#include <linux/irq_work.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/sched.h>
@@ -29,27 +23,19 @@
 #define KDBT_SHADOW_SHIFT	6
 
 /*
- * The locks, in the order they nest (outermost first), and who takes
- * them (the layers: docs/ARCHITECTURE.md, "Layers"):
+ * The locks, in the order they nest (outermost first):
  *   kdbt_eng.control  mutex: on, off, mode, counters, reset, refill,
- *                     unload - the controller (control.c) takes it, and
- *                     refuse.c's module notifier, to decide against them;
- *                     the functions of the layers below that it calls
- *                     with the mutex held say "Control held" and check
- *                     it.  Sleeps.
- *   cpus_read_lock()  the CPU set, while entries.c writes call sites or
- *                     aims the trampolines.
+ *                     unload; sleeps.  Functions that need it say
+ *                     "Control held" and check it.
+ *   cpus_read_lock()  the CPU set, while entries.c writes call sites.
  *   text_mutex        the kernel's, while entries.c writes call sites
  *                     (text_poke_queue/finish), and around every
  *                     __text_poke() whose probe (textpoke.c) takes
  *                     kdbt_eng.lock.
- *   kdbt_eng.lock     raw spinlock, interrupts off: the translator's
- *                     state, the dispatcher, the profile's writers, the
- *                     text poke in flight.  The service's (engine.c):
- *                     its dispatcher takes it from the cache (as does
- *                     entries.c's pull, with kdbt_dispatch_enter()), every
- *                     other caller through kdbt_lock().  Functions named
- *                     *_locked need it and check it.
+ *   kdbt_eng.lock     raw spinlock, interrupts off (kdbt_lock()): the
+ *                     translator's state, the dispatcher, the profile's
+ *                     writers.  Functions named *_locked need it and
+ *                     check it.
  */
 struct kdbt_engine {
 	struct kdbt_tr tr;
@@ -57,45 +43,29 @@ struct kdbt_engine {
 	raw_spinlock_t lock;
 	struct mutex control;
 	u8 *cache_rw;			/* vmap alias of kdbt_cache */
-	/* The controller's settings, written under control; read below. */
 	bool on;
+	bool ready;			/* tables allocated, tr initialised */
+	bool extable_taken;		/* THIS_MODULE->extable is ours */
+	bool fast_used;			/* fast mode ran: the cache stays */
+	bool quiesce_pending;		/* detached; not yet waited for */
+	bool refill_pending;		/* the refill work is queued */
 	enum kdbt_mode mode;		/* for the next on */
 	bool counters;			/* for the next on */
 	u64 on_since;			/* ktime_get_ns() at the latest on */
-	bool refill_pending;		/* full: set here, cleared by refill */
 	bool entries_built;		/* entries.c made its stubs */
-	/*
-	 * Hooks: what the service sets going above it, set by the
-	 * controller at load, before kdbt_engine_init().
-	 * full_work: raised by the dispatcher when the cache is full (lock
-	 *	held, interrupts off); its callback queues the refill.
-	 * published_locked: a block is complete (lock held), for the
-	 *	profile (kdbt_profile_published_locked()).
-	 */
-	struct irq_work full_work;
-	void (*published_locked)(const struct kdbt_block *b);
 	const struct exception_table_entry *(*search_extable)(unsigned long);
 	const struct exception_table_entry *(*search_all_extables)(unsigned long);
 	struct module *(*module_text_address)(unsigned long addr);
-	bool extable_taken;		/* THIS_MODULE->extable is ours */
 	struct exception_table_entry *own_extable;
 	unsigned int own_num;
 	unsigned int nextable;
 	u64 extable_full;
-	u64 cache_full;
+	u64 cache_full, stack_rewrites, stack_pulls;
+	u64 ons, offs;
 };
 
 extern struct kdbt_engine kdbt_eng;
 extern u8 kdbt_cache[];
-
-/* engine.c, for the controller: the service's life, flushes, extable. */
-int kdbt_engine_init(void);
-void kdbt_engine_exit(void);
-void kdbt_cache_flush_locked(void);
-unsigned int kdbt_extable_own(void);
-void kdbt_extable_install(void);
-void kdbt_extable_give_back(void);
-void kdbt_engine_stats(struct kdbt_stats *s);
 
 /* counters.c: the block counters' memory. */
 int kdbt_counters_alloc(void);
@@ -111,23 +81,18 @@ void kdbt_profile_published_locked(const struct kdbt_block *b);
 void kdbt_profile_flush_locked(void);
 void kdbt_profile_reset_locked(void);
 
-/* engine.c: lookups, the lock and the dispatcher, for every layer above. */
 int kdbt_read_code(void *ctx, u64 addr, u8 *buf, size_t len);
 bool kdbt_may_translate(u64 addr);
 struct module;
 void kdbt_native_fns_update(struct module *going);
 bool kdbt_in_core_text(u64 addr);
 bool kdbt_in_cache(u64 addr);
-bool kdbt_poke_in_the_way(u64 target);
-void kdbt_poke_begin_locked(u64 start, u64 end);
-void kdbt_poke_end_locked(void);
 
 bool kdbt_dispatch_enter(void);
 unsigned long kdbt_lock(void);
 void kdbt_unlock(unsigned long flags);
 void kdbt_cpu_leaving(bool leaving);
 void kdbt_dispatch_leave(void);
-u64 kdbt_engine_on_ns(void);
 
 /* entries.c: the entry code's calls of its C handlers, led into the cache. */
 int kdbt_entries_init(void);
@@ -161,6 +126,7 @@ void kdbt_entries_release(void);
 void kdbt_entries_stats(struct kdbt_stats *s);
 
 /* textpoke.c: translations follow live text patching. */
+bool kdbt_poke_in_the_way(u64 target);
 int kdbt_textpoke_init(void);
 /* refuse.c: KVM, and livepatch in fast mode, kept apart from translation. */
 int kdbt_refuse_init(void);

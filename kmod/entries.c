@@ -23,9 +23,8 @@
  * stay so until unload (kdbt_entries_release()).  From then on, on and
  * off only aim the trampolines - at the cache, or at the native handlers
  * - with one aligned store each, as chaining does: a CPU that still
- * takes the old aim reaches code that stays valid until the controller's
- * quiesce() has waited for it.  While off, an entry costs one extra
- * `jmp`.
+ * takes the old aim reaches code that stays valid until quiesce() has
+ * waited for it.  While off, an entry costs one extra `jmp`.
  *
  * The system-call trampoline leads to the translation of do_syscall_64,
  * which returns natively.  An interrupt or exception trampoline leads to
@@ -124,8 +123,7 @@ static struct {
 	int hp_state;			/* our dynamic CPU hotplug state */
 	bool installed;			/* the trampolines lead into the cache */
 	bool poking;			/* poke_sites() is writing (text_mutex) */
-	u64 pulls, frame_pulls;		/* under kdbt_eng.lock */
-	u64 cpus_installed;		/* under the CPU hotplug lock */
+	u64 pulls, frame_pulls, cpus_installed;
 	/* the kernel's text-poke batch (not exported) */
 	void (*poke_queue)(void *addr, const void *opcode, size_t len,
 			   const void *emulate);
@@ -650,9 +648,8 @@ bool kdbt_entries_poking(void)
  * comes online while translation is on enters through the cache at
  * once; from here it may take kdbt_eng.lock again (cpu_installs counts
  * it).  One going offline stops taking it (kdbt_cpu_leaving()).
- * The callbacks run with the CPU hotplug lock held for writing, and
- * ent.installed changes, and cpu_installs grows at on, only under
- * cpus_read_lock(): the count is exact.
+ * ent.installed changes under cpus_read_lock() only, so the count is
+ * exact.
  */
 static int kdbt_cpu_up(unsigned int cpu)
 {
@@ -691,8 +688,8 @@ void kdbt_entries_install(void)
 
 /*
  * Every CPU enters natively again: the trampolines lead to the native
- * handlers (a CPU may still take the old aim until quiesce(), control.c,
- * has waited for it).  Control held.
+ * handlers (a CPU may still take the old aim until quiesce() has waited
+ * for it).  Control held.
  */
 void kdbt_entries_remove(void)
 {
@@ -786,6 +783,6 @@ void kdbt_entries_stats(struct kdbt_stats *s)
 	s->vectors_translated = ent.vectors;
 	s->vectors_native = ent.vectors_native;
 	s->pulls = ent.pulls;
-	s->stack_pulls += ent.frame_pulls;	/* after the controller's */
+	s->stack_pulls += ent.frame_pulls;	/* after the engine's */
 	s->cpu_installs = ent.cpus_installed;
 }

@@ -2,9 +2,8 @@
 /*
  * kdbt.h - declarations shared by the kernel-side glue of kdbt.ko.
  *
- * Owns: the interfaces of ksyms.c, selftest.c, profile.c and procfs.c
- * (the statistics' structures are in stats.h, the controller's calls in
- * control.h).
+ * Owns: the interfaces between main.c, ksyms.c, selftest.c, engine.c and
+ * procfs.c (the statistics' structures are in stats.h).
  * Must never: be included by the freestanding translator core.
  */
 #ifndef KDBT_H
@@ -54,9 +53,21 @@ void kdbt_profile_totals(struct kdbt_totals *t);
 void kdbt_profile_block(u32 id, struct kdbt_snap_block *r, bool hide);
 void kdbt_profile_func(u32 f, struct kdbt_func_sum *s);
 u32 kdbt_profile_flags(bool hide);
-ssize_t kdbt_profile_snapshot(void **buf, size_t *cap, bool hide,
-			      void (*stats)(struct kdbt_stats *s));
+ssize_t kdbt_profile_snapshot(void **buf, size_t *cap, bool hide);
 u64 kdbt_lost_estimate(const struct kdbt_totals *t);
+
+/* engine.c: the translator in the kernel, on/off. */
+bool kdbt_ibt_enforced(void);
+
+int kdbt_engine_init(void);
+void kdbt_engine_exit(void);
+int kdbt_on(void);
+int kdbt_off(void);
+int kdbt_reset(void);
+int kdbt_mode_set(bool fast);
+int kdbt_counters_set(bool on);
+u64 kdbt_engine_on_ns(void);
+void kdbt_engine_stats(struct kdbt_stats *s);
 
 /* procfs.c: /proc/kdbt. */
 int kdbt_procfs_init(void);

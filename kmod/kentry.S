@@ -3,17 +3,16 @@
  * kentry.S - the kernel half of the dispatcher entry: from the code cache
  * into C (engine.c) and back, with every register and the flags intact.
  *
- * The C dispatcher (and kdbt_pull_c(), through pull.S) runs on a stack of
- * its own, one per CPU (kdbt_dstack_top, 16 KiB; dstack.h switches to it):
- * translating a block takes a few KiB of stack, which a deep kernel path
- * may not have left.  Interrupts are off on it; a fault while translating
- * (a nofault read) and the translated handler it runs stay on it, and a
- * dispatcher entry from there finds it is already on it and does not
- * switch again.
+ * The C dispatcher (and kdbt_pull_c()) runs on a stack of its own, one
+ * per CPU (kdbt_dstack_top, 16 KiB): translating a block takes a few KiB
+ * of stack, which a deep kernel path may not have left.  Interrupts are
+ * off on it; a fault while translating (a nofault read) and the
+ * translated handler it runs stay on it, and a dispatcher entry from
+ * there finds it is already on it and does not switch again.
  *
  * Owns: the stack layouts the translator's stubs and probes leave (see
- * kmod/core/translate.c) and the switch to "interrupts off" around the C
- * call.
+ * kmod/core/translate.c), the switch to "interrupts off" around the C call and
+ * the switch to the dispatcher stack and back.
  * Must never: write below %rsp (the kernel has no red zone), touch the
  * vector registers (translated code may be inside kernel_fpu_begin()), or
  * return anywhere but where C says.  objtool skips this object (Kbuild):
@@ -59,6 +58,29 @@
 	pop	%rcx
 	pop	%rax
 	popfq
+.endm
+
+/*
+ * To this CPU's dispatcher stack, unless already on it; the old %rsp is
+ * pushed on the new stack, for DSTACK_LEAVE.  Clobbers %rcx, %rdx, %r11
+ * (saved by SAVE_REGS or free in the caller) and the flags.
+ */
+.macro DSTACK_ENTER
+	movq	%rsp, %rcx
+	movq	PER_CPU_VAR(kdbt_dstack_top), %rdx
+	testq	%rdx, %rdx
+	jz	.Lstay_\@
+	movq	%rdx, %r11
+	subq	%rsp, %r11
+	cmpq	$KDBT_DSTACK_BYTES, %r11
+	jb	.Lstay_\@		/* 0 <= top - %rsp < size: on it */
+	movq	%rdx, %rsp
+.Lstay_\@:
+	pushq	%rcx
+.endm
+
+.macro DSTACK_LEAVE
+	popq	%rsp
 .endm
 
 /*
@@ -116,3 +138,18 @@ SYM_CODE_START(kdbt_leave_indirect)
 	ANNOTATE_UNRET_SAFE
 	ret
 SYM_CODE_END(kdbt_leave_indirect)
+
+/*
+ * kdbt_pull_c(regs, vector) on the dispatcher stack: called by the post
+ * stubs (entries.c) with interrupts off; %rax is saved by the stub, the
+ * other caller-saved registers are free there.
+ */
+SYM_CODE_START(kdbt_pull_entry)
+	KDBT_UNWIND_HINT_NONE
+	ANNOTATE_NOENDBR
+	DSTACK_ENTER
+	call	kdbt_pull_c
+	DSTACK_LEAVE
+	ANNOTATE_UNRET_SAFE
+	ret
+SYM_CODE_END(kdbt_pull_entry)

@@ -2,9 +2,9 @@
 /*
  * main.c - load and unload kdbt.ko.
  *
- * Owns: the order of initialisation (symbols, decoder self-test, the
- * controller and everything below it, /proc) and its exact reverse at
- * unload.
+ * Owns: the order of initialisation (symbols, decoder self-test, engine,
+ * /proc) and
+ * its exact reverse at unload.
  * Must never: leave anything registered when init fails, or start
  * translating from init (translation starts from /proc/kdbt/control, after
  * init has returned and trim_init_extable() has run; see docs/KERNEL.md,
@@ -15,7 +15,6 @@
 #include <linux/module.h>
 #include "kdbt.h"
 #include "kdbt_abi.h"
-#include "control.h"
 
 static char *selftest_fn = "__schedule";
 module_param(selftest_fn, charp, 0400);
@@ -35,12 +34,12 @@ static int __init kdbt_init(void)
 	err = kdbt_selftest_decode(selftest_fn);
 	if (err)
 		return err;
-	err = kdbt_control_init();
+	err = kdbt_engine_init();
 	if (err)
 		return err;
 	err = kdbt_procfs_init();
 	if (err) {
-		kdbt_control_exit();
+		kdbt_engine_exit();
 		return err;
 	}
 	pr_info("loaded, release %s, /proc/%s ready\n", KDBT_RELEASE,
@@ -51,7 +50,7 @@ static int __init kdbt_init(void)
 static void __exit kdbt_exit(void)
 {
 	kdbt_procfs_exit();
-	kdbt_control_exit();
+	kdbt_engine_exit();
 	pr_info("unloaded\n");
 }
 

@@ -21,7 +21,6 @@
 #include <linux/uaccess.h>
 #include "kdbt.h"
 #include "kdbt_abi.h"
-#include "control.h"
 
 static struct proc_dir_entry *kdbt_proc_dir;
 
@@ -30,7 +29,7 @@ static int stats_show(struct seq_file *m, void *v)
 {
 	struct kdbt_stats s;
 
-	kdbt_control_stats(&s);
+	kdbt_engine_stats(&s);
 	kdbt_stats_show(m, &s);
 	return 0;
 }
@@ -250,8 +249,7 @@ static ssize_t snap_read(struct file *file, char __user *ubuf, size_t count,
 
 	mutex_lock(&r->lock);
 	if (*ppos == 0 || r->len < 0)
-		r->len = kdbt_profile_snapshot(&r->buf, &r->cap, r->hide,
-					       kdbt_control_stats);
+		r->len = kdbt_profile_snapshot(&r->buf, &r->cap, r->hide);
 	ret = r->len < 0 ? r->len :
 	      simple_read_from_buffer(ubuf, count, ppos, r->buf, r->len);
 	mutex_unlock(&r->lock);

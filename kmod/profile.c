@@ -403,14 +403,13 @@ static const u8 snap_stats[KDBT_SNAP_NSTATS] = {
 #undef SNAP_STAT
 
 /* Fill @h with the totals and figures of the current epoch. */
-static void header_once(struct kdbt_snap_header *h, u32 nblocks, bool hide,
-			void (*stats)(struct kdbt_stats *s))
+static void header_once(struct kdbt_snap_header *h, u32 nblocks, bool hide)
 {
 	u64 *slot = (u64 *)((u8 *)h + KDBT_SNAP_STATS_OFFSET);
 	struct kdbt_stats st;
 	unsigned int i;
 
-	stats(&st);
+	kdbt_engine_stats(&st);
 	memset(h, 0, sizeof(*h));
 	h->magic = KDBT_SNAP_MAGIC;
 	h->version = KDBT_SNAP_VERSION;
@@ -431,16 +430,11 @@ static void header_once(struct kdbt_snap_header *h, u32 nblocks, bool hide,
  *	(kvfree() it).
  * @cap: in/out: bytes allocated at *@buf.
  * @hide: leave addresses out (kptr_restrict).
- * @stats: fills in every statistic, for the header.  It gathers the
- *	figures of every file, the controller's among them, which
- *	profile.c, below the controller, may not call (docs/ARCHITECTURE.md,
- *	"Layers"): the caller hands it over.
  *
  * Return: the snapshot's length, or -ENOMEM / -EAGAIN (resets or flushes
  * kept racing with it).
  */
-ssize_t kdbt_profile_snapshot(void **buf, size_t *cap, bool hide,
-			      void (*stats)(struct kdbt_stats *s))
+ssize_t kdbt_profile_snapshot(void **buf, size_t *cap, bool hide)
 {
 	struct kdbt_snap_block *r;
 	unsigned int seq;
@@ -464,7 +458,7 @@ ssize_t kdbt_profile_snapshot(void **buf, size_t *cap, bool hide,
 		r = *buf + sizeof(struct kdbt_snap_header);
 		for (i = 1; i < n; i++)
 			kdbt_profile_block(i, r++, hide);
-		header_once(*buf, n - 1, hide, stats);
+		header_once(*buf, n - 1, hide);
 		if (!kdbt_profile_changed(seq))
 			return sizeof(struct kdbt_snap_header) +
 			       (size_t)(n - 1) * sizeof(*r);

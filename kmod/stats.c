@@ -44,7 +44,7 @@ static u64 percent(u64 num, u64 den)
 /**
  * kdbt_stats_finish() - fill in the statistics that follow from the others
  * and the constants.
- * @s: every other statistic filled in (kdbt_control_stats()).
+ * @s: every other statistic filled in (kdbt_engine_stats()).
  */
 void kdbt_stats_finish(struct kdbt_stats *s)
 {

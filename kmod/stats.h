@@ -55,7 +55,7 @@ struct kdbt_totals {
 };
 
 /*
- * Every statistic, as the *_stats() fillers leave it (kdbt_control_stats()
+ * Every statistic, as the *_stats() fillers leave it (kdbt_engine_stats()
  * calls them all, then kdbt_stats_finish()).
  */
 struct kdbt_stats {

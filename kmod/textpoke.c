@@ -6,9 +6,8 @@
  * (docs/KERNEL.md, section 5, "Runtime text modification").
  *
  * A kretprobe on __text_poke(func, addr, src, len): on entry the poke is
- * recorded in flight (kdbt_poke_begin_locked(): the dispatcher then
- * translates no block that could read its bytes, so none is made from
- * half-written ones); on return
+ * recorded in flight (the dispatcher then translates no block that could
+ * read its bytes, so none is made from half-written ones); on return
  * every translation of
  * [addr, addr + len) is invalidated (kdbt_invalidate()) before the poke
  * is counted done.  The int3 protocol of text_poke_bp() is a sequence of
@@ -20,7 +19,7 @@
  * kdbt's own pokes of the entry code's call sites (entries.c) are only
  * counted: entry text is never translated, and a scan of every block for
  * each of them made on/off cycles slow.
- * The same notifier tells the service which module functions must run
+ * The same notifier tells the engine which module functions must run
  * natively (COMING, GOING: kdbt_native_fns_update()).
  *
  * Owns: the kretprobe and the module notifier, registered from load to
@@ -40,7 +39,22 @@ struct poke {
 	u64 addr, len;
 };
 
-static u64 pokes, invalidated_blocks;		/* under kdbt_eng.lock */
+/* The poke in flight (text_mutex serialises them), under kdbt_eng.lock. */
+static struct {
+	int active;
+	u64 start, end;
+} inflight;
+static u64 pokes, invalidated_blocks;
+
+/**
+ * kdbt_poke_in_the_way() - whether a block at @target may read bytes that
+ * a poke in flight is writing (lock held): then it is not translated now.
+ */
+bool kdbt_poke_in_the_way(u64 target)
+{
+	return inflight.active && target < inflight.end &&
+	       target + KDBT_MAX_BLOCK_BYTES > inflight.start;
+}
 
 static int poke_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
@@ -57,7 +71,9 @@ static int poke_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 		return 1;	/* (no return handler) */
 	}
 	flags = kdbt_lock();
-	kdbt_poke_begin_locked(p->addr, p->addr + p->len);
+	inflight.active++;
+	inflight.start = p->addr;
+	inflight.end = p->addr + p->len;
 	kdbt_unlock(flags);
 	return 0;
 }
@@ -71,7 +87,7 @@ static int poke_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	invalidated_blocks += kdbt_invalidate(&kdbt_eng.tr, p->addr,
 					      p->addr + p->len);
 	pokes++;
-	kdbt_poke_end_locked();
+	inflight.active--;
 	kdbt_unlock(flags);
 	return 0;
 }
@@ -150,13 +166,5 @@ void kdbt_textpoke_stats(struct kdbt_stats *s)
 {
 	s->text_pokes = pokes;
 	s->invalidated_blocks = invalidated_blocks;
-	/*
-	 * Approximate: the kernel counts the probe's misses itself, with a
-	 * plain increment and no lock (pre_handler_kretprobe()), so two
-	 * CPUs that miss at the same instant may count once.  Good enough:
-	 * a miss needs all 2 x num_possible_cpus() instances in flight at
-	 * once, the count should stay 0, and any other value says what it
-	 * has to.
-	 */
 	s->text_pokes_missed = poke_probe.nmissed;
 }

@@ -66,8 +66,6 @@ if [ "$what" = all ] || [ "$what" = --unit ]; then
 		sh tests/unit/kernel-version-check.sh
 	suite "unit: the translator core includes no kernel or libc header" \
 		sh tests/unit/core-freestanding.sh
-	suite "unit: calls in kdbt.ko run from a layer to its own or a lower one" \
-		sh tests/unit/layers.sh
 	suite "unit: decoder vs objdump" sh tests/unit/decode-vs-objdump.sh \
 		build/unit/decode_check
 	suite "unit: translate and run from a code cache" \
