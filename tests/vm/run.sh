@@ -127,7 +127,8 @@ done
 # A KDBT-HOST-WATCHDOG line in LOG names the test; with -icount the
 # guest's clock is not the host's and only BUDGET counts.
 HANG_GRACE=${HANG_GRACE:-90}
-BOOT_LIMIT=120		# seconds from QEMU's start to the first test
+BOOT_LIMIT=300		# seconds from QEMU's start to the first test (4 CPUs
+			# on a loaded 2-core host boot slowly)
 watch_boot() {
 	wlog=$1 qpid=$2 wend=$(($(date +%s) + $3))
 	phase= since=$(date +%s)
