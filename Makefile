@@ -127,7 +127,7 @@ user: $(B)/lib/libzydis.a $(B)/unit/decode_check $(B)/unit/translate_run \
 	$(B)/unit/kcover $(B)/guest/runas $(B)/guest/efault \
 	$(B)/guest/wlhelper $(B)/guest/workload $(B)/guest/kbench
 user: $(B)/guest/getppid $(B)/guest/pathlen $(B)/guest/writes \
-	$(B)/guest/uffault $(B)/guest/kvmrun
+	$(B)/guest/uffault $(B)/guest/kvmrun $(B)/guest/capdrop
 
 $(B)/zydis-user/%.o: $(ZYDIS)/src/%.c | links
 	@mkdir -p $(@D)
@@ -157,7 +157,7 @@ $(B)/unit/kcover: tests/unit/kcover.c tests/unit/kimage.c $(CORE_SRCS) \
 
 # Guest helpers: static, so the busybox-only guest runs them as they are.
 # tests/vm/run.sh ships each of them to the guest's /bin.
-$(B)/guest/runas $(B)/guest/efault $(B)/guest/wlhelper: \
+$(B)/guest/runas $(B)/guest/efault $(B)/guest/wlhelper $(B)/guest/capdrop: \
 		$(B)/guest/%: tests/vm/helpers/%.c
 	@mkdir -p $(@D)
 	$(CC) -O2 -static $(WARN) -o $@ $<

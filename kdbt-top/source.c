@@ -276,9 +276,13 @@ int source_reset(struct top_source *src, struct kdbt_err *err)
 		if (e == ENOENT && !src->control)
 			return kdbt_fail(err, -e, "cannot reset: kdbt.ko is not loaded (no %s)",
 				    path);
-		if (e == EACCES || e == EPERM)
+		if (e == EACCES)
 			return kdbt_fail(err, -EACCES,
 				    "cannot reset: permission denied: %s is root-only",
+				    path);
+		if (e == EPERM)
+			return kdbt_fail(err, -EACCES,
+				    "cannot reset: permission denied: %s needs CAP_SYS_ADMIN",
 				    path);
 		return kdbt_fail(err, -e, "cannot reset: %s: %s", path,
 			    strerror(e));

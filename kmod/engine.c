@@ -72,9 +72,22 @@ static u64 kdbt_jt[KDBT_JT_SIZE];
 static struct exception_table_entry kdbt_extable[KDBT_EXTABLE];
 
 
-static unsigned int cache_kb = KDBT_CACHE_BYTES >> 10;
-module_param(cache_kb, uint, 0400);
-MODULE_PARM_DESC(cache_kb, "code cache to use, in KiB (default and maximum 32764)");
+#define CACHE_KB_MIN	256
+#define CACHE_KB_MAX	(KDBT_TRAMP_OFF >> 10)
+static unsigned int cache_kb = CACHE_KB_MAX;
+
+/* cache_kb= beyond kdbt(4)'s range fails the load with EINVAL. */
+static int cache_kb_set(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, CACHE_KB_MIN, CACHE_KB_MAX);
+}
+
+static const struct kernel_param_ops cache_kb_ops = {
+	.set = cache_kb_set,
+	.get = param_get_uint,
+};
+module_param_cb(cache_kb, &cache_kb_ops, &cache_kb, 0400);
+MODULE_PARM_DESC(cache_kb, "code cache to use, in KiB (256 to 32764, the default)");
 
 struct kdbt_engine kdbt_eng = {
 	.lock = __RAW_SPIN_LOCK_UNLOCKED(kdbt_eng.lock),
@@ -665,8 +678,7 @@ static int alloc_tables(struct kdbt_mem *mem)
 	mem->shadow = kdbt_shadow;
 	mem->jt = kdbt_jt;
 	mem->cache_addr = (u64)kdbt_cache;
-	mem->cache_size = min_t(u32, KDBT_TRAMP_OFF,
-				max_t(u32, cache_kb, 256) << 10);
+	mem->cache_size = cache_kb << 10;	/* cache_kb_set() bounds it */
 	return 0;
 }
 

@@ -484,8 +484,8 @@ int kdbt_entries_check(void)
 
 	rdmsrl(MSR_LSTAR, lstar);
 	if (lstar != ent.entry_syscall) {
-		pr_warn("on refused: MSR_LSTAR is %#llx, not entry_SYSCALL_64\n",
-			lstar);
+		/* no value: an address in the log would undo KASLR */
+		pr_warn("on refused: MSR_LSTAR is not entry_SYSCALL_64 (another module or a hypervisor owns the system-call entry)\n");
 		return -EBUSY;
 	}
 	store_idt(&idt);

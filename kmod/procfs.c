@@ -4,13 +4,19 @@
  *
  * Owns: creating and removing /proc/kdbt and its files, and formatting them
  * (but for the lines of stats, which stats.c formats from the table).
- * Every file is root-only: the directory is 0500 and files are 0400, so an
- * unprivileged open fails with EACCES.
+ * Who may open what (checked at open, against the opener's credentials,
+ * besides the modes): control needs CAP_SYS_ADMIN in the initial user
+ * namespace; the readers need that or CAP_PERFMON, as perf_event_open()
+ * does (perfmon_capable()).  Root in a container's user namespace, or a
+ * process with only CAP_DAC_OVERRIDE, gets EPERM.  The modes stay too:
+ * the directory is 0500 and files are 0400 (control 0200), so a user
+ * without CAP_DAC_OVERRIDE who is not root gets EACCES first.
  * Must never: rename a field (fields are added, never renamed), or sleep
  * while holding anything the translator needs.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
 #include <linux/kallsyms.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
@@ -24,6 +30,33 @@
 
 static struct proc_dir_entry *kdbt_proc_dir;
 
+/*
+ * may_control() - whether the opener of @file may drive kdbt: switch the
+ * whole kernel's translation on or off, change its mode, reset it.
+ * file_ns_capable() checks the credentials the file was opened with, so
+ * a descriptor handed to a less privileged process keeps what it was.
+ */
+static bool may_control(const struct file *file)
+{
+	return file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN);
+}
+
+/* may_read() - whether the opener of @file may read the counts. */
+static bool may_read(const struct file *file)
+{
+	return file_ns_capable(file, &init_user_ns, CAP_PERFMON) ||
+	       may_control(file);
+}
+
+/* The one line a refused open logs (rate-limited: any process can try). */
+static int refuse_open(const struct file *file, const char *needs)
+{
+	pr_notice_ratelimited("%s: open refused to %s[%d]: needs %s in the initial user namespace\n",
+			      file->f_path.dentry->d_name.name, current->comm,
+			      task_pid_nr(current), needs);
+	return -EPERM;
+}
+
 /* /proc/kdbt/stats: every statistic of KDBT_STATS(), printed by stats.c. */
 static int stats_show(struct seq_file *m, void *v)
 {
@@ -33,6 +66,20 @@ static int stats_show(struct seq_file *m, void *v)
 	kdbt_stats_show(m, &s);
 	return 0;
 }
+
+static int stats_open(struct inode *inode, struct file *file)
+{
+	if (!may_read(file))
+		return refuse_open(file, "CAP_PERFMON or CAP_SYS_ADMIN");
+	return single_open(file, stats_show, NULL);
+}
+
+static const struct proc_ops stats_fops = {
+	.proc_open = stats_open,
+	.proc_read_iter = seq_read_iter,
+	.proc_lseek = seq_lseek,
+	.proc_release = single_release,
+};
 
 /* ------------------------------------------------------------------ */
 /* blocks and functions: one line per record, from one profile epoch   */
@@ -184,8 +231,11 @@ static const struct seq_operations funcs_ops = {
 
 static int reader_open(struct file *file, const struct seq_operations *ops)
 {
-	struct reader *r = __seq_open_private(file, ops, sizeof(*r));
+	struct reader *r;
 
+	if (!may_read(file))
+		return refuse_open(file, "CAP_PERFMON or CAP_SYS_ADMIN");
+	r = __seq_open_private(file, ops, sizeof(*r));
 	if (!r)
 		return -ENOMEM;
 	r->show_addr = kdbt_ksyms.show_value(file->f_cred);
@@ -230,8 +280,11 @@ struct snap_reader {
 
 static int snap_open(struct inode *inode, struct file *file)
 {
-	struct snap_reader *r = kzalloc(sizeof(*r), GFP_KERNEL);
+	struct snap_reader *r;
 
+	if (!may_read(file))
+		return refuse_open(file, "CAP_PERFMON or CAP_SYS_ADMIN");
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
 	if (!r)
 		return -ENOMEM;
 	mutex_init(&r->lock);
@@ -309,23 +362,31 @@ static ssize_t control_write(struct file *file, const char __user *ubuf,
 		goto bad;
 	if (err == -EBUSY && (!strncmp(cmd, "mode", 4) ||
 			      !strncmp(cmd, "counters", 8)))
-		pr_warn("control: \"%s\" refused: translation is on, or fast-mode stacks could not be rewritten\n",
+		pr_warn_ratelimited("control: \"%s\" refused: translation is on, or fast-mode stacks could not be rewritten\n",
 			cmd);
 	return err ? err : count;
 bad:
-	pr_warn("control: unknown command \"%*pE\" (on, off, reset, mode fast|transparent, counters on|off)\n",
+	pr_warn_ratelimited("control: unknown command \"%*pE\" (on, off, reset, mode fast|transparent, counters on|off)\n",
 		(int)strlen(cmd), cmd);
 	return -EINVAL;
 bad_len:
-	pr_warn("control: command too long (%zu bytes)\n", count);
+	pr_warn_ratelimited("control: command too long (%zu bytes)\n", count);
 	return -EINVAL;
 bad_nul:
-	pr_warn("control: command \"%*pE\" contains a NUL byte\n", (int)count,
+	pr_warn_ratelimited("control: command \"%*pE\" contains a NUL byte\n", (int)count,
 		buf);
 	return -EINVAL;
 }
 
+static int control_open(struct inode *inode, struct file *file)
+{
+	if (!may_control(file))
+		return refuse_open(file, "CAP_SYS_ADMIN");
+	return nonseekable_open(inode, file);
+}
+
 static const struct proc_ops control_ops = {
+	.proc_open = control_open,
 	.proc_write = control_write,
 	.proc_lseek = noop_llseek,
 };
@@ -340,8 +401,7 @@ int kdbt_procfs_init(void)
 	kdbt_proc_dir = proc_mkdir_mode(KDBT_PROC_DIR, 0500, NULL);
 	if (!kdbt_proc_dir)
 		return -ENOMEM;
-	if (!proc_create_single(KDBT_PROC_STATS, 0400, kdbt_proc_dir,
-				stats_show) ||
+	if (!proc_create(KDBT_PROC_STATS, 0400, kdbt_proc_dir, &stats_fops) ||
 	    !proc_create(KDBT_PROC_BLOCKS, 0400, kdbt_proc_dir, &blocks_fops) ||
 	    !proc_create(KDBT_PROC_FUNCTIONS, 0400, kdbt_proc_dir,
 			 &funcs_fops) ||

@@ -330,7 +330,8 @@ int kdbt_snap_read_fd(struct kdbt_snap *s, int fd, const char *name,
  * @err: receives the message; may be NULL
  *
  * Says what to do about the usual failures: /proc/kdbt missing (kdbt.ko
- * not loaded) or root-only.
+ * not loaded), root-only (EACCES) or without the capability kdbt.ko asks
+ * for (EPERM: kdbt(4), Access).
  *
  * Return: -@e (-EACCES for EPERM under /proc/kdbt).
  */
@@ -346,10 +347,14 @@ int kdbt_open_failed(const char *path, int e, struct kdbt_err *err)
 		return kdbt_fail(err, -e,
 				 "%s: no such file (is kdbt.ko older than this tool?)",
 				 path);
-	if ((e == EACCES || e == EPERM) && proc)
+	if (e == EACCES && proc)
 		return kdbt_fail(err, -EACCES,
 				 "permission denied: %s is root-only",
 				 PROC_KDBT);
+	if (e == EPERM && proc)
+		return kdbt_fail(err, -EACCES,
+				 "permission denied: %s needs CAP_PERFMON or CAP_SYS_ADMIN (control: CAP_SYS_ADMIN) in the initial user namespace",
+				 path);
 	if (e == EACCES)
 		return kdbt_fail(err, -e, "permission denied: %s", path);
 	return kdbt_fail(err, -e, "%s: %s", path, strerror(e));

@@ -407,6 +407,26 @@ static int test_missing_file(void)
 	return 0;
 }
 
+/*
+ * What an open of /proc/kdbt failing says: EACCES from the modes, EPERM
+ * from kdbt.ko's capability check (kdbt(4), Access); both -EACCES.
+ */
+static int test_proc_open_failed(void)
+{
+	struct kdbt_err err;
+	int ret;
+
+	ret = kdbt_open_failed("/proc/kdbt/snapshot", EACCES, &err);
+	CHECK(ret == -EACCES, "EACCES: returned %d", ret);
+	CHECK(strstr(err.msg, "/proc/kdbt is root-only"), "EACCES: %s",
+	      err.msg);
+	ret = kdbt_open_failed("/proc/kdbt/snapshot", EPERM, &err);
+	CHECK(ret == -EACCES, "EPERM: returned %d", ret);
+	CHECK(strstr(err.msg, "/proc/kdbt/snapshot needs CAP_PERFMON or CAP_SYS_ADMIN"),
+	      "EPERM: %s", err.msg);
+	return 0;
+}
+
 /* As root, drop to nobody in a child to see EACCES on a 0600 file. */
 static int test_permission_denied(void)
 {
@@ -1271,6 +1291,7 @@ static const struct test tests[] = {
 	T(err_small_header_size), T(err_small_block_size),
 	T(err_kind_out_of_range), T(failure_keeps_old),
 	T(larger_sizes_accepted), T(missing_file), T(permission_denied),
+	T(proc_open_failed),
 	T(kind_names), T(block_counts), T(totals_and_sum), T(symbols),
 	T(symbols_without_modules), T(symbols_hidden), T(fmt_symbol),
 	T(functions), T(delta), T(delta_generation), T(stat_table),

@@ -47,7 +47,7 @@ kernel=/boot/vmlinuz-$kver
 [ -r "$kernel" ] || { echo "run.sh: cannot read $kernel" >&2; exit 2; }
 : "${KDBT_KO:=$top/kmod/kdbt.ko}"
 g=$top/build/guest
-: "${KDBT_GUEST_FILES:=$g/runas $g/efault $g/wlhelper $g/workload $g/kbench $g/getppid $g/pathlen $g/writes $g/kdbt-snapshot $g/readcost $g/uffault $g/kvmrun}"
+: "${KDBT_GUEST_FILES:=$g/runas $g/efault $g/wlhelper $g/workload $g/kbench $g/getppid $g/pathlen $g/writes $g/kdbt-snapshot $g/readcost $g/uffault $g/kvmrun $g/capdrop}"
 # kdbt-top (static; the guest tests use its batch mode).
 [ -r "$g/kdbt-top" ] && KDBT_GUEST_FILES="$KDBT_GUEST_FILES $g/kdbt-top"
 # kdbt-record, kdbt-report (static) and sendfile (files back to the host,
