@@ -456,7 +456,8 @@ static DEFINE_IRQ_WORK(refill_irq_work, refill_kick);
 static void note_full_locked(void)
 {
 	lockdep_assert_held(&kdbt_eng.lock);
-	if (!tr_full(&kdbt_eng.tr) || kdbt_eng.refill_pending)
+	if (!tr_full(&kdbt_eng.tr) || kdbt_eng.refill_pending ||
+	    kdbt_eng.unloading)
 		return;
 	kdbt_eng.cache_full++;
 	kdbt_eng.refill_pending = true;
@@ -914,9 +915,31 @@ static void unlink_exits(void)
  *
  * Return: 0, or the error of the stack rewrite (the cache must stay).
  */
+/*
+ * Fault injection for tests (tests/vm/long/unload-busy.sh): the next N
+ * stack rewrites fail as if a task were stopped where its cache address
+ * maps to nothing native.  0 (the default) injects nothing.
+ */
+static unsigned int inject_busy_stacks;
+module_param(inject_busy_stacks, uint, 0600);
+MODULE_PARM_DESC(inject_busy_stacks, "tests only: fail the next N stack rewrites with EBUSY (default 0)");
+
+static int rewrite_stacks(u64 *n, struct kdbt_stack_culprit *who)
+{
+	int err = kdbt_rewrite_stacks(n, who);
+
+	who->injected = false;
+	if (!err && READ_ONCE(inject_busy_stacks)) {
+		WRITE_ONCE(inject_busy_stacks, inject_busy_stacks - 1);
+		who->injected = true;
+		err = -EBUSY;
+	}
+	return err;
+}
+
 static int quiesce(void)
 {
-	struct kdbt_stack_culprit who = { .pid = 0 };
+	struct kdbt_stack_culprit who = { .injected = false };
 	u64 n = 0;
 	int err = 0, tries;
 
@@ -926,7 +949,7 @@ static int quiesce(void)
 	unlink_exits();
 	wait_rcu_tasks_idle();
 	for (tries = 0; tries < 100; tries++) {
-		err = kdbt_rewrite_stacks(&n, &who);
+		err = rewrite_stacks(&n, &who);
 		kdbt_eng.stack_rewrites += n;
 		if (err != -EBUSY)
 			break;
@@ -934,6 +957,10 @@ static int quiesce(void)
 	}
 	synchronize_rcu_tasks_rude();
 	synchronize_rcu();
+	if (err == -EBUSY && who.injected) {
+		pr_info("stack rewrite failed by injection (inject_busy_stacks): the cache stays\n");
+		return err;
+	}
 	if (err == -EBUSY) {
 		pr_warn("cache addresses stay on kernel stacks: %s[%d] was interrupted at cache offset %#llx (block of %pS); the cache stays\n",
 			who.comm, who.pid, who.cache_off, (void *)who.native);
@@ -1248,21 +1275,56 @@ u64 kdbt_engine_on_ns(void)
 	return READ_ONCE(kdbt_eng.on) ? ktime_get_ns() - since : 0;
 }
 
+/*
+ * Unload frees the cache, so it must not go on while a stack may still
+ * return into it: quiesce() until it succeeds.  A task in the way runs on
+ * and leaves the cache at its next branch (the exits are unlinked), so a
+ * later try finds it gone; meanwhile rmmod waits, and the log says so
+ * every 30 s or so (each quiesce() retries for several seconds itself).
+ * Control held.
+ */
+static void quiesce_for_unload(void)
+{
+	unsigned int tries;
+
+	lockdep_assert_held(&kdbt_eng.control);
+	for (tries = 1; quiesce(); tries++) {
+		if (tries == 1 || tries % 4 == 0)
+			pr_warn("unload waits until no kernel stack holds a cache address (try %u)\n",
+				tries);
+		msleep(1000);
+	}
+	if (tries > 1)
+		pr_info("unload: no kernel stack holds a cache address after %u tries\n",
+			tries);
+}
+
 /**
  * kdbt_engine_exit() - switch off if on, then free everything; called at
  * unload, which fast mode prevents by its module reference.
  */
 void kdbt_engine_exit(void)
 {
+	unsigned long flags;
+
 	if (!kdbt_eng.ready)
 		return;
+	/*
+	 * No refill may be queued behind unload's back: from the flag on (set
+	 * under the lock note_full_locked() holds) a full cache raises no
+	 * irq_work, so once the one in flight is synced and the refill it
+	 * may have queued cancelled, none is left to run after the module
+	 * is gone.
+	 */
+	flags = kdbt_lock();
+	kdbt_eng.unloading = true;
+	kdbt_unlock(flags);
 	irq_work_sync(&refill_irq_work);
 	cancel_work_sync(&refill_work);
 	mutex_lock(&kdbt_eng.control);	/* (unload cannot give up) */
 	switch_off();	/* not pinned: transparent, or fast already quiesced */
 	kdbt_entries_release();
-	if (quiesce())
-		pr_err("unloading with cache addresses on kernel stacks\n");
+	quiesce_for_unload();
 	mutex_unlock(&kdbt_eng.control);
 	if (kdbt_eng.extable_taken) {
 		THIS_MODULE->num_exentries = 0;

@@ -49,6 +49,7 @@ struct kdbt_engine {
 	bool fast_used;			/* fast mode ran: the cache stays */
 	bool quiesce_pending;		/* detached; not yet waited for */
 	bool refill_pending;		/* the refill work is queued */
+	bool unloading;			/* set at unload, under lock: no refill */
 	enum kdbt_mode mode;		/* for the next on */
 	bool counters;			/* for the next on */
 	u64 on_since;			/* ktime_get_ns() at the latest on */
@@ -112,6 +113,7 @@ struct kdbt_stack_culprit {
 	char comm[TASK_COMM_LEN];
 	u64 native;		/* the block it was in (its native start), or 0 */
 	u64 cache_off;		/* where it was */
+	bool injected;		/* no task: inject_busy_stacks (engine.c) */
 };
 
 int kdbt_rewrite_stacks(u64 *rewritten, struct kdbt_stack_culprit *culprit);
