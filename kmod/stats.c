@@ -33,12 +33,23 @@ static const struct stat_line lines[KDBT_STAT_NR] = {
 };
 #undef STAT_LINE
 
-/* @num / @den in hundredths of a percent, at most 100%; 0 when @den is 0. */
+/*
+ * @num / @den in hundredths of a percent, at most 100%; 0 when @den is 0.
+ * Past 2^64 / 10000 (1.8e15: a day of branches on a big machine) both
+ * are halved until @num * 10000 fits: @den >= @num stays, and the four
+ * digits shown lose nothing.
+ */
 static u64 percent(u64 num, u64 den)
 {
 	if (!den)
 		return 0;
-	return (num < den ? num : den) * 10000 / den;
+	if (num > den)
+		num = den;
+	while (num > ~0ULL / 10000) {
+		num >>= 1;
+		den >>= 1;
+	}
+	return num * 10000 / den;
 }
 
 /**

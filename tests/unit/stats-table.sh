@@ -58,6 +58,18 @@ else
 	fail derived "got '$got', want '$want'"
 fi
 
+# Past 2^64 / 10000 the rates must not wrap (they did at 1.8e15):
+# indirect 2^61 + 2^61 + 2^62 = 2^63, 2^61 misses: 75.00%;
+# coverage 3e18 of 4e18: 75.00%.
+"$check" finish-huge > "$TMP/huge" 2>&1
+got=$(grep -E "^(jumptable_hit_rate|coverage) " "$TMP/huge" | tr '\n' ' ')
+want="jumptable_hit_rate 75.00 coverage 75.00 "
+if [ "$got" = "$want" ]; then
+	pass "derived past 1.8e15 ($got)"
+else
+	fail derived-huge "got '$got', want '$want'"
+fi
+
 # stats_show() in procfs.c: its body, from its opening line to the first
 # "}" at the start of a line; and the seq_file calls that print.
 seq_out='seq_(printf|puts|putc|write|put_decimal[a-z_]*|pad|escape)\('

@@ -5,7 +5,7 @@
  * table it prints from (KDBT_STATS(), proc/kdbt_abi.h), for
  * tests/unit/stats-table.sh.
  *
- * Usage: stats_check table | show | finish
+ * Usage: stats_check table | show | finish | finish-huge
  *   table   one line per statistic of the table, "name fmt", in its order
  *   show    what kdbt_stats_show() prints when the field of statistic i
  *           holds 1000 * i + 7 (U64, NONE), 100 * i + 5 (PCT, hundredths
@@ -13,6 +13,9 @@
  *   finish  what it prints after kdbt_stats_finish() of the fields of
  *           show, but indirect calls 1, jumps 2, returns 3, jumptable
  *           misses 1, samples 2 in the cache and 1 in native code
+ *   finish-huge  the same with counts past 2^64 / 10000: calls 2^61,
+ *           jumps 2^61, returns 2^62, misses 2^61; samples 3e18 in
+ *           the cache and 1e18 in native code
  *
  * Owns: the stand-in for the kernel's seq_printf().
  * Must never: print a statistic's name but from the table.
@@ -92,8 +95,18 @@ int main(int argc, char **argv)
 		s.samples_native = 1;
 		kdbt_stats_finish(&s);
 		kdbt_stats_show(&m, &s);
+	} else if (argc == 2 && !strcmp(argv[1], "finish-huge")) {
+		KDBT_STATS(FILL, &s)
+		s.t.indirect_calls = 1ULL << 61;
+		s.t.indirect_jumps = 1ULL << 61;
+		s.t.returns = 1ULL << 62;
+		s.t.jumptable_misses = 1ULL << 61;
+		s.samples_cache = 3000000000000000000ULL;
+		s.samples_native = 1000000000000000000ULL;
+		kdbt_stats_finish(&s);
+		kdbt_stats_show(&m, &s);
 	} else {
-		fprintf(stderr, "usage: stats_check table|show|finish\n");
+		fprintf(stderr, "usage: stats_check table|show|finish|finish-huge\n");
 		return 2;
 	}
 	return fflush(stdout) ? 1 : 0;
