@@ -21,6 +21,7 @@
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/proc_fs.h>
+#include <linux/ratelimit.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -326,6 +327,19 @@ static const struct proc_ops snap_fops = {
 };
 
 /*
+ * The control file's log lines: one per refused write, but at most 100
+ * in 5 s, so that a writer in a loop cannot flood the kernel log (the
+ * kernel's default, 10, would hide the line of a single bad command
+ * typed after a few others).
+ */
+static DEFINE_RATELIMIT_STATE(control_log, 5 * HZ, 100);
+#define control_warn(fmt, ...)						\
+	do {								\
+		if (__ratelimit(&control_log))				\
+			pr_warn(fmt, ##__VA_ARGS__);			\
+	} while (0)
+
+/*
  * /proc/kdbt/control: one command per write - "on", "off", "reset",
  * "mode fast", "mode transparent", "counters on", "counters off".
  * Anything else is -EINVAL and one dmesg line.
@@ -362,18 +376,18 @@ static ssize_t control_write(struct file *file, const char __user *ubuf,
 		goto bad;
 	if (err == -EBUSY && (!strncmp(cmd, "mode", 4) ||
 			      !strncmp(cmd, "counters", 8)))
-		pr_warn_ratelimited("control: \"%s\" refused: translation is on, or fast-mode stacks could not be rewritten\n",
+		control_warn("control: \"%s\" refused: translation is on, or fast-mode stacks could not be rewritten\n",
 			cmd);
 	return err ? err : count;
 bad:
-	pr_warn_ratelimited("control: unknown command \"%*pE\" (on, off, reset, mode fast|transparent, counters on|off)\n",
+	control_warn("control: unknown command \"%*pE\" (on, off, reset, mode fast|transparent, counters on|off)\n",
 		(int)strlen(cmd), cmd);
 	return -EINVAL;
 bad_len:
-	pr_warn_ratelimited("control: command too long (%zu bytes)\n", count);
+	control_warn("control: command too long (%zu bytes)\n", count);
 	return -EINVAL;
 bad_nul:
-	pr_warn_ratelimited("control: command \"%*pE\" contains a NUL byte\n", (int)count,
+	control_warn("control: command \"%*pE\" contains a NUL byte\n", (int)count,
 		buf);
 	return -EINVAL;
 }
@@ -382,7 +396,7 @@ static int control_open(struct inode *inode, struct file *file)
 {
 	if (!may_control(file))
 		return refuse_open(file, "CAP_SYS_ADMIN");
-	return nonseekable_open(inode, file);
+	return 0;	/* pwrite() as write(), as before: noop_llseek */
 }
 
 static const struct proc_ops control_ops = {

@@ -20,7 +20,8 @@
 # not print them raw).  Split writes: "o" then "n" (and "of", "f" while
 # on) through one open file are two bad commands, never "on".
 # Concurrent writers: on, off, reset, mode and counters words and garbage
-# from seven loops for 10 s; then stats reads well-formed, off works, the
+# from nine loops for 10 s, logging at most 100 lines in 5 s (the rate
+# limit: a loop must not flood the log); then stats reads well-formed, off works, the
 # text files and the snapshot read, and rmmod works.
 # vm-smp: 2
 # vm-timeout: 150
@@ -232,6 +233,8 @@ kdbt_control off || fail "off: $ctl_err"
 
 echo "== concurrent writers"
 rm -f "$stop"
+flood=$(dmesg_mark)
+flood_t0=$(uptime_cs)
 writer() {
 	while [ ! -e "$stop" ]; do
 		echo "$1" > $C
@@ -244,6 +247,7 @@ writer "mode fast" &
 writer "mode transparent" &
 writer "counters off" &
 writer "counters on" &
+writer bogus &
 while [ ! -e "$stop" ]; do
 	echo "garbage$RANDOM" > $C
 	writes $C o n > /dev/null
@@ -252,6 +256,13 @@ done 2>/dev/null &
 sleep 10
 touch "$stop"
 wait
+# Refused writes in a loop (mode and counters while on, garbage) log at
+# most 100 lines in 5 s: 100 per started 5 s of the time they took.
+n=$(dmesg_since "$flood" | grep -c 'kdbt: control: ')
+max=$((100 * (($(uptime_cs) - flood_t0) / 500 + 1)))
+echo "control log lines during the concurrent writes: $n (at most $max)"
+[ "$n" -le "$max" ] || fail "the control file logged $n lines, want <= $max (rate limit)"
+[ "$n" -ge 1 ] || fail "no control log line during the concurrent writes"
 kdbt_read stats /tmp/stats
 cat /tmp/stats
 expect_eq "first line of stats" "$(head -n 1 /tmp/stats)" "version 1"
