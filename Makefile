@@ -317,7 +317,7 @@ $(B)/guest/soak: tests/soak/soak-guest.sh
 # matrix; soak runs long and then tests/soak/soak.sh.
 test:
 	@$(MAKE) --no-print-directory deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -j$$(nproc) all
 	@sh tests/run-all.sh
 
 check: all
@@ -330,7 +330,7 @@ vm: all
 
 long:
 	@$(MAKE) --no-print-directory deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -j$$(nproc) all
 	@sh tests/run-all.sh --long
 
 # The matrix (tests/matrix/run.sh, tests/README.md): CPU models and the

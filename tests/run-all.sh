@@ -7,7 +7,8 @@
 #   --unit   make check: the unit suites only (no guest)
 #   --vm     the guest tests and the kdbt-record suite
 #   --long   make long: the long tier (tests/vm/long: hundreds of on/off
-#            cycles, the short soaks, 4-CPU variants, bench-quick)
+#            cycles, the short soaks, 4-CPU variants, bench-quick, unload
+#            races) and the harness's own watchdog check
 # Env: TESTS=REGEX   only the guest tests whose names match REGEX (grep -E,
 #                    unanchored, on NAME of tests/vm/guest/NAME.sh or
 #                    tests/vm/long/NAME.sh; the kdbt-record suite is named
@@ -104,9 +105,6 @@ if [ "$what" = all ] || [ "$what" = --vm ]; then
 	if [ -n "${TESTS:-}" ] && [ -z "$guest" ] && ! chosen record-report; then
 		echo "FAIL run-all: TESTS='$TESTS' matches no guest test" | tee -a "$out"
 	fi
-	[ -z "${TESTS:-}" ] &&
-		suite "guest: the harness stops a hung guest and goes on" \
-			sh tests/vm/watchdog-check.sh
 	# shellcheck disable=SC2086
 	[ -n "$guest" ] && suite "guest: Debian $(sh scripts/kver.sh) under QEMU" \
 		sh tests/vm/run.sh $guest
@@ -122,6 +120,9 @@ if [ "$what" = --long ]; then
 	if [ -z "$long" ]; then
 		echo "FAIL run-all: TESTS='${TESTS:-}' matches no long-tier test" | tee -a "$out"
 	fi
+	[ -z "${TESTS:-}" ] &&
+		suite "long: the harness stops a hung guest and goes on" \
+			sh tests/vm/watchdog-check.sh
 	# shellcheck disable=SC2086
 	[ -n "$long" ] && suite "long: Debian $(sh scripts/kver.sh) under QEMU" \
 		sh tests/vm/run.sh $long
