@@ -40,7 +40,7 @@ ZYDIS_OBJS := $(ZYDIS_SRCS:%=$(B)/zydis-user/%.o)
 include kmod/core/files.mk
 
 .PHONY: all deps module user test-modules test check unit vm long bench bench-quick demo clean distclean
-.PHONY: deps-matrix module-for matrix
+.PHONY: deps-matrix module-for matrix matrix-modules bench-matrix
 
 all: module user test-modules
 
@@ -335,15 +335,23 @@ long:
 
 # The matrix (tests/matrix/run.sh, tests/README.md): CPU models and the
 # cloud and rt kernels, one guest boot each.  MATRIX_CELLS picks cells.
-matrix:
+matrix: matrix-modules
+	@sh tests/matrix/run.sh $(MATRIX_CELLS)
+
+# Every kernel of the matrix and kdbt.ko built for each.
+matrix-modules:
 	@$(MAKE) --no-print-directory deps-matrix
 	@$(MAKE) --no-print-directory deps-612
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -j$$(nproc) all
 	@for f in cloud rt; do \
 		k=$$(sh scripts/kver.sh --flavour $$f) || exit 1; \
 		$(MAKE) --no-print-directory module-for KVER=$$k || exit 1; done
 	@$(MAKE) --no-print-directory module-612
-	@sh tests/matrix/run.sh $(MATRIX_CELLS)
+
+# The exact (-icount) ratios on every matrix cell: figures, not verdicts
+# (scripts/bench-matrix.sh, docs/BENCHMARKS.md; about 2 minutes a cell).
+bench-matrix: matrix-modules
+	@sh scripts/bench-matrix.sh $(MATRIX_CELLS)
 
 # Figures, not verdicts: see docs/BENCHMARKS.md.
 bench:

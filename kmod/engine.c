@@ -690,7 +690,8 @@ static int tr_init(enum kdbt_mode mode)
 		.counters = kdbt_eng.counters,
 		.derive_counts = true,
 		.dispatch_direct = (u64)kdbt_entry_direct,
-		.dispatch_indirect = (u64)kdbt_entry_indirect,
+		.dispatch_indirect = (u64)kdbt_entry_indirect,	/* ENDBR */
+		.ibt = IS_ENABLED(CONFIG_X86_KERNEL_IBT),
 		.shadow_addr = (u64)kdbt_shadow,
 		.shadow_shift = KDBT_SHADOW_SHIFT,
 		.jt_addr = (u64)kdbt_jt,

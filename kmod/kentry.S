@@ -19,13 +19,16 @@
  * its bare ret instructions go to generated code, not to callers.  Where
  * objtool checks the linked module instead (IBT kernels: 6.12), the
  * annotations say so: every ret is bare by design (ANNOTATE_UNRET_SAFE),
- * no entry is the target of an indirect call or jump (generated code
- * reaches them with direct ones, or C's ret does: ANNOTATE_NOENDBR), and
+ * kdbt_entry_indirect is the target of indirect jumps (an empty
+ * jumptable slot holds it: ENDBR, endbr64 where the kernel has IBT),
+ * no other entry is (generated code reaches them with direct jumps, or
+ * C's ret does: ANNOTATE_NOENDBR), and
  * the unwinder cannot go through this code (KDBT_UNWIND_HINT_NONE: the
  * stacks are the cache's and the dispatcher's).
  */
 #include <linux/linkage.h>
 #include <linux/objtool.h>
+#include <asm/ibt.h>
 #include <asm/nospec-branch.h>
 #include <asm/percpu.h>
 #include "compat.h"
@@ -102,7 +105,8 @@ SYM_CODE_START(kdbt_entry_direct)
 SYM_CODE_END(kdbt_entry_direct)
 
 /*
- * A jumptable probe missed.  Stack: [site][%rdx][%rcx], and the live
+ * A jumptable probe missed (reached by the probe's indirect jump through
+ * an empty slot, or by an indirect entry's direct one).  Stack: [site][%rdx][%rcx], and the live
  * %rdx is the native target.  A resume slot goes below them; C returns
  * the indirect entry to resume at (it checks %rdx and pops the three
  * words), or kdbt_leave_indirect.
@@ -110,7 +114,7 @@ SYM_CODE_END(kdbt_entry_direct)
  */
 SYM_CODE_START(kdbt_entry_indirect)
 	KDBT_UNWIND_HINT_NONE
-	ANNOTATE_NOENDBR
+	ENDBR
 	lea	-8(%rsp), %rsp
 	SAVE_REGS
 	movl	88(%rsp), %edi

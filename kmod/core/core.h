@@ -207,6 +207,14 @@ struct kdbt_map {
  *	the caller goes on in the cache.  Calls to other native code
  *	(ftrace and BPF trampolines, modules) push the native return
  *	address in both modes: trampolines find their caller by it.
+ * @ibt: the kernel is built for CET indirect branch tracking
+ *	(CONFIG_X86_KERNEL_IBT: 6.12): every cache address an indirect
+ *	branch can reach starts with endbr64.  Those are the indirect entries
+ *	(kdbt_indirect_entry(): jumptable slots, reached by the probe's
+ *	`jmp *jt(,%rcx,8)` or the kernel's indirect thunk); the rest of the
+ *	cache is reached by direct branches and by ret, which IBT does not
+ *	check.  @dispatch_indirect, also in the jumptable, is the
+ *	environment's to mark.
  * @published: optional; told of every new block once its code, maps and
  *	exits are final and before anything can branch to it (the kernel
  *	glue mirrors exception-table entries here).
@@ -217,6 +225,7 @@ struct kdbt_config {
 	bool counters;
 	bool derive_counts;
 	bool atomic_counters;
+	bool ibt;
 	u64 dispatch_direct;
 	u64 dispatch_indirect;
 	u64 return_thunk;
@@ -306,6 +315,12 @@ static inline bool kdbt_is_sentinel(const struct kdbt_tr *tr, u32 id)
 	       !(id & ((1u << tr->cfg.shadow_shift) - 1));
 }
 
+/* endbr64 itself: what an indirect branch must land on under IBT. */
+static inline bool kdbt_is_endbr64(const u8 *p)
+{
+	return p[0] == 0xf3 && p[1] == 0x0f && p[2] == 0x1e && p[3] == 0xfa;
+}
+
 /*
  * The 4 bytes an IBT kernel (6.12) starts most functions with: endbr64,
  * or the `osp nopl (%rax)` the kernel seals an unused endbr64 with.  A C
@@ -313,8 +328,7 @@ static inline bool kdbt_is_sentinel(const struct kdbt_tr *tr, u32 id)
  */
 static inline bool kdbt_is_endbr(const u8 *p)
 {
-	return (p[0] == 0xf3 && p[1] == 0x0f && p[2] == 0x1e &&
-		p[3] == 0xfa) ||
+	return kdbt_is_endbr64(p) ||
 	       (p[0] == 0x66 && p[1] == 0x0f && p[2] == 0x1f && p[3] == 0x00);
 }
 

@@ -772,8 +772,11 @@ static void emit_ientry(struct kdbt_emit *e, const struct kdbt_tr *tr,
 {
 	static const u8 lea[] = { 0x48, 0x8d, 0x8a };	/* lea d32(%rdx),%rcx */
 	static const u8 pops[] = { 0x59, 0x5a, 0x59 };	/* site, %rdx, %rcx */
+	static const u8 endbr64[] = { 0xf3, 0x0f, 0x1e, 0xfa };
 	u32 jrcxz;
 
+	if (tr->cfg.ibt)	/* the landing pad of the jumptable's jmp * */
+		emit_bytes(e, endbr64, sizeof(endbr64));
 	emit_bytes(e, lea, sizeof(lea));
 	emit_u32(e, (u32)-native);
 	emit_u8(e, 0xe3);				/* jrcxz over the miss */

@@ -32,6 +32,9 @@
 # end "matrix: N cells in M min S s" and "N passed, N failed".  A cell
 # whose kernel or module is missing fails.  Console logs:
 # build/matrix/CELL/ (/ in CELL as _).
+# The 6.12 cell also translates that kernel's whole text offline
+# (kernel-coverage.sh KVER, with its IBT check) and checks the IBT
+# landing pad of kdbt.ko's dispatcher entry.
 # Exit status: 0 if every test of every cell passed.
 # Owns: the list of cells and how each boots.  Must never: load anything
 # into the host kernel, or skip, excuse or special-case a cell: a cell
@@ -40,16 +43,10 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 
-# name cpu flavour (generic, cloud, rt, 6.12) and kernel words (- for none)
-CELLS="Skylake-Server-IBRS Skylake-Server-IBRS generic -
-Cascadelake-Server Cascadelake-Server generic -
-Icelake-Server Icelake-Server generic -
-Skylake-Server-IBRS/pti=off Skylake-Server-IBRS generic pti=off
-EPYC-Rome EPYC-Rome generic -
-EPYC-Milan EPYC-Milan generic -
-max/cloud max cloud -
-max/rt max rt -
-max/6.12 max 6.12 -"
+# name cpu flavour (generic, cloud, rt, 6.12) and kernel words (- for
+# none), one cell per line (scripts/bench-matrix.sh reads them too)
+CELLS=$(cat "$here/cells")
+. "$here/cell-lib.sh"
 
 for c in "$@"; do
 	echo "$CELLS" | awk -v c="$c" '$1 == c { f = 1 } END { exit !f }' || {
@@ -87,37 +84,33 @@ figure() {
 		END { print (v == "" ? "-" : v "%") }' "$1"
 }
 
+# offline_612 CELL KVER KO: the 6.12 kernel's whole text translated
+# offline (tests/unit/kernel-coverage.sh: every mode, no form without a
+# rule, IBT landing pads on every indirect entry, the mutation caught),
+# and kdbt.ko's dispatcher entry, the one jumptable target outside the
+# cache, starts with endbr64 (IBT: CONFIG_X86_KERNEL_IBT).
+offline_612() {
+	sh "$top/tests/unit/kernel-coverage.sh" "$top/build/unit/kcover" "$2" |
+		sed -E "s#^(PASS|FAIL) unit/kernel-coverage-[^/:]*/?#\1 cell $1: offline #"
+	first=$(objdump -d --no-show-raw-insn "$3" 2>/dev/null |
+		awk '/<kdbt_entry_indirect>:$/ {getline; print $2; exit}')
+	if [ "$first" = endbr64 ]; then
+		echo "PASS cell $1: offline kdbt_entry_indirect starts with endbr64"
+	else
+		echo "FAIL cell $1: offline kdbt_entry_indirect starts with '$first', not endbr64"
+	fi
+}
+
 for cell in "$@"; do
-	row=$(echo "$CELLS" | awk -v c="$cell" '$1 == c')
-	cpu=$(echo "$row" | cut -d' ' -f2)
-	flavour=$(echo "$row" | cut -d' ' -f3)
-	words=$(echo "$row" | cut -d' ' -f4)
-	[ "$words" = - ] && words=
 	ncells=$((ncells + 1))
 	cov= jt=
-	echo "== cell $cell: -cpu $cpu, $flavour kernel${words:+, $words}"
 	t0=$(date +%s)
-	if [ "$flavour" = generic ]; then
-		kver=$(sh "$top/scripts/kver.sh" 2>&1)
-	elif [ "$flavour" = 6.12 ]; then
-		kver=$(sh "$top/scripts/kernel612.sh" --print 2>&1 ||
-			echo "no Linux 6.12 with headers (make deps-612)")
-		case $kver in 6.12.*) ;; *) false ;; esac
-	else
-		kver=$(sh "$top/scripts/kver.sh" --flavour "$flavour" 2>&1)
-	fi
-	if [ $? != 0 ]; then
-		echo "FAIL cell $cell: no kernel: $kver" | tee -a "$out"
+	if ! cell_resolve "$cell" "$generic_ko"; then
+		echo "== cell $cell"
+		echo "FAIL cell $cell: $why" | tee -a "$out"
 		continue
 	fi
-	ko=$generic_ko
-	[ "$flavour" = generic ] || ko=$top/build/kmod-$kver/kdbt.ko
-	if [ ! -r "$ko" ]; then
-		hint="make module-for KVER=$kver"
-		[ "$flavour" = generic ] && hint="make module"
-		echo "FAIL cell $cell: no $ko ($hint)" | tee -a "$out"
-		continue
-	fi
+	echo "== cell $cell: -cpu $cpu, $flavour kernel${words:+, $words}"
 	logs=$top/build/matrix/$(echo "$cell" | tr / _)
 	rm -rf "$logs"
 	# shellcheck disable=SC2086
@@ -146,6 +139,7 @@ for cell in "$@"; do
 		jt="jumptable hit rate transparent $(figure "$log" cell-3-workload-transparent jumptable_hit_rate)"
 		jt="$jt fast $(figure "$log" cell-5-workload-fast jumptable_hit_rate)"
 	fi
+	[ "$flavour" = 6.12 ] && offline_612 "$cell" "$kver" "$ko" | tee -a "$out"
 	echo "cell $cell: $(($(date +%s) - t0)) s, $boots boot(s), pti ${pti:--}; ${cov:-no coverage}; ${jt:-no jumptable hit rate}"
 done
 rm -f "$out.cell"

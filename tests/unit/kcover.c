@@ -3,10 +3,18 @@
  * kcover.c - translate every function of the guest kernel, offline.
  *
  * Usage: kcover VMLINUX KALLSYMS [fast|transparent] [counters|nocounters]
- *		 [direct] [verbose]
+ *		 [direct] [verbose] [mutate-ibt]
  * (direct: counters reached by incq %gs:disp32 and jcc blocks counted
  * through their successors' copies, as kdbt.ko emits them by default;
  * else through the per-CPU pointer, one counter per block).
+ * On a kernel built with IBT (its kallsyms has ibt_selftest: 6.12)
+ * the cache gets endbr64 landing pads as in kdbt.ko, and once every
+ * function is translated, kcover makes the indirect entry of every block
+ * (any block can be an indirect branch's target: a function called
+ * through a pointer, a return site in transparent mode) and checks that
+ * each starts with endbr64: "ibt_entries N" and "ibt_missing M" (M > 0
+ * fails).  mutate-ibt overwrites the endbr64 of one entry before the
+ * check, which must then find it.
  * Reads the kernel text from the vmlinux extracted from Debian's vmlinuz
  * and the function list from a nokaslr boot's /proc/kallsyms
  * (scripts/kernel-inputs.sh), translates from every function start every
@@ -48,6 +56,9 @@ static u64 *seen;		/* open-addressed set of attempted starts */
 static u64 *work;
 static u64 nwork;
 static bool verbose;		/* also name every native exit */
+static bool ibt;		/* the kernel has IBT: landing pads */
+static bool mutate_ibt;		/* break one pad: the check must see it */
+static bool ibt_failed;
 
 static int read_code(void *ctx, u64 addr, u8 *buf, size_t len)
 {
@@ -467,6 +478,7 @@ static int setup(enum kdbt_mode mode, bool counters)
 		.counters_window_shift = KC_WIN_SHIFT,
 		.read_code = read_code, .may_translate = may_translate,
 		.has_fixup = has_fixup, .c_function = c_function,
+		.ibt = ibt,
 	};
 	struct kdbt_mem mem = {
 		.cache = zalloc(KC_CACHE), .cache_addr = KC_CACHE_ADDR,
@@ -490,6 +502,39 @@ static int setup(enum kdbt_mode mode, bool counters)
 	for (w = 0; w < KC_BLOCKS >> KC_WIN_SHIFT; w++)	/* as in a guest */
 		kc_windows[w] = 0x40000000 + (s32)(w << (KC_WIN_SHIFT + 5));
 	return kdbt_tr_init(&tr, &cfg, &mem);
+}
+
+/*
+ * The IBT check: the indirect entry of every block starts with endbr64
+ * (blocks of one native address share one entry, checked for each).
+ * Return: the entries without one (the mutated one included).
+ */
+static u64 check_ibt(u64 *entries)
+{
+	u32 id, nblocks = tr.nblocks;
+	u64 missing = 0, e;
+
+	*entries = 0;
+	for (id = 1; id < nblocks; id++) {
+		const struct kdbt_block *b = &tr.mem.blocks[id];
+
+		if (b->invalid)
+			continue;
+		/* made once per native address, then found again */
+		if (kdbt_indirect_entry(&tr, b->native, &e))
+			continue;	/* not reachable by disp32 or full */
+		if (mutate_ibt && !*entries)
+			tr.mem.cache[e - tr.mem.cache_addr] = 0x90;
+		++*entries;
+		if (!kdbt_is_endbr64(tr.mem.cache + (e - tr.mem.cache_addr))) {
+			if (!missing)
+				printf("ibt_first_missing %#llx (block %u at %#llx)\n",
+				       (unsigned long long)e, id,
+				       (unsigned long long)b->native);
+			missing++;
+		}
+	}
+	return missing;
 }
 
 static void print_forms(const char *what, const u32 *counts)
@@ -521,11 +566,13 @@ int main(int argc, char **argv)
 			verbose = true;
 		else if (!strcmp(argv[i], "direct"))
 			direct = true;
+		else if (!strcmp(argv[i], "mutate-ibt"))
+			mutate_ibt = true;
 		else if (strcmp(argv[i], "fast") && strcmp(argv[i], "counters"))
 			argc = 0;
 	}
 	if (argc < 3) {
-		fprintf(stderr, "usage: kcover VMLINUX KALLSYMS [fast|transparent] [counters|nocounters] [direct] [verbose]\n");
+		fprintf(stderr, "usage: kcover VMLINUX KALLSYMS [fast|transparent] [counters|nocounters] [direct] [verbose] [mutate-ibt]\n");
 		return 2;
 	}
 	kimg = kimage_open(argv[1]);
@@ -533,6 +580,11 @@ int main(int argc, char **argv)
 	if (!kimg || !ks || setup_policy(ks) || load_extable(ks) ||
 	    setup_cfuncs())
 		return 2;
+	{
+		unsigned long long a, z;
+
+		ibt = !ksyms_range(ks, "ibt_selftest", &a, &z);
+	}
 	seen = zalloc(KC_SEEN * sizeof(u64));
 	work = zalloc(KC_SEEN * sizeof(u64));
 	if (setup(mode, counters)) {
@@ -576,6 +628,16 @@ int main(int argc, char **argv)
 	       (unsigned long long)tr.refused[KDBT_REFUSE_FORM],
 	       (unsigned long long)tr.refused[KDBT_REFUSE_RANGE],
 	       (unsigned long long)tr.refused[KDBT_REFUSE_ENCODE]);
+	printf("ibt %s\n", ibt ? "on" : "off");
+	if (ibt) {
+		u64 entries, missing = check_ibt(&entries);
+
+		printf("ibt_entries %llu\nibt_missing %llu\n",
+		       (unsigned long long)entries,
+		       (unsigned long long)missing);
+		if (missing)
+			ibt_failed = true;
+	}
 	print_forms("unhandled", tr.unhandled);
 	print_forms("native", tr.native_exits);
 	if (tr.native_lkgs)
@@ -584,5 +646,6 @@ int main(int argc, char **argv)
 		print_native_forms();
 	kimage_close(kimg);
 	ksyms_free(ks);
-	return tr.refused[KDBT_REFUSE_RANGE] || tr.refused[KDBT_REFUSE_ENCODE];
+	return tr.refused[KDBT_REFUSE_RANGE] || tr.refused[KDBT_REFUSE_ENCODE] ||
+	       ibt_failed;
 }

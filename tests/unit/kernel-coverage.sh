@@ -16,16 +16,24 @@
 # __efi64_thunk), lkgs (native_lkgs on 6.12: Zydis 4.0 cannot decode it).
 # Entry text, the thunk range and boot entry code are
 # excluded by policy (kmod/core/policy.c) and counted apart.
-# Output: one PASS/FAIL line per mode.
+# IBT kernels (6.12): every indirect entry of every block starts with
+# endbr64 (kcover's ibt_missing is 0), and a run that breaks one pad
+# (mutate-ibt) must be caught.
+# Usage: kernel-coverage.sh KCOVER_BINARY [KVER]   (default: the guest
+#        kernel, scripts/kver.sh; the names say KVER when it is given)
+# Output: one PASS/FAIL line per mode (and the IBT mutation's).
 set -u
-kcover=${1:?usage: kernel-coverage.sh KCOVER_BINARY}
+kcover=${1:?usage: kernel-coverage.sh KCOVER_BINARY [KVER]}
+kver=${2:-}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 allowed=' int3 ud0 ud1 ud2 far-jmp far-ret far-call lkgs '
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-if ! inputs=$(sh "$top/scripts/kernel-inputs.sh" 2> "$work/err"); then
-	echo "FAIL unit/kernel-coverage: no kernel inputs: $(cat "$work/err")"
+base=unit/kernel-coverage${kver:+-$kver}
+# shellcheck disable=SC2086
+if ! inputs=$(sh "$top/scripts/kernel-inputs.sh" $kver 2> "$work/err"); then
+	echo "FAIL $base: no kernel inputs: $(cat "$work/err")"
 	exit 1
 fi
 # shellcheck disable=SC2086
@@ -44,7 +52,7 @@ for run in $runs; do
 done
 wait
 for run in $runs; do
-	name=unit/kernel-coverage/$run
+	name=$base/$run
 	mode=${run%-direct}
 	form=
 	[ "$run" = "$mode" ] || form=direct
@@ -75,6 +83,11 @@ for run in $runs; do
 	elif [ "$scratch" -lt 780 ]; then
 		why="$why; counters with a free register: $scratch per mille, want >= 780"
 	fi
+	ibt=$(get ibt)
+	if [ "$ibt" = on ]; then
+		[ "$(get ibt_missing)" = 0 ] && [ "$(get ibt_entries)" -gt 100000 ] ||
+			why="$why; IBT: $(get ibt_missing) of $(get ibt_entries) indirect entries without endbr64 ($(get ibt_first_missing))"
+	fi
 	unhandled=$(sed -n 's/^unhandled //p' "$work/out" | tr '\n' ' ')
 	[ -z "$unhandled" ] || why="$why; unhandled forms: $unhandled"
 	for m in $(sed -n 's/^native_form \([^ ]*\) .*/\1/p' "$work/out"); do
@@ -86,8 +99,22 @@ for run in $runs; do
 	if [ -z "$why" ]; then
 		forms="$(get counters_scratch) with a free register, $(get counters_push) push %rax"
 		[ -z "$form" ] || forms="$(get counters_scratch) incq %gs:disp32, $(get counters_derived) blocks derived from $(get copies) copies"
-		echo "PASS $name ($(get functions) functions, $(get blocks) blocks, $(get instructions) instructions, expansion $(get expansion); counters: $forms, $(get counters_flags) keep the flags; native exits: $(sed -n 's/^native_form //p' "$work/out" | tr '\n' ' '))"
+		ibts="IBT off"
+		[ "$ibt" = on ] && ibts="IBT: $(get ibt_entries) indirect entries start with endbr64"
+		echo "PASS $name ($(get functions) functions, $(get blocks) blocks, $(get instructions) instructions, expansion $(get expansion); counters: $forms, $(get counters_flags) keep the flags; $ibts; native exits: $(sed -n 's/^native_form //p' "$work/out" | tr '\n' ' '))"
 	else
 		echo "FAIL $name:${why#;}"
 	fi
 done
+
+# The IBT check must catch one pad broken on purpose (IBT kernels only).
+if grep -q '^ibt on$' "$work/out.fast-direct"; then
+	"$kcover" "$1" "$2" fast direct mutate-ibt > "$work/out" 2>&1
+	rc=$?
+	m=$(sed -n 's/^ibt_missing //p' "$work/out")
+	if [ $rc = 1 ] && [ "$m" = 1 ]; then
+		echo "PASS $base/ibt-mutation (one endbr64 overwritten: kcover finds $(sed -n 's/^ibt_first_missing //p' "$work/out") and fails)"
+	else
+		echo "FAIL $base/ibt-mutation: one endbr64 overwritten, kcover exit $rc, ibt_missing '$m' (want 1 and 1)"
+	fi
+fi

@@ -160,15 +160,17 @@ static void on_segv(int sig, siginfo_t *si, void *uc_)
  * The configurations every case runs in, per mode: counters through a %gs
  * pointer; reached by `incq %gs:disp32` (direct); and direct with the
  * counts of jcc blocks derived from their successors' copies (derived,
- * kdbt.ko's default).
+ * kdbt.ko's default); and derived with endbr64 landing pads on the
+ * indirect entries (ibt, as on Linux 6.12).
  */
 static const struct {
 	const char *suffix;
-	bool direct, derive;
+	bool direct, derive, ibt;
 } forms[] = {
-	{ "", false, false },
-	{ "-direct", true, false },
-	{ "-derived", true, true },
+	{ "", false, false, false },
+	{ "-direct", true, false, false },
+	{ "-derived", true, true, false },
+	{ "-ibt", true, true, true },
 };
 static unsigned int form;
 static bool direct;
@@ -400,6 +402,52 @@ static unsigned long long cpu_total(int cpu)
  * no register loaded; and a run with the GS base of "CPU" 1 counts in
  * CPU 1's counters only, exactly as many as the same run on CPU 0.
  */
+/*
+ * IBT: every address an indirect branch in the cache can reach - each
+ * jumptable slot that is not the dispatcher, each block's indirect entry -
+ * starts with endbr64, and without ibt none does (the pad costs 4 bytes
+ * and an instruction).  The cases above ran through them.
+ */
+static void check_ibt(enum kdbt_mode mode)
+{
+	bool want = forms[form].ibt;
+	u32 i, slots = 0, entries = 0;
+
+	for (i = 0; i < KDBT_JT_SIZE; i++) {
+		u64 t = utr.mem.jt[i];
+
+		if (t == utr.cfg.dispatch_indirect)
+			continue;
+		slots++;
+		if (kdbt_is_endbr64(utr.mem.cache + (t - utr.mem.cache_addr)) != want) {
+			fail("%s/ibt: jumptable slot %u leads to %#llx, %s endbr64",
+			     mode_name(mode), i, (unsigned long long)t,
+			     want ? "without" : "with");
+			return;
+		}
+	}
+	for (i = 1; i < utr.nblocks; i++) {
+		const struct kdbt_block *b = &utr.mem.blocks[i];
+
+		if (b->ientry == KDBT_NO_IENTRY)
+			continue;
+		entries++;
+		if (kdbt_is_endbr64(utr.mem.cache + b->ientry) != want) {
+			fail("%s/ibt: the indirect entry of block %u (%#llx) %s endbr64",
+			     mode_name(mode), i, (unsigned long long)b->native,
+			     want ? "lacks" : "has");
+			return;
+		}
+	}
+	if (!slots || !entries) {
+		fail("%s/ibt: no jumptable slot (%u) or indirect entry (%u) to check",
+		     mode_name(mode), slots, entries);
+		return;
+	}
+	pass("%s/ibt (%u jumptable slots and %u indirect entries %s endbr64)",
+	     mode_name(mode), slots, entries, want ? "start with" : "without");
+}
+
 static void check_direct_form(enum kdbt_mode mode)
 {
 	const struct tfunc *t = &tfuncs[0];
@@ -822,6 +870,7 @@ static void run_mode(enum kdbt_mode mode, long long *tref, long long *rref,
 		check_abi_scratch(mode);
 		check_scratch_forms(mode);
 	}
+	check_ibt(mode);
 	check_cx16(mode);
 	check_maps(mode);
 	check_detach(mode, tref, native);
@@ -863,6 +912,7 @@ int main(int argc, char **argv)
 		direct = forms[form].direct;
 		utr_counter_form(direct);
 		utr_derive_counts(forms[form].derive);
+		utr_ibt(forms[form].ibt);
 		for (mode = KDBT_MODE_FAST; mode <= KDBT_MODE_TRANSPARENT;
 		     mode++)
 			run_mode(mode, tref, rref, native);

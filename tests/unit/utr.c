@@ -39,7 +39,7 @@ static struct {
 	u64 *counters_ptr;
 } utr_gs = { .counters_ptr = counters_all[0] };
 static s32 utr_windows[UTR_BLOCKS >> UTR_WINDOW_SHIFT];
-static bool direct_counters, derive_counts;
+static bool direct_counters, derive_counts, ibt;
 /* Every block is a sentinel with a shadow counter (core.h). */
 #define UTR_SHADOW_SHIFT 0
 static u64 shadow[UTR_BLOCKS >> UTR_SHADOW_SHIFT];
@@ -206,6 +206,15 @@ void utr_derive_counts(bool on)
 }
 
 /**
+ * utr_ibt() - from the next utr_setup() on, give every indirect entry an
+ * endbr64 (core.h, kdbt_config.ibt), as for an IBT kernel.
+ */
+void utr_ibt(bool on)
+{
+	ibt = on;
+}
+
+/**
  * utr_set_cpu() - play "CPU" @cpu (0 or 1): move the GS base so that
  * direct counters land in that CPU's row (the pointer form stays CPU 0's).
  *
@@ -248,6 +257,7 @@ int utr_setup(enum kdbt_mode mode, bool counters_on)
 		.mode = mode,
 		.counters = counters_on,
 		.derive_counts = derive_counts,
+		.ibt = ibt,
 		.dispatch_direct = (u64)kdbt_user_dispatch_direct,
 		.dispatch_indirect = (u64)kdbt_user_dispatch_indirect,
 		.return_thunk = (u64)kdbt_test_return_thunk,
