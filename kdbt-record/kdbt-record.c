@@ -9,15 +9,20 @@
  * Switches translation on if it is off (and off again at the end unless
  * --keep), takes a baseline snapshot of /proc/kdbt (or, with --reset,
  * resets the counters first), runs COMMAND (with -a: until SIGINT,
- * SIGTERM or SIGHUP), takes a snapshot every interval and a last one at
- * the end, and writes the intervals, the blocks that counted, their
+ * SIGTERM, SIGHUP or SIGQUIT, each of which ends the recording cleanly),
+ * takes a snapshot every interval and a last one at the end, and writes the intervals, the blocks that counted, their
  * symbols and what the recording ran on to FILE (default kdbt.data; the
  * previous one becomes kdbt.data.old).
  *
  * Owns: the options, /proc/kdbt/control (on, off, reset, mode), the
- * command's process, the sampling loop and the summary line.
+ * command's process, the sampling loop, the summary line, and its own
+ * signals: SIGINT, SIGTERM, SIGHUP and SIGQUIT are blocked and waited
+ * for, SIGPIPE is ignored (a closed stdout or stderr is an EPIPE error,
+ * not a death); the command gets the mask and SIGPIPE action kdbt-record
+ * started with.
  * Must never: leave translation on that it switched on (unless --keep),
- * or leave a partial file under FILE (data_write.c).
+ * or leave a partial file under FILE (data_write.c), whatever signal
+ * it gets (SIGKILL aside).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -64,6 +69,7 @@ struct session {
 	pid_t pid;		/* the command, 0 if none or reaped */
 	int status;		/* its wait status */
 	sigset_t waitset, oldmask;
+	struct sigaction oldpipe;	/* SIGPIPE's action, for the command */
 };
 
 static const struct option long_opts[] = {
@@ -339,6 +345,7 @@ static int spawn(struct session *s, struct kdbt_err *err)
 	}
 	if (!s->pid) {
 		close(pfd[0]);
+		sigaction(SIGPIPE, &s->oldpipe, NULL);
 		sigprocmask(SIG_SETMASK, &s->oldmask, NULL);
 		execvp(cmd[0], cmd);
 		e = errno;
@@ -554,6 +561,27 @@ static int record(struct session *s, struct kdbt_err *err)
 	return ret;
 }
 
+/*
+ * The signals that end a recording are blocked and taken by sample()'s
+ * sigtimedwait(), so that each ends it cleanly; a closed stdout or
+ * stderr must not kill kdbt-record with translation on.
+ */
+static void take_signals(struct session *s)
+{
+	static const int stop_sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	struct sigaction ign = { .sa_handler = SIG_IGN };
+	size_t i;
+
+	signal(SIGCHLD, SIG_DFL);	/* the command's status, not auto-reaped */
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGPIPE, &ign, &s->oldpipe);
+	sigemptyset(&s->waitset);
+	sigaddset(&s->waitset, SIGCHLD);
+	for (i = 0; i < sizeof(stop_sigs) / sizeof(stop_sigs[0]); i++)
+		sigaddset(&s->waitset, stop_sigs[i]);
+	sigprocmask(SIG_BLOCK, &s->waitset, &s->oldmask);
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o = { .output = KDBT_DATA_NAME, .interval_ns = NSEC,
@@ -566,13 +594,7 @@ int main(int argc, char **argv)
 	if (ret)
 		return ret > 0 ? 0 : 2;
 	s.rc.w.fd = -1;
-	signal(SIGCHLD, SIG_DFL);	/* the command's status, not auto-reaped */
-	sigemptyset(&s.waitset);
-	sigaddset(&s.waitset, SIGCHLD);
-	sigaddset(&s.waitset, SIGINT);
-	sigaddset(&s.waitset, SIGTERM);
-	sigaddset(&s.waitset, SIGHUP);
-	sigprocmask(SIG_BLOCK, &s.waitset, &s.oldmask);
+	take_signals(&s);
 	ret = record(&s, &err);
 	if (ret) {
 		fprintf(stderr, PROG ": %s\n", err.msg);
