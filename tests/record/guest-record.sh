@@ -10,13 +10,13 @@
 # files in the guest with the same totals.  Then: the default name
 # kdbt.data, the previous one kept as kdbt.data.old, no temporary file
 # left, the command's exit status recorded; a command that cannot run
-# (exit 1, no file, translation off); a full disk (the same); --keep;
-# translation already on (left
-# on); -a until SIGINT; -a until SIGQUIT and a closed stderr (SIGPIPE),
-# each with the file whole, no temporary file and translation off;
-# --reset; a reset during a recording (a warning,
-# the interval flagged).  At the end it sends getppid.data and dd.data to
-# the host (sendfile).
+# (exit 1, no file, translation off); the command's user (under sudo,
+# -u, -u root; a user it cannot become: nothing runs, as before); a full
+# disk (the same); --keep; translation already on (left on); -a until
+# SIGINT; -a until SIGQUIT and a closed stderr (SIGPIPE), each with the
+# file whole, no temporary file and translation off; --reset; a reset
+# during a recording (a warning, the interval flagged).  At the end it
+# sends getppid.data and dd.data to the host (sendfile).
 # vm-smp: 2
 # vm-timeout: 240
 . /tests/lib.sh
@@ -92,6 +92,32 @@ expect_fail "a command that cannot run" "cannot run '/nonexistent'" \
 [ -e /tmp/bad.data ] && fail "a file for a command that could not run"
 ls -A /tmp | grep -q '^\.bad' && fail "a temporary file left: $(ls -A /tmp)"
 expect_eq "state after a command that cannot run" "$(kdbt_stat state)" off
+
+# The command's user: under sudo (SUDO_UID and SUDO_GID set, kdbt-record
+# root), the user who ran sudo, with that user's groups; -u USER (a name
+# or a uid); -u root keeps root.  Each line: uid, gid, groups.
+ids='echo $(id -u) $(id -g) $(id -G)'
+got=$(SUDO_UID=65534 SUDO_GID=65534 kdbt-record -q -o /tmp/u.data -- sh -c "$ids") ||
+	fail "kdbt-record under sudo"
+expect_eq "the command's user under sudo" "$got" "65534 65534 65534"
+got=$(SUDO_UID=65534 SUDO_GID=65534 kdbt-record -q -u root -o /tmp/u.data -- sh -c "$ids")
+expect_eq "the command's user under sudo with -u root" "$got" "0 0 0"
+got=$(kdbt-record -q -u nobody -o /tmp/u.data -- sh -c "$ids")
+expect_eq "the command's user with -u nobody" "$got" "65534 65534 65534"
+got=$(kdbt-record -q --user 65534 -o /tmp/u.data -- sh -c "$ids")
+expect_eq "the command's user with --user 65534" "$got" "65534 65534 65534"
+rm -f /tmp/u.data /tmp/u.data.old
+expect_fail "-u of no user" "user no-such-user: no such user" \
+	kdbt-record -u no-such-user -o /tmp/u.data -- true
+# A user it cannot become (no CAP_SETGID): nothing runs, no file.
+expect_fail "a user it cannot become" \
+	"cannot run 'touch' as nobody (uid 65534): setgroups: Operation not permitted" \
+	capdrop sys_admin,perfmon,syslog \
+	kdbt-record -u nobody -o /tmp/u.data -- touch /tmp/u.ran
+[ -e /tmp/u.ran ] && fail "the command ran though its user could not be set"
+[ -e /tmp/u.data ] && fail "a file for a command whose user could not be set"
+ls -A /tmp | grep -q '^\.u\.data' && fail "a temporary file left: $(ls -A /tmp)"
+expect_eq "state after a user it cannot become" "$(kdbt_stat state)" off
 
 # A full disk: a message, no file, no temporary file, translation off.
 mkdir -p /tmp/full && mount -t tmpfs -o size=64k tmpfs /tmp/full ||
