@@ -245,7 +245,8 @@ $(B)/unit/kdbt_top_model_test: tests/unit/kdbt_top_model_test.c \
 # kdbt-record and kdbt-report (kdbt-record/): host builds in $(B), static
 # builds for the guest, a sanitizer build of kdbt-report and the format's
 # unit test and fuzzer (tests/unit/kdbt_data_fuzz.c).
-REC_LIB := $(addprefix kdbt-record/, data.c data_read.c data_write.c) \
+REC_LIB := $(addprefix kdbt-record/, data.c data_read.c data_write.c \
+	text.c) \
 	proc/libkdbt.c proc/libkdbt_syms.c proc/libkdbt_stats.c
 REC_HDRS := $(wildcard kdbt-record/*.h) proc/libkdbt.h proc/libkdbt_int.h \
 	proc/kdbt_abi.h
