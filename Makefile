@@ -226,7 +226,8 @@ TOP_SRCS := $(addprefix kdbt-top/, main.c top.c model.c format.c source.c \
 TOP_DEPS := $(TOP_SRCS) $(wildcard kdbt-top/*.h) $(LIBKDBT)
 TOP_CFLAGS := -O2 -g -std=gnu11 $(WARN) -Iproc -Ikdbt-top
 NCURSES_LIBS := $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo)
-user: $(B)/kdbt-top $(B)/guest/kdbt-top $(B)/unit/kdbt_top_model_test
+user: $(B)/kdbt-top $(B)/guest/kdbt-top $(B)/unit/kdbt_top_model_test \
+	$(B)/unit/endwin_probe.so
 
 $(B)/kdbt-top: $(TOP_DEPS)
 	@mkdir -p $(@D)
@@ -241,6 +242,12 @@ $(B)/unit/kdbt_top_model_test: tests/unit/kdbt_top_model_test.c \
 		$(wildcard kdbt-top/*.h) $(LIBKDBT)
 	@mkdir -p $(@D)
 	$(CC) $(TOP_CFLAGS) -o $@ $(filter %.c,$^)
+
+# An LD_PRELOAD endwin() that notes a call from a crash signal's handler
+# (tests/unit/kdbt-top-screen.sh).
+$(B)/unit/endwin_probe.so: tests/unit/endwin_probe.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -std=gnu11 $(WARN) -shared -fPIC -o $@ $< -ldl
 
 # kdbt-record and kdbt-report (kdbt-record/): host builds in $(B), static
 # builds for the guest, a sanitizer build of kdbt-report and the format's
