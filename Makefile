@@ -226,7 +226,8 @@ TOP_SRCS := $(addprefix kdbt-top/, main.c top.c model.c format.c source.c \
 TOP_DEPS := $(TOP_SRCS) $(wildcard kdbt-top/*.h) $(LIBKDBT)
 TOP_CFLAGS := -O2 -g -std=gnu11 $(WARN) -Iproc -Ikdbt-top
 NCURSES_LIBS := $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo)
-user: $(B)/kdbt-top $(B)/guest/kdbt-top $(B)/unit/kdbt_top_model_test
+user: $(B)/kdbt-top $(B)/guest/kdbt-top $(B)/unit/kdbt_top_model_test \
+	$(B)/unit/endwin_probe.so
 
 $(B)/kdbt-top: $(TOP_DEPS)
 	@mkdir -p $(@D)
@@ -242,10 +243,17 @@ $(B)/unit/kdbt_top_model_test: tests/unit/kdbt_top_model_test.c \
 	@mkdir -p $(@D)
 	$(CC) $(TOP_CFLAGS) -o $@ $(filter %.c,$^)
 
+# An LD_PRELOAD endwin() that notes a call from a crash signal's handler
+# (tests/unit/kdbt-top-screen.sh).
+$(B)/unit/endwin_probe.so: tests/unit/endwin_probe.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -std=gnu11 $(WARN) -shared -fPIC -o $@ $< -ldl
+
 # kdbt-record and kdbt-report (kdbt-record/): host builds in $(B), static
 # builds for the guest, a sanitizer build of kdbt-report and the format's
 # unit test and fuzzer (tests/unit/kdbt_data_fuzz.c).
-REC_LIB := $(addprefix kdbt-record/, data.c data_read.c data_write.c) \
+REC_LIB := $(addprefix kdbt-record/, data.c data_read.c data_write.c \
+	text.c) \
 	proc/libkdbt.c proc/libkdbt_syms.c proc/libkdbt_stats.c
 REC_HDRS := $(wildcard kdbt-record/*.h) proc/libkdbt.h proc/libkdbt_int.h \
 	proc/kdbt_abi.h

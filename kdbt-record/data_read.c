@@ -14,7 +14,8 @@
  *   -ENOMEM, -EFBIG, and the -errno of open(2) or read(2)
  * Must never: read a byte before checking that it is inside the file,
  * cast the file's bytes to a structure (they are copied: a damaged file
- * may misalign anything), or keep global state.
+ * may misalign anything), keep global state, or print a string of the
+ * file unescaped (text.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -697,7 +698,9 @@ void kdbt_pr_strings(const struct kdbt_rec *r, FILE *f)
 
 	while (off < r->strings_len) {
 		n = strlen(r->strings + off);
-		fprintf(f, "# %s\n", r->strings + off);
+		fputs("# ", f);
+		kdbt_text_print(f, r->strings + off, 0);
+		fputc('\n', f);
 		off += n + 1;
 	}
 }
@@ -715,8 +718,10 @@ void kdbt_pr_cmdline(const struct kdbt_rec *r, FILE *f)
 	__u32 i;
 
 	fprintf(f, "# cmdline       :");
-	for (i = 0; i < r->argc; i++)
-		fprintf(f, " %s", r->argv[i]);
+	for (i = 0; i < r->argc; i++) {
+		fputc(' ', f);
+		kdbt_text_print(f, r->argv[i], 0);
+	}
 	fprintf(f, "\n");
 }
 
@@ -730,10 +735,11 @@ void kdbt_pr_modules(const struct kdbt_rec *r, FILE *f)
 	fprintf(f, "# modules       : %zu\n", r->syms.nmods);
 	for (i = 0; i < r->syms.nmods; i++) {
 		id = kdbt_rec_module_build_id(r, i);
-		fprintf(f, "#   %016llx %8llu %s%s%s\n",
+		fprintf(f, "#   %016llx %8llu ",
 			(unsigned long long)r->syms.mods[i].start,
-			(unsigned long long)r->syms.mods[i].size,
-			r->syms.mods[i].name, id ? " " : "",
+			(unsigned long long)r->syms.mods[i].size);
+		kdbt_text_print(f, r->syms.mods[i].name, 0);
+		fprintf(f, "%s%s\n", id ? " " : "",
 			id ? kdbt_build_id_hex(id->id, id->len, hex) : "");
 	}
 }

@@ -8,8 +8,11 @@
  * two decimals, "new" in the table (null in JSON, empty in CSV) when the
  * baseline is 0.
  *
+ * Names from the recordings are escaped as in report_out.c.
+ *
  * Owns: the layout of the diff in each format.
- * Must never: compute a count (diff.c and report.c do).
+ * Must never: compute a count (diff.c and report.c do), or print a name
+ * from a recording unescaped.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -77,12 +80,15 @@ static void describe_side(FILE *f, const char *label,
 	__u32 i;
 
 	fprintf(f, "# %-9s: %s:", label, rp->file);
-	for (i = r->command; i < r->argc; i++)
-		fprintf(f, " %s", r->argv[i]);
+	for (i = r->command; i < r->argc; i++) {
+		fputc(' ', f);
+		kdbt_text_print(f, r->argv[i], 0);
+	}
 	if (r->command >= r->argc)
 		fprintf(f, " (system-wide)");
-	fprintf(f, ", %.3f s, kernel %s\n", rp->t.duration_ns / 1e9,
-		kdbt_rec_string(r, "release") ?: "?");
+	fprintf(f, ", %.3f s, kernel ", rp->t.duration_ns / 1e9);
+	kdbt_text_print(f, kdbt_rec_string(r, "release") ?: "?", 0);
+	fputc('\n', f);
 }
 
 /**
@@ -120,9 +126,13 @@ void diff_table(FILE *f, const struct diff *d)
 		r = &d->rows[i];
 		delta_text(delta, sizeof(delta), r->old, r->new);
 		pct_table(pct, sizeof(pct), r->old, r->new);
-		fprintf(f, "%16llu %14llu %16s %9s  %-10s %s\n",
+		fprintf(f, "%16llu %14llu %16s %9s  ",
 			(unsigned long long)r->old, (unsigned long long)r->new,
-			delta, pct, r->module, r->name);
+			delta, pct);
+		kdbt_text_print(f, r->module, 10);
+		fputc(' ', f);
+		kdbt_text_print(f, r->name, 0);
+		fputc('\n', f);
 	}
 	if (d->nrows < d->nsel)
 		fprintf(f, "# ... %zu more functions (-n 0 shows all)\n",

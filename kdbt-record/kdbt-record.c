@@ -4,25 +4,37 @@
  * into a file that kdbt-report reads anywhere (man kdbt-record(1)).
  *
  * Usage: kdbt-record [-o FILE] [-F HZ | -i SECS] [-k] [-r] [-m MODE] [-q]
- *                    (-a | [--] COMMAND [ARGS...])
+ *                    [-u USER] (-a | [--] COMMAND [ARGS...])
  *
  * Switches translation on if it is off (and off again at the end unless
  * --keep), takes a baseline snapshot of /proc/kdbt (or, with --reset,
  * resets the counters first), runs COMMAND (with -a: until SIGINT,
- * SIGTERM or SIGHUP), takes a snapshot every interval and a last one at
- * the end, and writes the intervals, the blocks that counted, their
+ * SIGTERM, SIGHUP or SIGQUIT, each of which ends the recording cleanly),
+ * takes a snapshot every interval and a last one at the end, and writes the intervals, the blocks that counted, their
  * symbols and what the recording ran on to FILE (default kdbt.data; the
  * previous one becomes kdbt.data.old).
  *
+ * COMMAND runs as USER (-u), or, when kdbt-record runs as root under
+ * sudo (SUDO_UID and SUDO_GID set), as the user who ran sudo; otherwise
+ * as kdbt-record's own user.  kdbt-record itself keeps its privileges.
+ *
  * Owns: the options, /proc/kdbt/control (on, off, reset, mode), the
- * command's process, the sampling loop and the summary line.
+ * command's process and its credentials (groups, gid, uid, set in the
+ * child before exec), the sampling loop, the summary line, and its own
+ * signals: SIGINT, SIGTERM, SIGHUP and SIGQUIT are blocked and waited
+ * for, SIGPIPE is ignored (a closed stdout or stderr is an EPIPE error,
+ * not a death); the command gets the mask and SIGPIPE action kdbt-record
+ * started with.
  * Must never: leave translation on that it switched on (unless --keep),
- * or leave a partial file under FILE (data_write.c).
+ * or leave a partial file under FILE (data_write.c), whatever signal
+ * it gets (SIGKILL aside); run the command if setting its user failed.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,10 +59,19 @@ struct opts {
 	int reset;		/* reset instead of a baseline */
 	const char *mode;	/* "fast", "transparent" or NULL */
 	int quiet;
+	const char *user;	/* -u: the command's user */
 	char **cmd;		/* the command, NULL with -a alone */
 	int argc;		/* kdbt-record's own command line */
 	char **argv;
 	int cmd_index;
+};
+
+/* Who the command runs as. */
+struct cmd_user {
+	int change;		/* set groups, gid and uid before exec */
+	uid_t uid;
+	gid_t gid;
+	char *name;		/* for initgroups(); NULL: the gid alone */
 };
 
 /* One recording in progress. */
@@ -61,9 +82,11 @@ struct session {
 	int snap_fd;
 	int switched_on;	/* translation is on because of us */
 	int turned_on;		/* ... was, at some point */
+	struct cmd_user user;	/* the command's user */
 	pid_t pid;		/* the command, 0 if none or reaped */
 	int status;		/* its wait status */
 	sigset_t waitset, oldmask;
+	struct sigaction oldpipe;	/* SIGPIPE's action, for the command */
 };
 
 static const struct option long_opts[] = {
@@ -75,6 +98,7 @@ static const struct option long_opts[] = {
 	{ "reset",	no_argument,		NULL, 'r' },
 	{ "mode",	required_argument,	NULL, 'm' },
 	{ "quiet",	no_argument,		NULL, 'q' },
+	{ "user",	required_argument,	NULL, 'u' },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ NULL,		0,			NULL, 0 },
 };
@@ -83,7 +107,7 @@ static void print_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: " PROG " [-o FILE] [-F HZ | -i SECS] [-k] [-r] [-m MODE] [-q]\n"
-		"                   (-a | [--] COMMAND [ARGS...])\n"
+		"                   [-u USER] (-a | [--] COMMAND [ARGS...])\n"
 		"Record kdbt's exact kernel counts while COMMAND runs.\n"
 		"  -o, --output FILE    write FILE (default " KDBT_DATA_NAME "; the old one\n"
 		"                       becomes FILE.old)\n"
@@ -94,6 +118,8 @@ static void print_usage(FILE *f)
 		"  -r, --reset          reset the counters first (default: baseline)\n"
 		"  -m, --mode MODE      fast or transparent, if switching on\n"
 		"  -q, --quiet          no summary line\n"
+		"  -u, --user USER      run COMMAND as USER (name or uid; default: under\n"
+		"                       sudo, the user who ran it; -u root keeps root)\n"
 		"  -h, --help           this text\n");
 }
 
@@ -117,7 +143,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	int c, period = 0;
 
-	while ((c = getopt_long(argc, argv, "+o:F:i:akrm:qh", long_opts,
+	while ((c = getopt_long(argc, argv, "+o:F:i:akrm:qu:h", long_opts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'o':
@@ -152,6 +178,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'q':
 			o->quiet = 1;
 			break;
+		case 'u':
+			o->user = optarg;
+			break;
 		case 'h':
 			print_usage(stdout);
 			return 1;
@@ -165,6 +194,10 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	if (!o->cmd && !o->system_wide) {
 		fprintf(stderr, PROG ": no command (or -a to record until Ctrl-C)\n");
 		print_usage(stderr);
+		return -1;
+	}
+	if (o->user && !o->cmd) {
+		fprintf(stderr, PROG ": --user %s: only for a command\n", o->user);
 		return -1;
 	}
 	return 0;
@@ -318,14 +351,175 @@ static int start(struct session *s, struct kdbt_err *err)
 }
 
 /* ------------------------------------------------------------------ */
+/* The command's user                                                 */
+/* ------------------------------------------------------------------ */
+
+/* A decimal id (a uid or gid, not -1); 0, or -1 if @str is not one. */
+static int parse_id(const char *str, unsigned int *id)
+{
+	unsigned long v;
+	char *end;
+
+	if (!str || *str < '0' || *str > '9')
+		return -1;
+	errno = 0;
+	v = strtoul(str, &end, 10);
+	if (errno || *end || v >= (unsigned int)-1)
+		return -1;
+	*id = v;
+	return 0;
+}
+
+/* @u becomes @pw's user, with its groups. */
+static int user_of(struct cmd_user *u, const struct passwd *pw,
+		   struct kdbt_err *err)
+{
+	u->uid = pw->pw_uid;
+	u->gid = pw->pw_gid;
+	u->name = strdup(pw->pw_name);
+	if (!u->name)
+		return kdbt_fail(err, -ENOMEM, "out of memory");
+	return 0;
+}
+
+/* -u USER: a name, or a uid with a password entry. */
+static int user_by_option(struct cmd_user *u, const char *arg,
+			  struct kdbt_err *err)
+{
+	struct passwd *pw = getpwnam(arg);
+	unsigned int id;
+
+	if (!pw && !parse_id(arg, &id))
+		pw = getpwuid(id);
+	if (!pw)
+		return kdbt_fail(err, -ESRCH, "--user %s: no such user", arg);
+	return user_of(u, pw, err);
+}
+
+/*
+ * Under sudo: the user who ran it, from SUDO_UID and SUDO_GID; the
+ * supplementary groups of SUDO_USER if that is the same user, else of
+ * the uid's password entry, else none but SUDO_GID.
+ */
+static int user_from_sudo(struct cmd_user *u, const char *uid_str,
+			  struct kdbt_err *err)
+{
+	const char *gid_str = getenv("SUDO_GID");
+	const char *name = getenv("SUDO_USER");
+	struct passwd *pw = NULL;
+	unsigned int uid, gid;
+
+	if (parse_id(uid_str, &uid) || parse_id(gid_str, &gid))
+		return kdbt_fail(err, -EINVAL,
+				 "SUDO_UID=%s, SUDO_GID=%s: not a uid and a gid (--user USER runs the command as USER, --user root as root)",
+				 uid_str, gid_str ? gid_str : "");
+	u->uid = uid;
+	u->gid = gid;
+	if (name)
+		pw = getpwnam(name);
+	if (!pw || pw->pw_uid != uid)
+		pw = getpwuid(uid);
+	if (pw && !(u->name = strdup(pw->pw_name)))
+		return kdbt_fail(err, -ENOMEM, "out of memory");
+	return 0;
+}
+
+/*
+ * Who the command runs as: -u USER; else, for root under sudo, the user
+ * who ran sudo; else kdbt-record's own user, unchanged.  Being that
+ * user already (-u root as root) changes nothing either.
+ */
+static int choose_user(struct session *s, struct kdbt_err *err)
+{
+	struct cmd_user *u = &s->user;
+	const char *sudo_uid = getenv("SUDO_UID");
+	int ret;
+
+	if (!s->o->cmd)
+		return 0;
+	if (s->o->user)
+		ret = user_by_option(u, s->o->user, err);
+	else if (!geteuid() && sudo_uid)
+		ret = user_from_sudo(u, sudo_uid, err);
+	else
+		return 0;
+	if (ret)
+		return ret;
+	u->change = u->uid != getuid() || u->uid != geteuid() ||
+		u->gid != getgid() || u->gid != getegid();
+	return 0;
+}
+
+/*
+ * In the command's process, before exec: groups, gid, uid, in that
+ * order (each needs the privileges the next one gives up).
+ *
+ * Return: NULL, or the name of the call that failed, with errno set.
+ */
+static const char *become_user(const struct cmd_user *u)
+{
+	if (!u->change)
+		return NULL;
+	if (u->name ? initgroups(u->name, u->gid) : setgroups(1, &u->gid))
+		return "setgroups";
+	if (setresgid(u->gid, u->gid, u->gid))
+		return "setgid";
+	if (setresuid(u->uid, u->uid, u->uid))
+		return "setuid";
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
 /* The command and the sampling loop                                  */
 /* ------------------------------------------------------------------ */
 
-/* Run the command; an exec that fails is reported here, not by a child. */
+/* What the command's process tells its parent when it cannot exec. */
+struct spawn_error {
+	int err;		/* an errno */
+	int step;		/* 0: exec, 1: setgroups, setgid or setuid */
+	char what[12];		/* that call's name */
+};
+
+/* In the child: become the user, exec, or say why not and exit. */
+static void __attribute__((noreturn)) run_command(struct session *s, int fd)
+{
+	struct spawn_error e = { 0 };
+	const char *failed;
+
+	sigaction(SIGPIPE, &s->oldpipe, NULL);
+	sigprocmask(SIG_SETMASK, &s->oldmask, NULL);
+	failed = become_user(&s->user);
+	if (!failed)
+		execvp(s->o->cmd[0], s->o->cmd);
+	e.err = errno;
+	if (failed) {
+		e.step = 1;
+		snprintf(e.what, sizeof(e.what), "%s", failed);
+	}
+	if (write(fd, &e, sizeof(e)) < 0)
+		_exit(126);
+	_exit(127);
+}
+
+/* The user the command was to run as, for a message. */
+static void user_text(const struct cmd_user *u, char *buf, size_t len)
+{
+	if (u->name)
+		snprintf(buf, len, "%s (uid %u)", u->name, (unsigned int)u->uid);
+	else
+		snprintf(buf, len, "uid %u", (unsigned int)u->uid);
+}
+
+/*
+ * Run the command; a failure to become its user or to exec is reported
+ * here, not by the child, and nothing runs.
+ */
 static int spawn(struct session *s, struct kdbt_err *err)
 {
 	char **cmd = s->o->cmd;
-	int pfd[2], e = 0;
+	struct spawn_error e;
+	char who[96];
+	int pfd[2];
 	ssize_t n;
 
 	if (pipe2(pfd, O_CLOEXEC))
@@ -339,25 +533,24 @@ static int spawn(struct session *s, struct kdbt_err *err)
 	}
 	if (!s->pid) {
 		close(pfd[0]);
-		sigprocmask(SIG_SETMASK, &s->oldmask, NULL);
-		execvp(cmd[0], cmd);
-		e = errno;
-		if (write(pfd[1], &e, sizeof(e)) < 0)
-			_exit(126);
-		_exit(127);
+		run_command(s, pfd[1]);
 	}
 	close(pfd[1]);
 	do {
 		n = read(pfd[0], &e, sizeof(e));
 	} while (n < 0 && errno == EINTR);
 	close(pfd[0]);
-	if (n == sizeof(e)) {
-		waitpid(s->pid, &s->status, 0);
-		s->pid = 0;
-		return kdbt_fail(err, -e, "cannot run '%s': %s", cmd[0],
-				      strerror(e));
-	}
-	return 0;
+	if (n != sizeof(e))
+		return 0;
+	waitpid(s->pid, &s->status, 0);
+	s->pid = 0;
+	if (!e.step)
+		return kdbt_fail(err, -e.err, "cannot run '%s': %s", cmd[0],
+				 strerror(e.err));
+	e.what[sizeof(e.what) - 1] = '\0';
+	user_text(&s->user, who, sizeof(who));
+	return kdbt_fail(err, -e.err, "cannot run '%s' as %s: %s: %s",
+			 cmd[0], who, e.what, strerror(e.err));
 }
 
 /*
@@ -531,7 +724,9 @@ static int record(struct session *s, struct kdbt_err *err)
 	__u32 samples;
 	int ret;
 
-	ret = start(s, err);
+	ret = choose_user(s, err);
+	if (!ret)
+		ret = start(s, err);
 	if (!ret && s->o->cmd)
 		ret = spawn(s, err);
 	if (!ret)
@@ -554,6 +749,27 @@ static int record(struct session *s, struct kdbt_err *err)
 	return ret;
 }
 
+/*
+ * The signals that end a recording are blocked and taken by sample()'s
+ * sigtimedwait(), so that each ends it cleanly; a closed stdout or
+ * stderr must not kill kdbt-record with translation on.
+ */
+static void take_signals(struct session *s)
+{
+	static const int stop_sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	struct sigaction ign = { .sa_handler = SIG_IGN };
+	size_t i;
+
+	signal(SIGCHLD, SIG_DFL);	/* the command's status, not auto-reaped */
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGPIPE, &ign, &s->oldpipe);
+	sigemptyset(&s->waitset);
+	sigaddset(&s->waitset, SIGCHLD);
+	for (i = 0; i < sizeof(stop_sigs) / sizeof(stop_sigs[0]); i++)
+		sigaddset(&s->waitset, stop_sigs[i]);
+	sigprocmask(SIG_BLOCK, &s->waitset, &s->oldmask);
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o = { .output = KDBT_DATA_NAME, .interval_ns = NSEC,
@@ -566,13 +782,7 @@ int main(int argc, char **argv)
 	if (ret)
 		return ret > 0 ? 0 : 2;
 	s.rc.w.fd = -1;
-	signal(SIGCHLD, SIG_DFL);	/* the command's status, not auto-reaped */
-	sigemptyset(&s.waitset);
-	sigaddset(&s.waitset, SIGCHLD);
-	sigaddset(&s.waitset, SIGINT);
-	sigaddset(&s.waitset, SIGTERM);
-	sigaddset(&s.waitset, SIGHUP);
-	sigprocmask(SIG_BLOCK, &s.waitset, &s.oldmask);
+	take_signals(&s);
 	ret = record(&s, &err);
 	if (ret) {
 		fprintf(stderr, PROG ": %s\n", err.msg);
@@ -582,6 +792,7 @@ int main(int argc, char **argv)
 	kdbt_snap_free(&s.prev);
 	kdbt_snap_free(&s.cur);
 	recorder_free(&s.rc);
+	free(s.user.name);
 	if (s.snap_fd >= 0)
 		close(s.snap_fd);
 	return ret ? 1 : 0;

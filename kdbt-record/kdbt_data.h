@@ -274,6 +274,11 @@ const struct kdbt_build_id *kdbt_rec_module_build_id(const struct kdbt_rec *r,
 char *kdbt_build_id_hex(const __u8 *id, __u32 len,
 			char buf[KDBT_BUILD_ID_HEX]);
 
+/* text.c: names from a recording, escaped for printing */
+size_t kdbt_text_char_len(const char *s);
+void kdbt_text_print(FILE *f, const char *s, int width);
+char *kdbt_text_dup(const char *s);
+
 /* data_read.c */
 int kdbt_rec_parse(struct kdbt_rec *r, const void *buf, size_t len,
 		   const char *name, struct kdbt_err *err);

@@ -8,10 +8,15 @@
  * rates rounded down to two decimals (kdbt_fmt_rate()), shares of the
  * total instructions with two decimals.
  *
+ * Names from the recording (symbols, modules, the command line, the
+ * host's strings) are printed through text.c's escaping in the table,
+ * CSV and folded stacks; JSON escapes them by its own rules (controls as
+ * \u00NN, bytes that are not UTF-8 as U+FFFD).
+ *
  * Owns: the layout of each format (man kdbt-report(1) documents it); the
  * totals are named as the kernel names its statistics (KDBT_STATS()).
- * Must never: compute a count (report.c does), or print a row the model
- * did not select.
+ * Must never: compute a count (report.c does), print a row the model
+ * did not select, or a name from the recording unescaped.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -78,18 +83,24 @@ void out_describe(FILE *f, const struct report *rp, const char *prefix)
 
 	start_time(r, when, sizeof(when));
 	exit_text(r, how, sizeof(how));
-	fprintf(f, "%skernel   : %s (%s), build id ", prefix,
-		str_or(r, "release", "?"), str_or(r, "machine", "?"));
+	fprintf(f, "%skernel   : ", prefix);
+	kdbt_text_print(f, str_or(r, "release", "?"), 0);
+	fputs(" (", f);
+	kdbt_text_print(f, str_or(r, "machine", "?"), 0);
+	fputs("), build id ", f);
 	if (r->build_id_len)
 		print_build_id(f, r);
 	else
 		fprintf(f, "unknown");
-	fprintf(f, "\n%shost     : %s, %u CPUs, kdbt %s\n", prefix,
-		str_or(r, "hostname", "?"), r->info.ncpus,
-		str_or(r, "kdbt_release", "?"));
-	fprintf(f, "%scommand  :", prefix);
-	for (i = r->command; i < r->argc; i++)
-		fprintf(f, " %s", r->argv[i]);
+	fprintf(f, "\n%shost     : ", prefix);
+	kdbt_text_print(f, str_or(r, "hostname", "?"), 0);
+	fprintf(f, ", %u CPUs, kdbt ", r->info.ncpus);
+	kdbt_text_print(f, str_or(r, "kdbt_release", "?"), 0);
+	fprintf(f, "\n%scommand  :", prefix);
+	for (i = r->command; i < r->argc; i++) {
+		fputc(' ', f);
+		kdbt_text_print(f, r->argv[i], 0);
+	}
 	fprintf(f, " (%s)\n", how);
 	fprintf(f, "%srecorded : %s, %.3f s in %u samples, %s mode%s\n",
 		prefix, when, rp->t.duration_ns / 1e9, rp->t.samples,
@@ -152,7 +163,10 @@ static void table_row(FILE *f, const struct report *rp, const struct row *r)
 	if (rp->o->blocks)
 		fprintf(f, "%5u %-6s %016llx ", r->insns, kdbt_kind_name(r->kind),
 			(unsigned long long)r->addr);
-	fprintf(f, "%-10s %s\n", r->module, r->name);
+	kdbt_text_print(f, r->module, 10);
+	fputc(' ', f);
+	kdbt_text_print(f, r->name, 0);
+	fputc('\n', f);
 }
 
 static void table_report(FILE *f, const struct report *rp)
@@ -198,11 +212,13 @@ static void table_intervals(FILE *f, const struct report *rp)
 			(unsigned long long)v->c.executions,
 			(unsigned long long)v->c.indirect,
 			(unsigned long long)v->c.misses, rate);
-		if (v->top)
-			fprintf(f, "%s %s (%.2f%%)", v->top_module, v->top,
-				v->c.instructions ? 100.0 * v->top_instructions /
-				v->c.instructions : 0);
-		else
+		if (v->top) {
+			kdbt_text_print(f, v->top_module, 0);
+			fputc(' ', f);
+			kdbt_text_print(f, v->top, 0);
+			fprintf(f, " (%.2f%%)", v->c.instructions ? 100.0 *
+				v->top_instructions / v->c.instructions : 0);
+		} else
 			fprintf(f, "-");
 		fprintf(f, "%s%s\n", v->flags & KDBT_IVL_RESET ? " [reset]" : "",
 			v->flags & KDBT_IVL_FLUSH ? " [flush]" : "");
@@ -213,6 +229,25 @@ static void table_intervals(FILE *f, const struct report *rp)
 /* JSON                                                               */
 /* ------------------------------------------------------------------ */
 
+/*
+ * The character at @p that kdbt_text_char_len() would not print, as
+ * JSON: a control character as \u00NN, a byte that is not UTF-8 as
+ * U+FFFD (JSON text is UTF-8).  Return: the bytes it took.
+ */
+static size_t json_escape(FILE *f, const unsigned char *p)
+{
+	if (p[0] < 0x20 || p[0] == 0x7f) {
+		fprintf(f, "\\u%04x", p[0]);
+		return 1;
+	}
+	if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] < 0xa0) {
+		fprintf(f, "\\u%04x", p[1]);		/* C1 control */
+		return 2;
+	}
+	fputs("\\ufffd", f);
+	return 1;
+}
+
 /**
  * out_json_string() - a JSON string, quoted and escaped
  * @f: where to
@@ -220,16 +255,18 @@ static void table_intervals(FILE *f, const struct report *rp)
  */
 void out_json_string(FILE *f, const char *s)
 {
-	const unsigned char *p;
+	size_t n;
 
 	fputc('"', f);
-	for (p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(f, "\\u%04x", *p);
+	while (*s) {
+		n = kdbt_text_char_len(s);
+		if (!n)
+			n = json_escape(f, (const unsigned char *)s);
+		else if (*s == '"' || *s == '\\')
+			fprintf(f, "\\%c", *s);
 		else
-			fputc(*p, f);
+			fwrite(s, 1, n, f);
+		s += n;
 	}
 	fputc('"', f);
 }
@@ -457,25 +494,29 @@ static void json_intervals(FILE *f, const struct report *rp)
 /* ------------------------------------------------------------------ */
 
 /**
- * out_csv_string() - a CSV field, quoted if it needs to be (RFC 4180)
+ * out_csv_string() - a CSV field, escaped (text.c), then quoted if it
+ * needs to be (RFC 4180)
  * @f: where to
  * @s: the field
  */
 void out_csv_string(FILE *f, const char *s)
 {
 	const char *p;
+	char *t;
 
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, f);
+	if (!strpbrk(s, ",\"")) {
+		kdbt_text_print(f, s, 0);
 		return;
 	}
+	t = kdbt_text_dup(s);
 	fputc('"', f);
-	for (p = s; *p; p++) {
+	for (p = t ? t : "?"; *p; p++) {
 		if (*p == '"')
 			fputc('"', f);
 		fputc(*p, f);
 	}
 	fputc('"', f);
+	free(t);
 }
 
 static void csv_rate(FILE *f, __u64 hits, __u64 total)
@@ -569,12 +610,14 @@ static void folded_report(FILE *f, const struct report *rp)
 		r = &rp->rows[i];
 		if (!r->c.instructions)
 			continue;
-		if (rp->o->blocks && r->func != r->name)
-			fprintf(f, "%s;%s;%s %llu\n", r->module, r->func, r->name,
-				(unsigned long long)r->c.instructions);
-		else
-			fprintf(f, "%s;%s %llu\n", r->module, r->name,
-				(unsigned long long)r->c.instructions);
+		kdbt_text_print(f, r->module, 0);
+		fputc(';', f);
+		if (rp->o->blocks && r->func != r->name) {
+			kdbt_text_print(f, r->func, 0);
+			fputc(';', f);
+		}
+		kdbt_text_print(f, r->name, 0);
+		fprintf(f, " %llu\n", (unsigned long long)r->c.instructions);
 	}
 }
 

@@ -21,7 +21,8 @@
  * walked, without a generated message tree (docs/TOOLS.md says why).
  *
  * Owns: the field numbers of profile.proto that it writes, the string
- * table, the mapping of rows to locations, functions and mappings.
+ * table (names escaped as text.c says), the mapping of rows to
+ * locations, functions and mappings.
  * Must never: write a profile whose values do not add up to the report's
  * rows, or print anything but the compressed profile to the output.
  */
@@ -168,15 +169,17 @@ static void strtab_free(struct strtab *st)
 }
 
 /*
- * The index of @s, added to the profile's string table if new.  @s must
- * outlive the table (the report's names do).  Out of memory, it marks
- * the profile so (encode() then fails) and returns 0.
+ * The index of @s, added to the profile's string table if new, escaped
+ * (text.c: go tool pprof prints it to a terminal).  @s must outlive the
+ * table (the report's names do).  Out of memory, it marks the profile
+ * so (encode() then fails) and returns 0.
  */
 static int64_t str_id(struct strtab *st, const char *s)
 {
 	size_t i, j, cap;
 	const char **slot;
 	int64_t *idx;
+	char *t;
 
 	if (2 * (st->n + 1) > st->cap) {
 		cap = st->cap * 2;
@@ -206,9 +209,15 @@ static int64_t str_id(struct strtab *st, const char *s)
 	     i = (i + 1) & (st->cap - 1))
 		if (!strcmp(st->slot[i], s))
 			return st->idx[i];
+	t = kdbt_text_dup(s);
+	if (!t) {
+		st->out->oom = 1;
+		return 0;
+	}
 	st->slot[i] = s;
 	st->idx[i] = st->n++;
-	pb_bytes(st->out, PROFILE_STRING_TABLE, s, strlen(s));
+	pb_bytes(st->out, PROFILE_STRING_TABLE, t, strlen(t));
+	free(t);
 	return st->idx[i];
 }
 

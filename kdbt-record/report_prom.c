@@ -13,7 +13,10 @@
  * function.
  *
  * Owns: the metric names of what is not a statistic of KDBT_STATS(), the
- * HELP texts and label escaping.
+ * HELP texts and label escaping: a name's control bytes and bytes that
+ * are not UTF-8 become the text \xNN (text.c), whose backslash is then
+ * escaped as the exposition format wants, so a label value is always
+ * valid UTF-8 without a control character.
  * Must never: print a metric twice, a label value unescaped, or a series
  * whose name promtool would reject.
  */
@@ -22,17 +25,25 @@
 #include <string.h>
 #include "report.h"
 
-/* A label value: backslash, double quote and newline escaped. */
+/*
+ * A label value: what kdbt_text_char_len() would not print as \\xNN, a
+ * backslash and a double quote escaped (a newline is a control byte).
+ */
 static void prom_label(FILE *f, const char *name, const char *v, int first)
 {
+	size_t n;
+
 	fprintf(f, "%s%s=\"", first ? "" : ",", name);
-	for (; v && *v; v++) {
-		if (*v == '\\' || *v == '"')
+	for (; v && *v; v += n) {
+		n = kdbt_text_char_len(v);
+		if (!n) {
+			fprintf(f, "\\\\x%02x", (unsigned char)*v);
+			n = 1;
+		} else if (*v == '\\' || *v == '"') {
 			fprintf(f, "\\%c", *v);
-		else if (*v == '\n')
-			fputs("\\n", f);
-		else
-			fputc(*v, f);
+		} else {
+			fwrite(v, 1, n, f);
+		}
 	}
 	fputc('"', f);
 }

@@ -6,8 +6,14 @@
  * terminal has them, restoring it on exit and on SIGINT, SIGTERM,
  * SIGHUP, SIGQUIT and crashes), the keys, the prompts (filter, module,
  * reset), the help screen, scrolling, pause, and the refresh timer.
+ * A crash (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT) cannot call curses,
+ * which is not async-signal-safe: its handler only write()s the
+ * terminal's reset strings, taken from terminfo at start, and
+ * tcsetattr()s the modes the terminal had before curses, then dies of
+ * the signal.
  * Must never: compute a count or word a line that batch mode prints
- * (format.c does both), or block anywhere but in poll().
+ * (format.c does both), block anywhere but in poll(), or call anything
+ * but async-signal-safe functions in a signal handler.
  */
 #define _GNU_SOURCE
 #include <curses.h>
@@ -19,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 #include "format.h"
 #include "top.h"
@@ -57,6 +64,20 @@ struct tui {
 static int sig_pipe[2] = { -1, -1 };
 static volatile sig_atomic_t curses_on;
 
+/*
+ * What a crash handler gives the terminal back with, ready before curses
+ * starts drawing: the bytes endwin() would send (attributes and colours
+ * off, the cursor shown, keypad and alternate screen left) and the
+ * terminal's modes from before curses.
+ */
+static struct {
+	int fd;			/* curses' output */
+	char seq[256];
+	size_t len;
+	struct termios modes;
+	bool have_modes;
+} crash_restore = { .fd = -1 };
+
 /* ------------------------------------------------------------------ */
 /* Terminal                                                           */
 /* ------------------------------------------------------------------ */
@@ -73,13 +94,60 @@ static void on_quit_signal(int sig)
 	errno = e;
 }
 
-/* A crash: give the terminal back (as htop does), then die of it. */
+/*
+ * A crash: give the terminal back (as htop does), then die of it (its
+ * action is the default again: SA_RESETHAND).  write(), tcsetattr() and
+ * raise() only: async-signal-safe.
+ */
 static void on_crash_signal(int sig)
 {
-	if (curses_on)
-		endwin();
-	signal(sig, SIG_DFL);
+	ssize_t n;
+
+	if (curses_on) {
+		n = write(crash_restore.fd, crash_restore.seq,
+			  crash_restore.len);
+		(void)n;
+		if (crash_restore.have_modes)
+			tcsetattr(crash_restore.fd, TCSANOW,
+				  &crash_restore.modes);
+	}
 	raise(sig);
+}
+
+/* Add terminfo's string capability @cap, if the terminal has it. */
+static void crash_restore_add(const char *cap)
+{
+	const char *s = tigetstr(cap);
+	size_t n;
+
+	if (!s || s == (const char *)-1)
+		return;
+	n = strlen(s);
+	if (n > sizeof(crash_restore.seq) - crash_restore.len)
+		return;
+	memcpy(crash_restore.seq + crash_restore.len, s, n);
+	crash_restore.len += n;
+}
+
+/* Before curses: the terminal's modes, which a crash restores. */
+static void crash_restore_modes(void)
+{
+	crash_restore.fd = fileno(stdout);
+	crash_restore.have_modes = !tcgetattr(crash_restore.fd,
+					      &crash_restore.modes);
+}
+
+/* After newterm(): what endwin() would send, from terminfo. */
+static void crash_restore_strings(void)
+{
+	static const char *const caps[] = {
+		"sgr0", "op", "cnorm", "rmkx", "rmcup",
+	};
+	size_t i;
+
+	crash_restore.len = 0;
+	for (i = 0; i < sizeof(caps) / sizeof(caps[0]); i++)
+		crash_restore_add(caps[i]);
 }
 
 static const int quit_sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
@@ -148,6 +216,7 @@ static int tui_start(struct tui *u)
 	ret = install_signals();
 	if (ret)
 		return ret;
+	crash_restore_modes();
 	if (!newterm(NULL, stdout, stdin)) {
 		fprintf(stderr,
 			PROG ": cannot use the terminal (TERM=%s): plain text instead\n",
@@ -155,6 +224,7 @@ static int tui_start(struct tui *u)
 		restore_signals();
 		return -ENOTTY;
 	}
+	crash_restore_strings();
 	curses_on = 1;
 	cbreak();
 	noecho();

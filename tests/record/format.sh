@@ -3,7 +3,9 @@
 # synthetic recordings (no guest): the format's round trip, refusals and
 # safe writing (kdbt_data_fuzz check), the report's formats, folded sums,
 # blocks, time series, diff signs and bad input (report-checks.sh),
-# module build ids (and a file from before them, tests/record/fixtures), and
+# module build ids (and a file from before them, tests/record/fixtures),
+# hostile names (escape sequences, a newline, bytes that are not UTF-8:
+# every text view prints them as \xNN, JSON by its own rules), and
 # reader fuzzing under AddressSanitizer and UBSan (kdbt_data_fuzz fuzz,
 # with build/unit/kdbt-report-san).
 #
@@ -93,6 +95,67 @@ cp "$TMP/reads.data" "$TMP/bad-ids.data"
 printf '\011' | dd of="$TMP/bad-ids.data" bs=1 seek=$((off + 8)) conv=notrunc 2>/dev/null
 refused synthetic/bad-module-build-ids "$TMP/bad-ids.data" \
 	"module_build_ids: entry 0 is for module 9, not one of modules 1..3"
+# Hostile names (kdbt_data_fuzz make 4: EVIL_*): no view writes a
+# control byte (but its newlines), a C1 control or a byte that is not
+# UTF-8; the text views show the names as \xNN; JSON carries them
+# exactly, as JSON escapes (a byte that is not UTF-8 as U+FFFD).
+# clean_text NAME FILE: FILE is UTF-8 without a control character.
+clean_text() {
+	if tr -d '\n' < "$2" | LC_ALL=C grep -q '[[:cntrl:]]'; then
+		failed "$1" "a control byte in the output: $(LC_ALL=C grep -n '[[:cntrl:]]' "$2" | head -n 2 | od -c | head -n 3)"
+	elif LC_ALL=C grep -q "$(printf '\302[\200-\237]')" "$2"; then
+		failed "$1" "a C1 control in the output"
+	elif ! iconv -f UTF-8 -t UTF-8 "$2" > /dev/null 2>&1; then
+		failed "$1" "the output is not UTF-8"
+	else
+		return 0
+	fi
+}
+# hostile NAME WANT ARGS...: kdbt-report ARGS exits 0, its output is
+# clean_text and holds WANT (if not empty); kept as $TMP/evil.NAME.
+hostile() {
+	_n=$1 _w=$2
+	shift 2
+	"$REPORT" "$@" > "$TMP/evil.$_n" 2>&1
+	_rc=$?
+	if [ $_rc != 0 ]; then
+		failed "hostile-names/$_n" "exit status $_rc: $(head -c 300 "$TMP/evil.$_n")"
+	elif clean_text "hostile-names/$_n" "$TMP/evil.$_n"; then
+		if [ -n "$_w" ] && ! grep -qF -- "$_w" "$TMP/evil.$_n"; then
+			failed "hostile-names/$_n" "no '$_w' in: $(head -c 300 "$TMP/evil.$_n")"
+		else
+			pass "hostile-names/$_n${_w:+ ($_w)}"
+		fi
+	fi
+}
+"$FUZZ" make "$TMP/evil.data" 4 ||
+	{ echo "FAIL record/hostile-names: cannot make the recording"; exit 1; }
+e=$TMP/evil.data
+evil='__do_sys_\x1b[2J\x0aevil'
+hostile table "$evil" --stdio -n 0 -i "$e"
+hostile header 'lo\x1b]0;pwned\x07op\xff' --stdio --header -i "$e"
+hostile interval 'host\x0d\x1b[31m\xc2\x9b1m' --stdio --interval -i "$e"
+hostile blocks "$evil+0x0" --stdio --blocks -n 0 -i "$e"
+hostile csv "$evil" --format csv -n 0 -i "$e"
+hostile folded "$evil" --format folded -i "$e"
+hostile prometheus '__do_sys_\\x1b[2J\\x0aevil' --format prometheus -n 0 -i "$e"
+hostile json '' --format json -n 0 -i "$e"
+hostile diff "$evil" --stdio -n 0 --diff "$TMP/getppid.data" "$e"
+hostile diff-csv "$evil" --format csv -n 0 --diff "$TMP/getppid.data" "$e"
+hostile diff-json '' --format json -n 0 --diff "$TMP/getppid.data" "$e"
+if command -v python3 > /dev/null 2>&1; then
+	python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+f = {r["symbol"]: r["module"] for r in d["functions"]}
+sys.exit(not (f.get("__do_sys_\x1b[2J\nevil") == "kernel" and
+	      f.get("lo_rw_aio") == "lo\x1b]0;pwned\x07op\ufffd" and
+	      d["recording"]["hostname"] == "host\r\x1b[31m\x9b1m"))' \
+		"$TMP/evil.json"
+else
+	jq -e '([.functions[] | select(.symbol == "__do_sys_\u001b[2J\nevil")] | length == 1) and
+	       (.recording.hostname == "host\r\u001b[31m\u009b1m")' "$TMP/evil.json" > /dev/null
+fi && pass "hostile-names/json-exact" ||
+	failed "hostile-names/json-exact" "the JSON does not carry the names exactly"
 [ $checks_failed = 0 ] || status=1
 
 "$FUZZ" fuzz "$TMP/reads.data" "$SAN" 2000 || status=1

@@ -10,11 +10,13 @@
 # files in the guest with the same totals.  Then: the default name
 # kdbt.data, the previous one kept as kdbt.data.old, no temporary file
 # left, the command's exit status recorded; a command that cannot run
-# (exit 1, no file, translation off); a full disk (the same); --keep;
-# translation already on (left
-# on); -a until SIGINT; --reset; a reset during a recording (a warning,
-# the interval flagged).  At the end it sends getppid.data and dd.data to
-# the host (sendfile).
+# (exit 1, no file, translation off); the command's user (under sudo,
+# -u, -u root; a user it cannot become: nothing runs, as before); a full
+# disk (the same); --keep; translation already on (left on); -a until
+# SIGINT; -a until SIGQUIT and a closed stderr (SIGPIPE), each with the
+# file whole, no temporary file and translation off; --reset; a reset
+# during a recording (a warning, the interval flagged).  At the end it
+# sends getppid.data and dd.data to the host (sendfile).
 # vm-smp: 2
 # vm-timeout: 240
 . /tests/lib.sh
@@ -91,6 +93,32 @@ expect_fail "a command that cannot run" "cannot run '/nonexistent'" \
 ls -A /tmp | grep -q '^\.bad' && fail "a temporary file left: $(ls -A /tmp)"
 expect_eq "state after a command that cannot run" "$(kdbt_stat state)" off
 
+# The command's user: under sudo (SUDO_UID and SUDO_GID set, kdbt-record
+# root), the user who ran sudo, with that user's groups; -u USER (a name
+# or a uid); -u root keeps root.  Each line: uid, gid, groups.
+ids='echo $(id -u) $(id -g) $(id -G)'
+got=$(SUDO_UID=65534 SUDO_GID=65534 kdbt-record -q -o /tmp/u.data -- sh -c "$ids") ||
+	fail "kdbt-record under sudo"
+expect_eq "the command's user under sudo" "$got" "65534 65534 65534"
+got=$(SUDO_UID=65534 SUDO_GID=65534 kdbt-record -q -u root -o /tmp/u.data -- sh -c "$ids")
+expect_eq "the command's user under sudo with -u root" "$got" "0 0 0"
+got=$(kdbt-record -q -u nobody -o /tmp/u.data -- sh -c "$ids")
+expect_eq "the command's user with -u nobody" "$got" "65534 65534 65534"
+got=$(kdbt-record -q --user 65534 -o /tmp/u.data -- sh -c "$ids")
+expect_eq "the command's user with --user 65534" "$got" "65534 65534 65534"
+rm -f /tmp/u.data /tmp/u.data.old
+expect_fail "-u of no user" "user no-such-user: no such user" \
+	kdbt-record -u no-such-user -o /tmp/u.data -- true
+# A user it cannot become (no CAP_SETGID): nothing runs, no file.
+expect_fail "a user it cannot become" \
+	"cannot run 'touch' as nobody (uid 65534): setgroups: Operation not permitted" \
+	capdrop sys_admin,perfmon,syslog \
+	kdbt-record -u nobody -o /tmp/u.data -- touch /tmp/u.ran
+[ -e /tmp/u.ran ] && fail "the command ran though its user could not be set"
+[ -e /tmp/u.data ] && fail "a file for a command whose user could not be set"
+ls -A /tmp | grep -q '^\.u\.data' && fail "a temporary file left: $(ls -A /tmp)"
+expect_eq "state after a user it cannot become" "$(kdbt_stat state)" off
+
 # A full disk: a message, no file, no temporary file, translation off.
 mkdir -p /tmp/full && mount -t tmpfs -o size=64k tmpfs /tmp/full ||
 	fail "cannot mount a small tmpfs"
@@ -118,6 +146,47 @@ kill -INT $p
 wait $p || fail "kdbt-record -a ended with status $? on SIGINT"
 kdbt-report --stdio -i /tmp/a.data | grep -q 'system-wide' ||
 	fail "kdbt-record -a: $(kdbt-report --stdio -i /tmp/a.data 2>&1 | head -5)"
+
+# ended_within SECS PID: PID has ended (a zombie the shell has not waited
+# for yet counts) within SECS seconds.
+ended_within() {
+	_n=$(($1 * 10))
+	while [ $_n -gt 0 ]; do
+		case $(cut -d' ' -f3 "/proc/$2/stat" 2>/dev/null) in
+		''|Z) return 0 ;;
+		esac
+		sleep 0.1
+		_n=$((_n - 1))
+	done
+	return 1
+}
+
+# SIGQUIT (Ctrl-\) ends -a as SIGINT does: the file whole, no temporary
+# file left, translation off again.
+kdbt-record -q -a -o /tmp/quit.data &
+p=$!
+sleep 2
+kill -QUIT $p
+if ! ended_within 10 $p; then
+	kill -TERM $p
+	fail "kdbt-record -a still runs 10 s after SIGQUIT"
+fi
+wait $p || fail "kdbt-record -a ended with status $? on SIGQUIT"
+kdbt-report --stdio -i /tmp/quit.data | grep -q 'system-wide' ||
+	fail "kdbt-record -a, SIGQUIT: $(kdbt-report --stdio -i /tmp/quit.data 2>&1 | head -5)"
+ls -A /tmp | grep -q '^\.quit\.data' && fail "SIGQUIT: a temporary file left: $(ls -A /tmp)"
+expect_eq "state after SIGQUIT" "$(kdbt_stat state)" off
+
+# A closed stderr: the warning of a reset gets EPIPE, not SIGPIPE, and
+# the recording ends as usual.
+(kdbt-record -F 5 -o /tmp/pipe.data -- sh -c 'sleep 1;
+	echo reset > /proc/kdbt/control; getppid 1000; sleep 1' 2>&1 > /dev/null
+ echo $? > /tmp/pipe.st) | true
+expect_eq "kdbt-record's status with stderr closed" "$(cat /tmp/pipe.st)" 0
+kdbt-report --stdio --interval -i /tmp/pipe.data | grep -q '\[reset\]$' ||
+	fail "stderr closed: no interval flagged [reset] in /tmp/pipe.data"
+ls -A /tmp | grep -q '^\.pipe\.data' && fail "stderr closed: a temporary file left: $(ls -A /tmp)"
+expect_eq "state after a recording with stderr closed" "$(kdbt_stat state)" off
 
 # --reset: the counters restart, so the stats after are the recording.
 kdbt-record -q -r -o /tmp/r.data -- getppid 1000 > /dev/null ||

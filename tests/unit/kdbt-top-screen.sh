@@ -4,10 +4,13 @@
 # the test writes, send keys (send-keys) and read the screen
 # (capture-pane): first screen, sort, filter, module, blocks, cumulative,
 # scrolling, pause, resize, help, reset, end of replay, translation off,
-# colours, and a clean terminal after q, -n, SIGTERM and SIGINT.
+# colours, and a clean terminal after q, -n, SIGTERM, SIGINT and a crash
+# (SIGSEGV), whose handler must not call endwin() (not async-signal-safe:
+# endwin_probe.so, preloaded, notes such a call).
 #
 # Usage: kdbt-top-screen.sh KDBT_TOP KDBT_TOP_MODEL_TEST
-#   (the second writes the fixtures: --fixtures DIR)
+#   (the second writes the fixtures: --fixtures DIR; endwin_probe.so is
+#   beside it)
 # Prints "PASS kdbt-top-screen_<name>" or "FAIL kdbt-top-screen_<name>:
 # why" (then the screen) per test; exit status 1 if any failed.
 # Owns: its tmux server (-L kdbttest<pid>) and temporary directory, both
@@ -18,6 +21,7 @@ set -u
 
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 maker=$2
+probe=$(cd "$(dirname "$2")" && pwd)/endwin_probe.so
 failed=0
 work=$(mktemp -d /tmp/kdbt-top-screen.XXXXXX)
 sock=kdbttest$$
@@ -97,13 +101,15 @@ keys() {
 
 # run ARGS: start kdbt-top in the pane's shell through $work/run.sh,
 # which keeps the terminal modes before and after and prints
-# "EXIT=<status>. run <n>" when it ends (it survives the SIGINT of C-c).
+# "EXIT=<status>. run <n>" when it ends (it survives the SIGINT of C-c;
+# no core file), with the environment words in $run_env.
 # The run number keeps closed() from taking the last run's EXIT line,
 # still on the screen until the shell clears it, for this run's end.
 runs=0
+run_env=
 run() {
 	runs=$((runs + 1))
-	keys -l "clear; RUN=$runs sh $work/run.sh $*"
+	keys -l "clear; RUN=$runs $run_env sh $work/run.sh $*"
 	keys Enter
 }
 
@@ -141,12 +147,17 @@ if ! command -v tmux > /dev/null; then
 	echo "FAIL kdbt-top-screen_tmux: tmux is not installed (make deps)"
 	exit 1
 fi
+if ! [ -r "$probe" ]; then
+	echo "FAIL kdbt-top-screen_probe: $probe missing (make user)"
+	exit 1
+fi
 "$maker" --fixtures "$work/fx" 600 || {
 	echo "FAIL kdbt-top-screen_fixtures: $maker --fixtures failed"
 	exit 1
 }
 : > "$work/control"
 cat > "$work/run.sh" <<EOF
+ulimit -c 0
 stty -g > $work/stty.before
 echo MARK-BEFORE
 trap true INT
@@ -413,6 +424,33 @@ run "--replay $work/fx/snaps $fx -d 0.3"
 wait_for 'Symbol \[module\]'
 keys C-c
 ended sigint_restores_terminal 130
+
+# a crash: the terminal back (modes, normal screen) without endwin() in
+# the handler; kdbt-top dies of SIGSEGV.  The probe is checked first: q
+# calls endwin(), which it notes.
+run_env="LD_PRELOAD=$probe ENDWIN_PROBE_LOG=$work/endwin.log"
+run "--replay $work/fx/snaps $fx -d 0.3"
+wait_for 'Symbol \[module\]'
+keys q
+if closed sigsegv_probe 0; then
+	if grep -q '^endwin()$' "$work/endwin.log" 2>/dev/null; then
+		pass sigsegv_probe
+	else
+		fail sigsegv_probe "endwin_probe.so noted no endwin() after q: not preloaded?"
+	fi
+fi
+rm -f "$work/endwin.log"
+run "--replay $work/fx/snaps $fx -d 0.3"
+run_env=
+wait_for 'Symbol \[module\]'
+kill -SEGV "$(cat "$work/pid")"
+if closed sigsegv_restores_terminal 139; then
+	if grep -q handler "$work/endwin.log" 2>/dev/null; then
+		fail sigsegv_restores_terminal "$(cat "$work/endwin.log")"
+	else
+		pass sigsegv_restores_terminal
+	fi
+fi
 
 # --- what the view says -------------------------------------------------
 run "--replay $work/fx/reset $fx -d 0.2"

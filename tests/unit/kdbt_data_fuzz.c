@@ -10,8 +10,13 @@
  * make:  write a synthetic recording with known counts (VARIANT 0: a
  *        getppid loop; 1: reads of /dev/zero, a module's function, a
  *        cache flush with unattributed counts; 2: no samples at all;
- *        3: samples that counted nothing, as with the counters off).
- * check: the round trip (what the writer wrote is what the reader reads),
+ *        3: samples that counted nothing, as with the counters off;
+ *        4: variant 1's counts without the flush, under hostile names:
+ *        escape sequences, a newline, bytes that are not UTF-8 and a C1
+ *        control in a symbol, a module, the host name, the release and
+ *        the command line; EVIL_* below).
+ * check: the round trip (what the writer wrote is what the reader reads,
+ *        hostile names byte for byte),
  *        every refusal of the reader with its message (empty, truncated,
  *        wrong magic, other byte order, newer version, unfinished,
  *        trailing bytes, no samples, bad section table, damaged module
@@ -95,6 +100,16 @@ static const struct { __u64 native; __u16 insns; __u8 kind; } fblocks[] = {
 	{ K + 0x180, 20, KDBT_KIND_JCC },	/* a copy (kdbt(4)) */
 };
 
+/*
+ * Variant 4's names: what a crafted file could carry to a terminal (the
+ * tests look for them escaped, tests/record/format.sh).
+ */
+#define EVIL_SYM	"__do_sys_\033[2J\nevil"
+#define EVIL_MOD	"lo\033]0;pwned\007op\xff"
+#define EVIL_HOST	"host\r\033[31m\xc2\x9b" "1m"
+#define EVIL_RELEASE	"6.1.0\x7f\xe2\x82"
+#define EVIL_ARG	"\033[2J\xc3\xa9t\xc3\xa9"
+
 #define NBLOCKS	(sizeof(fblocks) / sizeof(fblocks[0]))
 #define NSYMS	(sizeof(fsyms) / sizeof(fsyms[0]))
 #define NIVLS	3
@@ -151,6 +166,8 @@ static void model(struct kdbt_rec *r, int variant)
 {
 	static char *argv[] = { "kdbt-record", "-o", "x.data", "--",
 				"getppid", "1000000", NULL };
+	static char *evil_argv[] = { "kdbt-record", "-o", "x.data", "--",
+				     "getppid", EVIL_ARG, NULL };
 	unsigned int i;
 
 	memset(r, 0, sizeof(*r));
@@ -164,22 +181,28 @@ static void model(struct kdbt_rec *r, int variant)
 		.snap_version = 1, .flushes = variant == 1,
 	};
 	kdbt_rec_set_string(r, "sysname", "Linux");
-	kdbt_rec_set_string(r, "hostname", "fuzzhost");
-	kdbt_rec_set_string(r, "release", "6.1.0-test");
+	kdbt_rec_set_string(r, "hostname", variant == 4 ? EVIL_HOST :
+			    "fuzzhost");
+	kdbt_rec_set_string(r, "release", variant == 4 ? EVIL_RELEASE :
+			    "6.1.0-test");
 	kdbt_rec_set_string(r, "machine", "x86_64");
 	kdbt_rec_set_string(r, "kdbt_release", KDBT_RELEASE);
 	for (i = 0; i < 20; i++)
 		r->build_id[i] = i * 13;
 	r->build_id_len = 20;
-	r->argv = argv;
+	r->argv = variant == 4 ? evil_argv : argv;
 	r->argc = 6;
 	r->command = 4;
 	model_modules(r);
+	if (variant == 4)
+		strcpy(r->syms.mods[1].name, EVIL_MOD);
 	r->syms.syms = calloc(NSYMS, sizeof(*r->syms.syms));
 	for (i = 0; i < NSYMS; i++)
 		r->syms.syms[i] = (struct kdbt_sym){
 			fsyms[i].start, fsyms[i].size, fsyms[i].name,
 			r->syms.mods[fsyms[i].mod].name };
+	if (variant == 4)
+		r->syms.syms[1].name = EVIL_SYM;
 	r->syms.nsyms = NSYMS;
 	r->blocks = calloc(NBLOCKS, sizeof(*r->blocks));
 	for (i = 0; i < NBLOCKS; i++)
@@ -305,7 +328,7 @@ static void check_round_trip(const char *dir)
 	unsigned int i, ok;
 	int v;
 
-	for (v = 0; v < 2; v++) {
+	for (v = 0; v < 5; v += v == 1 ? 3 : 1) {	/* 0, 1, 4 */
 		snprintf(path, sizeof(path), "%s/rt%d.data", dir, v);
 		if (make(path, v, &err) || kdbt_rec_read(&got, path, &err)) {
 			result(0, "format/round-trip-%d: %s", v, err.msg);

@@ -4,7 +4,9 @@
 # an SVG, the kernel's and a module's build ids in their mappings),
 # promtool check metrics, and node_exporter's textfile collector scraped
 # twice while kdbt-report --live rewrites its file from two replayed
-# snapshots; bad input leaves the previous file whole.
+# snapshots; bad input leaves the previous file whole; a recording with
+# hostile names (kdbt_data_fuzz make 4) still gives a valid profile and
+# valid metrics, its names escaped.
 #
 # Usage: pprof-prom.sh [BUILD_DIR]
 # Needs: go (golang-go), promtool (prometheus), prometheus-node-exporter,
@@ -42,7 +44,7 @@ for t in go promtool dot "$NODE_EXPORTER"; do
 		{ echo "FAIL pprof-prom/setup: no $t (make deps)"; exit 1; }
 done
 "$FUZZ" make "$TMP/a.data" 0 && "$FUZZ" make "$TMP/b.data" 1 &&
-	"$FUZZ" make "$TMP/nothing.data" 3 &&
+	"$FUZZ" make "$TMP/nothing.data" 3 && "$FUZZ" make "$TMP/evil.data" 4 &&
 	"$FIX" --fixtures "$TMP/fx" 3 > /dev/null ||
 	{ echo "FAIL pprof-prom/setup: cannot make the recordings"; exit 1; }
 
@@ -98,6 +100,12 @@ check pprof-module-build-id "loop's mapping has build id '$got', the recording '
 	'echo "$mid" | grep -Eq "^[0-9a-f]{40}$" && [ "$got" = "$mid" ]'
 check pprof-time-duration "no duration 3s or no period 1" \
 	'echo "$raw" | grep -q "Duration: 3s" && echo "$raw" | grep -q "^Period: 1"'
+# Hostile names: what pprof prints has no control byte, the name escaped.
+"$R" -i "$TMP/evil.data" --format pprof -o "$TMP/evil.pb.gz"
+go tool pprof -top -nodefraction=0 "$TMP/evil.pb.gz" > "$TMP/evil.top" 2>&1
+check pprof-hostile-names "go tool pprof -top: $(head -c 300 "$TMP/evil.top")" \
+	'grep -qF "__do_sys_\x1b[2J\x0aevil" "$TMP/evil.top" &&
+	 ! LC_ALL=C grep -q "[[:cntrl:]]" "$TMP/evil.top"'
 # To a terminal it refuses; the pager never sees binary.
 if script -q -c "$R -i $TMP/a.data --format pprof" /dev/null 2>&1 |
 	grep -q 'give -o FILE'; then
@@ -112,6 +120,12 @@ out=$(promtool check metrics < "$TMP/a.prom" 2>&1)
 rc=$?
 check prom-promtool "promtool (exit $rc): $out" \
 	'[ $rc = 0 ] && [ -z "$out" ]'
+"$R" -i "$TMP/evil.data" --format prometheus -n 0 > "$TMP/evil.prom"
+out=$(promtool check metrics < "$TMP/evil.prom" 2>&1)
+rc=$?
+check prom-hostile-names "promtool (exit $rc): $out" \
+	'[ $rc = 0 ] && [ -z "$out" ] &&
+	 grep -qF "function=\"__do_sys_\\\\x1b[2J\\\\x0aevil\"" "$TMP/evil.prom"'
 v=$(awk '$1 == "kdbt_instructions_total" { print $2 }' "$TMP/a.prom")
 check prom-instructions "kdbt_instructions_total $v, report $t" \
 	'[ "$v" = "$t" ]'
