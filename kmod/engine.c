@@ -807,10 +807,10 @@ static int refuse(int err, const char *why)
 /**
  * kdbt_ibt_enforced() - whether the kernel enforces CET indirect branch
  * tracking (6.12 with CONFIG_X86_KERNEL_IBT on a CPU that has it): every
- * indirect jmp or call must then land on an endbr64, which the code cache
- * does not have yet (the first indirect branch into it would raise #CP),
- * and neither do the kernel functions kdbt calls through pointers from
- * load on (kallsyms_lookup_name as the kprobe found it, past its endbr64;
+ * indirect jmp or call must then land on an endbr64.  The code cache has
+ * them (kdbt_config.ibt: its indirect entries; kentry.S), but the kernel
+ * functions kdbt calls through pointers from load on do not
+ * (kallsyms_lookup_name as the kprobe found it, past its endbr64;
  * functions whose endbr64 the kernel sealed at boot).  main.c refuses to
  * load, before any such call; on refuses too, in case the CPU state
  * changed.
@@ -828,7 +828,7 @@ static int check_can_run(void)
 	if (boot_cpu_has(X86_FEATURE_XENPV))
 		return refuse(-ENODEV, "Xen PV guest");
 	if (kdbt_ibt_enforced())
-		return refuse(-EOPNOTSUPP, "CET indirect branch tracking (IBT) is on, and the code cache has no endbr64 landing pads yet (boot with ibt=off to profile)");
+		return refuse(-EOPNOTSUPP, "CET indirect branch tracking (IBT) is on, and kdbt calls kernel functions through pointers IBT forbids (boot with ibt=off to profile)");
 	if (kdbt_entries_check() || kdbt_refuse_check())
 		return -EBUSY;
 	if (kdbt_eng.own_num)
