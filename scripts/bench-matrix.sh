@@ -15,7 +15,7 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 here=$top/tests/matrix
 CELLS=$(cat "$here/cells")
-. "$here/cell-lib.sh"
+. "$here/lib.sh"
 out=$top/build/bench/matrix-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$out"
 [ $# -gt 0 ] || set -- $(echo "$CELLS" | cut -d' ' -f1)

@@ -46,7 +46,7 @@ top=$(cd "$here/../.." && pwd)
 # name cpu flavour (generic, cloud, rt, 6.12) and kernel words (- for
 # none), one cell per line (scripts/bench-matrix.sh reads them too)
 CELLS=$(cat "$here/cells")
-. "$here/cell-lib.sh"
+. "$here/lib.sh"
 
 for c in "$@"; do
 	echo "$CELLS" | awk -v c="$c" '$1 == c { f = 1 } END { exit !f }' || {

@@ -1,4 +1,4 @@
-# cell-lib.sh - sourced by tests/matrix/run.sh and scripts/bench-matrix.sh:
+# lib.sh - sourced by tests/matrix/run.sh and scripts/bench-matrix.sh:
 # what a cell of tests/matrix/cells boots.
 #
 # cell_resolve CELL GENERIC_KO: sets cpu, flavour, words (kernel words,
