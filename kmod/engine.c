@@ -346,7 +346,11 @@ static void block_published(void *ctx, const struct kdbt_block *b)
  * block could read text being patched right now (textpoke.c).
  */
 static DEFINE_PER_CPU(int, in_dispatch);
-static u64 reentries;
+/*
+ * Those re-entries (dispatch_deferred), counted per CPU: no lock is held
+ * where they happen, and CPUs may re-enter at once.
+ */
+static DEFINE_PER_CPU(u64, reentries);
 
 /*
  * A CPU going offline takes the lock no more from the moment it leaves
@@ -401,7 +405,7 @@ bool notrace kdbt_dispatch_enter(void)
 	if (this_cpu_inc_return(in_dispatch) == 1)
 		return true;
 	this_cpu_dec(in_dispatch);
-	reentries++;
+	this_cpu_inc(reentries);
 	return false;
 }
 
@@ -1360,13 +1364,14 @@ static void engine_state(struct kdbt_stats *s)
  * kdbt_engine_stats() - every statistic (KDBT_STATS()): the engine's own
  * figures, those of the other kernel glue (their *_stats() fillers) and
  * those that follow from them; the profile's totals come from one epoch
- * (profile.c), the rest are racy reads of figures that only grow: good
- * enough for a report.
+ * (profile.c), the rest grow under kdbt_eng.lock or per CPU (reentries)
+ * and are read racily: good enough for a report.
  * @s: receives them.
  */
 void kdbt_engine_stats(struct kdbt_stats *s)
 {
 	u32 n = READ_ONCE(kdbt_eng.tr.nblocks), i;
+	int cpu;
 
 	memset(s, 0, sizeof(*s));
 	engine_state(s);
@@ -1390,7 +1395,8 @@ void kdbt_engine_stats(struct kdbt_stats *s)
 	s->lost_estimate = kdbt_lost_estimate(&s->t);
 	for (i = 0; i < KDBT_REFUSE_NR; i++)
 		s->refused += kdbt_eng.tr.refused[i];
-	s->dispatch_deferred = reentries;
+	for_each_possible_cpu(cpu)
+		s->dispatch_deferred += READ_ONCE(per_cpu(reentries, cpu));
 	kdbt_entries_stats(s);
 	kdbt_coverage_stats(s);
 	kdbt_textpoke_stats(s);
