@@ -13,7 +13,8 @@
  * hrtimer code, its native return would take the rest of every timer
  * interrupt out of the cache.
  *
- * Owns: the per-CPU sample counts.
+ * Owns: the per-CPU sample counts (each CPU counts its own samples with
+ * interrupts off: exact, but for a reset, see kdbt_coverage_reset()).
  * Must never: take a lock (hard interrupt context, interrupts off).
  */
 #include <linux/percpu.h>
@@ -49,7 +50,15 @@ void notrace kdbt_coverage_sample(struct pt_regs *regs)
 	this_cpu_inc(samples.n[classify(regs)]);
 }
 
-/* Zero the counts (at on, and on reset). */
+/*
+ * Zero the counts (at on, and on reset).  Approximate across a reset
+ * while on: a CPU that takes a sample while this one zeroes its counts
+ * (this_cpu_inc() reads, adds and writes back) can write back its count
+ * from before the reset, plus one.  Good enough: the samples are a
+ * sample, coverage a ratio of them, and the reset and that CPU's timer
+ * interrupt must meet within one instruction; at on the entries are not
+ * installed yet, so hardly any CPU samples.
+ */
 void kdbt_coverage_reset(void)
 {
 	int cpu;

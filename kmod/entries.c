@@ -123,7 +123,8 @@ static struct {
 	int hp_state;			/* our dynamic CPU hotplug state */
 	bool installed;			/* the trampolines lead into the cache */
 	bool poking;			/* poke_sites() is writing (text_mutex) */
-	u64 pulls, frame_pulls, cpus_installed;
+	u64 pulls, frame_pulls;		/* under kdbt_eng.lock */
+	u64 cpus_installed;		/* under the CPU hotplug lock */
 	/* the kernel's text-poke batch (not exported) */
 	void (*poke_queue)(void *addr, const void *opcode, size_t len,
 			   const void *emulate);
@@ -648,8 +649,9 @@ bool kdbt_entries_poking(void)
  * comes online while translation is on enters through the cache at
  * once; from here it may take kdbt_eng.lock again (cpu_installs counts
  * it).  One going offline stops taking it (kdbt_cpu_leaving()).
- * ent.installed changes under cpus_read_lock() only, so the count is
- * exact.
+ * The callbacks run with the CPU hotplug lock held for writing, and
+ * ent.installed changes, and cpu_installs grows at on, only under
+ * cpus_read_lock(): the count is exact.
  */
 static int kdbt_cpu_up(unsigned int cpu)
 {

@@ -44,7 +44,7 @@ static struct {
 	int active;
 	u64 start, end;
 } inflight;
-static u64 pokes, invalidated_blocks;
+static u64 pokes, invalidated_blocks;		/* under kdbt_eng.lock */
 
 /**
  * kdbt_poke_in_the_way() - whether a block at @target may read bytes that
@@ -166,5 +166,13 @@ void kdbt_textpoke_stats(struct kdbt_stats *s)
 {
 	s->text_pokes = pokes;
 	s->invalidated_blocks = invalidated_blocks;
+	/*
+	 * Approximate: the kernel counts the probe's misses itself, with a
+	 * plain increment and no lock (pre_handler_kretprobe()), so two
+	 * CPUs that miss at the same instant may count once.  Good enough:
+	 * a miss needs all 2 x num_possible_cpus() instances in flight at
+	 * once, the count should stay 0, and any other value says what it
+	 * has to.
+	 */
 	s->text_pokes_missed = poke_probe.nmissed;
 }
