@@ -7,10 +7,11 @@
 # correct, rmmod succeeds at the end.  See onoff_cycles in guest-lib.sh;
 # the long tier has 60 cycles (tests/vm/long/onoff-fast.sh, and 30 on
 # 4 CPUs).
-# Fast mode has a boot of its own: if an off failed, kdbt would stay pinned.
+# Fast-mode tests share a boot apart from the rest (kdbt_test_boot=fast):
+# had an off failed, kdbt would stay pinned.
 # vm-smp: 2
 # vm-timeout: 150
-# vm-append: kdbt_test_boot=translate-onoff-fast
+# vm-append: kdbt_test_boot=fast
 . /tests/lib.sh
 
 onoff_cycles 10 fast

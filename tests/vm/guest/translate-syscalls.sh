@@ -12,10 +12,11 @@
 # switches off and unloads (kdbt(4), UNLOADING).  Fast mode comes last:
 # rmmod is refused while on and the kernel keeps working; after off
 # (which rewrites the cache return addresses on every stack) it succeeds.
-# Its own boot: had off failed, kdbt would stay pinned.
+# Its boot is the fast-mode tests' (kdbt_test_boot=fast), apart from the
+# rest: had off failed, kdbt would stay pinned.
 # vm-smp: 2
 # vm-timeout: 90
-# vm-append: kdbt_test_boot=translate-syscalls
+# vm-append: kdbt_test_boot=fast
 . /tests/lib.sh
 
 stop=/tmp/translate-syscalls.stop

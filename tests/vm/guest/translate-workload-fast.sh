@@ -5,10 +5,11 @@
 # 40 s with every result checked; coverage after warm-up >= 99%; efault
 # as natively; then off and rmmod.  See translated_workload in guest-lib.sh
 # (tests/vm/long/workload-*-smp4.sh: 62 s on 4 CPUs).
-# Fast mode has a boot of its own: if off failed, kdbt would stay pinned.
+# Fast-mode tests share a boot apart from the rest (kdbt_test_boot=fast):
+# had an off failed, kdbt would stay pinned.
 # vm-smp: 2
 # vm-timeout: 150
-# vm-append: kdbt_test_boot=translate-workload-fast
+# vm-append: kdbt_test_boot=fast
 . /tests/lib.sh
 
 trap 'touch /tmp/translated-workload.stop; echo off 2>/dev/null > /proc/kdbt/control' EXIT
