@@ -89,6 +89,9 @@ module-for: links
 	@ln -sfn $(ZYDIS)/src/Generated $(KMOD_FOR)/zydis/src/Generated
 	@for f in $(ZYDIS)/src/*.c; do ln -sfn $$f $(KMOD_FOR)/zydis/src/; done
 	$(MAKE) -C $(KDIR) M=$(KMOD_FOR) ZYCORE_INCLUDE=$(B)/include modules
+	@mkdir -p $(KMOD_FOR)/test-modules
+	cp $(TEST_MODS) $(KMOD_FOR)/test-modules/
+	$(MAKE) -C $(KDIR) M=$(KMOD_FOR)/test-modules modules
 
 # Linux 6.12, Debian 12's alternative kernel (issue 28): its image and
 # headers by versioned names, the meta-packages and scripts/kver.sh's
@@ -103,6 +106,13 @@ KVER612 ?= $(shell sh scripts/kernel612.sh --print 2>/dev/null)
 module-612:
 	@test -n "$(KVER612)" || { echo "module-612: no 6.12 kernel with headers: run 'make deps-612'"; exit 1; }
 	@$(MAKE) --no-print-directory module-for KVER=$(KVER612)
+
+# The whole guest suite (tests/vm/guest) on Linux 6.12, with kdbt.ko and
+# the test modules built for it (not in make test or CI: about 12 min).
+.PHONY: vm-612
+vm-612: all module-612
+	@KDBT_KO=$(B)/kmod-$(KVER612)/kdbt.ko sh tests/vm/run.sh \
+		--kver $(KVER612) tests/vm/guest/*.sh
 
 # Test modules for the guest (tests/vm/modules): built by kbuild in a copy
 # under build/, so that no kbuild output lands in the source tree.

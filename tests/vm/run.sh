@@ -90,8 +90,13 @@ done
 # (translate-cx16.sh).
 [ -r "$top/build/unit/translate_run" ] &&
 	KDBT_GUEST_FILES="$KDBT_GUEST_FILES $top/build/unit/translate_run"
-# kdbt's own test modules (tests/vm/modules).
-for m in "$top"/build/modules/*.ko; do
+# kdbt's own test modules (tests/vm/modules), built for the guest kernel:
+# build/modules/ for the default one, build/kmod-KVER/test-modules/ by
+# `make module-for KVER=...` for the others.
+tmods=$top/build/modules
+[ "$kver" = "$(sh "$top/scripts/kver.sh")" ] ||
+	tmods=$top/build/kmod-$kver/test-modules
+for m in "$tmods"/*.ko; do
 	[ -r "$m" ] && KDBT_GUEST_FILES="$KDBT_GUEST_FILES $m"
 done
 for m in test_static_key_base test_static_keys test_user_copy; do
