@@ -11,6 +11,8 @@
 #                flavour, a short suite in each (tests/README.md)
 #   make deps-612    deps + Debian 12's alternative kernel, Linux 6.12
 #   make module-612  kdbt.ko for that 6.12 kernel (module-for its KVER)
+#   make fuzz    the libFuzzer targets (clang, from make deps) for
+#                FUZZ_SECONDS=300 each (tests/unit/fuzz.sh)
 #   make soak    deps + all + the soak on 4 guest CPUs per mode and natively
 #                (SOAK_MINUTES=30, SOAK_MODES="transparent fast"), summary
 #   make install the tools, man pages, systemd units and kdbt.ko for the
