@@ -456,7 +456,7 @@ static int interval_top(struct report *rp, const struct kdbt_rec_interval *iv,
 	free(s.blocks);
 	if (ret)
 		return ret;
-	for (f = funcs; f && f < funcs + n; f++)	/* NULL if none */
+	for (f = funcs; f < funcs + n; f++)
 		if (!best || f->c.instructions > best->c.instructions)
 			best = f;
 	if (best && !best->c.instructions)
