@@ -11,6 +11,8 @@
 #                flavour, a short suite in each (tests/README.md)
 #   make deps-612    deps + Debian 12's alternative kernel, Linux 6.12
 #   make module-612  kdbt.ko for that 6.12 kernel (module-for its KVER)
+#   make fuzz    the libFuzzer targets (clang, from make deps) for
+#                FUZZ_SECONDS=300 each (tests/unit/fuzz.sh)
 #   make soak    deps + all + the soak on 4 guest CPUs per mode and natively
 #                (SOAK_MINUTES=30, SOAK_MODES="transparent fast"), summary
 #   make install the tools, man pages, systemd units and kdbt.ko for the
@@ -309,6 +311,32 @@ FUZZ_SRCS := tests/unit/kdbt_data_fuzz.c $(addprefix kdbt-record/, report.c \
 $(B)/unit/kdbt_data_fuzz: $(FUZZ_SRCS) $(REC_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(SAN_CFLAGS) -o $@ $(FUZZ_SRCS) -lm -lz
+
+# Coverage-guided fuzz targets (libFuzzer) of the kdbt.data reader and of
+# the snapshot parser, built with clang (`make deps` installs it) and run
+# by tests/unit/fuzz.sh: for FUZZ_SECONDS each by `make fuzz`, briefly by
+# `make check`.  Not part of `user`: it builds without clang.
+FUZZ_CC ?= clang
+FUZZ_CFLAGS := -g -O1 -std=gnu11 $(WARN) -Iproc -Ikdbt-record \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_DATA_SRCS := tests/unit/fuzz_kdbt_data.c $(addprefix kdbt-record/, \
+	report.c report_pprof.c report_prom.c report_out.c diff.c diff_out.c \
+	sysinfo.c) $(REC_LIB)
+FUZZ_SNAP_SRCS := tests/unit/fuzz_snapshot.c $(filter %.c,$(LIBKDBT))
+FUZZ_SECONDS ?= 300
+.PHONY: fuzz-bin fuzz
+fuzz-bin: $(B)/unit/fuzz_kdbt_data $(B)/unit/fuzz_snapshot
+
+$(B)/unit/fuzz_kdbt_data: $(FUZZ_DATA_SRCS) $(REC_HDRS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_DATA_SRCS) -lm -lz
+
+$(B)/unit/fuzz_snapshot: $(FUZZ_SNAP_SRCS) $(LIBKDBT)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_SNAP_SRCS)
+
+fuzz: fuzz-bin
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/unit/fuzz.sh
 
 $(B)/guest/sendfile: tests/vm/helpers/sendfile.sh
 	@mkdir -p $(@D)

@@ -604,8 +604,10 @@ static void func_add(const struct kdbt_snap *s, struct kdbt_func *f,
  * @s: the snapshot (or a delta)
  * @st: the symbol table, or NULL: then every block address is a function
  * @funcs: receives a malloc()ed array in the order of the functions'
- *         first blocks in @s, the order of /proc/kdbt/functions (NULL if
- *         there is none); it points into @st: free it before @st
+ *         first blocks in @s, the order of /proc/kdbt/functions (never
+ *         NULL on success, even with no function, so that @funcs +
+ *         @nfuncs is always defined); it points into @st: free it before
+ *         @st
  * @nfuncs: receives its length
  * @err: the message on failure; may be NULL
  *
@@ -628,6 +630,9 @@ int kdbt_funcs_build(const struct kdbt_snap *s, const struct kdbt_syms *st,
 	*funcs = NULL;
 	*nfuncs = 0;
 	if (!n) {
+		*funcs = calloc(1, sizeof(**funcs));
+		if (!*funcs)
+			return kdbt_fail(err, -ENOMEM, "out of memory");
 		kdbt_ok(err);
 		return 0;
 	}

@@ -54,8 +54,10 @@ struct kdbt_snap {
 	__u64 interval_ns;	/* a delta (kdbt_snap_delta): its length */
 };
 
+/* A snapshot without blocks may have none allocated: no NULL + 0 then. */
 #define kdbt_snap_for_each_block(s, b) \
-	for ((b) = (s)->blocks; (b) < (s)->blocks + (s)->hdr.nblocks; (b)++)
+	for ((b) = (s)->blocks; (b) && (b) < (s)->blocks + (s)->hdr.nblocks; \
+	     (b)++)
 
 int kdbt_snap_parse(struct kdbt_snap *s, const void *buf, size_t len,
 		    const char *name, struct kdbt_err *err);

@@ -30,10 +30,12 @@ libncurses-dev zlib1g-dev libzycore-dev dkms"
 # groff (the man page checks), and the real clients of kdbt-report's pprof
 # and Prometheus outputs (tests/unit/pprof-prom.sh): go tool pprof
 # (golang-go) with graphviz for its SVG, promtool (prometheus) and
-# prometheus-node-exporter.
+# prometheus-node-exporter; clang with libFuzzer's runtime (only
+# recommended by clang, so named: bookworm's clang is 14) for the
+# coverage-guided fuzz targets (tests/unit/fuzz.sh).
 TEST_PKGS="linux-image-amd64 qemu-system-x86 busybox-static cpio gzip
 xz-utils tmux stress-ng groff-base golang-go graphviz prometheus
-prometheus-node-exporter"
+prometheus-node-exporter clang libclang-rt-14-dev"
 case ${1:-} in
 "") PKGS="$USER_PKGS $TEST_PKGS" ;;
 --user) PKGS=$USER_PKGS ;;
