@@ -185,6 +185,7 @@ static int function_rows(struct report *rp, const struct kdbt_snap *agg,
 {
 	struct kdbt_func *funcs, *f;
 	struct row *r;
+	int done;
 	size_t n;
 	int ret;
 
@@ -215,8 +216,9 @@ static int function_rows(struct report *rp, const struct kdbt_snap *agg,
 		r->blocks = f->blocks;
 		rp->nrows++;
 	}
+	done = f == funcs + n;	/* (before the free: no dangling compare) */
 	free(funcs);
-	return f < funcs + n ? kdbt_fail(err, -ENOMEM, "out of memory") : 0;
+	return done ? 0 : kdbt_fail(err, -ENOMEM, "out of memory");
 }
 
 /* Rows in address order; one native block's translations side by side. */
