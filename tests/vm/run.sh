@@ -79,8 +79,8 @@ loop_ko=$(kernel_ko drivers/block/loop)
 for f in kfuzz kmono soak; do
 	[ -r "$g/$f" ] && KDBT_GUEST_FILES="$KDBT_GUEST_FILES $g/$f"
 done
-# KVM with its AMD vendor module (TCG's -cpu max has SVM), whose guests
-# run while translated (translate-kvm.sh, with kvmrun).
+# KVM with its AMD vendor module (TCG's -cpu max has SVM): refuse-kvm.sh,
+# and the reproducer tests/vm/repro/translate-kvm.sh (with kvmrun).
 for m in virt/lib/irqbypass arch/x86/kvm/kvm drivers/crypto/ccp/ccp \
 	arch/x86/kvm/kvm-amd; do
 	m=$(kernel_ko "$m")
@@ -170,6 +170,20 @@ watch_boot() {
 		printf '\001b' >&7; sleep 1; printf 't' >&7; sleep 8
 		echo "KDBT-HOST-WATCHDOG-REGS" >> "$wlog"
 		printf '\001cinfo registers -a\n' >&7; sleep 3
+		# Each CPU's stack top, and what %rdi points to (in a trap
+		# or interrupt handler, often its pt_regs: ip at +0x80).
+		awk '/^KDBT-HOST-WATCHDOG-REGS$/ { on = 1 } on && /^CPU#/ {
+			c = substr($1, 5) }
+			on && / RDI=.* RSP=/ { split($0, f, /[= ]+/)
+			for (i = 1; i < length(f); i++) {
+				if (f[i] == "RDI") d = f[i + 1]
+				if (f[i] == "RSP") r = f[i + 1] }
+			print c, r, d }' "$wlog" |
+		while read -r k r d; do
+			printf 'cpu %s\nx /16gx 0x%s\nx /24gx 0x%s\n' \
+				"$k" "$r" "$d" >&7
+		done
+		sleep 3
 		echo "KDBT-HOST-WATCHDOG-REGS-END" >> "$wlog"
 		printf 'quit\n' >&7; sleep 3
 		kill "$qpid" 2>/dev/null || true
