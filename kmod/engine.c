@@ -906,21 +906,6 @@ static void unlink_exits(void)
 }
 
 /*
- * Wait until nothing can execute in, or return into, the cache (after a
- * detach): every linked exit goes back to the dispatcher, so that code
- * still in the cache leaves it at its next branch; every task passes a
- * voluntary switch (synchronize_rcu_tasks(),
- * the ftrace trampoline pattern), then, with every CPU stopped, every
- * cache address left on a kernel stack (fast-mode return sites, the post
- * stub of a handler a task sleeps in) is replaced by its native
- * equivalent (stacks.c; retried while some task sits inside an inserted
- * sequence), then every CPU - idle tasks included, which rcu_tasks skips -
- * passes a scheduling point and interrupt handlers in flight finish.
- * Sleeps; control held.
- *
- * Return: 0, or the error of the stack rewrite (the cache must stay).
- */
-/*
  * Fault injection for tests (tests/vm/long/unload-busy.sh): the next N
  * stack rewrites fail as if a task were stopped where its cache address
  * maps to nothing native.  0 (the default) injects nothing.
@@ -942,6 +927,21 @@ static int rewrite_stacks(u64 *n, struct kdbt_stack_culprit *who)
 	return err;
 }
 
+/*
+ * Wait until nothing can execute in, or return into, the cache (after a
+ * detach): every linked exit goes back to the dispatcher, so that code
+ * still in the cache leaves it at its next branch; every task passes a
+ * voluntary switch (synchronize_rcu_tasks(),
+ * the ftrace trampoline pattern), then, with every CPU stopped, every
+ * cache address left on a kernel stack (fast-mode return sites, the post
+ * stub of a handler a task sleeps in) is replaced by its native
+ * equivalent (stacks.c; retried while some task sits inside an inserted
+ * sequence), then every CPU - idle tasks included, which rcu_tasks skips -
+ * passes a scheduling point and interrupt handlers in flight finish.
+ * Sleeps; control held.
+ *
+ * Return: 0, or the error of the stack rewrite (the cache must stay).
+ */
 static int quiesce(void)
 {
 	struct kdbt_stack_culprit who = { .injected = false };
