@@ -42,13 +42,6 @@ static bool may_control(const struct file *file)
 	return file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN);
 }
 
-/* may_read() - whether the opener of @file may read the counts. */
-static bool may_read(const struct file *file)
-{
-	return file_ns_capable(file, &init_user_ns, CAP_PERFMON) ||
-	       may_control(file);
-}
-
 /* The one line a refused open logs (rate-limited: any process can try). */
 static int refuse_open(const struct file *file, const char *needs)
 {
@@ -56,6 +49,15 @@ static int refuse_open(const struct file *file, const char *needs)
 			      file->f_path.dentry->d_name.name, current->comm,
 			      task_pid_nr(current), needs);
 	return -EPERM;
+}
+
+/* A reader's open: 0 if its opener may read the counts, else -EPERM. */
+static int may_read(const struct file *file)
+{
+	if (file_ns_capable(file, &init_user_ns, CAP_PERFMON) ||
+	    may_control(file))
+		return 0;
+	return refuse_open(file, "CAP_PERFMON or CAP_SYS_ADMIN");
 }
 
 /* /proc/kdbt/stats: every statistic of KDBT_STATS(), printed by stats.c. */
@@ -70,9 +72,7 @@ static int stats_show(struct seq_file *m, void *v)
 
 static int stats_open(struct inode *inode, struct file *file)
 {
-	if (!may_read(file))
-		return refuse_open(file, "CAP_PERFMON or CAP_SYS_ADMIN");
-	return single_open(file, stats_show, NULL);
+	return may_read(file) ?: single_open(file, stats_show, NULL);
 }
 
 static const struct proc_ops stats_fops = {
@@ -233,9 +233,10 @@ static const struct seq_operations funcs_ops = {
 static int reader_open(struct file *file, const struct seq_operations *ops)
 {
 	struct reader *r;
+	int err = may_read(file);
 
-	if (!may_read(file))
-		return refuse_open(file, "CAP_PERFMON or CAP_SYS_ADMIN");
+	if (err)
+		return err;
 	r = __seq_open_private(file, ops, sizeof(*r));
 	if (!r)
 		return -ENOMEM;
@@ -282,9 +283,10 @@ struct snap_reader {
 static int snap_open(struct inode *inode, struct file *file)
 {
 	struct snap_reader *r;
+	int err = may_read(file);
 
-	if (!may_read(file))
-		return refuse_open(file, "CAP_PERFMON or CAP_SYS_ADMIN");
+	if (err)
+		return err;
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
 	if (!r)
 		return -ENOMEM;
