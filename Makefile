@@ -213,7 +213,8 @@ $(B)/guest/workload: tests/vm/helpers/workload.sh
 # which guest tests run against the kernel's own text files.
 LIBKDBT := proc/libkdbt.c proc/libkdbt_syms.c proc/libkdbt_stats.c \
 	proc/libkdbt.h proc/libkdbt_int.h proc/kdbt_abi.h
-user: $(B)/unit/libkdbt_test $(B)/guest/kdbt-snapshot $(B)/unit/stats_check
+user: $(B)/unit/libkdbt_test $(B)/guest/kdbt-snapshot $(B)/unit/stats_check \
+	$(B)/unit/pokes_check
 
 $(B)/unit/libkdbt_test: tests/unit/libkdbt_test.c $(LIBKDBT)
 	@mkdir -p $(@D)
@@ -229,6 +230,12 @@ $(B)/unit/stats_check: tests/unit/stats_check.c kmod/stats.c kmod/stats.h \
 		kmod/core/kdbt_env.h proc/kdbt_abi.h
 	@mkdir -p $(@D)
 	$(CC) -O2 -g -std=gnu11 $(WARN) -Ikmod -Iproc -o $@ $(filter %.c,$^)
+
+# kdbt.ko's reading of a text-poke batch in flight (kmod/pokes.h).
+$(B)/unit/pokes_check: tests/unit/pokes_check.c kmod/pokes.h \
+		kmod/core/kdbt_env.h
+	@mkdir -p $(@D)
+	$(CC) -O2 -g -std=gnu11 $(WARN) -Ikmod -o $@ $(filter %.c,$^)
 
 # kdbt-top (kdbt-top/): the live view, dynamic on the host; static for the
 # guest, whose tests use batch mode (no terminfo there); the unit test of

@@ -100,10 +100,16 @@ struct kdbt_engine kdbt_eng = {
 /* Callbacks of the translator core                                    */
 /* ------------------------------------------------------------------ */
 
+/*
+ * Native code as it runs, a text-poke batch's int3s read as the new
+ * instructions they stand for (textpoke.c).
+ */
 int kdbt_read_code(void *ctx, u64 addr, u8 *buf, size_t len)
 {
-	return copy_from_kernel_nofault(buf, (const void *)addr, len) ?
-	       -EFAULT : 0;
+	if (copy_from_kernel_nofault(buf, (const void *)addr, len))
+		return -EFAULT;
+	kdbt_pokes_read_new(addr, buf, len);
+	return 0;
 }
 
 /* Core kernel text, _stext.._etext (what policy.c decides within). */

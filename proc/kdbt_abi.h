@@ -125,6 +125,7 @@
 	X(c, text_pokes,		U64,  S, COUNT,   NO, NO, NULL)	\
 	X(c, invalidated_blocks,	U64,  S, COUNT,   NO, NO, NULL)	\
 	X(c, text_pokes_missed,		U64,  S, COUNT,   NO, NO, NULL)	\
+	X(c, text_poke_overlays,	U64,  S, COUNT,   NO, NO, NULL)	\
 	X(c, cache_full,		U64,  S, COUNT,   NO, NO, NULL)	\
 	X(c, stack_rewrites,		U64,  S, COUNT,   NO, NO, NULL)	\
 	X(c, stack_pulls,		U64,  S, COUNT,   NO, NO, NULL)	\

@@ -77,6 +77,8 @@ if [ "$what" = all ] || [ "$what" = --unit ]; then
 		build/guest/kdbt-snapshot
 	suite "unit: statistics table vs kdbt.ko's printer and kdbt(4)" \
 		sh tests/unit/stats-table.sh build/unit/stats_check
+	suite "unit: native bytes read through a text-poke batch in flight" \
+		build/unit/pokes_check
 	suite "unit: kdbt-top model, formats and batch output" \
 		build/unit/kdbt_top_model_test build/kdbt-top
 	suite "unit: kdbt-top screens in tmux" sh tests/unit/kdbt-top-screen.sh \
