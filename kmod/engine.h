@@ -131,7 +131,7 @@ void kdbt_entries_stats(struct kdbt_stats *s);
 bool kdbt_poke_in_the_way(u64 target);
 void kdbt_pokes_read_new(u64 addr, u8 *buf, size_t len);
 int kdbt_textpoke_init(void);
-/* refuse.c: KVM, and livepatch in fast mode, kept apart from translation. */
+/* refuse.c: livepatch in fast mode, kept apart from translation. */
 int kdbt_refuse_init(void);
 void kdbt_refuse_exit(void);
 int kdbt_refuse_check(void);

@@ -79,8 +79,8 @@ loop_ko=$(kernel_ko drivers/block/loop)
 for f in kfuzz kmono soak; do
 	[ -r "$g/$f" ] && KDBT_GUEST_FILES="$KDBT_GUEST_FILES $g/$f"
 done
-# KVM with its AMD vendor module (TCG's -cpu max has SVM): refuse-kvm.sh,
-# and the reproducer tests/vm/repro/translate-kvm.sh (with kvmrun).
+# KVM with its AMD vendor module (TCG's -cpu max has SVM) for
+# translate-kvm.sh (with kvmrun).
 for m in virt/lib/irqbypass arch/x86/kvm/kvm drivers/crypto/ccp/ccp \
 	arch/x86/kvm/kvm-amd; do
 	m=$(kernel_ko "$m")
