@@ -270,7 +270,7 @@ REC_LIB := $(addprefix kdbt-record/, data.c data_read.c data_write.c \
 REC_HDRS := $(wildcard kdbt-record/*.h) proc/libkdbt.h proc/libkdbt_int.h \
 	proc/kdbt_abi.h
 RECORD_SRCS := $(addprefix kdbt-record/, kdbt-record.c recorder.c \
-	sysinfo.c) $(REC_LIB)
+	kcore.c sysinfo.c) $(REC_LIB)
 REPORT_SRCS := $(addprefix kdbt-record/, kdbt-report.c report.c \
 	report_pprof.c report_prom.c report_out.c diff.c diff_out.c live.c \
 	sysinfo.c) $(REC_LIB)
