@@ -5,7 +5,7 @@
  *
  * Usage: kdbt_data_fuzz make FILE [VARIANT]
  *        kdbt_data_fuzz check DIR
- *        kdbt_data_fuzz fuzz FILE [REPORT] [RANDOM]
+ *        kdbt_data_fuzz fuzz FILE [REPORT] [RANDOM] [FUNC]
  *
  * make:  write a synthetic recording with known counts (VARIANT 0: a
  *        getppid loop; 1: reads of /dev/zero, a module's function, a
@@ -33,7 +33,8 @@
  *        process (under the sanitizers).
  *        With REPORT (a sanitizer build of kdbt-report), every truncation
  *        and field change of the header and section table is also given
- *        to it: it must exit 0, or 1 with a message naming the file.
+ *        to it, in each format and as --annotate FUNC (default
+ *        read_zero): it must exit 0, or 1 with a message naming the file.
  * Output: "PASS name" / "FAIL name: why" lines; exit status 1 on a FAIL.
  * Owns: the synthetic recordings the format tests use.
  * Must never: depend on /proc/kdbt.
@@ -102,10 +103,11 @@ static const struct { __u64 native; __u16 insns; __u8 kind; } fblocks[] = {
 };
 
 /*
- * read_zero's code (CODE, for kdbt-report --annotate; every variant has it):
+ * read_zero's code (CODE, kdbt-report --annotate; every variant has it):
  * its first block (15 instructions, 60 bytes, ending in a je), the path
  * the je skips (no block: counts 0), its second block (3 instructions,
- * 12 bytes, a ret), padding.
+ * 12 bytes, a ret), padding.  The golden listing is in
+ * tests/record/format.sh.
  */
 static const __u8 read_zero_code[0x60] = {
 	0x0f, 0x1f, 0x44, 0x00, 0x00,			/* nopl */
@@ -715,8 +717,9 @@ static void check_build_id(void)
 /* fuzz                                                               */
 /* ------------------------------------------------------------------ */
 
+/* The views of kdbt-report runs; "annotate": --annotate FUNC. */
 static const char *const views[] = { "table", "json", "csv", "folded",
-				      "pprof", "prometheus" };
+				      "pprof", "prometheus", "annotate" };
 
 /* Parse a damaged copy; if it parses and @full, report it every way. */
 static int try_parse(const unsigned char *buf, size_t len, int full)
@@ -766,7 +769,8 @@ static int try_parse(const unsigned char *buf, size_t len, int full)
 }
 
 /* Run kdbt-report on a damaged file: exit 0, or 1 naming the file. */
-static int try_report(const char *report, const char *path, const char *fmt)
+static int try_report(const char *report, const char *path, const char *fmt,
+		      const char *func)
 {
 	char errpath[4200], msg[512] = "";
 	int status, fd;
@@ -780,8 +784,12 @@ static int try_report(const char *report, const char *path, const char *fmt)
 		dup2(fd, 2);
 		fd = open("/dev/null", O_WRONLY);
 		dup2(fd, 1);
-		execl(report, report, "--stdio", "--format", fmt, "-i", path,
-		      (char *)NULL);
+		if (!strcmp(fmt, "annotate"))
+			execl(report, report, "--stdio", "--annotate", func,
+			      "-i", path, (char *)NULL);
+		else
+			execl(report, report, "--stdio", "--format", fmt, "-i",
+			      path, (char *)NULL);
 		_exit(126);
 	}
 	if (pid < 0 || waitpid(pid, &status, 0) != pid)
@@ -804,6 +812,7 @@ struct fuzz {
 	size_t len;
 	unsigned char *buf;
 	const char *report;
+	const char *func;	/* for --annotate */
 	char path[4096];
 	unsigned long cases, parsed, reported, bad, execs, bad_execs;
 	char first_bad[256];
@@ -830,7 +839,9 @@ static void fuzz_case(struct fuzz *z, size_t len, int exec, const char *what)
 	if (!f || fwrite(z->buf, 1, len, f) != len || fclose(f))
 		return;
 	z->execs++;
-	if (!try_report(z->report, z->path, views[z->execs % (sizeof(views) / sizeof(views[0]))]) &&
+	if (!try_report(z->report, z->path,
+			views[z->execs % (sizeof(views) / sizeof(views[0]))],
+			z->func) &&
 	    !z->bad_execs++)
 		snprintf(z->first_bad, sizeof(z->first_bad), "kdbt-report on %s",
 			 what);
@@ -900,11 +911,12 @@ static void fuzz_bits(struct fuzz *z, size_t off, size_t n, const char *what)
 			flip(z, i, 1, 1u << b, 0, what);
 }
 
-static void fuzz(const char *file, const char *report, unsigned long nrandom)
+static void fuzz(const char *file, const char *report, unsigned long nrandom,
+		 const char *func)
 {
 	struct kdbt_data_header h;
 	struct kdbt_data_section s;
-	struct fuzz z = { .report = report };
+	struct fuzz z = { .report = report, .func = func };
 	unsigned long i;
 	size_t j, len;
 	char desc[64];
@@ -977,9 +989,10 @@ int main(int argc, char **argv)
 	}
 	if (argc >= 3 && !strcmp(argv[1], "fuzz")) {
 		fuzz(argv[2], argc > 3 && argv[3][0] ? argv[3] : NULL,
-		     argc > 4 ? strtoul(argv[4], NULL, 0) : 2000);
+		     argc > 4 ? strtoul(argv[4], NULL, 0) : 2000,
+		     argc > 5 ? argv[5] : "read_zero");
 		return failures ? 1 : 0;
 	}
-	fprintf(stderr, "usage: kdbt_data_fuzz make FILE [VARIANT] | check DIR | fuzz FILE [REPORT] [RANDOM]\n");
+	fprintf(stderr, "usage: kdbt_data_fuzz make FILE [VARIANT] | check DIR | fuzz FILE [REPORT] [RANDOM] [FUNC]\n");
 	return 2;
 }
