@@ -277,11 +277,29 @@ REC_LIB := $(addprefix kdbt-record/, data.c data_read.c data_write.c \
 REC_HDRS := $(wildcard kdbt-record/*.h) proc/libkdbt.h proc/libkdbt_int.h \
 	proc/kdbt_abi.h
 RECORD_SRCS := $(addprefix kdbt-record/, kdbt-record.c recorder.c \
-	sysinfo.c) $(REC_LIB)
+	kcore.c sysinfo.c) $(REC_LIB)
 REPORT_SRCS := $(addprefix kdbt-record/, kdbt-report.c report.c \
 	report_pprof.c report_prom.c report_out.c diff.c diff_out.c live.c \
-	sysinfo.c) $(REC_LIB)
+	annotate.c sysinfo.c) $(REC_LIB)
 REC_CFLAGS := -O2 -g -std=gnu11 $(WARN) -Iproc -Ikdbt-record
+# kdbt-report --annotate disassembles with Zydis's formatter: the same
+# Zydis sources as libzydis.a, built again with the formatter into a
+# library of kdbt-report's own (kdbt.ko and libzydis.a stay without it).
+ZYDIS_FMT_DEFS := -DZYAN_NO_LIBC -DZYDIS_STATIC_BUILD
+ZYDIS_FMT_SRCS := $(ZYDIS_SRCS) Formatter FormatterATT FormatterBase \
+	FormatterBuffer FormatterIntel String
+ZYDIS_FMT_OBJS := $(ZYDIS_FMT_SRCS:%=$(B)/zydis-fmt/%.o)
+ZYDIS_FMT_LIB := $(B)/lib/libzydis-fmt.a
+REPORT_CFLAGS := $(ZYDIS_FMT_DEFS) $(ZYDIS_INC)
+
+$(B)/zydis-fmt/%.o: $(ZYDIS)/src/%.c | links
+	@mkdir -p $(@D)
+	$(CC) -O2 $(ZYDIS_FMT_DEFS) $(ZYDIS_INC) -c -o $@ $<
+
+$(ZYDIS_FMT_LIB): $(ZYDIS_FMT_OBJS)
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^
+
 SAN_CFLAGS := -O1 -g -std=gnu11 $(WARN) -Iproc -Ikdbt-record \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
@@ -297,20 +315,23 @@ $(B)/guest/kdbt-record: $(RECORD_SRCS) $(REC_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(REC_CFLAGS) -static -o $@ $(RECORD_SRCS)
 
-$(B)/kdbt-report: $(REPORT_SRCS) $(REC_HDRS)
+$(B)/kdbt-report: $(REPORT_SRCS) $(REC_HDRS) $(ZYDIS_FMT_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(REC_CFLAGS) -o $@ $(REPORT_SRCS) -lm -lz
+	$(CC) $(REC_CFLAGS) $(REPORT_CFLAGS) -o $@ $(REPORT_SRCS) \
+		$(ZYDIS_FMT_LIB) -lm -lz
 
-$(B)/guest/kdbt-report: $(REPORT_SRCS) $(REC_HDRS)
+$(B)/guest/kdbt-report: $(REPORT_SRCS) $(REC_HDRS) $(ZYDIS_FMT_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(REC_CFLAGS) -static -o $@ $(REPORT_SRCS) -lm -lz
+	$(CC) $(REC_CFLAGS) -static $(REPORT_CFLAGS) -o $@ $(REPORT_SRCS) \
+		$(ZYDIS_FMT_LIB) -lm -lz
 
 $(B)/kdbt-diff: $(B)/kdbt-report
 	ln -sf kdbt-report $@
 
-$(B)/unit/kdbt-report-san: $(REPORT_SRCS) $(REC_HDRS)
+$(B)/unit/kdbt-report-san: $(REPORT_SRCS) $(REC_HDRS) $(ZYDIS_FMT_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(SAN_CFLAGS) -o $@ $(REPORT_SRCS) -lm -lz
+	$(CC) $(SAN_CFLAGS) $(REPORT_CFLAGS) -o $@ $(REPORT_SRCS) \
+		$(ZYDIS_FMT_LIB) -lm -lz
 
 FUZZ_SRCS := tests/unit/kdbt_data_fuzz.c $(addprefix kdbt-record/, report.c \
 	report_pprof.c report_prom.c report_out.c diff.c diff_out.c \
@@ -439,7 +460,7 @@ soak:
 clean:
 	-[ -d "$(KDIR)" ] && $(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean
 	rm -f $(ZYDIS)/src/*.o $(ZYDIS)/src/.*.cmd
-	rm -rf $(B)/lib $(B)/zydis-user $(B)/unit $(B)/guest $(B)/vm
+	rm -rf $(B)/lib $(B)/zydis-user $(B)/zydis-fmt $(B)/unit $(B)/guest $(B)/vm
 	rm -rf $(B)/dkms $(B)/kmod-* $(B)/proc
 
 distclean: clean

@@ -24,6 +24,8 @@ _Static_assert(sizeof(struct kdbt_data_module_build_id) == 72,
 	       "module build id layout");
 _Static_assert(sizeof(struct kdbt_data_symbol) == 24, "symbol layout");
 _Static_assert(sizeof(struct kdbt_data_block) == 24, "block layout");
+_Static_assert(sizeof(struct kdbt_data_codetab) == 16, "code table layout");
+_Static_assert(sizeof(struct kdbt_data_code) == 16, "code entry layout");
 _Static_assert(sizeof(struct kdbt_data_interval) == 120, "interval layout");
 _Static_assert(KDBT_DATA_IVL_STATS_OFFSET + 8 * KDBT_DATA_IVL_NSTATS == 120,
 	       "interval layout: an ivl slot twice, or missing");
@@ -82,26 +84,34 @@ void kdbt_data_ivl_add(struct kdbt_data_interval *sum,
 				*(const __u64 *)((const char *)h + ivl_off[i]);
 }
 
+/* CODE is optional: kdbt-record leaves it out without /proc/kcore. */
+static int has_code(const struct kdbt_rec *r)
+{
+	return r->code != NULL;
+}
+
 const struct kdbt_data_secops kdbt_data_secops[] = {
 	{ KDBT_SEC_INFO, "info", 1, 1, kdbt_rd_info, kdbt_wr_info,
-	  kdbt_pr_info },
+	  kdbt_pr_info, NULL },
 	{ KDBT_SEC_STRINGS, "strings", 0, 1, kdbt_rd_strings, kdbt_wr_strings,
-	  kdbt_pr_strings },
+	  kdbt_pr_strings, NULL },
 	{ KDBT_SEC_BUILD_ID, "build_id", 0, 1, kdbt_rd_build_id,
-	  kdbt_wr_build_id, kdbt_pr_build_id },
+	  kdbt_wr_build_id, kdbt_pr_build_id, NULL },
 	{ KDBT_SEC_CMDLINE, "cmdline", 0, 1, kdbt_rd_cmdline, kdbt_wr_cmdline,
-	  kdbt_pr_cmdline },
+	  kdbt_pr_cmdline, NULL },
 	{ KDBT_SEC_MODULES, "modules", 1, 1, kdbt_rd_modules, kdbt_wr_modules,
-	  kdbt_pr_modules },
+	  kdbt_pr_modules, NULL },
 	{ KDBT_SEC_MODULE_BUILD_IDS, "module_build_ids", 0, 1,
 	  kdbt_rd_module_build_ids, kdbt_wr_module_build_ids,
-	  kdbt_pr_module_build_ids },
+	  kdbt_pr_module_build_ids, NULL },
 	{ KDBT_SEC_SYMBOLS, "symbols", 1, 1, kdbt_rd_symbols, kdbt_wr_symbols,
-	  kdbt_pr_symbols },
+	  kdbt_pr_symbols, NULL },
+	{ KDBT_SEC_CODE, "code", 0, 1, kdbt_rd_code, kdbt_wr_code,
+	  kdbt_pr_code, has_code },
 	{ KDBT_SEC_BLOCKS, "blocks", 1, 1, kdbt_rd_blocks, kdbt_wr_blocks,
-	  kdbt_pr_blocks },
+	  kdbt_pr_blocks, NULL },
 	{ KDBT_SEC_INTERVALS, "intervals", 1, 1, kdbt_rd_intervals, NULL,
-	  kdbt_pr_intervals },
+	  kdbt_pr_intervals, NULL },
 };
 
 const unsigned int kdbt_data_nsecops = ARRAY_SIZE(kdbt_data_secops);
@@ -157,6 +167,31 @@ const struct kdbt_build_id *kdbt_rec_module_build_id(const struct kdbt_rec *r,
 }
 
 /**
+ * kdbt_rec_code_of() - the code a recording keeps of a function
+ * @r: the recording
+ * @start: the function's start (its symbol's)
+ *
+ * Return: the function's code, or NULL if the recording has none for it
+ * (no CODE section, or the function was left out).
+ */
+const struct kdbt_rec_code *kdbt_rec_code_of(const struct kdbt_rec *r,
+					     __u64 start)
+{
+	__u32 lo = 0, hi = r->code ? r->ncode : 0, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (r->code[mid].start == start)
+			return &r->code[mid];
+		if (r->code[mid].start < start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/**
  * kdbt_build_id_hex() - a build id in lower-case hex, as perf prints it
  * @id: its bytes
  * @len: their number, at most KDBT_DATA_BUILD_ID_MAX (more are cut)
@@ -198,6 +233,8 @@ void kdbt_rec_free(struct kdbt_rec *r)
 	kdbt_syms_free(&r->syms);
 	free(r->mod_build_ids);
 	free(r->blocks);
+	free(r->code);
+	free(r->code_bytes);
 	for (i = 0; i < r->nivls; i++)
 		free(r->ivls[i].recs);
 	free(r->ivls);

@@ -5,7 +5,8 @@
  *
  * Owns: struct kdbt_data_secops, one entry per section type, in the
  * order a reader processes them (a section only refers to those before
- * it: MODULE_BUILD_IDS and SYMBOLS to MODULES, INTERVALS to BLOCKS).
+ * it: MODULE_BUILD_IDS and SYMBOLS to MODULES, CODE to SYMBOLS,
+ * INTERVALS to BLOCKS).
  * Must never: be included by a tool (they use kdbt_data.h).
  */
 #ifndef KDBT_DATA_INT_H
@@ -21,7 +22,9 @@
 /*
  * One section type: @read checks and copies the @size bytes at @p into
  * the recording; @write appends it to the file (NULL: INTERVALS, which
- * kdbt-record writes while recording); @print shows it for --header.
+ * kdbt-record writes while recording); @print shows it for --header;
+ * @present says whether a recording has the section to write (NULL:
+ * always).
  */
 struct kdbt_data_secops {
 	__u32 type;
@@ -33,6 +36,7 @@ struct kdbt_data_secops {
 	int (*write)(struct kdbt_data_writer *w, const struct kdbt_rec *r,
 		     struct kdbt_err *err);
 	void (*print)(const struct kdbt_rec *r, FILE *f);
+	int (*present)(const struct kdbt_rec *r);
 };
 
 extern const struct kdbt_data_secops kdbt_data_secops[];
@@ -58,6 +62,8 @@ int kdbt_rd_symbols(struct kdbt_rec *r, const unsigned char *p, __u64 size,
 		    const char *file, struct kdbt_err *err);
 int kdbt_rd_blocks(struct kdbt_rec *r, const unsigned char *p, __u64 size,
 		   const char *file, struct kdbt_err *err);
+int kdbt_rd_code(struct kdbt_rec *r, const unsigned char *p, __u64 size,
+		 const char *file, struct kdbt_err *err);
 int kdbt_rd_intervals(struct kdbt_rec *r, const unsigned char *p,
 		      __u64 size, const char *file, struct kdbt_err *err);
 void kdbt_pr_info(const struct kdbt_rec *r, FILE *f);
@@ -68,6 +74,7 @@ void kdbt_pr_modules(const struct kdbt_rec *r, FILE *f);
 void kdbt_pr_module_build_ids(const struct kdbt_rec *r, FILE *f);
 void kdbt_pr_symbols(const struct kdbt_rec *r, FILE *f);
 void kdbt_pr_blocks(const struct kdbt_rec *r, FILE *f);
+void kdbt_pr_code(const struct kdbt_rec *r, FILE *f);
 void kdbt_pr_intervals(const struct kdbt_rec *r, FILE *f);
 
 /* data_write.c */
@@ -87,5 +94,7 @@ int kdbt_wr_symbols(struct kdbt_data_writer *w, const struct kdbt_rec *r,
 		    struct kdbt_err *err);
 int kdbt_wr_blocks(struct kdbt_data_writer *w, const struct kdbt_rec *r,
 		   struct kdbt_err *err);
+int kdbt_wr_code(struct kdbt_data_writer *w, const struct kdbt_rec *r,
+		 struct kdbt_err *err);
 
 #endif /* KDBT_DATA_INT_H */

@@ -304,6 +304,76 @@ int kdbt_rd_symbols(struct kdbt_rec *r, const unsigned char *p, __u64 size,
 	return 0;
 }
 
+/*
+ * Check entry @i of CODE: at a symbol's start, no longer than the
+ * symbol, after entry @i - 1 (@prev, or NULL), inside the pool.
+ */
+static int check_code(const struct kdbt_rec *r, const struct kdbt_data_code *c,
+		      const struct kdbt_data_code *prev, __u32 pool_size,
+		      __u32 i, const char *file, struct kdbt_err *err)
+{
+	const struct kdbt_sym *s = kdbt_syms_find(&r->syms, c->start);
+
+	if (!s || s->start != c->start)
+		return kdbt_fail(err, -EBADMSG,
+				      "%s: code: entry %u at 0x%llx is not the start of a symbol",
+				      file, i, (unsigned long long)c->start);
+	if (!c->size || c->size > s->size || c->size > KDBT_DATA_CODE_MAX)
+		return kdbt_fail(err, -EBADMSG,
+				      "%s: code: entry %u has %u bytes (its symbol %llu, at most %d)",
+				      file, i, c->size,
+				      (unsigned long long)s->size,
+				      KDBT_DATA_CODE_MAX);
+	if (prev && c->start <= prev->start)
+		return kdbt_fail(err, -EBADMSG,
+				      "%s: code: entry %u at 0x%llx does not come after the one before (not sorted)",
+				      file, i, (unsigned long long)c->start);
+	if (c->offset > pool_size || c->size > pool_size - c->offset)
+		return kdbt_fail(err, -EBADMSG,
+				      "%s: code: the %u bytes of entry %u at offset %u run past the %u bytes of code",
+				      file, c->size, i, c->offset, pool_size);
+	return 0;
+}
+
+int kdbt_rd_code(struct kdbt_rec *r, const unsigned char *p, __u64 size,
+		 const char *file, struct kdbt_err *err)
+{
+	struct kdbt_data_code c, prev = { 0 };
+	struct kdbt_data_codetab t;
+	__u32 i, n, es;
+	int ret;
+
+	ret = table_head(p, size, sizeof(t), sizeof(c), &n, &es, file,
+			 "code", err);
+	if (ret)
+		return ret;
+	memcpy(&t, p, sizeof(t));
+	if (t.bytes_size > size - sizeof(t) - (__u64)n * es)
+		return kdbt_fail(err, -EBADMSG,
+				      "%s: code: %u bytes of code run past the section (truncated?)",
+				      file, t.bytes_size);
+	r->code_bytes = (__u8 *)dup_mem(p + sizeof(t) + (size_t)n * es,
+					t.bytes_size);
+	r->code = calloc(n ? n : 1, sizeof(*r->code));
+	if (!r->code_bytes || !r->code)
+		return kdbt_fail(err, -ENOMEM, "%s: out of memory", file);
+	r->code_bytes_size = t.bytes_size;
+	for (i = 0; i < n; i++) {
+		memcpy(&c, p + sizeof(t) + (size_t)i * es, sizeof(c));
+		ret = check_code(r, &c, i ? &prev : NULL, t.bytes_size, i,
+				 file, err);
+		if (ret)
+			return ret;
+		r->code[i] = (struct kdbt_rec_code){
+			.start = c.start, .size = c.size,
+			.bytes = r->code_bytes + c.offset,
+		};
+		r->ncode = i + 1;
+		prev = c;
+	}
+	return 0;
+}
+
 int kdbt_rd_blocks(struct kdbt_rec *r, const unsigned char *p, __u64 size,
 		   const char *file, struct kdbt_err *err)
 {
@@ -758,6 +828,12 @@ void kdbt_pr_module_build_ids(const struct kdbt_rec *r, FILE *f)
 void kdbt_pr_symbols(const struct kdbt_rec *r, FILE *f)
 {
 	fprintf(f, "# symbols       : %zu\n", r->syms.nsyms);
+}
+
+void kdbt_pr_code(const struct kdbt_rec *r, FILE *f)
+{
+	fprintf(f, "# code          : %u functions, %u bytes%s\n", r->ncode,
+		r->code_bytes_size, r->code ? "" : " (section not read)");
 }
 
 void kdbt_pr_blocks(const struct kdbt_rec *r, FILE *f)

@@ -302,6 +302,34 @@ int kdbt_wr_blocks(struct kdbt_data_writer *w, const struct kdbt_rec *r,
 	return ret;
 }
 
+int kdbt_wr_code(struct kdbt_data_writer *w, const struct kdbt_rec *r,
+		 struct kdbt_err *err)
+{
+	struct kdbt_data_codetab t = {
+		.count = r->ncode,
+		.entry_size = sizeof(struct kdbt_data_code),
+	};
+	struct kdbt_data_code c;
+	__u32 i;
+	int ret;
+
+	for (i = 0; i < r->ncode; i++)
+		t.bytes_size += r->code[i].size;
+	ret = put(w, &t, sizeof(t), err);
+	t.bytes_size = 0;
+	for (i = 0; !ret && i < r->ncode; i++) {
+		c = (struct kdbt_data_code){
+			.start = r->code[i].start, .size = r->code[i].size,
+			.offset = t.bytes_size,
+		};
+		t.bytes_size += r->code[i].size;
+		ret = put(w, &c, sizeof(c), err);
+	}
+	for (i = 0; !ret && i < r->ncode; i++)
+		ret = put(w, r->code[i].bytes, r->code[i].size, err);
+	return ret;
+}
+
 /* ------------------------------------------------------------------ */
 /* Finishing                                                          */
 /* ------------------------------------------------------------------ */
@@ -324,7 +352,7 @@ static int write_rest(struct kdbt_data_writer *w, const struct kdbt_rec *r,
 	add_section(w, KDBT_SEC_INTERVALS, w->ivl_start);
 	for (i = 0; i < kdbt_data_nsecops; i++) {
 		ops = &kdbt_data_secops[i];
-		if (!ops->write)
+		if (!ops->write || (ops->present && !ops->present(r)))
 			continue;
 		ret = pad(w, err);
 		start = w->off;

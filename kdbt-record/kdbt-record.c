@@ -11,7 +11,8 @@
  * resets the counters first), runs COMMAND (with -a: until SIGINT,
  * SIGTERM, SIGHUP or SIGQUIT, each of which ends the recording cleanly),
  * takes a snapshot every interval and a last one at the end, and writes the intervals, the blocks that counted, their
- * symbols and what the recording ran on to FILE (default kdbt.data; the
+ * symbols, those functions' code (from /proc/kcore) and what the
+ * recording ran on to FILE (default kdbt.data; the
  * previous one becomes kdbt.data.old).
  *
  * COMMAND runs as USER (-u), or, when kdbt-record runs as root under
@@ -43,6 +44,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include "kcore.h"
 #include "recorder.h"
 #include "sysinfo.h"
 
@@ -666,7 +668,7 @@ static int describe(struct session *s, struct kdbt_err *err)
 
 /*
  * The symbols of the recorded blocks, from /proc/kallsyms and modules,
- * and the modules' build ids.
+ * the modules' build ids and the functions' code (/proc/kcore).
  */
 static int symbolize(struct session *s, struct kdbt_syms *st,
 		     struct kdbt_err *err)
@@ -688,6 +690,8 @@ static int symbolize(struct session *s, struct kdbt_syms *st,
 	ret = recorder_symbols(&s->rc, st, err);
 	if (!ret && kdbt_rec_set_module_build_ids(&s->rc.rec))
 		ret = kdbt_fail(err, -ENOMEM, "out of memory");
+	if (!ret)
+		ret = recorder_code(&s->rc, KDBT_KCORE_PATH, err);
 	return ret;
 }
 

@@ -9,6 +9,7 @@
  *                    [--symbol-filter REGEX] [--format FMT] [-o FILE]
  *                    [--stdio] [--header]
  *        kdbt-report --diff OLD NEW [options]     (also: kdbt-diff OLD NEW)
+ *        kdbt-report --annotate FUNC [--module NAMES] [FILE]
  *
  * Owns: the options and the one place that chooses the view (--format)
  * and where it goes (a pager on a terminal, else standard output).
@@ -46,6 +47,7 @@ enum {
 	OPT_SNAPSHOT,
 	OPT_KALLSYMS,
 	OPT_MODULES,
+	OPT_ANNOTATE,
 };
 
 static const struct option long_opts[] = {
@@ -66,6 +68,7 @@ static const struct option long_opts[] = {
 	{ "snapshot",		required_argument,	NULL, OPT_SNAPSHOT },
 	{ "kallsyms",		required_argument,	NULL, OPT_KALLSYMS },
 	{ "modules",		required_argument,	NULL, OPT_MODULES },
+	{ "annotate",		required_argument,	NULL, OPT_ANNOTATE },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ NULL,			0,			NULL, 0 },
 };
@@ -75,6 +78,7 @@ static void print_usage(FILE *f)
 	fprintf(f,
 		"usage: " PROG " [-i FILE] [options]\n"
 		"       " PROG " --diff OLD NEW [options]   (or: kdbt-diff OLD NEW)\n"
+		"       " PROG " --annotate FUNC [--module NAME] [FILE]\n"
 		"Report a recording of kdbt-record: totals, then the hottest functions.\n"
 		"  -i, --input FILE        the recording (default " KDBT_DATA_NAME ")\n"
 		"  -s, --sort KEY[,KEY]    instructions (default), executions, indirect,\n"
@@ -95,6 +99,7 @@ static void print_usage(FILE *f)
 		"      --stdio             no pager, even on a terminal\n"
 		"      --header            what the file holds (its header and sections)\n"
 		"      --diff OLD NEW      per function: baseline, new, delta, delta %%\n"
+		"      --annotate FUNC     each instruction of FUNC, its count, disassembled\n"
 		"  -h, --help              this text\n");
 }
 
@@ -181,18 +186,29 @@ static int parse_one(struct report_opts *o, int c, const char *arg)
 	case OPT_MODULES:
 		o->modules_file = arg;
 		return 0;
+	case OPT_ANNOTATE:
+		o->annotate = arg;
+		return 0;
 	}
 	return usage_error("unknown option", "");
+}
+
+/* Whether option @c goes with --annotate. */
+static int annotate_option(int c)
+{
+	return c == 'i' || c == 'o' || c == OPT_MODULE || c == OPT_STDIO ||
+		c == OPT_ANNOTATE;
 }
 
 /* Return 0, 1 to exit with success (help) or -1 on a usage error. */
 static int parse_opts(int argc, char **argv, struct report_opts *o)
 {
-	int c, ret;
+	int c, ret, others = 0;
 
 	while ((c = getopt_long(argc, argv, "i:s:n:o:h", long_opts,
 				NULL)) != -1) {
 		ret = 0;
+		others |= !annotate_option(c);
 		if (c == 'h') {
 			print_usage(stdout);
 			return 1;
@@ -217,6 +233,8 @@ static int parse_opts(int argc, char **argv, struct report_opts *o)
 		if (ret)
 			return ret;
 	}
+	if (o->annotate && (others || o->diff_old))
+		return usage_error("--annotate FUNC goes with -i, --module, -o and --stdio only%s", "");
 	if (o->diff_old) {
 		if (argc - optind != 2)
 			return usage_error("--diff needs two recordings, OLD and NEW%s", "");
@@ -378,6 +396,7 @@ static int run(const struct report_opts *o, const struct report_view *view,
 	FILE *out, *pager;
 	struct report rp = { 0 };
 	struct diff d = { 0 };
+	struct annotate *an = NULL;
 	int ret, failed = 0;
 
 	struct live_source src = { o->snapshot, o->kallsyms, o->modules_file };
@@ -393,6 +412,8 @@ static int run(const struct report_opts *o, const struct report_view *view,
 		ret = kdbt_rec_read(&b, o->diff_new, err);
 	if (!ret && o->diff_old)
 		ret = diff_build(&d, o, &a, &b, err);
+	else if (!ret && o->annotate)
+		ret = annotate_build(&an, o, &a, file, err);
 	else if (!ret && !o->header)
 		ret = report_build(&rp, o, &a, file, err);
 	if (!ret) {
@@ -403,6 +424,8 @@ static int run(const struct report_opts *o, const struct report_view *view,
 	if (!ret) {
 		if (o->diff_old)
 			view->diff(out, &d);
+		else if (o->annotate)
+			annotate_print(out, an);
 		else if (o->header)
 			kdbt_rec_print_header(&a, out);
 		else if (o->intervals)
@@ -417,6 +440,7 @@ static int run(const struct report_opts *o, const struct report_view *view,
 			ret = close_output(out, pager) || failed;
 	}
 	diff_free(&d);
+	annotate_free(an);
 	report_free(&rp);
 	kdbt_rec_free(&a);
 	kdbt_rec_free(&b);

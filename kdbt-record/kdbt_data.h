@@ -51,6 +51,12 @@
  *		  (/sys/module/NAME/notes) by index in MODULES, ascending;
  *		  a module without one has no entry (added later: a file
  *		  without the section is older, not damaged)
+ *	CODE	  struct kdbt_data_codetab, struct kdbt_data_code entries
+ *		  sorted by address, then their bytes: the machine code of
+ *		  the functions of SYMBOLS (from /proc/kcore), each at most
+ *		  KDBT_DATA_CODE_MAX bytes, for kdbt-report --annotate
+ *		  (added later, and optional: a file without it was written
+ *		  before it existed, or without a readable /proc/kcore)
  *
  * Owns: the on-disk layout and the model (struct kdbt_rec) that
  * data_read.c fills and data_write.c writes (the statistics of an
@@ -92,6 +98,7 @@ enum kdbt_data_sec {
 	KDBT_SEC_BLOCKS,
 	KDBT_SEC_INTERVALS,
 	KDBT_SEC_MODULE_BUILD_IDS,
+	KDBT_SEC_CODE,
 	KDBT_SEC_NR,
 };
 
@@ -162,6 +169,23 @@ struct kdbt_data_symbol {
 	__u32 module;		/* index in MODULES */
 };
 
+/* The head of CODE: the entries, then bytes_size bytes of code. */
+struct kdbt_data_codetab {
+	__u32 count;
+	__u32 entry_size;
+	__u32 bytes_size;	/* bytes of code after the entries */
+	__u32 reserved;
+};
+
+/* A function larger than this keeps no code in the recording. */
+#define KDBT_DATA_CODE_MAX	(64 * 1024)
+
+struct kdbt_data_code {
+	__u64 start;		/* the start of a symbol of SYMBOLS */
+	__u32 size;		/* bytes: the symbol's size */
+	__u32 offset;		/* of the bytes, after the entries */
+};
+
 struct kdbt_data_block {
 	__u64 native;		/* first native byte */
 	__u32 id;		/* the kernel's block id when first seen */
@@ -229,6 +253,13 @@ struct kdbt_build_id {
 /* Enough for a build id in hex, with its NUL. */
 #define KDBT_BUILD_ID_HEX	(2 * KDBT_DATA_BUILD_ID_MAX + 1)
 
+/* A function's code (CODE): its bytes [start, start + size). */
+struct kdbt_rec_code {
+	__u64 start;
+	__u32 size;
+	const __u8 *bytes;	/* in struct kdbt_rec.code_bytes */
+};
+
 /* A section as the table lists it, for kdbt-report --header. */
 struct kdbt_rec_section {
 	struct kdbt_data_section s;
@@ -255,6 +286,11 @@ struct kdbt_rec {
 	struct kdbt_syms syms;		/* MODULES and SYMBOLS, for libkdbt */
 	struct kdbt_data_block *blocks;
 	__u32 nblocks;
+	/* CODE, sorted by start; NULL: no section */
+	struct kdbt_rec_code *code;
+	__u32 ncode;
+	__u8 *code_bytes;		/* what code[] points into */
+	__u32 code_bytes_size;
 	struct kdbt_rec_interval *ivls;
 	__u32 nivls;
 	struct kdbt_rec_section *secs;	/* the section table (reader) */
@@ -273,6 +309,8 @@ const struct kdbt_build_id *kdbt_rec_module_build_id(const struct kdbt_rec *r,
 						     size_t module);
 char *kdbt_build_id_hex(const __u8 *id, __u32 len,
 			char buf[KDBT_BUILD_ID_HEX]);
+const struct kdbt_rec_code *kdbt_rec_code_of(const struct kdbt_rec *r,
+					     __u64 start);
 
 /* text.c: names from a recording, escaped for printing */
 size_t kdbt_text_char_len(const char *s);

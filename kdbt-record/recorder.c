@@ -14,13 +14,20 @@
  * blocks), but what the flushed blocks did since the previous snapshot
  * belongs to no block (kdbt-report shows it as "[unattributed]").
  *
- * Owns: the block table and its indexes, the symbols a recording keeps.
+ * The code of each kept symbol (at most KDBT_DATA_CODE_MAX bytes) is read
+ * from /proc/kcore at the end, for kdbt-report --annotate; without a
+ * readable /proc/kcore the recording has no CODE section, and says why
+ * in one warning.
+ *
+ * Owns: the block table and its indexes, the symbols a recording keeps
+ * and their code.
  * Must never: reset or otherwise write /proc/kdbt (kdbt-record does).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "kcore.h"
 #include "recorder.h"
 
 #define PROG	"kdbt-record"
@@ -273,6 +280,78 @@ int recorder_symbols(struct recorder *rc, const struct kdbt_syms *st,
 	rc->rec.syms.mods = st->mods;
 	rc->rec.syms.nmods = st->nmods;
 	return 0;
+}
+
+/* The code of the kept symbols that fit, read through @k. */
+static int read_code(struct recorder *rc, const struct kcore *k,
+		     size_t *failed, struct kdbt_err *err)
+{
+	const struct kdbt_syms *st = &rc->rec.syms;
+	struct kdbt_rec *r = &rc->rec;
+	size_t i, bytes = 0;
+	__u8 *p;
+
+	for (i = 0; i < st->nsyms; i++)
+		if (st->syms[i].size <= KDBT_DATA_CODE_MAX)
+			bytes += st->syms[i].size;
+	r->code = calloc(st->nsyms ? st->nsyms : 1, sizeof(*r->code));
+	r->code_bytes = malloc(bytes ? bytes : 1);
+	if (!r->code || !r->code_bytes)
+		return kdbt_fail(err, -ENOMEM, "out of memory");
+	p = r->code_bytes;
+	for (i = 0; i < st->nsyms; i++) {
+		if (st->syms[i].size > KDBT_DATA_CODE_MAX)
+			continue;
+		if (kcore_read(k, st->syms[i].start, p, st->syms[i].size)) {
+			(*failed)++;
+			continue;
+		}
+		r->code[r->ncode++] = (struct kdbt_rec_code){
+			.start = st->syms[i].start, .size = st->syms[i].size,
+			.bytes = p,
+		};
+		p += st->syms[i].size;
+	}
+	r->code_bytes_size = p - r->code_bytes;
+	return 0;
+}
+
+/**
+ * recorder_code() - keep the code of the recorded functions
+ * @rc: the recorder, its symbols kept (recorder_symbols())
+ * @path: the kernel's memory, KDBT_KCORE_PATH
+ * @err: the message on failure; may be NULL
+ *
+ * Functions larger than KDBT_DATA_CODE_MAX bytes are left out.  When
+ * @path cannot be read the recording has no code (one warning says why);
+ * when some functions cannot be read they are left out (one warning says
+ * how many).
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int recorder_code(struct recorder *rc, const char *path,
+		  struct kdbt_err *err)
+{
+	struct kdbt_err e = { 0 };
+	size_t failed = 0;
+	struct kcore k;
+	int ret;
+
+	ret = kcore_open(&k, path, &e);
+	if (ret) {
+		kcore_close(&k);
+		if (ret == -ENOMEM)
+			return kdbt_fail(err, ret, "out of memory");
+		fprintf(stderr, PROG ": warning: %s: the recording has no code (kdbt-report --annotate needs it)\n",
+			e.msg);
+		return 0;
+	}
+	ret = read_code(rc, &k, &failed, err);
+	kcore_close(&k);
+	if (!ret && failed)
+		fprintf(stderr, PROG ": warning: %s: the code of %zu of %zu functions could not be read: they have none in the recording\n",
+			path, failed, rc->rec.syms.nsyms);
+	return ret;
 }
 
 /**

@@ -27,6 +27,8 @@ int recorder_interval(struct recorder *rc, const struct kdbt_snap *older,
 		      const struct kdbt_snap *newer, struct kdbt_err *err);
 int recorder_symbols(struct recorder *rc, const struct kdbt_syms *st,
 		     struct kdbt_err *err);
+int recorder_code(struct recorder *rc, const char *path,
+		  struct kdbt_err *err);
 void recorder_free(struct recorder *rc);
 
 #endif /* KDBT_RECORDER_H */

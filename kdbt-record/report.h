@@ -53,6 +53,7 @@ struct report_opts {
 	int stdio;			/* --stdio: no pager */
 	int header;			/* --header: the file's header only */
 	const char *diff_old, *diff_new;	/* --diff OLD NEW */
+	const char *annotate;		/* --annotate FUNC */
 };
 
 /* The recording's totals. */
@@ -159,6 +160,14 @@ struct report_view {
 
 extern const struct report_view report_views[];
 const struct report_view *report_view_find(const char *name);
+
+/* annotate.c: --annotate FUNC (Zydis stays inside it) */
+struct annotate;
+int annotate_build(struct annotate **anp, const struct report_opts *o,
+		   const struct kdbt_rec *rec, const char *file,
+		   struct kdbt_err *err);
+void annotate_print(FILE *f, const struct annotate *an);
+void annotate_free(struct annotate *an);
 
 /* report_prom.c */
 void prom_report(FILE *f, const struct report *rp);

@@ -4,6 +4,8 @@
 # safe writing (kdbt_data_fuzz check), the report's formats, folded sums,
 # blocks, time series, diff signs and bad input (report-checks.sh),
 # module build ids (and a file from before them, tests/record/fixtures),
+# kdbt-report --annotate (a golden listing, tests/record/fixtures; a file
+# without code, a damaged code section, an unknown function),
 # hostile names (escape sequences, a newline, bytes that are not UTF-8:
 # every text view prints them as \xNN, JSON by its own rules), and
 # reader fuzzing under AddressSanitizer and UBSan (kdbt_data_fuzz fuzz,
@@ -95,6 +97,64 @@ cp "$TMP/reads.data" "$TMP/bad-ids.data"
 printf '\011' | dd of="$TMP/bad-ids.data" bs=1 seek=$((off + 8)) conv=notrunc 2>/dev/null
 refused synthetic/bad-module-build-ids "$TMP/bad-ids.data" \
 	"module_build_ids: entry 0 is for module 9, not one of modules 1..3"
+# kdbt-report --annotate (CODE, kdbt-data(5)): the synthetic read_zero,
+# whose code kdbt_data_fuzz writes, exactly as the golden listing
+# (counts, shares, AT&T disassembly, branch targets; the path the je
+# skips counts 0); the counts add up to read_zero's row in the table.
+# Refused, exit 1, one message naming the file: a file from before the
+# section, a damaged section, a function not in the file or without
+# code; --annotate with a view it does not go with: a usage error.
+# annotate_refused NAME FILE TEXT ARGS...: kdbt-report --annotate ARGS
+# exits 1, prints nothing, and says "FILE: ...TEXT".
+annotate_refused() {
+	_n=$1 _f=$2 _t=$3
+	shift 3
+	"$REPORT" --stdio -i "$_f" --annotate "$@" > "$TMP/out" 2> "$TMP/err"
+	_rc=$?
+	_m=$(head -n 1 "$TMP/err")
+	if [ $_rc != 1 ] || [ -s "$TMP/out" ]; then
+		failed "annotate/$_n" "exit status $_rc, output $(wc -c < "$TMP/out") bytes: $_m"
+	else
+		case $_m in
+		"kdbt-report: $_f: "*"$_t"*) pass "annotate/$_n ($_m)" ;;
+		*) failed "annotate/$_n" "message '$_m' lacks '$_f: ...$_t'" ;;
+		esac
+	fi
+}
+"$REPORT" --stdio --annotate read_zero "$TMP/reads.data" > "$TMP/ann" 2>&1
+tail -n +3 "$top/tests/record/fixtures/annotate-read_zero.expect" > "$TMP/ann.want"
+if cmp -s "$TMP/ann" "$TMP/ann.want"; then
+	pass "annotate/golden (read_zero: $(grep -vc '^#' "$TMP/ann") instructions)"
+else
+	failed "annotate/golden" "$(diff "$TMP/ann.want" "$TMP/ann" | head -n 6 | tr '\n' '|')"
+fi
+sum=$(awk '!/^#/ { s += $1 } END { print s + 0 }' "$TMP/ann")
+row=$("$REPORT" --format csv -n 0 -i "$TMP/reads.data" |
+	awk -F, '$1 == "read_zero" { print $4 }')
+[ "$sum" = "$row" ] && [ "$sum" = 432000 ] &&
+	pass "annotate/sum (read_zero: $sum instructions, as its row)" ||
+	failed "annotate/sum" "counts add up to $sum, the row has $row (want 432000)"
+annotate_refused old-file "$TMP/old.data" \
+	"no code section (recorded before kdbt-record kept code" read_zero
+annotate_refused not-found "$TMP/reads.data" \
+	"no function no_such_function in the recording" no_such_function
+annotate_refused other-module "$TMP/reads.data" \
+	"no function read_zero in loop in the recording" read_zero --module loop
+annotate_refused no-code "$TMP/reads.data" \
+	"no code for ksys_read at 0xffffffff81000300" ksys_read
+off=$("$REPORT" --stdio --header -i "$TMP/reads.data" |
+	sed -n 's/^#   section code *v1 at *\([0-9]*\),.*/\1/p')
+cp "$TMP/reads.data" "$TMP/bad-code.data"
+printf '\141' | dd of="$TMP/bad-code.data" bs=1 seek=$((off + 8)) conv=notrunc 2>/dev/null
+annotate_refused truncated-section "$TMP/bad-code.data" \
+	"code: 97 bytes of code run past the section (truncated?)" read_zero
+for u in "--format json" "--diff" "--blocks" "-n 5" "--header" "--live"; do
+	"$REPORT" --annotate read_zero $u "$TMP/reads.data" > /dev/null 2>&1
+	rc=$?
+	[ $rc = 2 ] && pass "annotate/usage ($u: exit 2)" ||
+		failed "annotate/usage" "--annotate read_zero $u: exit status $rc, want 2"
+done
+
 # Hostile names (kdbt_data_fuzz make 4: EVIL_*): no view writes a
 # control byte (but its newlines), a C1 control or a byte that is not
 # UTF-8; the text views show the names as \xNN; JSON carries them

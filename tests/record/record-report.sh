@@ -15,6 +15,10 @@
 #   - table, JSON and CSV carry the same numbers; folded, blocks and the
 #     time series sum to the total;
 #   - the diff getppid -> dd: __do_sys_getppid down, vfs_read up;
+#   - dd.data keeps the code of its functions, and --annotate vfs_read
+#     lists every instruction objdump finds in vfs_read's recorded bytes,
+#     the first with at least 100000 executions, the counts adding up to
+#     vfs_read's instructions in the table;
 #   - kdbt's module build id is the one of the kdbt.ko the guest loaded
 #     and of its /sys/module/kdbt/notes;
 #   - bad input (damaged copies) gets a message naming the file;
@@ -103,11 +107,75 @@ for r in getppid dd; do
 	check_interval "$r" "$out/$r.data"
 done
 check_diff getppid-dd "$out/getppid.data" "$out/dd.data" __do_sys_getppid vfs_read
+
+# The code the dd recording keeps (CODE, kdbt-data(5)) and kdbt-report
+# --annotate vfs_read: every instruction objdump finds in vfs_read's
+# recorded bytes is a line, at the same address; the first (vfs_read's
+# entry) ran at least once per read; the counts add up to vfs_read's
+# instructions in the table.
+d=$out/dd.data
+"$REPORT" --stdio --header -i "$d" > "$TMP/hdr"
+coff=$(sed -n 's/^#   section code *v1 at *\([0-9]*\), *\([0-9]*\) bytes$/\1 \2/p' "$TMP/hdr")
+ncode=$(sed -n 's/^# code *: \([0-9]*\) functions.*/\1/p' "$TMP/hdr")
+nsyms=$(sed -n 's/^# symbols *: \([0-9]*\)$/\1/p' "$TMP/hdr")
+size=$(wc -c < "$d")
+if [ -z "$coff" ] || [ "${ncode:-0}" = 0 ]; then
+	failed dd/code "no code section in dd.data (kdbt-record's warnings: $(grep -h 'warning' "$out"/logs/*.log | head -n 2))"
+else
+	pass "dd/code ($ncode of $nsyms functions, ${coff#* } bytes of code: dd.data is $size bytes, $((size - ${coff#* })) without it)"
+fi
+# code_bytes START OUT: the bytes dd.data keeps of the function at START
+# (16 hex digits) into OUT; the CODE table's entries are one line each
+# of `od -tx8`: start, then offset (high half) and size (low half).
+code_bytes() {
+	_o=${coff% *}
+	set -- "$1" "$2" $(od -An -tu4 -j "$_o" -N 8 "$d")
+	_e=$(od -An -v -tx8 -j $((_o + 16)) -N $(($3 * $4)) "$d" |
+		awk -v s="$1" '$1 == s { print substr($2, 1, 8), substr($2, 9) }')
+	[ -n "$_e" ] || return 1
+	tail -c +$((_o + 17 + $3 * $4 + 0x${_e% *})) "$d" |
+		head -c $((0x${_e#* })) > "$2"
+}
+a=$TMP/annotate
+"$REPORT" --stdio --annotate vfs_read "$d" > "$a" 2> "$TMP/annotate.err"
+rc=$?
+start=$(sed -n '1s/.* at 0x\([0-9a-f]*\), .*/\1/p' "$a")
+awk '!/^#/ { print $3 }' "$a" > "$TMP/ann.addrs"
+if [ $rc != 0 ] || [ -z "$start" ] || ! code_bytes "$start" "$TMP/vfs_read.bin"; then
+	failed dd/annotate-listing "exit status $rc, start '$start': $(head -n 2 "$TMP/annotate.err" "$a")"
+else
+	objdump -D -b binary -m i386:x86-64 --insn-width=16 \
+		--adjust-vma=0x$start "$TMP/vfs_read.bin" |
+		awk -F'\t' 'NF >= 3 { a = $1; sub(/^ */, "", a); sub(/:$/, "", a)
+			printf "%016s\n", a }' | tr ' ' 0 > "$TMP/objdump.addrs"
+	n=$(wc -l < "$TMP/ann.addrs")
+	if cmp -s "$TMP/ann.addrs" "$TMP/objdump.addrs"; then
+		pass "dd/annotate-listing (vfs_read: $n instructions at the addresses objdump gives for its $(wc -c < "$TMP/vfs_read.bin") recorded bytes)"
+	else
+		failed dd/annotate-listing "$n lines, objdump finds $(wc -l < "$TMP/objdump.addrs") instructions: $(diff "$TMP/ann.addrs" "$TMP/objdump.addrs" | head -n 4 | tr '\n' ' ')"
+	fi
+fi
+first=$(awk '!/^#/ { print $1; exit }' "$a")
+entries=$(sed -n 's/^# entries *: \([0-9]*\) .*/\1/p' "$a")
+if [ "${first:-0}" -ge 100000 ] && [ "$first" = "$entries" ]; then
+	pass "dd/annotate-entries (vfs_read's first instruction: $first executions, >= 100000 reads)"
+else
+	failed dd/annotate-entries "first instruction's count '$first', entries '$entries', want >= 100000 and equal"
+fi
+sum=$(awk '!/^#/ { s += $1 } END { print s + 0 }' "$a")
+row=$("$REPORT" --format csv -n 0 -i "$d" |
+	awk -F, '$1 == "vfs_read" && $2 == "kernel" { print $4 }')
+hdr=$(sed -n 's/^# instructions *: \([0-9]*\) .*/\1/p' "$a")
+if [ -n "$row" ] && [ "$sum" = "$row" ] && [ "$hdr" = "$row" ]; then
+	pass "dd/annotate-sum (vfs_read's counts add up to its $row instructions in the table)"
+else
+	failed dd/annotate-sum "counts add up to $sum, header $hdr, the table's row $row"
+fi
 check_bad_input real "$g"
 check_pprof "$out/getppid.data" "$out/dd.data"
 [ $checks_failed = 0 ] || status=1
 
 ASAN_OPTIONS=exitcode=99 UBSAN_OPTIONS=print_stacktrace=1:exitcode=99 \
 	"$top/build/unit/kdbt_data_fuzz" fuzz "$g" \
-	"$top/build/unit/kdbt-report-san" 300 || status=1
+	"$top/build/unit/kdbt-report-san" 300 __do_sys_getppid || status=1
 exit $status

@@ -5,7 +5,7 @@
  *
  * Usage: kdbt_data_fuzz make FILE [VARIANT]
  *        kdbt_data_fuzz check DIR
- *        kdbt_data_fuzz fuzz FILE [REPORT] [RANDOM]
+ *        kdbt_data_fuzz fuzz FILE [REPORT] [RANDOM] [FUNC]
  *
  * make:  write a synthetic recording with known counts (VARIANT 0: a
  *        getppid loop; 1: reads of /dev/zero, a module's function, a
@@ -20,7 +20,8 @@
  *        every refusal of the reader with its message (empty, truncated,
  *        wrong magic, other byte order, newer version, unfinished,
  *        trailing bytes, no samples, bad section table, damaged module
- *        build ids; a newer module build id section skipped), writing safely
+ *        build ids or code; a newer module build id or code section
+ *        skipped), writing safely
  *        (.old, no file left after an abort, no file without a complete
  *        write), and the build id parser; files go to DIR.
  * fuzz:  damage FILE (a real or synthetic recording) many ways: a
@@ -32,7 +33,8 @@
  *        process (under the sanitizers).
  *        With REPORT (a sanitizer build of kdbt-report), every truncation
  *        and field change of the header and section table is also given
- *        to it: it must exit 0, or 1 with a message naming the file.
+ *        to it, in each format and as --annotate FUNC (default
+ *        read_zero): it must exit 0, or 1 with a message naming the file.
  * Output: "PASS name" / "FAIL name: why" lines; exit status 1 on a FAIL.
  * Owns: the synthetic recordings the format tests use.
  * Must never: depend on /proc/kdbt.
@@ -78,7 +80,7 @@ static const struct { __u64 start, size; const char *name; int mod; } fsyms[] = 
 	{ K + 0x000, 0x100, "do_syscall_64", 0 },
 	{ K + 0x100, 0x080, "__do_sys_getppid", 0 },
 	{ K + 0x180, 0x080, "__task_pid_nr_ns", 0 },
-	{ K + 0x200, 0x100, "read_zero", 0 },
+	{ K + 0x200, 0x060, "read_zero", 0 },
 	{ K + 0x300, 0x100, "ksys_read", 0 },
 	{ M, 0x100, "lo_rw_aio", 1 },
 };
@@ -98,6 +100,38 @@ static const struct { __u64 native; __u16 insns; __u8 kind; } fblocks[] = {
 	{ M + 0x000, 7, KDBT_KIND_JMP_IND },	/* lo_rw_aio [loop] */
 	{ 0xffffffff90000000ULL, 3, KDBT_KIND_FALL },	/* no symbol */
 	{ K + 0x180, 20, KDBT_KIND_JCC },	/* a copy (kdbt(4)) */
+};
+
+/*
+ * read_zero's code (CODE, kdbt-report --annotate; every variant has it):
+ * its first block (15 instructions, 60 bytes, ending in a je), the path
+ * the je skips (no block: counts 0), its second block (3 instructions,
+ * 12 bytes, a ret), padding.  The golden listing is in
+ * tests/record/format.sh.
+ */
+static const __u8 read_zero_code[0x60] = {
+	0x0f, 0x1f, 0x44, 0x00, 0x00,			/* nopl */
+	0x55,						/* push %rbp */
+	0x48, 0x89, 0xe5,				/* mov %rsp,%rbp */
+	0x41, 0x55, 0x41, 0x54, 0x41, 0x56,		/* push r13 r12 r14 */
+	0x48, 0x89, 0xfb,				/* mov %rdi,%rbx */
+	0x49, 0x89, 0xf4,				/* mov %rsi,%r12 */
+	0x48, 0x8b, 0x87, 0x08, 0x10, 0x00, 0x00,	/* mov 0x1008(%rdi) */
+	0x48, 0xb9, 0x00, 0x10, 0, 0, 0, 0, 0, 0,	/* movabs $0x1000 */
+	0x48, 0x39, 0xc8,				/* cmp %rcx,%rax */
+	0x48, 0x0f, 0x47, 0xc1,				/* cmova */
+	0x48, 0x8d, 0x54, 0x03, 0x00,			/* lea */
+	0x48, 0x83, 0xf8, 0x00,				/* cmp $0,%rax */
+	0x0f, 0x84, 0x14, 0x00, 0x00, 0x00,		/* je +0x50 */
+	0x4c, 0x89, 0xe7,				/* mov %r12,%rdi */
+	0x48, 0x89, 0xc6,				/* mov %rax,%rsi */
+	0xe8, 0xb9, 0x00, 0x00, 0x00,			/* call ksys_read */
+	0xeb, 0x07,					/* jmp +0x50 */
+	0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00,	/* nopl */
+	0x48, 0x8b, 0x84, 0x24, 0x00, 0x01, 0x00, 0x00,	/* +0x50: mov */
+	0x48, 0x01, 0xd0,				/* add %rdx,%rax */
+	0xc3,						/* ret */
+	0xcc, 0xcc, 0xcc, 0xcc,				/* int3 */
 };
 
 /*
@@ -211,6 +245,11 @@ static void model(struct kdbt_rec *r, int variant)
 			.insns = fblocks[i].insns, .native_len = 4 * fblocks[i].insns,
 			.kind = fblocks[i].kind };
 	r->nblocks = NBLOCKS;
+	r->code = calloc(1, sizeof(*r->code));
+	r->code[0] = (struct kdbt_rec_code){ fsyms[3].start,
+					     sizeof(read_zero_code),
+					     read_zero_code };
+	r->ncode = 1;
 }
 
 static void free_model(struct kdbt_rec *r)
@@ -220,6 +259,7 @@ static void free_model(struct kdbt_rec *r)
 	free(r->syms.mods);
 	free(r->mod_build_ids);
 	free(r->blocks);
+	free(r->code);
 }
 
 /* Interval @i of @variant: its records and the kernel's totals. */
@@ -314,6 +354,13 @@ static int same_model(const struct kdbt_rec *a, const struct kdbt_rec *b)
 		    a->syms.mods[i].start != b->syms.mods[i].start ||
 		    !same_build_id(kdbt_rec_module_build_id(a, i),
 				   kdbt_rec_module_build_id(b, i)))
+			return 0;
+	if (!a->code != !b->code || a->ncode != b->ncode)
+		return 0;
+	for (i = 0; i < a->ncode; i++)
+		if (a->code[i].start != b->code[i].start ||
+		    a->code[i].size != b->code[i].size ||
+		    memcmp(a->code[i].bytes, b->code[i].bytes, a->code[i].size))
 			return 0;
 	return !a->mod_build_ids == !b->mod_build_ids;
 }
@@ -475,6 +522,57 @@ static void check_module_build_id_refusals(const unsigned char *buf,
 		kdbt_rec_free(&r);
 }
 
+/*
+ * A damaged CODE section (one entry, read_zero's 0x60 bytes) is refused,
+ * naming the file and the section; the section made newer is skipped.
+ */
+static void check_code_refusals(const unsigned char *buf, size_t len,
+				const struct kdbt_data_header *h,
+				unsigned char *b2)
+{
+	size_t off = section_offset(buf, h, KDBT_SEC_CODE);
+	size_t e0 = off + sizeof(struct kdbt_data_codetab);
+	struct kdbt_err err = { 0 };
+	struct kdbt_rec r;
+	int ret;
+
+	if (!off) {
+		result(0, "format/refuse-code: no section");
+		return;
+	}
+#define DAMAGE(at, v) (memcpy(b2, buf, len), put_u32(b2, (at), (v)))
+	DAMAGE(off, 8);
+	expect_refusal("code-count", b2, len, -EBADMSG,
+		       "code: 8 entries of 16 bytes do not fit");
+	DAMAGE(off + 8, 0x61);
+	expect_refusal("code-truncated", b2, len, -EBADMSG,
+		       "code: 97 bytes of code run past the section (truncated?)");
+	DAMAGE(e0, 0x81000201);
+	expect_refusal("code-start", b2, len, -EBADMSG,
+		       "code: entry 0 at 0xffffffff81000201 is not the start of a symbol");
+	DAMAGE(e0 + 8, 0x61);
+	expect_refusal("code-size", b2, len, -EBADMSG,
+		       "code: entry 0 has 97 bytes (its symbol 96");
+	DAMAGE(e0 + 12, 1);
+	expect_refusal("code-offset", b2, len, -EBADMSG,
+		       "code: the 96 bytes of entry 0 at offset 1 run past the 96 bytes of code");
+#undef DAMAGE
+	memcpy(b2, buf, len);
+	for (size_t i = 0; i < h->nsections; i++) {
+		size_t e = h->sections_offset + i * h->section_size;
+		__u32 type;
+
+		memcpy(&type, b2 + e, 4);
+		if (type == KDBT_SEC_CODE)
+			put_u32(b2, e + 4, 2);
+	}
+	ret = kdbt_rec_parse(&r, b2, len, "F.data", &err);
+	result(!ret && !r.code, "format/code-newer-skipped%s%s",
+	       ret ? ": " : "", ret ? err.msg : "");
+	if (!ret)
+		kdbt_rec_free(&r);
+}
+
 static void check_refusals(const char *dir)
 {
 	struct kdbt_data_header h;
@@ -529,6 +627,7 @@ static void check_refusals(const char *dir)
 	}
 	expect_refusal("section-version", b2, len, -EPROTO, "section symbols version 2");
 	check_module_build_id_refusals(buf, len, &h, b2);
+	check_code_refusals(buf, len, &h, b2);
 	free(b2);
 	free(buf);
 	snprintf(path, sizeof(path), "%s/empty.data", dir);
@@ -618,8 +717,9 @@ static void check_build_id(void)
 /* fuzz                                                               */
 /* ------------------------------------------------------------------ */
 
+/* The views of kdbt-report runs; "annotate": --annotate FUNC. */
 static const char *const views[] = { "table", "json", "csv", "folded",
-				      "pprof", "prometheus" };
+				      "pprof", "prometheus", "annotate" };
 
 /* Parse a damaged copy; if it parses and @full, report it every way. */
 static int try_parse(const unsigned char *buf, size_t len, int full)
@@ -669,7 +769,8 @@ static int try_parse(const unsigned char *buf, size_t len, int full)
 }
 
 /* Run kdbt-report on a damaged file: exit 0, or 1 naming the file. */
-static int try_report(const char *report, const char *path, const char *fmt)
+static int try_report(const char *report, const char *path, const char *fmt,
+		      const char *func)
 {
 	char errpath[4200], msg[512] = "";
 	int status, fd;
@@ -683,8 +784,12 @@ static int try_report(const char *report, const char *path, const char *fmt)
 		dup2(fd, 2);
 		fd = open("/dev/null", O_WRONLY);
 		dup2(fd, 1);
-		execl(report, report, "--stdio", "--format", fmt, "-i", path,
-		      (char *)NULL);
+		if (!strcmp(fmt, "annotate"))
+			execl(report, report, "--stdio", "--annotate", func,
+			      "-i", path, (char *)NULL);
+		else
+			execl(report, report, "--stdio", "--format", fmt, "-i",
+			      path, (char *)NULL);
 		_exit(126);
 	}
 	if (pid < 0 || waitpid(pid, &status, 0) != pid)
@@ -707,6 +812,7 @@ struct fuzz {
 	size_t len;
 	unsigned char *buf;
 	const char *report;
+	const char *func;	/* for --annotate */
 	char path[4096];
 	unsigned long cases, parsed, reported, bad, execs, bad_execs;
 	char first_bad[256];
@@ -733,7 +839,9 @@ static void fuzz_case(struct fuzz *z, size_t len, int exec, const char *what)
 	if (!f || fwrite(z->buf, 1, len, f) != len || fclose(f))
 		return;
 	z->execs++;
-	if (!try_report(z->report, z->path, views[z->execs % (sizeof(views) / sizeof(views[0]))]) &&
+	if (!try_report(z->report, z->path,
+			views[z->execs % (sizeof(views) / sizeof(views[0]))],
+			z->func) &&
 	    !z->bad_execs++)
 		snprintf(z->first_bad, sizeof(z->first_bad), "kdbt-report on %s",
 			 what);
@@ -803,11 +911,12 @@ static void fuzz_bits(struct fuzz *z, size_t off, size_t n, const char *what)
 			flip(z, i, 1, 1u << b, 0, what);
 }
 
-static void fuzz(const char *file, const char *report, unsigned long nrandom)
+static void fuzz(const char *file, const char *report, unsigned long nrandom,
+		 const char *func)
 {
 	struct kdbt_data_header h;
 	struct kdbt_data_section s;
-	struct fuzz z = { .report = report };
+	struct fuzz z = { .report = report, .func = func };
 	unsigned long i;
 	size_t j, len;
 	char desc[64];
@@ -880,9 +989,10 @@ int main(int argc, char **argv)
 	}
 	if (argc >= 3 && !strcmp(argv[1], "fuzz")) {
 		fuzz(argv[2], argc > 3 && argv[3][0] ? argv[3] : NULL,
-		     argc > 4 ? strtoul(argv[4], NULL, 0) : 2000);
+		     argc > 4 ? strtoul(argv[4], NULL, 0) : 2000,
+		     argc > 5 ? argv[5] : "read_zero");
 		return failures ? 1 : 0;
 	}
-	fprintf(stderr, "usage: kdbt_data_fuzz make FILE [VARIANT] | check DIR | fuzz FILE [REPORT] [RANDOM]\n");
+	fprintf(stderr, "usage: kdbt_data_fuzz make FILE [VARIANT] | check DIR | fuzz FILE [REPORT] [RANDOM] [FUNC]\n");
 	return 2;
 }
