@@ -463,6 +463,26 @@ static size_t section_offset(const unsigned char *buf,
 }
 
 /*
+ * Parse a copy (in @b2) of the recording @buf whose section of @type
+ * claims version 2, which this reader does not know: it must skip it.
+ */
+static int parse_newer(const unsigned char *buf, size_t len,
+		       const struct kdbt_data_header *h, unsigned char *b2,
+		       __u32 type, struct kdbt_rec *r, struct kdbt_err *err)
+{
+	memcpy(b2, buf, len);
+	for (size_t i = 0; i < h->nsections; i++) {
+		size_t e = h->sections_offset + i * h->section_size;
+		__u32 t;
+
+		memcpy(&t, b2 + e, 4);
+		if (t == type)
+			put_u32(b2, e + 4, 2);
+	}
+	return kdbt_rec_parse(r, b2, len, "F.data", err);
+}
+
+/*
  * A damaged MODULE_BUILD_IDS section (loop's entry, then nvme's) is
  * refused, naming the file and the section; the section made newer is
  * skipped, and so is one of a type this reader would not know.
@@ -506,16 +526,7 @@ static void check_module_build_id_refusals(const unsigned char *buf,
 		       "entry 1 has a build id of 0 bytes");
 #undef DAMAGE
 	/* A newer version of the section: skipped, no ids. */
-	memcpy(b2, buf, len);
-	for (size_t i = 0; i < h->nsections; i++) {
-		size_t e = h->sections_offset + i * h->section_size;
-		__u32 type;
-
-		memcpy(&type, b2 + e, 4);
-		if (type == KDBT_SEC_MODULE_BUILD_IDS)
-			put_u32(b2, e + 4, 2);
-	}
-	ret = kdbt_rec_parse(&r, b2, len, "F.data", &err);
+	ret = parse_newer(buf, len, h, b2, KDBT_SEC_MODULE_BUILD_IDS, &r, &err);
 	result(!ret && !r.mod_build_ids, "format/module-build-ids-newer-skipped%s%s",
 	       ret ? ": " : "", ret ? err.msg : "");
 	if (!ret)
@@ -557,16 +568,7 @@ static void check_code_refusals(const unsigned char *buf, size_t len,
 	expect_refusal("code-offset", b2, len, -EBADMSG,
 		       "code: the 96 bytes of entry 0 at offset 1 run past the 96 bytes of code");
 #undef DAMAGE
-	memcpy(b2, buf, len);
-	for (size_t i = 0; i < h->nsections; i++) {
-		size_t e = h->sections_offset + i * h->section_size;
-		__u32 type;
-
-		memcpy(&type, b2 + e, 4);
-		if (type == KDBT_SEC_CODE)
-			put_u32(b2, e + 4, 2);
-	}
-	ret = kdbt_rec_parse(&r, b2, len, "F.data", &err);
+	ret = parse_newer(buf, len, h, b2, KDBT_SEC_CODE, &r, &err);
 	result(!ret && !r.code, "format/code-newer-skipped%s%s",
 	       ret ? ": " : "", ret ? err.msg : "");
 	if (!ret)
