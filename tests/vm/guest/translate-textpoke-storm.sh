@@ -1,6 +1,6 @@
 # translate-textpoke-storm.sh - a static key in the scheduler's hottest
 # path flipped while both CPUs switch tasks from the code cache, in
-# transparent mode and then in fast mode: 25 enables and disables of the
+# transparent mode and then in fast mode: 15 enables and disables of the
 # sched_switch tracepoint (each a text_poke_bp() batch on __schedule's
 # jump-label site) under the pipes and signals workloads.  While a batch
 # is in flight its sites hold an int3; a CPU that meets one in the cache
@@ -33,7 +33,7 @@ storm() {
 	/bin/workload 600 /tmp/storm.stop pipes signals > /tmp/storm.wl 2>&1 &
 	_wl=$!
 	_i=0
-	while [ $_i -lt 25 ]; do
+	while [ $_i -lt 15 ]; do
 		echo 1 > $TP/events/sched/sched_switch/enable ||
 			fail "$_m: enabling sched_switch ($_i)"
 		echo 0 > $TP/events/sched/sched_switch/enable ||
@@ -46,7 +46,7 @@ storm() {
 	kdbt_num _o1 text_poke_overlays
 	echo "$_m: batch sites read as their new bytes: $((_o1 - _o0))"
 	[ $((_o1 - _o0)) -gt 0 ] ||
-		fail "$_m: text_poke_overlays did not grow in 50 flips"
+		fail "$_m: text_poke_overlays did not grow in 30 flips"
 	echo > $TP/trace
 	echo 1 > $TP/events/sched/sched_switch/enable
 	sleep 1
