@@ -280,7 +280,7 @@ RECORD_SRCS := $(addprefix kdbt-record/, kdbt-record.c recorder.c \
 	kcore.c sysinfo.c) $(REC_LIB)
 REPORT_SRCS := $(addprefix kdbt-record/, kdbt-report.c report.c \
 	report_pprof.c report_prom.c report_out.c diff.c diff_out.c live.c \
-	annotate.c sysinfo.c) $(REC_LIB)
+	annotate.c arcs.c sysinfo.c) $(REC_LIB)
 REC_CFLAGS := -O2 -g -std=gnu11 $(WARN) -Iproc -Ikdbt-record
 # kdbt-report --annotate disassembles with Zydis's formatter: the same
 # Zydis sources as libzydis.a, built again with the formatter into a

@@ -117,22 +117,6 @@ static unsigned int next_line(const struct annotate *an,
 	return len;
 }
 
-/* Every block's executions, summed over the intervals. */
-static __u64 *block_executions(const struct kdbt_rec *rec)
-{
-	__u64 *e = calloc(rec->nblocks ? rec->nblocks : 1, sizeof(*e));
-	const struct kdbt_data_rec *r;
-	__u32 i, j;
-
-	for (i = 0; e && i < rec->nivls; i++) {
-		for (j = 0; j < rec->ivls[i].h.nrecs; j++) {
-			r = &rec->ivls[i].recs[j];
-			e[r->block] += r->executions;
-		}
-	}
-	return e;
-}
-
 static int build_func(struct annotate *an, struct annot_func *f,
 		      const __u64 *execs)
 {
@@ -223,7 +207,7 @@ int annotate_build(struct annotate **anp, const struct report_opts *o,
 	ret = find_funcs(an, o, file, err);
 	if (ret)
 		return ret;
-	execs = block_executions(rec);
+	execs = report_block_executions(rec);
 	if (!execs)
 		return kdbt_fail(err, -ENOMEM, "out of memory");
 	for (i = 0; !ret && i < an->nfuncs; i++)

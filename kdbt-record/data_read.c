@@ -381,8 +381,8 @@ int kdbt_rd_blocks(struct kdbt_rec *r, const unsigned char *p, __u64 size,
 	__u32 n, es, i;
 	int ret;
 
-	ret = table_head(p, size, sizeof(struct kdbt_data_table), sizeof(*b),
-			 &n, &es, file, "blocks", err);
+	ret = table_head(p, size, sizeof(struct kdbt_data_table),
+			 KDBT_DATA_BLOCK_V1_SIZE, &n, &es, file, "blocks", err);
 	if (ret)
 		return ret;
 	r->blocks = calloc(n ? n : 1, sizeof(*b));
@@ -391,13 +391,14 @@ int kdbt_rd_blocks(struct kdbt_rec *r, const unsigned char *p, __u64 size,
 	for (i = 0; i < n; i++) {
 		b = &r->blocks[i];
 		memcpy(b, p + sizeof(struct kdbt_data_table) + (size_t)i * es,
-		       sizeof(*b));
+		       es < sizeof(*b) ? es : sizeof(*b));
 		if (b->kind >= KDBT_KIND_NR)
 			return kdbt_fail(err, -EBADMSG,
 					      "%s: blocks: block %u has kind %u (0..%u)",
 					      file, i, b->kind, KDBT_KIND_NR - 1);
 	}
 	r->nblocks = n;
+	r->targets = es >= sizeof(*b);	/* and KDBT_REC_TARGETS: see below */
 	return 0;
 }
 
@@ -668,6 +669,7 @@ int kdbt_rec_parse(struct kdbt_rec *r, const void *buf, size_t len,
 	if (!ret && !r->nivls)
 		ret = kdbt_fail(err, -ENODATA,
 				     "%s: empty recording: no samples", name);
+	r->targets = r->targets && (r->info.rec_flags & KDBT_REC_TARGETS);
 	if (ret) {
 		kdbt_rec_free(r);
 		return ret;
@@ -751,13 +753,14 @@ void kdbt_pr_info(const struct kdbt_rec *r, FILE *f)
 	fprintf(f, "# mode          : %s, counters %s\n",
 		in->snap_flags & KDBT_SNAP_FAST ? "fast" : "transparent",
 		in->snap_flags & KDBT_SNAP_COUNTERS ? "on" : "off");
-	fprintf(f, "# record flags  :%s%s%s%s%s%s\n",
+	fprintf(f, "# record flags  :%s%s%s%s%s%s%s\n",
 		in->rec_flags & KDBT_REC_SWITCHED_ON ? " switched-on" : "",
 		in->rec_flags & KDBT_REC_SWITCHED_OFF ? " switched-off" : "",
 		in->rec_flags & KDBT_REC_RESET ? " reset" : " baseline",
 		in->rec_flags & KDBT_REC_SYSTEM_WIDE ? " system-wide" : "",
 		in->rec_flags & KDBT_REC_COMMAND ? " command" : "",
-		in->rec_flags & KDBT_REC_STALE ? " stale" : "");
+		in->rec_flags & KDBT_REC_STALE ? " stale" : "",
+		in->rec_flags & KDBT_REC_TARGETS ? " targets" : "");
 	fprintf(f, "# resets/flushes: %u/%u during the recording\n",
 		in->resets, in->flushes);
 }

@@ -10,6 +10,7 @@
  *                    [--stdio] [--header]
  *        kdbt-report --diff OLD NEW [options]     (also: kdbt-diff OLD NEW)
  *        kdbt-report --annotate FUNC [--module NAMES] [FILE]
+ *        kdbt-report --callers|--callees FUNC [--format dot] [FILE]
  *
  * Owns: the options and the one place that chooses the view (--format)
  * and where it goes (a pager on a terminal, else standard output).
@@ -48,6 +49,8 @@ enum {
 	OPT_KALLSYMS,
 	OPT_MODULES,
 	OPT_ANNOTATE,
+	OPT_CALLERS,
+	OPT_CALLEES,
 };
 
 static const struct option long_opts[] = {
@@ -69,6 +72,8 @@ static const struct option long_opts[] = {
 	{ "kallsyms",		required_argument,	NULL, OPT_KALLSYMS },
 	{ "modules",		required_argument,	NULL, OPT_MODULES },
 	{ "annotate",		required_argument,	NULL, OPT_ANNOTATE },
+	{ "callers",		required_argument,	NULL, OPT_CALLERS },
+	{ "callees",		required_argument,	NULL, OPT_CALLEES },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ NULL,			0,			NULL, 0 },
 };
@@ -79,6 +84,7 @@ static void print_usage(FILE *f)
 		"usage: " PROG " [-i FILE] [options]\n"
 		"       " PROG " --diff OLD NEW [options]   (or: kdbt-diff OLD NEW)\n"
 		"       " PROG " --annotate FUNC [--module NAME] [FILE]\n"
+		"       " PROG " --callers|--callees FUNC [--format dot] [FILE]\n"
 		"Report a recording of kdbt-record: totals, then the hottest functions.\n"
 		"  -i, --input FILE        the recording (default " KDBT_DATA_NAME ")\n"
 		"  -s, --sort KEY[,KEY]    instructions (default), executions, indirect,\n"
@@ -100,6 +106,9 @@ static void print_usage(FILE *f)
 		"      --header            what the file holds (its header and sections)\n"
 		"      --diff OLD NEW      per function: baseline, new, delta, delta %%\n"
 		"      --annotate FUNC     each instruction of FUNC, its count, disassembled\n"
+		"      --callers FUNC      who calls FUNC directly, exact calls; [other]\n"
+		"      --callees FUNC      what FUNC calls directly, exact calls\n"
+		"                          (both: --format table or dot, for graphviz)\n"
 		"  -h, --help              this text\n");
 }
 
@@ -172,8 +181,8 @@ static int parse_one(struct report_opts *o, int c, const char *arg)
 				       arg) : 0;
 	case OPT_FORMAT:
 		o->format = arg;
-		return report_view_find(arg) ? 0 :
-			usage_error("--format %s: table, json, csv, folded, pprof or prometheus", arg);
+		return report_view_find(arg) || !strcmp(arg, "dot") ? 0 :
+			usage_error("--format %s: table, json, csv, folded, pprof, prometheus, or dot (with --callers or --callees)", arg);
 	case 'o':
 		o->output = arg;
 		return 0;
@@ -189,6 +198,12 @@ static int parse_one(struct report_opts *o, int c, const char *arg)
 	case OPT_ANNOTATE:
 		o->annotate = arg;
 		return 0;
+	case OPT_CALLERS:
+		o->callers = arg;
+		return 0;
+	case OPT_CALLEES:
+		o->callees = arg;
+		return 0;
 	}
 	return usage_error("unknown option", "");
 }
@@ -200,15 +215,39 @@ static int annotate_option(int c)
 		c == OPT_ANNOTATE;
 }
 
+/* Whether option @c goes with --callers and --callees. */
+static int arcs_option(int c)
+{
+	return c == 'i' || c == 'o' || c == OPT_MODULE || c == OPT_STDIO ||
+		c == OPT_FORMAT || c == OPT_CALLERS || c == OPT_CALLEES ||
+		c == OPT_LIVE || c == OPT_SNAPSHOT || c == OPT_KALLSYMS ||
+		c == OPT_MODULES;
+}
+
+/* The options of --callers and --callees, checked; 0 or -1. */
+static int check_arcs(const struct report_opts *o, int others)
+{
+	int dot = !strcmp(o->format, "dot");
+
+	if (!o->callers && !o->callees)
+		return dot ? usage_error("--format dot goes with --callers or --callees%s", "") : 0;
+	if (o->callers && o->callees)
+		return usage_error("--callers or --callees, not both%s", "");
+	if (others || o->annotate || o->diff_old || (!dot && strcmp(o->format, "table")))
+		return usage_error("--callers and --callees go with -i, --live, --module, -o, --stdio and --format table or dot only%s", "");
+	return 0;
+}
+
 /* Return 0, 1 to exit with success (help) or -1 on a usage error. */
 static int parse_opts(int argc, char **argv, struct report_opts *o)
 {
-	int c, ret, others = 0;
+	int c, ret, others = 0, not_arcs = 0;
 
 	while ((c = getopt_long(argc, argv, "i:s:n:o:h", long_opts,
 				NULL)) != -1) {
 		ret = 0;
 		others |= !annotate_option(c);
+		not_arcs |= !arcs_option(c);
 		if (c == 'h') {
 			print_usage(stdout);
 			return 1;
@@ -233,6 +272,8 @@ static int parse_opts(int argc, char **argv, struct report_opts *o)
 		if (ret)
 			return ret;
 	}
+	if (check_arcs(o, not_arcs))
+		return -1;
 	if (o->annotate && (others || o->diff_old))
 		return usage_error("--annotate FUNC goes with -i, --module, -o and --stdio only%s", "");
 	if (o->diff_old) {
@@ -256,7 +297,8 @@ static int parse_opts(int argc, char **argv, struct report_opts *o)
 	if (o->intervals && (!strcmp(o->format, "folded") ||
 			     report_view_find(o->format)->report_rc))
 		return usage_error("--interval: table, json or csv, not %s", o->format);
-	if (report_view_find(o->format)->binary && !o->output && !o->header &&
+	if (report_view_find(o->format) &&
+	    report_view_find(o->format)->binary && !o->output && !o->header &&
 	    isatty(STDOUT_FILENO))
 		return usage_error("--format %s is binary: give -o FILE or redirect the output",
 				   o->format);
@@ -397,6 +439,7 @@ static int run(const struct report_opts *o, const struct report_view *view,
 	struct report rp = { 0 };
 	struct diff d = { 0 };
 	struct annotate *an = NULL;
+	struct arcs *arcs = NULL;
 	int ret, failed = 0;
 
 	struct live_source src = { o->snapshot, o->kallsyms, o->modules_file };
@@ -414,6 +457,8 @@ static int run(const struct report_opts *o, const struct report_view *view,
 		ret = diff_build(&d, o, &a, &b, err);
 	else if (!ret && o->annotate)
 		ret = annotate_build(&an, o, &a, file, err);
+	else if (!ret && (o->callers || o->callees))
+		ret = arcs_build(&arcs, o, &a, file, err);
 	else if (!ret && !o->header)
 		ret = report_build(&rp, o, &a, file, err);
 	if (!ret) {
@@ -426,6 +471,10 @@ static int run(const struct report_opts *o, const struct report_view *view,
 			view->diff(out, &d);
 		else if (o->annotate)
 			annotate_print(out, an);
+		else if (arcs && !strcmp(o->format, "dot"))
+			arcs_dot(out, arcs);
+		else if (arcs)
+			arcs_print(out, arcs);
 		else if (o->header)
 			kdbt_rec_print_header(&a, out);
 		else if (o->intervals)
@@ -441,6 +490,7 @@ static int run(const struct report_opts *o, const struct report_view *view,
 	}
 	diff_free(&d);
 	annotate_free(an);
+	arcs_free(arcs);
 	report_free(&rp);
 	kdbt_rec_free(&a);
 	kdbt_rec_free(&b);
@@ -462,6 +512,8 @@ int main(int argc, char **argv)
 	if (ret)
 		return ret > 0 ? 0 : 2;
 	view = report_view_find(o.format);
+	if (!view)			/* dot: the arcs only */
+		view = &report_views[0];
 	if (o.top < 0)
 		o.top = view->default_top;
 	if (view->blocks)

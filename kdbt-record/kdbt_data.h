@@ -41,7 +41,9 @@
  *		  the recorded blocks only (required)
  *	BLOCKS	  struct kdbt_data_table, then struct kdbt_data_block: every
  *		  block that counted anything during the recording, once
- *		  (required)
+ *		  (required).  Its entry grew a target (the direct call's or
+ *		  jmp's) later: an entry of KDBT_DATA_BLOCK_V1_SIZE bytes has
+ *		  none, and the targets are known only with KDBT_REC_TARGETS
  *	INTERVALS one struct kdbt_data_interval per snapshot interval, each
  *		  followed by its nrecs struct kdbt_data_rec (a block's
  *		  executions and misses in that interval; blocks with none
@@ -116,6 +118,8 @@ struct kdbt_data_section {
 #define KDBT_REC_SYSTEM_WIDE	0x8	/* -a: no command, until a signal */
 #define KDBT_REC_COMMAND	0x10	/* a command ran; exit_status is its */
 #define KDBT_REC_STALE		0x20	/* a reset or flush in between */
+#define KDBT_REC_TARGETS	0x40	/* every snapshot had the blocks'
+					 * targets (kdbt.ko with them) */
 
 struct kdbt_data_info {
 	__u64 start_realtime_ns;	/* wall clock at the first snapshot */
@@ -195,7 +199,13 @@ struct kdbt_data_block {
 	__u8 kind;		/* enum kdbt_snap_kind */
 	__u8 flags;		/* KDBT_BLOCK_* */
 	__u16 reserved;
+	/* Then the fields of later versions (entry_size says). */
+	__u64 target;		/* struct kdbt_snap_block.target: the direct
+				 * call's or jmp's native target, or 0 */
 };
+
+/* The bytes of struct kdbt_data_block in its first form (no target). */
+#define KDBT_DATA_BLOCK_V1_SIZE	24
 
 /* struct kdbt_data_interval.flags */
 #define KDBT_IVL_RESET		0x1	/* a reset: counts only since it */
@@ -286,6 +296,8 @@ struct kdbt_rec {
 	struct kdbt_syms syms;		/* MODULES and SYMBOLS, for libkdbt */
 	struct kdbt_data_block *blocks;
 	__u32 nblocks;
+	int targets;			/* the blocks' targets are known: entries
+					 * with them, and KDBT_REC_TARGETS */
 	/* CODE, sorted by start; NULL: no section */
 	struct kdbt_rec_code *code;
 	__u32 ncode;

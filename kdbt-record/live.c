@@ -83,6 +83,7 @@ int live_rec(struct kdbt_rec *r, const struct live_source *o,
 		goto out;
 	}
 	r->nivls = 1;
+	r->targets = kdbt_snap_block_has(s.hdr.block_size, target);
 	live_interval(&iv->h, &s.hdr);
 	for (i = 0; i < s.hdr.nblocks; i++) {
 		const struct kdbt_snap_block *b = &s.blocks[i];
@@ -91,7 +92,7 @@ int live_rec(struct kdbt_rec *r, const struct live_source *o,
 			.native = b->native, .id = b->id,
 			.generation = s.hdr.flushes, .insns = b->insns,
 			.native_len = b->native_len, .kind = b->kind,
-			.flags = b->flags,
+			.flags = b->flags, .target = b->target,
 		};
 		iv->recs[iv->h.nrecs++] = (struct kdbt_data_rec){
 			.block = i, .executions = b->executions,

@@ -45,7 +45,8 @@ static int same_block(const struct kdbt_data_block *t,
 		      const struct kdbt_snap_block *b)
 {
 	return t->native == b->native && t->insns == b->insns &&
-		t->kind == b->kind && t->native_len == b->native_len;
+		t->kind == b->kind && t->native_len == b->native_len &&
+		t->target == b->target;
 }
 
 static __u32 hash_of(const struct kdbt_data_block *t)
@@ -100,7 +101,7 @@ static long table_index(struct recorder *rc, const struct kdbt_snap_block *b,
 	*t = (struct kdbt_data_block){
 		.native = b->native, .id = b->id, .generation = generation,
 		.insns = b->insns, .native_len = b->native_len,
-		.kind = b->kind,
+		.kind = b->kind, .target = b->target,
 	};
 	rc->hash[j] = ++rc->rec.nblocks;
 	return rc->rec.nblocks - 1;
@@ -211,6 +212,9 @@ int recorder_interval(struct recorder *rc, const struct kdbt_snap *older,
 	long i;
 	int ret;
 
+	if (!kdbt_snap_block_has(older->hdr.block_size, target) ||
+	    !kdbt_snap_block_has(newer->hdr.block_size, target))
+		rc->untargeted = 1;	/* an older kdbt.ko: no KDBT_REC_TARGETS */
 	ret = kdbt_snap_delta(&d, older, newer, err);
 	if (ret == -ESTALE)
 		ret = stale_delta(rc, &d, older, newer, &h.flags, err);
@@ -245,7 +249,8 @@ int recorder_interval(struct recorder *rc, const struct kdbt_snap *older,
 }
 
 /**
- * recorder_symbols() - keep the symbols of the recorded blocks
+ * recorder_symbols() - keep the symbols of the recorded blocks and of
+ * their targets (a direct call's callee, even one that ran natively)
  * @rc: the recorder, its block table complete
  * @st: the kernel's symbols (kdbt_syms_load()); must outlive @rc's use of
  *      them: the recording borrows its modules and names
@@ -270,6 +275,10 @@ int recorder_symbols(struct recorder *rc, const struct kdbt_syms *st,
 	for (i = 0; i < rc->rec.nblocks; i++) {
 		s = kdbt_syms_find(st, rc->rec.blocks[i].native);
 		if (s)
+			keep[s - st->syms] = 1;
+		/* A callee's, even one that ran natively (no block). */
+		s = kdbt_syms_find(st, rc->rec.blocks[i].target);
+		if (s && rc->rec.blocks[i].target)
 			keep[s - st->syms] = 1;
 	}
 	for (i = 0; i < st->nsyms; i++)

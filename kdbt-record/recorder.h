@@ -21,6 +21,7 @@ struct recorder {
 	size_t recs_cap;
 	__u64 instructions;		/* recorded so far */
 	int warned_reset, warned_flush;
+	int untargeted;			/* a snapshot without blocks' targets */
 };
 
 int recorder_interval(struct recorder *rc, const struct kdbt_snap *older,

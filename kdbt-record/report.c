@@ -147,6 +147,29 @@ static int aggregate(const struct kdbt_rec *rec, struct kdbt_snap *agg,
 	return 0;
 }
 
+/**
+ * report_block_executions() - every block's executions, summed over the
+ * intervals (annotate.c and arcs.c count blocks of the recording)
+ * @rec: the recording
+ *
+ * Return: rec->nblocks counts, by index in BLOCKS, to free(); NULL out of
+ * memory.
+ */
+__u64 *report_block_executions(const struct kdbt_rec *rec)
+{
+	__u64 *e = calloc(rec->nblocks ? rec->nblocks : 1, sizeof(*e));
+	const struct kdbt_data_rec *r;
+	__u32 i, j;
+
+	for (i = 0; e && i < rec->nivls; i++) {
+		for (j = 0; j < rec->ivls[i].h.nrecs; j++) {
+			r = &rec->ivls[i].recs[j];
+			e[r->block] += r->executions;
+		}
+	}
+	return e;
+}
+
 static void totals(const struct kdbt_rec *rec, const struct kdbt_snap *agg,
 		   struct report_totals *t)
 {

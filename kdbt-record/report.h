@@ -54,6 +54,8 @@ struct report_opts {
 	int header;			/* --header: the file's header only */
 	const char *diff_old, *diff_new;	/* --diff OLD NEW */
 	const char *annotate;		/* --annotate FUNC */
+	const char *callers;		/* --callers FUNC */
+	const char *callees;		/* --callees FUNC */
 };
 
 /* The recording's totals. */
@@ -136,6 +138,7 @@ int sort_key_parse(const char *name, enum sort_key *k);
 __u64 counts_metric(const struct kdbt_counts *c, enum sort_key k);
 void rate_text(char *buf, size_t len, __u64 hits, __u64 total);
 double rate_value(__u64 hits, __u64 total);
+__u64 *report_block_executions(const struct kdbt_rec *rec);
 
 /* diff.c */
 int diff_build(struct diff *d, const struct report_opts *o,
@@ -168,6 +171,15 @@ int annotate_build(struct annotate **anp, const struct report_opts *o,
 		   struct kdbt_err *err);
 void annotate_print(FILE *f, const struct annotate *an);
 void annotate_free(struct annotate *an);
+
+/* arcs.c: --callers FUNC, --callees FUNC (table or dot) */
+struct arcs;
+int arcs_build(struct arcs **ap, const struct report_opts *o,
+	       const struct kdbt_rec *rec, const char *file,
+	       struct kdbt_err *err);
+void arcs_print(FILE *f, const struct arcs *a);
+void arcs_dot(FILE *f, const struct arcs *a);
+void arcs_free(struct arcs *a);
 
 /* report_prom.c */
 void prom_report(FILE *f, const struct report *rp);

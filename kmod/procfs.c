@@ -181,9 +181,11 @@ static int blocks_show(struct seq_file *m, void *v)
 		return SEQ_SKIP;
 	seq_printf(m, "%016llx ", r->show_addr ? b.native : 0);
 	show_symbol(m, r, b.native, true);
-	seq_printf(m, " %llu %llu %llu %llu %u %s\n", b.executions * b.insns,
-		   b.executions, kdbt_snap_indirect(&b, flags), b.misses,
-		   b.insns, b.kind < KDBT_KIND_NR ? kinds[b.kind] : "?");
+	seq_printf(m, " %llu %llu %llu %llu %u %s %016llx\n",
+		   b.executions * b.insns, b.executions,
+		   kdbt_snap_indirect(&b, flags), b.misses, b.insns,
+		   b.kind < KDBT_KIND_NR ? kinds[b.kind] : "?",
+		   r->show_addr ? b.target : 0);
 	return 0;
 }
 

@@ -54,7 +54,9 @@ static_assert((int)KDBT_KIND_RET == KDBT_END_RET);
 static_assert((int)KDBT_KIND_NATIVE == KDBT_END_NATIVE);
 static_assert((int)KDBT_KIND_THUNK == KDBT_END_THUNK);
 static_assert((int)KDBT_KIND_NR == KDBT_END_NR);
-static_assert(sizeof(struct kdbt_snap_block) == 40);
+static_assert(sizeof(struct kdbt_snap_block) == 48);
+static_assert(KDBT_SNAP_BLOCK_V1_SIZE ==
+	      offsetof(struct kdbt_snap_block, target));
 
 /* A function: the blocks that start inside [start, start + size). */
 struct kdbt_func {
@@ -349,6 +351,7 @@ void kdbt_profile_block(u32 id, struct kdbt_snap_block *r, bool hide)
 	r->native_len = b->native_len;
 	r->kind = b->end;
 	r->flags = READ_ONCE(b->invalid) ? KDBT_BLOCK_INVALID : 0;
+	r->target = hide ? 0 : b->target;
 }
 
 /* KDBT_SNAP_* flags for the data (the mode the blocks were made in). */

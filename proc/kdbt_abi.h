@@ -38,12 +38,16 @@
  * (blocks) or "name" (functions), followed by its module: "[kernel]" for
  * the core kernel, "[name]" for a module; where no symbol covers the
  * address, "0x<hex address> [unknown]".  "instructions" are native
- * instructions executed.  A reset or a
+ * instructions executed.  Columns are only ever added at the end (a
+ * reader splits a line on spaces and takes the columns it knows); the
+ * last of blocks, "target", came in later (struct kdbt_snap_block.target,
+ * 16 hex digits).  A reset or a
  * cache flush during a read of blocks or functions fails that read with
  * EAGAIN (a reader never mixes counts from before and after it).
  */
 #define KDBT_BLOCKS_COLUMNS \
-	"address symbol module instructions executions indirect misses insns kind"
+	"address symbol module instructions executions indirect misses insns " \
+	"kind target"
 #define KDBT_FUNCTIONS_COLUMNS \
 	"function module instructions executions indirect misses blocks calls"
 
@@ -300,7 +304,24 @@ struct kdbt_snap_block {
 	__u8 flags;		/* KDBT_BLOCK_* */
 	__u16 reserved0;
 	__u32 reserved1;
+	/* Fields of later versions, each after the last (block_size says). */
+	__u64 target;		/* native target of the direct call (kind
+				 * call) or direct jmp (kind jmp) that ends
+				 * the block; 0 for other kinds, for calls
+				 * and jumps kdbt turns into indirect ones
+				 * (the indirect thunks), and when hidden */
 };
+
+/*
+ * The bytes of struct kdbt_snap_block in its first form (without target):
+ * the smallest block_size a reader accepts.  A reader sees the target
+ * only if block_size covers it (kdbt_snap_block_has()).
+ */
+#define KDBT_SNAP_BLOCK_V1_SIZE	40
+
+#define kdbt_snap_block_has(block_size, field)				\
+	((block_size) >= __builtin_offsetof(struct kdbt_snap_block, field) + \
+	 sizeof(((struct kdbt_snap_block *)0)->field))
 
 /*
  * Indirect-branch executions of a block: its executions if it ends in an

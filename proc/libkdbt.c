@@ -130,11 +130,10 @@ static int check_header(const struct kdbt_snap_header *h, size_t len,
 		return kdbt_fail(err, -EBADMSG,
 				 "%s: truncated header: %zu bytes, header_size says %u",
 				 name, len, h->header_size);
-	if (h->block_size < sizeof(struct kdbt_snap_block))
+	if (h->block_size < KDBT_SNAP_BLOCK_V1_SIZE)
 		return kdbt_fail(err, -EBADMSG,
-				 "%s: block_size %u is smaller than the %zu bytes of version %u",
-				 name, h->block_size,
-				 sizeof(struct kdbt_snap_block),
+				 "%s: block_size %u is smaller than the %d bytes of version %u",
+				 name, h->block_size, KDBT_SNAP_BLOCK_V1_SIZE,
 				 KDBT_SNAP_VERSION);
 	return 0;
 }
@@ -171,12 +170,16 @@ static int parse_header(struct kdbt_snap_header *h, const unsigned char *buf,
 	return 0;
 }
 
-/* Copy the known prefix of each record and check its kind. */
+/*
+ * Copy the known prefix of each record and check its kind; the fields a
+ * smaller (older) record lacks stay 0.
+ */
 static int parse_blocks(struct kdbt_snap *s, const unsigned char *buf,
 			const char *name, struct kdbt_err *err)
 {
 	const struct kdbt_snap_header *h = &s->hdr;
 	struct kdbt_snap_block *b;
+	size_t known = h->block_size < sizeof(*b) ? h->block_size : sizeof(*b);
 	__u32 i;
 
 	if (!h->nblocks)
@@ -189,7 +192,7 @@ static int parse_blocks(struct kdbt_snap *s, const unsigned char *buf,
 	for (i = 0; i < h->nblocks; i++) {
 		b = &s->blocks[i];
 		memcpy(b, buf + h->header_size + (size_t)i * h->block_size,
-		       sizeof(*b));
+		       known);
 		if (b->kind >= KDBT_KIND_NR)
 			return kdbt_fail(err, -EBADMSG,
 					 "%s: block %u (id %u): kind %u out of range (0..%u)",
@@ -209,9 +212,11 @@ static int parse_blocks(struct kdbt_snap *s, const unsigned char *buf,
  * @err: the message on failure; may be NULL
  *
  * Accepts a header_size or block_size larger than this reader knows (the
- * fields of later versions are dropped); refuses a wrong magic, a newer
- * version, a length other than header_size + nblocks * block_size, and a
- * kind out of range.
+ * fields of later versions are dropped), and a block_size of an older
+ * version, down to KDBT_SNAP_BLOCK_V1_SIZE (the fields it lacks are 0;
+ * kdbt_snap_block_has() on hdr.block_size says which it had); refuses a
+ * wrong magic, a newer version, a length other than header_size +
+ * nblocks * block_size, and a kind out of range.
  *
  * Return: 0, -ENODATA (empty), -EBADMSG (malformed), -EPROTO (newer
  * version) or -ENOMEM.

@@ -97,6 +97,9 @@ struct kdbt_block {
 				 * and its count is the sum of theirs
 				 * (kdbt_block_count()) */
 	u32 taken;		/* derived jcc: the taken successor's copy */
+	u64 target;		/* end JMP or CALL: the native target of the
+				 * direct jmp or call (kept for readers, the
+				 * call arcs of kdbt(4)); else 0 */
 };
 
 /*

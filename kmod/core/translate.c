@@ -684,6 +684,7 @@ static void emit_terminator(struct emit_ctx *c)
 		break;
 	case KDBT_END_JMP:
 		if (tr->cfg.return_thunk && last->target == tr->cfg.return_thunk) {
+			c->b->target = 0;	/* a return, not a jump */
 			if (tr->cfg.mode == KDBT_MODE_FAST) {
 				/* Keep the mitigation: the thunk rets for us. */
 				c->b->end = KDBT_END_THUNK;
@@ -919,6 +920,18 @@ static bool derive_count(const struct emit_ctx *c, const struct kdbt_bb *bb)
 }
 
 /*
+ * The native target of @bb's direct call or jmp, for readers (struct
+ * kdbt_block.target); no code depends on it.  A call or jmp to an
+ * indirect thunk ends in KDBT_END_CALL_IND or _JMP_IND: none.
+ */
+static u64 block_target(const struct kdbt_bb *bb)
+{
+	if (!bb->n || (bb->end != KDBT_END_CALL && bb->end != KDBT_END_JMP))
+		return 0;
+	return bb->insn[bb->n - 1].target;
+}
+
+/*
  * Build and emit the block at @native as the chain's next block: its
  * direct entry at the current end of the chain.  On error the caller
  * rolls the chain back to where it was.
@@ -952,6 +965,7 @@ static int emit_block(struct emit_ctx *c, u64 native)
 	b->copy = c->copying;
 	b->derived = tr->cfg.counters && derive_count(c, bb);
 	b->taken = 0;
+	b->target = block_target(bb);
 	b->flags_live = tr->cfg.counters && !b->derived &&
 			kdbt_flags_live(tr, bb);
 	c->entry = c->e.pos;

@@ -6,6 +6,8 @@
 # module build ids (and a file from before them, tests/record/fixtures),
 # kdbt-report --annotate (a golden listing, tests/record/fixtures; a file
 # without code, a damaged code section, an unknown function),
+# kdbt-report --callers/--callees (a golden table, sums, dot that
+# graphviz renders, a file from before the call targets),
 # hostile names (escape sequences, a newline, bytes that are not UTF-8:
 # every text view prints them as \xNN, JSON by its own rules), and
 # reader fuzzing under AddressSanitizer and UBSan (kdbt_data_fuzz fuzz,
@@ -155,6 +157,67 @@ for u in "--format json" "--diff" "--blocks" "-n 5" "--header" "--live"; do
 		failed "annotate/usage" "--annotate read_zero $u: exit status $rc, want 2"
 done
 
+# Call arcs (kdbt-report --callers/--callees, the blocks' targets): the
+# synthetic reads recording exactly as the golden output (do_syscall_64
+# calls ksys_read directly; the rest of ksys_read's calls are [other]);
+# the callers' rows and [other] add up to the function's calls in the
+# table; --format dot renders with dot -Tsvg without a word on stderr.
+# A file from before the targets: exit 1, one message naming the file;
+# the options they do not go with: a usage error.
+tail -n +3 "$top/tests/record/fixtures/arcs-reads.expect" > "$TMP/arcs.want"
+{ "$REPORT" --stdio --callers ksys_read "$TMP/reads.data" &&
+  "$REPORT" --stdio --callees do_syscall_64 "$TMP/reads.data"; } > "$TMP/arcs" 2>&1
+if cmp -s "$TMP/arcs" "$TMP/arcs.want"; then
+	pass "arcs/golden (--callers ksys_read, --callees do_syscall_64)"
+else
+	failed "arcs/golden" "$(diff "$TMP/arcs.want" "$TMP/arcs" | head -n 6 | tr '\n' '|')"
+fi
+"$REPORT" --format csv -n 0 -i "$TMP/reads.data" |
+	awk -F, 'NR > 1 && $1 !~ /^([[]|0x)/ { print $1, $11 }' > "$TMP/calls"
+bad=
+while read -r fn calls; do
+	sum=$("$REPORT" --stdio --callers "$fn" "$TMP/reads.data" |
+		awk '!/^#/ { s += $1 } END { print s + 0 }')
+	[ "$sum" = "$calls" ] || bad="$bad $fn: $sum, not $calls;"
+done < "$TMP/calls"
+[ -z "$bad" ] && pass "arcs/sum (every function's callers and [other] add up to its calls)" ||
+	failed "arcs/sum" "$bad"
+# The getppid recording's ksys_read has fewer calls than direct calls
+# into it (a synthetic inconsistency; a function that runs natively has
+# no calls at all): [other] is 0, and a note says why.
+"$REPORT" --stdio --callers ksys_read "$TMP/getppid.data" > "$TMP/arcs.more"
+grep -q '^# note *: more direct calls than calls' "$TMP/arcs.more" &&
+	grep -q '^ *0 *0.00%  \[other\]' "$TMP/arcs.more" &&
+	pass "arcs/more-direct-than-calls ([other] 0, a note)" ||
+	failed "arcs/more-direct-than-calls" "$(head -c 400 "$TMP/arcs.more")"
+for v in "--callers __task_pid_nr_ns" "--callees do_syscall_64"; do
+	"$REPORT" --format dot $v "$TMP/reads.data" > "$TMP/arcs.dot" &&
+		dot -Tsvg "$TMP/arcs.dot" > "$TMP/arcs.svg" 2> "$TMP/dot.err"
+	rc=$?
+	if [ $rc = 0 ] && [ ! -s "$TMP/dot.err" ] && [ -s "$TMP/arcs.svg" ]; then
+		pass "arcs/dot ($v: dot -Tsvg exit 0, nothing on stderr)"
+	else
+		failed "arcs/dot" "$v: exit status $rc: $(head -c 300 "$TMP/dot.err")"
+	fi
+done
+"$REPORT" --stdio --callers ksys_read "$TMP/old.data" > "$TMP/out" 2> "$TMP/err"
+rc=$?
+m=$(head -n 1 "$TMP/err")
+case $rc:$(wc -c < "$TMP/out"):$m in
+"1:0:kdbt-report: $TMP/old.data: no call targets"*) pass "arcs/old-file ($m)" ;;
+*) failed "arcs/old-file" "exit status $rc, output $(wc -c < "$TMP/out") bytes: $m" ;;
+esac
+for u in "--format json" "--callees ksys_read" "--blocks" "-n 5" "--annotate read_zero"; do
+	"$REPORT" --callers ksys_read $u "$TMP/reads.data" > /dev/null 2>&1
+	rc=$?
+	[ $rc = 2 ] && pass "arcs/usage ($u: exit 2)" ||
+		failed "arcs/usage" "--callers ksys_read $u: exit status $rc, want 2"
+done
+"$REPORT" --format dot "$TMP/reads.data" > /dev/null 2>&1
+rc=$?
+[ $rc = 2 ] && pass "arcs/usage (--format dot alone: exit 2)" ||
+	failed "arcs/usage" "--format dot without --callers: exit status $rc, want 2"
+
 # Hostile names (kdbt_data_fuzz make 4: EVIL_*): no view writes a
 # control byte (but its newlines), a C1 control or a byte that is not
 # UTF-8; the text views show the names as \xNN; JSON carries them
@@ -203,6 +266,15 @@ hostile json '' --format json -n 0 -i "$e"
 hostile diff "$evil" --stdio -n 0 --diff "$TMP/getppid.data" "$e"
 hostile diff-csv "$evil" --format csv -n 0 --diff "$TMP/getppid.data" "$e"
 hostile diff-json '' --format json -n 0 --diff "$TMP/getppid.data" "$e"
+hostile callers "$evil" --stdio --callers __task_pid_nr_ns -i "$e"
+hostile callers-dot '__do_sys_\\x1b[2J\\x0aevil' --format dot \
+	--callers __task_pid_nr_ns -i "$e"
+if dot -Tsvg "$TMP/evil.callers-dot" > /dev/null 2> "$TMP/dot.err" &&
+	[ ! -s "$TMP/dot.err" ]; then
+	pass "hostile-names/callers-dot-renders"
+else
+	failed "hostile-names/callers-dot-renders" "$(head -c 300 "$TMP/dot.err")"
+fi
 if command -v python3 > /dev/null 2>&1; then
 	python3 -c 'import json, sys
 d = json.load(open(sys.argv[1]))

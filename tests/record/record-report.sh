@@ -19,6 +19,9 @@
 #     lists every instruction objdump finds in vfs_read's recorded bytes,
 #     the first with at least 100000 executions, the counts adding up to
 #     vfs_read's instructions in the table;
+#   - kdbt-report --callers vfs_read: ksys_read with at least 100000
+#     calls, the rows and [other] adding up to vfs_read's calls; --callees
+#     ksys_read: vfs_read with the same count; --format dot renders;
 #   - kdbt's module build id is the one of the kdbt.ko the guest loaded
 #     and of its /sys/module/kdbt/notes;
 #   - bad input (damaged copies) gets a message naming the file;
@@ -170,6 +173,44 @@ if [ -n "$row" ] && [ "$sum" = "$row" ] && [ "$hdr" = "$row" ]; then
 	pass "dd/annotate-sum (vfs_read's counts add up to its $row instructions in the table)"
 else
 	failed dd/annotate-sum "counts add up to $sum, header $hdr, the table's row $row"
+fi
+
+# Call arcs (kdbt-report --callers/--callees): ksys_read calls vfs_read
+# at least once per read, exactly as often in both views; the callers'
+# rows and [other] add up to vfs_read's calls in the function table.
+c=$TMP/callers
+"$REPORT" --stdio --callers vfs_read "$d" > "$c" 2> "$TMP/callers.err"
+rc=$?
+ks=$(awk '!/^#/ && $3 == "ksys_read" && $4 == "[kernel]" { print $1 }' "$c")
+rows=$(awk '!/^#/ { s += $1 } END { print s + 0 }' "$c")
+calls=$("$REPORT" --format csv -n 0 -i "$d" |
+	awk -F, '$1 == "vfs_read" && $2 == "kernel" { print $11 }')
+"$REPORT" --stdio --callees ksys_read "$d" > "$TMP/callees" 2>&1
+ke=$(awk '!/^#/ && $3 == "vfs_read" && $4 == "[kernel]" { print $1 }' \
+	"$TMP/callees")
+if [ $rc != 0 ] || [ "${ks:-0}" -lt 100000 ]; then
+	failed dd/callers "exit status $rc, ksys_read's calls '$ks', want >= 100000: $(head -c 300 "$TMP/callers.err" "$c")"
+elif [ "$rows" != "$calls" ]; then
+	failed dd/callers "rows and [other] add up to $rows, vfs_read's calls in the table $calls"
+else
+	pass "dd/callers (vfs_read: ksys_read $ks of its $calls calls; rows and [other] add up to them)"
+fi
+if [ -n "$ke" ] && [ "$ke" = "$ks" ]; then
+	pass "dd/callees (ksys_read -> vfs_read: $ke, as --callers says)"
+else
+	failed dd/callees "ksys_read -> vfs_read '$ke', --callers says '$ks': $(head -c 300 "$TMP/callees")"
+fi
+if ! command -v dot > /dev/null; then
+	failed dd/callers-dot "no dot (graphviz: scripts/deps.sh installs it)"
+else
+	"$REPORT" --format dot --callers vfs_read "$d" > "$TMP/callers.dot" &&
+		dot -Tsvg "$TMP/callers.dot" > "$TMP/callers.svg" 2> "$TMP/dot.err"
+	rc=$?
+	if [ $rc = 0 ] && [ ! -s "$TMP/dot.err" ] && [ -s "$TMP/callers.svg" ]; then
+		pass "dd/callers-dot (dot -Tsvg renders it, no warnings)"
+	else
+		failed dd/callers-dot "exit status $rc: $(head -c 300 "$TMP/dot.err")"
+	fi
 fi
 check_bad_input real "$g"
 check_pprof "$out/getppid.data" "$out/dd.data"

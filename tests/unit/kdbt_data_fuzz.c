@@ -85,21 +85,31 @@ static const struct { __u64 start, size; const char *name; int mod; } fsyms[] = 
 	{ M, 0x100, "lo_rw_aio", 1 },
 };
 
-static const struct { __u64 native; __u16 insns; __u8 kind; } fblocks[] = {
-	{ K + 0x000, 10, KDBT_KIND_CALL },	/* do_syscall_64 */
-	{ K + 0x040, 8, KDBT_KIND_CALL_IND },
-	{ K + 0x080, 5, KDBT_KIND_RET },
-	{ K + 0x100, 12, KDBT_KIND_CALL },	/* __do_sys_getppid */
-	{ K + 0x130, 4, KDBT_KIND_RET },
-	{ K + 0x180, 20, KDBT_KIND_JCC },	/* __task_pid_nr_ns */
-	{ K + 0x1c0, 6, KDBT_KIND_RET },
-	{ K + 0x200, 15, KDBT_KIND_JCC },	/* read_zero */
-	{ K + 0x250, 3, KDBT_KIND_RET },
-	{ K + 0x300, 9, KDBT_KIND_CALL_IND },	/* ksys_read */
-	{ K + 0x340, 2, KDBT_KIND_RET },
-	{ M + 0x000, 7, KDBT_KIND_JMP_IND },	/* lo_rw_aio [loop] */
-	{ 0xffffffff90000000ULL, 3, KDBT_KIND_FALL },	/* no symbol */
-	{ K + 0x180, 20, KDBT_KIND_JCC },	/* a copy (kdbt(4)) */
+/*
+ * The blocks; the direct calls' targets: do_syscall_64 calls ksys_read,
+ * __do_sys_getppid calls __task_pid_nr_ns (kdbt-report --callers,
+ * --callees).
+ */
+static const struct {
+	__u64 native;
+	__u16 insns;
+	__u8 kind;
+	__u64 target;
+} fblocks[] = {
+	{ K + 0x000, 10, KDBT_KIND_CALL, K + 0x300 },	/* do_syscall_64 */
+	{ K + 0x040, 8, KDBT_KIND_CALL_IND, 0 },
+	{ K + 0x080, 5, KDBT_KIND_RET, 0 },
+	{ K + 0x100, 12, KDBT_KIND_CALL, K + 0x180 },	/* __do_sys_getppid */
+	{ K + 0x130, 4, KDBT_KIND_RET, 0 },
+	{ K + 0x180, 20, KDBT_KIND_JCC, 0 },	/* __task_pid_nr_ns */
+	{ K + 0x1c0, 6, KDBT_KIND_RET, 0 },
+	{ K + 0x200, 15, KDBT_KIND_JCC, 0 },	/* read_zero */
+	{ K + 0x250, 3, KDBT_KIND_RET, 0 },
+	{ K + 0x300, 9, KDBT_KIND_CALL_IND, 0 },	/* ksys_read */
+	{ K + 0x340, 2, KDBT_KIND_RET, 0 },
+	{ M + 0x000, 7, KDBT_KIND_JMP_IND, 0 },	/* lo_rw_aio [loop] */
+	{ 0xffffffff90000000ULL, 3, KDBT_KIND_FALL, 0 },	/* no symbol */
+	{ K + 0x180, 20, KDBT_KIND_JCC, 0 },	/* a copy (kdbt(4)) */
 };
 
 /*
@@ -211,7 +221,7 @@ static void model(struct kdbt_rec *r, int variant)
 		.interval_ns = 1000000000ULL, .ncpus = 2,
 		.snap_flags = KDBT_SNAP_COUNTERS,
 		.rec_flags = KDBT_REC_SWITCHED_ON | KDBT_REC_SWITCHED_OFF |
-			KDBT_REC_COMMAND,
+			KDBT_REC_COMMAND | KDBT_REC_TARGETS,
 		.snap_version = 1, .flushes = variant == 1,
 	};
 	kdbt_rec_set_string(r, "sysname", "Linux");
@@ -243,7 +253,7 @@ static void model(struct kdbt_rec *r, int variant)
 		r->blocks[i] = (struct kdbt_data_block){
 			.native = fblocks[i].native, .id = i + 1,
 			.insns = fblocks[i].insns, .native_len = 4 * fblocks[i].insns,
-			.kind = fblocks[i].kind };
+			.kind = fblocks[i].kind, .target = fblocks[i].target };
 	r->nblocks = NBLOCKS;
 	r->code = calloc(1, sizeof(*r->code));
 	r->code[0] = (struct kdbt_rec_code){ fsyms[3].start,

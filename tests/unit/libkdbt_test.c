@@ -39,9 +39,13 @@ static const char *tool;
 		}							\
 	} while (0)
 
-/* The version 1 layout; the byte counts in messages below depend on it. */
+/*
+ * The layout (version 1, the block with its target); the byte counts in
+ * messages below depend on it.
+ */
 _Static_assert(sizeof(struct kdbt_snap_header) == 176, "header layout");
-_Static_assert(sizeof(struct kdbt_snap_block) == 40, "block layout");
+_Static_assert(sizeof(struct kdbt_snap_block) == 48, "block layout");
+_Static_assert(KDBT_SNAP_BLOCK_V1_SIZE == 40, "first block layout");
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -133,7 +137,7 @@ static void base_header(struct kdbt_snap_header *h)
 #define NBASE 5
 static const struct kdbt_snap_block base_blocks[NBASE] = {
 	{ .native = CORE + 0x100, .executions = 10, .id = 1, .insns = 5,
-	  .native_len = 20, .kind = KDBT_KIND_JCC },
+	  .native_len = 20, .kind = KDBT_KIND_CALL, .target = CORE + 0x140 },
 	{ .native = CORE + 0x120, .executions = 7, .misses = 2, .id = 2,
 	  .insns = 3, .native_len = 9, .kind = KDBT_KIND_RET },
 	{ .native = CORE + 0x140, .executions = 4, .misses = 1, .id = 3,
@@ -167,7 +171,8 @@ static unsigned char *make_snap(const struct kdbt_snap_header *h,
 	hdr.nblocks = n;
 	memcpy(buf, &hdr, sizeof(hdr));
 	for (i = 0; i < n; i++)
-		memcpy(buf + hsize + i * bsize, &blocks[i], sizeof(blocks[i]));
+		memcpy(buf + hsize + i * bsize, &blocks[i],
+		       bsize < sizeof(blocks[i]) ? bsize : sizeof(blocks[i]));
 	return buf;
 }
 
@@ -330,11 +335,11 @@ ERROR_TEST(err_truncated_header_short, len = 10, -EBADMSG,
 ERROR_TEST(err_truncated_header, len = 100, -EBADMSG,
 	   "truncated header: 100 bytes, header_size says 176")
 ERROR_TEST(err_truncated_records, len -= 1, -EBADMSG,
-	   "truncated: 375 bytes, header says 376")
+	   "truncated: 415 bytes, header says 416")
 ERROR_TEST(err_truncated_nblocks, h->nblocks = 100, -EBADMSG,
-	   "truncated: 376 bytes, header says 4176")
+	   "truncated: 416 bytes, header says 4976")
 ERROR_TEST(err_trailing_bytes, h->nblocks = 4, -EBADMSG,
-	   "40 trailing bytes: 376 bytes, header says 336")
+	   "48 trailing bytes: 416 bytes, header says 368")
 ERROR_TEST(err_newer_version, h->version = KDBT_SNAP_VERSION + 1, -EPROTO,
 	   "version 2 is newer", "version 1")
 ERROR_TEST(err_version_zero, h->version = 0, -EBADMSG, "version 0")
@@ -386,6 +391,46 @@ static int test_larger_sizes_accepted(void)
 	ret = same_blocks(&s);
 	kdbt_snap_free(&s);
 	return ret;
+}
+
+/*
+ * A snapshot of a kdbt.ko from before the blocks' targets: records of
+ * KDBT_SNAP_BLOCK_V1_SIZE bytes read as before, their targets 0, and
+ * kdbt_snap_block_has() tells the two apart.
+ */
+static int test_older_block_size_accepted(void)
+{
+	struct kdbt_snap s = { 0 };
+	struct kdbt_snap_header h;
+	struct kdbt_err err;
+	unsigned char *buf;
+	unsigned int i;
+	size_t len;
+	int ret;
+
+	base_header(&h);
+	buf = make_snap(&h, base_blocks, NBASE, sizeof(h),
+			KDBT_SNAP_BLOCK_V1_SIZE, &len);
+	ret = kdbt_snap_parse(&s, buf, len, "old", &err);
+	free(buf);
+	CHECK(!ret, "parse: %s", err.msg);
+	CHECK(!kdbt_snap_block_has(s.hdr.block_size, target),
+	      "an old snapshot has targets");
+	for (i = 0; i < NBASE; i++) {
+		CHECK(!memcmp(&s.blocks[i], &base_blocks[i],
+			      KDBT_SNAP_BLOCK_V1_SIZE) && !s.blocks[i].target,
+		      "block %u differs", i);
+	}
+	kdbt_snap_free(&s);
+	buf = base_snap(&len);
+	ret = kdbt_snap_parse(&s, buf, len, "new", &err);
+	free(buf);
+	CHECK(!ret, "parse: %s", err.msg);
+	CHECK(kdbt_snap_block_has(s.hdr.block_size, target) &&
+	      s.blocks[0].kind == KDBT_KIND_CALL &&
+	      s.blocks[0].target == CORE + 0x140, "target of block 0");
+	kdbt_snap_free(&s);
+	return 0;
 }
 
 static int test_missing_file(void)
@@ -1171,11 +1216,11 @@ static int test_fuzz_kallsyms(void)
 static const char golden_blocks[] =
 	"# version 1\n"
 	"# " KDBT_BLOCKS_COLUMNS "\n"
-	"ffffffff81000100 alpha+0x0/0x40 [kernel] 50 10 0 0 5 jcc\n"
-	"ffffffff81000120 alpha+0x20/0x40 [kernel] 21 7 7 2 3 ret\n"
-	"ffffffff81000140 beta+0x0/0x40 [kernel] 8 4 4 1 2 icall\n"
-	"ffffffffc0123010 loop_probe+0x0/0x7f0 [loop] 12 3 3 0 4 ijmp\n"
-	"ffffffff90000000 0xffffffff90000000 [unknown] 2 2 0 0 1 native\n";
+	"ffffffff81000100 alpha+0x0/0x40 [kernel] 50 10 0 0 5 call ffffffff81000140\n"
+	"ffffffff81000120 alpha+0x20/0x40 [kernel] 21 7 7 2 3 ret 0000000000000000\n"
+	"ffffffff81000140 beta+0x0/0x40 [kernel] 8 4 4 1 2 icall 0000000000000000\n"
+	"ffffffffc0123010 loop_probe+0x0/0x7f0 [loop] 12 3 3 0 4 ijmp 0000000000000000\n"
+	"ffffffff90000000 0xffffffff90000000 [unknown] 2 2 0 0 1 native 0000000000000000\n";
 
 static const char golden_functions[] =
 	"# version 1\n"
@@ -1289,6 +1334,7 @@ static const struct test tests[] = {
 	T(err_truncated_records), T(err_truncated_nblocks),
 	T(err_trailing_bytes), T(err_newer_version), T(err_version_zero),
 	T(err_small_header_size), T(err_small_block_size),
+	T(older_block_size_accepted),
 	T(err_kind_out_of_range), T(failure_keeps_old),
 	T(larger_sizes_accepted), T(missing_file), T(permission_denied),
 	T(proc_open_failed),

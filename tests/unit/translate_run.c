@@ -320,6 +320,52 @@ static void check_abi_scratch(enum kdbt_mode mode)
 }
 
 /*
+ * Does every block at @native (private copies too: with derived counts
+ * some code is translated only as copies) end in @end with @target
+ * recorded, and is there one?
+ */
+static bool ends_with(const void *native, enum kdbt_end end, const void *target)
+{
+	const struct kdbt_block *b;
+	unsigned int n = 0;
+	u32 id;
+
+	for (id = 1; id < utr.nblocks; id++) {
+		b = &utr.mem.blocks[id];
+		if (b->native != (u64)native || b->invalid)
+			continue;
+		if (b->end != end || b->target != (u64)target)
+			return false;
+		n++;
+	}
+	return n > 0;
+}
+
+/*
+ * A block records the native target of the direct call or jmp it ends
+ * in (struct kdbt_block.target, the call arcs of /proc/kdbt); a call or
+ * jmp to an indirect thunk is an indirect branch, and a jmp to the
+ * return thunk a return: no target.
+ */
+static void check_targets(enum kdbt_mode mode)
+{
+	enum kdbt_end ret = mode == KDBT_MODE_FAST ? KDBT_END_THUNK :
+			    KDBT_END_RET;
+
+	if (!ends_with(rt_c_call_block, KDBT_END_CALL, rt_c_entry) ||
+	    !ends_with(rt_c_call, KDBT_END_JMP, rt_c_call_block) ||
+	    !ends_with(rt_thunk_call, KDBT_END_CALL_IND, NULL) ||
+	    !ends_with(rt_thunk_jmp, KDBT_END_JMP_IND, NULL) ||
+	    !ends_with(rt_return_thunk, ret, NULL)) {
+		fail("%s/targets: a block's recorded call or jmp target is wrong",
+		     mode_name(mode));
+		return;
+	}
+	pass("%s/targets (direct call and jmp: their targets; through the thunks: none)",
+	     mode_name(mode));
+}
+
+/*
  * Which register the counter of the block at @native uses: 1 if it
  * counts through %rax with no push, 0 if it pushes %rax, -1 otherwise.
  */
@@ -870,6 +916,7 @@ static void run_mode(enum kdbt_mode mode, long long *tref, long long *rref,
 		check_abi_scratch(mode);
 		check_scratch_forms(mode);
 	}
+	check_targets(mode);
 	check_ibt(mode);
 	check_cx16(mode);
 	check_maps(mode);

@@ -26,10 +26,14 @@ grep -q '+0x0/0x' /tmp/b2 || fail "symbols should stay readable"
 kdbt-snapshot --totals > /tmp/t2 2>&1
 grep -qx 'addresses hidden' /tmp/t2 || fail "snapshot flag: $(grep addresses /tmp/t2)"
 dd if=/proc/kdbt/snapshot of=/tmp/snap bs=4M 2>/dev/null
-# Every record's address (the first 8 bytes of each 40-byte record after
-# the 176-byte header) must be zero.
-n=$(od -An -tx8 -w40 -j176 -v /tmp/snap | awk '$1 != "0000000000000000"' | wc -l)
-expect_eq "snapshot records with an address" "$n" 0
+# Every record's address and target (the first and the sixth 8 bytes of
+# each 48-byte record after the 176-byte header) must be zero.
+expect_eq "snapshot block_size" "$(od -An -tu4 -j16 -N4 /tmp/snap | tr -d ' ')" 48
+n=$(od -An -tx8 -w48 -j176 -v /tmp/snap |
+	awk '$1 != "0000000000000000" || $6 != "0000000000000000"' | wc -l)
+expect_eq "snapshot records with an address or a target" "$n" 0
+n=$(grep -v '^#' /tmp/b2 | grep -vc ' 0000000000000000$')
+expect_eq "blocks with a target at kptr_restrict=2" "$n" 0
 echo "kptr_restrict=2: addresses hidden in blocks and snapshot"
 
 echo 0 > /proc/sys/kernel/kptr_restrict

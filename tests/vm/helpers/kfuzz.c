@@ -612,7 +612,7 @@ static int check_text(unsigned int f, char *b, size_t n)
 		} else if (line == 1) {
 			if (strncmp(p, "# ", 2) || strcmp(p + 2, cols[f]))
 				goto bad;
-		} else if (fields != (f == 1 ? 9 : 8)) {
+		} else if (fields != (f == 1 ? 10 : 8)) {
 			goto bad;
 		} else if (f == 1) {
 			for (i = 0; i < 16; i++)
