@@ -24,7 +24,9 @@
  * off only aim the trampolines - at the cache, or at the native handlers
  * - with one aligned store each, as chaining does: a CPU that still
  * takes the old aim reaches code that stays valid until quiesce() has
- * waited for it.  While off, an entry costs one extra `jmp`.
+ * waited for it; then every CPU is serialised and the aims stored again
+ * (publish_aims(), for QEMU's TCG).  While off, an entry costs one extra
+ * `jmp`.
  *
  * The system-call trampoline leads to the translation of do_syscall_64,
  * which returns natively.  An interrupt or exception trampoline leads to
@@ -63,6 +65,7 @@
 #include <asm/desc.h>
 #include <asm/irq_vectors.h>
 #include <asm/msr.h>
+#include <asm/sync_core.h>
 #include "compat.h"
 #include "core/block.h"
 #include "cache_size.h"
@@ -108,6 +111,7 @@ struct site {
 /* A trampoline: which site calls it, or will (kept for the module's life). */
 struct tramp {
 	u64 site, handler;
+	u64 aim;		/* where its jmp leads (aim_tramp()) */
 	bool poked;		/* the site calls the trampoline */
 };
 
@@ -322,8 +326,41 @@ static void aim_tramp(unsigned int k, u64 target)
 {
 	u32 off = KDBT_TRAMP_OFF + k * TRAMP_SLOT + 4;
 
+	ent.tramp[k].aim = target;
 	emit_patch_rel32(kdbt_eng.cache_rw + off, (u64)kdbt_cache + off,
 			 target);
+}
+
+static void serialize_cpu(void *unused)
+{
+	sync_core();
+}
+
+/*
+ * After a round of aim_tramp() stores, make every CPU take the new aims
+ * (control held, CPU hotplug lock held; sleeps).  The stores are plain:
+ * a CPU racing one takes the old aim, which stays valid until quiesce().
+ * An IPI then serialises every CPU, as the SDM asks of code another CPU
+ * modified (vol. 3A, 8.1.3; the kernel's text_poke_sync()).
+ *
+ * Under QEMU's TCG that is not enough: a CPU that was translating a
+ * trampoline while its aim was stored keeps a translation of the old
+ * bytes until its page is written again (the QEMU page of
+ * docs/KERNEL.md, section 5) - every system call through it native after
+ * on, or into a flushed cache after off.  Once every CPU has come through
+ * the IPI, no translation begun before the stores is still in progress:
+ * the aims are stored once more, which drops every translation of the
+ * page, the stale one too, and a translation made now reads the new aims.
+ */
+static void publish_aims(void)
+{
+	unsigned int k;
+
+	lockdep_assert_held(&kdbt_eng.control);
+	on_each_cpu(serialize_cpu, NULL, 1);
+	for (k = 0; k < ent.ntramps; k++)
+		aim_tramp(k, ent.tramp[k].aim);
+	on_each_cpu(serialize_cpu, NULL, 1);
 }
 
 static int slot_of(u64 site)
@@ -681,6 +718,7 @@ void kdbt_entries_install(void)
 	if (!WARN_ON_ONCE(!kdbt_eng.entries_built || ent.installed)) {
 		for (i = 0; i < ent.nsites; i++)
 			aim_tramp(ent.site[i].slot, ent.site[i].stub);
+		publish_aims();
 		poke_sites(true);
 		WRITE_ONCE(ent.installed, true);
 		ent.cpus_installed += num_online_cpus();
@@ -702,6 +740,7 @@ void kdbt_entries_remove(void)
 	if (ent.installed) {
 		for (k = 0; k < ent.ntramps; k++)
 			aim_tramp(k, ent.tramp[k].handler);
+		publish_aims();
 		WRITE_ONCE(ent.installed, false);
 	}
 	cpus_read_unlock();
