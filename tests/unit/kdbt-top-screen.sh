@@ -335,9 +335,10 @@ else
 	fail resize "not redrawn at 80x20"
 fi
 
-# help: h and ? show it, any key returns
+# help: h and ? show it (keys and columns), any key returns
 keys h
-if wait_for 'Press any key to return' 15 && screen | grep -q '^  /  *filter'; then
+if wait_for 'Press any key to return' 15 && screen | grep -q '^  /  *filter' &&
+   screen | grep -q '^  Calls  *executions'; then
 	keys x
 	if wait_for 'Symbol \[module\]' 15; then
 		keys ?
