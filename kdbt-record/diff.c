@@ -5,7 +5,7 @@
  * difference and the difference in percent of the baseline.
  *
  * The count compared is instructions, or the first count -s names
- * (executions, indirect, misses).  Rows are ordered by the size of the
+ * (executions, indirect, misses; not calls).  Rows are ordered by the size of the
  * difference, largest first (-s symbol or module: by name).
  * --percent-limit hides rows whose difference is below that share of
  * the baseline's total (the new one's if the baseline has none).
@@ -53,6 +53,13 @@ __u64 totals_metric(const struct report_totals *t, enum sort_key k)
 	default:
 		return t->k.instructions;
 	}
+}
+
+/* Whether -s @k names a count the diff compares (calls is not one). */
+static int compared(enum sort_key k)
+{
+	return k == SORT_INSTRUCTIONS || k == SORT_EXECUTIONS ||
+		k == SORT_INDIRECT || k == SORT_MISSES;
 }
 
 static int cmp_ident(const void *a, const void *b)
@@ -150,7 +157,7 @@ int diff_build(struct diff *d, const struct report_opts *o,
 	d->o = o;
 	d->metric = SORT_INSTRUCTIONS;
 	for (i = 0; i < (size_t)o->nkeys; i++) {
-		if (o->keys[i] <= SORT_MISSES) {
+		if (compared(o->keys[i])) {
 			d->metric = o->keys[i];
 			break;
 		}

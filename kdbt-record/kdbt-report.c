@@ -87,8 +87,9 @@ static void print_usage(FILE *f)
 		"       " PROG " --callers|--callees FUNC [--format dot] [FILE]\n"
 		"Report a recording of kdbt-record: totals, then the hottest functions.\n"
 		"  -i, --input FILE        the recording (default " KDBT_DATA_NAME ")\n"
-		"  -s, --sort KEY[,KEY]    instructions (default), executions, indirect,\n"
-		"                          misses, hitrate (lowest first), symbol, module\n"
+		"  -s, --sort KEY[,KEY]    instructions (default), executions, calls,\n"
+		"                          indirect, misses, hitrate (lowest first),\n"
+		"                          symbol, module\n"
 		"  -n, --top N             show N rows (table: 40; others: all; 0: all)\n"
 		"      --blocks            rows are blocks, not functions\n"
 		"      --percent-limit PCT hide rows below PCT%% of the instructions\n"
@@ -133,7 +134,7 @@ static int parse_sort(struct report_opts *o, const char *arg)
 	     tok = strtok_r(NULL, ",", &save)) {
 		if (o->nkeys == MAX_SORT_KEYS ||
 		    sort_key_parse(tok, &o->keys[o->nkeys++]))
-			ret = usage_error("-s %s: keys are instructions, executions, indirect, misses, hitrate, symbol, module",
+			ret = usage_error("-s %s: keys are instructions, executions, calls, indirect, misses, hitrate, symbol, module",
 					  arg);
 	}
 	free(copy);

@@ -10,6 +10,10 @@
  * headers' differences); what they hold beyond the recorded blocks (the
  * blocks of a cache flushed during the recording) is the
  * "[unattributed]" row, so that the rows always add up to the totals.
+ * A function's calls are libkdbt's (the executions of its first block); a
+ * block's are its executions if it starts its function, else 0
+ * (kdbt_block_starts_func()), so the blocks' calls add up to their
+ * functions'.
  *
  * Owns: the rows, their order, the filters, shares and the series.
  * Must never: print (report_out.c does), or read the file (data_read.c).
@@ -39,8 +43,8 @@ const char *sort_key_name(enum sort_key k)
 
 /**
  * sort_key_parse() - a sort key by name
- * @name: "instructions", "executions", "indirect", "misses", "hitrate",
- *        "symbol" or "module"
+ * @name: "instructions", "executions", "calls", "indirect", "misses",
+ *        "hitrate", "symbol" or "module"
  * @k: receives the key
  *
  * Return: 0, or -EINVAL for an unknown name.
@@ -276,6 +280,7 @@ static void merge_block_rows(struct report *rp)
 			m->c.indirect += r->c.indirect;
 			m->c.misses += r->c.misses;
 			m->c.hits += r->c.hits;
+			m->calls += r->calls;
 			m->blocks += r->blocks;
 			free(r->name);
 			continue;
@@ -317,6 +322,8 @@ static int block_rows(struct report *rp, const struct kdbt_snap *agg,
 		r->func = s ? s->name : r->name;
 		r->module = s ? s->module : "unknown";
 		r->addr = b->native;
+		r->calls = kdbt_block_starts_func(s, b->native) ?
+			r->c.executions : 0;
 		r->insns = b->insns;
 		r->kind = b->kind;
 		r->blocks = 1;
@@ -395,6 +402,8 @@ static int cmp_rate(const struct row *x, const struct row *y)
 static int cmp_key(const struct row *x, const struct row *y, enum sort_key k)
 {
 	switch (k) {
+	case SORT_CALLS:
+		return cmp_u64_desc(x->calls, y->calls);
 	case SORT_HITRATE:
 		return cmp_rate(x, y);
 	case SORT_SYMBOL:

@@ -18,6 +18,7 @@
 enum sort_key {
 	SORT_INSTRUCTIONS,
 	SORT_EXECUTIONS,
+	SORT_CALLS,
 	SORT_INDIRECT,
 	SORT_MISSES,
 	SORT_HITRATE,
@@ -27,8 +28,8 @@ enum sort_key {
 };
 
 #define SORT_NAMES \
-	{ "instructions", "executions", "indirect", "misses", "hitrate", \
-	  "symbol", "module" }
+	{ "instructions", "executions", "calls", "indirect", "misses", \
+	  "hitrate", "symbol", "module" }
 
 #define MAX_SORT_KEYS	8
 
@@ -80,7 +81,11 @@ struct row {
 	const char *module;	/* "kernel", a module, "unknown", "kdbt" */
 	__u64 addr;		/* function start or block address; 0: none */
 	struct kdbt_counts c;
-	__u64 calls;		/* functions: executions of the first block */
+	/*
+	 * Calls.  Functions: executions of the first block; blocks: their
+	 * executions if they start their function, else 0.
+	 */
+	__u64 calls;
 	__u32 blocks;		/* functions: blocks that counted */
 	__u16 insns;		/* blocks: instructions per execution */
 	__u8 kind;		/* blocks: enum kdbt_snap_kind */

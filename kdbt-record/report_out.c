@@ -155,9 +155,10 @@ static void table_row(FILE *f, const struct report *rp, const struct row *r)
 	char rate[KDBT_FMT_LEN];
 
 	rate_text(rate, sizeof(rate), r->c.hits, r->c.indirect);
-	fprintf(f, "%7.2f%% %14llu %14llu %12llu %10llu %9s ", r->share,
+	fprintf(f, "%7.2f%% %14llu %14llu %12llu %12llu %10llu %9s ", r->share,
 		(unsigned long long)r->c.instructions,
 		(unsigned long long)r->c.executions,
+		(unsigned long long)r->calls,
 		(unsigned long long)r->c.indirect,
 		(unsigned long long)r->c.misses, rate);
 	if (rp->o->blocks)
@@ -181,7 +182,7 @@ static void table_report(FILE *f, const struct report *rp)
 		"Blocks" : "Functions",
 		sort_key_name(rp->o->nkeys ? rp->o->keys[0] : SORT_INSTRUCTIONS),
 		rp->nrows, rp->nall);
-	fprintf(f, "#  Share   Instructions     Executions     Indirect     Misses  Hit rate ");
+	fprintf(f, "#  Share   Instructions     Executions        Calls     Indirect     Misses  Hit rate ");
 	if (rp->o->blocks)
 		fprintf(f, "Insns Kind   Address          ");
 	fprintf(f, "%-10s Symbol\n", "Module");
@@ -414,10 +415,10 @@ static void json_row(FILE *f, const struct report *rp, const struct row *r)
 		(unsigned long long)r->c.indirect,
 		(unsigned long long)r->c.misses, (unsigned long long)r->c.hits);
 	json_rate(f, r->c.hits, r->c.indirect);
-	fprintf(f, ", \"share\": %.2f", r->share);
+	fprintf(f, ", \"share\": %.2f, \"calls\": %llu", r->share,
+		(unsigned long long)r->calls);
 	if (!rp->o->blocks)
-		fprintf(f, ", \"calls\": %llu, \"blocks\": %u",
-			(unsigned long long)r->calls, r->blocks);
+		fprintf(f, ", \"blocks\": %u", r->blocks);
 	fprintf(f, "}");
 }
 
@@ -535,10 +536,10 @@ static void csv_report(FILE *f, const struct report *rp)
 	const struct row *r;
 	size_t i;
 
-	fprintf(f, "symbol,%smodule,address,%sinstructions,executions,indirect,misses,hits,hit_rate,share%s\n",
+	fprintf(f, "symbol,%smodule,address,%sinstructions,executions,indirect,misses,hits,hit_rate,share,calls%s\n",
 		rp->o->blocks ? "function," : "",
 		rp->o->blocks ? "insns,kind," : "",
-		rp->o->blocks ? "" : ",calls,blocks");
+		rp->o->blocks ? "" : ",blocks");
 	for (i = 0; i < rp->nrows; i++) {
 		r = &rp->rows[i];
 		out_csv_string(f, r->name);
@@ -558,10 +559,10 @@ static void csv_report(FILE *f, const struct report *rp)
 			(unsigned long long)r->c.misses,
 			(unsigned long long)r->c.hits);
 		csv_rate(f, r->c.hits, r->c.indirect);
-		fprintf(f, ",%.2f", r->share);
+		fprintf(f, ",%.2f,%llu", r->share,
+			(unsigned long long)r->calls);
 		if (!rp->o->blocks)
-			fprintf(f, ",%llu,%u", (unsigned long long)r->calls,
-				r->blocks);
+			fprintf(f, ",%u", r->blocks);
 		fputc('\n', f);
 	}
 }

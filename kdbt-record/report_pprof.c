@@ -8,9 +8,10 @@
  * executions/count and calls/count, and period 1: every value is an exact
  * count, not a sample.  Each block row of the report (kdbt-report
  * --blocks) is one location (its native address) with one line (its
- * function) and one sample of one frame; a block's calls are its
- * executions if it starts its function, else 0, so that a function's
- * calls are the executions of its first block, as in every other view.
+ * function) and one sample of one frame; a block's calls are the
+ * model's (its executions if it starts its function, else 0; a block no
+ * symbol covers starts its own), so that a function's calls are the
+ * executions of its first block, as in every other view.
  * Mappings: the core kernel ("[kernel.kallsyms]", with the recording's
  * build id) and each module that has a row (its load address, size and
  * build id when the recording has them).  The profile's time and
@@ -385,17 +386,6 @@ static int write_functions(struct pprof *pp)
 	return 0;
 }
 
-/* The executions of a block row that starts its function, else 0. */
-static uint64_t row_calls(const struct report *rp, const struct row *r)
-{
-	const struct kdbt_sym *s;
-
-	if (!r->addr)
-		return 0;
-	s = kdbt_syms_find(&rp->rec->syms, r->addr);
-	return s && s->start == r->addr ? r->c.executions : 0;
-}
-
 static void write_locations_and_samples(struct pprof *pp)
 {
 	const struct row *r;
@@ -418,7 +408,7 @@ static void write_locations_and_samples(struct pprof *pp)
 		r = &pp->rp->rows[i];
 		v[0] = r->c.instructions;
 		v[1] = r->c.executions;
-		v[2] = row_calls(pp->rp, r);
+		v[2] = r->calls;	/* the model's: report.c */
 		pb_varint(&pp->sub, i + 1);
 		pb_msg(&pp->m, SAMPLE_LOCATION_ID, &pp->sub);
 		for (k = 0; k < 3; k++)

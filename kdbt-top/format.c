@@ -44,6 +44,13 @@ static void col_execs(char *buf, size_t len, const struct top_model *m,
 	kdbt_fmt_count(buf, len, r->c.executions);
 }
 
+static void col_calls(char *buf, size_t len, const struct top_model *m,
+		      const struct top_row *r)
+{
+	(void)m;
+	kdbt_fmt_count(buf, len, r->calls);
+}
+
 static void col_indirect(char *buf, size_t len, const struct top_model *m,
 			 const struct top_row *r)
 {
@@ -71,7 +78,8 @@ static void col_symbol(char *buf, size_t len, const struct top_model *m,
 const struct top_column top_columns[TOP_SORT_NR] = {
 	{ "Insns%", 7, TOP_SORT_INSNS, col_share },
 	{ "Insns/s", 8, TOP_SORT_RATE, col_rate },
-	{ "Execs", 8, TOP_SORT_EXECS, col_execs },
+	{ "Execs", 6, TOP_SORT_EXECS, col_execs },
+	{ "Calls", 6, TOP_SORT_CALLS, col_calls },
 	{ "Indirect", 8, TOP_SORT_INDIRECT, col_indirect },
 	{ "JT hit%", 7, TOP_SORT_HITRATE, col_hitrate },
 	{ "Symbol [module]", 0, TOP_SORT_SYMBOL, col_symbol },

@@ -34,7 +34,7 @@ enum {
 	  "refresh every SECS seconds (default 1; fractions allowed)")	\
 	X('n', "iterations", "N", "stop after N refreshes")		\
 	X('s', "sort", "KEY",						\
-	  "sort by insns (default), rate, execs, indirect, hitrate or symbol") \
+	  "sort by insns (default), rate, execs, calls, indirect, hitrate or symbol") \
 	X(OPT_FUNCTIONS, "functions", NULL, "one row per function (default)") \
 	X(OPT_BLOCKS, "blocks", NULL, "one row per translated block")	\
 	X(OPT_CUMULATIVE, "cumulative", NULL,				\
@@ -155,7 +155,7 @@ static int parse_sort(const char *arg, enum top_sort *key)
 
 	if (k < 0)
 		return bad_arg("--sort", arg,
-			       "want insns, rate, execs, indirect, hitrate or symbol");
+			       "want insns, rate, execs, calls, indirect, hitrate or symbol");
 	*key = k;
 	return 0;
 }

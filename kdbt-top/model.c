@@ -22,6 +22,7 @@ static const char *const sort_names[TOP_SORT_NR] = {
 	[TOP_SORT_INSNS] = "insns",
 	[TOP_SORT_RATE] = "rate",
 	[TOP_SORT_EXECS] = "execs",
+	[TOP_SORT_CALLS] = "calls",
 	[TOP_SORT_INDIRECT] = "indirect",
 	[TOP_SORT_HITRATE] = "hitrate",
 	[TOP_SORT_SYMBOL] = "symbol",
@@ -77,7 +78,8 @@ const char *model_sort_name(enum top_sort key)
 
 /**
  * model_sort_parse() - the sort key of a name
- * @name: "insns", "rate", "execs", "indirect", "hitrate" or "symbol"
+ * @name: "insns", "rate", "execs", "calls", "indirect", "hitrate" or
+ *        "symbol"
  *
  * Return: the enum top_sort, or -1 for an unknown name.
  */
@@ -205,6 +207,8 @@ static int cmp_key(const struct top_row *a, const struct top_row *b,
 		return cmp_u64_desc(a->recent_insns, b->recent_insns);
 	case TOP_SORT_EXECS:
 		return cmp_u64_desc(a->c.executions, b->c.executions);
+	case TOP_SORT_CALLS:
+		return cmp_u64_desc(a->calls, b->calls);
 	case TOP_SORT_INDIRECT:
 		return cmp_u64_desc(a->c.indirect, b->c.indirect);
 	case TOP_SORT_HITRATE:
@@ -307,6 +311,8 @@ static void build_blocks(struct top_model *m, const struct kdbt_snap *cs)
 		r.sym = kdbt_syms_find(m->syms, r.addr);
 		r.module = r.sym ? r.sym->module : "unknown";
 		kdbt_block_counts(cs, &cs->blocks[i], &r.c);
+		if (kdbt_block_starts_func(r.sym, r.addr))
+			r.calls = r.c.executions;
 		if (rs && i < rs->hdr.nblocks) {
 			kdbt_block_counts(rs, &rs->blocks[i], &recent);
 			r.recent_insns = recent.instructions;
@@ -396,6 +402,7 @@ static int build_funcs(struct top_model *m, const struct kdbt_snap *cs,
 		r.sym = fc[i].sym;
 		r.module = fc[i].module;
 		r.c = fc[i].c;
+		r.calls = fc[i].calls;
 		if (own)
 			r.recent_insns = fc[i].c.instructions;
 		else if (fr)

@@ -21,6 +21,7 @@ enum top_sort {
 	TOP_SORT_INSNS,		/* instructions (and so their share) */
 	TOP_SORT_RATE,		/* instructions per second, last interval */
 	TOP_SORT_EXECS,		/* block executions */
+	TOP_SORT_CALLS,		/* executions of the function's first block */
 	TOP_SORT_INDIRECT,	/* indirect-branch executions */
 	TOP_SORT_HITRATE,	/* jumptable hits / indirect */
 	TOP_SORT_SYMBOL,	/* symbol name, then address (ascending) */
@@ -38,6 +39,11 @@ struct top_row {
 	const struct kdbt_sym *sym;	/* NULL: no symbol covers addr */
 	const char *module;	/* "kernel", a module, or "unknown" */
 	struct kdbt_counts c;	/* shown: last interval or since reset */
+	/*
+	 * Calls, of the counts shown: a function's first block's executions;
+	 * a block's executions if it starts its function, else 0.
+	 */
+	__u64 calls;
 	__u64 recent_insns;	/* instructions in the last interval */
 };
 

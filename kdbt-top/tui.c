@@ -458,6 +458,7 @@ static const char *const help_text[] = {
 	"  Insns%         share of the instructions of all rows",
 	"  Insns/s        instructions per second over the last interval",
 	"  Execs          block executions",
+	"  Calls          executions of the block where the function starts",
 	"  Indirect       indirect jumps and calls (and returns in transparent mode)",
 	"  JT hit%        indirect branches whose target the jumptable held",
 	"  Symbol         the function, or the block as function+offset/size, [module]",

@@ -577,6 +577,23 @@ static int cmp_key(const void *a, const void *b)
 	return x->b < y->b ? -1 : x->b > y->b;
 }
 
+/**
+ * kdbt_block_starts_func() - whether a block starts its function, so that
+ * its executions are calls of the function
+ * @sym: the symbol covering the block (kdbt_syms_find()), or NULL
+ * @native: the block's native address
+ *
+ * A block no symbol covers is a function of its own (kdbt_funcs_build()),
+ * so it starts it.  The tools count a block's calls by this rule, and
+ * kdbt_funcs_build() sums them into its function's calls.
+ *
+ * Return: 1 if it does, else 0.
+ */
+int kdbt_block_starts_func(const struct kdbt_sym *sym, __u64 native)
+{
+	return !sym || sym->start == native;
+}
+
 /* In the order of their first blocks, as the kernel lists functions. */
 static int cmp_func(const void *a, const void *b)
 {
@@ -599,7 +616,7 @@ static void func_add(const struct kdbt_snap *s, struct kdbt_func *f,
 	}
 	kdbt_block_counts(s, k->b, &c);
 	counts_add(&f->c, &c);
-	if (k->b->native == f->start)
+	if (kdbt_block_starts_func(k->sym, k->b->native))
 		f->calls += k->b->executions;
 	f->blocks++;
 }

@@ -162,6 +162,7 @@ struct kdbt_func {
 int kdbt_funcs_build(const struct kdbt_snap *s, const struct kdbt_syms *st,
 		     struct kdbt_func **funcs, size_t *nfuncs,
 		     struct kdbt_err *err);
+int kdbt_block_starts_func(const struct kdbt_sym *sym, __u64 native);
 
 /*
  * Errors, for the tools too: kdbt_fail() fills @err (if any) from a

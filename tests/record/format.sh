@@ -2,8 +2,8 @@
 # format.sh - unit test of the kdbt.data format and of kdbt-report, on
 # synthetic recordings (no guest): the format's round trip, refusals and
 # safe writing (kdbt_data_fuzz check), the report's formats, folded sums,
-# blocks, time series, diff signs and bad input (report-checks.sh),
-# module build ids (and a file from before them, tests/record/fixtures),
+# blocks, calls (the Calls column, -s calls), time series, diff signs and
+# bad input (report-checks.sh), module build ids (and a file from before them, tests/record/fixtures),
 # kdbt-report --annotate (a golden listing, tests/record/fixtures; a file
 # without code, a damaged code section, an unknown function),
 # kdbt-report --callers/--callees (a golden table, sums, dot that
@@ -46,6 +46,21 @@ m=$("$REPORT" --format csv --blocks -n 0 -i "$TMP/reads.data" |
 	awk -F, '$4 == "0xffffffff81000180" { n++; e = $8 } END { print n + 0, e }')
 [ "$m" = "1 306" ] && pass "synthetic/blocks-merged" ||
 	failed "synthetic/blocks-merged" "rows, executions at __task_pid_nr_ns: $m (want 1 306)"
+# The Calls column (the table's 4th) by -s calls: read_zero and
+# ksys_read tie at 24000 and go by instructions; the block without a
+# symbol is a function of its own, its executions its calls, so it comes
+# before do_syscall_64 (6051 of 18162 executions); [unattributed] has
+# none.  Per block (--blocks), only the block that starts do_syscall_64.
+c=$("$REPORT" --stdio -s calls -n 0 -i "$TMP/reads.data" |
+	awk '!/^#/ { printf "%s%s %s", n++ ? ", " : "", $NF, $4 }')
+w="read_zero 24000, ksys_read 24000, 0xffffffff90000000 6087, do_syscall_64 6051, __task_pid_nr_ns 306, lo_rw_aio 300, __do_sys_getppid 6, [unattributed] 0"
+b=$("$REPORT" --stdio --blocks -s symbol --symbol-filter '^do_syscall_64$' \
+	-n 0 -i "$TMP/reads.data" |
+	awk '!/^#/ { printf "%s%s %s", n++ ? ", " : "", $NF, $4 }')
+[ "$c" = "$w" ] &&
+	[ "$b" = "do_syscall_64+0x0 6051, do_syscall_64+0x40 0, do_syscall_64+0x80 0" ] &&
+	pass "synthetic/calls-column ($c)" ||
+	failed "synthetic/calls-column" "-s calls: '$c', want '$w'; do_syscall_64's blocks: '$b'"
 u=$(total "$TMP/reads.data" unattributed)
 [ "$u" = 500 ] && pass "synthetic/unattributed" ||
 	failed "synthetic/unattributed" "unattributed $u, want 500 (a flush)"
@@ -54,6 +69,7 @@ for r in getppid reads; do
 	check_formats "synthetic-$r" "$TMP/$r.data"
 	check_folded "synthetic-$r" "$TMP/$r.data"
 	check_blocks "synthetic-$r" "$TMP/$r.data"
+	check_calls "synthetic-$r" "$TMP/$r.data"
 	check_interval "synthetic-$r" "$TMP/$r.data"
 done
 check_diff synthetic "$TMP/getppid.data" "$TMP/reads.data" \

@@ -12,8 +12,9 @@
 #     work getppid() does (task_tgid_vnr()); the handler __do_sys_getppid
 #     is in the top 10 with exactly 1000000 calls and a whole number of
 #     instructions per call;
-#   - table, JSON and CSV carry the same numbers; folded, blocks and the
-#     time series sum to the total;
+#   - table, JSON and CSV carry the same numbers (calls too); folded,
+#     blocks and the time series sum to the total; the blocks' calls add
+#     up to their functions', and -s calls orders by calls;
 #   - the diff getppid -> dd: __do_sys_getppid down, vfs_read up;
 #   - dd.data keeps the code of its functions, and --annotate vfs_read
 #     lists every instruction objdump finds in vfs_read's recorded bytes,
@@ -107,6 +108,7 @@ for r in getppid dd; do
 	check_formats "$r" "$out/$r.data"
 	check_folded "$r" "$out/$r.data"
 	check_blocks "$r" "$out/$r.data"
+	check_calls "$r" "$out/$r.data"
 	check_interval "$r" "$out/$r.data"
 done
 check_diff getppid-dd "$out/getppid.data" "$out/dd.data" __do_sys_getppid vfs_read

@@ -4,8 +4,9 @@
 # Set REPORT (the kdbt-report to run) and TMP (a scratch directory) first.
 # Each check prints "PASS record/NAME" or "FAIL record/NAME: why" and
 # returns non-zero on failure; `checks_failed` counts the failures.
-# Owns: what "the formats agree", "folded sums to the total", "the diff
-# has the expected signs" and "bad input gets a message" mean.
+# Owns: what "the formats agree", "folded sums to the total", "the blocks'
+# calls add up to their functions'", "the diff has the expected signs"
+# and "bad input gets a message" mean.
 # Must never: change the recording it checks.
 
 checks_failed=0
@@ -28,13 +29,13 @@ total() {
 }
 
 # rows_table FILE, rows_json FILE, rows_csv FILE: every function as
-# "module symbol instructions executions indirect misses hit_rate share",
-# sorted, from each format.
+# "module symbol instructions executions calls indirect misses hit_rate
+# share", sorted, from each format.
 rows_table() {
 	"$REPORT" --stdio -n 0 -i "$1" | awk '
 		/^#/ { next }
-		{ r = $6; sub(/%$/, "", r); s = $1; sub(/%$/, "", s)
-		  print $7, $8, $2, $3, $4, $5, r, s }' | sort
+		{ r = $7; sub(/%$/, "", r); s = $1; sub(/%$/, "", s)
+		  print $8, $9, $2, $3, $4, $5, $6, r, s }' | sort
 }
 
 rows_json() {
@@ -49,15 +50,15 @@ rows_json() {
 		}
 		/^    \{"symbol"/ {
 			print val("module"), val("symbol"), val("instructions"),
-			      val("executions"), val("indirect"), val("misses"),
-			      val("hit_rate"), val("share")
+			      val("executions"), val("calls"), val("indirect"),
+			      val("misses"), val("hit_rate"), val("share")
 		}' | sort
 }
 
 rows_csv() {
 	"$REPORT" --format csv -n 0 -i "$1" | awk -F, '
 		NR == 1 { next }
-		{ print $2, $1, $4, $5, $6, $7, ($9 == "" ? "-" : $9), $10 }' |
+		{ print $2, $1, $4, $5, $11, $6, $7, ($9 == "" ? "-" : $9), $10 }' |
 		sort
 }
 
@@ -119,6 +120,40 @@ check_blocks() {
 	[ "$f" = "$b" ] && [ "$f" = "$(total "$2" instructions)" ] ||
 		{ failed "$1/blocks" "functions sum to $f, blocks to $b"; return; }
 	pass "$1/blocks (blocks and functions both sum to $f)"
+}
+
+# check_calls NAME FILE: the Calls column.  Per block (table and CSV
+# agree), only blocks that start their function have calls, and they add
+# up to their functions' calls; -s calls orders the table by calls,
+# largest first, ties by instructions, then by name.
+check_calls() {
+	f=$("$REPORT" --format csv -n 0 -i "$2" |
+		awk -F, 'NR > 1 { print $1, $11 }' | sort)
+	b=$("$REPORT" --format csv --blocks -n 0 -i "$2" |
+		awk -F, 'NR > 1 { c[$2] += $14; if ($14 && $1 != $2 && $1 !~ /\+0x0$/) bad = 1 }
+			 END { for (k in c) print k, c[k]; if (bad) print "bad" }' | sort)
+	[ -n "$f" ] && [ "$f" = "$b" ] ||
+		{ failed "$1/calls" "blocks' calls per function differ from the functions': $(echo "$f" | head -3 | tr '\n' ' ') / $(echo "$b" | head -3 | tr '\n' ' ')"; return; }
+	tb=$("$REPORT" --stdio --blocks -n 0 -i "$2" |
+		awk '!/^#/ { print $NF, $4 }' | sort)
+	cb=$("$REPORT" --format csv --blocks -n 0 -i "$2" |
+		awk -F, 'NR > 1 { print $1, $14 }' | sort)
+	[ "$tb" = "$cb" ] ||
+		{ failed "$1/calls" "--blocks: table and CSV calls differ"; return; }
+	o=$("$REPORT" --stdio -s calls -n 0 -i "$2" | LC_ALL=C awk '
+		/^# Functions by / { by = $4; sub(/:$/, "", by) }
+		/^#/ { next }
+		n && ($4 > c || ($4 == c && ($2 > i || ($2 == i && $NF < s)))) {
+			bad = bad " " $NF
+		}
+		{ c = $4; i = $2; s = $NF; n++ }
+		END { print by, n + 0, (bad ? "out of order:" bad : "ok") }')
+	case $o in
+	"calls "[1-9]*" ok") ;;
+	*) failed "$1/calls" "-s calls: $o"; return ;;
+	esac
+	o=${o#calls }
+	pass "$1/calls (blocks add up to functions; -s calls orders ${o% ok} rows)"
 }
 
 # check_interval NAME FILE: the time series sums to the totals.

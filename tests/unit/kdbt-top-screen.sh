@@ -186,7 +186,7 @@ fi
 # sort: > steps through the columns (and wraps), < steps back, s as >
 ok=1
 for step in "> rate __do_sys_getppid" "> execs __do_sys_getppid" \
-	    "> indirect __task_pid_nr_ns" "> hitrate kfunc_59" \
+	    "> calls __do_sys_getppid" "> indirect __task_pid_nr_ns" "> hitrate kfunc_59" \
 	    "> symbol __do_sys_getppid" "> insns __do_sys_getppid" \
 	    "< symbol __do_sys_getppid" "< hitrate kfunc_59" \
 	    "s symbol __do_sys_getppid" "s insns __do_sys_getppid"; do
@@ -335,9 +335,10 @@ else
 	fail resize "not redrawn at 80x20"
 fi
 
-# help: h and ? show it, any key returns
+# help: h and ? show it (keys and columns), any key returns
 keys h
-if wait_for 'Press any key to return' 15 && screen | grep -q '^  /  *filter'; then
+if wait_for 'Press any key to return' 15 && screen | grep -q '^  /  *filter' &&
+   screen | grep -q '^  Calls  *executions'; then
 	keys x
 	if wait_for 'Symbol \[module\]' 15; then
 		keys ?

@@ -6,11 +6,11 @@
  * Usage: kdbt_top_model_test [KDBT_TOP_BINARY]
  *        kdbt_top_model_test --fixtures DIR [N]
  * The first form builds snapshots in memory whose every count is worked
- * out by hand below, and checks deltas, rates, shares, the sort orders,
- * the filters, the blocks and cumulative views, resets and flushes, the
- * formats of large numbers, the notices, replay order and reset; given
- * the kdbt-top binary, also its batch output against golden text and its
- * errors.  Prints "PASS name" or "FAIL name: why"; exit status 1 if any
+ * out by hand below, and checks deltas, rates, shares, calls, the sort
+ * orders, the filters, the blocks and cumulative views, resets and
+ * flushes, the formats of large numbers, the notices, replay order and
+ * reset; given the kdbt-top binary, also its batch output against golden
+ * text (and -s calls) and its errors.  Prints "PASS name" or "FAIL name: why"; exit status 1 if any
  * failed.
  * The second form writes the fixtures of the screen test
  * (kdbt-top-screen.sh): DIR/kallsyms, DIR/modules, N (default 300)
@@ -412,6 +412,7 @@ static const char *const sorted[TOP_SORT_NR] = {
 	[TOP_SORT_INSNS] = "delta_fn alpha beta loop_queue 0xffffffff90000000",
 	[TOP_SORT_RATE] = "delta_fn alpha beta loop_queue 0xffffffff90000000",
 	[TOP_SORT_EXECS] = "beta alpha delta_fn loop_queue 0xffffffff90000000",
+	[TOP_SORT_CALLS] = "beta alpha delta_fn loop_queue 0xffffffff90000000",
 	/* ties (no indirect branch) by instructions */
 	[TOP_SORT_INDIRECT] = "beta alpha loop_queue delta_fn 0xffffffff90000000",
 	/* 100%, 99%, 50%, then rows without indirect branches */
@@ -458,6 +459,8 @@ static int test_sort_ties(void)
 	model_push(&m, &s, NULL);
 	model_set_sort(&m, TOP_SORT_EXECS);
 	CHECK(!strcmp(order(&m), "beta alpha gamma"), "execs: %s", order(&m));
+	model_set_sort(&m, TOP_SORT_CALLS);
+	CHECK(!strcmp(order(&m), "beta alpha gamma"), "calls: %s", order(&m));
 	model_set_sort(&m, TOP_SORT_HITRATE);
 	CHECK(!strcmp(order(&m), "beta alpha gamma"), "hitrate: %s",
 	      order(&m));
@@ -588,6 +591,68 @@ static int test_cumulative_view(void)
 	return 0;
 }
 
+/* A row's calls: its function's first block's executions. */
+static int expect_calls(const struct top_model *m, const char *name,
+			__u64 want)
+{
+	const struct top_row *r = row_named(m, name);
+
+	CHECK(r, "no row %s in '%s'", name, order(m));
+	CHECK(r->calls == want, "%s: %llu calls, want %llu", name, r->calls,
+	      want);
+	return 0;
+}
+
+/*
+ * Calls, the executions of the block where the function starts: in the
+ * interval alpha ran its first block 200 times (and its second 100),
+ * beta 400, delta_fn 150, loop_queue 50, the block without a symbol (a
+ * function of its own) 2.  Since the reset alpha has 300 calls of 500
+ * executions, so by calls beta (450) comes first, by execs alpha.  Per
+ * block, only the first blocks have calls, and they add up to the
+ * functions'.
+ */
+static int test_calls(void)
+{
+	static const char *const names[] = { "alpha", "beta", "delta_fn",
+					     "loop_queue",
+					     "0xffffffff90000000" };
+	static const __u64 delta[] = { 200, 400, 150, 50, 2 };
+	struct top_model m;
+	__u64 sum = 0, bsum = 0;
+	size_t i;
+
+	if (model_12(&m))
+		return -1;
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		if (expect_calls(&m, names[i], delta[i]))
+			return -1;
+		sum += delta[i];
+	}
+	model_set_view(&m, TOP_VIEW_BLOCKS, NULL);
+	if (expect_calls(&m, "alpha+0x0/0x100", 200) ||
+	    expect_calls(&m, "alpha+0x20/0x100", 0) ||
+	    expect_calls(&m, "0xffffffff90000000", 2))
+		return -1;
+	for (i = 0; i < m.nshown; i++)
+		bsum += m.shown[i]->calls;
+	CHECK(bsum == sum, "blocks' calls %llu, functions' %llu", bsum, sum);
+	model_set_view(&m, TOP_VIEW_FUNCTIONS, NULL);
+	model_set_cumulative(&m, true, NULL);
+	if (expect_calls(&m, "alpha", 300) || expect_calls(&m, "gamma", 10))
+		return -1;
+	model_set_sort(&m, TOP_SORT_CALLS);
+	CHECK(!strcmp(order(&m),
+		      "beta alpha delta_fn loop_queue gamma 0xffffffff90000000"),
+	      "by calls: %s", order(&m));
+	model_set_sort(&m, TOP_SORT_EXECS);
+	CHECK(!strcmp(order(&m),
+		      "alpha beta delta_fn loop_queue gamma 0xffffffff90000000"),
+	      "by execs: %s", order(&m));
+	model_free(&m);
+	return 0;
+}
+
 static int test_first_snapshot(void)
 {
 	char notes[4][TOP_LINE], hdr[TOP_HEADER_LINES][TOP_LINE];
@@ -706,19 +771,19 @@ static int test_format_rows(void)
 	if (model_12(&m))
 		return -1;
 	format_titles(line, sizeof(line));
-	CHECK(!strcmp(line, " Insns%   Insns/s     Execs  Indirect  JT hit%  Symbol [module]"),
+	CHECK(!strcmp(line, " Insns%   Insns/s   Execs   Calls  Indirect  JT hit%  Symbol [module]"),
 	      "titles '%s'", line);
 	/* 1500 / 3902 = 38.44%; 3000/s */
 	format_row(&m, m.shown[0], line, sizeof(line));
-	CHECK(!strcmp(line, " 38.44%     3.00k       150         0        -  delta_fn [kernel]"),
+	CHECK(!strcmp(line, " 38.44%     3.00k     150     150         0        -  delta_fn [kernel]"),
 	      "delta_fn '%s'", line);
 	format_row(&m, row_named(&m, "loop_queue"), line, sizeof(line));
-	CHECK(!strcmp(line, "  7.68%       600        50        50   50.00%  loop_queue [loop]"),
+	CHECK(!strcmp(line, "  7.68%       600      50      50        50   50.00%  loop_queue [loop]"),
 	      "loop_queue '%s'", line);
 	format_row(&m, row_named(&m, "0xffffffff90000000"), line,
 		   sizeof(line));
 	snprintf(want, sizeof(want), "%s",
-		 "  0.05%         4         2         0        -  0xffffffff90000000 [unknown]");
+		 "  0.05%         4       2       2         0        -  0xffffffff90000000 [unknown]");
 	CHECK(!strcmp(line, want), "unknown '%s'", line);
 	model_free(&m);
 	return 0;
@@ -746,10 +811,10 @@ static int test_format_large(void)
 	model_push(&m, &s, NULL);
 	/* alpha: 123456789012000 instructions in 2 s */
 	format_row(&m, m.shown[0], line, sizeof(line));
-	CHECK(!strcmp(line, " 99.99%     61.7T      123G      123G   99.99%  alpha [kernel]"),
+	CHECK(!strcmp(line, " 99.99%     61.7T    123G    123G      123G   99.99%  alpha [kernel]"),
 	      "alpha '%s'", line);
 	format_row(&m, m.shown[1], line, sizeof(line));
-	CHECK(!strcmp(line, "  0.00%       499       999         0        -  beta [kernel]"),
+	CHECK(!strcmp(line, "  0.00%       499     999     999         0        -  beta [kernel]"),
 	      "beta '%s'", line);
 	format_header(&m, hdr);
 	CHECK(!strcmp(hdr[1], "Last 2.00 s    61.7T insns/s   61.7G execs/s   61.7G indirect/s  99.99% JT hits"),
@@ -894,12 +959,12 @@ static const char golden_batch[] =
 	"Since reset    4.97k insns     1.19k execs       730 indirect    94.52% JT hits\n"
 	"Coverage 90.47% last, 90.24% since reset   Blocks 7   Cache 3.15M of 33.6M (9.37%)\n"
 	"Functions, last interval, by insns: 5 of 5 shown\n"
-	" Insns%   Insns/s     Execs  Indirect  JT hit%  Symbol [module]\n"
-	" 38.44%     3.00k       150         0        -  delta_fn [kernel]\n"
-	" 33.31%     2.60k       300       100  100.00%  alpha [kernel]\n"
-	" 20.50%     1.60k       400       400   99.00%  beta [kernel]\n"
-	"  7.68%       600        50        50   50.00%  loop_queue [loop]\n"
-	"  0.05%         4         2         0        -  0xffffffff90000000 [unknown]\n"
+	" Insns%   Insns/s   Execs   Calls  Indirect  JT hit%  Symbol [module]\n"
+	" 38.44%     3.00k     150     150         0        -  delta_fn [kernel]\n"
+	" 33.31%     2.60k     300     200       100  100.00%  alpha [kernel]\n"
+	" 20.50%     1.60k     400     400       400   99.00%  beta [kernel]\n"
+	"  7.68%       600      50      50        50   50.00%  loop_queue [loop]\n"
+	"  0.05%         4       2       2         0        -  0xffffffff90000000 [unknown]\n"
 	"\n";
 
 /* Run "@tool @args" (shell words); its output into @out; exit status. */
@@ -966,6 +1031,16 @@ static int test_tool_batch(void)
 	      strstr(second, "  alpha+0x0/0x100 [kernel]\n\n") &&
 	      !strstr(second, "alpha+0x20"),
 	      "(%d):\n%s", st, out);
+	/* -s calls: beta's 450 calls before alpha's 300 (500 executions) */
+	snprintf(args, sizeof(args),
+		 "-b --cumulative -s calls -E 2 --replay %1$s/tool/2.snap %2$s",
+		 tmpdir, symargs);
+	st = run_tool(args, out, sizeof(out));
+	CHECK(st == 0 &&
+	      strstr(out, "Functions, since reset, by calls: 6 of 6 shown\n") &&
+	      strstr(out, "\n 18.11%         -     450     450       450   99.11%  beta [kernel]\n"
+			  " 42.26%         -     500     300       200   97.50%  alpha [kernel]\n\n"),
+	      "-s calls (%d):\n%s", st, out);
 	/* without --kallsyms a replay has no symbols */
 	snprintf(args, sizeof(args), "-b --module unknown --replay %s/tool",
 		 tmpdir);
@@ -1186,7 +1261,7 @@ struct test {
 static const struct test tests[] = {
 	T(delta_rows), T(delta_paths), T(per_sec), T(sort_keys), T(sort_ties),
 	T(filter_regex), T(filter_module), T(blocks_view),
-	T(cumulative_view), T(first_snapshot), T(reset), T(flush),
+	T(cumulative_view), T(calls), T(first_snapshot), T(reset), T(flush),
 	T(symbols_swap), T(format_rows), T(format_large), T(format_header),
 	T(notices), T(replay_order), T(reset_control), TT(tool_batch),
 	TT(tool_errors), TT(tool_help),

@@ -70,6 +70,14 @@ got=$(go tool pprof -top -sample_index=calls "$TMP/a.pb.gz" 2>/dev/null |
 	awk '$NF == "__task_pid_nr_ns" { print $1 }')
 check pprof-calls-exact "pprof says $got calls of __task_pid_nr_ns, kdbt-report $want" \
 	'[ -n "$want" ] && [ "$got" = "$want" ]'
+# A block's calls are the report's: b.data's block without a symbol (a
+# function of its own) has its executions as calls, so the calls add up
+# to the functions' calls in the CSV.
+want=$("$R" -i "$TMP/b.data" --format csv -n 0 |
+	awk -F, 'NR > 1 { s += $11 } END { print s + 0 }')
+got=$(pp_total calls "$TMP/b.pb.gz")
+check pprof-calls-total "pprof's total calls $got, kdbt-report's $want" \
+	'[ -n "$got" ] && [ "$got" = "$want" ]'
 t=$(total "$TMP/a.data")
 p=$(pp_total instructions "$TMP/a.pb.gz")
 check pprof-instructions-total "pprof's total $p, kdbt-report's $t" \
