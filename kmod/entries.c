@@ -345,9 +345,9 @@ static void serialize_cpu(void *unused)
  *
  * Under QEMU's TCG that is not enough: a CPU that was translating a
  * trampoline while its aim was stored keeps a translation of the old
- * bytes until its page is written again (the QEMU page of
- * docs/KERNEL.md, section 5) - every system call through it native after
- * on, or into a flushed cache after off.  Once every CPU has come through
+ * bytes until its page is written again (docs/KERNEL.md, sections 5
+ * and 6) - every system call through it native after on, or into a
+ * flushed cache after off.  Once every CPU has come through
  * the IPI, no translation begun before the stores is still in progress:
  * the aims are stored once more, which drops every translation of the
  * page, the stale one too, and a translation made now reads the new aims.
