@@ -5,8 +5,8 @@
  * difference and the difference in percent of the baseline.
  *
  * The count compared is instructions, or the first count -s names
- * (executions, indirect, misses; not calls).  Rows are ordered by the size of the
- * difference, largest first (-s symbol or module: by name).
+ * (executions, indirect, misses; not calls).  Rows are ordered by the
+ * size of the difference, largest first (-s symbol or module: by name).
  * --percent-limit hides rows whose difference is below that share of
  * the baseline's total (the new one's if the baseline has none).
  *
