@@ -6,7 +6,7 @@
  * cache before it is emptied or freed (quiesce()).  The entries
  * themselves are entries.c's; stack rewriting is stacks.c's.
  *
- * Owns: the code cache (cache.S) and its writable alias, the translator
+ * Owns: the code cache (cache.S) (its writable alias is alias.c's), the translator
  * tables, the counters, kdbt's exception table while translation has been
  * on, and the module reference fast mode holds while on.
  * Must never: run the dispatcher with interrupts on or sleep in it; write
@@ -394,11 +394,13 @@ unsigned long kdbt_lock(void)
 	local_irq_save(flags);
 	this_cpu_inc(in_dispatch);
 	raw_spin_lock(&kdbt_eng.lock);
+	kdbt_alias_check_sealed_locked();
 	return flags;
 }
 
 void kdbt_unlock(unsigned long flags)
 {
+	kdbt_alias_seal_locked();
 	raw_spin_unlock(&kdbt_eng.lock);
 	this_cpu_dec(in_dispatch);
 	local_irq_restore(flags);
@@ -485,6 +487,7 @@ u64 notrace kdbt_dispatch_direct_c(u32 exit_id)
 	if (!kdbt_poke_in_the_way(dest))
 		dest = kdbt_dispatch_direct(&kdbt_eng.tr, exit_id);
 	note_full_locked();
+	kdbt_alias_seal_locked();
 	raw_spin_unlock(&kdbt_eng.lock);
 	kdbt_dispatch_leave();
 	if (WARN_ON_ONCE(!dest))	/* an exit id no stub can push */
@@ -502,6 +505,7 @@ u64 notrace kdbt_dispatch_indirect_c(u32 site_id, u64 target)
 	entry = kdbt_poke_in_the_way(target) ? 0 :
 		kdbt_dispatch_indirect(&kdbt_eng.tr, site_id, target);
 	note_full_locked();
+	kdbt_alias_seal_locked();
 	raw_spin_unlock(&kdbt_eng.lock);
 	kdbt_dispatch_leave();
 	return entry ? entry : (u64)kdbt_leave_indirect;
@@ -598,26 +602,6 @@ static int setup_thunks(struct kdbt_config *cfg)
 	return 0;
 }
 
-/* A writable alias of the cache: its pages, mapped again by vmap(). */
-static u8 *map_cache_rw(void)
-{
-	unsigned int i, n = KDBT_CACHE_BYTES >> PAGE_SHIFT;
-	struct page **pages = kvmalloc_array(n, sizeof(*pages), GFP_KERNEL);
-	void *rw = NULL;
-
-	if (!pages)
-		return NULL;
-	for (i = 0; i < n; i++) {
-		pages[i] = vmalloc_to_page(kdbt_cache + ((size_t)i << PAGE_SHIFT));
-		if (!pages[i])
-			goto out;
-	}
-	rw = vmap(pages, n, VM_MAP, PAGE_KERNEL);
-out:
-	kvfree(pages);
-	return rw;
-}
-
 /*
  * One dispatcher stack per possible CPU, on its node (vmalloc: an
  * overflow runs into a guard page, not into other data).
@@ -712,6 +696,7 @@ static int tr_init(enum kdbt_mode mode)
 		.has_fixup = has_fixup,
 		.returns_to_cache = returns_to_cache,
 		.published = block_published,
+		.open_cache = kdbt_alias_open_locked,
 	};
 	struct kdbt_mem mem = kdbt_eng.tr.mem;
 	int err = setup_thunks(&cfg);
@@ -751,9 +736,9 @@ int kdbt_engine_init(void)
 		pr_err("cannot find the sched_process_fork tracepoint: %d\n", err);
 		return err;
 	}
-	kdbt_eng.cache_rw = map_cache_rw();
-	if (!kdbt_eng.cache_rw)
-		return -ENOMEM;
+	err = kdbt_alias_map();
+	if (err)
+		return err;
 	kdbt_eng.tr.mem.cache = kdbt_eng.cache_rw;
 	err = alloc_tables(&kdbt_eng.tr.mem);
 	if (err)
@@ -785,7 +770,7 @@ out_free:
 	kdbt_profile_exit();
 	free_tables(&kdbt_eng.tr.mem);
 out_unmap:
-	vunmap(kdbt_eng.cache_rw);
+	kdbt_alias_unmap();
 	return err;
 }
 
@@ -1349,7 +1334,7 @@ void kdbt_engine_exit(void)
 	kdbt_entries_exit();
 	kdbt_profile_exit();
 	free_tables(&kdbt_eng.tr.mem);
-	vunmap(kdbt_eng.cache_rw);
+	kdbt_alias_unmap();
 	kdbt_eng.ready = false;
 }
 

@@ -42,7 +42,7 @@ struct kdbt_engine {
 	struct kdbt_policy policy;
 	raw_spinlock_t lock;
 	struct mutex control;
-	u8 *cache_rw;			/* vmap alias of kdbt_cache */
+	u8 *cache_rw;			/* vmap alias of kdbt_cache (alias.c) */
 	bool on;
 	bool ready;			/* tables allocated, tr initialised */
 	bool extable_taken;		/* THIS_MODULE->extable is ours */
@@ -67,6 +67,13 @@ struct kdbt_engine {
 
 extern struct kdbt_engine kdbt_eng;
 extern u8 kdbt_cache[];
+
+/* alias.c: the cache's writable alias, read-only but under the lock. */
+int kdbt_alias_map(void);
+void kdbt_alias_unmap(void);
+void kdbt_alias_open_locked(void *ctx, u32 off, u32 len);
+void kdbt_alias_seal_locked(void);
+void kdbt_alias_check_sealed_locked(void);
 
 /* counters.c: the block counters' memory. */
 int kdbt_counters_alloc(void);

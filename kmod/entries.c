@@ -322,13 +322,24 @@ static u64 tramp_addr(unsigned int k)
 	return (u64)kdbt_cache + KDBT_TRAMP_OFF + k * TRAMP_SLOT + 3;
 }
 
-static void aim_tramp(unsigned int k, u64 target)
+static void aim_tramp_locked(unsigned int k, u64 target)
 {
 	u32 off = KDBT_TRAMP_OFF + k * TRAMP_SLOT + 4;
 
+	lockdep_assert_held(&kdbt_eng.lock);
 	ent.tramp[k].aim = target;
+	kdbt_alias_open_locked(NULL, off, 4);
 	emit_patch_rel32(kdbt_eng.cache_rw + off, (u64)kdbt_cache + off,
 			 target);
+}
+
+/* The same from control (the lock guards the alias, alias.c). */
+static void aim_tramp(unsigned int k, u64 target)
+{
+	unsigned long flags = kdbt_lock();
+
+	aim_tramp_locked(k, target);
+	kdbt_unlock(flags);
 }
 
 static void serialize_cpu(void *unused)
@@ -395,9 +406,11 @@ static int tramp_for(u64 site, u64 handler)
 	k = ent.ntramps++;
 	ent.tramp[k].site = site;
 	ent.tramp[k].handler = handler;
+	kdbt_alias_open_locked(NULL, KDBT_TRAMP_OFF + k * TRAMP_SLOT,
+			       sizeof(head));
 	memcpy(kdbt_eng.cache_rw + KDBT_TRAMP_OFF + k * TRAMP_SLOT, head,
 	       sizeof(head));
-	aim_tramp(k, handler);
+	aim_tramp_locked(k, handler);
 	return k;
 }
 
@@ -790,6 +803,7 @@ void notrace kdbt_pull_c(struct pt_regs *regs, unsigned long vector)
 	raw_local_irq_save(flags);
 	if (kdbt_dispatch_enter()) {
 		raw_spin_lock(&kdbt_eng.lock);
+		kdbt_alias_check_sealed_locked();
 		if (!kdbt_eng.tr.detached && !kdbt_poke_in_the_way(ip) &&
 		    !kdbt_translate(&kdbt_eng.tr, ip, &b)) {
 			/* (the unwinder starts from the native ip) */
@@ -798,6 +812,7 @@ void notrace kdbt_pull_c(struct pt_regs *regs, unsigned long vector)
 			regs->ip = kdbt_block_entry(&kdbt_eng.tr, b);
 			ent.pulls++;
 		}
+		kdbt_alias_seal_locked();
 		raw_spin_unlock(&kdbt_eng.lock);
 		kdbt_dispatch_leave();
 	}

@@ -221,6 +221,11 @@ struct kdbt_map {
  * @published: optional; told of every new block once its code, maps and
  *	exits are final and before anything can branch to it (the kernel
  *	glue mirrors exception-table entries here).
+ * @open_cache: optional; told before the core writes bytes [@off,
+ *	@off + @len) of @mem.cache (kdbt_cache_open()), so that the
+ *	environment may keep that view read-only but for what is being
+ *	written.  When to close it again is the environment's (the kernel:
+ *	when the translator's lock is released).
  * @ctx: passed to the callbacks.
  */
 struct kdbt_config {
@@ -248,6 +253,7 @@ struct kdbt_config {
 	bool (*has_fixup)(void *ctx, u64 addr);
 	bool (*returns_to_cache)(void *ctx, u64 addr);
 	void (*published)(void *ctx, const struct kdbt_block *b);
+	void (*open_cache)(void *ctx, u32 off, u32 len);
 	void *ctx;
 };
 
@@ -342,6 +348,8 @@ void kdbt_tr_detach(struct kdbt_tr *tr);
 u32 kdbt_tr_unlink(struct kdbt_tr *tr, u32 from, u32 count);
 u32 kdbt_invalidate(struct kdbt_tr *tr, u64 start, u64 end);
 void *kdbt_cache_alloc(struct kdbt_tr *tr, u32 len, u64 *addr);
+u8 *kdbt_cache_open(struct kdbt_tr *tr, u32 off, u32 len);
+void kdbt_exit_patch(struct kdbt_tr *tr, const struct kdbt_exit *x, u64 dest);
 int kdbt_translate(struct kdbt_tr *tr, u64 native, struct kdbt_block **out);
 int kdbt_indirect_entry(struct kdbt_tr *tr, u64 native, u64 *entry);
 struct kdbt_block *kdbt_find_block(const struct kdbt_tr *tr, u64 native);

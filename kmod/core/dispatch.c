@@ -54,7 +54,7 @@ u64 kdbt_dispatch_direct(struct kdbt_tr *tr, u32 exit_id)
 	dest = resolve_direct(tr, x->target);
 	field = tr->mem.cache_addr + x->rel_off;
 	if (fits_s32((s64)(dest - (field + 4)))) {
-		emit_patch_rel32(tr->mem.cache + x->rel_off, field, dest);
+		kdbt_exit_patch(tr, x, dest);
 		x->linked = 1;
 	}
 	return dest;

@@ -129,9 +129,7 @@ u32 kdbt_tr_unlink(struct kdbt_tr *tr, u32 from, u32 count)
 
 		if (!x->linked)
 			continue;
-		emit_patch_rel32(tr->mem.cache + x->rel_off,
-				 tr->mem.cache_addr + x->rel_off,
-				 tr->mem.cache_addr + x->stub_off);
+		kdbt_exit_patch(tr, x, tr->mem.cache_addr + x->stub_off);
 		x->linked = 0;
 	}
 	return end;
@@ -208,15 +206,41 @@ u32 kdbt_invalidate(struct kdbt_tr *tr, u64 start, u64 end)
 
 		if (!x->linked || x->target < lo || x->target >= hi)
 			continue;
-		emit_patch_rel32(tr->mem.cache + x->rel_off,
-				 tr->mem.cache_addr + x->rel_off,
-				 tr->mem.cache_addr + x->stub_off);
+		kdbt_exit_patch(tr, x, tr->mem.cache_addr + x->stub_off);
 		x->linked = 0;
 	}
 	for (i = 0; i < KDBT_JT_SIZE; i++)
 		((volatile u64 *)tr->mem.jt)[i] = tr->cfg.dispatch_indirect;
 	tr->invalidated += n;
 	return n;
+}
+
+/**
+ * kdbt_cache_open() - the writable view of @len bytes of the cache at
+ * @off, which the core is about to write: every write into the cache
+ * goes through here, so that the environment (cfg.open_cache) may keep
+ * its writable view read-only but for those bytes.
+ * @tr: the translator (lock held).
+ * @off: offset in the cache.
+ * @len: bytes (at most up to the cache's end).
+ *
+ * Return: @tr->mem.cache + @off.
+ */
+u8 *kdbt_cache_open(struct kdbt_tr *tr, u32 off, u32 len)
+{
+	if (tr->cfg.open_cache && len)
+		tr->cfg.open_cache(tr->cfg.ctx, off, len);
+	return tr->mem.cache + off;
+}
+
+/**
+ * kdbt_exit_patch() - aim exit @x's rel32 at @dest (lock held): one
+ * aligned 4-byte store (emit_patch_rel32()).
+ */
+void kdbt_exit_patch(struct kdbt_tr *tr, const struct kdbt_exit *x, u64 dest)
+{
+	emit_patch_rel32(kdbt_cache_open(tr, x->rel_off, 4),
+			 tr->mem.cache_addr + x->rel_off, dest);
 }
 
 /**
@@ -235,7 +259,7 @@ void *kdbt_cache_alloc(struct kdbt_tr *tr, u32 len, u64 *addr)
 	len = (len + 15) & ~15u;
 	if (len > tr->mem.cache_size - tr->cache_used)
 		return NULL;
-	p = tr->mem.cache + tr->cache_used;
+	p = kdbt_cache_open(tr, tr->cache_used, len);
 	*addr = tr->mem.cache_addr + tr->cache_used;
 	tr->cache_used += len;
 	return p;
@@ -1086,9 +1110,9 @@ static int translate_new(struct kdbt_tr *tr, u64 native, bool with_ientry,
 	struct kdbt_block *first = &tr->mem.blocks[tr->nblocks];
 	int err;
 
-	c.e.buf = tr->mem.cache + tr->cache_used;
-	c.e.addr = tr->mem.cache_addr + tr->cache_used;
 	c.e.cap = room < KDBT_MAX_BLOCK_CACHE ? room : KDBT_MAX_BLOCK_CACHE;
+	c.e.buf = kdbt_cache_open(tr, tr->cache_used, c.e.cap);
+	c.e.addr = tr->mem.cache_addr + tr->cache_used;
 	if (with_ientry && ientry_possible(native))
 		emit_ientry(&c.e, tr, native, 0);
 	err = c.e.err ? c.e.err : emit_block(&c, native);
@@ -1140,13 +1164,13 @@ static int emit_ientry_stub(struct kdbt_tr *tr, u64 native, u64 dest,
 {
 	u32 room = tr->mem.cache_size - tr->cache_used;
 	struct kdbt_emit e = {
-		.buf = tr->mem.cache + tr->cache_used,
 		.addr = tr->mem.cache_addr + tr->cache_used,
 		.cap = room < 64 ? room : 64,
 	};
 
 	if (!ientry_possible(native))
 		return -ERANGE;
+	e.buf = kdbt_cache_open(tr, tr->cache_used, e.cap);
 	emit_ientry(&e, tr, native, dest);
 	if (e.err)
 		return e.err;

@@ -50,7 +50,16 @@ static struct kdbt_exit exits[UTR_EXITS];
 static struct kdbt_site sites[UTR_SITES];
 static struct kdbt_map maps[UTR_MAPS];
 static struct kdbt_bb scratch;
-static u8 *cache;
+static u8 *cache;		/* where the cache runs: read and execute */
+/*
+ * The core's writable view of the same pages (mem.cache), kept read-only
+ * as kdbt.ko keeps its alias: open_cache() opens what the core is about
+ * to write, and utr_seal() - at every return from the core to translated
+ * code - closes it again.  A write that did not go through
+ * kdbt_cache_open() faults.
+ */
+static u8 *cache_rw;
+static u8 *open_lo, *open_hi;	/* the span opened since the last seal */
 
 extern char __executable_start[], etext[];
 extern char kdbt_user_call_end[];
@@ -138,6 +147,79 @@ static bool returns_to_cache(void *ctx, u64 addr)
 	       addr < (u64)kdbt_test_native_helper_end;
 }
 
+static void protect(u8 *lo, u8 *hi, int prot)
+{
+	if (mprotect(lo, hi - lo, prot)) {
+		perror("utr: mprotect of the cache's writable view");
+		abort();
+	}
+}
+
+static void open_cache(void *ctx, u32 off, u32 len)
+{
+	u8 *lo = cache_rw + (off & ~4095u);
+	u8 *hi = cache_rw + ((off + len + 4095ull) & ~4095ull);
+
+	(void)ctx;
+	protect(lo, hi, PROT_READ | PROT_WRITE);
+	if (!open_hi || lo < open_lo)
+		open_lo = lo;
+	if (hi > open_hi)
+		open_hi = hi;
+}
+
+/* Close what the core opened: the writable view is read-only again. */
+void utr_seal(void)
+{
+	if (!open_hi)
+		return;
+	protect(open_lo, open_hi, PROT_READ);
+	open_lo = open_hi = NULL;
+}
+
+/**
+ * utr_cache_writable() - how many bytes of the cache's writable view are
+ * writable now, from /proc/self/maps.
+ *
+ * Return: the bytes, or -1 if the maps cannot be read.
+ */
+long utr_cache_writable(void)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	unsigned long lo, hi, a = (unsigned long)cache_rw;
+	char perms[8];
+	long n = 0;
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%lx-%lx %7s%*[^\n]", &lo, &hi, perms) == 3)
+		if (lo < a + UTR_CACHE && hi > a && perms[1] == 'w')
+			n += (long)((hi < a + UTR_CACHE ? hi : a + UTR_CACHE) -
+				    (lo > a ? lo : a));
+	fclose(f);
+	return n;
+}
+
+/* The cache, mapped twice from one memfd: to run (below 2 GiB), to write. */
+static int map_cache(void)
+{
+	int fd = memfd_create("utr-cache", 0);
+
+	if (fd < 0 || ftruncate(fd, UTR_CACHE))
+		goto fail;
+	cache = mmap(NULL, UTR_CACHE, PROT_READ | PROT_EXEC,
+		     MAP_SHARED | MAP_32BIT, fd, 0);
+	cache_rw = mmap(NULL, UTR_CACHE, PROT_READ, MAP_SHARED, fd, 0);
+	close(fd);
+	if (cache != MAP_FAILED && cache_rw != MAP_FAILED)
+		return 0;
+fail:
+	if (fd >= 0)
+		close(fd);
+	cache = cache_rw = NULL;
+	return -ENOMEM;
+}
+
 u64 kdbt_user_direct(u32 exit_id)
 {
 	u64 r = kdbt_dispatch_direct(&utr, exit_id);
@@ -146,6 +228,7 @@ u64 kdbt_user_direct(u32 exit_id)
 		fprintf(stderr, "utr: bad exit id %u\n", exit_id);
 		abort();
 	}
+	utr_seal();
 	return r;
 }
 
@@ -153,13 +236,16 @@ u64 kdbt_user_indirect(u32 site, u64 target)
 {
 	u64 r = kdbt_dispatch_indirect(&utr, site, target);
 
-	if (!r && utr.detached)
+	if (!r && utr.detached) {
+		utr_seal();
 		return (u64)kdbt_user_leave_indirect;
+	}
 	if (!r) {
 		fprintf(stderr, "utr: no indirect entry for %#llx\n",
 			(unsigned long long)target);
 		abort();
 	}
+	utr_seal();
 	return r;
 }
 
@@ -276,6 +362,7 @@ int utr_setup(enum kdbt_mode mode, bool counters_on)
 		.c_function = c_function,
 		.has_fixup = has_fixup,
 		.published = published,
+		.open_cache = open_cache,
 	};
 	struct kdbt_mem mem = {
 		.cache_size = UTR_CACHE,
@@ -294,16 +381,12 @@ int utr_setup(enum kdbt_mode mode, bool counters_on)
 		return -ERANGE;
 	if (utr_set_cpu(0))
 		return -errno;
-	if (!cache) {
-		cache = mmap(NULL, UTR_CACHE, PROT_READ | PROT_WRITE | PROT_EXEC,
-			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
-		if (cache == MAP_FAILED) {
-			cache = NULL;
-			return -ENOMEM;
-		}
-	}
-	memset(cache, 0xcc, UTR_CACHE);
-	mem.cache = cache;
+	if (!cache && map_cache())
+		return -ENOMEM;
+	open_cache(NULL, 0, UTR_CACHE);
+	memset(cache_rw, 0xcc, UTR_CACHE);
+	utr_seal();
+	mem.cache = cache_rw;
 	mem.cache_addr = (u64)cache;
 	memset(&utr, 0, sizeof(utr));
 	return kdbt_tr_init(&utr, &cfg, &mem);
@@ -322,6 +405,7 @@ long utr_run(long (*fn)(long), long arg, int *err)
 	struct kdbt_block *b;
 
 	*err = kdbt_translate(&utr, (u64)fn, &b);
+	utr_seal();
 	if (*err)
 		return 0;
 	return kdbt_user_call(kdbt_block_entry(&utr, b), arg);

@@ -4,7 +4,9 @@
  * callbacks, and running translated functions (tests and benchmarks).
  *
  * Owns: one translator instance over static memory and an executable
- * cache mapped below 2 GiB (so rel32 and disp32 reach this non-PIE binary).
+ * cache mapped below 2 GiB (so rel32 and disp32 reach this non-PIE binary),
+ * written through a second mapping that is read-only but for what the
+ * core opened (kdbt_cache_open()) since it last returned (utr_seal()).
  * Must never: translate the trampoline or glue it calls through (those
  * addresses stay native, so a transparent-mode ret leaves the cache).
  */
@@ -29,5 +31,7 @@ void utr_zero_counters(void);
 unsigned int utr_shadow_mismatches(unsigned int *sentinels);
 unsigned long long utr_site_misses(void);
 void utr_allow_code(void *p, size_t len);
+void utr_seal(void);
+long utr_cache_writable(void);
 
 #endif /* UTR_H */
