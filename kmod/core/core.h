@@ -353,7 +353,7 @@ static inline bool kdbt_is_endbr(const u8 *p)
 
 int kdbt_tr_init(struct kdbt_tr *tr, const struct kdbt_config *cfg,
 		 const struct kdbt_mem *mem);
-void kdbt_tr_flush(struct kdbt_tr *tr);
+u32 kdbt_tr_flush(struct kdbt_tr *tr);
 u32 kdbt_tr_flush_step(struct kdbt_tr *tr, u32 from, u32 count);
 void kdbt_tr_detach(struct kdbt_tr *tr);
 u32 kdbt_tr_unlink(struct kdbt_tr *tr, u32 from, u32 count);

@@ -128,17 +128,24 @@ u32 kdbt_tr_flush_step(struct kdbt_tr *tr, u32 from, u32 count)
  * The caller guarantees that nothing executes in the cache any more.
  * After kdbt_tr_flush_step() has done every entry, with no block made
  * since, nothing is left to empty; otherwise every table is emptied here.
+ *
+ * Return: the table entries emptied here.
  */
-void kdbt_tr_flush(struct kdbt_tr *tr)
+u32 kdbt_tr_flush(struct kdbt_tr *tr)
 {
-	if (!tr->flush_ready || tr->flush_nblocks != tr->nblocks)
-		kdbt_tr_flush_step(tr, 0, flush_span(tr));
+	u32 n = 0;
+
+	if (!tr->flush_ready || tr->flush_nblocks != tr->nblocks) {
+		n = flush_span(tr);
+		kdbt_tr_flush_step(tr, 0, n);
+	}
 	tr->flush_ready = false;
 	tr->cache_used = 0;
 	tr->nblocks = 1;	/* id 0 means "no block" */
 	tr->nexits = 0;
 	tr->nsites = 0;
 	tr->nmaps = 0;
+	return n;
 }
 
 /**
