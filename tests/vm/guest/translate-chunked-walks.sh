@@ -62,18 +62,22 @@ echo "figure: blocks before the reset $blocks"
 kdbt_control reset || fail "reset while on: $ctl_err"
 kdbt_num p0 text_pokes
 kdbt_num v0 invalidated_blocks
+tick t0
 pokes 3
+tick t1
 kdbt_num p1 text_pokes
 kdbt_num v1 invalidated_blocks
-echo "figure: while on: $((p1 - p0)) text pokes, $((v1 - v0)) blocks invalidated"
+echo "figure: while on: $((p1 - p0)) text pokes, $((v1 - v0)) blocks invalidated, $(((t1 - t0) * 10)) ms"
 [ $((v1 - v0)) -gt 0 ] || fail "no block invalidated while on"
 touch $STOP
 wait $wl || { cat /tmp/workload.out; fail "the workload failed while translated"; }
 
 kdbt_control off || fail "off: $ctl_err"
+tick t0
 pokes 2
+tick t1
 kdbt_num p2 text_pokes
-echo "figure: while off: $((p2 - p1)) text pokes"
+echo "figure: while off: $((p2 - p1)) text pokes, $(((t1 - t0) * 10)) ms"
 kdbt_control "mode fast" || fail "mode fast: $ctl_err"
 kdbt_num f0 flushes
 kdbt_control on || fail "on in fast mode (a flush): $ctl_err"
