@@ -51,6 +51,8 @@
 #define KDBT_SITES	(128u << 10)
 #define KDBT_MAPS	(3u << 20)
 #define KDBT_HASH	(1u << 18)
+/* Buckets of the page index (core.h, kdbt_mem.page_hash). */
+#define KDBT_PAGE_HASH	(1u << 14)
 #define KDBT_EXTABLE	(32u << 10)
 
 extern u8 kdbt_cache[];
@@ -644,6 +646,8 @@ static void free_tables(struct kdbt_mem *mem)
 	free_dstacks();
 	vfree(mem->blocks);
 	vfree(mem->hash);
+	vfree(mem->page_hash);
+	vfree(mem->page_next);
 	vfree(mem->exits);
 	vfree(mem->sites);
 	vfree(mem->maps);
@@ -654,11 +658,14 @@ static int alloc_tables(struct kdbt_mem *mem)
 {
 	mem->blocks = vzalloc(KDBT_BLOCKS * sizeof(*mem->blocks));
 	mem->hash = vzalloc(KDBT_HASH * sizeof(*mem->hash));
+	mem->page_hash = vzalloc(KDBT_PAGE_HASH * sizeof(*mem->page_hash));
+	mem->page_next = vzalloc(KDBT_BLOCKS * sizeof(*mem->page_next));
 	mem->exits = vzalloc(KDBT_EXITS * sizeof(*mem->exits));
 	mem->sites = vzalloc(KDBT_SITES * sizeof(*mem->sites));
 	mem->maps = vzalloc(KDBT_MAPS * sizeof(*mem->maps));
 	mem->scratch = vzalloc(sizeof(struct kdbt_bb));
-	if (!mem->blocks || !mem->hash || !mem->exits || !mem->sites ||
+	if (!mem->blocks || !mem->hash || !mem->page_hash ||
+	    !mem->page_next || !mem->exits || !mem->sites ||
 	    !mem->maps || !mem->scratch || kdbt_counters_alloc() ||
 	    alloc_dstacks()) {
 		free_tables(mem);
@@ -666,6 +673,7 @@ static int alloc_tables(struct kdbt_mem *mem)
 	}
 	mem->max_blocks = KDBT_BLOCKS;
 	mem->hash_size = KDBT_HASH;
+	mem->page_hash_size = KDBT_PAGE_HASH;
 	mem->max_exits = KDBT_EXITS;
 	mem->max_sites = KDBT_SITES;
 	mem->max_maps = KDBT_MAPS;
@@ -778,12 +786,53 @@ out_unmap:
 /* on, off, mode                                                        */
 /* ------------------------------------------------------------------ */
 
-/* Start over with an empty cache: only when nothing can run in it. */
+/**
+ * kdbt_walked_locked() - a reset or flush walked @n blocks or table
+ * entries in one hold of kdbt_eng.lock: keep the most
+ * (locked_walk_max, which stays below KDBT_WALK_CHUNK plus what was made
+ * meanwhile).
+ * @n: how many.
+ */
+void kdbt_walked_locked(u32 n)
+{
+	lockdep_assert_held(&kdbt_eng.lock);
+	if (n > kdbt_eng.locked_walk_max)
+		WRITE_ONCE(kdbt_eng.locked_walk_max, n);
+}
+
+/*
+ * The long part of a flush, in steps with the lock dropped between them:
+ * the profile's sums (kdbt_profile_flush_stage()) and the translator's
+ * tables (kdbt_tr_flush_step()).  Only right before flush_locked(), with
+ * nothing running in the cache (quiesced, or never on) and nothing
+ * translating (detached, or never on); then flush_locked() walks only
+ * what was made meanwhile.  Sleeps; control held.
+ */
+static void flush_stage(void)
+{
+	unsigned long flags;
+	u32 next = 0;
+
+	lockdep_assert_held(&kdbt_eng.control);
+	kdbt_profile_flush_stage();
+	do {
+		flags = kdbt_lock();
+		next = kdbt_tr_flush_step(&kdbt_eng.tr, next, KDBT_WALK_CHUNK);
+		kdbt_walked_locked(KDBT_WALK_CHUNK);
+		kdbt_unlock(flags);
+		cond_resched();
+	} while (next);
+}
+
+/*
+ * Start over with an empty cache: only when nothing can run in it, and
+ * right after flush_stage() (else it empties every table here).
+ */
 static void flush_locked(void)
 {
 	lockdep_assert_held(&kdbt_eng.lock);
 	kdbt_profile_flush_locked();
-	kdbt_tr_flush(&kdbt_eng.tr);
+	kdbt_walked_locked(kdbt_tr_flush(&kdbt_eng.tr));
 	kdbt_eng.tr.cfg.mode = kdbt_eng.mode;
 	kdbt_eng.tr.cfg.counters = kdbt_eng.counters;
 	kdbt_eng.tr.detached = false;
@@ -1045,6 +1094,7 @@ static void refill(struct work_struct *work)
 		kdbt_eng.on = false;	/* cannot empty it: stay off */
 		goto out;
 	}
+	flush_stage();
 	flags = kdbt_lock();
 	flush_locked();
 	err = prepare_locked();
@@ -1098,6 +1148,7 @@ int kdbt_on(void)
 		err = quiesce();	/* prepare_locked() flushes */
 		if (err)
 			goto out;
+		flush_stage();
 	}
 	flags = kdbt_lock();
 	err = prepare_locked();
@@ -1195,13 +1246,9 @@ int kdbt_off(void)
  */
 int kdbt_reset(void)
 {
-	unsigned long flags;
-
 	if (control_lock())
 		return -EINTR;
-	flags = kdbt_lock();
-	kdbt_profile_reset_locked();
-	kdbt_unlock(flags);
+	kdbt_profile_reset();
 	kdbt_coverage_reset();
 	mutex_unlock(&kdbt_eng.control);
 	return 0;
@@ -1382,6 +1429,7 @@ void kdbt_engine_stats(struct kdbt_stats *s)
 	s->stack_rewrites = kdbt_eng.stack_rewrites;
 	s->stack_pulls = kdbt_eng.stack_pulls;
 	s->switchoffs = kdbt_eng.offs;
+	s->locked_walk_max = READ_ONCE(kdbt_eng.locked_walk_max);
 	kdbt_profile_totals(&s->t);
 	s->lost_estimate = kdbt_lost_estimate(&s->t);
 	for (i = 0; i < KDBT_REFUSE_NR; i++)

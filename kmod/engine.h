@@ -21,6 +21,12 @@
 #define KDBT_BLOCKS	(256u << 10)
 /* One block in 1 << KDBT_SHADOW_SHIFT is a sentinel (core.h, profile.c). */
 #define KDBT_SHADOW_SHIFT	6
+/*
+ * Blocks or table entries a reset or flush walks in one hold of
+ * kdbt_eng.lock (interrupts off), at most, beside those made meanwhile
+ * (locked_walk_max in /proc/kdbt/stats).
+ */
+#define KDBT_WALK_CHUNK		4096u
 
 /*
  * The locks, in the order they nest (outermost first):
@@ -63,6 +69,7 @@ struct kdbt_engine {
 	u64 extable_full;
 	u64 cache_full, stack_rewrites, stack_pulls;
 	u64 ons, offs;
+	u32 locked_walk_max;		/* kdbt_walked_locked(); under lock */
 };
 
 extern struct kdbt_engine kdbt_eng;
@@ -84,10 +91,12 @@ u64 *kdbt_counter_ptr(int cpu, u32 id);
 u64 kdbt_counter_sum(u32 id);
 extern u64 kdbt_shadow[KDBT_BLOCKS >> KDBT_SHADOW_SHIFT];
 
-/* profile.c: the hooks the engine calls with kdbt_eng.lock held. */
+/* profile.c: the hooks the engine calls with kdbt_eng.lock held... */
 void kdbt_profile_published_locked(const struct kdbt_block *b);
 void kdbt_profile_flush_locked(void);
-void kdbt_profile_reset_locked(void);
+/* ... and those it calls with control held, which take it in steps. */
+void kdbt_profile_flush_stage(void);
+void kdbt_profile_reset(void);
 
 int kdbt_read_code(void *ctx, u64 addr, u8 *buf, size_t len);
 bool kdbt_may_translate(u64 addr);
@@ -99,6 +108,7 @@ bool kdbt_in_cache(u64 addr);
 bool kdbt_dispatch_enter(void);
 unsigned long kdbt_lock(void);
 void kdbt_unlock(unsigned long flags);
+void kdbt_walked_locked(u32 n);
 void kdbt_cpu_leaving(bool leaving);
 void kdbt_dispatch_leave(void);
 

@@ -16,14 +16,28 @@
  * functions needs no allocation.
  *
  * A reset does not write the counters, which CPUs increment without a
- * lock (zeroing under such an increment could bring the old value back):
- * it copies them to a baseline, and every reader reports counter minus
- * baseline.  A flush (cache emptied) retires the counts of its blocks into
- * the totals.  Both happen inside the write side of a seqcount, the
- * profile's epoch, so that a reader never mixes counts from before and
- * after one: it retries, or (text files read in pieces) fails with EAGAIN.
+ * lock (zeroing under such an increment could bring the old value back),
+ * nor the sites' jumptable misses: it copies them to a baseline, and every
+ * reader reports counter minus baseline.  A flush (cache emptied) retires
+ * the counts of its blocks into the totals.  Both are published inside the
+ * write side of a seqcount, the profile's epoch, so that a reader never
+ * mixes counts from before and after one: it retries, or (text files read
+ * in pieces) fails with EAGAIN.
  *
- * Owns: the baseline, the function table, the retired totals, the epoch.
+ * Neither walks every block with kdbt_eng.lock held (interrupts off).  A
+ * reset computes the new baseline into the spare of two baselines without
+ * the lock, as readers read (blocks below nvisible never change until a
+ * flush, which the control mutex keeps away), then under the lock adds the
+ * blocks made meanwhile and swaps the baselines in the epoch: counts made
+ * during the walk stay counted, as on a running system a reset is not one
+ * instant across blocks anyway.  A flush sums the retired counts and
+ * empties the function hash in steps first (kdbt_profile_flush_stage():
+ * nothing runs in the cache then, so the sums are final), and publishes
+ * them under the lock; a block or function made after the steps makes it
+ * do the rest there.  Both say what they walked under the lock
+ * (kdbt_walked_locked(): locked_walk_max).
+ *
+ * Owns: the baselines, the function table, the retired totals, the epoch.
  * Must never: allocate or sleep in the hooks called with kdbt_eng.lock
  * held; hand out a block or function that is not complete (nvisible and
  * nfuncs are published with release stores).
@@ -66,18 +80,32 @@ struct kdbt_func {
 	u32 hnext;		/* chain of fhash[] */
 };
 
+/* A block's counter and its site's jumptable misses at the last reset. */
+struct kdbt_base {
+	u64 count, misses;
+};
+
+#define KDBT_NSHADOW	(KDBT_BLOCKS >> KDBT_SHADOW_SHIFT)
+
 static struct {
 	seqcount_t epoch;
 	u32 nvisible;		/* blocks [1, nvisible) are complete */
 	u32 nfuncs;		/* functions [1, nfuncs) are complete */
-	u64 *baseline;		/* counter values at the last reset */
-	u64 shadow_base[KDBT_BLOCKS >> KDBT_SHADOW_SHIFT];
+	struct kdbt_base *baseline;	/* base[cur]: the one readers use */
+	u64 *shadow_base;		/* shadow[cur] */
+	struct kdbt_base *base[2];	/* base[!cur]: the next reset's */
+	u64 *shadow[2];
+	unsigned int cur;
 	u32 *bfunc;		/* block -> function */
 	u32 *bnext;		/* block -> next block of its function */
 	struct kdbt_func *funcs;
 	u32 *fhash;
 	struct kdbt_totals retired;	/* counts of flushed caches */
 	u64 resets, flushes;		/* counted inside the epoch */
+	/* kdbt_profile_flush_stage(): blocks [1, staged) summed in @sum,
+	 * the function hash emptied while nfuncs was @staged_funcs */
+	u32 staged, staged_funcs;
+	struct kdbt_totals sum;
 } prof = {
 	.epoch = SEQCNT_ZERO(prof.epoch),
 	.nvisible = 1,
@@ -91,12 +119,21 @@ static struct {
  */
 int kdbt_profile_init(void)
 {
-	prof.baseline = vzalloc(KDBT_BLOCKS * sizeof(*prof.baseline));
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		prof.base[i] = vzalloc(KDBT_BLOCKS * sizeof(*prof.base[i]));
+		prof.shadow[i] = vzalloc(KDBT_NSHADOW * sizeof(u64));
+	}
+	prof.cur = 0;
+	prof.baseline = prof.base[0];
+	prof.shadow_base = prof.shadow[0];
 	prof.bfunc = vzalloc(KDBT_BLOCKS * sizeof(*prof.bfunc));
 	prof.bnext = vzalloc(KDBT_BLOCKS * sizeof(*prof.bnext));
 	prof.funcs = vzalloc(KDBT_FUNCS * sizeof(*prof.funcs));
 	prof.fhash = vzalloc(KDBT_FHASH * sizeof(*prof.fhash));
-	if (!prof.baseline || !prof.bfunc || !prof.bnext || !prof.funcs ||
+	if (!prof.base[0] || !prof.base[1] || !prof.shadow[0] ||
+	    !prof.shadow[1] || !prof.bfunc || !prof.bnext || !prof.funcs ||
 	    !prof.fhash) {
 		kdbt_profile_exit();
 		return -ENOMEM;
@@ -106,7 +143,15 @@ int kdbt_profile_init(void)
 
 void kdbt_profile_exit(void)
 {
-	vfree(prof.baseline);
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		vfree(prof.base[i]);
+		vfree(prof.shadow[i]);
+		prof.base[i] = NULL;
+		prof.shadow[i] = NULL;
+	}
+	prof.shadow_base = NULL;
 	vfree(prof.bfunc);
 	vfree(prof.bnext);
 	vfree(prof.funcs);
@@ -164,7 +209,8 @@ void kdbt_profile_published_locked(const struct kdbt_block *b)
 
 	lockdep_assert_held(&kdbt_eng.lock);
 
-	prof.baseline[id] = 0;
+	prof.baseline[id].count = 0;
+	prof.baseline[id].misses = 0;
 	if (kdbt_is_sentinel(&kdbt_eng.tr, id))
 		prof.shadow_base[id >> KDBT_SHADOW_SHIFT] = 0;
 	f = func_of(b->native);
@@ -193,12 +239,30 @@ static u64 counter_of(u32 id)
 	return kdbt_block_count(kdbt_eng.tr.mem.blocks, id, raw_counter);
 }
 
+/* Jumptable misses of block @id's site since publication (0: none). */
+static u64 raw_misses(const struct kdbt_block *b)
+{
+	return b->site >= 0 ?
+	       READ_ONCE(kdbt_eng.tr.mem.sites[b->site].misses) : 0;
+}
+
 /* Executions of block @id since the last reset. */
 static u64 execs_of(u32 id)
 {
-	u64 base = READ_ONCE(prof.baseline[id]), c = counter_of(id);
+	const struct kdbt_base *base = READ_ONCE(prof.baseline);
+	u64 b = READ_ONCE(base[id].count), c = counter_of(id);
 
-	return c > base ? c - base : 0;
+	return c > b ? c - b : 0;
+}
+
+/* Jumptable misses of block @id's site since the last reset. */
+static u64 misses_of(u32 id)
+{
+	const struct kdbt_base *base = READ_ONCE(prof.baseline);
+	u64 b = READ_ONCE(base[id].misses);
+	u64 m = raw_misses(&kdbt_eng.tr.mem.blocks[id]);
+
+	return m > b ? m - b : 0;
 }
 
 /* Add block @id's counts to @t; @fast: the blocks were made in fast mode. */
@@ -215,9 +279,7 @@ static void add_block(struct kdbt_totals *t, u32 id, bool fast)
 		t->indirect_jumps += c;
 	else if (b->end == KDBT_END_RET && !fast)
 		t->returns += c;
-	if (b->site >= 0)
-		t->jumptable_misses +=
-			READ_ONCE(kdbt_eng.tr.mem.sites[b->site].misses);
+	t->jumptable_misses += misses_of(id);
 }
 
 static bool fast_blocks(void)
@@ -225,53 +287,138 @@ static bool fast_blocks(void)
 	return kdbt_eng.tr.cfg.mode == KDBT_MODE_FAST;
 }
 
+/* Add @t's counts to the retired totals. */
+static void retire(const struct kdbt_totals *t)
+{
+	prof.retired.instructions += t->instructions;
+	prof.retired.block_executions += t->block_executions;
+	prof.retired.indirect_calls += t->indirect_calls;
+	prof.retired.indirect_jumps += t->indirect_jumps;
+	prof.retired.returns += t->returns;
+	prof.retired.jumptable_misses += t->jumptable_misses;
+}
+
+/**
+ * kdbt_profile_flush_stage() - the first, long part of a flush, in steps
+ * of KDBT_WALK_CHUNK blocks with no lock held: sum the retired counts of
+ * every block and empty the function hash.  Only right before
+ * kdbt_profile_flush_locked(), when nothing runs in the cache and nothing
+ * translates (so the counts are final and no function is made).  Sleeps;
+ * control held.
+ */
+void kdbt_profile_flush_stage(void)
+{
+	u32 n = kdbt_profile_nblocks(), i, end;
+	bool fast = fast_blocks();
+
+	lockdep_assert_held(&kdbt_eng.control);
+	memset(&prof.sum, 0, sizeof(prof.sum));
+	for (i = 1; i < n; i = end) {
+		end = min(n, i + KDBT_WALK_CHUNK);
+		for (; i < end; i++)
+			add_block(&prof.sum, i, fast);
+		cond_resched();
+	}
+	for (i = 0; i < KDBT_FHASH; i += KDBT_WALK_CHUNK) {
+		memset(&prof.fhash[i], 0,
+		       min(KDBT_WALK_CHUNK, KDBT_FHASH - i) * sizeof(u32));
+		cond_resched();
+	}
+	prof.staged = n;
+	prof.staged_funcs = kdbt_profile_nfuncs();
+}
+
 /**
  * kdbt_profile_flush_locked() - the cache is about to be emptied: keep
- * its counts in the totals and forget its blocks and functions.
+ * its counts in the totals and forget its blocks and functions.  What
+ * kdbt_profile_flush_stage() did is not done again: only the blocks made
+ * since (none, normally) are walked here, and the function hash is
+ * emptied here only if a function was made since.
  */
 void kdbt_profile_flush_locked(void)
 {
 	struct kdbt_totals t = {};
-	u32 i;
+	u32 i, from = 1, walked;
+	bool fhash_done;
 
 	lockdep_assert_held(&kdbt_eng.lock);
 
+	if (prof.staged && prof.staged <= prof.nvisible) {
+		t = prof.sum;
+		from = prof.staged;
+	}
+	fhash_done = prof.staged && prof.staged_funcs == prof.nfuncs;
+	walked = prof.nvisible - from + (fhash_done ? 0 : KDBT_FHASH);
 	raw_write_seqcount_begin(&prof.epoch);
-	for (i = 1; i < prof.nvisible; i++)
+	for (i = from; i < prof.nvisible; i++)
 		add_block(&t, i, fast_blocks());
-	prof.retired.instructions += t.instructions;
-	prof.retired.block_executions += t.block_executions;
-	prof.retired.indirect_calls += t.indirect_calls;
-	prof.retired.indirect_jumps += t.indirect_jumps;
-	prof.retired.returns += t.returns;
-	prof.retired.jumptable_misses += t.jumptable_misses;
-	memset(prof.fhash, 0, KDBT_FHASH * sizeof(*prof.fhash));
+	retire(&t);
+	if (!fhash_done)
+		memset(prof.fhash, 0, KDBT_FHASH * sizeof(*prof.fhash));
 	WRITE_ONCE(prof.nvisible, 1);
 	WRITE_ONCE(prof.nfuncs, 1);
 	prof.flushes++;
 	raw_write_seqcount_end(&prof.epoch);
+	prof.staged = 0;
+	kdbt_walked_locked(walked);
 }
 
-/**
- * kdbt_profile_reset_locked() - zero the profile: every block's count
- * (through the baseline), every site's misses and the retired totals.
- */
-void kdbt_profile_reset_locked(void)
+/* Block @id's counter, misses and shadow now, into baseline @next. */
+static void stage_base(unsigned int next, u32 id)
 {
-	u32 i;
+	prof.base[next][id].count = counter_of(id);
+	prof.base[next][id].misses = raw_misses(&kdbt_eng.tr.mem.blocks[id]);
+	if (kdbt_is_sentinel(&kdbt_eng.tr, id))
+		prof.shadow[next][id >> KDBT_SHADOW_SHIFT] =
+			READ_ONCE(kdbt_shadow[id >> KDBT_SHADOW_SHIFT]);
+}
+
+/*
+ * Publish a reset whose baseline for blocks [1, @n) the spare baseline
+ * holds: the blocks made since, then the swap, in one epoch.
+ */
+static void reset_publish_locked(u32 n)
+{
+	unsigned int next = prof.cur ^ 1;
+	u32 i, nvisible = prof.nvisible;
 
 	lockdep_assert_held(&kdbt_eng.lock);
 
 	raw_write_seqcount_begin(&prof.epoch);
-	for (i = 1; i < prof.nvisible; i++)
-		prof.baseline[i] = counter_of(i);
-	for (i = 0; i < ARRAY_SIZE(prof.shadow_base); i++)
-		prof.shadow_base[i] = READ_ONCE(kdbt_shadow[i]);
-	for (i = 0; i < kdbt_eng.tr.nsites; i++)
-		kdbt_eng.tr.mem.sites[i].misses = 0;
+	for (i = n; i < nvisible; i++)
+		stage_base(next, i);
+	prof.cur = next;
+	WRITE_ONCE(prof.baseline, prof.base[next]);
+	WRITE_ONCE(prof.shadow_base, prof.shadow[next]);
 	memset(&prof.retired, 0, sizeof(prof.retired));
 	prof.resets++;
 	raw_write_seqcount_end(&prof.epoch);
+	kdbt_walked_locked(nvisible - n);
+}
+
+/**
+ * kdbt_profile_reset() - zero the profile: every block's count and every
+ * site's misses (through the baseline) and the retired totals.  The new
+ * baseline is read in steps of KDBT_WALK_CHUNK blocks without the lock,
+ * then published under it (reset_publish_locked()).  Sleeps; control
+ * held (no flush meanwhile: the blocks read stay the same blocks).
+ */
+void kdbt_profile_reset(void)
+{
+	unsigned int next = prof.cur ^ 1;
+	u32 n = kdbt_profile_nblocks(), i, end;
+	unsigned long flags;
+
+	lockdep_assert_held(&kdbt_eng.control);
+	for (i = 1; i < n; i = end) {
+		end = min(n, i + KDBT_WALK_CHUNK);
+		for (; i < end; i++)
+			stage_base(next, i);
+		cond_resched();
+	}
+	flags = kdbt_lock();
+	reset_publish_locked(n);
+	kdbt_unlock(flags);
 }
 
 /* ------------------------------------------------------------------ */
@@ -344,8 +491,7 @@ void kdbt_profile_block(u32 id, struct kdbt_snap_block *r, bool hide)
 	memset(r, 0, sizeof(*r));
 	r->native = hide ? 0 : b->native;
 	r->executions = execs_of(id);
-	if (b->site >= 0)
-		r->misses = READ_ONCE(kdbt_eng.tr.mem.sites[b->site].misses);
+	r->misses = misses_of(id);
 	r->id = id;
 	r->insns = b->ninsns;
 	r->native_len = b->native_len;
@@ -492,7 +638,8 @@ u64 kdbt_lost_estimate(const struct kdbt_totals *t)
 		return 0;
 	for (id = 1u << KDBT_SHADOW_SHIFT; id < n; id += 1u << KDBT_SHADOW_SHIFT) {
 		u32 k = id >> KDBT_SHADOW_SHIFT;
-		u64 sh = READ_ONCE(kdbt_shadow[k]) - READ_ONCE(prof.shadow_base[k]);
+		u64 sh = READ_ONCE(kdbt_shadow[k]) -
+			 READ_ONCE(READ_ONCE(prof.shadow_base)[k]);
 		u64 c = execs_of(id);
 
 		shadow += sh;

@@ -306,6 +306,7 @@ void kdbt_textpoke_stats(struct kdbt_stats *s)
 {
 	s->text_pokes = pokes;
 	s->invalidated_blocks = invalidated_blocks;
+	s->invalidate_examined_max = READ_ONCE(kdbt_eng.tr.inval_examined_max);
 	/*
 	 * Approximate: the kernel counts the probe's misses itself, with a
 	 * plain increment and no lock (pre_handler_kretprobe()), so two

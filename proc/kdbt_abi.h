@@ -137,7 +137,9 @@
 	X(c, flushes,			U64,  T, LEVEL,    1, NO, NULL)	\
 	X(c, switchons,			U64,  S, COUNT,   NO, NO, NULL)	\
 	X(c, switchoffs,		U64,  S, COUNT,   NO, NO, NULL)	\
-	X(c, resets,			U64,  T, LEVEL,    0, NO, NULL)
+	X(c, resets,			U64,  T, LEVEL,    0, NO, NULL)	\
+	X(c, locked_walk_max,		U64,  S, LEVEL,   NO, NO, NULL)	\
+	X(c, invalidate_examined_max,	U64,  S, LEVEL,   NO, NO, NULL)
 
 /* enum kdbt_stat: KDBT_STAT_<name>, the statistics in table order. */
 #define __KDBT_STAT_ENUM(c, name, ...)	KDBT_STAT_##name,

@@ -96,6 +96,9 @@ struct kdbt_block {
 				 * fall-through or jmp, @taken for a jcc),
 				 * and its count is the sum of theirs
 				 * (kdbt_block_count()) */
+	u8 chain_pos;		/* its place in the chain it was made in:
+				 * blocks id - chain_pos .. + chain_n - 1 */
+	u8 chain_n;		/* blocks of that chain */
 	u32 taken;		/* derived jcc: the taken successor's copy */
 	u64 target;		/* end JMP or CALL: the native target of the
 				 * direct jmp or call (kept for readers, the
@@ -276,6 +279,15 @@ struct kdbt_mem {
 	u32 max_maps;
 	u64 *jt;		/* KDBT_JT_SIZE indirect entries */
 	struct kdbt_bb *scratch;	/* the block being built */
+	/*
+	 * Optional (NULL: kdbt_invalidate() examines every block): the page
+	 * index, heads of chains of the blocks that start in a native page,
+	 * by a hash of the page (page_hash_size, a power of two), linked
+	 * through page_next[] (max_blocks entries).
+	 */
+	u32 *page_hash;
+	u32 page_hash_size;
+	u32 *page_next;
 };
 
 /* Why translation refused an instruction form (kdbt_tr.refused[]). */
@@ -299,10 +311,14 @@ struct kdbt_tr {
 	u32 nmaps;
 	u64 dispatches;		/* dispatcher entries */
 	bool detached;		/* leaving: resolve to native, link nothing */
+	bool flush_ready;	/* kdbt_tr_flush_step() emptied the tables */
+	u32 flush_nblocks;	/* ... when nblocks was this */
 	u64 refused[KDBT_REFUSE_NR];
 	u64 refused_ip[KDBT_REFUSE_NR];	/* the latest, for messages */
 	u64 native_stubs;	/* indirect entries that leave the cache */
 	u64 invalidated;	/* blocks whose native text changed */
+	u64 inval_examined;	/* blocks kdbt_invalidate() looked at */
+	u32 inval_examined_max;	/* ... in one call at most */
 	/* Mnemonics that ended a block with a native exit, by count. */
 	u32 native_exits[ZYDIS_MNEMONIC_MAX_VALUE + 1];
 	u64 native_exit_ip;	/* the latest native exit, for messages */
@@ -343,7 +359,8 @@ static inline bool kdbt_is_endbr(const u8 *p)
 
 int kdbt_tr_init(struct kdbt_tr *tr, const struct kdbt_config *cfg,
 		 const struct kdbt_mem *mem);
-void kdbt_tr_flush(struct kdbt_tr *tr);
+u32 kdbt_tr_flush(struct kdbt_tr *tr);
+u32 kdbt_tr_flush_step(struct kdbt_tr *tr, u32 from, u32 count);
 void kdbt_tr_detach(struct kdbt_tr *tr);
 u32 kdbt_tr_unlink(struct kdbt_tr *tr, u32 from, u32 count);
 u32 kdbt_invalidate(struct kdbt_tr *tr, u64 start, u64 end);

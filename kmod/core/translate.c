@@ -63,25 +63,89 @@ int kdbt_tr_init(struct kdbt_tr *tr, const struct kdbt_config *cfg,
 	return 0;
 }
 
+/* The page index's bucket of the native page holding @native. */
+static u32 hash_page(const struct kdbt_tr *tr, u64 native)
+{
+	return (u32)(((native >> 12) * 0x9e3779b97f4a7c15ull) >> 40) &
+	       (tr->mem.page_hash_size - 1);
+}
+
+/* Entries of the hashes and the jumptable kdbt_tr_flush_step() empties. */
+static u32 flush_span(const struct kdbt_tr *tr)
+{
+	u32 n = tr->mem.hash_size > KDBT_JT_SIZE ? tr->mem.hash_size :
+		KDBT_JT_SIZE;
+
+	if (tr->mem.page_hash && tr->mem.page_hash_size > n)
+		n = tr->mem.page_hash_size;
+	return n;
+}
+
+/**
+ * kdbt_tr_flush_step() - empty part of the tables kdbt_tr_flush() empties:
+ * entries [@from, @from + @count) of the native-address hash, the page
+ * index and the jumptable.
+ * @tr: the translator (lock held, and nothing translates, links or fills
+ *	the jumptable until kdbt_tr_flush(): it is detached and the cache
+ *	is about to be emptied).
+ * @from: the first entry.
+ * @count: how many entries, at most.
+ *
+ * Done in steps so that the caller can drop the lock between them; then
+ * kdbt_tr_flush() has nothing large left to do.  Lookups meanwhile find
+ * fewer blocks (a miss: harmless while detached).
+ *
+ * Return: the entry to go on from; 0 when every entry is done (and
+ * tr->flush_ready says so to kdbt_tr_flush()).
+ */
+u32 kdbt_tr_flush_step(struct kdbt_tr *tr, u32 from, u32 count)
+{
+	u32 span = flush_span(tr), end, i;
+
+	if (!from)
+		tr->flush_ready = false;
+	end = span - from > count ? from + count : span;
+	for (i = from; i < end; i++) {
+		if (i < tr->mem.hash_size)
+			tr->mem.hash[i] = 0;
+		if (tr->mem.page_hash && i < tr->mem.page_hash_size)
+			tr->mem.page_hash[i] = 0;
+		if (i < KDBT_JT_SIZE)
+			((volatile u64 *)tr->mem.jt)[i] =
+				tr->cfg.dispatch_indirect;
+	}
+	if (end < span)
+		return end;
+	tr->flush_ready = true;
+	tr->flush_nblocks = tr->nblocks;
+	return 0;
+}
+
 /**
  * kdbt_tr_flush() - forget every translation and empty the jumptable.
  * @tr: the translator.
  *
  * The caller guarantees that nothing executes in the cache any more.
+ * After kdbt_tr_flush_step() has done every entry, with no block made
+ * since, nothing is left to empty; otherwise every table is emptied here.
+ *
+ * Return: the table entries emptied here.
  */
-void kdbt_tr_flush(struct kdbt_tr *tr)
+u32 kdbt_tr_flush(struct kdbt_tr *tr)
 {
-	u32 i;
+	u32 n = 0;
 
-	for (i = 0; i < tr->mem.hash_size; i++)
-		tr->mem.hash[i] = 0;
-	for (i = 0; i < KDBT_JT_SIZE; i++)
-		tr->mem.jt[i] = tr->cfg.dispatch_indirect;
+	if (!tr->flush_ready || tr->flush_nblocks != tr->nblocks) {
+		n = flush_span(tr);
+		kdbt_tr_flush_step(tr, 0, n);
+	}
+	tr->flush_ready = false;
 	tr->cache_used = 0;
 	tr->nblocks = 1;	/* id 0 means "no block" */
 	tr->nexits = 0;
 	tr->nsites = 0;
 	tr->nmaps = 0;
+	return n;
 }
 
 /**
@@ -162,6 +226,92 @@ static bool stale(const struct kdbt_tr *tr, u32 id, u64 start, u64 end)
 	return b->chained && id + 1 < tr->nblocks && tr->mem.blocks[id + 1].invalid;
 }
 
+/* What one kdbt_invalidate() found: its blocks and the span of exits. */
+struct inval {
+	u64 start, end;		/* the changed bytes */
+	u64 lo, hi;		/* exits whose target lies here may lead in */
+	u32 n;			/* blocks invalidated */
+	u32 examined;		/* blocks looked at */
+};
+
+/* Invalidate block @id if stale(), widening the span of exits to undo. */
+static void inval_block(struct kdbt_tr *tr, struct inval *v, u32 id)
+{
+	struct kdbt_block *b = &tr->mem.blocks[id];
+
+	v->examined++;
+	if (!stale(tr, id, v->start, v->end))
+		return;
+	unhash(tr, id);
+	b->invalid = 1;
+	if (b->native < v->lo)
+		v->lo = b->native;
+	if (b->native >= v->hi)
+		v->hi = b->native + 1;
+	v->n++;
+}
+
+/*
+ * Every block, from the highest id down (a block is stale when the block
+ * it runs on into, which follows it, is).
+ */
+static void inval_scan(struct kdbt_tr *tr, struct inval *v)
+{
+	u32 id;
+
+	for (id = tr->nblocks - 1; id >= 1; id--)
+		inval_block(tr, v, id);
+}
+
+/* The chain block @id was made in, from its last block down. */
+static void inval_chain(struct kdbt_tr *tr, struct inval *v, u32 id)
+{
+	const struct kdbt_block *b = &tr->mem.blocks[id];
+	u32 first = id - b->chain_pos, last = first + b->chain_n - 1;
+
+	for (id = last; id >= first && id >= 1; id--)
+		inval_block(tr, v, id);
+}
+
+/*
+ * The page index: only the blocks that start in a page of
+ * [start - KDBT_MAX_BLOCK_BYTES, end), the only ones that can overlap the
+ * range, are candidates; the chain of each one that overlaps is checked
+ * whole (staleness spreads only along a chain: stale()).  Invalidated
+ * blocks leave the index as their bucket is walked.
+ */
+static void inval_index(struct kdbt_tr *tr, struct inval *v, u64 first_page,
+			u64 last_page)
+{
+	u64 pg;
+
+	for (pg = first_page; pg <= last_page; pg++) {
+		u32 *link = &tr->mem.page_hash[hash_page(tr, pg << 12)];
+
+		while (*link) {
+			u32 id = *link;
+			const struct kdbt_block *b = &tr->mem.blocks[id];
+
+			if (b->invalid) {
+				*link = tr->mem.page_next[id];
+				continue;
+			}
+			link = &tr->mem.page_next[id];
+			v->examined++;
+			if (b->native < v->end &&
+			    b->native + b->native_len > v->start)
+				inval_chain(tr, v, id);
+		}
+	}
+}
+
+/* Pages of [@start, @end) beyond which the index costs more than a scan. */
+static bool index_worth(const struct kdbt_tr *tr, u64 pages)
+{
+	return tr->mem.page_hash && pages <= tr->mem.page_hash_size &&
+	       pages <= tr->nblocks;
+}
+
 /**
  * kdbt_invalidate() - native text in [@start, @end) changed: make every
  * translation of it unreachable, so that the next execution translates
@@ -178,41 +328,42 @@ static bool stale(const struct kdbt_tr *tr, u32 id, u64 start, u64 end)
  * stays where it is: a CPU already inside an old block or chain finishes
  * it, as a CPU mid-instruction does during native patching.
  *
+ * With the page index (kdbt_mem.page_hash) only the blocks that start in
+ * the range's pages, or within a block's reach before it, and the chains
+ * of those that overlap it are looked at, not every block
+ * (tr->inval_examined); the exits are walked only when a block went.
+ *
  * Return: the number of blocks invalidated.
  */
 u32 kdbt_invalidate(struct kdbt_tr *tr, u64 start, u64 end)
 {
 	u64 lo = start > KDBT_MAX_BLOCK_BYTES ? start - KDBT_MAX_BLOCK_BYTES : 0;
-	u64 hi = end;
-	u32 id, n = 0, i;
+	struct inval v = { .start = start, .end = end, .lo = lo, .hi = end };
+	u64 first_page = lo >> 12, last_page = (end > start ? end - 1 : start) >> 12;
+	u32 i;
 
-	for (id = tr->nblocks - 1; id >= 1; id--) {
-		struct kdbt_block *b = &tr->mem.blocks[id];
-
-		if (!stale(tr, id, start, end))
-			continue;
-		unhash(tr, id);
-		b->invalid = 1;
-		if (b->native < lo)
-			lo = b->native;
-		if (b->native >= hi)
-			hi = b->native + 1;
-		n++;
-	}
-	if (!n)
+	if (last_page >= first_page &&
+	    index_worth(tr, last_page - first_page + 1))
+		inval_index(tr, &v, first_page, last_page);
+	else
+		inval_scan(tr, &v);
+	tr->inval_examined += v.examined;
+	if (v.examined > tr->inval_examined_max)
+		tr->inval_examined_max = v.examined;
+	if (!v.n)
 		return 0;
 	for (i = 0; i < tr->nexits; i++) {
 		struct kdbt_exit *x = &tr->mem.exits[i];
 
-		if (!x->linked || x->target < lo || x->target >= hi)
+		if (!x->linked || x->target < v.lo || x->target >= v.hi)
 			continue;
 		kdbt_exit_patch(tr, x, tr->mem.cache_addr + x->stub_off);
 		x->linked = 0;
 	}
 	for (i = 0; i < KDBT_JT_SIZE; i++)
 		((volatile u64 *)tr->mem.jt)[i] = tr->cfg.dispatch_indirect;
-	tr->invalidated += n;
-	return n;
+	tr->invalidated += v.n;
+	return v.n;
 }
 
 /**
@@ -821,7 +972,10 @@ static bool ientry_possible(u64 native)
 	return fits_s32(-(s64)native);
 }
 
-/* Publish block @id of a finished chain: counters, site, hash. */
+/* struct kdbt_block's chain_pos and chain_n hold any chain's blocks. */
+typedef char kdbt_chain_fits_u8[2 * KDBT_MAX_CHAIN + 2 <= 255 ? 1 : -1];
+
+/* Publish block @id of a finished chain: counters, site, hashes. */
 static void publish_block(struct kdbt_tr *tr, u32 id, u32 cache_end)
 {
 	struct kdbt_block *b = &tr->mem.blocks[id];
@@ -836,6 +990,12 @@ static void publish_block(struct kdbt_tr *tr, u32 id, u32 cache_end)
 		tr->mem.counters[id] = 0;
 	if (kdbt_is_sentinel(tr, id))
 		tr->mem.shadow[id >> tr->cfg.shadow_shift] = 0;
+	if (tr->mem.page_hash) {
+		u32 ph = hash_page(tr, b->native);
+
+		tr->mem.page_next[id] = tr->mem.page_hash[ph];
+		tr->mem.page_hash[ph] = id;
+	}
 	if (b->copy) {		/* reached from its chain only */
 		b->next = 0;
 		return;
@@ -859,6 +1019,8 @@ static void publish(struct emit_ctx *c)
 		u32 end = i + 1 < c->nblocks ? tr->mem.blocks[id + 1].cache_off :
 			  tr->cache_used + c->e.pos;
 
+		tr->mem.blocks[id].chain_pos = (u8)i;
+		tr->mem.blocks[id].chain_n = (u8)c->nblocks;
 		publish_block(tr, id, end);
 	}
 	tr->nexits += c->nexits;

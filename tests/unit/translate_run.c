@@ -881,6 +881,157 @@ static void check_invalidate_chain(enum kdbt_mode mode)
 }
 
 /*
+ * The old rule of kdbt_invalidate(), every block from the highest id
+ * down, on a copy of the invalid flags (@inv): what the page index must
+ * give.
+ */
+static void reference_invalidate(u8 *inv, u64 start, u64 end)
+{
+	u32 id;
+
+	for (id = utr.nblocks - 1; id >= 1; id--) {
+		const struct kdbt_block *b = &utr.mem.blocks[id];
+
+		if (inv[id])
+			continue;
+		if ((b->native < end && b->native + b->native_len > start) ||
+		    (b->derived && b->taken && inv[b->taken]) ||
+		    (b->chained && id + 1 < utr.nblocks && inv[id + 1]))
+			inv[id] = 1;
+	}
+}
+
+/*
+ * What kdbt_invalidate(@start, @start + 1) may look at through the page
+ * index: the valid blocks that start in the pages from a block's reach
+ * before @start to @start, and the chains of those that overlap it.
+ */
+static u32 index_bound(u64 start)
+{
+	u64 lo = start > KDBT_MAX_BLOCK_BYTES ? start - KDBT_MAX_BLOCK_BYTES : 0;
+	u32 id, n = 0;
+
+	for (id = 1; id < utr.nblocks; id++) {
+		const struct kdbt_block *b = &utr.mem.blocks[id];
+
+		if (b->invalid || b->native >> 12 < lo >> 12 ||
+		    b->native >> 12 > start >> 12)
+			continue;
+		n++;
+		if (b->native <= start && b->native + b->native_len > start)
+			n += b->chain_n;
+	}
+	return n;
+}
+
+/*
+ * The page index (kdbt_mem.page_hash): invalidating a byte looks only at
+ * the blocks of its pages and their chains (index_bound()), not at every
+ * block, and invalidates exactly the blocks the full scan would - for a
+ * byte at every 97th block's start, and at its block's end, in the
+ * test's own translated functions.
+ */
+static void check_invalidate_index(enum kdbt_mode mode)
+{
+	static u8 inv[1u << 18];
+	u32 id, ranges = 0, most = 0, bad = 0, over = 0, n, want;
+
+	for (id = 1; id < utr.nblocks && !bad; id += 97) {
+		const struct kdbt_block *b = &utr.mem.blocks[id];
+		u64 at[2] = { b->native, b->native + b->native_len - 1 };
+		u32 k, i, bound;
+
+		for (k = 0; k < 2 && !bad; k++) {
+			u64 before = utr.inval_examined;
+
+			for (i = 1; i < utr.nblocks; i++)
+				inv[i] = utr.mem.blocks[i].invalid;
+			reference_invalidate(inv, at[k], at[k] + 1);
+			for (i = 1, want = 0; i < utr.nblocks; i++)
+				want += inv[i] && !utr.mem.blocks[i].invalid;
+			bound = index_bound(at[k]);
+			n = kdbt_invalidate(&utr, at[k], at[k] + 1);
+			for (i = 1; i < utr.nblocks; i++)
+				bad += inv[i] != utr.mem.blocks[i].invalid;
+			if (n != want)
+				bad++;
+			if (utr.inval_examined - before > bound)
+				over++;
+			if (utr.inval_examined - before > most)
+				most = (u32)(utr.inval_examined - before);
+			ranges++;
+		}
+	}
+	if (bad || over || !ranges)
+		fail("%s/invalidate_index: %u ranges, %u blocks differ from the full scan, %u looked at more than their pages' blocks and chains",
+		     mode_name(mode), ranges, bad, over);
+	else
+		pass("%s/invalidate_index (%u ranges: the same blocks as the full scan; only their pages' blocks and chains looked at, at most %u of %u blocks)",
+		     mode_name(mode), ranges, most, utr.nblocks - 1);
+}
+
+/* Are the native-address hash, the page index and the jumptable empty? */
+static bool tables_empty(void)
+{
+	u32 i;
+
+	for (i = 0; i < utr.mem.hash_size; i++)
+		if (utr.mem.hash[i])
+			return false;
+	for (i = 0; i < utr.mem.page_hash_size; i++)
+		if (utr.mem.page_hash[i])
+			return false;
+	for (i = 0; i < KDBT_JT_SIZE; i++)
+		if (utr.mem.jt[i] != utr.cfg.dispatch_indirect)
+			return false;
+	return true;
+}
+
+/*
+ * A flush in steps (kdbt_tr_flush_step(), with the lock dropped between
+ * them in the kernel): the tables are empty after the steps and the
+ * flush, the flush finds them so; a block made after the steps makes the
+ * flush empty them itself; and code translates and runs again after.
+ */
+static void check_flush_steps(enum kdbt_mode mode)
+{
+	static const u8 code[] = { 0xb8, 7, 0, 0, 0, 0xc3 };	/* mov $7,%eax; ret */
+	u8 *page = code_page(mode, "flush_steps", code, sizeof(code), code, 0, 0);
+	long (*f)(long) = (long (*)(long))page;
+	u32 next = 0, steps = 0;
+	bool ready, empty[2];
+	long r[2];
+	int err;
+
+	if (!page)
+		return;
+	r[0] = utr_run(f, 0, &err);
+	do {
+		next = kdbt_tr_flush_step(&utr, next, 10000);
+		steps++;
+	} while (next);
+	ready = utr.flush_ready;
+	kdbt_tr_flush(&utr);
+	empty[0] = tables_empty() && utr.nblocks == 1;
+	r[1] = utr_run(f, 0, &err);		/* a block after the steps */
+	while ((next = kdbt_tr_flush_step(&utr, next, 10000)))
+		;
+	r[1] += utr_run(f, 0, &err) == 7 && utr.nblocks > 1;
+	kdbt_tr_flush(&utr);
+	empty[1] = tables_empty() && utr.nblocks == 1;
+	if (r[0] != 7 || r[1] != 8 || !ready || !empty[0] || !empty[1] ||
+	    steps < 2)
+		fail("%s/flush_steps: results %ld %ld, %u steps, ready %d, empty %d %d",
+		     mode_name(mode), r[0], r[1], steps, ready, empty[0],
+		     empty[1]);
+	else
+		pass("%s/flush_steps (%u steps empty the tables, the flush after them finds them empty, or empties them itself after a new block)",
+		     mode_name(mode), steps);
+	utr_allow_code(NULL, 0);
+	munmap(page, 4096);
+}
+
+/*
  * --cx16: only check_cx16(), in both modes - the guest runs it
  * (tests/vm/guest/translate-cx16.sh) on the CPU the kernel's translation
  * runs on.
@@ -945,6 +1096,8 @@ static void run_mode(enum kdbt_mode mode, long long *tref, long long *rref,
 	check_detach(mode, tref, native);
 	check_invalidate(mode);
 	check_invalidate_chain(mode);
+	check_invalidate_index(mode);
+	check_flush_steps(mode);
 }
 
 int main(int argc, char **argv)

@@ -21,6 +21,7 @@
 #define UTR_SITES	(1u << 16)
 #define UTR_MAPS	(1u << 22)
 #define UTR_HASH	(1u << 18)
+#define UTR_PAGE_HASH	(1u << 12)
 
 struct kdbt_tr utr;
 /*
@@ -46,6 +47,7 @@ static u64 shadow[UTR_BLOCKS >> UTR_SHADOW_SHIFT];
 static u64 jt[KDBT_JT_SIZE];
 static struct kdbt_block blocks[UTR_BLOCKS];
 static u32 hash[UTR_HASH];
+static u32 page_hash[UTR_PAGE_HASH], page_next[UTR_BLOCKS];
 static struct kdbt_exit exits[UTR_EXITS];
 static struct kdbt_site sites[UTR_SITES];
 static struct kdbt_map maps[UTR_MAPS];
@@ -370,6 +372,8 @@ int utr_setup(enum kdbt_mode mode, bool counters_on)
 		.shadow = shadow,
 		.blocks = blocks, .max_blocks = UTR_BLOCKS,
 		.hash = hash, .hash_size = UTR_HASH,
+		.page_hash = page_hash, .page_hash_size = UTR_PAGE_HASH,
+		.page_next = page_next,
 		.exits = exits, .max_exits = UTR_EXITS,
 		.sites = sites, .max_sites = UTR_SITES,
 		.maps = maps, .max_maps = UTR_MAPS,
