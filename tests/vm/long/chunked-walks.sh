@@ -1,4 +1,4 @@
-# translate-chunked-walks.sh - a reset, a cache flush and text pokes never
+# chunked-walks.sh - a reset, a cache flush and text pokes never
 # walk the whole cache with interrupts off (issue 24): with the cache
 # filled by the workload mix (at least 3 x 4096 blocks), a reset while on,
 # tracepoints and the function tracer switched on and off while on and
