@@ -102,8 +102,10 @@ static struct {
 	u32 *fhash;
 	struct kdbt_totals retired;	/* counts of flushed caches */
 	u64 resets, flushes;		/* counted inside the epoch */
-	/* kdbt_profile_flush_stage(): blocks [1, staged) summed in @sum,
-	 * the function hash emptied while nfuncs was @staged_funcs */
+	/*
+	 * kdbt_profile_flush_stage(): blocks [1, staged) summed in @sum,
+	 * the function hash emptied while nfuncs was @staged_funcs.
+	 */
 	u32 staged, staged_funcs;
 	struct kdbt_totals sum;
 } prof = {

@@ -973,7 +973,7 @@ static bool ientry_possible(u64 native)
 }
 
 /* struct kdbt_block's chain_pos and chain_n hold any chain's blocks. */
-typedef char kdbt_chain_fits_u8[2 * KDBT_MAX_CHAIN + 2 <= 255 ? 1 : -1];
+_Static_assert(2 * KDBT_MAX_CHAIN + 2 <= 255, "chain_pos, chain_n: u8");
 
 /* Publish block @id of a finished chain: counters, site, hashes. */
 static void publish_block(struct kdbt_tr *tr, u32 id, u32 cache_end)
