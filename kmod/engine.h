@@ -40,8 +40,9 @@
  *                     kdbt_eng.lock.
  *   kdbt_eng.lock     raw spinlock, interrupts off (kdbt_lock()): the
  *                     translator's state, the dispatcher, the profile's
- *                     writers.  Functions named *_locked need it and
- *                     check it.
+ *                     writers, every write into the cache (its alias is
+ *                     read-only but while held: alias.c).  Functions
+ *                     named *_locked need it and check it.
  */
 struct kdbt_engine {
 	struct kdbt_tr tr;
