@@ -148,6 +148,22 @@ u32 kdbt_tr_flush(struct kdbt_tr *tr)
 	return n;
 }
 
+/* Every jumptable slot leads to the dispatcher again (a probe misses). */
+static void jt_empty(struct kdbt_tr *tr)
+{
+	u32 i;
+
+	for (i = 0; i < KDBT_JT_SIZE; i++)
+		((volatile u64 *)tr->mem.jt)[i] = tr->cfg.dispatch_indirect;
+}
+
+/* Linked exit @x goes back to its dispatcher stub. */
+static void unlink_exit(struct kdbt_tr *tr, struct kdbt_exit *x)
+{
+	kdbt_exit_patch(tr, x, tr->mem.cache_addr + x->stub_off);
+	x->linked = 0;
+}
+
 /**
  * kdbt_tr_detach() - make every entry into the dispatcher leave for native
  * code.
@@ -164,11 +180,8 @@ u32 kdbt_tr_flush(struct kdbt_tr *tr)
  */
 void kdbt_tr_detach(struct kdbt_tr *tr)
 {
-	u32 i;
-
 	tr->detached = true;
-	for (i = 0; i < KDBT_JT_SIZE; i++)
-		((volatile u64 *)tr->mem.jt)[i] = tr->cfg.dispatch_indirect;
+	jt_empty(tr);
 }
 
 /**
@@ -191,10 +204,8 @@ u32 kdbt_tr_unlink(struct kdbt_tr *tr, u32 from, u32 count)
 	for (i = from; i < end; i++) {
 		struct kdbt_exit *x = &tr->mem.exits[i];
 
-		if (!x->linked)
-			continue;
-		kdbt_exit_patch(tr, x, tr->mem.cache_addr + x->stub_off);
-		x->linked = 0;
+		if (x->linked)
+			unlink_exit(tr, x);
 	}
 	return end;
 }
@@ -355,13 +366,10 @@ u32 kdbt_invalidate(struct kdbt_tr *tr, u64 start, u64 end)
 	for (i = 0; i < tr->nexits; i++) {
 		struct kdbt_exit *x = &tr->mem.exits[i];
 
-		if (!x->linked || x->target < v.lo || x->target >= v.hi)
-			continue;
-		kdbt_exit_patch(tr, x, tr->mem.cache_addr + x->stub_off);
-		x->linked = 0;
+		if (x->linked && x->target >= v.lo && x->target < v.hi)
+			unlink_exit(tr, x);
 	}
-	for (i = 0; i < KDBT_JT_SIZE; i++)
-		((volatile u64 *)tr->mem.jt)[i] = tr->cfg.dispatch_indirect;
+	jt_empty(tr);
 	tr->invalidated += v.n;
 	return v.n;
 }
