@@ -54,9 +54,11 @@ deps-user:
 	sh scripts/deps.sh --user
 
 # The cloud and rt flavours of the guest kernel, for the matrix: same ABI,
-# versioned package names, the meta-packages left alone (scripts/flavours.sh).
+# versioned package names, the meta-packages left alone (scripts/flavours.sh);
+# and those of the 6.12 release (scripts/kernel612.sh --flavours).
 deps-matrix: deps
 	sh scripts/flavours.sh
+	sh scripts/kernel612.sh --flavours
 
 # Zydis and Zycore headers are reached through links into build/ so that
 # kbuild sees Zydis under kmod/ and no host include directory is searched.
@@ -111,10 +113,14 @@ module-612:
 
 # The whole guest suite (tests/vm/guest) on Linux 6.12, with kdbt.ko and
 # the test modules built for it (not in make test or CI: about 12 min).
-.PHONY: vm-612
-vm-612: all module-612
-	@KDBT_KO=$(B)/kmod-$(KVER612)/kdbt.ko sh tests/vm/run.sh \
-		--kver $(KVER612) tests/vm/guest/*.sh
+# test-612: what CI runs on 6.12 after make test (tests/run-all.sh --612):
+# the whole guest suite with its kdbt.ko, its text translated offline.
+.PHONY: test-612
+test-612:
+	@$(MAKE) --no-print-directory deps-612
+	@$(MAKE) --no-print-directory -j$$(nproc) all
+	@$(MAKE) --no-print-directory module-612
+	@KVER612=$$(sh scripts/kernel612.sh --print) sh tests/run-all.sh --612
 
 # Test modules for the guest (tests/vm/modules): built by kbuild in a copy
 # under build/, so that no kbuild output lands in the source tree.
@@ -419,6 +425,8 @@ matrix-modules:
 	@$(MAKE) --no-print-directory -j$$(nproc) all
 	@for f in cloud rt; do \
 		k=$$(sh scripts/kver.sh --flavour $$f) || exit 1; \
+		$(MAKE) --no-print-directory module-for KVER=$$k || exit 1; \
+		k=$$(sh scripts/kernel612.sh --print --flavour $$f) || exit 1; \
 		$(MAKE) --no-print-directory module-for KVER=$$k || exit 1; done
 	@$(MAKE) --no-print-directory module-612
 

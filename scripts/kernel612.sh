@@ -14,6 +14,11 @@
 # Owns: that pair of packages.
 # kernel612.sh --print: only print the newest installed one (exit 1 if
 # there is none), for the Makefile.
+# kernel612.sh --flavours: also install that release's cloud and rt
+# flavours (linux-image-6.12.<x>+deb12-{cloud,rt}-amd64 and headers, for
+# the test matrix: make deps-matrix); prints the generic release last.
+# kernel612.sh --print --flavour F: print the installed flavour F (cloud,
+# rt) of the newest generic 6.12 (exit 1 if it is not installed).
 # Must never: install or change the meta-packages linux-image-amd64 /
 # linux-headers-amd64 (checked before and after: same version, still
 # 6.1) or linux-image-6.12-amd64 / linux-headers-6.12-amd64, use another
@@ -44,12 +49,31 @@ have612() {
 	done | sort -V
 }
 
+# flavour_of VER F: the release of flavour F of generic release VER
+# (6.12.118+deb12-amd64 cloud -> 6.12.118+deb12-cloud-amd64).
+flavour_of() {
+	echo "${1%-amd64}-$2-amd64"
+}
+
 if [ "${1:-}" = --print ]; then
 	ver=$(have612 | tail -n 1)
 	[ -n "$ver" ] || die "no generic 6.12 kernel with headers installed: run 'make deps-612'"
+	if [ "${2:-}" = --flavour ]; then
+		f=$(flavour_of "$ver" "${3:?usage: kernel612.sh --print --flavour cloud|rt}")
+		{ installed "linux-headers-$f" && [ -r "/boot/vmlinuz-$f" ] &&
+			[ -f "/lib/modules/$f/build/Makefile" ]; } ||
+			die "no $f with headers installed: run 'make deps-matrix'"
+		ver=$f
+	fi
 	echo "$ver"
 	exit 0
 fi
+flavours=
+case ${1:-} in
+"") ;;
+--flavours) flavours="cloud rt" ;;
+*) die "usage: kernel612.sh [--print [--flavour F] | --flavours]" ;;
+esac
 
 kver61=$(KVER= sh "$top/scripts/kver.sh") || exit 1
 before=$(meta)
@@ -57,6 +81,39 @@ case $before in
 *linux-image-amd64=6.1.*linux-headers-amd64=6.1.*) ;;
 *) die "the meta-packages are not on 6.1 ($before): run 'make deps' first" ;;
 esac
+
+# install_release VER PKGS: install PKGS, the packages of release VER
+# (6.12.<x>+deb12), after a simulated plan shows nothing but that
+# release's own packages (and kbuild's tools): no meta-package, no other
+# kernel, nothing from backports.
+install_release() {
+	_rel=$(echo "$1" | sed 's/[.+]/\\&/g')
+	shift
+	[ "$(id -u)" = 0 ] || die "must run as root to install: $*"
+	# shellcheck disable=SC2086
+	plan=$(apt-get install -s --no-install-recommends "$@") ||
+		die "apt-get cannot install: $*"
+	if echo "$plan" | grep -E '^Inst ' |
+		grep -Ev "^Inst (linux-(image|headers|kbuild)-$_rel(-cloud|-rt)?(-amd64|-common|-common-rt)? |pahole )" |
+		grep -q .; then
+		echo "$plan" | grep -E '^Inst ' >&2
+		die "installing $* would bring in more than its own packages: refused"
+	fi
+	echo "$plan" | grep -E '^Inst ' | grep -q 'backports' &&
+		die "the plan takes packages from backports: refused"
+	echo "deps-612: installing $*" >&2
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends "$@" > /dev/null
+}
+
+# check_release VER: image and headers of VER are installed and usable.
+check_release() {
+	installed "linux-image-$1" || installed "linux-image-$1-unsigned" ||
+		die "linux-image-$1 is not installed"
+	installed "linux-headers-$1" || die "linux-headers-$1 is not installed"
+	[ -r "/boot/vmlinuz-$1" ] || die "no /boot/vmlinuz-$1"
+	[ -f "/lib/modules/$1/build/Makefile" ] || die "no headers in /lib/modules/$1/build"
+}
 
 ver=$(have612 | tail -n 1)
 if [ -z "$ver" ]; then
@@ -69,35 +126,27 @@ if [ -z "$ver" ]; then
 	ver=$(rel)
 	[ -n "$ver" ] || { apt-get update -qq; ver=$(rel); }
 	[ -n "$ver" ] || die "no linux-image-6.12.*+deb12-amd64 in the archive (is bookworm-security in apt's sources?)"
-	pkgs="linux-image-$ver linux-headers-$ver"
-	# shellcheck disable=SC2086
-	plan=$(apt-get install -s --no-install-recommends $pkgs) ||
-		die "apt-get cannot install: $pkgs"
-	# Nothing but this release's own packages (and kbuild's tools) may
-	# come: no meta-package, no other kernel, nothing from backports.
-	if echo "$plan" | grep -E '^Inst ' |
-		grep -Ev "^Inst (linux-(image|headers|kbuild)-$(echo "$ver" | sed 's/[.+]/\\&/g' | sed 's/-amd64$//')(-amd64|-common)? |pahole )" |
-		grep -q .; then
-		echo "$plan" | grep -E '^Inst ' >&2
-		die "installing $pkgs would bring in more than its own packages: refused"
-	fi
-	echo "$plan" | grep -E '^Inst ' | grep -q 'backports' &&
-		die "the plan takes packages from backports: refused"
-	echo "deps-612: installing $pkgs" >&2
-	# shellcheck disable=SC2086
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-		--no-install-recommends $pkgs > /dev/null
+	install_release "${ver%-amd64}" "linux-image-$ver" "linux-headers-$ver"
 fi
+# The flavours of the same release, for the matrix.
+miss=
+for f in $flavours; do
+	fv=$(flavour_of "$ver" "$f")
+	for p in "linux-image-$fv" "linux-headers-$fv"; do
+		installed "$p" || miss="$miss $p"
+	done
+done
+# shellcheck disable=SC2086
+[ -z "$miss" ] || install_release "${ver%-amd64}" $miss
 
 after=$(meta)
 [ "$after" = "$before" ] ||
 	die "the meta-packages moved: before: $before; after: $after"
-installed "linux-image-$ver" || installed "linux-image-$ver-unsigned" ||
-	die "linux-image-$ver is not installed"
-installed "linux-headers-$ver" || die "linux-headers-$ver is not installed"
-[ -r "/boot/vmlinuz-$ver" ] || die "no /boot/vmlinuz-$ver"
-[ -f "/lib/modules/$ver/build/Makefile" ] || die "no headers in /lib/modules/$ver/build"
+check_release "$ver"
+for f in $flavours; do
+	check_release "$(flavour_of "$ver" "$f")"
+done
 now=$(KVER= sh "$top/scripts/kver.sh") || exit 1
 [ "$now" = "$kver61" ] || die "scripts/kver.sh now answers $now, not $kver61"
-echo "deps-612: ok ($ver; default kernel still $now; $after)" >&2
+echo "deps-612: ok ($ver${flavours:+ with $flavours}; default kernel still $now; $after)" >&2
 echo "$ver"

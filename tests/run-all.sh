@@ -1,11 +1,15 @@
 #!/bin/sh
 # run-all.sh - run kdbt's tests and print the tally.
 #
-# Usage: run-all.sh [--unit | --vm | --long]
+# Usage: run-all.sh [--unit | --vm | --612 | --long]
 #   (none)   make test: the unit suites, the guest tests (tests/vm/guest)
 #            and the kdbt-record suite
 #   --unit   make check: the unit suites only (no guest)
 #   --vm     the guest tests and the kdbt-record suite
+#   --612    make test-612: the guest tests on Linux 6.12 (KVER612, default
+#            scripts/kernel612.sh --print) with its kdbt.ko
+#            (build/kmod-KVER612/), its whole text translated offline and
+#            the IBT landing pad of that kdbt.ko's dispatcher entry
 #   --long   make long: the long tier (tests/vm/long: hundreds of on/off
 #            cycles, the short soaks, 4-CPU variants, bench-quick, unload
 #            races) and the harness's own watchdog check
@@ -57,8 +61,8 @@ suite() {
 }
 
 case $what in
-all|--unit|--vm|--long) ;;
-*) echo "usage: run-all.sh [--unit | --vm | --long]" >&2; exit 2 ;;
+all|--unit|--vm|--612|--long) ;;
+*) echo "usage: run-all.sh [--unit | --vm | --612 | --long]" >&2; exit 2 ;;
 esac
 
 if [ "$what" = all ] || [ "$what" = --unit ]; then
@@ -115,6 +119,26 @@ if [ "$what" = all ] || [ "$what" = --vm ]; then
 	chosen record-report &&
 		suite "guest: kdbt-record in the guest, kdbt-report on the host" \
 			sh tests/record/record-report.sh
+fi
+if [ "$what" = --612 ]; then
+	k=${KVER612:-$(sh scripts/kernel612.sh --print)} || exit 1
+	guest=
+	for t in tests/vm/guest/*.sh; do
+		chosen "$(basename "$t" .sh)" && guest="$guest $t"
+	done
+	if [ -z "$guest" ]; then
+		echo "FAIL run-all: TESTS='${TESTS:-}' matches no guest test" | tee -a "$out"
+	fi
+	if [ -z "${TESTS:-}" ]; then
+		suite "6.12: its whole text translated offline, IBT landing pads" \
+			sh tests/unit/kernel-coverage.sh build/unit/kcover "$k"
+		suite "6.12: kdbt.ko's dispatcher entry starts with endbr64" \
+			sh tests/unit/ibt-entry.sh "build/kmod-$k/kdbt.ko"
+	fi
+	# shellcheck disable=SC2086
+	[ -n "$guest" ] && suite "guest: Debian $k under QEMU" \
+		env KDBT_KO="build/kmod-$k/kdbt.ko" \
+		sh tests/vm/run.sh --kver "$k" $guest
 fi
 if [ "$what" = --long ]; then
 	long=

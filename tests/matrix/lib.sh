@@ -1,7 +1,8 @@
 # lib.sh - sourced by tests/matrix/run.sh and scripts/bench-matrix.sh:
 # what a cell of tests/matrix/cells boots.
 #
-# cell_resolve CELL GENERIC_KO: sets cpu, flavour, words (kernel words,
+# cell_resolve CELL GENERIC_KO: sets cpu, flavour (generic, cloud, rt,
+# 6.12, 6.12-cloud, 6.12-rt), words (kernel words,
 # empty for none), kver (the kernel release) and ko (the module built for
 # it: GENERIC_KO for the generic kernel, build/kmod-KVER/kdbt.ko for the
 # others); on failure sets why (what is missing and the make target that
@@ -18,6 +19,11 @@ cell_resolve() {
 	elif [ "$flavour" = 6.12 ]; then
 		kver=$(sh "$top/scripts/kernel612.sh" --print 2>&1 ||
 			echo "no Linux 6.12 with headers (make deps-612)")
+		case $kver in 6.12.*) ;; *) false ;; esac
+	elif [ "${flavour#6.12-}" != "$flavour" ]; then	# 6.12-cloud, 6.12-rt
+		kver=$(sh "$top/scripts/kernel612.sh" --print --flavour \
+			"${flavour#6.12-}" 2>&1 ||
+			echo "no Linux 6.12 ${flavour#6.12-} with headers (make deps-matrix)")
 		case $kver in 6.12.*) ;; *) false ;; esac
 	else
 		kver=$(sh "$top/scripts/kver.sh" --flavour "$flavour" 2>&1)

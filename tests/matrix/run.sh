@@ -12,7 +12,8 @@
 #   EPYC-Milan                   EPYC-Milan           generic
 #   max/cloud                    max                  cloud
 #   max/rt                       max                  rt (PREEMPT_RT)
-#   max/6.12                     max                  Linux 6.12 (generic)
+#   max/6.12-cloud               max                  Linux 6.12 cloud
+#   max/6.12-rt                  max                  Linux 6.12 rt
 # Every Intel model boots with page-table isolation under TCG (QEMU does
 # not report the CPU as unaffected by Meltdown); EPYC-Rome returns
 # through the return thunk.  Each cell boots once and runs
@@ -22,7 +23,8 @@
 # VM_APPEND (the cell's words, then the caller's) set for the cell.
 # Kernels: generic is scripts/kver.sh's answer, the flavours
 # `scripts/kver.sh --flavour F` (make deps-matrix installs them), 6.12
-# `scripts/kernel612.sh --print` (make deps-612).
+# `scripts/kernel612.sh --print` (make deps-612), its flavours
+# `scripts/kernel612.sh --print --flavour F` (make deps-matrix).
 # Modules: KDBT_KO (default kmod/kdbt.ko) for the generic kernel,
 # build/kmod-<kver>/kdbt.ko for the others (make module-for KVER=<kver>).
 # Output, per test: "PASS cell CELL: TEST (S s)" or "FAIL cell CELL: TEST
@@ -32,9 +34,9 @@
 # end "matrix: N cells in M min S s" and "N passed, N failed".  A cell
 # whose kernel or module is missing fails.  Console logs:
 # build/matrix/CELL/ (/ in CELL as _).
-# The 6.12 cell also translates that kernel's whole text offline
-# (kernel-coverage.sh KVER, with its IBT check) and checks the IBT
-# landing pad of kdbt.ko's dispatcher entry.
+# Linux 6.12's generic kernel on -cpu max is not a cell: `make test-612`
+# (tests/run-all.sh --612, in CI) runs the whole guest suite there, and
+# translates that kernel's text offline.
 # Exit status: 0 if every test of every cell passed.
 # Owns: the list of cells and how each boots.  Must never: load anything
 # into the host kernel, or skip, excuse or special-case a cell: a cell
@@ -84,23 +86,6 @@ figure() {
 		END { print (v == "" ? "-" : v "%") }' "$1"
 }
 
-# offline_612 CELL KVER KO: the 6.12 kernel's whole text translated
-# offline (tests/unit/kernel-coverage.sh: every mode, no form without a
-# rule, IBT landing pads on every indirect entry, the mutation caught),
-# and kdbt.ko's dispatcher entry, the one jumptable target outside the
-# cache, starts with endbr64 (IBT: CONFIG_X86_KERNEL_IBT).
-offline_612() {
-	sh "$top/tests/unit/kernel-coverage.sh" "$top/build/unit/kcover" "$2" |
-		sed -E "s#^(PASS|FAIL) unit/kernel-coverage-[^/:]*/?#\1 cell $1: offline #"
-	first=$(objdump -d --no-show-raw-insn "$3" 2>/dev/null |
-		awk '/<kdbt_entry_indirect>:$/ {getline; print $2; exit}')
-	if [ "$first" = endbr64 ]; then
-		echo "PASS cell $1: offline kdbt_entry_indirect starts with endbr64"
-	else
-		echo "FAIL cell $1: offline kdbt_entry_indirect starts with '$first', not endbr64"
-	fi
-}
-
 for cell in "$@"; do
 	ncells=$((ncells + 1))
 	cov= jt=
@@ -139,7 +124,6 @@ for cell in "$@"; do
 		jt="jumptable hit rate transparent $(figure "$log" cell-3-workload-transparent jumptable_hit_rate)"
 		jt="$jt fast $(figure "$log" cell-5-workload-fast jumptable_hit_rate)"
 	fi
-	[ "$flavour" = 6.12 ] && offline_612 "$cell" "$kver" "$ko" | tee -a "$out"
 	echo "cell $cell: $(($(date +%s) - t0)) s, $boots boot(s), pti ${pti:--}; ${cov:-no coverage}; ${jt:-no jumptable hit rate}"
 done
 rm -f "$out.cell"
