@@ -172,7 +172,7 @@ void kdbt_native_fns_update(struct module *going)
 	int i;
 
 	for (i = 0; i < ARRAY_SIZE(native_fn_names); i++) {
-		unsigned long a = kdbt_ksyms.lookup_name(native_fn_names[i]);
+		unsigned long a = kdbt_ksym_addr(native_fn_names[i]);
 
 		if (!a || !kdbt_ksyms.lookup_size_offset(a, &size, &off) ||
 		    (going && within_module(a, going)))
@@ -519,7 +519,7 @@ u64 notrace kdbt_dispatch_indirect_c(u32 site_id, u64 target)
 
 static unsigned long sym(const char *name)
 {
-	return kdbt_ksyms.lookup_name(name);
+	return kdbt_ksym_addr(name);
 }
 
 static unsigned long sym_end(const char *name)
@@ -725,14 +725,9 @@ int kdbt_engine_init(void)
 {
 	int err;
 
-	kdbt_eng.search_extable = (void *)sym("search_kernel_exception_table");
-	kdbt_eng.search_all_extables = (void *)sym("search_exception_tables");
-	kdbt_eng.module_text_address = (void *)sym("__module_text_address");
-	if (!kdbt_eng.search_extable || !kdbt_eng.search_all_extables ||
-	    !kdbt_eng.module_text_address) {
-		pr_err("search_kernel_exception_table, search_exception_tables or __module_text_address not found\n");
-		return -ENOENT;
-	}
+	kdbt_eng.search_extable = kdbt_ksym_fn("search_kernel_exception_table");
+	kdbt_eng.search_all_extables = kdbt_ksym_fn("search_exception_tables");
+	kdbt_eng.module_text_address = kdbt_ksym_fn("__module_text_address");
 	err = setup_policy();
 	if (err) {
 		pr_err("cannot find the never-translate ranges: %d\n", err);
@@ -744,13 +739,10 @@ int kdbt_engine_init(void)
 		pr_err("cannot find the sched_process_fork tracepoint: %d\n", err);
 		return err;
 	}
-	err = kdbt_alias_map();
-	if (err)
-		return err;
-	kdbt_eng.tr.mem.cache = kdbt_eng.cache_rw;
+	kdbt_eng.tr.mem.cache = kdbt_eng.cache_rw;	/* main.c mapped it */
 	err = alloc_tables(&kdbt_eng.tr.mem);
 	if (err)
-		goto out_unmap;
+		return err;
 	err = kdbt_profile_init();
 	if (err)
 		goto out_free;
@@ -777,8 +769,6 @@ int kdbt_engine_init(void)
 out_free:
 	kdbt_profile_exit();
 	free_tables(&kdbt_eng.tr.mem);
-out_unmap:
-	kdbt_alias_unmap();
 	return err;
 }
 
@@ -1381,7 +1371,6 @@ void kdbt_engine_exit(void)
 	kdbt_entries_exit();
 	kdbt_profile_exit();
 	free_tables(&kdbt_eng.tr.mem);
-	kdbt_alias_unmap();
 	kdbt_eng.ready = false;
 }
 
