@@ -67,6 +67,8 @@ if [ "$what" = all ] || [ "$what" = --unit ]; then
 		sh tests/unit/kernel-version-check.sh
 	suite "unit: the translator core includes no kernel or libc header" \
 		sh tests/unit/core-freestanding.sh
+	suite "unit: kdbt.ko calls kernel functions only through veneers" \
+		sh tests/unit/ksym-veneers.sh
 	suite "unit: decoder vs objdump" sh tests/unit/decode-vs-objdump.sh \
 		build/unit/decode_check
 	suite "unit: translate and run from a code cache" \
