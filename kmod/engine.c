@@ -841,13 +841,11 @@ static int refuse(int err, const char *why)
 /**
  * kdbt_ibt_enforced() - whether the kernel enforces CET indirect branch
  * tracking (6.12 with CONFIG_X86_KERNEL_IBT on a CPU that has it): every
- * indirect jmp or call must then land on an endbr64.  The code cache has
- * them (kdbt_config.ibt: its indirect entries; kentry.S), but the kernel
- * functions kdbt calls through pointers from load on do not
- * (kallsyms_lookup_name as the kprobe found it, past its endbr64;
- * functions whose endbr64 the kernel sealed at boot).  main.c refuses to
- * load, before any such call; on refuses too, in case the CPU state
- * changed.
+ * indirect jmp or call must then land on an endbr64.  kdbt runs there:
+ * the code cache's indirect entries have one (kdbt_config.ibt; kentry.S),
+ * kernel functions are called through veneers (ksyms.c), and the rest of
+ * kdbt's indirect branches land on address-taken module functions
+ * (docs/KERNEL.md, section 9).  Only said at load (main.c).
  */
 bool kdbt_ibt_enforced(void)
 {
@@ -861,8 +859,6 @@ static int check_can_run(void)
 {
 	if (boot_cpu_has(X86_FEATURE_XENPV))
 		return refuse(-ENODEV, "Xen PV guest");
-	if (kdbt_ibt_enforced())
-		return refuse(-EOPNOTSUPP, "CET indirect branch tracking (IBT) is on, and kdbt calls kernel functions through pointers IBT forbids (boot with ibt=off to profile)");
 	if (kdbt_entries_check() || kdbt_refuse_check())
 		return -EBUSY;
 	if (kdbt_eng.own_num)

@@ -45,10 +45,6 @@ static int __init kdbt_init(void)
 {
 	int err;
 
-	if (kdbt_ibt_enforced()) {	/* before any call through a pointer */
-		pr_err("CET indirect branch tracking (IBT) is enforced: kdbt cannot run (boot with ibt=off to profile)\n");
-		return -EOPNOTSUPP;
-	}
 	err = kdbt_symbols_init();
 	if (err)
 		return err;
@@ -63,8 +59,9 @@ static int __init kdbt_init(void)
 		kdbt_engine_exit();
 		goto out_unmap;
 	}
-	pr_info("loaded, release %s, /proc/%s ready\n", KDBT_RELEASE,
-		KDBT_PROC_DIR);
+	pr_info("loaded, release %s, /proc/%s ready, CET IBT %s\n",
+		KDBT_RELEASE, KDBT_PROC_DIR,
+		kdbt_ibt_enforced() ? "enforced" : "not enforced");
 	return 0;
 out_unmap:
 	kdbt_alias_unmap();
