@@ -6,8 +6,10 @@
  * The cache executes from module text (cache.S), read-only like all
  * module text.  kdbt writes it through a second mapping of the same
  * pages, made with vmap() at load (kdbt_alias_map()).  That alias is
- * read-only too: before the core writes bytes of the cache it opens their
- * pages (kdbt_alias_open_locked(), the core's cfg.open_cache), and before
+ * read-only too, from kdbt_alias_protect() on (before it, at load, and
+ * before anything runs in the cache, ksyms.c writes the veneers through
+ * it): before the core writes bytes of the cache it opens their pages
+ * (kdbt_alias_open_locked(), the core's cfg.open_cache), and before
  * kdbt_eng.lock is released every page opened meanwhile is read-only
  * again (kdbt_alias_seal_locked()).  So a kernel write primitive finds no
  * writable mapping of live code outside a translation, a link or an aim
@@ -15,9 +17,9 @@
  *
  * Owns: the alias, its page-table entries and the set of pages open in
  * the current hold of kdbt_eng.lock.
- * Must never: leave a page writable after the lock is released; touch
- * the alias without the lock; sleep (the open and seal run in the
- * dispatcher, interrupts off).
+ * Must never: leave a page writable after the lock is released (from
+ * kdbt_alias_protect() on); touch the alias without the lock; sleep (the
+ * open and seal run in the dispatcher, interrupts off).
  *
  * Concurrency: only the holder of kdbt_eng.lock writes or even reads the
  * alias, and it flushes its own TLB entry of each page it seals
@@ -101,24 +103,17 @@ out:
 }
 
 /**
- * kdbt_alias_map() - at load: map the alias (kdbt_eng.cache_rw), find its
- * page-table entries and make every page read-only.
+ * kdbt_alias_map() - first at load: map the alias (kdbt_eng.cache_rw) and
+ * find its page-table entries.  Calls no kernel function through a
+ * pointer: its pages stay writable, as vmap() made them, for ksyms.c to
+ * write the veneers, until kdbt_alias_protect().
  *
- * Return: 0, -ENOENT (a kernel function is missing) or -ENOMEM.
+ * Return: 0, -EFAULT or -ENOMEM.
  */
 int kdbt_alias_map(void)
 {
-	unsigned long a;
-	unsigned int i;
 	int err;
 
-	alias.flush_one = (void *)kdbt_ksyms.lookup_name("flush_tlb_one_kernel");
-	alias.flush_range = (void *)kdbt_ksyms.lookup_name("flush_tlb_kernel_range");
-	alias.write_nofault = (void *)kdbt_ksyms.lookup_name("copy_to_kernel_nofault");
-	if (!alias.flush_one || !alias.flush_range || !alias.write_nofault) {
-		pr_err("flush_tlb_one_kernel, flush_tlb_kernel_range or copy_to_kernel_nofault not found\n");
-		return -ENOENT;
-	}
 	alias.pte = kvcalloc(ALIAS_PAGES, sizeof(*alias.pte), GFP_KERNEL);
 	alias.open = bitmap_zalloc(ALIAS_PAGES, GFP_KERNEL);
 	kdbt_eng.cache_rw = alias.pte && alias.open ? vmap_cache() : NULL;
@@ -126,23 +121,38 @@ int kdbt_alias_map(void)
 		err = -ENOMEM;
 		goto fail;
 	}
-	a = (unsigned long)kdbt_eng.cache_rw;
-	err = find_ptes(a);
+	err = find_ptes((unsigned long)kdbt_eng.cache_rw);
 	if (err) {
 		pr_err("cannot find the page-table entries of the cache's alias: %d\n",
 		       err);
 		vunmap(kdbt_eng.cache_rw);
 		goto fail;
 	}
-	for (i = 0; i < ALIAS_PAGES; i++)
-		set_pte(alias.pte[i], pte_clear_flags(*alias.pte[i], _PAGE_RW));
-	alias.flush_range(a, a + KDBT_CACHE_BYTES);
 	return 0;
 fail:
 	kdbt_eng.cache_rw = NULL;
 	bitmap_free(alias.open);
 	kvfree(alias.pte);
 	return err;
+}
+
+/**
+ * kdbt_alias_protect() - at load, once the veneers are written: make
+ * every page of the alias read-only, with the kernel's TLB flushes
+ * called through their veneers (ksyms.c).
+ *
+ */
+void kdbt_alias_protect(void)
+{
+	unsigned long a = (unsigned long)kdbt_eng.cache_rw;
+	unsigned int i;
+
+	alias.flush_one = kdbt_ksym_fn("flush_tlb_one_kernel");
+	alias.flush_range = kdbt_ksym_fn("flush_tlb_kernel_range");
+	alias.write_nofault = kdbt_ksym_fn("copy_to_kernel_nofault");
+	for (i = 0; i < ALIAS_PAGES; i++)
+		set_pte(alias.pte[i], pte_clear_flags(*alias.pte[i], _PAGE_RW));
+	alias.flush_range(a, a + KDBT_CACHE_BYTES);
 }
 
 /* At unload, with nothing left to write. */

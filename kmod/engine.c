@@ -172,7 +172,7 @@ void kdbt_native_fns_update(struct module *going)
 	int i;
 
 	for (i = 0; i < ARRAY_SIZE(native_fn_names); i++) {
-		unsigned long a = kdbt_ksyms.lookup_name(native_fn_names[i]);
+		unsigned long a = kdbt_ksym_addr(native_fn_names[i]);
 
 		if (!a || !kdbt_ksyms.lookup_size_offset(a, &size, &off) ||
 		    (going && within_module(a, going)))
@@ -519,7 +519,7 @@ u64 notrace kdbt_dispatch_indirect_c(u32 site_id, u64 target)
 
 static unsigned long sym(const char *name)
 {
-	return kdbt_ksyms.lookup_name(name);
+	return kdbt_ksym_addr(name);
 }
 
 static unsigned long sym_end(const char *name)
@@ -725,14 +725,9 @@ int kdbt_engine_init(void)
 {
 	int err;
 
-	kdbt_eng.search_extable = (void *)sym("search_kernel_exception_table");
-	kdbt_eng.search_all_extables = (void *)sym("search_exception_tables");
-	kdbt_eng.module_text_address = (void *)sym("__module_text_address");
-	if (!kdbt_eng.search_extable || !kdbt_eng.search_all_extables ||
-	    !kdbt_eng.module_text_address) {
-		pr_err("search_kernel_exception_table, search_exception_tables or __module_text_address not found\n");
-		return -ENOENT;
-	}
+	kdbt_eng.search_extable = kdbt_ksym_fn("search_kernel_exception_table");
+	kdbt_eng.search_all_extables = kdbt_ksym_fn("search_exception_tables");
+	kdbt_eng.module_text_address = kdbt_ksym_fn("__module_text_address");
 	err = setup_policy();
 	if (err) {
 		pr_err("cannot find the never-translate ranges: %d\n", err);
@@ -744,13 +739,10 @@ int kdbt_engine_init(void)
 		pr_err("cannot find the sched_process_fork tracepoint: %d\n", err);
 		return err;
 	}
-	err = kdbt_alias_map();
-	if (err)
-		return err;
-	kdbt_eng.tr.mem.cache = kdbt_eng.cache_rw;
+	kdbt_eng.tr.mem.cache = kdbt_eng.cache_rw;	/* main.c mapped it */
 	err = alloc_tables(&kdbt_eng.tr.mem);
 	if (err)
-		goto out_unmap;
+		return err;
 	err = kdbt_profile_init();
 	if (err)
 		goto out_free;
@@ -777,8 +769,6 @@ int kdbt_engine_init(void)
 out_free:
 	kdbt_profile_exit();
 	free_tables(&kdbt_eng.tr.mem);
-out_unmap:
-	kdbt_alias_unmap();
 	return err;
 }
 
@@ -851,13 +841,11 @@ static int refuse(int err, const char *why)
 /**
  * kdbt_ibt_enforced() - whether the kernel enforces CET indirect branch
  * tracking (6.12 with CONFIG_X86_KERNEL_IBT on a CPU that has it): every
- * indirect jmp or call must then land on an endbr64.  The code cache has
- * them (kdbt_config.ibt: its indirect entries; kentry.S), but the kernel
- * functions kdbt calls through pointers from load on do not
- * (kallsyms_lookup_name as the kprobe found it, past its endbr64;
- * functions whose endbr64 the kernel sealed at boot).  main.c refuses to
- * load, before any such call; on refuses too, in case the CPU state
- * changed.
+ * indirect jmp or call must then land on an endbr64.  kdbt runs there:
+ * the code cache's indirect entries have one (kdbt_config.ibt; kentry.S),
+ * kernel functions are called through veneers (ksyms.c), and the rest of
+ * kdbt's indirect branches land on address-taken module functions
+ * (docs/KERNEL.md, section 9).  Only said at load (main.c).
  */
 bool kdbt_ibt_enforced(void)
 {
@@ -871,8 +859,6 @@ static int check_can_run(void)
 {
 	if (boot_cpu_has(X86_FEATURE_XENPV))
 		return refuse(-ENODEV, "Xen PV guest");
-	if (kdbt_ibt_enforced())
-		return refuse(-EOPNOTSUPP, "CET indirect branch tracking (IBT) is on, and kdbt calls kernel functions through pointers IBT forbids (boot with ibt=off to profile)");
 	if (kdbt_entries_check() || kdbt_refuse_check())
 		return -EBUSY;
 	if (kdbt_eng.own_num)
@@ -1381,7 +1367,6 @@ void kdbt_engine_exit(void)
 	kdbt_entries_exit();
 	kdbt_profile_exit();
 	free_tables(&kdbt_eng.tr.mem);
-	kdbt_alias_unmap();
 	kdbt_eng.ready = false;
 }
 

@@ -78,6 +78,7 @@ extern u8 kdbt_cache[];
 
 /* alias.c: the cache's writable alias, read-only but under the lock. */
 int kdbt_alias_map(void);
+void kdbt_alias_protect(void);
 void kdbt_alias_unmap(void);
 void kdbt_alias_open_locked(void *ctx, u32 off, u32 len);
 void kdbt_alias_seal_locked(void);

@@ -260,7 +260,7 @@ static u64 named_handler(u64 ip)
 	if (!kdbt_ksyms.lookup(ip, &size, &off, &mod, name_buf) ||
 	    strncmp(name_buf, "asm_", 4))
 		return 0;
-	return kdbt_ksyms.lookup_name(name_buf + 4);
+	return kdbt_ksym_addr(name_buf + 4);
 }
 
 /**
@@ -485,7 +485,7 @@ static int kdbt_cpu_down(unsigned int cpu);
 
 static u64 sym(const char *name)
 {
-	return kdbt_ksyms.lookup_name(name);
+	return kdbt_ksym_addr(name);
 }
 
 /**
@@ -498,12 +498,11 @@ int kdbt_entries_init(void)
 {
 	ent.entry_syscall = sym("entry_SYSCALL_64");
 	ent.do_syscall = sym("do_syscall_64");
-	ent.poke_queue = (void *)sym("text_poke_queue");
-	ent.poke_finish = (void *)sym("text_poke_finish");
+	ent.poke_queue = kdbt_ksym_fn("text_poke_queue");
+	ent.poke_finish = kdbt_ksym_fn("text_poke_finish");
 	ent.text_mutex = (struct mutex *)sym("text_mutex");
-	if (!ent.entry_syscall || !ent.do_syscall || !ent.poke_queue ||
-	    !ent.poke_finish || !ent.text_mutex) {
-		pr_err("entry_SYSCALL_64, do_syscall_64, text_poke_queue, text_poke_finish or text_mutex not found\n");
+	if (!ent.entry_syscall || !ent.do_syscall || !ent.text_mutex) {
+		pr_err("entry_SYSCALL_64, do_syscall_64 or text_mutex not found\n");
 		return -ENOENT;
 	}
 	ent.hp_state = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN,

@@ -16,9 +16,12 @@ struct cred;
 
 #define KDBT_PR_PREFIX "kdbt: "
 
-/* ksyms.c: kernel symbols the module needs but the kernel does not export. */
+/*
+ * ksyms.c: kernel symbols the module needs but the kernel does not export.
+ * Kernel functions are called only through their veneers (kdbt_ksym_fn(),
+ * these pointers too); kdbt_ksym_addr() is for data and comparisons.
+ */
 struct kdbt_ksyms {
-	unsigned long (*lookup_name)(const char *name);
 	int (*lookup_size_offset)(unsigned long addr, unsigned long *size,
 				  unsigned long *offset);
 	const char *(*lookup)(unsigned long addr, unsigned long *size,
@@ -30,6 +33,8 @@ struct kdbt_ksyms {
 extern struct kdbt_ksyms kdbt_ksyms;
 
 int kdbt_ksyms_init(void);
+void *kdbt_ksym_fn(const char *name);
+unsigned long kdbt_ksym_addr(const char *name);
 
 /* selftest.c: prove the decoder works on live kernel text. */
 int kdbt_selftest_decode(const char *name);

@@ -41,7 +41,7 @@ static bool is_livepatch(const struct module *mod)
 /* Whether a livepatch transition is in progress (klp_transition_patch). */
 static bool klp_in_transition(void)
 {
-	void **patch = (void **)kdbt_ksyms.lookup_name("klp_transition_patch");
+	void **patch = (void **)kdbt_ksym_addr("klp_transition_patch");
 
 	return patch && READ_ONCE(*patch);
 }

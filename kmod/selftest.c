@@ -35,7 +35,7 @@ int kdbt_selftest_decode(const char *name)
 	u8 *buf;
 	int err;
 
-	addr = kdbt_ksyms.lookup_name(name);
+	addr = kdbt_ksym_addr(name);
 	if (!addr || !kdbt_ksyms.lookup_size_offset(addr, &size, &offset)) {
 		pr_err("selftest: no kernel function %s\n", name);
 		return -ENOENT;

@@ -193,7 +193,7 @@ static int rewrite_all(void *data)
 int kdbt_rewrite_stacks(u64 *rewritten, struct kdbt_stack_culprit *culprit)
 {
 	struct scan s = {
-		.idle_task = (void *)kdbt_ksyms.lookup_name("idle_task"),
+		.idle_task = kdbt_ksym_fn("idle_task"),
 		.culprit = culprit,
 	};
 	int err;
@@ -337,7 +337,7 @@ static int pull_all(void *data)
 int kdbt_stacks_into_cache(u64 *pulled)
 {
 	struct pull p = {
-		.idle_task = (void *)kdbt_ksyms.lookup_name("idle_task"),
+		.idle_task = kdbt_ksym_fn("idle_task"),
 	};
 	int err;
 

@@ -181,10 +181,10 @@ static bool bp_desc_checks_out(u64 fn, u64 desc)
 /* Find the kernel's batch descriptor and check its layout (pokes.h). */
 static void find_bp_desc(void)
 {
-	u64 desc = kdbt_ksyms.lookup_name("bp_desc");
-	u64 fn = kdbt_ksyms.lookup_name("poke_int3_handler");
+	u64 desc = kdbt_ksym_addr("bp_desc");
+	u64 fn = kdbt_ksym_addr("poke_int3_handler");	/* read, not called */
 
-	stext = kdbt_ksyms.lookup_name("_stext");
+	stext = kdbt_ksym_addr("_stext");
 	if (desc && fn && stext && bp_desc_checks_out(fn, desc)) {
 		bp_desc = (struct kdbt_bp_desc *)desc;
 		return;

@@ -71,6 +71,10 @@ if [ "$what" = all ] || [ "$what" = --unit ]; then
 		sh tests/unit/kernel-version-check.sh
 	suite "unit: the translator core includes no kernel or libc header" \
 		sh tests/unit/core-freestanding.sh
+	suite "unit: kdbt.ko calls kernel functions only through veneers" \
+		sh tests/unit/ksym-veneers.sh
+	suite "unit: kdbt.ko for 6.12: every address-taken function has endbr64" \
+		sh tests/unit/ibt-endbr.sh
 	suite "unit: decoder vs objdump" sh tests/unit/decode-vs-objdump.sh \
 		build/unit/decode_check
 	suite "unit: translate and run from a code cache" \
