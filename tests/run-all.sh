@@ -9,7 +9,8 @@
 #   --612    make test-612: the guest tests on Linux 6.12 (KVER612, default
 #            scripts/kernel612.sh --print) with its kdbt.ko
 #            (build/kmod-KVER612/), its whole text translated offline and
-#            the IBT landing pad of that kdbt.ko's dispatcher entry
+#            the IBT landing pads of that kdbt.ko (its dispatcher entry,
+#            every address-taken function)
 #   --long   make long: the long tier (tests/vm/long: hundreds of on/off
 #            cycles, the short soaks, 4-CPU variants, bench-quick, unload
 #            races) and the harness's own watchdog check
@@ -138,6 +139,8 @@ if [ "$what" = --612 ]; then
 			sh tests/unit/kernel-coverage.sh build/unit/kcover "$k"
 		suite "6.12: kdbt.ko's dispatcher entry starts with endbr64" \
 			sh tests/unit/ibt-entry.sh "build/kmod-$k/kdbt.ko"
+		suite "6.12: every address-taken function of its kdbt.ko has endbr64" \
+			sh tests/unit/ibt-endbr.sh "build/kmod-$k/kdbt.ko"
 	fi
 	# shellcheck disable=SC2086
 	[ -n "$guest" ] && suite "guest: Debian $k under QEMU" \
