@@ -49,12 +49,15 @@ extern char rt_scratch_deep_block[], rt_scratch_succ_jmp_block[];
 extern char rt_scratch_fixup_insn[], rt_scratch_fixup_resume[];
 ASM_FN(rt_ret_imm); ASM_FN(rt_call_next); ASM_FN(rt_call_native);
 ASM_FN(rt_lkgs);
+ASM_FN(rt_call_thunk_call); ASM_FN(rt_jump_thunk_jmp); ASM_FN(rt_call_depth);
+extern char rt_cd_thunk[], rt_cd_fn[];
 extern char rt_int3_insn[], rt_cx16_insn[];
 
 /*
  * @uncounted: native instructions that the translated run does not count,
  * by mode (fast, transparent), because the rule replaces or bypasses them:
- * an indirect thunk's own jmp (the branch goes straight to its target),
+ * an indirect thunk's own jmp (the branch goes straight to its target;
+ * a call-depth call thunk's accounting too),
  * the return thunk's ret in fast mode (it runs natively, returning into
  * the cache), a ret imm16 and, in transparent mode, everything after it
  * (native exits).  -1: no reference count (a signal interrupts stepping).
@@ -67,6 +70,9 @@ static const struct rule_case {
 } rule_cases[] = {
 	{ "thunk_call", rt_thunk_call, 10, 15, { 1, 1 } },
 	{ "thunk_jmp", rt_thunk_jmp, 10, 15, { 1, 1 } },
+	{ "call_thunk_call", rt_call_thunk_call, 10, 15, { 2, 2 } },
+	{ "jump_thunk_jmp", rt_jump_thunk_jmp, 10, 15, { 1, 1 } },
+	{ "call_depth", rt_call_depth, 10, 11, { 0, 0 } },
 	{ "return_thunk", rt_return_thunk, 10, 30, { 1, 1 } },
 	{ "jcc_return_thunk", rt_jcc_return_thunk, 11, 1, { 1, 0 } },
 	{ "jcc_return_thunk_not", rt_jcc_return_thunk, 3, 2, { 0, 0 } },
@@ -344,8 +350,10 @@ static bool ends_with(const void *native, enum kdbt_end end, const void *target)
 /*
  * A block records the native target of the direct call or jmp it ends
  * in (struct kdbt_block.target, the call arcs of /proc/kdbt); a call or
- * jmp to an indirect thunk is an indirect branch, and a jmp to the
- * return thunk a return: no target.
+ * jmp to an indirect thunk (or to a call-depth call or jump thunk) is an
+ * indirect branch, and a jmp to the return thunk a return: no target.
+ * A call-depth accounting thunk's block ends after the accounting: the
+ * function it falls into has a block of its own.
  */
 static void check_targets(enum kdbt_mode mode)
 {
@@ -356,12 +364,17 @@ static void check_targets(enum kdbt_mode mode)
 	    !ends_with(rt_c_call, KDBT_END_JMP, rt_c_call_block) ||
 	    !ends_with(rt_thunk_call, KDBT_END_CALL_IND, NULL) ||
 	    !ends_with(rt_thunk_jmp, KDBT_END_JMP_IND, NULL) ||
+	    !ends_with(rt_call_thunk_call, KDBT_END_CALL_IND, NULL) ||
+	    !ends_with(rt_jump_thunk_jmp, KDBT_END_JMP_IND, NULL) ||
+	    !ends_with(rt_call_depth, KDBT_END_CALL, rt_cd_thunk) ||
+	    !ends_with(rt_cd_thunk, KDBT_END_FALL, NULL) ||
+	    !ends_with(rt_cd_fn, KDBT_END_RET, NULL) ||
 	    !ends_with(rt_return_thunk, ret, NULL)) {
 		fail("%s/targets: a block's recorded call or jmp target is wrong",
 		     mode_name(mode));
 		return;
 	}
-	pass("%s/targets (direct call and jmp: their targets; through the thunks: none)",
+	pass("%s/targets (direct call and jmp: their targets; through the thunks: none; call-depth thunk: its own block)",
 	     mode_name(mode));
 }
 
@@ -1118,6 +1131,7 @@ int main(int argc, char **argv)
 	sigaction(SIGTRAP, &sa, NULL);
 	sa.sa_sigaction = on_segv;
 	sigaction(SIGSEGV, &sa, NULL);
+	utr_set_cpu(0);		/* the GS base: rules_asm.S's %gs:16 */
 	for (i = 0; i < n_tfuncs; i++) {
 		tref[i] = reference(tfuncs[i].name, tfuncs[i].fn,
 				    tfuncs[i].arg, &native[i]);
