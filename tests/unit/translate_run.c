@@ -379,6 +379,48 @@ static void check_targets(enum kdbt_mode mode)
 }
 
 /*
+ * kdbt_call_depth_ref() (core.h): the %gs address of the call-depth
+ * counter in the two instruction forms 6.12 uses - a call thunk's
+ * `sarq $5, %gs:m(%rip)` (9 bytes, relative to its end) and the return
+ * thunk's `shlq $5, %gs:m(%rip)` (engine.c reads the counter from it) -
+ * and in rules_asm.S's absolute `sarq $5, %gs:16`; nothing for other
+ * shifts, counts or segments.
+ */
+static void check_call_depth_ref(void)
+{
+	static const u8 sar_rip[] = { 0x65, 0x48, 0xc1, 0x3d, 0x00, 0x32, 0xb5, 0x7a, 0x05 };
+	static const u8 shl_rip[] = { 0x65, 0x48, 0xc1, 0x25, 0xf3, 0xe6, 0xb3, 0x7a, 0x05 };
+	static const u8 sar_abs[] = { 0x65, 0x48, 0xc1, 0x3c, 0x25, 0x10, 0, 0, 0, 0x05 };
+	static const u8 sar_4[] = { 0x65, 0x48, 0xc1, 0x3d, 0x00, 0x32, 0xb5, 0x7a, 0x04 };
+	static const u8 sar_fs[] = { 0x64, 0x48, 0xc1, 0x3d, 0x00, 0x32, 0xb5, 0x7a, 0x05 };
+	const u64 ip = 0xffffffff81000000ull;
+	struct kdbt_decoder dec;
+	struct kdbt_full_insn fi;
+	unsigned long long got[5];
+	const u8 *const code[5] = { sar_rip, shl_rip, sar_abs, sar_4, sar_fs };
+	const size_t len[5] = { sizeof(sar_rip), sizeof(shl_rip),
+				sizeof(sar_abs), sizeof(sar_4), sizeof(sar_fs) };
+	const ZydisMnemonic m[5] = { ZYDIS_MNEMONIC_SAR, ZYDIS_MNEMONIC_SHL,
+				     ZYDIS_MNEMONIC_SAR, ZYDIS_MNEMONIC_SAR,
+				     ZYDIS_MNEMONIC_SAR };
+	int i;
+
+	if (kdbt_decoder_init(&dec)) {
+		fail("call_depth_ref: no decoder");
+		return;
+	}
+	for (i = 0; i < 5; i++)
+		got[i] = kdbt_decode_full(&dec, code[i], len[i], &fi) ? ~0ull :
+			 kdbt_call_depth_ref(&fi.zi, ip, m[i]);
+	if (got[0] != ip + 9 + 0x7ab53200 || got[1] != ip + 9 + 0x7ab3e6f3 ||
+	    got[2] != 16 || got[3] || got[4])
+		fail("call_depth_ref: %#llx %#llx %#llx %#llx %#llx",
+		     got[0], got[1], got[2], got[3], got[4]);
+	else
+		pass("call_depth_ref (sarq/shlq $5 on %%gs: the counter's address; other shifts and segments: none)");
+}
+
+/*
  * Which register the counter of the block at @native uses: 1 if it
  * counts through %rax with no push, 0 if it pushes %rax, -1 otherwise.
  */
@@ -1132,6 +1174,7 @@ int main(int argc, char **argv)
 	sa.sa_sigaction = on_segv;
 	sigaction(SIGSEGV, &sa, NULL);
 	utr_set_cpu(0);		/* the GS base: rules_asm.S's %gs:16 */
+	check_call_depth_ref();
 	for (i = 0; i < n_tfuncs; i++) {
 		tref[i] = reference(tfuncs[i].name, tfuncs[i].fn,
 				    tfuncs[i].arg, &native[i]);
