@@ -29,6 +29,10 @@ kdbt_test_call_thunk_rax:	/* __x86_indirect_call_thunk_rax */
 	jmp	*%rax
 kdbt_test_jump_thunk_rax:	/* __x86_indirect_jump_thunk_rax */
 	jmp	*%rax
+	.globl	kdbt_test_its_thunk_rax
+kdbt_test_its_thunk_rax:	/* __x86_indirect_its_thunk_rax (ITS) */
+	jmp	*%rax
+	int3
 
 .macro FUNC name
 	.globl	\name
@@ -62,6 +66,12 @@ FUNC rt_thunk_jmp
 FUNC rt_call_thunk_call
 	lea	add5(%rip), %rax
 	call	kdbt_test_call_thunk_rax
+	ret
+
+/* call __x86_indirect_its_thunk_rax: an indirect call (x + 5). */
+FUNC rt_its_thunk_call
+	lea	add5(%rip), %rax
+	call	kdbt_test_its_thunk_rax
 	ret
 
 /* jmp __x86_indirect_jump_thunk_rax: an indirect tail call (x + 5). */

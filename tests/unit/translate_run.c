@@ -50,6 +50,7 @@ extern char rt_scratch_fixup_insn[], rt_scratch_fixup_resume[];
 ASM_FN(rt_ret_imm); ASM_FN(rt_call_next); ASM_FN(rt_call_native);
 ASM_FN(rt_lkgs);
 ASM_FN(rt_call_thunk_call); ASM_FN(rt_jump_thunk_jmp); ASM_FN(rt_call_depth);
+ASM_FN(rt_its_thunk_call);
 extern char rt_cd_thunk[], rt_cd_fn[];
 extern char rt_int3_insn[], rt_cx16_insn[];
 
@@ -72,6 +73,7 @@ static const struct rule_case {
 	{ "thunk_jmp", rt_thunk_jmp, 10, 15, { 1, 1 } },
 	{ "call_thunk_call", rt_call_thunk_call, 10, 15, { 2, 2 } },
 	{ "jump_thunk_jmp", rt_jump_thunk_jmp, 10, 15, { 1, 1 } },
+	{ "its_thunk_call", rt_its_thunk_call, 10, 15, { 1, 1 } },
 	{ "call_depth", rt_call_depth, 10, 11, { 0, 0 } },
 	{ "return_thunk", rt_return_thunk, 10, 30, { 1, 1 } },
 	{ "jcc_return_thunk", rt_jcc_return_thunk, 11, 1, { 1, 0 } },
@@ -366,6 +368,7 @@ static void check_targets(enum kdbt_mode mode)
 	    !ends_with(rt_thunk_jmp, KDBT_END_JMP_IND, NULL) ||
 	    !ends_with(rt_call_thunk_call, KDBT_END_CALL_IND, NULL) ||
 	    !ends_with(rt_jump_thunk_jmp, KDBT_END_JMP_IND, NULL) ||
+	    !ends_with(rt_its_thunk_call, KDBT_END_CALL_IND, NULL) ||
 	    !ends_with(rt_call_depth, KDBT_END_CALL, rt_cd_thunk) ||
 	    !ends_with(rt_cd_thunk, KDBT_END_FALL, NULL) ||
 	    !ends_with(rt_cd_fn, KDBT_END_RET, NULL) ||

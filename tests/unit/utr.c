@@ -69,6 +69,7 @@ extern char kdbt_user_call_end[];
 extern char kdbt_user_dispatch_direct[], kdbt_user_dispatch_indirect[];
 extern char kdbt_test_thunk_rax[], kdbt_test_return_thunk[];
 extern char kdbt_test_call_thunk_rax[], kdbt_test_jump_thunk_rax[];
+extern char kdbt_test_its_thunk_rax[];
 extern char kdbt_user_leave_indirect[];
 extern char kdbt_test_native_helper[], kdbt_test_native_helper_end[];
 long kdbt_user_call(u64 entry, long arg);
@@ -354,6 +355,7 @@ int utr_setup(enum kdbt_mode mode, bool counters_on)
 		.indirect_thunk[0] = (u64)kdbt_test_thunk_rax,
 		.thunk_alias[0][0] = (u64)kdbt_test_call_thunk_rax,
 		.thunk_alias[1][0] = (u64)kdbt_test_jump_thunk_rax,
+		.thunk_alias[2][0] = (u64)kdbt_test_its_thunk_rax,
 		.call_depth = offsetof(typeof(utr_gs), call_depth),
 		.counters_addr = (u64)counters,
 		.counters_gs = offsetof(typeof(utr_gs), counters_ptr),
