@@ -13,6 +13,13 @@
 #   max/cloud                    max                  cloud
 #   max/rt                       max                  rt (PREEMPT_RT)
 #   max/6.12                     max                  Linux 6.12 (generic)
+#   Skylake-Server-IBRS/6.12-stuff  Skylake-Server-IBRS  Linux 6.12
+#                                retbleed=stuff spectre_v2=retpoline
+#                                (call-depth tracking: call thunks,
+#                                call_depth_return_thunk)
+#   Icelake-Server/6.12-its      Icelake-Server       Linux 6.12
+#                                indirect_target_selection=on (ITS: the
+#                                return thunk is its_return_thunk)
 # Every Intel model boots with page-table isolation under TCG (QEMU does
 # not report the CPU as unaffected by Meltdown); EPYC-Rome returns
 # through the return thunk.  Each cell boots once and runs
@@ -43,8 +50,8 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 
-# name cpu flavour (generic, cloud, rt, 6.12) and kernel words (- for
-# none), one cell per line (scripts/bench-matrix.sh reads them too)
+# name cpu flavour (generic, cloud, rt, 6.12) and kernel words (the rest
+# of the line, - for none), one cell per line (scripts/bench-matrix.sh reads them too)
 CELLS=$(cat "$here/cells")
 . "$here/lib.sh"
 
