@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * block.c - build one basic block: decode native instructions from a start
- * address up to and including a control transfer, classify each by rule,
- * and work out whether the arithmetic flags are live at block entry.
+ * address up to and including a control transfer (or a call thunk's
+ * call-depth accounting, which falls into its function: cfg.call_depth),
+ * classify each by rule, and work out whether the arithmetic flags are
+ * live at block entry.
  *
  * Input: a native address (read through cfg.read_code).
  * Output: struct kdbt_bb; nothing is emitted here.  An instruction that
