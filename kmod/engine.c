@@ -585,19 +585,76 @@ static int setup_policy(void)
 	return err ? -EINVAL : 0;
 }
 
+/*
+ * The thunks that stand for __x86_indirect_thunk_<reg> (core.h,
+ * cfg.thunk_alias), by name; registers in Zydis order.  6.12 has all
+ * three sets, 6.1 the ITS thunks (both with MITIGATION_ITS); the kernel
+ * calls them only where it patched its sites for them at boot.
+ */
+static const char *const thunk_alias_fmt[KDBT_THUNK_ALIASES] = {
+	"__x86_indirect_call_thunk_%s",	/* call-depth tracking */
+	"__x86_indirect_jump_thunk_%s",
+	"__x86_indirect_its_thunk_%s",	/* ITS, without retpolines */
+};
+static const char *const thunk_reg_names[16] = {
+	"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
+	"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15",
+};
+
+/*
+ * The call-depth counter (core.h, cfg.call_depth) if the return thunk in
+ * use is call_depth_return_thunk (6.12, retbleed=stuff): the %gs address
+ * its first instruction after endbr64, `shlq $5, %gs:counter(%rip)`,
+ * shifts; else 0.
+ */
+static u64 call_depth_counter(u64 ret_thunk)
+{
+	struct kdbt_decoder dec;
+	struct kdbt_full_insn fi;
+	u8 code[KDBT_MAX_INSN_LEN];
+	u64 counter;
+
+	if (!ret_thunk || ret_thunk != sym("call_depth_return_thunk"))
+		return 0;
+	if (!copy_from_kernel_nofault(code, (void *)ret_thunk, 4) &&
+	    kdbt_is_endbr(code))
+		ret_thunk += 4;		/* IBT kernels */
+	if (kdbt_decoder_init(&dec) ||
+	    copy_from_kernel_nofault(code, (void *)ret_thunk, sizeof(code)) ||
+	    kdbt_decode_full(&dec, code, sizeof(code), &fi))
+		counter = 0;
+	else
+		counter = kdbt_call_depth_ref(&fi.zi, ret_thunk,
+					      ZYDIS_MNEMONIC_SHL);
+	if (counter)
+		pr_info("call-depth tracking: counter at %%gs:%#llx\n", counter);
+	else
+		pr_warn("call-depth tracking: call_depth_return_thunk does not start with the shift kdbt knows; call thunks stay part of their callee's first block\n");
+	return counter;
+}
+
 /* The retpoline thunks by register and the return thunk in use. */
 static int setup_thunks(struct kdbt_config *cfg)
 {
 	unsigned long array = sym("__x86_indirect_thunk_array");
 	unsigned long *ret_thunk = (unsigned long *)sym("x86_return_thunk");
-	int r;
+	char name[40];
+	int r, a;
 
 	if (!array || !ret_thunk)
 		return -ENOENT;
-	for (r = 0; r < 16; r++)
-		if (r != 4)	/* there is no %rsp thunk */
-			cfg->indirect_thunk[r] = array + 32 * r;
+	for (r = 0; r < 16; r++) {
+		if (r == 4)	/* there is no %rsp thunk */
+			continue;
+		cfg->indirect_thunk[r] = array + 32 * r;
+		for (a = 0; a < KDBT_THUNK_ALIASES; a++) {
+			snprintf(name, sizeof(name), thunk_alias_fmt[a],
+				 thunk_reg_names[r]);
+			cfg->thunk_alias[a][r] = sym(name);
+		}
+	}
 	cfg->return_thunk = READ_ONCE(*ret_thunk);
+	cfg->call_depth = call_depth_counter(cfg->return_thunk);
 	fentry_calls[0] = sym("__fentry__");
 	fentry_calls[1] = sym("ftrace_caller");
 	fentry_calls[2] = sym("ftrace_regs_caller");

@@ -13,7 +13,9 @@
  * where module memory is mapped - and reaches kdbt only where it calls C.
  * Each site is a 5-byte `call rel32` in entry text, found by walking the
  * stub of every IDT gate (and entry_SYSCALL_64) to its call of the C
- * function named after it (asm_X calls X).
+ * function named after it (asm_X calls X), or of the call-depth
+ * accounting thunk right before it (6.12, retbleed=stuff), which the
+ * trampoline then leads to, as the site did.
  *
  * At the first on, each site is made to call a trampoline of its own in
  * the cache's last page, which the translator never uses: a `jmp rel32`
@@ -263,6 +265,29 @@ static u64 named_handler(u64 ip)
 	return kdbt_ksym_addr(name_buf + 4);
 }
 
+/*
+ * Does a call of @t call @handler?  Directly, or (call-depth tracking,
+ * 6.12's retbleed=stuff) through the accounting thunk the kernel wrote
+ * into the handler's padding (cfg.call_depth): the call's target, which
+ * the site keeps calling, falls through into the handler.
+ */
+static bool calls_handler(u64 t, u64 handler)
+{
+	struct kdbt_full_insn fi;
+	u8 b[KDBT_MAX_INSN_LEN];
+
+	if (!handler || t == handler)
+		return !!handler;
+	if (!kdbt_eng.tr.cfg.call_depth || t >= handler ||
+	    handler - t > KDBT_MAX_INSN_LEN ||
+	    kdbt_read_code(NULL, t, b, sizeof(b)) ||
+	    kdbt_decode_full(&kdbt_eng.tr.dec, b, sizeof(b), &fi))
+		return false;
+	return t + fi.zi.length == handler &&
+	       kdbt_call_depth_ref(&fi.zi, t, ZYDIS_MNEMONIC_SAR) ==
+	       kdbt_eng.tr.cfg.call_depth;
+}
+
 /**
  * find_site() - walk an entry stub to its call of its C handler.
  * @ip: the stub (a gate's target, or entry_SYSCALL_64).
@@ -300,7 +325,8 @@ static int find_site(u64 ip, u64 handler, u64 *site, u64 *target)
 		}
 		t = native_target(ip, next + zi->raw.imm[0].value.s);
 		if (zi->mnemonic == ZYDIS_MNEMONIC_CALL && b[0] == 0xe8 &&
-		    zi->length == CALL_LEN && t == (handler ?: named_handler(ip))) {
+		    zi->length == CALL_LEN &&
+		    calls_handler(t, handler ?: named_handler(ip))) {
 			*site = ip;
 			*target = t;
 			return 0;

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * block.c - build one basic block: decode native instructions from a start
- * address up to and including a control transfer, classify each by rule,
- * and work out whether the arithmetic flags are live at block entry.
+ * address up to and including a control transfer (or a call thunk's
+ * call-depth accounting, which falls into its function: cfg.call_depth),
+ * classify each by rule, and work out whether the arithmetic flags are
+ * live at block entry.
  *
  * Input: a native address (read through cfg.read_code).
  * Output: struct kdbt_bb; nothing is emitted here.  An instruction that
@@ -40,18 +42,29 @@ static bool is_riprel(const ZydisDecodedInstruction *zi)
 /* Indirect thunk register (Zydis number + 1) for @target, or 0. */
 static u8 thunk_reg(const struct kdbt_tr *tr, u64 target)
 {
-	unsigned int r;
+	return kdbt_thunk_reg(&tr->cfg, target);
+}
 
-	for (r = 0; r < 16; r++)
-		if (tr->cfg.indirect_thunk[r] && tr->cfg.indirect_thunk[r] == target)
-			return r + 1;
-	return 0;
+/*
+ * Is @zi at @ip the call-depth accounting of a call thunk (cfg.call_depth),
+ * which falls through into its function?  It ends the block.
+ */
+static bool is_call_depth_thunk(const struct kdbt_tr *tr,
+				const ZydisDecodedInstruction *zi, u64 ip)
+{
+	return tr->cfg.call_depth && zi->mnemonic == ZYDIS_MNEMONIC_SAR &&
+	       kdbt_call_depth_ref(zi, ip, ZYDIS_MNEMONIC_SAR) ==
+	       tr->cfg.call_depth;
 }
 
 /*
  * Classify one instruction.  Rules, and why:
  * - jmp/jcc/call rel: chained exits; calls and jumps to the kernel's
- *   __x86_indirect_thunk_<reg> are the indirect branches they stand for.
+ *   __x86_indirect_thunk_<reg> (and cfg.thunk_alias: the call-depth and
+ *   ITS thunks) are the indirect branches they stand for.
+ * - the call-depth accounting of a call thunk (cfg.call_depth) is copied
+ *   and ends its block (kdbt_build_block()): the function it falls into
+ *   starts a block of its own.
  * - jmp/call through register or memory, ret: see translate.c.
  * - far transfers, iret, sysret, sysexit, int*, ud*: run natively
  *   (the block exits to the native instruction), so the kernel's own
@@ -657,7 +670,8 @@ int kdbt_build_block(struct kdbt_tr *tr, u64 start, struct kdbt_bb *bb)
 		ip += in->len;
 		bb->n++;
 		bb->end = rule_end(rule);
-		if (bb->end != KDBT_END_FALL)
+		if (bb->end != KDBT_END_FALL ||
+		    is_call_depth_thunk(tr, &fi.zi, in->ip))
 			break;
 		if (in->mnemonic == ZYDIS_MNEMONIC_STI)
 			continue;	/* never split sti from its successor */

@@ -25,6 +25,9 @@
 #define KDBT_MAX_BLOCK_INSNS	64
 /* Native bytes a block may span (maps keep 16-bit offsets). */
 #define KDBT_MAX_BLOCK_BYTES	1024
+/* cfg.thunk_alias: call-depth call thunks, jump thunks, ITS thunks. */
+#define KDBT_THUNK_ALIASES	3
+
 /* Cache bytes one translation (a chain of blocks) may take, stubs included. */
 #define KDBT_MAX_BLOCK_CACHE	8192
 /* Blocks one translation may chain (see translate.c). */
@@ -165,6 +168,19 @@ struct kdbt_map {
  * @indirect_thunk: native __x86_indirect_thunk_<reg> by Zydis register
  *	number - ZYDIS_REGISTER_RAX, or 0; calls and jumps to them are
  *	indirect branches through that register.
+ * @thunk_alias: more thunks that stand for an indirect branch through a
+ *	register, indexed the same way (0: none): 6.12's call-depth call
+ *	and jump thunks (__x86_indirect_call_thunk_<reg>,
+ *	__x86_indirect_jump_thunk_<reg>, which retbleed=stuff calls instead
+ *	of the retpolines) and the ITS thunks (__x86_indirect_its_thunk_<reg>).
+ *	The call thunk's depth accounting is not done for such a call (the
+ *	counter's underflow then stuffs the return stack more often).
+ * @call_depth: the %gs address of the kernel's call-depth counter
+ *	(call-depth tracking: 6.12's retbleed=stuff), or 0.  A direct call
+ *	then reaches the accounting thunk in its callee's padding, one
+ *	`sarq $5, %gs:call_depth` right before the callee's first byte; that
+ *	instruction ends its block, so that the callee starts a block of its
+ *	own (its counts, and what cfg.c_function says of its entry).
  * @counters_addr: run-time address of kdbt_mem.counters (shared
  *	counters, when @counters_gs is 0).
  * @counters_gs: per-CPU counters: the %gs offset (sign-extended disp32) of
@@ -241,6 +257,8 @@ struct kdbt_config {
 	u64 dispatch_indirect;
 	u64 return_thunk;
 	u64 indirect_thunk[16];
+	u64 thunk_alias[KDBT_THUNK_ALIASES][16];
+	u64 call_depth;
 	u64 counters_addr;
 	u32 counters_gs;
 	const s32 *counters_windows;
@@ -338,6 +356,47 @@ static inline bool kdbt_is_sentinel(const struct kdbt_tr *tr, u32 id)
 {
 	return tr->cfg.shadow_addr && tr->mem.shadow &&
 	       !(id & ((1u << tr->cfg.shadow_shift) - 1));
+}
+
+/*
+ * Register (Zydis number - ZYDIS_REGISTER_RAX, plus 1) of the indirect
+ * thunk at @target (cfg.indirect_thunk, cfg.thunk_alias), or 0.
+ */
+static inline u8 kdbt_thunk_reg(const struct kdbt_config *cfg, u64 target)
+{
+	unsigned int r, a;
+
+	for (r = 0; r < 16; r++) {
+		if (cfg->indirect_thunk[r] && cfg->indirect_thunk[r] == target)
+			return r + 1;
+		for (a = 0; a < KDBT_THUNK_ALIASES; a++)
+			if (cfg->thunk_alias[a][r] &&
+			    cfg->thunk_alias[a][r] == target)
+				return r + 1;
+	}
+	return 0;
+}
+
+/*
+ * The %gs address that @zi (at @ip) shifts by 5 with @mnemonic (SAR: the
+ * call-depth accounting of a call thunk; SHL: that of the return thunk),
+ * or 0: `sarq $5, %gs:m(%rip)` or `sarq $5, %gs:m` (absolute disp32).
+ */
+static inline u64 kdbt_call_depth_ref(const ZydisDecodedInstruction *zi,
+				      u64 ip, ZydisMnemonic mnemonic)
+{
+	if (zi->mnemonic != mnemonic || zi->operand_width != 64 ||
+	    !(zi->attributes & ZYDIS_ATTRIB_HAS_SEGMENT_GS) ||
+	    !(zi->attributes & ZYDIS_ATTRIB_HAS_MODRM) ||
+	    zi->raw.modrm.mod != 0 || zi->raw.imm[0].size != 8 ||
+	    zi->raw.imm[0].value.u != 5 || zi->raw.disp.size != 32)
+		return 0;
+	if (zi->raw.modrm.rm == 5)		/* RIP-relative */
+		return ip + zi->length + zi->raw.disp.value;
+	if (zi->raw.modrm.rm == 4 && zi->raw.sib.base == 5 &&
+	    zi->raw.sib.index == 4)		/* absolute disp32 */
+		return (u64)zi->raw.disp.value;
+	return 0;
 }
 
 /* endbr64 itself: what an indirect branch must land on under IBT. */

@@ -1070,13 +1070,10 @@ static void emit_block_counter(struct emit_ctx *c)
 static bool copyable(const struct emit_ctx *c, u64 target)
 {
 	const struct kdbt_config *cfg = &c->tr->cfg;
-	int r;
 
-	if (target == cfg->return_thunk)	/* a return, not a block */
+	if (target == cfg->return_thunk ||	/* a return, not a block */
+	    kdbt_thunk_reg(cfg, target))
 		return false;
-	for (r = 0; r < 16; r++)
-		if (cfg->indirect_thunk[r] && target == cfg->indirect_thunk[r])
-			return false;
 	return cfg->may_translate(cfg->ctx, target) &&
 	       (!cfg->may_chain || cfg->may_chain(cfg->ctx, target));
 }

@@ -2,8 +2,8 @@
 # what a cell of tests/matrix/cells boots.
 #
 # cell_resolve CELL GENERIC_KO: sets cpu, flavour (generic, cloud, rt,
-# 6.12, 6.12-cloud, 6.12-rt), words (kernel words,
-# empty for none), kver (the kernel release) and ko (the module built for
+# 6.12, 6.12-cloud, 6.12-rt), words (kernel words: the rest of the cell's
+# line, space-separated; empty for -), kver (the kernel release) and ko (the module built for
 # it: GENERIC_KO for the generic kernel, build/kmod-KVER/kdbt.ko for the
 # others); on failure sets why (what is missing and the make target that
 # provides it) and returns 1.  Needs $top and $CELLS.
@@ -12,7 +12,7 @@ cell_resolve() {
 	[ -n "$_row" ] || { why="no cell '$1'"; return 1; }
 	cpu=$(echo "$_row" | cut -d' ' -f2)
 	flavour=$(echo "$_row" | cut -d' ' -f3)
-	words=$(echo "$_row" | cut -d' ' -f4)
+	words=$(echo "$_row" | cut -d' ' -f4-)
 	[ "$words" = - ] && words=
 	if [ "$flavour" = generic ]; then
 		kver=$(sh "$top/scripts/kver.sh" 2>&1)

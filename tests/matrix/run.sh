@@ -1,19 +1,24 @@
 #!/bin/sh
-# run.sh - the test matrix: kdbt on other CPU models and on Debian 6.1's
-# other kernel flavours, one guest boot per cell, a short suite in each.
+# run.sh - the test matrix: kdbt on other CPU models and on the other
+# kernels (6.1's and 6.12's flavours, 6.12's mitigations), one guest boot
+# per cell, a short suite in each.
 #
 # Usage: run.sh [CELL...]     (default: every cell, in this order)
-#   CELL                         -cpu                 kernel   command line
-#   Skylake-Server-IBRS          Skylake-Server-IBRS  generic  (PTI on)
-#   Cascadelake-Server           Cascadelake-Server   generic  (PTI on)
-#   Icelake-Server               Icelake-Server       generic  (PTI on)
-#   Skylake-Server-IBRS/pti=off  Skylake-Server-IBRS  generic  pti=off
-#   EPYC-Rome                    EPYC-Rome            generic
-#   EPYC-Milan                   EPYC-Milan           generic
-#   max/cloud                    max                  cloud
-#   max/rt                       max                  rt (PREEMPT_RT)
-#   max/6.12-cloud               max                  Linux 6.12 cloud
-#   max/6.12-rt                  max                  Linux 6.12 rt
+#   CELL                            -cpu                 kernel        words
+#   Skylake-Server-IBRS             Skylake-Server-IBRS  6.1 generic   (PTI on)
+#   Skylake-Server-IBRS/pti=off     Skylake-Server-IBRS  6.1 generic   pti=off
+#   Skylake-Server-IBRS/6.12-stuff  Skylake-Server-IBRS  6.12 generic  retbleed=stuff
+#                                   spectre_v2=retpoline (call-depth tracking:
+#                                   call thunks, call_depth_return_thunk)
+#   Cascadelake-Server/cloud        Cascadelake-Server   6.1 cloud     (PTI on)
+#   Icelake-Server/6.12-cloud       Icelake-Server       6.12 cloud    (PTI on)
+#                                   indirect_target_selection=on (ITS: the
+#                                   return thunk is its_return_thunk)
+#   EPYC-Rome/rt                    EPYC-Rome            6.1 rt (PREEMPT_RT)
+#   EPYC-Milan/6.12-rt              EPYC-Milan           6.12 rt
+# Each CPU model and each kernel is in some cell, not every pair: a
+# cell pairs a model with a kernel (make test runs 6.1 generic on -cpu
+# max, make test-612 6.12 generic), so that the matrix fits CI's budget.
 # Every Intel model boots with page-table isolation under TCG (QEMU does
 # not report the CPU as unaffected by Meltdown); EPYC-Rome returns
 # through the return thunk.  Each cell boots once and runs
@@ -45,8 +50,8 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 
-# name cpu flavour (generic, cloud, rt, 6.12) and kernel words (- for
-# none), one cell per line (scripts/bench-matrix.sh reads them too)
+# name cpu flavour (generic, cloud, rt, 6.12) and kernel words (the rest
+# of the line, - for none), one cell per line (scripts/bench-matrix.sh reads them too)
 CELLS=$(cat "$here/cells")
 . "$here/lib.sh"
 

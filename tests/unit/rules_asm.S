@@ -18,6 +18,22 @@ kdbt_test_return_thunk:		/* __x86_return_thunk */
 	ret
 	int3
 
+/*
+ * Linux 6.12's call-depth tracking (retbleed=stuff): the call and jump
+ * thunks that stand for __x86_indirect_thunk_<reg> (cfg.thunk_alias), and
+ * the depth counter, %gs:16 (utr.c's utr_gs.call_depth, cfg.call_depth).
+ */
+	.globl	kdbt_test_call_thunk_rax, kdbt_test_jump_thunk_rax
+kdbt_test_call_thunk_rax:	/* __x86_indirect_call_thunk_rax */
+	sarq	$5, %gs:16
+	jmp	*%rax
+kdbt_test_jump_thunk_rax:	/* __x86_indirect_jump_thunk_rax */
+	jmp	*%rax
+	.globl	kdbt_test_its_thunk_rax
+kdbt_test_its_thunk_rax:	/* __x86_indirect_its_thunk_rax (ITS) */
+	jmp	*%rax
+	int3
+
 .macro FUNC name
 	.globl	\name
 	.type	\name, @function
@@ -45,6 +61,40 @@ FUNC rt_thunk_call
 FUNC rt_thunk_jmp
 	lea	add5(%rip), %rax
 	jmp	kdbt_test_thunk_rax
+
+/* call __x86_indirect_call_thunk_rax: an indirect call (x + 5). */
+FUNC rt_call_thunk_call
+	lea	add5(%rip), %rax
+	call	kdbt_test_call_thunk_rax
+	ret
+
+/* call __x86_indirect_its_thunk_rax: an indirect call (x + 5). */
+FUNC rt_its_thunk_call
+	lea	add5(%rip), %rax
+	call	kdbt_test_its_thunk_rax
+	ret
+
+/* jmp __x86_indirect_jump_thunk_rax: an indirect tail call (x + 5). */
+FUNC rt_jump_thunk_jmp
+	lea	add5(%rip), %rax
+	jmp	kdbt_test_jump_thunk_rax
+
+/*
+ * A direct call under call-depth tracking: the kernel aims it at the
+ * accounting thunk it wrote into the callee's padding, right before the
+ * callee, into which it falls (x + 1).  The thunk's block ends after the
+ * accounting, so that rt_cd_fn starts a block of its own.
+ */
+FUNC rt_call_depth
+	call	rt_cd_thunk
+	ret
+	.p2align 4
+	.globl	rt_cd_thunk, rt_cd_fn
+rt_cd_thunk:
+	sarq	$5, %gs:16
+rt_cd_fn:
+	lea	1(%rdi), %rax
+	ret
 
 /* jmp __x86_return_thunk instead of ret (3x). */
 FUNC rt_return_thunk

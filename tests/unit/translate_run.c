@@ -49,12 +49,16 @@ extern char rt_scratch_deep_block[], rt_scratch_succ_jmp_block[];
 extern char rt_scratch_fixup_insn[], rt_scratch_fixup_resume[];
 ASM_FN(rt_ret_imm); ASM_FN(rt_call_next); ASM_FN(rt_call_native);
 ASM_FN(rt_lkgs);
+ASM_FN(rt_call_thunk_call); ASM_FN(rt_jump_thunk_jmp); ASM_FN(rt_call_depth);
+ASM_FN(rt_its_thunk_call);
+extern char rt_cd_thunk[], rt_cd_fn[];
 extern char rt_int3_insn[], rt_cx16_insn[];
 
 /*
  * @uncounted: native instructions that the translated run does not count,
  * by mode (fast, transparent), because the rule replaces or bypasses them:
- * an indirect thunk's own jmp (the branch goes straight to its target),
+ * an indirect thunk's own jmp (the branch goes straight to its target;
+ * a call-depth call thunk's accounting too),
  * the return thunk's ret in fast mode (it runs natively, returning into
  * the cache), a ret imm16 and, in transparent mode, everything after it
  * (native exits).  -1: no reference count (a signal interrupts stepping).
@@ -67,6 +71,10 @@ static const struct rule_case {
 } rule_cases[] = {
 	{ "thunk_call", rt_thunk_call, 10, 15, { 1, 1 } },
 	{ "thunk_jmp", rt_thunk_jmp, 10, 15, { 1, 1 } },
+	{ "call_thunk_call", rt_call_thunk_call, 10, 15, { 2, 2 } },
+	{ "jump_thunk_jmp", rt_jump_thunk_jmp, 10, 15, { 1, 1 } },
+	{ "its_thunk_call", rt_its_thunk_call, 10, 15, { 1, 1 } },
+	{ "call_depth", rt_call_depth, 10, 11, { 0, 0 } },
 	{ "return_thunk", rt_return_thunk, 10, 30, { 1, 1 } },
 	{ "jcc_return_thunk", rt_jcc_return_thunk, 11, 1, { 1, 0 } },
 	{ "jcc_return_thunk_not", rt_jcc_return_thunk, 3, 2, { 0, 0 } },
@@ -344,8 +352,10 @@ static bool ends_with(const void *native, enum kdbt_end end, const void *target)
 /*
  * A block records the native target of the direct call or jmp it ends
  * in (struct kdbt_block.target, the call arcs of /proc/kdbt); a call or
- * jmp to an indirect thunk is an indirect branch, and a jmp to the
- * return thunk a return: no target.
+ * jmp to an indirect thunk (or to a call-depth call or jump thunk) is an
+ * indirect branch, and a jmp to the return thunk a return: no target.
+ * A call-depth accounting thunk's block ends after the accounting: the
+ * function it falls into has a block of its own.
  */
 static void check_targets(enum kdbt_mode mode)
 {
@@ -356,13 +366,61 @@ static void check_targets(enum kdbt_mode mode)
 	    !ends_with(rt_c_call, KDBT_END_JMP, rt_c_call_block) ||
 	    !ends_with(rt_thunk_call, KDBT_END_CALL_IND, NULL) ||
 	    !ends_with(rt_thunk_jmp, KDBT_END_JMP_IND, NULL) ||
+	    !ends_with(rt_call_thunk_call, KDBT_END_CALL_IND, NULL) ||
+	    !ends_with(rt_jump_thunk_jmp, KDBT_END_JMP_IND, NULL) ||
+	    !ends_with(rt_its_thunk_call, KDBT_END_CALL_IND, NULL) ||
+	    !ends_with(rt_call_depth, KDBT_END_CALL, rt_cd_thunk) ||
+	    !ends_with(rt_cd_thunk, KDBT_END_FALL, NULL) ||
+	    !ends_with(rt_cd_fn, KDBT_END_RET, NULL) ||
 	    !ends_with(rt_return_thunk, ret, NULL)) {
 		fail("%s/targets: a block's recorded call or jmp target is wrong",
 		     mode_name(mode));
 		return;
 	}
-	pass("%s/targets (direct call and jmp: their targets; through the thunks: none)",
+	pass("%s/targets (direct call and jmp: their targets; through the thunks: none; call-depth thunk: its own block)",
 	     mode_name(mode));
+}
+
+/*
+ * kdbt_call_depth_ref() (core.h): the %gs address of the call-depth
+ * counter in the two instruction forms 6.12 uses - a call thunk's
+ * `sarq $5, %gs:m(%rip)` (9 bytes, relative to its end) and the return
+ * thunk's `shlq $5, %gs:m(%rip)` (engine.c reads the counter from it) -
+ * and in rules_asm.S's absolute `sarq $5, %gs:16`; nothing for other
+ * shifts, counts or segments.
+ */
+static void check_call_depth_ref(void)
+{
+	static const u8 sar_rip[] = { 0x65, 0x48, 0xc1, 0x3d, 0x00, 0x32, 0xb5, 0x7a, 0x05 };
+	static const u8 shl_rip[] = { 0x65, 0x48, 0xc1, 0x25, 0xf3, 0xe6, 0xb3, 0x7a, 0x05 };
+	static const u8 sar_abs[] = { 0x65, 0x48, 0xc1, 0x3c, 0x25, 0x10, 0, 0, 0, 0x05 };
+	static const u8 sar_4[] = { 0x65, 0x48, 0xc1, 0x3d, 0x00, 0x32, 0xb5, 0x7a, 0x04 };
+	static const u8 sar_fs[] = { 0x64, 0x48, 0xc1, 0x3d, 0x00, 0x32, 0xb5, 0x7a, 0x05 };
+	const u64 ip = 0xffffffff81000000ull;
+	struct kdbt_decoder dec;
+	struct kdbt_full_insn fi;
+	unsigned long long got[5];
+	const u8 *const code[5] = { sar_rip, shl_rip, sar_abs, sar_4, sar_fs };
+	const size_t len[5] = { sizeof(sar_rip), sizeof(shl_rip),
+				sizeof(sar_abs), sizeof(sar_4), sizeof(sar_fs) };
+	const ZydisMnemonic m[5] = { ZYDIS_MNEMONIC_SAR, ZYDIS_MNEMONIC_SHL,
+				     ZYDIS_MNEMONIC_SAR, ZYDIS_MNEMONIC_SAR,
+				     ZYDIS_MNEMONIC_SAR };
+	int i;
+
+	if (kdbt_decoder_init(&dec)) {
+		fail("call_depth_ref: no decoder");
+		return;
+	}
+	for (i = 0; i < 5; i++)
+		got[i] = kdbt_decode_full(&dec, code[i], len[i], &fi) ? ~0ull :
+			 kdbt_call_depth_ref(&fi.zi, ip, m[i]);
+	if (got[0] != ip + 9 + 0x7ab53200 || got[1] != ip + 9 + 0x7ab3e6f3 ||
+	    got[2] != 16 || got[3] || got[4])
+		fail("call_depth_ref: %#llx %#llx %#llx %#llx %#llx",
+		     got[0], got[1], got[2], got[3], got[4]);
+	else
+		pass("call_depth_ref (sarq/shlq $5 on %%gs: the counter's address; other shifts and segments: none)");
 }
 
 /*
@@ -1118,6 +1176,8 @@ int main(int argc, char **argv)
 	sigaction(SIGTRAP, &sa, NULL);
 	sa.sa_sigaction = on_segv;
 	sigaction(SIGSEGV, &sa, NULL);
+	utr_set_cpu(0);		/* the GS base: rules_asm.S's %gs:16 */
+	check_call_depth_ref();
 	for (i = 0; i < n_tfuncs; i++) {
 		tref[i] = reference(tfuncs[i].name, tfuncs[i].fn,
 				    tfuncs[i].arg, &native[i]);

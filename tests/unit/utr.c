@@ -38,6 +38,7 @@ static u64 *const counters = counters_all[0];
 static struct {
 	u64 unused;
 	u64 *counters_ptr;
+	u64 call_depth;		/* %gs:16, rules_asm.S's call-depth counter */
 } utr_gs = { .counters_ptr = counters_all[0] };
 static s32 utr_windows[UTR_BLOCKS >> UTR_WINDOW_SHIFT];
 static bool direct_counters, derive_counts, ibt;
@@ -67,6 +68,8 @@ extern char __executable_start[], etext[];
 extern char kdbt_user_call_end[];
 extern char kdbt_user_dispatch_direct[], kdbt_user_dispatch_indirect[];
 extern char kdbt_test_thunk_rax[], kdbt_test_return_thunk[];
+extern char kdbt_test_call_thunk_rax[], kdbt_test_jump_thunk_rax[];
+extern char kdbt_test_its_thunk_rax[];
 extern char kdbt_user_leave_indirect[];
 extern char kdbt_test_native_helper[], kdbt_test_native_helper_end[];
 long kdbt_user_call(u64 entry, long arg);
@@ -350,6 +353,10 @@ int utr_setup(enum kdbt_mode mode, bool counters_on)
 		.dispatch_indirect = (u64)kdbt_user_dispatch_indirect,
 		.return_thunk = (u64)kdbt_test_return_thunk,
 		.indirect_thunk[0] = (u64)kdbt_test_thunk_rax,
+		.thunk_alias[0][0] = (u64)kdbt_test_call_thunk_rax,
+		.thunk_alias[1][0] = (u64)kdbt_test_jump_thunk_rax,
+		.thunk_alias[2][0] = (u64)kdbt_test_its_thunk_rax,
+		.call_depth = offsetof(typeof(utr_gs), call_depth),
 		.counters_addr = (u64)counters,
 		.counters_gs = offsetof(typeof(utr_gs), counters_ptr),
 		.counters_windows = direct_counters ? utr_windows : NULL,
