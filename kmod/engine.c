@@ -571,6 +571,12 @@ static int setup_policy(void)
 		err |= kdbt_policy_exclude(&kdbt_eng.policy, safe,
 					   sym_end("srso_alias_safe_ret"),
 					   "entry text (SRSO safe ret)");
+	/* In the thunk range on 6.1; right after the safe ret on 6.12. */
+	if (sym("srso_alias_return_thunk"))
+		err |= kdbt_policy_exclude(&kdbt_eng.policy,
+					   sym("srso_alias_return_thunk"),
+					   sym_end("srso_alias_return_thunk"),
+					   "thunk (SRSO alias return thunk)");
 	err |= kdbt_policy_exclude(&kdbt_eng.policy, thunks, thunks_end,
 				   "thunk range");
 	if (sym("pvh_start_xen"))

@@ -13,6 +13,8 @@
  *     retpoline to the return thunk on 6.12): retpolines, return thunks
  *     and untrain sequences built from overlapping instructions; calls
  *     and jumps to them are rules (block.c), their bodies stay native;
+ *   - srso_alias_return_thunk where it lies outside that range (6.12),
+ *     for the same reason;
  *   - .head.text code that runs only at boot, some of it in 32-bit mode.
  * Addresses outside that range are the glue's to judge: the glue
  * (kdbt_may_translate() in engine.c) translates other modules' text too,

@@ -89,6 +89,9 @@ static int setup_policy(const struct ksyms *ks)
 		  false },
 		{ "srso_alias_safe_ret", "srso_alias_safe_ret",
 		  "entry text (SRSO safe ret)", true },
+		/* in the thunk range on 6.1, after the safe ret on 6.12 */
+		{ "srso_alias_return_thunk", "srso_alias_return_thunk",
+		  "thunk (SRSO alias return thunk)", true },
 		{ "__indirect_thunk_start", "__indirect_thunk_end",
 		  "thunk range", false },
 	};
