@@ -109,12 +109,15 @@ fi
 chosen() {
 	[ -z "${TESTS:-}" ] || echo "$1" | grep -Eq -- "$TESTS"
 }
+# chosen_in DIR: the tests DIR/NAME.sh that TESTS asks for, on one line.
+chosen_in() {
+	for _t in "$1"/*.sh; do
+		chosen "$(basename "$_t" .sh)" && printf ' %s' "$_t"
+	done
+}
 
 if [ "$what" = all ] || [ "$what" = --vm ]; then
-	guest=
-	for t in tests/vm/guest/*.sh; do
-		chosen "$(basename "$t" .sh)" && guest="$guest $t"
-	done
+	guest=$(chosen_in tests/vm/guest)
 	if [ -n "${TESTS:-}" ] && [ -z "$guest" ] && ! chosen record-report; then
 		echo "FAIL run-all: TESTS='$TESTS' matches no guest test" | tee -a "$out"
 	fi
@@ -127,10 +130,7 @@ if [ "$what" = all ] || [ "$what" = --vm ]; then
 fi
 if [ "$what" = --612 ]; then
 	k=${KVER612:-$(sh scripts/kernel612.sh --print)} || exit 1
-	guest=
-	for t in tests/vm/guest/*.sh; do
-		chosen "$(basename "$t" .sh)" && guest="$guest $t"
-	done
+	guest=$(chosen_in tests/vm/guest)
 	if [ -z "$guest" ]; then
 		echo "FAIL run-all: TESTS='${TESTS:-}' matches no guest test" | tee -a "$out"
 	fi
@@ -148,10 +148,7 @@ if [ "$what" = --612 ]; then
 		sh tests/vm/run.sh --kver "$k" $guest
 fi
 if [ "$what" = --long ]; then
-	long=
-	for t in tests/vm/long/*.sh; do
-		chosen "$(basename "$t" .sh)" && long="$long $t"
-	done
+	long=$(chosen_in tests/vm/long)
 	if [ -z "$long" ]; then
 		echo "FAIL run-all: TESTS='${TESTS:-}' matches no long-tier test" | tee -a "$out"
 	fi
