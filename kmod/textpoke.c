@@ -141,9 +141,11 @@ static u64 riprel_target(const struct kdbt_decoder *dec,
 
 /*
  * Whether poke_int3_handler() at @fn uses the descriptor at @desc as
- * pokes.h lays it out: it takes a reference with a locked cmpxchg of
- * refs, then loads nr_entries (32 bits, sign-extended) and vec (64 bits),
- * all within its first instructions (6.1 and 6.12 alike).
+ * pokes.h lays it out: it takes a reference with a cmpxchg of refs, then
+ * loads nr_entries (32 bits, sign-extended) and vec (64 bits), all within
+ * its first instructions (6.1 and 6.12 alike).  The cmpxchg's lock prefix
+ * is not required: on a machine with one CPU the kernel patches it into a
+ * ds prefix at boot (alternatives_smp_unlock()).
  */
 static bool bp_desc_checks_out(u64 fn, u64 desc)
 {
@@ -163,8 +165,7 @@ static bool bp_desc_checks_out(u64 fn, u64 desc)
 			return false;
 		t = riprel_target(&dec, &fi, ip);
 		if (t == desc + KDBT_BP_DESC_REFS &&
-		    fi.zi.mnemonic == ZYDIS_MNEMONIC_CMPXCHG &&
-		    (fi.zi.attributes & ZYDIS_ATTRIB_HAS_LOCK))
+		    fi.zi.mnemonic == ZYDIS_MNEMONIC_CMPXCHG)
 			seen |= 1;
 		if (t == desc + KDBT_BP_DESC_NR &&
 		    fi.zi.mnemonic == ZYDIS_MNEMONIC_MOVSXD && (seen & 1))
