@@ -556,6 +556,7 @@ static int setup_policy(void)
 	unsigned long entry = sym("__entry_text_start");
 	unsigned long untrain = sym("srso_alias_untrain_ret");
 	unsigned long safe = sym("srso_alias_safe_ret");
+	unsigned long alias_ret = sym("srso_alias_return_thunk");
 	unsigned long thunks, thunks_end;
 	int err = 0;
 
@@ -572,9 +573,8 @@ static int setup_policy(void)
 					   sym_end("srso_alias_safe_ret"),
 					   "entry text (SRSO safe ret)");
 	/* In the thunk range on 6.1; right after the safe ret on 6.12. */
-	if (sym("srso_alias_return_thunk"))
-		err |= kdbt_policy_exclude(&kdbt_eng.policy,
-					   sym("srso_alias_return_thunk"),
+	if (alias_ret)
+		err |= kdbt_policy_exclude(&kdbt_eng.policy, alias_ret,
 					   sym_end("srso_alias_return_thunk"),
 					   "thunk (SRSO alias return thunk)");
 	err |= kdbt_policy_exclude(&kdbt_eng.policy, thunks, thunks_end,
@@ -601,10 +601,6 @@ static const char *const thunk_alias_fmt[KDBT_THUNK_ALIASES] = {
 	"__x86_indirect_call_thunk_%s",	/* call-depth tracking */
 	"__x86_indirect_jump_thunk_%s",
 	"__x86_indirect_its_thunk_%s",	/* ITS, without retpolines */
-};
-static const char *const thunk_reg_names[16] = {
-	"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
-	"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15",
 };
 
 /*
@@ -655,7 +651,7 @@ static int setup_thunks(struct kdbt_config *cfg)
 		cfg->indirect_thunk[r] = array + 32 * r;
 		for (a = 0; a < KDBT_THUNK_ALIASES; a++) {
 			snprintf(name, sizeof(name), thunk_alias_fmt[a],
-				 thunk_reg_names[r]);
+				 ZydisRegisterGetString(ZYDIS_REGISTER_RAX + r));
 			cfg->thunk_alias[a][r] = sym(name);
 		}
 	}

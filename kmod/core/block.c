@@ -39,12 +39,6 @@ static bool is_riprel(const ZydisDecodedInstruction *zi)
 	       zi->raw.disp.size == 32;
 }
 
-/* Indirect thunk register (Zydis number + 1) for @target, or 0. */
-static u8 thunk_reg(const struct kdbt_tr *tr, u64 target)
-{
-	return kdbt_thunk_reg(&tr->cfg, target);
-}
-
 /*
  * Is @zi at @ip the call-depth accounting of a call thunk (cfg.call_depth),
  * which falls through into its function?  It ends the block.
@@ -91,14 +85,14 @@ static enum kdbt_rule classify(const struct kdbt_tr *tr,
 			return KDBT_RULE_NATIVE;
 		if (!rel)
 			return KDBT_RULE_JMP_IND;
-		in->thunk_reg = thunk_reg(tr, in->target);
+		in->thunk_reg = kdbt_thunk_reg(&tr->cfg, in->target);
 		return in->thunk_reg ? KDBT_RULE_JMP_IND : KDBT_RULE_JMP;
 	case ZYDIS_MNEMONIC_CALL:
 		if (zi->meta.branch_type == ZYDIS_BRANCH_TYPE_FAR)
 			return KDBT_RULE_NATIVE;
 		if (!rel)
 			return KDBT_RULE_CALL_IND;
-		in->thunk_reg = thunk_reg(tr, in->target);
+		in->thunk_reg = kdbt_thunk_reg(&tr->cfg, in->target);
 		return in->thunk_reg ? KDBT_RULE_CALL_IND : KDBT_RULE_CALL;
 	case ZYDIS_MNEMONIC_RET:	/* far ret and ret imm16 stay native */
 		if (zi->meta.branch_type == ZYDIS_BRANCH_TYPE_FAR ||
