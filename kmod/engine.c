@@ -91,6 +91,11 @@ static const struct kernel_param_ops cache_kb_ops = {
 module_param_cb(cache_kb, &cache_kb_ops, &cache_kb, 0400);
 MODULE_PARM_DESC(cache_kb, "code cache to use, in KiB (256 to 32764, the default)");
 
+static bool value_profiles = true;
+module_param(value_profiles, bool, 0400);
+MODULE_PARM_DESC(value_profiles,
+		 "count the targets of indirect calls and jumps, 4 per site (default 1)");
+
 struct kdbt_engine kdbt_eng = {
 	.lock = __RAW_SPIN_LOCK_UNLOCKED(kdbt_eng.lock),
 	.control = __MUTEX_INITIALIZER(kdbt_eng.control),
@@ -750,6 +755,7 @@ static int tr_init(enum kdbt_mode mode)
 		.mode = mode,
 		.counters = kdbt_eng.counters,
 		.derive_counts = true,
+		.slots = value_profiles,
 		.dispatch_direct = (u64)kdbt_entry_direct,
 		.dispatch_indirect = (u64)kdbt_entry_indirect,	/* ENDBR */
 		.ibt = IS_ENABLED(CONFIG_X86_KERNEL_IBT),

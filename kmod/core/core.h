@@ -106,6 +106,9 @@ struct kdbt_block {
 	u64 target;		/* end JMP or CALL: the native target of the
 				 * direct jmp or call (kept for readers, the
 				 * call arcs of kdbt(4)); else 0 */
+	u32 slot_of;		/* a copy a site's slot jumps to: that
+				 * site's block (it counts the site's
+				 * executions that reach it); else 0 */
 };
 
 /*
@@ -136,12 +139,48 @@ struct kdbt_exit {
 	u32 block;		/* owning block */
 	u32 stub_off;		/* cache offset of its dispatcher stub */
 	u8 linked;		/* rel32 now points at the target's translation */
+	u8 slot;		/* a site's slot i's exit: i + 1; else 0 */
 };
+
+/*
+ * Value profiles: an indirect call or jump site (cfg.slots) checks its
+ * target against KDBT_SLOTS slots before it probes the jumptable.  A
+ * slot holds one native target the site reached, in the order they came,
+ * and jumps straight to a private copy of that target's block (struct
+ * kdbt_block.copy, .from = the site's block), whose counter therefore
+ * counts exactly the executions of the site that went there.  While a
+ * slot is free, a target no slot holds goes to the dispatcher
+ * (KDBT_SITE_FILL in the pushed site word), which fills the next slot;
+ * once all are taken the site probes the jumptable for the others, and
+ * what the slots do not count of the site's executions is "other".
+ *
+ * The site's code, from slot_off (a cache offset), is KDBT_SLOTS times
+ *	lea d32(%rdx),%rcx; jrcxz hit_i	(d32 = -target: 4-aligned field)
+ * then `jmp rel32 (4-aligned)` to the fill stub, or past itself to the
+ * probe once the slots are full.  hit_i is `lea 8(%rsp),%rsp` (entered
+ * there from the dispatcher, which leaves the site word on the stack),
+ * then `pop %rdx; pop %rcx; lea skip(%rsp),%rsp; jmp rel32`, the jmp an
+ * exit (struct kdbt_exit, site.slot_exit + i) to the slot's target.
+ */
+#define KDBT_SLOTS		4
+#define KDBT_SITE_FILL		0x40000000u	/* in the site word: fill */
+#define KDBT_SLOT_EMPTY		(~0ull)		/* an empty slot's target */
 
 /* An indirect branch (or transparent-mode ret) site. */
 struct kdbt_site {
 	u64 misses;		/* dispatcher entries from this site */
 	u32 block;
+	u32 slot_off;		/* cache offset of its slots, or 0: none */
+	u32 slot_exit;		/* exit id of slot 0's jmp (1..3 follow) */
+	u16 fill_off;		/* from slot_off: the fill jmp's rel32 */
+	u8 lea_off[KDBT_SLOTS];	/* from slot_off: slot i's d32 */
+	u8 hit_off[KDBT_SLOTS];	/* from slot_off: hit_i (its site entry) */
+	u8 nslots;		/* slots taken */
+	u8 closed;		/* fills no more (full, or a target no slot
+				 * can hold) */
+	u64 slot_target[KDBT_SLOTS];	/* native target, KDBT_SLOT_EMPTY */
+	u32 slot_block[KDBT_SLOTS];	/* its copy's id, 0: not counted
+					 * (a target that stays native) */
 };
 
 /* A native instruction's place in the cache, relative to its block. */
@@ -161,6 +200,9 @@ struct kdbt_map {
  *	their sum (.derived, kdbt_block_count()); a fall-through copy may be
  *	derived in turn.  Readers must sum them.
  * @atomic_counters: make that increment lock-prefixed.
+ * @slots: with @counters, indirect call and jump sites keep value
+ *	profiles: KDBT_SLOTS slots of targets, each counted by a private
+ *	copy of its target (struct kdbt_site, kdbt_dispatch_indirect()).
  * @dispatch_direct: code the exit stubs jump to, with the exit id pushed.
  * @dispatch_indirect: code jumptable misses jump to, with the site id
  *	pushed above the saved %rdx (the target) and %rcx.
@@ -252,6 +294,7 @@ struct kdbt_config {
 	bool counters;
 	bool derive_counts;
 	bool atomic_counters;
+	bool slots;
 	bool ibt;
 	u64 dispatch_direct;
 	u64 dispatch_indirect;
@@ -428,6 +471,8 @@ u8 *kdbt_cache_open(struct kdbt_tr *tr, u32 off, u32 len);
 void kdbt_exit_patch(struct kdbt_tr *tr, const struct kdbt_exit *x, u64 dest);
 int kdbt_translate(struct kdbt_tr *tr, u64 native, struct kdbt_block **out);
 int kdbt_indirect_entry(struct kdbt_tr *tr, u64 native, u64 *entry);
+int kdbt_slot_copy(struct kdbt_tr *tr, u64 native, u32 site_block,
+		   struct kdbt_block **out);
 struct kdbt_block *kdbt_find_block(const struct kdbt_tr *tr, u64 native);
 struct kdbt_block *kdbt_block_at_cache(const struct kdbt_tr *tr, u64 cache);
 u64 kdbt_cache_to_native(const struct kdbt_tr *tr, u64 cache);

@@ -30,6 +30,8 @@ static u64 resolve_direct(struct kdbt_tr *tr, u64 target)
 	return kdbt_block_entry(tr, b);
 }
 
+static u64 resolve_slot(struct kdbt_tr *tr, const struct kdbt_exit *x);
+
 /**
  * kdbt_dispatch_direct() - an exit stub ran: translate and link its target.
  * @tr: the translator (lock held).
@@ -51,7 +53,7 @@ u64 kdbt_dispatch_direct(struct kdbt_tr *tr, u32 exit_id)
 	x = &tr->mem.exits[exit_id];
 	if (tr->detached)
 		return x->target;
-	dest = resolve_direct(tr, x->target);
+	dest = x->slot ? resolve_slot(tr, x) : resolve_direct(tr, x->target);
 	field = tr->mem.cache_addr + x->rel_off;
 	if (fits_s32((s64)(dest - (field + 4)))) {
 		kdbt_exit_patch(tr, x, dest);
@@ -60,27 +62,159 @@ u64 kdbt_dispatch_direct(struct kdbt_tr *tr, u32 exit_id)
 	return dest;
 }
 
+/* The run-time address of @off bytes into site @s's slot code. */
+static u64 slot_addr(const struct kdbt_tr *tr, const struct kdbt_site *s,
+		     u32 off)
+{
+	return tr->mem.cache_addr + s->slot_off + off;
+}
+
+/*
+ * Site @s takes no more targets: its fill jmp goes on to the probe (the
+ * instruction after it).
+ */
+static void close_site(struct kdbt_tr *tr, struct kdbt_site *s)
+{
+	u32 off = s->slot_off + s->fill_off;
+
+	emit_patch_rel32(kdbt_cache_open(tr, off, 4),
+			 tr->mem.cache_addr + off, tr->mem.cache_addr + off + 4);
+	s->closed = 1;
+}
+
+/*
+ * Where slot target @target of site @s goes: a private copy of its block
+ * (counted), or the native target when it stays native (not counted).
+ * Return: 0, or -errno when no copy can be made now (cache full).
+ */
+static int slot_dest(struct kdbt_tr *tr, const struct kdbt_site *s,
+		     u64 target, u64 *dest, u32 *copy)
+{
+	struct kdbt_block *b;
+	int err;
+
+	*dest = target;
+	*copy = 0;
+	if (!tr->cfg.may_translate(tr->cfg.ctx, target))
+		return 0;
+	err = kdbt_slot_copy(tr, target, s->block, &b);
+	if (err == -ENOSPC)
+		return err;
+	if (err)
+		return 0;	/* refused: it stays native, as elsewhere */
+	*dest = kdbt_block_entry(tr, b);
+	*copy = (u32)(b - tr->mem.blocks);
+	return 0;
+}
+
+/*
+ * A slot's exit was unlinked (its copy's text changed): a new copy, so
+ * the slot goes on counting (readers add up every copy a site's slots
+ * made: struct kdbt_block.slot_of).
+ */
+static u64 resolve_slot(struct kdbt_tr *tr, const struct kdbt_exit *x)
+{
+	struct kdbt_site *s;
+	u32 copy;
+	u64 dest;
+	s32 site = tr->mem.blocks[x->block].site;
+
+	if (site < 0 || x->target == KDBT_SLOT_EMPTY)
+		return resolve_direct(tr, x->target);
+	s = &tr->mem.sites[site];
+	if (slot_dest(tr, s, x->target, &dest, &copy))
+		return resolve_direct(tr, x->target);
+	s->slot_block[x->slot - 1] = copy;
+	return dest;
+}
+
+/*
+ * Fill site @s's next slot with @target: its exit aimed at the target's
+ * copy, then its check (the lea's d32) made to match - a CPU that sees
+ * the new check finds the exit ready.  The last slot closes the site.
+ * Return: the slot's hit code (its site-word entry), or 0.
+ */
+static u64 fill_slot(struct kdbt_tr *tr, struct kdbt_site *s, u64 target)
+{
+	u32 i = s->nslots, copy, off;
+	struct kdbt_exit *x = &tr->mem.exits[s->slot_exit + i];
+	u64 dest;
+
+	if (!fits_s32(-(s64)target)) {		/* no d32 can match it */
+		close_site(tr, s);
+		return 0;
+	}
+	if (slot_dest(tr, s, target, &dest, &copy))
+		return 0;
+	x->target = target;
+	if (fits_s32((s64)(dest - (tr->mem.cache_addr + x->rel_off + 4)))) {
+		kdbt_exit_patch(tr, x, dest);
+		x->linked = 1;
+	}
+	s->slot_target[i] = target;
+	s->slot_block[i] = copy;
+	off = s->slot_off + s->lea_off[i];
+	*(volatile u32 *)kdbt_cache_open(tr, off, 4) = (u32)-target;
+	s->nslots = (u8)(i + 1);
+	if (s->nslots == KDBT_SLOTS)
+		close_site(tr, s);
+	return slot_addr(tr, s, s->hit_off[i]);
+}
+
+/*
+ * A target no slot of site @site_id checked for reached its fill stub:
+ * the slot that holds it already (another CPU filled it, or this one ran
+ * the check before it changed), or the next free one.
+ * Return: where to resume, or 0 (the target's indirect entry then).
+ */
+static u64 dispatch_fill(struct kdbt_tr *tr, u32 site_id, u64 target)
+{
+	struct kdbt_site *s;
+	u32 i;
+
+	if (site_id >= tr->nsites)
+		return 0;
+	s = &tr->mem.sites[site_id];
+	if (!s->slot_off)
+		return 0;
+	for (i = 0; i < s->nslots; i++)
+		if (s->slot_target[i] == target)
+			return slot_addr(tr, s, s->hit_off[i]);
+	if (s->closed || s->nslots >= KDBT_SLOTS)
+		return 0;
+	return fill_slot(tr, s, target);
+}
+
 /**
- * kdbt_dispatch_indirect() - a jumptable probe missed: fill the slot.
+ * kdbt_dispatch_indirect() - a jumptable probe missed: fill the slot; or
+ * a site's fill stub ran (KDBT_SITE_FILL): fill a slot of the site.
  * @tr: the translator (lock held).
- * @site_id: the indirect site, as pushed by the probe.
+ * @site_id: the indirect site, as pushed by the probe or the fill stub.
  * @target: the native target (the probe's %rdx).
  *
  * The stack still holds the probe's [site][%rdx][%rcx]; the returned
- * indirect entry checks the target and pops them.
+ * indirect entry checks the target and pops them (a slot's hit code
+ * drops the site word and pops the rest).
  *
  * Return: the indirect entry to resume at, or 0 if none could be made (the
  * environment then pops the three words itself and resumes at @target).
  */
 u64 kdbt_dispatch_indirect(struct kdbt_tr *tr, u32 site_id, u64 target)
 {
+	bool fill = site_id & KDBT_SITE_FILL;
 	u64 entry;
 
+	site_id &= ~KDBT_SITE_FILL;
 	tr->dispatches++;
 	if (site_id < tr->nsites && tr->cfg.counters)
 		tr->mem.sites[site_id].misses++;	/* part of the profile */
 	if (tr->detached)
 		return 0;
+	if (fill) {
+		entry = dispatch_fill(tr, site_id, target);
+		if (entry)
+			return entry;
+	}
 	if (kdbt_indirect_entry(tr, target, &entry))
 		return 0;
 	*(volatile u64 *)&tr->mem.jt[target & (KDBT_JT_SIZE - 1)] = entry;

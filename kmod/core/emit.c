@@ -89,6 +89,27 @@ static u32 emit_branch(struct kdbt_emit *e, const u8 *op, u32 oplen,
 }
 
 /**
+ * emit_field32() - emit an instruction whose last 4 bytes are a field
+ * patched later (a displacement), 4-aligned as a branch's rel32 is.
+ * @e: the emitter.
+ * @op: its bytes before the field (prefixes, REX, opcode, ModRM).
+ * @oplen: how many.
+ * @value: the field's first value.
+ *
+ * Return: buffer offset of the field.
+ */
+u32 emit_field32(struct kdbt_emit *e, const u8 *op, u32 oplen, u32 value)
+{
+	u32 field;
+
+	emit_align_field(e, oplen);
+	emit_bytes(e, op, oplen);
+	field = e->pos;
+	emit_u32(e, value);
+	return field;
+}
+
+/**
  * emit_jmp() - emit `jmp rel32` with a patchable field.
  * @e: the emitter.
  * @target: where it jumps (run-time address).

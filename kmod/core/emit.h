@@ -46,6 +46,7 @@ void emit_u8(struct kdbt_emit *e, u8 b);
 void emit_u32(struct kdbt_emit *e, u32 v);
 void emit_u64(struct kdbt_emit *e, u64 v);
 bool fits_s32(s64 v);
+u32 emit_field32(struct kdbt_emit *e, const u8 *op, u32 oplen, u32 value);
 u32 emit_jmp(struct kdbt_emit *e, u64 target);
 u32 emit_jcc(struct kdbt_emit *e, u8 cc, u64 target);
 u32 emit_call(struct kdbt_emit *e, u64 target);

@@ -482,6 +482,8 @@ struct emit_ctx {
 	bool copies;		/* derive jcc blocks' counts from copies */
 	bool copying;		/* the block being emitted is a copy */
 	bool leaf;		/* ... a taken copy: never derived */
+	u32 slot_of;		/* the chain is a slot's copy of this block's
+				 * site (kdbt_slot_copy()), or 0 */
 	u32 npend;		/* derived blocks' taken copies to emit */
 	struct {
 		u32 field;	/* e.pos of the jcc's rel32 */
@@ -506,6 +508,7 @@ static void add_exit(struct emit_ctx *c, u32 field, u64 target)
 	tr->mem.exits[n].rel_off = tr->cache_used + field;
 	tr->mem.exits[n].block = c->id;
 	tr->mem.exits[n].linked = 0;
+	tr->mem.exits[n].slot = 0;
 	c->nexits++;
 }
 
@@ -742,6 +745,7 @@ static void emit_probe(struct emit_ctx *c)
 		return;
 	}
 	c->b->site = (s32)(tr->nsites + c->nsites);
+	tr->mem.sites[c->b->site].slot_off = 0;	/* emit_slot_tails() */
 	c->nsites++;
 	emit_u8(&c->e, 0x68);
 	emit_u32(&c->e, (u32)c->b->site);
@@ -754,6 +758,119 @@ static void emit_probe(struct emit_ctx *c)
 		emit_bytes(&c->e, jmp_jt, sizeof(jmp_jt));
 		emit_u32(&c->e, (u32)tr->cfg.jt_addr);
 	}
+}
+
+/* Where one site's slot code is, while it is emitted (struct kdbt_site). */
+struct slot_layout {
+	u32 start;			/* e.pos of slot 0 */
+	u32 jrcxz[KDBT_SLOTS];		/* e.pos of each jrcxz's rel8 */
+	u32 fill;			/* e.pos of the fill jmp's rel32 */
+};
+
+/* Does this block's site keep a value profile (struct kdbt_site)? */
+static bool wants_slots(const struct emit_ctx *c)
+{
+	const struct kdbt_config *cfg = &c->tr->cfg;
+
+	return cfg->slots && cfg->counters &&
+	       (c->bb->end == KDBT_END_CALL_IND ||
+		c->bb->end == KDBT_END_JMP_IND);
+}
+
+/*
+ * The slots' checks, before the probe: lea -target(%rdx),%rcx; jrcxz hit
+ * for each (no flag is written), then the jmp that leads to the fill stub
+ * while a slot is free.  Every slot starts empty (KDBT_SLOT_EMPTY).
+ */
+static void emit_slot_checks(struct emit_ctx *c, struct slot_layout *l)
+{
+	static const u8 lea[] = { 0x48, 0x8d, 0x8a };	/* lea d32(%rdx),%rcx */
+	struct kdbt_site *s = &c->tr->mem.sites[c->tr->nsites + c->nsites];
+	u32 i;
+
+	l->start = c->e.pos;
+	for (i = 0; i < KDBT_SLOTS; i++) {
+		u32 field = emit_field32(&c->e, lea, sizeof(lea),
+					 (u32)-KDBT_SLOT_EMPTY);
+
+		s->lea_off[i] = (u8)(field - l->start);
+		s->slot_target[i] = KDBT_SLOT_EMPTY;
+		s->slot_block[i] = 0;
+		emit_u8(&c->e, 0xe3);
+		l->jrcxz[i] = c->e.pos;
+		emit_u8(&c->e, 0);
+	}
+	l->fill = emit_jmp(&c->e, emit_here(&c->e));	/* aimed below */
+}
+
+/* Aim the jrcxz whose rel8 is at @at to here. */
+static void aim_jrcxz(struct emit_ctx *c, u32 at)
+{
+	s32 rel = (s32)c->e.pos - (s32)(at + 1);
+
+	if (rel > 127 && !c->e.err)
+		c->e.err = -ERANGE;
+	if (!c->e.err)
+		c->e.buf[at] = (u8)rel;
+}
+
+/*
+ * After the probe: each slot's hit code, an exit to its target (an
+ * empty slot's exit leads to KDBT_SLOT_EMPTY, which no target is), and
+ * the fill stub, `push $(site | KDBT_SITE_FILL); jmp dispatch_indirect`,
+ * which leaves the stack as a probe miss does.
+ */
+static void emit_slot_tails(struct emit_ctx *c, const struct slot_layout *l)
+{
+	static const u8 drop_site[] = { 0x48, 0x8d, 0x64, 0x24, 0x08 };
+	struct kdbt_tr *tr = c->tr;
+	struct kdbt_site *s = &tr->mem.sites[c->b->site];
+	u64 fill;
+	u32 i;
+
+	s->slot_off = tr->cache_used + l->start;
+	s->slot_exit = tr->nexits + c->nexits;
+	s->fill_off = (u16)(l->fill - l->start);
+	s->nslots = 0;
+	s->closed = 0;
+	for (i = 0; i < KDBT_SLOTS; i++) {
+		s->hit_off[i] = (u8)(c->e.pos - l->start);
+		emit_bytes(&c->e, drop_site, sizeof(drop_site));
+		aim_jrcxz(c, l->jrcxz[i]);
+		emit_u8(&c->e, 0x5a);			/* pop %rdx */
+		emit_u8(&c->e, 0x59);			/* pop %rcx */
+		emit_lea_rsp(&c->e, (s32)tr->cfg.stack_skip);
+		exit_jmp(c, KDBT_SLOT_EMPTY);
+		tr->mem.exits[tr->nexits + c->nexits - 1].slot = (u8)(i + 1);
+	}
+	fill = emit_here(&c->e);
+	emit_u8(&c->e, 0x68);
+	emit_u32(&c->e, (u32)c->b->site | KDBT_SITE_FILL);
+	emit_jmp_abs(&c->e, tr->cfg.dispatch_indirect);
+	if (!c->e.err)
+		emit_patch_rel32(c->e.buf + l->fill, c->e.addr + l->fill, fill);
+}
+
+/*
+ * An indirect call's or jump's site: the slots (if it keeps a value
+ * profile), the jumptable probe, the slots' code.  The stack is as the
+ * probe wants it.
+ */
+static void emit_site(struct emit_ctx *c)
+{
+	struct slot_layout l;
+	bool slots = wants_slots(c);
+
+	if (slots) {
+		if (c->tr->nsites + c->nsites >= c->tr->mem.max_sites) {
+			c->e.err = -ENOSPC;
+			return;
+		}
+		emit_slot_checks(c, &l);
+	}
+	emit_probe(c);
+	if (slots)
+		emit_slot_tails(c, &l);
 }
 
 /*
@@ -769,7 +886,7 @@ static void rule_jmp_ind(struct emit_ctx *c, const struct kdbt_binsn *in)
 	emit_u8(&c->e, 0x51);
 	emit_u8(&c->e, 0x52);
 	load_target(c, in, 16 + skip);
-	emit_probe(c);
+	emit_site(c);
 }
 
 /*
@@ -798,7 +915,7 @@ static void rule_call_ind(struct emit_ctx *c, const struct kdbt_binsn *in,
 	emit_u8(&c->e, 0x51);
 	emit_u8(&c->e, 0x52);
 	load_target(c, in, 24 + skip);
-	emit_probe(c);
+	emit_site(c);
 	if (!fast || c->e.err)
 		return;
 	/* The return site: the callee's ret lands here. */
@@ -1157,6 +1274,7 @@ static int emit_block(struct emit_ctx *c, u64 native)
 	b->derived = tr->cfg.counters && derive_count(c, bb);
 	b->taken = 0;
 	b->target = block_target(bb);
+	b->slot_of = c->slot_of;
 	b->flags_live = tr->cfg.counters && !b->derived &&
 			kdbt_flags_live(tr, bb);
 	c->entry = c->e.pos;
@@ -1265,13 +1383,20 @@ static int emit_taken_copies(struct emit_ctx *c)
 	return 0;
 }
 
+/*
+ * Translate the chain that starts at @native.  @slot_of: 0, or the block
+ * whose site's slot this is a private copy for (alone, not in the hash,
+ * counting itself: kdbt_slot_copy()).
+ */
 static int translate_new(struct kdbt_tr *tr, u64 native, bool with_ientry,
-			 u32 max_chain, bool copies, struct kdbt_block **out)
+			 u32 max_chain, bool copies, u32 slot_of,
+			 struct kdbt_block **out)
 {
 	struct emit_ctx c = {
 		.tr = tr, .bb = tr->mem.scratch, .max_chain = max_chain,
 		.copies = copies && tr->cfg.counters &&
 			  tr->cfg.derive_counts && max_chain > 1,
+		.copying = slot_of != 0, .slot_of = slot_of,
 	};
 	u32 room = tr->mem.cache_size - tr->cache_used;
 	struct kdbt_block *first = &tr->mem.blocks[tr->nblocks];
@@ -1295,9 +1420,10 @@ static int translate_new(struct kdbt_tr *tr, u64 native, bool with_ientry,
 		emit_stubs(&c);
 	if (c.e.err && c.copies)	/* a copy did not fit or translate */
 		return translate_new(tr, native, with_ientry, max_chain,
-				     false, out);
+				     false, slot_of, out);
 	if (c.e.err == -ENOSPC && c.nblocks > 1)
-		return translate_new(tr, native, with_ientry, 1, false, out);
+		return translate_new(tr, native, with_ientry, 1, false,
+				     slot_of, out);
 	if (c.e.err)
 		return c.e.err;
 	publish(&c);
@@ -1322,7 +1448,25 @@ int kdbt_translate(struct kdbt_tr *tr, u64 native, struct kdbt_block **out)
 	*out = kdbt_find_block(tr, native);
 	if (*out)
 		return 0;
-	return translate_new(tr, native, false, KDBT_MAX_CHAIN, true, out);
+	return translate_new(tr, native, false, KDBT_MAX_CHAIN, true, false,
+			     out);
+}
+
+/**
+ * kdbt_slot_copy() - a private copy of the block at @native for a slot
+ * of the site of block @site_block (struct kdbt_site): alone, not in the
+ * hash, with a counter of its own and ordinary exits.
+ * @tr: the translator (lock held).
+ * @native: the slot's target.
+ * @site_block: the id of the block whose site the slot is in.
+ * @out: receives the copy.
+ *
+ * Return: 0 or -errno, as kdbt_translate().
+ */
+int kdbt_slot_copy(struct kdbt_tr *tr, u64 native, u32 site_block,
+		   struct kdbt_block **out)
+{
+	return translate_new(tr, native, false, 1, false, site_block, out);
 }
 
 /* A stand-alone indirect entry leading to @dest (a block or native code). */
@@ -1367,7 +1511,7 @@ int kdbt_indirect_entry(struct kdbt_tr *tr, u64 native, u64 *entry)
 		b = kdbt_find_block(tr, native);
 		if (!b) {
 			err = translate_new(tr, native, true, KDBT_MAX_CHAIN,
-					    true, &b);
+					    true, false, &b);
 			if (err == -ENOSPC)
 				return err;
 		}

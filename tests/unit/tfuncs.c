@@ -155,6 +155,41 @@ static long t_fnptr_table(long n)
 	return x;
 }
 
+/*
+ * Value profiles (struct kdbt_site): one call site whose targets come
+ * 1000, 200 and 7 times (t_value_mix(1207)), and one that reaches six
+ * targets in turn, more than a site has slots (t_value_many(60)).
+ * translate_run.c's check_slots() knows these names.
+ */
+NOINLINE long vp_a(long x) { return x + 1; }
+NOINLINE long vp_b(long x) { return x * 3; }
+NOINLINE long vp_c(long x) { return x ^ 0x55; }
+NOINLINE long vp_d(long x) { return x - 7; }
+NOINLINE long vp_e(long x) { return x << 1; }
+NOINLINE long vp_f(long x) { return x | 1; }
+
+static long (*const volatile vp_table[6])(long) = {
+	vp_a, vp_b, vp_c, vp_d, vp_e, vp_f
+};
+
+long t_value_mix(long n)
+{
+	long i, x = 0;
+
+	for (i = 0; i < n; i++)
+		x = vp_table[i < 1000 ? 0 : i < 1200 ? 1 : 2](x) & 0xffff;
+	return x;
+}
+
+long t_value_many(long n)
+{
+	long i, x = 0;
+
+	for (i = 0; i < n; i++)
+		x = vp_table[i % 6](x) & 0xffff;
+	return x;
+}
+
 static NOINLINE long is_odd(long n);
 
 /* Mutual recursion that -O2 turns into tail calls (jmp). */
@@ -564,6 +599,8 @@ const struct tfunc tfuncs[] = {
 	T(t_qsort, 42),
 	T(t_bsearch, 150),
 	T(t_fnptr_table, 300),
+	T(t_value_mix, 1207),
+	T(t_value_many, 60),
 	T(t_tail_calls, 300),
 	T(t_tail_indirect, 200),
 	T(t_volatile_recursion, 200),

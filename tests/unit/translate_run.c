@@ -1128,6 +1128,109 @@ static void check_sealed(enum kdbt_mode mode)
 		pass("%s/sealed", mode_name(mode));
 }
 
+long t_value_mix(long n);
+long t_value_many(long n);
+long vp_a(long x), vp_b(long x), vp_c(long x), vp_d(long x), vp_e(long x);
+long vp_f(long x);
+
+/*
+ * Executions counted by slot copies of @target, and their site: the end
+ * of its call instruction (several blocks can end in one call: a loop
+ * entered at its head and at its back edge), as readers key sites.
+ */
+static unsigned long long slot_count(void *target, u64 *site)
+{
+	unsigned long long n = 0;
+	u32 id;
+
+	for (id = 1; id < utr.nblocks; id++) {
+		const struct kdbt_block *b = &utr.mem.blocks[id];
+
+		if (!b->slot_of || b->native != (u64)target)
+			continue;
+		*site = utr.mem.blocks[b->slot_of].native +
+			utr.mem.blocks[b->slot_of].native_len;
+		n += utr_block_count(id);
+	}
+	return n;
+}
+
+/* Executions of the blocks that end in the indirect call ending at @end. */
+static unsigned long long site_count(u64 end)
+{
+	unsigned long long n = 0;
+	u32 id;
+
+	for (id = 1; id < utr.nblocks; id++) {
+		const struct kdbt_block *b = &utr.mem.blocks[id];
+
+		if (b->native + b->native_len == end &&
+		    b->end == KDBT_END_CALL_IND)
+			n += utr_block_count(id);
+	}
+	return n;
+}
+
+/*
+ * Value profiles (struct kdbt_site): run @fn(@arg) on a fresh translator
+ * twice (cold, then warm) and compare what the slot copies of the six
+ * vp_* targets counted on the warm run with @want, all at one call site
+ * executed @arg times.  With @want NULL (more targets than slots), each
+ * target counts at most @arg / 6 and the slots at least 4 targets, and
+ * leave some executions to "other".
+ */
+static void check_slot_case(enum kdbt_mode mode, const char *name,
+			    long (*fn)(long), long arg,
+			    const unsigned long long *want)
+{
+	long (*const t[6])(long) = { vp_a, vp_b, vp_c, vp_d, vp_e, vp_f };
+	unsigned long long got[6], sum = 0, total;
+	u64 site = 0, one = 0;
+	int err = 0, i, seen = 0, bad = -1;
+
+	if (utr_setup(mode, true)) {
+		fail("%s/slots_%s: translator setup failed", mode_name(mode),
+		     name);
+		return;
+	}
+	utr_run(fn, arg, &err);
+	utr_zero_counters();
+	if (!err)
+		utr_run(fn, arg, &err);
+	for (i = 0; i < 6; i++) {
+		got[i] = slot_count((void *)t[i], &site);
+		sum += got[i];
+		seen += got[i] != 0;
+		if (got[i] && !one)
+			one = site;
+		if (bad < 0 && ((want && got[i] != want[i]) ||
+				(!want && got[i] > (unsigned long long)arg / 6) ||
+				(got[i] && site != one)))
+			bad = i;
+	}
+	total = site_count(one);
+	if (!want && bad < 0 && (seen < 4 || sum >= total))
+		bad = 6;
+	if (err || bad >= 0 || total != (unsigned long long)arg)
+		fail("%s/slots_%s: err %d, target %d counted %llu, site %#llx executed %llu times (want %ld): %llu %llu %llu %llu %llu %llu",
+		     mode_name(mode), name, err, bad, bad >= 0 && bad < 6 ?
+		     got[bad] : 0, (unsigned long long)one, total, arg,
+		     got[0], got[1], got[2], got[3], got[4], got[5]);
+	else
+		pass("%s/slots_%s (one site: %llu of its %llu executions in its slots, %llu other: %llu %llu %llu %llu %llu %llu)",
+		     mode_name(mode), name, sum, total, total - sum, got[0],
+		     got[1], got[2], got[3], got[4], got[5]);
+}
+
+/* Last in run_mode(): each case starts a translator of its own. */
+static void check_slots(enum kdbt_mode mode)
+{
+	static const unsigned long long mix[6] = { 1000, 200, 7 };
+
+	check_slot_case(mode, "mix", t_value_mix, 1207, mix);
+	check_slot_case(mode, "many", t_value_many, 60, NULL);
+}
+
 /* Everything, in @mode and the current counter form. */
 static void run_mode(enum kdbt_mode mode, long long *tref, long long *rref,
 		     long *native)
@@ -1156,6 +1259,7 @@ static void run_mode(enum kdbt_mode mode, long long *tref, long long *rref,
 	check_invalidate_chain(mode);
 	check_invalidate_index(mode);
 	check_flush_steps(mode);
+	check_slots(mode);
 }
 
 int main(int argc, char **argv)

@@ -41,7 +41,7 @@ static struct {
 	u64 call_depth;		/* %gs:16, rules_asm.S's call-depth counter */
 } utr_gs = { .counters_ptr = counters_all[0] };
 static s32 utr_windows[UTR_BLOCKS >> UTR_WINDOW_SHIFT];
-static bool direct_counters, derive_counts, ibt;
+static bool direct_counters, derive_counts, ibt, slots = true;
 /* Every block is a sentinel with a shadow counter (core.h). */
 #define UTR_SHADOW_SHIFT 0
 static u64 shadow[UTR_BLOCKS >> UTR_SHADOW_SHIFT];
@@ -297,6 +297,16 @@ void utr_derive_counts(bool on)
 }
 
 /**
+ * utr_slots() - from the next utr_setup() on, keep value profiles at
+ * indirect call and jump sites (core.h, kdbt_config.slots); on by
+ * default, as in the kernel.
+ */
+void utr_slots(bool on)
+{
+	slots = on;
+}
+
+/**
  * utr_ibt() - from the next utr_setup() on, give every indirect entry an
  * endbr64 (core.h, kdbt_config.ibt), as for an IBT kernel.
  */
@@ -348,6 +358,7 @@ int utr_setup(enum kdbt_mode mode, bool counters_on)
 		.mode = mode,
 		.counters = counters_on,
 		.derive_counts = derive_counts,
+		.slots = slots,
 		.ibt = ibt,
 		.dispatch_direct = (u64)kdbt_user_dispatch_direct,
 		.dispatch_indirect = (u64)kdbt_user_dispatch_indirect,

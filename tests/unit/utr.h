@@ -21,6 +21,7 @@ int utr_setup(enum kdbt_mode mode, bool counters);
 void utr_counter_form(bool direct);
 void utr_derive_counts(bool on);
 void utr_ibt(bool on);
+void utr_slots(bool on);
 int utr_set_cpu(int cpu);
 unsigned long long utr_counter(int cpu, u32 id);
 s32 utr_counter_disp(u32 id);

@@ -532,7 +532,12 @@ uptime_cs() {
 # code), so every run is preceded by a warm-up at a fifth of the scale.
 # Prints "BENCH CFG NAME NS" and "BSTAT CFG KEY VALUE" lines.
 bench_configs() {
-	insmod "$KDBT_KO" || fail "insmod failed"
+	# kdbt.PARAM=VALUE on the kernel command line (VM_APPEND) becomes a
+	# module parameter, as modprobe would make it: value_profiles=0 says
+	# what the value profiles cost.
+	insmod "$KDBT_KO" $(tr ' ' '\n' < /proc/cmdline |
+		sed -n 's/^kdbt\.\([a-z_]*=[0-9a-z]*\)$/\1/p') ||
+		fail "insmod failed"
 	kbench "$2" > /dev/null || fail "kbench failed natively"
 	_r=0
 	while [ $_r -lt "$1" ]; do
