@@ -245,24 +245,51 @@ $(B)/unit/pokes_check: tests/unit/pokes_check.c kmod/pokes.h \
 	@mkdir -p $(@D)
 	$(CC) -O2 -g -std=gnu11 $(WARN) -Ikmod -o $@ $(filter %.c,$^)
 
+# kdbt-report --annotate and kdbt-top's annotated view disassemble with
+# Zydis's formatter: the same Zydis sources as libzydis.a, built again
+# with the formatter into a library of the tools' own (kdbt.ko and
+# libzydis.a stay without it).
+ZYDIS_FMT_DEFS := -DZYAN_NO_LIBC -DZYDIS_STATIC_BUILD
+ZYDIS_FMT_SRCS := $(ZYDIS_SRCS) Formatter FormatterATT FormatterBase \
+	FormatterBuffer FormatterIntel String
+ZYDIS_FMT_OBJS := $(ZYDIS_FMT_SRCS:%=$(B)/zydis-fmt/%.o)
+ZYDIS_FMT_LIB := $(B)/lib/libzydis-fmt.a
+REPORT_CFLAGS := $(ZYDIS_FMT_DEFS) $(ZYDIS_INC)
+
+$(B)/zydis-fmt/%.o: $(ZYDIS)/src/%.c | links
+	@mkdir -p $(@D)
+	$(CC) -O2 $(ZYDIS_FMT_DEFS) $(ZYDIS_INC) -c -o $@ $<
+
+$(ZYDIS_FMT_LIB): $(ZYDIS_FMT_OBJS)
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^
+
 # kdbt-top (kdbt-top/): the live view, dynamic on the host; static for the
 # guest, whose tests use batch mode (no terminfo there); the unit test of
-# its model, formats and replay source (no ncurses).
+# its model, formats and replay source (no ncurses).  Its annotated view
+# is kdbt-report's annotator (annotate.c, with the parts of kdbt-record/
+# it uses) on code read from /proc/kcore (kcore.c).
 TOP_SRCS := $(addprefix kdbt-top/, main.c top.c model.c format.c source.c \
-	batch.c tui.c)
-TOP_DEPS := $(TOP_SRCS) $(wildcard kdbt-top/*.h) $(LIBKDBT)
+	batch.c tui.c annot.c) \
+	$(addprefix kdbt-record/, annotate.c report.c kcore.c data.c data_read.c \
+		data_write.c text.c)
+TOP_DEPS := $(TOP_SRCS) $(wildcard kdbt-top/*.h kdbt-record/*.h) $(LIBKDBT) \
+	$(ZYDIS_FMT_LIB)
 TOP_CFLAGS := -O2 -g -std=gnu11 $(WARN) -Iproc -Ikdbt-top
+TOP_ANNOT_CFLAGS := -Ikdbt-record $(REPORT_CFLAGS)
 NCURSES_LIBS := $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo)
 user: $(B)/kdbt-top $(B)/guest/kdbt-top $(B)/unit/kdbt_top_model_test \
 	$(B)/unit/endwin_probe.so
 
 $(B)/kdbt-top: $(TOP_DEPS)
 	@mkdir -p $(@D)
-	$(CC) $(TOP_CFLAGS) -o $@ $(filter %.c,$^) $(NCURSES_LIBS) -lm
+	$(CC) $(TOP_CFLAGS) $(TOP_ANNOT_CFLAGS) -o $@ $(filter %.c,$^) \
+		$(ZYDIS_FMT_LIB) $(NCURSES_LIBS) -lm
 
 $(B)/guest/kdbt-top: $(TOP_DEPS)
 	@mkdir -p $(@D)
-	$(CC) $(TOP_CFLAGS) -static -o $@ $(filter %.c,$^) -lncursesw -ltinfo -lm
+	$(CC) $(TOP_CFLAGS) $(TOP_ANNOT_CFLAGS) -static -o $@ \
+		$(filter %.c,$^) $(ZYDIS_FMT_LIB) -lncursesw -ltinfo -lm
 
 $(B)/unit/kdbt_top_model_test: tests/unit/kdbt_top_model_test.c \
 		kdbt-top/model.c kdbt-top/format.c kdbt-top/source.c \
@@ -290,24 +317,6 @@ REPORT_SRCS := $(addprefix kdbt-record/, kdbt-report.c report.c \
 	report_pprof.c report_prom.c report_out.c diff.c diff_out.c live.c \
 	annotate.c arcs.c sysinfo.c) $(REC_LIB)
 REC_CFLAGS := -O2 -g -std=gnu11 $(WARN) -Iproc -Ikdbt-record
-# kdbt-report --annotate disassembles with Zydis's formatter: the same
-# Zydis sources as libzydis.a, built again with the formatter into a
-# library of kdbt-report's own (kdbt.ko and libzydis.a stay without it).
-ZYDIS_FMT_DEFS := -DZYAN_NO_LIBC -DZYDIS_STATIC_BUILD
-ZYDIS_FMT_SRCS := $(ZYDIS_SRCS) Formatter FormatterATT FormatterBase \
-	FormatterBuffer FormatterIntel String
-ZYDIS_FMT_OBJS := $(ZYDIS_FMT_SRCS:%=$(B)/zydis-fmt/%.o)
-ZYDIS_FMT_LIB := $(B)/lib/libzydis-fmt.a
-REPORT_CFLAGS := $(ZYDIS_FMT_DEFS) $(ZYDIS_INC)
-
-$(B)/zydis-fmt/%.o: $(ZYDIS)/src/%.c | links
-	@mkdir -p $(@D)
-	$(CC) -O2 $(ZYDIS_FMT_DEFS) $(ZYDIS_INC) -c -o $@ $<
-
-$(ZYDIS_FMT_LIB): $(ZYDIS_FMT_OBJS)
-	@mkdir -p $(@D)
-	$(AR) rcs $@ $^
-
 SAN_CFLAGS := -O1 -g -std=gnu11 $(WARN) -Iproc -Ikdbt-record \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer

@@ -5,7 +5,10 @@
  *
  * Owns: the batch loop: every refresh prints the header, the notices,
  * the status line, the column titles and the first rows, then a blank
- * line; replays go as fast as the files can be read.
+ * line; with --annotate FUNC, the header and notices, then the annotated
+ * view of FUNC (annot.c: its title, then the listing or why there is
+ * none) instead of the table; replays go as fast as the files can be
+ * read.
  * Must never: touch curses (a static kdbt-top runs batch mode where no
  * terminfo exists), read the keyboard, or print a line the TUI would not
  * show.
@@ -14,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include "annot.h"
 #include "format.h"
 #include "top.h"
 
@@ -68,6 +72,30 @@ static void print_refresh(const struct top *t, long k)
 	printf("\n");
 }
 
+/* The annotated view instead of the table (--annotate FUNC). */
+static void print_annot(const struct top *t, struct top_annot *a, long k)
+{
+	char line[TOP_LINE];
+	size_t i;
+
+	annot_update(a, t);
+	print_header(t, k);
+	printf("%s\n", annot_title(a, t, line, sizeof(line)));
+	if (a->why[0])
+		printf("%s\n", a->why);
+	for (i = 0; i < a->nlines; i++)
+		printf("%s\n", a->lines[i]);
+	printf("\n");
+}
+
+static void print_one(const struct top *t, struct top_annot *a, long k)
+{
+	if (t->o.annotate)
+		print_annot(t, a, k);
+	else
+		print_refresh(t, k);
+}
+
 /**
  * batch_run() - refresh and print until the iterations are done
  * @t: kdbt-top, with its first snapshot taken
@@ -80,13 +108,21 @@ static void print_refresh(const struct top *t, long k)
 int batch_run(struct top *t)
 {
 	struct kdbt_err err = { 0 };
+	struct top_annot a = { 0 };
+	const struct kdbt_sym *sym;
 	double next = top_now();
 	long k;
-	int ret;
+	int ret = 0;
 
+	if (t->o.annotate) {	/* main.c checked that it exists */
+		sym = annot_find(t->m.syms, t->o.annotate, t->o.module);
+		if (!sym)
+			return 1;
+		annot_open(&a, t, sym);
+	}
 	k = 1;
 	if (t->m.cumulative) {		/* no interval needed */
-		print_refresh(t, k++);
+		print_one(t, &a, k++);
 		fflush(stdout);
 	}
 	for (; !t->o.iterations || k <= t->o.iterations; k++) {
@@ -103,14 +139,16 @@ int batch_run(struct top *t)
 			fflush(stdout);
 			fprintf(stderr, PROG ": %s%s\n", err.msg,
 				top_error_hint(t, &err));
-			return 1;
+			break;
 		}
-		print_refresh(t, k);
+		print_one(t, &a, k);
 		if (fflush(stdout) == EOF) {
 			fprintf(stderr, PROG ": writing the output: %s\n",
 				strerror(errno));
-			return 1;
+			ret = -EIO;
+			break;
 		}
 	}
-	return 0;
+	annot_close(&a);
+	return ret < 0 ? 1 : 0;
 }

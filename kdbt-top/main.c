@@ -20,12 +20,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "annot.h"
 #include "top.h"
 
 enum {
 	OPT_FUNCTIONS = 256, OPT_BLOCKS, OPT_CUMULATIVE, OPT_FILTER,
 	OPT_MODULE, OPT_REPLAY, OPT_KALLSYMS, OPT_MODULES, OPT_CONTROL,
-	OPT_NO_COLOUR, OPT_VERSION,
+	OPT_NO_COLOUR, OPT_VERSION, OPT_ANNOTATE, OPT_KCORE,
 };
 
 /* short or OPT_*, long name, argument (NULL: none), help */
@@ -55,6 +56,10 @@ enum {
 	  "module ranges from FILE (default: " KDBT_MODULES_PATH ", none with --replay)") \
 	X(OPT_CONTROL, "control", "FILE",				\
 	  "where the r key writes reset (default: /proc/kdbt/control, none with --replay)") \
+	X(OPT_ANNOTATE, "annotate", "FUNC",				\
+	  "the annotated view of FUNC: each instruction with its count (Enter in the live view)") \
+	X(OPT_KCORE, "kcore", "FILE",					\
+	  "code for the annotated view from FILE (default: /proc/kcore, none with --replay)") \
 	X(OPT_NO_COLOUR, "no-colour", NULL,				\
 	  "no colours, even where the terminal has them")		\
 	X('h', "help", NULL, "show this help and exit")			\
@@ -203,6 +208,12 @@ static bool parse_simple(struct top *t, int c, const char *arg)
 	case OPT_CONTROL:
 		t->src.control = arg;
 		break;
+	case OPT_ANNOTATE:
+		o->annotate = arg;
+		break;
+	case OPT_KCORE:
+		t->src.kcore = arg;
+		break;
 	case OPT_NO_COLOUR:
 		o->no_colour = true;
 		break;
@@ -299,6 +310,15 @@ static int start(struct top *t)
 		return fail_start(t, &err);
 	if (top_load_syms(t, &err))
 		return fail_start(t, &err);
+	if (t->o.annotate &&
+	    !annot_find(t->m.syms, t->o.annotate, t->o.module)) {
+		kdbt_fail(&err, -ENOENT,
+			  "--annotate: no function %s%s%s in the symbols%s%s",
+			  t->o.annotate, t->o.module ? " in " : "",
+			  t->o.module ? t->o.module : "",
+			  t->syms_note[0] ? ": " : "", t->syms_note);
+		return fail_start(t, &err);
+	}
 	ret = top_refresh(t, &err);
 	if (ret == 1)
 		snprintf(err.msg, sizeof(err.msg), "no snapshot to replay");

@@ -5,7 +5,8 @@
  * refresh.
  *
  * Owns: the open /proc/kdbt/snapshot, the list of replay files, the
- * paths of kallsyms, modules and control, and noticing module loads.
+ * paths of kallsyms, modules, control and kcore (which annot.c reads),
+ * and noticing module loads.
  * Must never: print, or write to /proc/kdbt anything but "reset" (and
  * only when asked to).
  */
@@ -22,6 +23,7 @@ struct top_source {
 	const char *kallsyms;	/* NULL: /proc/kallsyms (live), none (replay) */
 	const char *modules;	/* NULL: /proc/modules (live), none (replay) */
 	const char *control;	/* NULL: /proc/kdbt/control (live), none */
+	const char *kcore;	/* NULL: /proc/kcore (live), none (replay) */
 
 	/* State. */
 	char **files;		/* replay: snapshot files, in order */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * top.h - what the parts of kdbt-top share: the options, the running
- * state (source, symbols, model) and the two views' entry points.
+ * state (source, symbols, model) and the two views' entry points (each
+ * with its annotated view of a function, annot.h).
  *
  * Owns: struct top and the calls that move it one refresh on.
  * Must never: hold anything that only one view needs.
@@ -27,6 +28,7 @@ struct top_opts {
 	bool no_colour;
 	const char *filter;	/* regex, or NULL */
 	const char *module;	/* module name, or NULL */
+	const char *annotate;	/* --annotate FUNC: its view, or NULL */
 };
 
 struct top {

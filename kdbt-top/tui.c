@@ -5,7 +5,9 @@
  * Owns: the terminal while kdbt-top runs (curses setup, colours where the
  * terminal has them, restoring it on exit and on SIGINT, SIGTERM,
  * SIGHUP, SIGQUIT and crashes), the keys, the prompts (filter, module,
- * reset), the help screen, scrolling, pause, and the refresh timer.
+ * reset), the help screen, scrolling, pause, the refresh timer, and
+ * the annotated view of a function (Enter; its listing comes from
+ * annot.c) with its own scrolling.
  * A crash (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT) cannot call curses,
  * which is not async-signal-safe: its handler only write()s the
  * terminal's reset strings, taken from terminfo at start, and
@@ -27,6 +29,7 @@
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
+#include "annot.h"
 #include "format.h"
 #include "top.h"
 
@@ -58,6 +61,11 @@ struct tui {
 	char msg[TOP_LINE];	/* one line for the user, or "" */
 	bool msg_err;		/* an error (red) rather than a note */
 	bool read_err;		/* msg is a failed snapshot read */
+	bool annotating;	/* the annotated view is on the screen */
+	bool placed;		/* its first listing was scrolled to */
+	size_t afirst;		/* its first line on the screen */
+	int apage;		/* lines of the listing at the last draw */
+	struct top_annot annot;
 };
 
 /* The signal handlers reach the terminal and the loop through these. */
@@ -452,6 +460,9 @@ static const char *const help_text[] = {
 	"  m              only the rows of one module (empty: all)",
 	"  p              pause: freeze the view (kdbt goes on counting)",
 	"  r              reset kdbt's counters (asks first)",
+	"  Enter          the selected function annotated: each instruction with its",
+	"                 count (delta or total, as the table), live; hottest in bold",
+	"  q, Esc, Bksp   (annotated view) back to the table; F10 quits",
 	"  Ctrl-L         redraw the screen",
 	"",
 	"Columns",
@@ -476,11 +487,68 @@ static void draw_help(const struct tui *u)
 			line(i, A_NORMAL, help_text[i]);
 }
 
+/* The listing's first line: the hottest near the top, once; in range. */
+static void annot_clamp(struct tui *u)
+{
+	const struct top_annot *a = &u->annot;
+	size_t page = u->apage > 0 ? u->apage : 1;
+
+	if (!u->placed && a->nlines) {
+		u->afirst = a->hottest > page / 3 ? a->hottest - page / 3 : 0;
+		u->placed = true;
+	}
+	if (u->afirst + page > a->nlines)
+		u->afirst = a->nlines > page ? a->nlines - page : 0;
+}
+
+static void draw_annot_keys(const struct tui *u)
+{
+	static const char *const keys[][2] = {
+		{ "q", "Back" }, { "Arrows PgUp PgDn Home End", "Scroll" },
+		{ "z", "Delta/Total" }, { "p", "Pause" }, { "F10", "Quit" },
+	};
+	size_t i;
+
+	move(LINES - 1, 0);
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		addstr(keys[i][0]);
+		attron(attr_of(u, C_KEYS));
+		printw("%s ", keys[i][1]);
+		attroff(attr_of(u, C_KEYS));
+	}
+	clrtoeol();
+}
+
+/* The annotated view: title, the function's counts, why not, listing. */
+static void draw_annot(struct tui *u)
+{
+	const struct top_annot *a = &u->annot;
+	char hdr[TOP_HEADER_LINES][TOP_LINE], text[TOP_LINE];
+	size_t i;
+	int y = 2;
+
+	format_header(&u->t->m, hdr);
+	draw_title(u, hdr[0]);
+	line(1, A_BOLD, annot_title(a, u->t, text, sizeof(text)));
+	if (u->msg[0])
+		line(y++, attr_of(u, u->msg_err ? C_ERR : C_NOTE), u->msg);
+	if (a->why[0])
+		line(y++, attr_of(u, C_NOTE), a->why);
+	u->apage = LINES - 1 - y;
+	annot_clamp(u);
+	for (i = u->afirst; i < a->nlines && y < LINES - 1; i++)
+		line(y++, i == a->hottest ? attr_of(u, C_HOT) | A_BOLD :
+		     A_NORMAL, a->lines[i]);
+	draw_annot_keys(u);
+}
+
 static void draw(struct tui *u)
 {
 	erase();
 	if (u->help) {
 		draw_help(u);
+	} else if (u->annotating) {
+		draw_annot(u);
 	} else {
 		draw_table(u, draw_header(u));
 		if (u->prompt)
@@ -666,6 +734,98 @@ static bool move_key(struct tui *u, int ch)
 	return false;
 }
 
+/* Enter: the annotated view of the selected row's function. */
+static void annot_start(struct tui *u)
+{
+	const struct top_model *m = &u->t->m;
+	const struct top_row *r = u->sel < m->nshown ? m->shown[u->sel] : NULL;
+
+	char text[TOP_LINE];
+
+	if (r && !r->sym && u->t->syms_note[0]) {
+		snprintf(text, sizeof(text), "Nothing to annotate: no symbols: %s",
+			 u->t->syms_note);
+		say(u, true, text);
+		return;
+	}
+	if (!r || !r->sym) {
+		say(u, true, r ? "No symbol covers this row: nothing to annotate" :
+		    "No row selected: nothing to annotate");
+		return;
+	}
+	annot_open(&u->annot, u->t, r->sym);
+	u->annotating = true;
+	u->placed = false;
+	u->afirst = 0;
+}
+
+static void annot_stop(struct tui *u)
+{
+	annot_close(&u->annot);
+	u->annotating = false;
+}
+
+static void annot_scroll(struct tui *u, long d)
+{
+	long first = (long)u->afirst + d;
+
+	u->afirst = first < 0 ? 0 : first;
+	annot_clamp(u);
+}
+
+/* The keys of the annotated view. */
+static void annot_key(struct tui *u, int ch)
+{
+	long page = u->apage > 1 ? u->apage : 1;
+	struct kdbt_err err = { 0 };
+
+	switch (ch) {
+	case 'q':
+	case KEY_ESC:
+	case KEY_BACKSPACE:
+	case 127:
+	case KEY_CTRL('h'):
+		annot_stop(u);
+		break;
+	case KEY_UP:
+	case KEY_DOWN:
+		annot_scroll(u, ch == KEY_UP ? -1 : 1);
+		break;
+	case KEY_PPAGE:
+	case KEY_NPAGE:
+		annot_scroll(u, ch == KEY_PPAGE ? -page : page);
+		break;
+	case KEY_HOME:
+		u->afirst = 0;
+		break;
+	case KEY_END:
+		u->afirst = u->annot.nlines;
+		annot_clamp(u);
+		break;
+	case 'z':
+		model_failed(u, model_set_cumulative(&u->t->m,
+						     !u->t->m.cumulative,
+						     &err), &err);
+		annot_update(&u->annot, u->t);
+		break;
+	case 'p':
+		u->paused = !u->paused;
+		break;
+	case 'Q':
+	case KEY_F(10):
+		u->quit = true;
+		break;
+	case 'h':
+	case '?':
+	case KEY_F(1):
+		u->help = true;
+		break;
+	case KEY_CTRL('l'):
+		clearok(curscr, TRUE);
+		break;
+	}
+}
+
 static void on_key(struct tui *u, int ch)
 {
 	if (u->help) {
@@ -678,6 +838,14 @@ static void on_key(struct tui *u, int ch)
 	}
 	if (!u->read_err && ch != KEY_RESIZE)
 		u->msg[0] = '\0';
+	if (u->annotating) {
+		annot_key(u, ch);
+		return;
+	}
+	if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
+		annot_start(u);
+		return;
+	}
 	if (move_key(u, ch) || view_key(u, ch))
 		return;
 	switch (ch) {
@@ -734,6 +902,8 @@ static void tick(struct tui *u)
 	u->read_err = false;
 	u->refreshes++;
 	clamp(u);
+	if (u->annotating)
+		annot_update(&u->annot, u->t);
 }
 
 /* Wait for a key, a signal or @deadline; handle what came. */
@@ -800,7 +970,13 @@ int tui_run(struct top *t)
 	ret = tui_start(&u);
 	if (ret)
 		return ret;
+	if (t->o.annotate) {	/* main.c checked that it exists */
+		annot_open(&u.annot, t, annot_find(t->m.syms, t->o.annotate,
+						   t->o.module));
+		u.annotating = true;
+	}
 	run_loop(&u);
+	annot_close(&u.annot);
 	tui_stop();
 	if (u.signo) {
 		signal(u.signo, SIG_DFL);

@@ -4,7 +4,10 @@
 # the test writes, send keys (send-keys) and read the screen
 # (capture-pane): first screen, sort, filter, module, blocks, cumulative,
 # scrolling, pause, resize, help, reset, end of replay, translation off,
-# colours, and a clean terminal after q, -n, SIGTERM, SIGINT and a crash
+# colours, the annotated view (Enter on a row, its listing from the
+# fixtures' code, --kcore, scrolling, z, back with q, Esc and Backspace;
+# without code, the line saying why; and -b --annotate, whose counts must
+# add up), and a clean terminal after q, -n, SIGTERM, SIGINT and a crash
 # (SIGSEGV), whose handler must not call endwin() (not async-signal-safe:
 # endwin_probe.so, preloaded, notes such a call).
 #
@@ -379,6 +382,131 @@ fi
 
 keys q
 ended quit_restores_terminal 0
+
+# --- the annotated view ---------------------------------------------------
+# check_listing FILE: the listing in FILE (one refresh) is of 86
+# instructions, the first's count is the calls of the title line and of
+# "# entries", and the counts add up to the instructions of both.
+check_listing() {
+	awk '/^Annotate .*: [0-9]+ instructions, [0-9]+ calls/ {
+		ti = $(NF - 5); tc = $(NF - 3); next }
+	/^# instructions : / { hi = $4 }
+	/^# entries +: / { he = $4 }
+	/^ *[0-9]+ +[0-9.]+%  [0-9a-f]+  \+0x/ {
+		if (!n) first = $1; n++; sum += $1 }
+	END {
+		if (n != 86 || first != tc || first != he || sum != ti ||
+		    sum != hi || !sum) {
+			printf "%d lines, first %s, title %s calls %s insns, header %s insns %s entries, sum %s\n",
+				n, first, tc, ti, hi, he, sum
+			exit 1
+		}
+	}' "$1"
+}
+
+run "--replay $work/fx/snaps $fx -d 0.3 --kcore $work/fx/kcore"
+wait_for '__do_sys_getppid \[kernel\]'
+keys Enter
+if wait_for '^Annotate __do_sys_getppid \[kernel\], last interval: [0-9]+ instructions, [0-9]+ calls' 15 &&
+   wait_for '^# __do_sys_getppid \[kernel\] at 0xffffffff81001000, 256 bytes, 86 instructions listed' 5 &&
+   wait_for '^ +[0-9]+ +12\.50%  ffffffff81001000  \+0x0 +nop %eax, \(%rax\)$' 5; then
+	screen > "$work/annot.screen"
+	calls=$(sed -n 's/^Annotate .* \([0-9]*\) calls.*/\1/p' "$work/annot.screen")
+	first=$(awk '$3 == "ffffffff81001000" { print $1 }' "$work/annot.screen")
+	keys End
+	if [ -n "$calls" ] && [ "$calls" = "$first" ] && wait_for '\+0xfd +nop' 5 &&
+	   ! screen | grep -q '+0x0 '; then
+		keys Home
+		if wait_for '\+0x0 +nop' 5; then
+			pass annotate_view
+		else
+			fail annotate_view "Home did not go back to the first line"
+		fi
+	else
+		fail annotate_view "first count '$first' is not the calls '$calls', or End does not show the last line"
+	fi
+else
+	fail annotate_view "Enter shows no annotated __do_sys_getppid"
+fi
+keys z
+if wait_for '^Annotate __do_sys_getppid \[kernel\], since reset: ' 15 &&
+   screen | head -n 1 | grep -q 'total *$'; then
+	keys z
+	wait_for '^Annotate __do_sys_getppid \[kernel\], last interval: ' 15 &&
+		pass annotate_cumulative ||
+		fail annotate_cumulative "z did not come back to the delta"
+else
+	fail annotate_cumulative "z shows no totals in the annotated view"
+fi
+ok=1
+for back in q Escape BSpace; do
+	keys "$back"
+	if ! wait_for 'Symbol \[module\]' 15 || wait_for '^Annotate ' 1 ||
+	   [ "$(first_row)" != "__do_sys_getppid [kernel]" ]; then
+		fail annotate_back "$back did not come back to the table"
+		ok=0
+		break
+	fi
+	keys Home Down Enter
+	if ! wait_for '^Annotate do_syscall_64 \[kernel\]' 15; then
+		fail annotate_back "Enter on the second row after $back"
+		ok=0
+		break
+	fi
+	keys q
+	wait_for 'Symbol \[module\]' 15
+	keys Home Enter
+	wait_for '^Annotate __do_sys_getppid ' 15
+done
+[ $ok = 1 ] && pass annotate_back
+keys q
+wait_for 'Symbol \[module\]' 15
+keys q
+closed annotate_view 0
+
+# without code (a replay without --kcore): one line says why
+run "--replay $work/fx/snaps $fx -d 0.3"
+wait_for '__do_sys_getppid \[kernel\]'
+keys Enter
+if wait_for '^Cannot annotate __do_sys_getppid: replaying saved snapshots.*--kcore FILE' 15; then
+	keys q
+	wait_for 'Symbol \[module\]' 15 && pass annotate_no_code ||
+		fail annotate_no_code "q did not come back"
+else
+	fail annotate_no_code "no line saying why"
+fi
+keys q
+closed annotate_no_code 0
+
+# -b --annotate: one listing per refresh, its counts adding up
+"$bin" -b --replay "$work/fx/snaps" $fx --kcore "$work/fx/kcore" \
+	--annotate do_syscall_64 -n 2 > "$work/annot.out" 2>&1
+st=$?
+sed -n '/ - refresh 2 of 2$/,$p' "$work/annot.out" > "$work/annot.last"
+if [ $st = 0 ] && grep -q '^Annotate do_syscall_64 \[kernel\], last interval' "$work/annot.last" &&
+   why=$(check_listing "$work/annot.last"); then
+	"$bin" -b --replay "$work/fx/snaps" $fx --kcore "$work/fx/kcore" \
+		--cumulative --annotate do_syscall_64 -n 1 > "$work/annot.out" 2>&1
+	if grep -q '^Annotate do_syscall_64 \[kernel\], since reset' "$work/annot.out" &&
+	   why=$(check_listing "$work/annot.out"); then
+		pass annotate_batch
+	else
+		echo "FAIL kdbt-top-screen_annotate_batch: --cumulative: $why"
+		sed 's/^/    | /' "$work/annot.out" | head -n 20
+		failed=$((failed + 1))
+	fi
+else
+	echo "FAIL kdbt-top-screen_annotate_batch: exit status $st: ${why:-}"
+	sed 's/^/    | /' "$work/annot.out" | head -n 20
+	failed=$((failed + 1))
+fi
+out=$("$bin" -b --replay "$work/fx/snaps" $fx --annotate no_such_fn -n 1 2>&1)
+if [ $? = 1 ] && [ "$out" = "kdbt-top: --annotate: no function no_such_fn in the symbols" ]; then
+	pass annotate_no_function
+else
+	echo "FAIL kdbt-top-screen_annotate_no_function: '$out'"
+	failed=$((failed + 1))
+fi
 
 # --- colours where the terminal has them, and not otherwise ------------
 run "--replay $work/fx/snaps $fx -d 0.3"

@@ -13,13 +13,15 @@
  * text (and -s calls) and its errors.  Prints "PASS name" or "FAIL name: why"; exit status 1 if any
  * failed.
  * The second form writes the fixtures of the screen test
- * (kdbt-top-screen.sh): DIR/kallsyms, DIR/modules, N (default 300)
+ * (kdbt-top-screen.sh): DIR/kallsyms, DIR/modules, DIR/kcore (the core
+ * functions' code, for the annotated view), N (default 300)
  * snapshots DIR/snaps/snap.1.. one second apart, and the short replays
  * DIR/off (translation off) and DIR/reset (a reset before the last).
  * Owns: nothing outside its temporary directory, which it removes.
  * Must never: read /proc/kdbt, or depend on the host's kallsyms.
  */
 #define _GNU_SOURCE
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -1213,6 +1215,64 @@ static int write_screen_snap(const char *dir, const char *sub, int n,
 }
 
 /*
+ * The code of the core functions, for the annotated view (--kcore): each
+ * function's 0x100 bytes are 21 3-byte nops (nopl (%rax)) and a nop,
+ * then, from its second block at +0x40, 64 more 3-byte nops, so that each
+ * block decodes to its instructions (3 bytes each, as make_snap() says).
+ */
+static void screen_code(__u8 *code, size_t nfuncs)
+{
+	static const __u8 nopl[3] = { 0x0f, 0x1f, 0x00 };
+	size_t f, off;
+
+	for (f = 0; f < nfuncs; f++) {
+		for (off = 0; off + 3 <= 0x40; off += 3)
+			memcpy(code + f * 0x100 + off, nopl, 3);
+		code[f * 0x100 + 0x3f] = 0x90;
+		for (off = 0x40; off < 0x100; off += 3)
+			memcpy(code + f * 0x100 + off, nopl, 3);
+	}
+}
+
+/* DIR/kcore: an x86-64 ELF core with the code of the 60 core functions. */
+static int write_screen_kcore(const char *dir)
+{
+	struct {
+		Elf64_Ehdr e;
+		Elf64_Phdr p;
+		__u8 code[60 * 0x100];
+	} k = { 0 };
+	char path[4096];
+	FILE *f;
+
+	memcpy(k.e.e_ident, ELFMAG, SELFMAG);
+	k.e.e_ident[EI_CLASS] = ELFCLASS64;
+	k.e.e_ident[EI_DATA] = ELFDATA2LSB;
+	k.e.e_ident[EI_VERSION] = EV_CURRENT;
+	k.e.e_type = ET_CORE;
+	k.e.e_machine = EM_X86_64;
+	k.e.e_version = EV_CURRENT;
+	k.e.e_phoff = sizeof(k.e);
+	k.e.e_ehsize = sizeof(k.e);
+	k.e.e_phentsize = sizeof(k.p);
+	k.e.e_phnum = 1;
+	k.p.p_type = PT_LOAD;
+	k.p.p_offset = sizeof(k.e) + sizeof(k.p);
+	k.p.p_vaddr = CORE + 0x1000;
+	k.p.p_filesz = k.p.p_memsz = sizeof(k.code);
+	screen_code(k.code, 60);
+	snprintf(path, sizeof(path), "%s/kcore", dir);
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	if (fwrite(&k, sizeof(k), 1, f) != 1) {
+		fclose(f);
+		return -1;
+	}
+	return fclose(f);
+}
+
+/*
  * DIR/snaps: @nsnaps snapshots one second apart while on; DIR/off: three
  * while translation is off (the counts stand still); DIR/reset: three,
  * the counters reset before the third.
@@ -1225,7 +1285,7 @@ static int write_screen_fixtures(const char *dir, int nsnaps)
 
 	if (mkdir(dir, 0755) && errno != EEXIST)
 		return -1;
-	if (write_screen_syms(dir, fx))
+	if (write_screen_syms(dir, fx) || write_screen_kcore(dir))
 		return -1;
 	for (j = 1; !ret && j <= nsnaps; j++)
 		ret = write_screen_snap(dir, "snaps", j, fx, j, on, 0);
