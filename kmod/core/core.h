@@ -178,10 +178,7 @@ struct kdbt_site {
 	u8 nslots;		/* slots taken */
 	u8 closed;		/* fills no more (full, or a target no slot
 				 * can hold) */
-	u64 slot_target[KDBT_SLOTS];	/* native target, KDBT_SLOT_EMPTY */
-	u32 slot_block[KDBT_SLOTS];	/* its copy's id, 0: not counted
-					 * (a target that stays native) */
-};
+};	/* slot i's target: exits[slot_exit + i].target (KDBT_SLOT_EMPTY) */
 
 /* A native instruction's place in the cache, relative to its block. */
 struct kdbt_map {

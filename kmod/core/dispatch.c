@@ -88,13 +88,12 @@ static void close_site(struct kdbt_tr *tr, struct kdbt_site *s)
  * Return: 0, or -errno when no copy can be made now (cache full).
  */
 static int slot_dest(struct kdbt_tr *tr, const struct kdbt_site *s,
-		     u64 target, u64 *dest, u32 *copy)
+		     u64 target, u64 *dest)
 {
 	struct kdbt_block *b;
 	int err;
 
 	*dest = target;
-	*copy = 0;
 	if (!tr->cfg.may_translate(tr->cfg.ctx, target))
 		return 0;
 	err = kdbt_slot_copy(tr, target, s->block, &b);
@@ -103,7 +102,6 @@ static int slot_dest(struct kdbt_tr *tr, const struct kdbt_site *s,
 	if (err)
 		return 0;	/* refused: it stays native, as elsewhere */
 	*dest = kdbt_block_entry(tr, b);
-	*copy = (u32)(b - tr->mem.blocks);
 	return 0;
 }
 
@@ -114,17 +112,12 @@ static int slot_dest(struct kdbt_tr *tr, const struct kdbt_site *s,
  */
 static u64 resolve_slot(struct kdbt_tr *tr, const struct kdbt_exit *x)
 {
-	struct kdbt_site *s;
-	u32 copy;
-	u64 dest;
 	s32 site = tr->mem.blocks[x->block].site;
+	u64 dest;
 
-	if (site < 0 || x->target == KDBT_SLOT_EMPTY)
+	if (site < 0 || x->target == KDBT_SLOT_EMPTY ||
+	    slot_dest(tr, &tr->mem.sites[site], x->target, &dest))
 		return resolve_direct(tr, x->target);
-	s = &tr->mem.sites[site];
-	if (slot_dest(tr, s, x->target, &dest, &copy))
-		return resolve_direct(tr, x->target);
-	s->slot_block[x->slot - 1] = copy;
 	return dest;
 }
 
@@ -136,7 +129,7 @@ static u64 resolve_slot(struct kdbt_tr *tr, const struct kdbt_exit *x)
  */
 static u64 fill_slot(struct kdbt_tr *tr, struct kdbt_site *s, u64 target)
 {
-	u32 i = s->nslots, copy, off;
+	u32 i = s->nslots, off;
 	struct kdbt_exit *x = &tr->mem.exits[s->slot_exit + i];
 	u64 dest;
 
@@ -144,15 +137,13 @@ static u64 fill_slot(struct kdbt_tr *tr, struct kdbt_site *s, u64 target)
 		close_site(tr, s);
 		return 0;
 	}
-	if (slot_dest(tr, s, target, &dest, &copy))
+	if (slot_dest(tr, s, target, &dest))
 		return 0;
 	x->target = target;
 	if (fits_s32((s64)(dest - (tr->mem.cache_addr + x->rel_off + 4)))) {
 		kdbt_exit_patch(tr, x, dest);
 		x->linked = 1;
 	}
-	s->slot_target[i] = target;
-	s->slot_block[i] = copy;
 	off = s->slot_off + s->lea_off[i];
 	*(volatile u32 *)kdbt_cache_open(tr, off, 4) = (u32)-target;
 	s->nslots = (u8)(i + 1);
@@ -178,7 +169,7 @@ static u64 dispatch_fill(struct kdbt_tr *tr, u32 site_id, u64 target)
 	if (!s->slot_off)
 		return 0;
 	for (i = 0; i < s->nslots; i++)
-		if (s->slot_target[i] == target)
+		if (tr->mem.exits[s->slot_exit + i].target == target)
 			return slot_addr(tr, s, s->hit_off[i]);
 	if (s->closed || s->nslots >= KDBT_SLOTS)
 		return 0;

@@ -794,8 +794,6 @@ static void emit_slot_checks(struct emit_ctx *c, struct slot_layout *l)
 					 (u32)-KDBT_SLOT_EMPTY);
 
 		s->lea_off[i] = (u8)(field - l->start);
-		s->slot_target[i] = KDBT_SLOT_EMPTY;
-		s->slot_block[i] = 0;
 		emit_u8(&c->e, 0xe3);
 		l->jrcxz[i] = c->e.pos;
 		emit_u8(&c->e, 0);
