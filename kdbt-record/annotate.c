@@ -19,6 +19,15 @@
  * disassembly is Zydis's AT&T syntax, objdump's and perf annotate's
  * default, with the runtime address (branch targets are absolute).
  *
+ * The edges of each jcc (a recording with KDBT_REC_EDGES, kdbt-data(5)):
+ * a block that ends in a jcc and was derived (kdbt(4)) counted nothing
+ * itself; its executions are those of its two edge copies, the recorded
+ * blocks whose edge_of is its first byte.  Summed over every interval, as
+ * the counts are, the taken copies' executions are how often the jcc was
+ * taken and the fall copies' how often it fell through, exactly; they
+ * add up to the jcc's count unless some of its blocks were not derived
+ * (they counted themselves: no edge known), which the line says ("N+?").
+ *
  * Owns: the annotation model (struct annotate) and its printing.
  * Must never: decode past the recorded bytes (a recording may be
  * damaged or crafted), print a name of the recording unescaped
@@ -38,6 +47,12 @@ struct annot_func {
 	__u64 *count;		/* by offset: executions of the instruction
 				 * that starts there */
 	__u8 *starts;		/* by offset: a block's instruction starts */
+	__u8 *jcc;		/* by offset: a jcc that ends a block */
+	__u64 *taken;		/* by offset of a jcc: its taken copies' */
+	__u64 *fall;		/* ... and its fall-through copies' */
+	__u64 *own;		/* ... executions of its blocks not derived */
+	__u32 *jcc_of;		/* by offset of a derived jcc block's start:
+				 * its jcc's offset + 1; 0: none */
 	__u64 instructions;	/* of its blocks: its row in the table */
 	__u64 outside;		/* of those, past the recorded code */
 	__u32 blocks;		/* blocks that counted */
@@ -84,7 +99,7 @@ static unsigned int insn_len(const struct annotate *an,
 static void add_block(const struct annotate *an, struct annot_func *f,
 		      const struct kdbt_data_block *b, __u64 execs)
 {
-	__u64 off = b->native - f->sym->start;
+	__u64 start = b->native - f->sym->start, off = start, last = start;
 	unsigned int k, len = 0;
 
 	f->instructions += execs * b->insns;
@@ -98,9 +113,37 @@ static void add_block(const struct annotate *an, struct annot_func *f,
 		}
 		f->count[off] += execs;
 		f->starts[off] = 1;
+		last = off;
 	}
-	if (off != b->native - f->sym->start + b->native_len)
+	if (off != start + b->native_len) {
 		f->misfits++;
+		return;
+	}
+	if (b->kind != KDBT_KIND_JCC || !b->insns)
+		return;
+	f->jcc[last] = 1;
+	if (an->rec->edges && (b->flags & KDBT_BLOCK_DERIVED))
+		f->jcc_of[start] = (__u32)last + 1;
+	else
+		f->own[last] += execs;
+}
+
+/* Count edge copy @b, executed @execs times, at its derived block's jcc. */
+static void add_edge(struct annot_func *f, const struct kdbt_data_block *b,
+		     __u64 execs)
+{
+	__u64 off = b->edge_of - f->sym->start;
+	__u32 j;
+
+	if (b->edge_of < f->sym->start || off >= f->code->size)
+		return;
+	j = f->jcc_of[off];
+	if (!j)
+		return;		/* not a derived jcc block that fit */
+	if (b->edge == KDBT_EDGE_TAKEN)
+		f->taken[j - 1] += execs;
+	else if (b->edge == KDBT_EDGE_FALL)
+		f->fall[j - 1] += execs;
 }
 
 /* The lines of @f's listing (see the top): one per instruction start. */
@@ -127,13 +170,22 @@ static int build_func(struct annotate *an, struct annot_func *f,
 
 	f->count = calloc(f->code->size, sizeof(*f->count));
 	f->starts = calloc(f->code->size, 1);
-	if (!f->count || !f->starts)
+	f->jcc = calloc(f->code->size, 1);
+	f->taken = calloc(f->code->size, sizeof(*f->taken));
+	f->fall = calloc(f->code->size, sizeof(*f->fall));
+	f->own = calloc(f->code->size, sizeof(*f->own));
+	f->jcc_of = calloc(f->code->size, sizeof(*f->jcc_of));
+	if (!f->count || !f->starts || !f->jcc || !f->taken || !f->fall ||
+	    !f->own || !f->jcc_of)
 		return -ENOMEM;
 	for (i = 0; i < rec->nblocks; i++) {
 		b = &rec->blocks[i];
 		if (kdbt_syms_find(&rec->syms, b->native) == f->sym)
 			add_block(an, f, b, execs[i]);
 	}
+	for (i = 0; rec->edges && i < rec->nblocks; i++)
+		if (rec->blocks[i].edge != KDBT_EDGE_NONE)
+			add_edge(f, &rec->blocks[i], execs[i]);
 	for (off = 0; off < f->code->size; off += next_line(an, f, off))
 		f->listed++;
 	return 0;
@@ -246,6 +298,27 @@ static void print_target(FILE *f, const struct annotate *an,
 	}
 }
 
+/* "taken N, fell through M" after the jcc at @off (see the top). */
+static void print_edges(FILE *f, const struct annot_func *fn, __u64 off)
+{
+	__u64 t = fn->taken[off], ft = fn->fall[off], own = fn->own[off];
+
+	if (own && own == fn->count[off]) {
+		fprintf(f, "  taken ?, fell through ? (%" PRIu64 " of its executions not derived: no edge counted)",
+			(uint64_t)own);
+		return;
+	}
+	if (own) {		/* the derived blocks' edges, and the rest */
+		fprintf(f, "  taken %" PRIu64 "+?, fell through %" PRIu64 "+? (%" PRIu64 " of its executions not derived: no edge counted)",
+			(uint64_t)t, (uint64_t)ft, (uint64_t)own);
+		return;
+	}
+	fprintf(f, "  taken %" PRIu64 ", fell through %" PRIu64,
+		(uint64_t)t, (uint64_t)ft);
+	if (t + ft != fn->count[off])
+		fprintf(f, " (not its count: the recording's edges do not add up)");
+}
+
 /* The line of the instruction at @off; the next line is @len bytes on. */
 static void print_line(FILE *f, const struct annotate *an,
 		       const struct annot_func *fn, __u64 off,
@@ -274,6 +347,8 @@ static void print_line(FILE *f, const struct annotate *an,
 		print_target(f, an, &insn, ops, addr);
 	if (ok && insn.length > len)
 		fprintf(f, "  (overlaps the next line)");
+	if (an->rec->edges && fn->jcc[off] && fn->count[off])
+		print_edges(f, fn, off);
 	fputc('\n', f);
 }
 
@@ -300,6 +375,10 @@ static void print_func(FILE *f, const struct annotate *an,
 	if (fn->misfits)
 		fprintf(f, "# note         : %u blocks do not decode to their recorded length (text patched since?)\n",
 			fn->misfits);
+	if (an->rec->edges)
+		fprintf(f, "# edges        : each executed jcc: how often it was taken and fell through, exactly\n");
+	else
+		fprintf(f, "# edges        : not recorded (by a kdbt.ko or kdbt-record from before edges): no jcc says how often it was taken\n");
 	fprintf(f, "#\n#       Count    Share  Address           Offset   Instruction (AT&T)\n");
 	for (off = 0; off < fn->code->size; off += len) {
 		len = next_line(an, fn, off);
@@ -336,6 +415,11 @@ void annotate_free(struct annotate *an)
 	for (i = 0; i < an->nfuncs; i++) {
 		free(an->funcs[i].count);
 		free(an->funcs[i].starts);
+		free(an->funcs[i].jcc);
+		free(an->funcs[i].taken);
+		free(an->funcs[i].fall);
+		free(an->funcs[i].own);
+		free(an->funcs[i].jcc_of);
 	}
 	free(an->funcs);
 	free(an);

@@ -23,9 +23,11 @@ _Static_assert(sizeof(struct kdbt_data_module) == 80, "module layout");
 _Static_assert(sizeof(struct kdbt_data_module_build_id) == 72,
 	       "module build id layout");
 _Static_assert(sizeof(struct kdbt_data_symbol) == 24, "symbol layout");
-_Static_assert(sizeof(struct kdbt_data_block) == 32, "block layout");
+_Static_assert(sizeof(struct kdbt_data_block) == 48, "block layout");
 _Static_assert(offsetof(struct kdbt_data_block, target) ==
 	       KDBT_DATA_BLOCK_V1_SIZE, "block layout, version 1");
+_Static_assert(offsetof(struct kdbt_data_block, edge_of) ==
+	       KDBT_DATA_BLOCK_V2_SIZE, "block layout, version 2");
 _Static_assert(sizeof(struct kdbt_data_codetab) == 16, "code table layout");
 _Static_assert(sizeof(struct kdbt_data_code) == 16, "code entry layout");
 _Static_assert(sizeof(struct kdbt_data_interval) == 120, "interval layout");

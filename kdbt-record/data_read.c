@@ -396,9 +396,15 @@ int kdbt_rd_blocks(struct kdbt_rec *r, const unsigned char *p, __u64 size,
 			return kdbt_fail(err, -EBADMSG,
 					      "%s: blocks: block %u has kind %u (0..%u)",
 					      file, i, b->kind, KDBT_KIND_NR - 1);
+		if (b->edge >= KDBT_EDGE_NR)
+			return kdbt_fail(err, -EBADMSG,
+					      "%s: blocks: block %u has edge %u (0..%u)",
+					      file, i, b->edge, KDBT_EDGE_NR - 1);
 	}
 	r->nblocks = n;
-	r->targets = es >= sizeof(*b);	/* and KDBT_REC_TARGETS: see below */
+	/* and KDBT_REC_TARGETS, KDBT_REC_EDGES: see below */
+	r->targets = es >= KDBT_DATA_BLOCK_V2_SIZE;
+	r->edges = es >= offsetof(struct kdbt_data_block, edge) + 1;
 	return 0;
 }
 
@@ -670,6 +676,7 @@ int kdbt_rec_parse(struct kdbt_rec *r, const void *buf, size_t len,
 		ret = kdbt_fail(err, -ENODATA,
 				     "%s: empty recording: no samples", name);
 	r->targets = r->targets && (r->info.rec_flags & KDBT_REC_TARGETS);
+	r->edges = r->edges && (r->info.rec_flags & KDBT_REC_EDGES);
 	if (ret) {
 		kdbt_rec_free(r);
 		return ret;
@@ -753,14 +760,15 @@ void kdbt_pr_info(const struct kdbt_rec *r, FILE *f)
 	fprintf(f, "# mode          : %s, counters %s\n",
 		in->snap_flags & KDBT_SNAP_FAST ? "fast" : "transparent",
 		in->snap_flags & KDBT_SNAP_COUNTERS ? "on" : "off");
-	fprintf(f, "# record flags  :%s%s%s%s%s%s%s\n",
+	fprintf(f, "# record flags  :%s%s%s%s%s%s%s%s\n",
 		in->rec_flags & KDBT_REC_SWITCHED_ON ? " switched-on" : "",
 		in->rec_flags & KDBT_REC_SWITCHED_OFF ? " switched-off" : "",
 		in->rec_flags & KDBT_REC_RESET ? " reset" : " baseline",
 		in->rec_flags & KDBT_REC_SYSTEM_WIDE ? " system-wide" : "",
 		in->rec_flags & KDBT_REC_COMMAND ? " command" : "",
 		in->rec_flags & KDBT_REC_STALE ? " stale" : "",
-		in->rec_flags & KDBT_REC_TARGETS ? " targets" : "");
+		in->rec_flags & KDBT_REC_TARGETS ? " targets" : "",
+		in->rec_flags & KDBT_REC_EDGES ? " edges" : "");
 	fprintf(f, "# resets/flushes: %u/%u during the recording\n",
 		in->resets, in->flushes);
 }

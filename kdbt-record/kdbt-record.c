@@ -650,7 +650,8 @@ static int describe(struct session *s, struct kdbt_err *err)
 	r->info.rec_flags |= (s->turned_on ? KDBT_REC_SWITCHED_ON : 0) |
 		(o->reset ? KDBT_REC_RESET : 0) |
 		(o->cmd ? KDBT_REC_COMMAND : KDBT_REC_SYSTEM_WIDE) |
-		(s->rc.untargeted ? 0 : KDBT_REC_TARGETS);
+		(s->rc.untargeted ? 0 : KDBT_REC_TARGETS) |
+		(s->rc.unedged ? 0 : KDBT_REC_EDGES);
 	ret |= kdbt_rec_set_system(r);
 	r->build_id_len = kdbt_kernel_build_id(r->build_id,
 					       sizeof(r->build_id));

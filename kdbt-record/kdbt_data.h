@@ -43,7 +43,11 @@
  *		  block that counted anything during the recording, once
  *		  (required).  Its entry grew a target (the direct call's or
  *		  jmp's) later: an entry of KDBT_DATA_BLOCK_V1_SIZE bytes has
- *		  none, and the targets are known only with KDBT_REC_TARGETS
+ *		  none, and the targets are known only with KDBT_REC_TARGETS;
+ *		  then the edges (edge_of, edge, KDBT_BLOCK_DERIVED in flags):
+ *		  an entry of KDBT_DATA_BLOCK_V2_SIZE bytes has none, and they
+ *		  are known only with KDBT_REC_EDGES.  An edge copy is an
+ *		  entry apart from its native block's other translations
  *	INTERVALS one struct kdbt_data_interval per snapshot interval, each
  *		  followed by its nrecs struct kdbt_data_rec (a block's
  *		  executions and misses in that interval; blocks with none
@@ -120,6 +124,8 @@ struct kdbt_data_section {
 #define KDBT_REC_STALE		0x20	/* a reset or flush in between */
 #define KDBT_REC_TARGETS	0x40	/* every snapshot had the blocks'
 					 * targets (kdbt.ko with them) */
+#define KDBT_REC_EDGES		0x80	/* every snapshot had the blocks'
+					 * edges (kdbt.ko with them) */
 
 struct kdbt_data_info {
 	__u64 start_realtime_ns;	/* wall clock at the first snapshot */
@@ -197,15 +203,21 @@ struct kdbt_data_block {
 	__u16 insns;		/* native instructions */
 	__u16 native_len;	/* native bytes */
 	__u8 kind;		/* enum kdbt_snap_kind */
-	__u8 flags;		/* KDBT_BLOCK_* */
+	__u8 flags;		/* KDBT_BLOCK_DERIVED (with KDBT_REC_EDGES) */
 	__u16 reserved;
 	/* Then the fields of later versions (entry_size says). */
 	__u64 target;		/* struct kdbt_snap_block.target: the direct
 				 * call's or jmp's native target, or 0 */
+	__u64 edge_of;		/* struct kdbt_snap_block.edge_of: an edge
+				 * copy's derived block, or 0 */
+	__u8 edge;		/* enum kdbt_snap_edge */
+	__u8 reserved1[7];
 };
 
 /* The bytes of struct kdbt_data_block in its first form (no target). */
 #define KDBT_DATA_BLOCK_V1_SIZE	24
+/* ... and in its second (a target, no edges). */
+#define KDBT_DATA_BLOCK_V2_SIZE	32
 
 /* struct kdbt_data_interval.flags */
 #define KDBT_IVL_RESET		0x1	/* a reset: counts only since it */
@@ -298,6 +310,8 @@ struct kdbt_rec {
 	__u32 nblocks;
 	int targets;			/* the blocks' targets are known: entries
 					 * with them, and KDBT_REC_TARGETS */
+	int edges;			/* the blocks' edges are known: entries
+					 * with them, and KDBT_REC_EDGES */
 	/* CODE, sorted by start; NULL: no section */
 	struct kdbt_rec_code *code;
 	__u32 ncode;

@@ -6,8 +6,10 @@
  * Each interval is the difference of two snapshots (kdbt_snap_delta()):
  * the kernel's totals, and the executions and misses of every block that
  * counted in it.  A block enters the table the first time it counts, once
- * per native address, length, instruction count and kind, so a block
- * translated again after a cache flush keeps its entry.  A reset or a
+ * per native address, length, instruction count, kind, target and edge
+ * (an edge copy, which counts one edge of one derived block, is an entry
+ * apart, and so is a derived block), so a block translated again after a
+ * cache flush keeps its entry.  A reset or a
  * flush between two snapshots (-ESTALE) makes the interval count from
  * that event: after a reset only what came after it is known; after a
  * flush the kernel's totals are still exact (they include the flushed
@@ -46,7 +48,10 @@ static int same_block(const struct kdbt_data_block *t,
 {
 	return t->native == b->native && t->insns == b->insns &&
 		t->kind == b->kind && t->native_len == b->native_len &&
-		t->target == b->target;
+		t->target == b->target && t->edge == b->edge &&
+		t->edge_of == b->edge_of &&
+		(t->flags & KDBT_BLOCK_DERIVED) ==
+		(b->flags & KDBT_BLOCK_DERIVED);
 }
 
 static __u32 hash_of(const struct kdbt_data_block *t)
@@ -102,6 +107,8 @@ static long table_index(struct recorder *rc, const struct kdbt_snap_block *b,
 		.native = b->native, .id = b->id, .generation = generation,
 		.insns = b->insns, .native_len = b->native_len,
 		.kind = b->kind, .target = b->target,
+		.flags = b->flags & KDBT_BLOCK_DERIVED,
+		.edge_of = b->edge_of, .edge = b->edge,
 	};
 	rc->hash[j] = ++rc->rec.nblocks;
 	return rc->rec.nblocks - 1;
@@ -215,6 +222,9 @@ int recorder_interval(struct recorder *rc, const struct kdbt_snap *older,
 	if (!kdbt_snap_block_has(older->hdr.block_size, target) ||
 	    !kdbt_snap_block_has(newer->hdr.block_size, target))
 		rc->untargeted = 1;	/* an older kdbt.ko: no KDBT_REC_TARGETS */
+	if (!kdbt_snap_block_has(older->hdr.block_size, edge) ||
+	    !kdbt_snap_block_has(newer->hdr.block_size, edge))
+		rc->unedged = 1;	/* ... no KDBT_REC_EDGES */
 	ret = kdbt_snap_delta(&d, older, newer, err);
 	if (ret == -ESTALE)
 		ret = stale_delta(rc, &d, older, newer, &h.flags, err);

@@ -22,6 +22,7 @@ struct recorder {
 	__u64 instructions;		/* recorded so far */
 	int warned_reset, warned_flush;
 	int untargeted;			/* a snapshot without blocks' targets */
+	int unedged;			/* a snapshot without blocks' edges */
 };
 
 int recorder_interval(struct recorder *rc, const struct kdbt_snap *older,

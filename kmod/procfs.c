@@ -167,6 +167,7 @@ static void *blocks_next(struct seq_file *m, void *v, loff_t *pos)
 static int blocks_show(struct seq_file *m, void *v)
 {
 	static const char * const kinds[] = KDBT_KIND_NAMES;
+	static const char * const edges[] = KDBT_EDGE_NAMES;
 	struct reader *r = m->private;
 	struct kdbt_snap_block b;
 	u32 flags = kdbt_profile_flags(false);
@@ -181,11 +182,14 @@ static int blocks_show(struct seq_file *m, void *v)
 		return SEQ_SKIP;
 	seq_printf(m, "%016llx ", r->show_addr ? b.native : 0);
 	show_symbol(m, r, b.native, true);
-	seq_printf(m, " %llu %llu %llu %llu %u %s %016llx\n",
+	seq_printf(m, " %llu %llu %llu %llu %u %s %016llx %d %s %016llx\n",
 		   b.executions * b.insns, b.executions,
 		   kdbt_snap_indirect(&b, flags), b.misses, b.insns,
 		   b.kind < KDBT_KIND_NR ? kinds[b.kind] : "?",
-		   r->show_addr ? b.target : 0);
+		   r->show_addr ? b.target : 0,
+		   !!(b.flags & KDBT_BLOCK_DERIVED),
+		   b.edge < KDBT_EDGE_NR ? edges[b.edge] : "?",
+		   r->show_addr ? b.edge_of : 0);
 	return 0;
 }
 

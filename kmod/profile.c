@@ -8,7 +8,9 @@
  * count is the sum over CPUs - or, for a derived block (one that ends in
  * a jcc or a jmp), the sum of the counts of the private copies of its
  * successors, which it always runs on into (translate.c, derive_count(),
- * core.h kdbt_block_count()).  From it and the block's static
+ * core.h kdbt_block_count()); which edge of which derived block a copy
+ * counts is read back from the block array (edge_of()), for readers.
+ * From it and the block's static
  * facts come its instructions (counter x insns), and its indirect-branch
  * executions when it ends in one; jumptable misses are counted per site by
  * the dispatcher.  Blocks are grouped into functions when they are
@@ -68,9 +70,10 @@ static_assert((int)KDBT_KIND_RET == KDBT_END_RET);
 static_assert((int)KDBT_KIND_NATIVE == KDBT_END_NATIVE);
 static_assert((int)KDBT_KIND_THUNK == KDBT_END_THUNK);
 static_assert((int)KDBT_KIND_NR == KDBT_END_NR);
-static_assert(sizeof(struct kdbt_snap_block) == 48);
+static_assert(sizeof(struct kdbt_snap_block) == 64);
 static_assert(KDBT_SNAP_BLOCK_V1_SIZE ==
 	      offsetof(struct kdbt_snap_block, target));
+static_assert(offsetof(struct kdbt_snap_block, edge_of) == 48);
 
 /* A function: the blocks that start inside [start, start + size). */
 struct kdbt_func {
@@ -480,6 +483,35 @@ void kdbt_profile_totals(struct kdbt_totals *t)
 	} while (kdbt_profile_changed(seq));
 }
 
+/*
+ * The edge block @id counts, if it is an edge copy (core.h struct
+ * kdbt_block): the not-taken (or jmp, or run-on) copy of a derived
+ * block d is d + 1, its taken copy blocks[d].taken, both in d's chain.
+ * Read from the block array as it is: no code depends on it.
+ */
+static u8 edge_of(u32 id, u32 *of)
+{
+	const struct kdbt_block *blocks = kdbt_eng.tr.mem.blocks;
+	const struct kdbt_block *b = &blocks[id];
+	u32 d;
+
+	*of = 0;
+	if (!b->copy || !b->chain_pos || b->chain_pos > id)
+		return KDBT_EDGE_NONE;
+	d = id - 1;
+	if (blocks[d].derived) {
+		*of = d;
+		return blocks[d].end == KDBT_END_JMP ? KDBT_EDGE_JMP :
+		       KDBT_EDGE_FALL;
+	}
+	for (d = id - b->chain_pos; d < id; d++)
+		if (blocks[d].derived && blocks[d].taken == id) {
+			*of = d;
+			return KDBT_EDGE_TAKEN;
+		}
+	return KDBT_EDGE_NONE;
+}
+
 /**
  * kdbt_profile_block() - block @id as a snapshot record.
  * @id: a block below kdbt_profile_nblocks().
@@ -499,7 +531,12 @@ void kdbt_profile_block(u32 id, struct kdbt_snap_block *r, bool hide)
 	r->native_len = b->native_len;
 	r->kind = b->end;
 	r->flags = READ_ONCE(b->invalid) ? KDBT_BLOCK_INVALID : 0;
+	if (b->derived)
+		r->flags |= KDBT_BLOCK_DERIVED;
 	r->target = hide ? 0 : b->target;
+	r->edge = edge_of(id, &r->edge_of_id);
+	if (r->edge && !hide)
+		r->edge_of = kdbt_eng.tr.mem.blocks[r->edge_of_id].native;
 }
 
 /* KDBT_SNAP_* flags for the data (the mode the blocks were made in). */

@@ -182,11 +182,12 @@ static void print_blocks(const struct kdbt_snap *s,
 		ks = kdbt_syms_find(st, b->native);
 		kdbt_block_counts(s, b, &c);
 		kdbt_fmt_symbol(sym, sizeof(sym), st, b->native);
-		printf("%016llx %s [%s] %llu %llu %llu %llu %u %s %016llx\n",
+		printf("%016llx %s [%s] %llu %llu %llu %llu %u %s %016llx %d %s %016llx\n",
 		       b->native, sym, ks ? ks->module : "unknown",
 		       c.instructions, c.executions, c.indirect, c.misses,
 		       b->insns, kdbt_kind_name(b->kind),
-		       b->target);
+		       b->target, !!(b->flags & KDBT_BLOCK_DERIVED),
+		       kdbt_edge_name(b->edge), b->edge_of);
 	}
 }
 

@@ -40,14 +40,16 @@
  * address, "0x<hex address> [unknown]".  "instructions" are native
  * instructions executed.  Columns are only ever added at the end (a
  * reader splits a line on spaces and takes the columns it knows); the
- * last of blocks, "target", came in later (struct kdbt_snap_block.target,
- * 16 hex digits).  A reset or a
+ * blocks' "target" came in later (struct kdbt_snap_block.target, 16 hex
+ * digits), then "derived", "edge" and "edge_of" (struct
+ * kdbt_snap_block's KDBT_BLOCK_DERIVED, edge and edge_of: 0 or 1, a name
+ * of KDBT_EDGE_NAMES, 16 hex digits).  A reset or a
  * cache flush during a read of blocks or functions fails that read with
  * EAGAIN (a reader never mixes counts from before and after it).
  */
 #define KDBT_BLOCKS_COLUMNS \
 	"address symbol module instructions executions indirect misses insns " \
-	"kind target"
+	"kind target derived edge edge_of"
 #define KDBT_FUNCTIONS_COLUMNS \
 	"function module instructions executions indirect misses blocks calls"
 
@@ -292,8 +294,30 @@ enum kdbt_snap_kind {
 	{ "fall", "jmp", "jcc", "call", "ijmp", "icall", "ret", "native", \
 	  "thunk" }
 
-/* struct kdbt_snap_block.flags */
+/*
+ * struct kdbt_snap_block.flags.  DERIVED: the block has no counter of its
+ * own, its executions are the sum of its edge copies' (edge_of); set only
+ * where block_size has edge.
+ */
 #define KDBT_BLOCK_INVALID	0x1	/* its native text changed since */
+#define KDBT_BLOCK_DERIVED	0x2	/* counts through its edge copies */
+
+/*
+ * The edge of a derived block that an edge copy counts (struct
+ * kdbt_snap_block.edge; "edge" column).  A derived block runs on into a
+ * private copy of each successor, and each copy's executions are exactly
+ * that edge's: a jcc's "taken" and "fall" (not taken) copies, a direct
+ * jmp's "jmp" copy, a block cut at the length cap's "fall" copy.
+ */
+enum kdbt_snap_edge {
+	KDBT_EDGE_NONE,		/* "-": not an edge copy */
+	KDBT_EDGE_FALL,		/* "fall": jcc not taken, or run-on */
+	KDBT_EDGE_TAKEN,	/* "taken": the jcc taken */
+	KDBT_EDGE_JMP,		/* "jmp": the direct jmp */
+	KDBT_EDGE_NR,
+};
+
+#define KDBT_EDGE_NAMES	{ "-", "fall", "taken", "jmp" }
 
 struct kdbt_snap_block {
 	__u64 native;		/* first native byte (0 when hidden) */
@@ -312,12 +336,20 @@ struct kdbt_snap_block {
 				 * the block; 0 for other kinds, for calls
 				 * and jumps kdbt turns into indirect ones
 				 * (the indirect thunks), and when hidden */
+	/* An edge copy: the derived block's address (0 when hidden). */
+	__u64 edge_of;		/* 0: not an edge copy */
+	__u32 edge_of_id;	/* that block's id; 0: not an edge copy */
+	__u8 edge;		/* enum kdbt_snap_edge */
+	__u8 reserved2;
+	__u16 reserved3;
 };
 
 /*
  * The bytes of struct kdbt_snap_block in its first form (without target):
- * the smallest block_size a reader accepts.  A reader sees the target
- * only if block_size covers it (kdbt_snap_block_has()).
+ * the smallest block_size a reader accepts.  A reader sees the target,
+ * or the edges (edge_of, edge_of_id, edge, KDBT_BLOCK_DERIVED), only if
+ * block_size covers them (kdbt_snap_block_has(size, target), (size,
+ * edge)): 48 bytes has the target, 64 the edges too.
  */
 #define KDBT_SNAP_BLOCK_V1_SIZE	40
 

@@ -5,7 +5,7 @@
  * table is in libkdbt_syms.c).
  *
  * Owns: validating every byte of a snapshot before a tool sees it (magic,
- * version, sizes, length, kinds), the meaning of the derived counts
+ * version, sizes, length, kinds, edges), the meaning of the derived counts
  * (instructions, indirect, hits), deltas and per-function sums, and the
  * error messages of libkdbt (kdbt_fail(), kdbt_open_failed()).
  * Must never: write to /proc/kdbt, print, exit, or keep global state;
@@ -33,6 +33,11 @@ static const char *const kind_names[] = KDBT_KIND_NAMES;
 
 _Static_assert(ARRAY_SIZE(kind_names) == KDBT_KIND_NR,
 	       "KDBT_KIND_NAMES and enum kdbt_snap_kind disagree");
+
+static const char *const edge_names[] = KDBT_EDGE_NAMES;
+
+_Static_assert(ARRAY_SIZE(edge_names) == KDBT_EDGE_NR,
+	       "KDBT_EDGE_NAMES and enum kdbt_snap_edge disagree");
 
 /**
  * kdbt_fail() - record an error for the caller
@@ -85,6 +90,18 @@ static __u64 sub(__u64 a, __u64 b)
 const char *kdbt_kind_name(unsigned int kind)
 {
 	return kind < KDBT_KIND_NR ? kind_names[kind] : "?";
+}
+
+/**
+ * kdbt_edge_name() - the name of an edge ("edge" column)
+ * @edge: enum kdbt_snap_edge
+ *
+ * Return: "-", "fall", "taken", "jmp", or "?" for one this reader does
+ * not know.
+ */
+const char *kdbt_edge_name(unsigned int edge)
+{
+	return edge < KDBT_EDGE_NR ? edge_names[edge] : "?";
 }
 
 /**
@@ -198,6 +215,11 @@ static int parse_blocks(struct kdbt_snap *s, const unsigned char *buf,
 					 "%s: block %u (id %u): kind %u out of range (0..%u)",
 					 name, i, b->id, b->kind,
 					 KDBT_KIND_NR - 1);
+		if (b->edge >= KDBT_EDGE_NR)
+			return kdbt_fail(err, -EBADMSG,
+					 "%s: block %u (id %u): edge %u out of range (0..%u)",
+					 name, i, b->id, b->edge,
+					 KDBT_EDGE_NR - 1);
 	}
 	return 0;
 }
@@ -216,7 +238,7 @@ static int parse_blocks(struct kdbt_snap *s, const unsigned char *buf,
  * version, down to KDBT_SNAP_BLOCK_V1_SIZE (the fields it lacks are 0;
  * kdbt_snap_block_has() on hdr.block_size says which it had); refuses a
  * wrong magic, a newer version, a length other than header_size +
- * nblocks * block_size, and a kind out of range.
+ * nblocks * block_size, and a kind or an edge out of range.
  *
  * Return: 0, -ENODATA (empty), -EBADMSG (malformed), -EPROTO (newer
  * version) or -ENOMEM.

@@ -67,6 +67,7 @@ int kdbt_snap_read(struct kdbt_snap *s, const char *path,
 		   struct kdbt_err *err);
 void kdbt_snap_free(struct kdbt_snap *s);
 const char *kdbt_kind_name(unsigned int kind);
+const char *kdbt_edge_name(unsigned int edge);
 
 /* Counts of a block, a function or a whole snapshot. */
 struct kdbt_counts {

@@ -152,6 +152,34 @@ row=$("$REPORT" --format csv -n 0 -i "$TMP/reads.data" |
 [ "$sum" = "$row" ] && [ "$sum" = 432000 ] &&
 	pass "annotate/sum (read_zero: $sum instructions, as its row)" ||
 	failed "annotate/sum" "counts add up to $sum, the row has $row (want 432000)"
+# The edges of each jcc (KDBT_REC_EDGES): read_zero's je, derived, its
+# taken copy the second block: taken 24000, fell through 0, which add up
+# to its count; not derived (variant 4): "taken ?"; a recording without
+# edges (variant 0): no edges on any line, and the header says why; an
+# edge out of range: refused.
+e=$(grep ' jz ' "$TMP/ann")
+case $e in
+*"<read_zero+0x50>  taken 24000, fell through 0") pass "annotate/edges (read_zero's jz: taken 24000, fell through 0 of 24000)" ;;
+*) failed "annotate/edges" "jz line: $e" ;;
+esac
+"$FUZZ" make "$TMP/underived.data" 4 &&
+	"$REPORT" --stdio --annotate read_zero "$TMP/underived.data" > "$TMP/ann4" 2>&1
+e=$(grep ' jz ' "$TMP/ann4")
+case $e in
+*"  taken ?, fell through ? (24000 of its executions not derived: no edge counted)") pass "annotate/edges-not-derived (taken ?)" ;;
+*) failed "annotate/edges-not-derived" "jz line: $e" ;;
+esac
+"$REPORT" --stdio --annotate read_zero "$TMP/getppid.data" > "$TMP/ann0" 2>&1
+grep -q '^# edges        : not recorded (by a kdbt.ko or kdbt-record from before edges)' "$TMP/ann0" &&
+	! grep -q ' taken ' "$TMP/ann0" &&
+	pass "annotate/no-edges (header says why, no line has edges)" ||
+	failed "annotate/no-edges" "$(grep -e '^# edges' -e ' jz ' "$TMP/ann0" | tr '\n' '|')"
+off=$("$REPORT" --stdio --header -i "$TMP/reads.data" |
+	sed -n 's/^#   section blocks *v1 at *\([0-9]*\),.*/\1/p')
+cp "$TMP/reads.data" "$TMP/bad-edge.data"
+printf '\011' | dd of="$TMP/bad-edge.data" bs=1 seek=$((off + 8 + 40)) conv=notrunc 2>/dev/null
+refused synthetic/bad-edge "$TMP/bad-edge.data" \
+	"blocks: block 0 has edge 9 (0..3)"
 annotate_refused old-file "$TMP/old.data" \
 	"no code section (recorded before kdbt-record kept code" read_zero
 annotate_refused not-found "$TMP/reads.data" \

@@ -133,7 +133,7 @@ kdbt-record -q -k -o /tmp/k.data -- true || fail "kdbt-record -k"
 expect_eq "state after kdbt-record --keep" "$(kdbt_stat state)" on
 kdbt-record -q -o /tmp/on.data -- true || fail "kdbt-record while on"
 expect_eq "state after kdbt-record while on" "$(kdbt_stat state)" on
-kdbt-report --stdio --header -i /tmp/on.data | grep -q 'record flags  : baseline command targets$' ||
+kdbt-report --stdio --header -i /tmp/on.data | grep -q 'record flags  : baseline command targets edges$' ||
 	fail "flags of a recording made while on: $(kdbt-report --header -i /tmp/on.data | grep flags)"
 kdbt_control off || fail "off: $ctl_err"
 

@@ -19,7 +19,8 @@
 #   - dd.data keeps the code of its functions, and --annotate vfs_read
 #     lists every instruction objdump finds in vfs_read's recorded bytes,
 #     the first with at least 100000 executions, the counts adding up to
-#     vfs_read's instructions in the table;
+#     vfs_read's instructions in the table, and each executed jcc taken
+#     and fell through as often as it ran (the recording's edges);
 #   - kdbt-report --callers vfs_read: ksys_read with at least 100000
 #     calls, the rows and [other] adding up to vfs_read's calls; --callees
 #     ksys_read: vfs_read with the same count; --format dot renders;
@@ -175,6 +176,37 @@ if [ -n "$row" ] && [ "$sum" = "$row" ] && [ "$hdr" = "$row" ]; then
 	pass "dd/annotate-sum (vfs_read's counts add up to its $row instructions in the table)"
 else
 	failed dd/annotate-sum "counts add up to $sum, header $hdr, the table's row $row"
+fi
+
+# The edges of vfs_read's jccs (KDBT_REC_EDGES): every executed jcc line
+# says "taken N, fell through M" with N + M its count (or "taken N+?,
+# fell through M+? (K ...)" with N + M + K its count where K of its
+# executions were in blocks not derived), at least one is exact, and
+# some jcc went both ways; a jcc that never ran and no other line says
+# anything of edges.
+e=$(awk '!/^#/ {
+	j = $5 ~ /^j/ && $5 != "jmp"
+	if (!j || $1 == 0) { if (/  taken /) bad = bad " line " NR; next }
+	if (/  taken ([0-9]+\+)?\?, fell through ([0-9]+\+)?\? \(/) {
+		t = $0; sub(/.*  taken /, "", t); gsub(/[+?]/, "", t)
+		split(t, w, ", fell through "); k = w[2]
+		sub(/ \(/, " ", k); split(k, v, " ")
+		if (w[1] + v[1] + v[2] != $1) bad = bad " line " NR
+		unk++; next
+	}
+	if (!/  taken [0-9]+, fell through [0-9]+$/) { bad = bad " line " NR; next }
+	t = $0; sub(/.*  taken /, "", t); split(t, w, ", fell through ")
+	if (w[1] + w[2] != $1) { bad = bad " line " NR; next }
+	ok++
+	if (w[1] > 0 && w[2] > 0) both++
+}
+END { printf "%d %d %d%s\n", ok, both, unk, bad ? " bad" bad : "" }' "$a")
+set -- $e
+if grep -q '^# edges        : each executed jcc' "$a" && [ $# = 3 ] &&
+   [ "$1" -gt 0 ] && [ "$2" -gt 0 ]; then
+	pass "dd/annotate-edges (vfs_read: $1 jccs with taken + fell through = count, $2 of them both ways, $3 not derived)"
+else
+	failed dd/annotate-edges "exact, both ways, not derived: $e; $(grep '^# edges' "$a")"
 fi
 
 # Call arcs (kdbt-report --callers/--callees): ksys_read calls vfs_read

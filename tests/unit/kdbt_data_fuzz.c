@@ -14,7 +14,11 @@
  *        4: variant 1's counts without the flush, under hostile names:
  *        escape sequences, a newline, bytes that are not UTF-8 and a C1
  *        control in a symbol, a module, the host name, the release and
- *        the command line; EVIL_* below).
+ *        the command line; EVIL_* below).  Variants 1 and 4 have the
+ *        blocks' edges (KDBT_REC_EDGES): in 1, read_zero's first block
+ *        is derived and its taken copy is its second (its je: taken
+ *        24000, fell through 0, tests/record/format.sh); in 4 it is not
+ *        derived (taken ?); 0 has no edges.
  * check: the round trip (what the writer wrote is what the reader reads,
  *        hostile names byte for byte),
  *        every refusal of the reader with its message (empty, truncated,
@@ -221,7 +225,8 @@ static void model(struct kdbt_rec *r, int variant)
 		.interval_ns = 1000000000ULL, .ncpus = 2,
 		.snap_flags = KDBT_SNAP_COUNTERS,
 		.rec_flags = KDBT_REC_SWITCHED_ON | KDBT_REC_SWITCHED_OFF |
-			KDBT_REC_COMMAND | KDBT_REC_TARGETS,
+			KDBT_REC_COMMAND | KDBT_REC_TARGETS |
+			(variant == 1 || variant == 4 ? KDBT_REC_EDGES : 0),
 		.snap_version = 1, .flushes = variant == 1,
 	};
 	kdbt_rec_set_string(r, "sysname", "Linux");
@@ -254,6 +259,11 @@ static void model(struct kdbt_rec *r, int variant)
 			.native = fblocks[i].native, .id = i + 1,
 			.insns = fblocks[i].insns, .native_len = 4 * fblocks[i].insns,
 			.kind = fblocks[i].kind, .target = fblocks[i].target };
+	if (variant == 1) {	/* read_zero: derived, its je's taken copy */
+		r->blocks[7].flags = KDBT_BLOCK_DERIVED;
+		r->blocks[8].edge = KDBT_EDGE_TAKEN;
+		r->blocks[8].edge_of = fblocks[7].native;
+	}
 	r->nblocks = NBLOCKS;
 	r->code = calloc(1, sizeof(*r->code));
 	r->code[0] = (struct kdbt_rec_code){ fsyms[3].start,

@@ -40,11 +40,12 @@ static const char *tool;
 	} while (0)
 
 /*
- * The layout (version 1, the block with its target); the byte counts in
- * messages below depend on it.
+ * The layout (version 1, the block with its target and its edge); the
+ * byte counts in messages below depend on it.
  */
 _Static_assert(sizeof(struct kdbt_snap_header) == 176, "header layout");
-_Static_assert(sizeof(struct kdbt_snap_block) == 48, "block layout");
+_Static_assert(sizeof(struct kdbt_snap_block) == 64, "block layout");
+#define BLOCK_TARGET_SIZE	48	/* the block with its target, no edge */
 _Static_assert(KDBT_SNAP_BLOCK_V1_SIZE == 40, "first block layout");
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -134,12 +135,19 @@ static void base_header(struct kdbt_snap_header *h)
 	h->lost_estimate = 1;
 }
 
+/*
+ * Block 0 says it is derived and block 1 that it counts block 0's taken
+ * edge: the fields only (a parser's test, not a translation).
+ */
 #define NBASE 5
 static const struct kdbt_snap_block base_blocks[NBASE] = {
 	{ .native = CORE + 0x100, .executions = 10, .id = 1, .insns = 5,
-	  .native_len = 20, .kind = KDBT_KIND_CALL, .target = CORE + 0x140 },
+	  .native_len = 20, .kind = KDBT_KIND_CALL, .target = CORE + 0x140,
+	  .flags = KDBT_BLOCK_DERIVED },
 	{ .native = CORE + 0x120, .executions = 7, .misses = 2, .id = 2,
-	  .insns = 3, .native_len = 9, .kind = KDBT_KIND_RET },
+	  .insns = 3, .native_len = 9, .kind = KDBT_KIND_RET,
+	  .edge_of = CORE + 0x100, .edge_of_id = 1,
+	  .edge = KDBT_EDGE_TAKEN },
 	{ .native = CORE + 0x140, .executions = 4, .misses = 1, .id = 3,
 	  .insns = 2, .native_len = 7, .kind = KDBT_KIND_CALL_IND },
 	{ .native = LOOP + 0x10, .executions = 3, .id = 4, .insns = 4,
@@ -335,11 +343,11 @@ ERROR_TEST(err_truncated_header_short, len = 10, -EBADMSG,
 ERROR_TEST(err_truncated_header, len = 100, -EBADMSG,
 	   "truncated header: 100 bytes, header_size says 176")
 ERROR_TEST(err_truncated_records, len -= 1, -EBADMSG,
-	   "truncated: 415 bytes, header says 416")
+	   "truncated: 495 bytes, header says 496")
 ERROR_TEST(err_truncated_nblocks, h->nblocks = 100, -EBADMSG,
-	   "truncated: 416 bytes, header says 4976")
+	   "truncated: 496 bytes, header says 6576")
 ERROR_TEST(err_trailing_bytes, h->nblocks = 4, -EBADMSG,
-	   "48 trailing bytes: 416 bytes, header says 368")
+	   "64 trailing bytes: 496 bytes, header says 432")
 ERROR_TEST(err_newer_version, h->version = KDBT_SNAP_VERSION + 1, -EPROTO,
 	   "version 2 is newer", "version 1")
 ERROR_TEST(err_version_zero, h->version = 0, -EBADMSG, "version 0")
@@ -351,6 +359,10 @@ ERROR_TEST(err_kind_out_of_range,
 	   buf[sizeof(*h) + 2 * sizeof(struct kdbt_snap_block) +
 	       offsetof(struct kdbt_snap_block, kind)] = KDBT_KIND_NR,
 	   -EBADMSG, "block 2 (id 3): kind 9 out of range")
+ERROR_TEST(err_edge_out_of_range,
+	   buf[sizeof(*h) + 3 * sizeof(struct kdbt_snap_block) +
+	       offsetof(struct kdbt_snap_block, edge)] = KDBT_EDGE_NR,
+	   -EBADMSG, "block 3 (id 4): edge 4 out of range")
 
 static int test_failure_keeps_old(void)
 {
@@ -429,6 +441,50 @@ static int test_older_block_size_accepted(void)
 	CHECK(kdbt_snap_block_has(s.hdr.block_size, target) &&
 	      s.blocks[0].kind == KDBT_KIND_CALL &&
 	      s.blocks[0].target == CORE + 0x140, "target of block 0");
+	kdbt_snap_free(&s);
+	return 0;
+}
+
+/*
+ * A snapshot of a kdbt.ko from before the edges: records of 48 bytes
+ * (with targets) read as before, no edges, and kdbt_snap_block_has()
+ * tells them apart from the new ones.
+ */
+static int test_target_block_size_accepted(void)
+{
+	struct kdbt_snap s = { 0 };
+	struct kdbt_snap_header h;
+	struct kdbt_err err;
+	unsigned char *buf;
+	unsigned int i;
+	size_t len;
+	int ret;
+
+	base_header(&h);
+	buf = make_snap(&h, base_blocks, NBASE, sizeof(h), BLOCK_TARGET_SIZE,
+			&len);
+	ret = kdbt_snap_parse(&s, buf, len, "old", &err);
+	free(buf);
+	CHECK(!ret, "parse: %s", err.msg);
+	CHECK(kdbt_snap_block_has(s.hdr.block_size, target) &&
+	      !kdbt_snap_block_has(s.hdr.block_size, edge),
+	      "a 48-byte record has targets, not edges");
+	for (i = 0; i < NBASE; i++) {
+		CHECK(!memcmp(&s.blocks[i], &base_blocks[i],
+			      BLOCK_TARGET_SIZE) && !s.blocks[i].edge &&
+		      !s.blocks[i].edge_of && !s.blocks[i].edge_of_id,
+		      "block %u differs", i);
+	}
+	kdbt_snap_free(&s);
+	buf = base_snap(&len);
+	ret = kdbt_snap_parse(&s, buf, len, "new", &err);
+	free(buf);
+	CHECK(!ret, "parse: %s", err.msg);
+	CHECK(kdbt_snap_block_has(s.hdr.block_size, edge) &&
+	      s.blocks[1].edge == KDBT_EDGE_TAKEN &&
+	      s.blocks[1].edge_of == CORE + 0x100 &&
+	      s.blocks[1].edge_of_id == 1 &&
+	      (s.blocks[0].flags & KDBT_BLOCK_DERIVED), "edge of block 1");
 	kdbt_snap_free(&s);
 	return 0;
 }
@@ -1216,11 +1272,11 @@ static int test_fuzz_kallsyms(void)
 static const char golden_blocks[] =
 	"# version 1\n"
 	"# " KDBT_BLOCKS_COLUMNS "\n"
-	"ffffffff81000100 alpha+0x0/0x40 [kernel] 50 10 0 0 5 call ffffffff81000140\n"
-	"ffffffff81000120 alpha+0x20/0x40 [kernel] 21 7 7 2 3 ret 0000000000000000\n"
-	"ffffffff81000140 beta+0x0/0x40 [kernel] 8 4 4 1 2 icall 0000000000000000\n"
-	"ffffffffc0123010 loop_probe+0x0/0x7f0 [loop] 12 3 3 0 4 ijmp 0000000000000000\n"
-	"ffffffff90000000 0xffffffff90000000 [unknown] 2 2 0 0 1 native 0000000000000000\n";
+	"ffffffff81000100 alpha+0x0/0x40 [kernel] 50 10 0 0 5 call ffffffff81000140 1 - 0000000000000000\n"
+	"ffffffff81000120 alpha+0x20/0x40 [kernel] 21 7 7 2 3 ret 0000000000000000 0 taken ffffffff81000100\n"
+	"ffffffff81000140 beta+0x0/0x40 [kernel] 8 4 4 1 2 icall 0000000000000000 0 - 0000000000000000\n"
+	"ffffffffc0123010 loop_probe+0x0/0x7f0 [loop] 12 3 3 0 4 ijmp 0000000000000000 0 - 0000000000000000\n"
+	"ffffffff90000000 0xffffffff90000000 [unknown] 2 2 0 0 1 native 0000000000000000 0 - 0000000000000000\n";
 
 static const char golden_functions[] =
 	"# version 1\n"
@@ -1334,8 +1390,8 @@ static const struct test tests[] = {
 	T(err_truncated_records), T(err_truncated_nblocks),
 	T(err_trailing_bytes), T(err_newer_version), T(err_version_zero),
 	T(err_small_header_size), T(err_small_block_size),
-	T(older_block_size_accepted),
-	T(err_kind_out_of_range), T(failure_keeps_old),
+	T(older_block_size_accepted), T(target_block_size_accepted),
+	T(err_kind_out_of_range), T(err_edge_out_of_range), T(failure_keeps_old),
 	T(larger_sizes_accepted), T(missing_file), T(permission_denied),
 	T(proc_open_failed),
 	T(kind_names), T(block_counts), T(totals_and_sum), T(symbols),

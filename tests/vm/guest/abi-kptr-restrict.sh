@@ -26,14 +26,19 @@ grep -q '+0x0/0x' /tmp/b2 || fail "symbols should stay readable"
 kdbt-snapshot --totals > /tmp/t2 2>&1
 grep -qx 'addresses hidden' /tmp/t2 || fail "snapshot flag: $(grep addresses /tmp/t2)"
 dd if=/proc/kdbt/snapshot of=/tmp/snap bs=4M 2>/dev/null
-# Every record's address and target (the first and the sixth 8 bytes of
-# each 48-byte record after the 176-byte header) must be zero.
-expect_eq "snapshot block_size" "$(od -An -tu4 -j16 -N4 /tmp/snap | tr -d ' ')" 48
-n=$(od -An -tx8 -w48 -j176 -v /tmp/snap |
-	awk '$1 != "0000000000000000" || $6 != "0000000000000000"' | wc -l)
-expect_eq "snapshot records with an address or a target" "$n" 0
-n=$(grep -v '^#' /tmp/b2 | grep -vc ' 0000000000000000$')
-expect_eq "blocks with a target at kptr_restrict=2" "$n" 0
+# Every record's address, target and edge_of (the first, the sixth and
+# the seventh 8 bytes of each 64-byte record after the 176-byte header)
+# must be zero.
+expect_eq "snapshot block_size" "$(od -An -tu4 -j16 -N4 /tmp/snap | tr -d ' ')" 64
+n=$(od -An -tx8 -w64 -j176 -v /tmp/snap |
+	awk '$1 != "0000000000000000" || $6 != "0000000000000000" ||
+	     $7 != "0000000000000000"' | wc -l)
+expect_eq "snapshot records with an address, a target or an edge_of" "$n" 0
+n=$(grep -v '^#' /tmp/b2 | awk '$10 != "0000000000000000" ||
+	$13 != "0000000000000000"' | wc -l)
+expect_eq "blocks with a target or an edge_of at kptr_restrict=2" "$n" 0
+n=$(grep -v '^#' /tmp/b2 | awk '$12 != "-"' | wc -l)
+[ "$n" -gt 0 ] || fail "no edge copies listed at kptr_restrict=2"
 echo "kptr_restrict=2: addresses hidden in blocks and snapshot"
 
 echo 0 > /proc/sys/kernel/kptr_restrict

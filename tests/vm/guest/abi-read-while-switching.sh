@@ -21,7 +21,7 @@
 SECS=15 MAXSECS=90
 # The "#" line of each file (proc/kdbt_abi.h).
 BLOCKS_COLUMNS="address symbol module instructions executions indirect"
-BLOCKS_COLUMNS="$BLOCKS_COLUMNS misses insns kind target"
+BLOCKS_COLUMNS="$BLOCKS_COLUMNS misses insns kind target derived edge edge_of"
 FUNCTIONS_COLUMNS="function module instructions executions indirect"
 FUNCTIONS_COLUMNS="$FUNCTIONS_COLUMNS misses blocks calls"
 stop=/tmp/arws.stop
@@ -43,9 +43,9 @@ NR == 1 && $0 != "# version 1" { print "first line: " $0; exit 1 }
 NR == 2 && $0 != "# " cols { print "second line: " $0; exit 1 }
 NR <= 2 { next }
 NF != nf { print "line " NR " has " NF " fields: " $0; exit 1 }
-nf == 10 && $1 !~ /^[0-9a-f]+$/ { print "line " NR ": address: " $0; exit 1 }
-nf == 10 && length($1) != 16 { print "line " NR ": address: " $0; exit 1 }
-$(nf == 10 ? 3 : 2) !~ /^\[[^]]+\]$/ { print "line " NR ": module: " $0; exit 1 }
+nf == 13 && $1 !~ /^[0-9a-f]+$/ { print "line " NR ": address: " $0; exit 1 }
+nf == 13 && length($1) != 16 { print "line " NR ": address: " $0; exit 1 }
+$(nf == 13 ? 3 : 2) !~ /^\[[^]]+\]$/ { print "line " NR ": module: " $0; exit 1 }
 {
 	for (i = first; i <= last; i++)
 		if ($i !~ /^[0-9]+$/) {
@@ -53,14 +53,23 @@ $(nf == 10 ? 3 : 2) !~ /^\[[^]]+\]$/ { print "line " NR ": module: " $0; exit 1 
 			exit 1
 		}
 }
-nf == 10 && $9 !~ /^(fall|jmp|jcc|call|ijmp|icall|ret|native|thunk)$/ {
+nf == 13 && $9 !~ /^(fall|jmp|jcc|call|ijmp|icall|ret|native|thunk)$/ {
 	print "line " NR ": kind: " $0; exit 1
 }
-nf == 10 && ($10 !~ /^[0-9a-f]+$/ || length($10) != 16) {
+nf == 13 && ($10 !~ /^[0-9a-f]+$/ || length($10) != 16) {
 	print "line " NR ": target: " $0; exit 1
 }
-nf == 10 && $9 != "call" && $9 != "jmp" && $10 != "0000000000000000" {
+nf == 13 && $9 != "call" && $9 != "jmp" && $10 != "0000000000000000" {
 	print "line " NR ": a target of a " $9 " block: " $0; exit 1
+}
+nf == 13 && ($11 !~ /^[01]$/ || $12 !~ /^(-|fall|taken|jmp)$/) {
+	print "line " NR ": derived, edge: " $0; exit 1
+}
+nf == 13 && ($13 !~ /^[0-9a-f]+$/ || length($13) != 16) {
+	print "line " NR ": edge_of: " $0; exit 1
+}
+nf == 13 && ($12 == "-") != ($13 == "0000000000000000") {
+	print "line " NR ": edge " $12 " of " $13 ": " $0; exit 1
 }
 AWK
 
@@ -68,7 +77,7 @@ AWK
 check() {
 	case $1 in
 	stats) awk -f /tmp/check-stats.awk "$2" ;;
-	blocks) awk -v nf=10 -v first=4 -v last=8 -v cols="$BLOCKS_COLUMNS" \
+	blocks) awk -v nf=13 -v first=4 -v last=8 -v cols="$BLOCKS_COLUMNS" \
 		-f /tmp/check-table.awk "$2" ;;
 	functions) awk -v nf=8 -v first=3 -v last=8 \
 		-v cols="$FUNCTIONS_COLUMNS" -f /tmp/check-table.awk "$2" ;;

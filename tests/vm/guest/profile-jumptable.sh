@@ -77,7 +77,7 @@ session() {	# session MODE
 	[ "$m" = fast ] && fast=1
 	awk -v fast=$fast '
 		/^#/ { next }
-		NF != 10 { print "FAIL: blocks line with " NF " fields: " $0; exit 1 }
+		NF != 13 { print "FAIL: blocks line with " NF " fields: " $0; exit 1 }
 		$4 != $8 * $5 {
 			print "FAIL: instructions != insns * executions: " $0
 			exit 1
