@@ -10,7 +10,8 @@
  *                    [--stdio] [--header]
  *        kdbt-report --diff OLD NEW [options]     (also: kdbt-diff OLD NEW)
  *        kdbt-report --annotate FUNC [--module NAMES] [FILE]
- *        kdbt-report --callers|--callees FUNC [--format dot] [FILE]
+ *        kdbt-report --callers|--callees FUNC [--format dot|folded] [FILE]
+ *        kdbt-report --arcs --format folded [FILE]
  *
  * Owns: the options and the one place that chooses the view (--format)
  * and where it goes (a pager on a terminal, else standard output).
@@ -51,6 +52,7 @@ enum {
 	OPT_ANNOTATE,
 	OPT_CALLERS,
 	OPT_CALLEES,
+	OPT_ARCS,
 };
 
 static const struct option long_opts[] = {
@@ -74,6 +76,7 @@ static const struct option long_opts[] = {
 	{ "annotate",		required_argument,	NULL, OPT_ANNOTATE },
 	{ "callers",		required_argument,	NULL, OPT_CALLERS },
 	{ "callees",		required_argument,	NULL, OPT_CALLEES },
+	{ "arcs",		no_argument,		NULL, OPT_ARCS },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ NULL,			0,			NULL, 0 },
 };
@@ -84,7 +87,8 @@ static void print_usage(FILE *f)
 		"usage: " PROG " [-i FILE] [options]\n"
 		"       " PROG " --diff OLD NEW [options]   (or: kdbt-diff OLD NEW)\n"
 		"       " PROG " --annotate FUNC [--module NAME] [FILE]\n"
-		"       " PROG " --callers|--callees FUNC [--format dot] [FILE]\n"
+		"       " PROG " --callers|--callees FUNC [--format dot|folded] [FILE]\n"
+		"       " PROG " --arcs --format folded [FILE]\n"
 		"Report a recording of kdbt-record: totals, then the hottest functions.\n"
 		"  -i, --input FILE        the recording (default " KDBT_DATA_NAME ")\n"
 		"  -s, --sort KEY[,KEY]    instructions (default), executions, calls,\n"
@@ -107,9 +111,12 @@ static void print_usage(FILE *f)
 		"      --header            what the file holds (its header and sections)\n"
 		"      --diff OLD NEW      per function: baseline, new, delta, delta %%\n"
 		"      --annotate FUNC     each instruction of FUNC, its count, disassembled\n"
-		"      --callers FUNC      who calls FUNC directly, exact calls; [other]\n"
-		"      --callees FUNC      what FUNC calls directly, exact calls\n"
-		"                          (both: --format table or dot, for graphviz)\n"
+		"      --callers FUNC      who calls FUNC directly or by a tail call,\n"
+		"                          exact calls; [other]\n"
+		"      --callees FUNC      what FUNC calls directly or tail-calls, exact\n"
+		"                          (both: --format table, dot for graphviz, or\n"
+		"                          folded: caller;callee count)\n"
+		"      --arcs              every call and tail-call arc (--format folded)\n"
 		"  -h, --help              this text\n");
 }
 
@@ -205,6 +212,9 @@ static int parse_one(struct report_opts *o, int c, const char *arg)
 	case OPT_CALLEES:
 		o->callees = arg;
 		return 0;
+	case OPT_ARCS:
+		o->arcs = 1;
+		return 0;
 	}
 	return usage_error("unknown option", "");
 }
@@ -221,21 +231,26 @@ static int arcs_option(int c)
 {
 	return c == 'i' || c == 'o' || c == OPT_MODULE || c == OPT_STDIO ||
 		c == OPT_FORMAT || c == OPT_CALLERS || c == OPT_CALLEES ||
-		c == OPT_LIVE || c == OPT_SNAPSHOT || c == OPT_KALLSYMS ||
+		c == OPT_ARCS || c == OPT_LIVE || c == OPT_SNAPSHOT || c == OPT_KALLSYMS ||
 		c == OPT_MODULES;
 }
 
-/* The options of --callers and --callees, checked; 0 or -1. */
+/* The options of --callers, --callees and --arcs, checked; 0 or -1. */
 static int check_arcs(const struct report_opts *o, int others)
 {
 	int dot = !strcmp(o->format, "dot");
+	int folded = !strcmp(o->format, "folded");
 
-	if (!o->callers && !o->callees)
+	if (!o->callers && !o->callees && !o->arcs)
 		return dot ? usage_error("--format dot goes with --callers or --callees%s", "") : 0;
-	if (o->callers && o->callees)
-		return usage_error("--callers or --callees, not both%s", "");
-	if (others || o->annotate || o->diff_old || (!dot && strcmp(o->format, "table")))
-		return usage_error("--callers and --callees go with -i, --live, --module, -o, --stdio and --format table or dot only%s", "");
+	if (!!o->callers + !!o->callees + o->arcs > 1)
+		return usage_error("--callers, --callees or --arcs, one of them%s", "");
+	if (others || o->annotate || o->diff_old)
+		return usage_error("--callers, --callees and --arcs go with -i, --live, --module, -o, --stdio and --format only%s", "");
+	if (o->arcs && (!folded || o->modules))
+		return usage_error("--arcs goes with --format folded (and -i, --live, -o, --stdio) only%s", "");
+	if (!dot && !folded && strcmp(o->format, "table"))
+		return usage_error("--callers and --callees: --format table, dot or folded, not %s", o->format);
 	return 0;
 }
 
@@ -458,7 +473,7 @@ static int run(const struct report_opts *o, const struct report_view *view,
 		ret = diff_build(&d, o, &a, &b, err);
 	else if (!ret && o->annotate)
 		ret = annotate_build(&an, o, &a, file, err);
-	else if (!ret && (o->callers || o->callees))
+	else if (!ret && (o->callers || o->callees || o->arcs))
 		ret = arcs_build(&arcs, o, &a, file, err);
 	else if (!ret && !o->header)
 		ret = report_build(&rp, o, &a, file, err);
@@ -474,6 +489,8 @@ static int run(const struct report_opts *o, const struct report_view *view,
 			annotate_print(out, an);
 		else if (arcs && !strcmp(o->format, "dot"))
 			arcs_dot(out, arcs);
+		else if (arcs && !strcmp(o->format, "folded"))
+			arcs_folded(out, arcs);
 		else if (arcs)
 			arcs_print(out, arcs);
 		else if (o->header)

@@ -57,6 +57,7 @@ struct report_opts {
 	const char *annotate;		/* --annotate FUNC */
 	const char *callers;		/* --callers FUNC */
 	const char *callees;		/* --callees FUNC */
+	int arcs;			/* --arcs: every arc, folded */
 };
 
 /* The recording's totals. */
@@ -177,13 +178,14 @@ int annotate_build(struct annotate **anp, const struct report_opts *o,
 void annotate_print(FILE *f, const struct annotate *an);
 void annotate_free(struct annotate *an);
 
-/* arcs.c: --callers FUNC, --callees FUNC (table or dot) */
+/* arcs.c: --callers FUNC, --callees FUNC (table, dot, folded), --arcs */
 struct arcs;
 int arcs_build(struct arcs **ap, const struct report_opts *o,
 	       const struct kdbt_rec *rec, const char *file,
 	       struct kdbt_err *err);
 void arcs_print(FILE *f, const struct arcs *a);
 void arcs_dot(FILE *f, const struct arcs *a);
+void arcs_folded(FILE *f, const struct arcs *a);
 void arcs_free(struct arcs *a);
 
 /* report_prom.c */

@@ -6,8 +6,9 @@
 # bad input (report-checks.sh), module build ids (and a file from before them, tests/record/fixtures),
 # kdbt-report --annotate (a golden listing, tests/record/fixtures; a file
 # without code, a damaged code section, an unknown function),
-# kdbt-report --callers/--callees (a golden table, sums, dot that
-# graphviz renders, a file from before the call targets),
+# kdbt-report --callers/--callees/--arcs (a golden table with a tail
+# call, sums, folded arcs, dot that graphviz renders, a file from before
+# the call targets),
 # hostile names (escape sequences, a newline, bytes that are not UTF-8:
 # every text view prints them as \xNN, JSON by its own rules), and
 # reader fuzzing under AddressSanitizer and UBSan (kdbt_data_fuzz fuzz,
@@ -203,16 +204,21 @@ done
 
 # Call arcs (kdbt-report --callers/--callees, the blocks' targets): the
 # synthetic reads recording exactly as the golden output (do_syscall_64
-# calls ksys_read directly; the rest of ksys_read's calls are [other]);
-# the callers' rows and [other] add up to the function's calls in the
-# table; --format dot renders with dot -Tsvg without a word on stderr.
-# A file from before the targets: exit 1, one message naming the file;
-# the options they do not go with: a usage error.
+# calls ksys_read directly; the rest of ksys_read's calls are [other];
+# __task_pid_nr_ns tail-calls read_zero from a jmp block listed twice, a
+# copy: 6 + 300 = 306 tail calls; read_zero's jmp to its own start and
+# the jmp into the middle of ksys_read are no arcs); the callers' rows
+# and [other] add up to the function's calls in the table, and so do
+# their folded lines; --format dot renders with dot -Tsvg without a word
+# on stderr.  A file from before the targets: exit 1, one message naming
+# the file; the options they do not go with: a usage error.
 tail -n +3 "$top/tests/record/fixtures/arcs-reads.expect" > "$TMP/arcs.want"
 { "$REPORT" --stdio --callers ksys_read "$TMP/reads.data" &&
-  "$REPORT" --stdio --callees do_syscall_64 "$TMP/reads.data"; } > "$TMP/arcs" 2>&1
+  "$REPORT" --stdio --callees do_syscall_64 "$TMP/reads.data" &&
+  "$REPORT" --stdio --callers read_zero "$TMP/reads.data" &&
+  "$REPORT" --stdio --callees __task_pid_nr_ns "$TMP/reads.data"; } > "$TMP/arcs" 2>&1
 if cmp -s "$TMP/arcs" "$TMP/arcs.want"; then
-	pass "arcs/golden (--callers ksys_read, --callees do_syscall_64)"
+	pass "arcs/golden (--callers ksys_read, read_zero (a tail call), --callees do_syscall_64, __task_pid_nr_ns)"
 else
 	failed "arcs/golden" "$(diff "$TMP/arcs.want" "$TMP/arcs" | head -n 6 | tr '\n' '|')"
 fi
@@ -222,19 +228,38 @@ bad=
 while read -r fn calls; do
 	sum=$("$REPORT" --stdio --callers "$fn" "$TMP/reads.data" |
 		awk '!/^#/ { s += $1 } END { print s + 0 }')
-	[ "$sum" = "$calls" ] || bad="$bad $fn: $sum, not $calls;"
+	fsum=$("$REPORT" --format folded --callers "$fn" "$TMP/reads.data" |
+		awk '{ s += $NF } END { print s + 0 }')
+	[ "$sum" = "$calls" ] && [ "$fsum" = "$calls" ] ||
+		bad="$bad $fn: $sum (folded $fsum), not $calls;"
 done < "$TMP/calls"
-[ -z "$bad" ] && pass "arcs/sum (every function's callers and [other] add up to its calls)" ||
+[ -z "$bad" ] && pass "arcs/sum (every function's callers and [other] add up to its calls, table and folded)" ||
 	failed "arcs/sum" "$bad"
+# Folded arcs: --callers read_zero and --callees do_syscall_64 exactly;
+# --arcs every arc of the recording, most first (not the loop, not the
+# jump into ksys_read).
+f=$("$REPORT" --format folded --callers read_zero "$TMP/reads.data" | tr '\n' '|')
+w='__task_pid_nr_ns [kernel];read_zero [kernel] (tail call) 306|[other];read_zero [kernel] 23694|'
+[ "$f" = "$w" ] && pass "arcs/folded-callers ($f)" ||
+	failed "arcs/folded-callers" "'$f', want '$w'"
+f=$("$REPORT" --format folded --callees do_syscall_64 "$TMP/reads.data" | tr '\n' '|')
+w='do_syscall_64 [kernel];ksys_read [kernel] 6051|'
+[ "$f" = "$w" ] && pass "arcs/folded-callees ($f)" ||
+	failed "arcs/folded-callees" "'$f', want '$w'"
+f=$("$REPORT" --arcs --format folded "$TMP/reads.data" | tr '\n' '|')
+w='do_syscall_64 [kernel];ksys_read [kernel] 6051|__task_pid_nr_ns [kernel];read_zero [kernel] (tail call) 306|__do_sys_getppid [kernel];__task_pid_nr_ns [kernel] 6|'
+[ "$f" = "$w" ] && pass "arcs/folded-all (--arcs: 3 arcs)" ||
+	failed "arcs/folded-all" "'$f', want '$w'"
 # The getppid recording's ksys_read has fewer calls than direct calls
 # into it (a synthetic inconsistency; a function that runs natively has
 # no calls at all): [other] is 0, and a note says why.
 "$REPORT" --stdio --callers ksys_read "$TMP/getppid.data" > "$TMP/arcs.more"
-grep -q '^# note *: more direct calls than calls' "$TMP/arcs.more" &&
+grep -q '^# note *: more direct and tail calls than calls' "$TMP/arcs.more" &&
 	grep -q '^ *0 *0.00%  \[other\]' "$TMP/arcs.more" &&
 	pass "arcs/more-direct-than-calls ([other] 0, a note)" ||
 	failed "arcs/more-direct-than-calls" "$(head -c 400 "$TMP/arcs.more")"
-for v in "--callers __task_pid_nr_ns" "--callees do_syscall_64"; do
+for v in "--callers __task_pid_nr_ns" "--callees do_syscall_64" \
+	"--callers read_zero" "--callees __task_pid_nr_ns"; do
 	"$REPORT" --format dot $v "$TMP/reads.data" > "$TMP/arcs.dot" &&
 		dot -Tsvg "$TMP/arcs.dot" > "$TMP/arcs.svg" 2> "$TMP/dot.err"
 	rc=$?
@@ -244,6 +269,10 @@ for v in "--callers __task_pid_nr_ns" "--callees do_syscall_64"; do
 		failed "arcs/dot" "$v: exit status $rc: $(head -c 300 "$TMP/dot.err")"
 	fi
 done
+"$REPORT" --format dot --callers read_zero "$TMP/reads.data" |
+	grep -q '^  f0_0 -> f0 \[label="306 (tail call)", style=dashed\];$' &&
+	pass "arcs/dot-tail-call (a dashed edge)" ||
+	failed "arcs/dot-tail-call" "no dashed edge labelled 306 (tail call)"
 "$REPORT" --stdio --callers ksys_read "$TMP/old.data" > "$TMP/out" 2> "$TMP/err"
 rc=$?
 m=$(head -n 1 "$TMP/err")
@@ -251,11 +280,17 @@ case $rc:$(wc -c < "$TMP/out"):$m in
 "1:0:kdbt-report: $TMP/old.data: no call targets"*) pass "arcs/old-file ($m)" ;;
 *) failed "arcs/old-file" "exit status $rc, output $(wc -c < "$TMP/out") bytes: $m" ;;
 esac
-for u in "--format json" "--callees ksys_read" "--blocks" "-n 5" "--annotate read_zero"; do
+for u in "--format json" "--callees ksys_read" "--blocks" "-n 5" "--annotate read_zero" "--arcs"; do
 	"$REPORT" --callers ksys_read $u "$TMP/reads.data" > /dev/null 2>&1
 	rc=$?
 	[ $rc = 2 ] && pass "arcs/usage ($u: exit 2)" ||
 		failed "arcs/usage" "--callers ksys_read $u: exit status $rc, want 2"
+done
+for u in "" "--format table" "--format dot" "--format folded --module kernel" "--format folded -n 5"; do
+	"$REPORT" --arcs $u "$TMP/reads.data" > /dev/null 2>&1
+	rc=$?
+	[ $rc = 2 ] && pass "arcs/usage (--arcs $u: exit 2)" ||
+		failed "arcs/usage" "--arcs $u: exit status $rc, want 2"
 done
 "$REPORT" --format dot "$TMP/reads.data" > /dev/null 2>&1
 rc=$?
@@ -311,6 +346,8 @@ hostile diff "$evil" --stdio -n 0 --diff "$TMP/getppid.data" "$e"
 hostile diff-csv "$evil" --format csv -n 0 --diff "$TMP/getppid.data" "$e"
 hostile diff-json '' --format json -n 0 --diff "$TMP/getppid.data" "$e"
 hostile callers "$evil" --stdio --callers __task_pid_nr_ns -i "$e"
+hostile callers-folded "$evil" --format folded --callers __task_pid_nr_ns -i "$e"
+hostile arcs-folded "$evil" --arcs --format folded -i "$e"
 hostile callers-dot '__do_sys_\\x1b[2J\\x0aevil' --format dot \
 	--callers __task_pid_nr_ns -i "$e"
 if dot -Tsvg "$TMP/evil.callers-dot" > /dev/null 2> "$TMP/dot.err" &&

@@ -24,6 +24,11 @@
 #   - kdbt-report --callers vfs_read: ksys_read with at least 100000
 #     calls, the rows and [other] adding up to vfs_read's calls; --callees
 #     ksys_read: vfs_read with the same count; --format dot renders;
+#     folded, vfs_read's callers add up to its calls too; --arcs has
+#     the ksys_read -> vfs_read arc and tail calls, and the busiest tail
+#     call is in its callee's --callers and its caller's --callees with
+#     the same count, the callee's rows and [other] adding up to its calls;
+#     __x64_sys_read tail-calls ksys_read at least once per read;
 #   - kdbt's module build id is the one of the kdbt.ko the guest loaded
 #     and of its /sys/module/kdbt/notes;
 #   - bad input (damaged copies) gets a message naming the file;
@@ -244,6 +249,79 @@ else
 		pass "dd/callers-dot (dot -Tsvg renders it, no warnings)"
 	else
 		failed dd/callers-dot "exit status $rc: $(head -c 300 "$TMP/dot.err")"
+	fi
+fi
+# Folded arcs: vfs_read's callers' lines add up to its calls, the
+# ksys_read one as in the table; --arcs is one "caller;callee count" line
+# per arc, ksys_read;vfs_read among them, and tail calls (a jmp to
+# another function's first byte).  The busiest tail call (between two
+# symbols) is in its callee's --callers and its caller's --callees with
+# the same count, and the callee's rows and [other] add up to its calls.
+"$REPORT" --format folded --callers vfs_read "$d" > "$TMP/callers.folded"
+fsum=$(awk '{ s += $NF } END { print s + 0 }' "$TMP/callers.folded")
+fks=$(sed -n 's/^ksys_read \[kernel\];vfs_read \[kernel\] \([0-9]*\)$/\1/p' \
+	"$TMP/callers.folded")
+if [ "$fsum" = "$calls" ] && [ -n "$fks" ] && [ "$fks" = "$ks" ]; then
+	pass "dd/callers-folded (lines add up to vfs_read's $calls calls; ksys_read $fks)"
+else
+	failed dd/callers-folded "sum $fsum (calls $calls), ksys_read '$fks' (table '$ks')"
+fi
+"$REPORT" --arcs --format folded "$d" > "$TMP/arcs.folded"
+rc=$?
+n=$(wc -l < "$TMP/arcs.folded")
+odd=$(grep -cv '^[^;]* \[[^];]*\];[^;]* \[[^];]*\]\( (tail call)\)\? [1-9][0-9]*$' \
+	"$TMP/arcs.folded")
+nt=$(grep -c ' (tail call) [0-9]*$' "$TMP/arcs.folded")
+aks=$(sed -n 's/^ksys_read \[kernel\];vfs_read \[kernel\] \([0-9]*\)$/\1/p' \
+	"$TMP/arcs.folded")
+if [ $rc = 0 ] && [ "$odd" = 0 ] && [ "$aks" = "$ks" ] && [ "$nt" -gt 0 ]; then
+	pass "dd/arcs-folded ($n arcs, $nt of them tail calls; ksys_read;vfs_read $aks)"
+else
+	failed dd/arcs-folded "exit status $rc, $odd malformed of $n lines, $nt tail calls, ksys_read;vfs_read '$aks' (table '$ks'): $(head -n 3 "$TMP/arcs.folded")"
+fi
+t=$(grep -v '^0x' "$TMP/arcs.folded" | grep ' (tail call) [0-9]*$' | head -n 1)
+tc=${t##* }
+tfrom=${t%%;*} tto=${t#*;}
+tto=${tto% (tail call) *}
+tcaller=${tfrom% \[*} tcallee=${tto% \[*}
+tcm=${tfrom##*\[} tcm=${tcm%]} tem=${tto##*\[} tem=${tem%]}
+"$REPORT" --stdio --callers "$tcallee" --module "$tem" "$d" > "$TMP/tail.callers"
+"$REPORT" --stdio --callees "$tcaller" --module "$tcm" "$d" > "$TMP/tail.callees"
+tr=$(awk -v w="$tfrom (tail call)" '!/^#/ { c = $1; sub(/^ *[0-9]+ +[0-9.]+%  /, ""); if ($0 == w) print c }' \
+	"$TMP/tail.callers")
+te=$(awk -v w="$tto (tail call)" '!/^#/ { c = $1; sub(/^ *[0-9]+ +[0-9.]+%  /, ""); if ($0 == w) print c }' \
+	"$TMP/tail.callees")
+trows=$(awk '!/^#/ { s += $1 } END { print s + 0 }' "$TMP/tail.callers")
+tcalls=$("$REPORT" --format csv -n 0 -i "$d" |
+	awk -F, -v f="$tcallee" -v m="$tem" '$1 == f && $2 == m { print $11 }')
+if [ -n "$tc" ] && [ "$tr" = "$tc" ] && [ "$te" = "$tc" ] &&
+	{ [ "$trows" = "$tcalls" ] || grep -q '^# note' "$TMP/tail.callers"; }; then
+	pass "dd/tail-call ($tfrom -> $tto: $tc, in --callers and --callees; rows and [other] add up to its $tcalls calls)"
+else
+	failed dd/tail-call "'$t': --callers says '$tr', --callees '$te'; rows $trows, calls $tcalls"
+fi
+# A known tail call on the read path: Debian 6.1's __x64_sys_read ends
+# in `jmp ksys_read` (SYSCALL_DEFINE3(read) returns ksys_read(); this
+# suite runs on 6.1 only), so ksys_read's callers have __x64_sys_read as
+# a tail call at least once per read, as many as --arcs says.
+"$REPORT" --stdio --callers ksys_read "$d" > "$TMP/ksys_read.callers"
+sr=$(awk '!/^#/ && $3 == "__x64_sys_read" && $4 == "[kernel]" &&
+	$5 == "(tail" { print $1 }' "$TMP/ksys_read.callers")
+sa=$(sed -n 's/^__x64_sys_read \[kernel\];ksys_read \[kernel\] (tail call) \([0-9]*\)$/\1/p' \
+	"$TMP/arcs.folded")
+if [ "${sr:-0}" -ge 100000 ] && [ "$sr" = "$sa" ]; then
+	pass "dd/tail-call-read (__x64_sys_read -> ksys_read: $sr tail calls, as --arcs says)"
+else
+	failed dd/tail-call-read "--callers ksys_read: '$sr' tail calls from __x64_sys_read, --arcs '$sa', want >= 100000: $(grep -v '^#' "$TMP/ksys_read.callers" | head -n 4 | tr '\n' '|')"
+fi
+if command -v dot > /dev/null; then
+	"$REPORT" --format dot --callers "$tcallee" --module "$tem" "$d" > "$TMP/tail.dot" &&
+		dot -Tsvg "$TMP/tail.dot" > "$TMP/tail.svg" 2> "$TMP/dot.err"
+	rc=$?
+	if [ $rc = 0 ] && [ ! -s "$TMP/dot.err" ] && grep -q 'style=dashed' "$TMP/tail.dot"; then
+		pass "dd/tail-call-dot ($tcallee's callers: a dashed edge, dot -Tsvg renders it, no warnings)"
+	else
+		failed dd/tail-call-dot "exit status $rc: $(head -c 300 "$TMP/dot.err")"
 	fi
 fi
 check_bad_input real "$g"
