@@ -28,6 +28,13 @@
  * add up to the jcc's count unless some of its blocks were not derived
  * (they counted themselves: no edge known), which the line says ("N+?").
  *
+ * The targets of each indirect call or jmp (its value profile, kdbt(4)):
+ * the recorded blocks whose edge is "indirect" and whose edge_of is the
+ * first byte of a block ending in it are copies of its targets, each
+ * counting the site's executions that went there; summed per target over
+ * every interval and every block that ends in that instruction, the
+ * rest of its count is "other" (targets beyond a block's four slots).
+ *
  * Owns: the annotation model (struct annotate) and its printing.
  * Must never: decode past the recorded bytes (a recording may be
  * damaged or crafted), print a name of the recording unescaped
@@ -39,6 +46,11 @@
 #include <string.h>
 #include <Zydis/Zydis.h>
 #include "report.h"
+
+/* Executions of one target of the indirect branch at offset @off. */
+struct annot_target {
+	__u64 off, target, count;
+};
 
 /* One annotated function. */
 struct annot_func {
@@ -53,6 +65,10 @@ struct annot_func {
 	__u64 *own;		/* ... executions of its blocks not derived */
 	__u32 *jcc_of;		/* by offset of a derived jcc block's start:
 				 * its jcc's offset + 1; 0: none */
+	__u32 *site_of;		/* by offset of an indirect call or jmp
+				 * block's start: that branch's offset + 1 */
+	struct annot_target *targets;	/* the value profiles' rows */
+	size_t ntargets, cap_targets;
 	__u64 instructions;	/* of its blocks: its row in the table */
 	__u64 outside;		/* of those, past the recorded code */
 	__u32 blocks;		/* blocks that counted */
@@ -119,6 +135,9 @@ static void add_block(const struct annotate *an, struct annot_func *f,
 		f->misfits++;
 		return;
 	}
+	if ((b->kind == KDBT_KIND_CALL_IND || b->kind == KDBT_KIND_JMP_IND) &&
+	    b->insns)
+		f->site_of[start] = (__u32)last + 1;
 	if (b->kind != KDBT_KIND_JCC || !b->insns)
 		return;
 	f->jcc[last] = 1;
@@ -128,22 +147,55 @@ static void add_block(const struct annotate *an, struct annot_func *f,
 		f->own[last] += execs;
 }
 
-/* Count edge copy @b, executed @execs times, at its derived block's jcc. */
-static void add_edge(struct annot_func *f, const struct kdbt_data_block *b,
-		     __u64 execs)
+/* @execs more executions of the site at @off that went to @target. */
+static int add_target(struct annot_func *f, __u64 off, __u64 target,
+		      __u64 execs)
+{
+	struct annot_target *t;
+	size_t i;
+
+	for (i = 0; i < f->ntargets; i++)
+		if (f->targets[i].off == off && f->targets[i].target == target) {
+			f->targets[i].count += execs;
+			return 0;
+		}
+	if (f->ntargets == f->cap_targets) {
+		size_t cap = f->cap_targets ? 2 * f->cap_targets : 16;
+
+		t = realloc(f->targets, cap * sizeof(*t));
+		if (!t)
+			return -ENOMEM;
+		f->targets = t;
+		f->cap_targets = cap;
+	}
+	f->targets[f->ntargets++] = (struct annot_target){ off, target, execs };
+	return 0;
+}
+
+/*
+ * Count edge copy @b, executed @execs times, at its derived block's jcc
+ * or, a slot's copy, at its site's indirect branch.
+ */
+static int add_edge(struct annot_func *f, const struct kdbt_data_block *b,
+		    __u64 execs)
 {
 	__u64 off = b->edge_of - f->sym->start;
 	__u32 j;
 
 	if (b->edge_of < f->sym->start || off >= f->code->size)
-		return;
+		return 0;
+	if (b->edge == KDBT_EDGE_INDIRECT) {
+		j = f->site_of[off];
+		return j ? add_target(f, j - 1, b->native, execs) : 0;
+	}
 	j = f->jcc_of[off];
 	if (!j)
-		return;		/* not a derived jcc block that fit */
+		return 0;	/* not a derived jcc block that fit */
 	if (b->edge == KDBT_EDGE_TAKEN)
 		f->taken[j - 1] += execs;
 	else if (b->edge == KDBT_EDGE_FALL)
 		f->fall[j - 1] += execs;
+	return 0;
 }
 
 /* The lines of @f's listing (see the top): one per instruction start. */
@@ -158,6 +210,18 @@ static unsigned int next_line(const struct annotate *an,
 		if (f->starts[off + i])
 			return i;
 	return len;
+}
+
+/* Sites in order, each one's most frequent target first. */
+static int by_count(const void *a, const void *b)
+{
+	const struct annot_target *x = a, *y = b;
+
+	if (x->off != y->off)
+		return x->off < y->off ? -1 : 1;
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	return x->target < y->target ? -1 : x->target > y->target;
 }
 
 static int build_func(struct annotate *an, struct annot_func *f,
@@ -175,8 +239,9 @@ static int build_func(struct annotate *an, struct annot_func *f,
 	f->fall = calloc(f->code->size, sizeof(*f->fall));
 	f->own = calloc(f->code->size, sizeof(*f->own));
 	f->jcc_of = calloc(f->code->size, sizeof(*f->jcc_of));
+	f->site_of = calloc(f->code->size, sizeof(*f->site_of));
 	if (!f->count || !f->starts || !f->jcc || !f->taken || !f->fall ||
-	    !f->own || !f->jcc_of)
+	    !f->own || !f->jcc_of || !f->site_of)
 		return -ENOMEM;
 	for (i = 0; i < rec->nblocks; i++) {
 		b = &rec->blocks[i];
@@ -184,8 +249,11 @@ static int build_func(struct annotate *an, struct annot_func *f,
 			add_block(an, f, b, execs[i]);
 	}
 	for (i = 0; rec->edges && i < rec->nblocks; i++)
-		if (rec->blocks[i].edge != KDBT_EDGE_NONE)
-			add_edge(f, &rec->blocks[i], execs[i]);
+		if (rec->blocks[i].edge != KDBT_EDGE_NONE &&
+		    add_edge(f, &rec->blocks[i], execs[i]))
+			return -ENOMEM;
+	if (f->ntargets)
+		qsort(f->targets, f->ntargets, sizeof(*f->targets), by_count);
 	for (off = 0; off < f->code->size; off += next_line(an, f, off))
 		f->listed++;
 	return 0;
@@ -319,6 +387,47 @@ static void print_edges(FILE *f, const struct annot_func *fn, __u64 off)
 		fprintf(f, " (not its count: the recording's edges do not add up)");
 }
 
+/*
+ * "targets: NAME N, ..., other M" after the indirect branch at @off, the
+ * most frequent first (see the top); nothing if no slot counted there.
+ */
+static void print_targets(FILE *f, const struct annotate *an,
+			  const struct annot_func *fn, __u64 off)
+{
+	const struct kdbt_sym *s;
+	__u64 sum = 0;
+	size_t i, n = 0;
+
+	for (i = 0; i < fn->ntargets; i++)
+		if (fn->targets[i].off == off)
+			n++;
+	if (!n)
+		return;
+	fputs("  targets:", f);
+	for (i = 0; i < fn->ntargets; i++) {
+		const struct annot_target *t = &fn->targets[i];
+
+		if (t->off != off)
+			continue;
+		sum += t->count;
+		s = kdbt_syms_find(&an->rec->syms, t->target);
+		fputc(' ', f);
+		if (s) {
+			kdbt_text_print(f, s->name, 0);
+			if (t->target != s->start)
+				fprintf(f, "+0x%llx", (unsigned long long)
+					(t->target - s->start));
+		} else {
+			fprintf(f, "0x%llx", (unsigned long long)t->target);
+		}
+		fprintf(f, " %" PRIu64 ",", (uint64_t)t->count);
+	}
+	fprintf(f, " other %" PRIu64, (uint64_t)(fn->count[off] > sum ?
+						 fn->count[off] - sum : 0));
+	if (sum > fn->count[off])
+		fprintf(f, " (not its count: the recording's targets do not add up)");
+}
+
 /* The line of the instruction at @off; the next line is @len bytes on. */
 static void print_line(FILE *f, const struct annotate *an,
 		       const struct annot_func *fn, __u64 off,
@@ -349,6 +458,8 @@ static void print_line(FILE *f, const struct annotate *an,
 		fprintf(f, "  (overlaps the next line)");
 	if (an->rec->edges && fn->jcc[off] && fn->count[off])
 		print_edges(f, fn, off);
+	if (an->rec->edges && fn->count[off])
+		print_targets(f, an, fn, off);
 	fputc('\n', f);
 }
 
@@ -376,7 +487,7 @@ static void print_func(FILE *f, const struct annotate *an,
 		fprintf(f, "# note         : %u blocks do not decode to their recorded length (text patched since?)\n",
 			fn->misfits);
 	if (an->rec->edges)
-		fprintf(f, "# edges        : each executed jcc: how often it was taken and fell through, exactly\n");
+		fprintf(f, "# edges        : each executed jcc: how often it was taken and fell through, exactly; each indirect call or jmp: its targets' executions, exactly, and the rest as other\n");
 	else
 		fprintf(f, "# edges        : not recorded (by a kdbt.ko or kdbt-record from before edges): no jcc says how often it was taken\n");
 	fprintf(f, "#\n#       Count    Share  Address           Offset   Instruction (AT&T)\n");
@@ -416,6 +527,8 @@ void annotate_free(struct annotate *an)
 		free(an->funcs[i].count);
 		free(an->funcs[i].starts);
 		free(an->funcs[i].jcc);
+		free(an->funcs[i].site_of);
+		free(an->funcs[i].targets);
 		free(an->funcs[i].taken);
 		free(an->funcs[i].fall);
 		free(an->funcs[i].own);

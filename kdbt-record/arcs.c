@@ -41,6 +41,9 @@ enum arc_kind {
 	ARC_NONE,		/* in no arc */
 	ARC_CALL,		/* a direct call */
 	ARC_TAIL,		/* a jmp to another function's first byte */
+	ARC_POINTER,		/* a call or jmp through a pointer to a
+				 * function's first byte, counted by a slot
+				 * of its site's value profile */
 };
 
 /* The other end of an arc: a caller's function or a callee's target. */
@@ -50,7 +53,7 @@ struct arc {
 				 * address without a symbol); the callee's
 				 * target */
 	__u64 count;		/* exact calls */
-	enum arc_kind kind;	/* ARC_CALL or ARC_TAIL */
+	enum arc_kind kind;	/* ARC_CALL, ARC_TAIL or ARC_POINTER */
 };
 
 /* One function and its arcs. */
@@ -59,6 +62,7 @@ struct arcs_func {
 	__u64 calls;		/* executions of its blocks at its start */
 	__u64 direct;		/* the direct-call arcs' sum */
 	__u64 tail;		/* the tail-call arcs' sum */
+	__u64 pointer;		/* the arcs through pointers' sum */
 	struct arc *arcs;
 	size_t narcs, cap;
 };
@@ -82,14 +86,29 @@ struct arcs {
 };
 
 /*
- * Whether block @b ends in a direct call (of any target) or a tail call:
- * a jmp to the first byte of a symbol other than the one @b is in.
+ * Whether block @b ends in a direct call (of any target) or a tail call
+ * (a jmp to the first byte of a symbol other than the one @b is in), or
+ * is a slot's copy of a function's first byte, reached through a pointer
+ * from the indirect call or jmp that ends block edge_of (kdbt(4)); and
+ * the arc's ends: @from, the address of the block that calls, @to, the
+ * callee's.
  */
 static enum arc_kind arc_kind(const struct kdbt_syms *st,
-			      const struct kdbt_data_block *b)
+			      const struct kdbt_data_block *b, __u64 *from,
+			      __u64 *to)
 {
 	const struct kdbt_sym *t;
 
+	*from = b->native;
+	*to = b->target;
+	if (b->edge == KDBT_EDGE_INDIRECT && b->edge_of) {
+		t = kdbt_syms_find(st, b->native);
+		if (!t || t->start != b->native)
+			return ARC_NONE;	/* a jump table's case */
+		*from = b->edge_of;
+		*to = b->native;
+		return ARC_POINTER;
+	}
 	if (!b->target)
 		return ARC_NONE;
 	if (b->kind == KDBT_KIND_CALL)
@@ -111,6 +130,8 @@ static int add_arc(struct arcs_func *f, const struct kdbt_sym *sym,
 
 	if (kind == ARC_TAIL)
 		f->tail += count;
+	else if (kind == ARC_POINTER)
+		f->pointer += count;
 	else
 		f->direct += count;
 	for (i = 0; i < f->narcs; i++) {
@@ -136,23 +157,24 @@ static int add_block(const struct arcs *a, struct arcs_func *f,
 		     const struct kdbt_data_block *b, __u64 execs)
 {
 	const struct kdbt_syms *st = &a->rec->syms;
-	enum arc_kind kind = arc_kind(st, b);
 	const struct kdbt_sym *s;
+	enum arc_kind kind;
+	__u64 from, to;
 
+	kind = arc_kind(st, b, &from, &to);
 	if (b->native == f->sym->start)
 		f->calls += execs;
 	if (kind == ARC_NONE)
 		return 0;
 	if (a->callees) {
-		if (kdbt_syms_find(st, b->native) != f->sym)
+		if (kdbt_syms_find(st, from) != f->sym)
 			return 0;
-		return add_arc(f, kdbt_syms_find(st, b->target), b->target,
-			       kind, execs);
+		return add_arc(f, kdbt_syms_find(st, to), to, kind, execs);
 	}
-	if (b->target != f->sym->start)
+	if (to != f->sym->start)
 		return 0;
-	s = kdbt_syms_find(st, b->native);
-	return add_arc(f, s, s ? s->start : b->native, kind, execs);
+	s = kdbt_syms_find(st, from);
+	return add_arc(f, s, s ? s->start : from, kind, execs);
 }
 
 /* By count, most first; then by address, calls before tail calls. */
@@ -235,6 +257,7 @@ static int build_all(struct arcs *a, const __u64 *execs)
 	const struct kdbt_data_block *b;
 	struct edge *e;
 	enum arc_kind kind;
+	__u64 from, to;
 	size_t i, n = 0;
 
 	a->edges = calloc(a->rec->nblocks ? a->rec->nblocks : 1,
@@ -243,14 +266,14 @@ static int build_all(struct arcs *a, const __u64 *execs)
 		return -ENOMEM;
 	for (i = 0; i < a->rec->nblocks; i++) {
 		b = &a->rec->blocks[i];
-		kind = execs[i] ? arc_kind(st, b) : ARC_NONE;
+		kind = execs[i] ? arc_kind(st, b, &from, &to) : ARC_NONE;
 		if (kind == ARC_NONE)
 			continue;
 		e = &a->edges[n++];
-		e->from = kdbt_syms_find(st, b->native);
-		e->from_addr = e->from ? e->from->start : b->native;
-		e->to = kdbt_syms_find(st, b->target);
-		e->to_addr = b->target;
+		e->from = kdbt_syms_find(st, from);
+		e->from_addr = e->from ? e->from->start : from;
+		e->to = kdbt_syms_find(st, to);
+		e->to_addr = to;
 		e->count = execs[i];
 		e->kind = kind;
 	}
@@ -335,12 +358,19 @@ static void print_end(FILE *f, const struct kdbt_sym *sym, __u64 addr)
 	fputc(']', f);
 }
 
-/* [other]: the calls no direct-call or tail-call arc explains. */
+/* [other]: the calls no arc explains. */
 static __u64 other_calls(const struct arcs_func *fn)
 {
-	__u64 arcs = fn->direct + fn->tail;
+	__u64 arcs = fn->direct + fn->tail + fn->pointer;
 
 	return fn->calls > arcs ? fn->calls - arcs : 0;
+}
+
+/* What follows a callee's name: how the arc reaches it. */
+static const char *arc_suffix(enum arc_kind kind)
+{
+	return kind == ARC_TAIL ? " (tail call)" :
+	       kind == ARC_POINTER ? " (through a pointer)" : "";
 }
 
 /* How many of @fn's arcs are of @kind. */
@@ -366,15 +396,17 @@ static void print_sum(FILE *f, const struct arcs *a,
 	size_t n = count_arcs(fn, kind);
 
 	fprintf(f, "# %s : %" PRIu64 " %s %zu function%s (exact)\n",
-		kind == ARC_TAIL ? "tail calls  " : "direct calls",
-		(uint64_t)(kind == ARC_TAIL ? fn->tail : fn->direct),
+		kind == ARC_TAIL ? "tail calls  " :
+		kind == ARC_POINTER ? "via pointers" : "direct calls",
+		(uint64_t)(kind == ARC_TAIL ? fn->tail :
+			   kind == ARC_POINTER ? fn->pointer : fn->direct),
 		a->callees ? "to" : "from", n, n == 1 ? "" : "s");
 }
 
 static void print_func(FILE *f, const struct arcs *a,
 		       const struct arcs_func *fn)
 {
-	__u64 arcs = fn->direct + fn->tail;
+	__u64 arcs = fn->direct + fn->tail + fn->pointer;
 	__u64 total = a->callees || arcs > fn->calls ? arcs : fn->calls;
 	size_t i;
 
@@ -385,20 +417,24 @@ static void print_func(FILE *f, const struct arcs *a,
 		(uint64_t)fn->calls);
 	print_sum(f, a, fn, ARC_CALL);
 	print_sum(f, a, fn, ARC_TAIL);
+	if (a->rec->edges)
+		print_sum(f, a, fn, ARC_POINTER);
 	if (!a->callees && arcs > fn->calls)
-		fprintf(f, "# note         : more direct and tail calls than calls: it runs natively (no block at its start), or its text changed\n");
+		fprintf(f, "# note         : more calls by arcs than calls: it runs natively (no block at its start), or its text changed\n");
 	fprintf(f, "#\n#        Calls    Share  %s\n",
 		a->callees ? "Callee" : "Caller");
 	for (i = 0; i < fn->narcs; i++) {
 		print_row(f, fn->arcs[i].count, total);
 		print_end(f, fn->arcs[i].sym, fn->arcs[i].addr);
-		fputs(fn->arcs[i].kind == ARC_TAIL ? " (tail call)\n" : "\n",
-		      f);
+		fputs(arc_suffix(fn->arcs[i].kind), f);
+		fputc('\n', f);
 	}
 	if (a->callees)
 		return;
 	print_row(f, other_calls(fn), total);
-	fputs("[other] (calls through pointers, from native code, its own jumps to its start)\n",
+	fputs(a->rec->edges ?
+	      "[other] (through pointers no slot held, from native code, its own jumps to its start)\n" :
+	      "[other] (calls through pointers, from native code, its own jumps to its start)\n",
 	      f);
 }
 
@@ -426,8 +462,7 @@ static void folded_line(FILE *f, const struct kdbt_sym *from, __u64 from_addr,
 	print_end(f, from, from_addr);
 	fputc(';', f);
 	print_end(f, to, to_addr);
-	fprintf(f, "%s %" PRIu64 "\n", kind == ARC_TAIL ? " (tail call)" : "",
-		(uint64_t)count);
+	fprintf(f, "%s %" PRIu64 "\n", arc_suffix(kind), (uint64_t)count);
 }
 
 static void folded_func(FILE *f, const struct arcs *a,
@@ -534,6 +569,9 @@ static void dot_func(FILE *f, const struct arcs *a, size_t i)
 			fprintf(f, "  f%zu_%zu -> f%zu", i, j, i);
 		if (arc->kind == ARC_TAIL)
 			fprintf(f, " [label=\"%" PRIu64 " (tail call)\", style=dashed];\n",
+				(uint64_t)arc->count);
+		else if (arc->kind == ARC_POINTER)
+			fprintf(f, " [label=\"%" PRIu64 " (pointer)\", color=blue];\n",
 				(uint64_t)arc->count);
 		else
 			fprintf(f, " [label=\"%" PRIu64 "\"];\n",

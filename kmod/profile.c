@@ -486,8 +486,9 @@ void kdbt_profile_totals(struct kdbt_totals *t)
 /*
  * The edge block @id counts, if it is an edge copy (core.h struct
  * kdbt_block): the not-taken (or jmp, or run-on) copy of a derived
- * block d is d + 1, its taken copy blocks[d].taken, both in d's chain.
- * Read from the block array as it is: no code depends on it.
+ * block d is d + 1, its taken copy blocks[d].taken, both in d's chain;
+ * a slot's copy counts the indirect branch of block slot_of (struct
+ * kdbt_site).  Read from the block array as it is: no code depends on it.
  */
 static u8 edge_of(u32 id, u32 *of)
 {
@@ -496,6 +497,10 @@ static u8 edge_of(u32 id, u32 *of)
 	u32 d;
 
 	*of = 0;
+	if (b->slot_of) {
+		*of = b->slot_of;
+		return KDBT_EDGE_INDIRECT;
+	}
 	if (!b->copy || !b->chain_pos || b->chain_pos > id)
 		return KDBT_EDGE_NONE;
 	d = id - 1;

@@ -307,17 +307,24 @@ enum kdbt_snap_kind {
  * kdbt_snap_block.edge; "edge" column).  A derived block runs on into a
  * private copy of each successor, and each copy's executions are exactly
  * that edge's: a jcc's "taken" and "fall" (not taken) copies, a direct
- * jmp's "jmp" copy, a block cut at the length cap's "fall" copy.
+ * jmp's "jmp" copy, a block cut at the length cap's "fall" copy.  An
+ * indirect call or jmp's targets have copies too, one per slot of its
+ * value profile ("indirect"), each counting the executions of the site
+ * that went to it.
  */
 enum kdbt_snap_edge {
 	KDBT_EDGE_NONE,		/* "-": not an edge copy */
 	KDBT_EDGE_FALL,		/* "fall": jcc not taken, or run-on */
 	KDBT_EDGE_TAKEN,	/* "taken": the jcc taken */
 	KDBT_EDGE_JMP,		/* "jmp": the direct jmp */
+	KDBT_EDGE_INDIRECT,	/* "indirect": a target of the indirect call
+				 * or jmp that ends block edge_of (a value
+				 * profile's slot: kdbt(4)); edge_of is not
+				 * derived */
 	KDBT_EDGE_NR,
 };
 
-#define KDBT_EDGE_NAMES	{ "-", "fall", "taken", "jmp" }
+#define KDBT_EDGE_NAMES	{ "-", "fall", "taken", "jmp", "indirect" }
 
 struct kdbt_snap_block {
 	__u64 native;		/* first native byte (0 when hidden) */

@@ -180,7 +180,7 @@ off=$("$REPORT" --stdio --header -i "$TMP/reads.data" |
 cp "$TMP/reads.data" "$TMP/bad-edge.data"
 printf '\011' | dd of="$TMP/bad-edge.data" bs=1 seek=$((off + 8 + 40)) conv=notrunc 2>/dev/null
 refused synthetic/bad-edge "$TMP/bad-edge.data" \
-	"blocks: block 0 has edge 9 (0..3)"
+	"blocks: block 0 has edge 9 (0..4)"
 annotate_refused old-file "$TMP/old.data" \
 	"no code section (recorded before kdbt-record kept code" read_zero
 annotate_refused not-found "$TMP/reads.data" \
@@ -254,7 +254,7 @@ w='do_syscall_64 [kernel];ksys_read [kernel] 6051|__task_pid_nr_ns [kernel];read
 # into it (a synthetic inconsistency; a function that runs natively has
 # no calls at all): [other] is 0, and a note says why.
 "$REPORT" --stdio --callers ksys_read "$TMP/getppid.data" > "$TMP/arcs.more"
-grep -q '^# note *: more direct and tail calls than calls' "$TMP/arcs.more" &&
+grep -q '^# note *: more calls by arcs than calls' "$TMP/arcs.more" &&
 	grep -q '^ *0 *0.00%  \[other\]' "$TMP/arcs.more" &&
 	pass "arcs/more-direct-than-calls ([other] 0, a note)" ||
 	failed "arcs/more-direct-than-calls" "$(head -c 400 "$TMP/arcs.more")"

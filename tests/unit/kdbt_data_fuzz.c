@@ -93,7 +93,7 @@ static const struct { __u64 start, size; const char *name; int mod; } fsyms[] = 
  * The blocks; the direct calls' and jmps' targets (kdbt-report --callers,
  * --callees, --arcs): do_syscall_64 calls ksys_read, __do_sys_getppid
  * calls __task_pid_nr_ns, __task_pid_nr_ns tail-calls read_zero (a jmp
- * block listed twice: its copy), read_zero jumps to its own start (a
+ * block listed twice: its copy), ksys_read jumps to its own start (a
  * loop, not a tail call), the block without a symbol jumps into the
  * middle of ksys_read (not a tail call either).
  */
@@ -110,10 +110,10 @@ static const struct {
 	{ K + 0x130, 4, KDBT_KIND_RET, 0 },
 	{ K + 0x180, 20, KDBT_KIND_JMP, K + 0x200 },	/* __task_pid_nr_ns */
 	{ K + 0x1c0, 6, KDBT_KIND_RET, 0 },
-	{ K + 0x200, 15, KDBT_KIND_JMP, K + 0x200 },	/* read_zero */
+	{ K + 0x200, 15, KDBT_KIND_JCC, 0 },	/* read_zero */
 	{ K + 0x250, 3, KDBT_KIND_RET, 0 },
 	{ K + 0x300, 9, KDBT_KIND_CALL_IND, 0 },	/* ksys_read */
-	{ K + 0x340, 2, KDBT_KIND_RET, 0 },
+	{ K + 0x340, 2, KDBT_KIND_JMP, K + 0x300 },
 	{ M + 0x000, 7, KDBT_KIND_JMP_IND, 0 },	/* lo_rw_aio [loop] */
 	{ 0xffffffff90000000ULL, 3, KDBT_KIND_JMP, K + 0x310 },	/* no symbol */
 	{ K + 0x180, 20, KDBT_KIND_JMP, K + 0x200 },	/* a copy (kdbt(4)) */

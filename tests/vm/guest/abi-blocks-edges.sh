@@ -29,7 +29,7 @@ awk '
 	/^#/ { next }
 	NF != 13 { print "FAIL: blocks line with " NF " fields: " $0; bad = 1; exit }
 	$11 == 1 { dsum[$1] += $5; dkind[$1] = $9; nder++ }
-	$12 != "-" {
+	$12 != "-" && $12 != "indirect" {
 		esum[$13] += $5; ncopy++
 		pair[$13 " " $12] = 1
 		if ($12 == "taken") taken[$13] += $5
