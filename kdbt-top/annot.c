@@ -98,11 +98,21 @@ static int copy_syms(struct kdbt_syms *to, const struct kdbt_syms *st,
 	return 0;
 }
 
-/* The blocks of @sym in @cs, with their counts, as one interval. */
+static bool in_sym(const struct kdbt_sym *sym, __u64 addr)
+{
+	return addr >= sym->start && addr - sym->start < sym->size;
+}
+
+/*
+ * The blocks of @sym in @cs, with their counts, as one interval, and the
+ * copies that count the targets of its indirect branches (edge indirect,
+ * edge_of in @sym: kdbt(4)), so the view shows its edges and targets.
+ */
 static int copy_blocks(struct one_func *of, const struct kdbt_snap *cs,
 		       const struct kdbt_sym *sym)
 {
 	bool targets = kdbt_snap_block_has(cs->hdr.block_size, target);
+	bool edges = kdbt_snap_block_has(cs->hdr.block_size, edge);
 	const struct kdbt_snap_block *b;
 	struct kdbt_data_block *d;
 	struct kdbt_data_rec *r;
@@ -113,9 +123,10 @@ static int copy_blocks(struct one_func *of, const struct kdbt_snap *cs,
 	if (!of->rec.blocks || !of->ivl.recs)
 		return -ENOMEM;
 	kdbt_snap_for_each_block(cs, b) {
-		if (!b->native || b->native < sym->start ||
-		    b->native - sym->start >= sym->size)
-			continue;
+		if (!b->native || (!in_sym(sym, b->native) &&
+				   !(edges && in_sym(sym, b->edge_of))))
+			continue;	/* neither its block nor a copy of a
+					 * target of its indirect branches */
 		d = &of->rec.blocks[n];
 		d->native = b->native;
 		d->id = b->id;
@@ -124,6 +135,8 @@ static int copy_blocks(struct one_func *of, const struct kdbt_snap *cs,
 		d->kind = b->kind;
 		d->flags = b->flags;
 		d->target = targets ? b->target : 0;
+		d->edge = edges ? b->edge : 0;
+		d->edge_of = edges ? b->edge_of : 0;
 		r = &of->ivl.recs[n];
 		r->block = n++;
 		r->executions = b->executions;
@@ -131,6 +144,7 @@ static int copy_blocks(struct one_func *of, const struct kdbt_snap *cs,
 	}
 	of->rec.nblocks = n;
 	of->rec.targets = targets;
+	of->rec.edges = edges;
 	of->ivl.h.nrecs = n;
 	of->rec.ivls = &of->ivl;
 	of->rec.nivls = 1;

@@ -269,7 +269,7 @@ fi
 "$REPORT" --arcs --format folded "$d" > "$TMP/arcs.folded"
 rc=$?
 n=$(wc -l < "$TMP/arcs.folded")
-odd=$(grep -cv '^[^;]* \[[^];]*\];[^;]* \[[^];]*\]\( (tail call)\)\? [1-9][0-9]*$' \
+odd=$(grep -cv '^[^;]* \[[^];]*\];[^;]* \[[^];]*\]\( (tail call)\| (through a pointer)\)\? [1-9][0-9]*$' \
 	"$TMP/arcs.folded")
 nt=$(grep -c ' (tail call) [0-9]*$' "$TMP/arcs.folded")
 aks=$(sed -n 's/^ksys_read \[kernel\];vfs_read \[kernel\] \([0-9]*\)$/\1/p' \
@@ -278,6 +278,20 @@ if [ $rc = 0 ] && [ "$odd" = 0 ] && [ "$aks" = "$ks" ] && [ "$nt" -gt 0 ]; then
 	pass "dd/arcs-folded ($n arcs, $nt of them tail calls; ksys_read;vfs_read $aks)"
 else
 	failed dd/arcs-folded "exit status $rc, $odd malformed of $n lines, $nt tail calls, ksys_read;vfs_read '$aks' (table '$ks'): $(head -n 3 "$TMP/arcs.folded")"
+fi
+# Calls through a pointer (value profiles, kdbt(4)): every read of
+# /dev/zero calls read_zero through vfs_read's f_op->read, exactly once
+# per read, from one call instruction: --callers read_zero has the row
+# "vfs_read (through a pointer)" with the reads, and --annotate vfs_read
+# ends that call's line with "targets: read_zero N, other 0".
+rz=$("$REPORT" --stdio --callers read_zero "$d" 2>&1 |
+	sed -n 's/^ *\([0-9]*\) .* vfs_read \[kernel\] (through a pointer)$/\1/p')
+tl=$("$REPORT" --stdio --annotate vfs_read "$d" 2>&1 |
+	grep -c 'targets: read_zero 1000[0-9][0-9], other 0$')
+if [ -n "$rz" ] && [ "$rz" -ge 100000 ] && [ "$tl" = 1 ]; then
+	pass "dd/callers-pointer (vfs_read calls read_zero through a pointer $rz times; its call's line in --annotate says so)"
+else
+	failed dd/callers-pointer "vfs_read -> read_zero '$rz', $tl annotate lines"
 fi
 t=$(grep -v '^0x' "$TMP/arcs.folded" | grep ' (tail call) [0-9]*$' | head -n 1)
 tc=${t##* }

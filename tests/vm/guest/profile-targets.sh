@@ -12,7 +12,8 @@
 # of 1207 calls: kdbt-report --annotate kdbt_vp_mix gives the call's line
 # "targets: kdbt_vp_t0 1000, kdbt_vp_t1 200, kdbt_vp_t2 7, other 0", and
 # --callers kdbt_vp_t1 the row "200 ... kdbt_vp_mix [kdbt_test_vp]
-# (through a pointer)".  Prints the figures.
+# (through a pointer)"; kdbt-top -b --annotate kdbt_vp_mix the same
+# call's targets since the reset.  Prints the figures.
 # vm-timeout: 120
 . /tests/lib.sh
 
@@ -61,6 +62,11 @@ for m in transparent fast; do
 		"3000 600 21 0 3621"
 	echo "figure: $m: $(grep -c ' indirect ' /tmp/blocks) slot copies" \
 		"in the cache, the site's targets $(targets)"
+	# kdbt-top's annotated view shows the same since the reset.
+	kdbt-top -b --cumulative --annotate kdbt_vp_mix -n 1 > /tmp/top 2>&1 ||
+		fail "$m: kdbt-top --annotate kdbt_vp_mix: $(head -c 300 /tmp/top)"
+	grep -q 'targets: kdbt_vp_t0 3000, kdbt_vp_t1 600, kdbt_vp_t2 21, other 0$' \
+		/tmp/top || fail "$m: kdbt-top's view: $(grep call /tmp/top)"
 	kdbt_control off || fail "$m: off: $ctl_err"
 done
 
