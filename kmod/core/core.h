@@ -114,8 +114,10 @@ struct kdbt_block {
 /*
  * kdbt_block_count() - block @id's executions from the counters: its own,
  * or a derived block's - its taken copy's (a jcc) plus block id + 1's,
- * the copy it runs on into, which may be derived in turn (a chain of
- * copies along the fall-through).  @raw reads one block's own counter.
+ * the copy it runs on into, either of which may be derived in turn (a
+ * chain of copies along the fall-through; a taken copy's own copies,
+ * later in the same chain: the recursion is no deeper than a chain has
+ * taken copies, KDBT_MAX_CHAIN).  @raw reads one block's own counter.
  */
 static inline u64 kdbt_block_count(const struct kdbt_block *blocks, u32 id,
 				   u64 (*raw)(u32 id))
@@ -124,7 +126,7 @@ static inline u64 kdbt_block_count(const struct kdbt_block *blocks, u32 id,
 
 	while (blocks[id].derived) {
 		if (blocks[id].taken)
-			c += raw(blocks[id].taken);
+			c += kdbt_block_count(blocks, blocks[id].taken, raw);
 		id++;
 	}
 	return c + raw(id);

@@ -481,7 +481,6 @@ struct emit_ctx {
 	u32 max_chain;		/* blocks the chain may hold, copies aside */
 	bool copies;		/* derive jcc blocks' counts from copies */
 	bool copying;		/* the block being emitted is a copy */
-	bool leaf;		/* ... a taken copy: never derived */
 	u32 slot_of;		/* the chain is a slot's copy of this block's
 				 * site (kdbt_slot_copy()), or 0 */
 	u32 npend;		/* derived blocks' taken copies to emit */
@@ -1203,13 +1202,13 @@ static bool copyable(const struct emit_ctx *c, u64 target)
  * it, counts both.  A fall-through copy may be derived in turn, so that
  * along a run of such blocks only the copy where it ends, and the taken
  * copies on the way, count: one increment per path instead of one per
- * block.  Taken copies are never derived.
+ * block.  Taken copies may be derived too (emit_taken_copies()).
  */
 static bool derive_count(const struct emit_ctx *c, const struct kdbt_bb *bb)
 {
 	const struct kdbt_binsn *last = &bb->insn[bb->n ? bb->n - 1 : 0];
 
-	if (!c->copies || c->leaf || !bb->n || c->nblocks + 2 > c->max_chain)
+	if (!c->copies || !bb->n || c->nblocks + 2 > c->max_chain)
 		return false;
 	switch (bb->end) {
 	case KDBT_END_JCC:
@@ -1354,29 +1353,38 @@ none:
 
 /*
  * After the chain: the taken successor's copy of every derived block,
- * its jcc aimed at it.  A copy's exits are ordinary exits.
+ * its jcc aimed at it.  A copy's exits are ordinary exits.  A taken copy
+ * may be derived in turn: its fall-through copies follow it at once (as
+ * in the chain), and its own taken copy joins the list, so that every
+ * jcc of the chain counts its edges (until the chain's room for blocks
+ * or for pending copies runs out: derive_count()).
  */
 static int emit_taken_copies(struct emit_ctx *c)
 {
-	u32 cap = c->e.cap, i;
+	u32 cap = c->e.cap, i, id;
 	int err;
 
-	for (i = 0; i < c->npend; i++) {
+	for (i = 0; i < c->npend; i++) {	/* npend may grow meanwhile */
 		u32 reserve = STUB_MAX * (c->nexits + 3) + 16;
 		u32 field = c->pend[i].field;
 
 		if (c->e.pos + reserve + 64 >= cap)
 			return -ENOSPC;
 		c->e.cap = cap - reserve;
-		c->copying = c->leaf = true;
+		c->copying = true;
 		err = emit_block(c, c->pend[i].target);
-		c->copying = c->leaf = false;
+		c->copying = false;
 		c->e.cap = cap;
 		if (err)
 			return err;
-		c->tr->mem.blocks[c->pend[i].pred].taken = c->id;
+		id = c->id;
+		c->tr->mem.blocks[c->pend[i].pred].taken = id;
 		emit_patch_rel32(c->e.buf + field, c->e.addr + field,
 				 c->e.addr + c->entry);
+		while (c->b->derived && chain_next(c))
+			;
+		if (c->e.err)
+			return c->e.err;
 	}
 	return 0;
 }
