@@ -149,8 +149,9 @@ struct kdbt_exit {
  * target against KDBT_SLOTS slots before it probes the jumptable.  A
  * slot holds one native target the site reached, in the order they came,
  * and jumps straight to a private copy of that target's block (struct
- * kdbt_block.copy, .from = the site's block), whose counter therefore
- * counts exactly the executions of the site that went there.  While a
+ * kdbt_block.copy, .slot_of = the site's block), whose counter therefore
+ * counts exactly the executions of the site that went there (without
+ * counters: to the target's block, an inline cache).  While a
  * slot is free, a target no slot holds goes to the dispatcher
  * (KDBT_SITE_FILL in the pushed site word), which fills the next slot;
  * once all are taken the site probes the jumptable for the others, and
@@ -199,9 +200,11 @@ struct kdbt_map {
  *	their sum (.derived, kdbt_block_count()); a fall-through copy may be
  *	derived in turn.  Readers must sum them.
  * @atomic_counters: make that increment lock-prefixed.
- * @slots: with @counters, indirect call and jump sites keep value
- *	profiles: KDBT_SLOTS slots of targets, each counted by a private
- *	copy of its target (struct kdbt_site, kdbt_dispatch_indirect()).
+ * @slots: indirect call and jump sites check their first KDBT_SLOTS
+ *	targets inline before the jumptable (struct kdbt_site,
+ *	kdbt_dispatch_indirect()); with @counters each slot leads to a
+ *	private copy of its target, which counts it (a value profile),
+ *	without them to the target's block.
  * @dispatch_direct: code the exit stubs jump to, with the exit id pushed.
  * @dispatch_indirect: code jumptable misses jump to, with the site id
  *	pushed above the saved %rdx (the target) and %rcx.

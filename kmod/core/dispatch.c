@@ -84,7 +84,8 @@ static void close_site(struct kdbt_tr *tr, struct kdbt_site *s)
 
 /*
  * Where slot target @target of site @s goes: a private copy of its block
- * (counted), or the native target when it stays native (not counted).
+ * (counted; without counters the block itself), or the native target
+ * when it stays native (not counted).
  * Return: 0, or -errno when no copy can be made now (cache full).
  */
 static int slot_dest(struct kdbt_tr *tr, const struct kdbt_site *s,
@@ -96,7 +97,10 @@ static int slot_dest(struct kdbt_tr *tr, const struct kdbt_site *s,
 	*dest = target;
 	if (!tr->cfg.may_translate(tr->cfg.ctx, target))
 		return 0;
-	err = kdbt_slot_copy(tr, target, s->block, &b);
+	if (tr->cfg.counters)	/* a copy that counts the slot */
+		err = kdbt_slot_copy(tr, target, s->block, &b);
+	else			/* an inline cache: the block itself */
+		err = kdbt_translate(tr, target, &b);
 	if (err == -ENOSPC)
 		return err;
 	if (err)

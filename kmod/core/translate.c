@@ -626,8 +626,9 @@ static void rule_jcc_short(struct emit_ctx *c, const struct kdbt_binsn *in,
 /*
  * call rel32.  A real call into the chained exit pushes the cache return
  * address, and the callee's ret comes back here, to the return site,
- * which exits to the native return address: fast mode, and calls of
- * native leaf helpers (cfg.returns_to_cache) in both modes.  Otherwise
+ * where the block at the native return address follows in the chain
+ * (chain_next()) or an exit leads to it: fast mode, and calls of native
+ * leaf helpers (cfg.returns_to_cache) in both modes.  Otherwise
  * (transparent mode, or native code that must see its caller): push the
  * native return address and jump.
  */
@@ -645,7 +646,8 @@ static void rule_call(struct emit_ctx *c, const struct kdbt_binsn *in,
 	if (cache_ret) {
 		add_exit(c, emit_call(&c->e, emit_here(&c->e)), in->target);
 		c->b->ret_site = (u16)(c->e.pos - c->entry);
-		exit_jmp(c, next);
+		exit_successor(c, next);	/* chain_next(): the ret lands
+						 * on the next block itself */
 		return;
 	}
 	emit_push_imm64(&c->e, next);
@@ -771,7 +773,7 @@ static bool wants_slots(const struct emit_ctx *c)
 {
 	const struct kdbt_config *cfg = &c->tr->cfg;
 
-	return cfg->slots && cfg->counters &&
+	return cfg->slots &&
 	       (c->bb->end == KDBT_END_CALL_IND ||
 		c->bb->end == KDBT_END_JMP_IND);
 }
@@ -926,7 +928,7 @@ static void rule_call_ind(struct emit_ctx *c, const struct kdbt_binsn *in,
 	c->e.buf[imm + 1] = (u8)(next >> 8);
 	c->e.buf[imm + 2] = (u8)(next >> 16);
 	c->e.buf[imm + 3] = (u8)(next >> 24);
-	exit_jmp(c, c->bb->next);
+	exit_successor(c, c->bb->next);	/* as for a direct call */
 }
 
 /*

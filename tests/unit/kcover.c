@@ -478,7 +478,7 @@ static int setup(enum kdbt_mode mode, bool counters)
 		.counters_gs = 0x2f000,
 		.counters_windows = direct ? kc_windows : NULL,
 		.derive_counts = direct,
-		.slots = counters,
+		.slots = true,
 		.counters_window_shift = KC_WIN_SHIFT,
 		.read_code = read_code, .may_translate = may_translate,
 		.has_fixup = has_fixup, .c_function = c_function,
