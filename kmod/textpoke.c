@@ -201,7 +201,13 @@ static int poke_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 	p->addr = regs->si;		/* __text_poke(func, addr, src, len) */
 	p->len = regs->cx;
-	if (kdbt_entries_poking()) {
+	/*
+	 * One of entries.c's pokes of its call sites (text_mutex is held,
+	 * by whoever pokes): a flag in kdbt_eng, since textpoke.c is of
+	 * the service and may not call entries.c (docs/ARCHITECTURE.md,
+	 * "Layers").
+	 */
+	if (READ_ONCE(kdbt_eng.entries_poking)) {
 		/* entry text, which kdbt never translates: nothing to drop */
 		flags = kdbt_lock();
 		pokes++;
