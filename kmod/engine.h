@@ -34,8 +34,8 @@
 
 /*
  * The locks, in the order they nest (outermost first):
- *   kdbt_eng.control  mutex: on, off, mode, counters, reset, refill,
- *                     unload; sleeps.  Functions that need it say
+ *   kdbt_eng.control  mutex (control.c): on, off, mode, counters,
+ *                     reset, refill, unload; sleeps.  Functions that need it say
  *                     "Control held" and check it.
  *   cpus_read_lock()  the CPU set, while entries.c writes call sites.
  *   text_mutex        the kernel's, while entries.c writes call sites

@@ -54,7 +54,9 @@
  * trampoline aimed into the cache after kdbt_entries_remove() or across
  * a flush, or a site calling a trampoline after kdbt_entries_release();
  * pull a context that is user mode, in the cache, or in code the policy
- * keeps native.
+ * keeps native; call the controller (control.c drives it: glue layer,
+ * docs/ARCHITECTURE.md, "Layers").  While it writes the sites it sets
+ * kdbt_eng.entries_poking, for textpoke.c, which may not call it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
