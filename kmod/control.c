@@ -51,7 +51,8 @@ static DECLARE_WORK(refill_work, refill);
  * worker: the CPU would deadlock on itself with interrupts off, and the
  * other CPUs behind it on kdbt_eng.lock).  It raises an irq_work instead,
  * whose callback runs once this CPU has interrupts on again, outside
- * every such lock.
+ * every such lock: this one, which kdbt_engine_init() registers as
+ * kdbt_eng.full_work for the service's note_full_locked() (engine.c).
  */
 static void refill_kick(struct irq_work *w)
 {
@@ -119,7 +120,6 @@ static int check_can_run(void)
 	return 0;
 }
 
-/* Attach the translator and build the entry copies (lock held). */
 /* The next on needs a new cache: the mode or counting changed. */
 static bool config_changed(void)
 {
@@ -127,6 +127,7 @@ static bool config_changed(void)
 	       kdbt_eng.counters != kdbt_eng.tr.cfg.counters;
 }
 
+/* Attach the translator and build the entry copies (lock held). */
 static int prepare_locked(void)
 {
 	lockdep_assert_held(&kdbt_eng.lock);
