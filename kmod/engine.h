@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * engine.h - the kernel instance of the translator, shared by the kernel
- * glue files that drive it (engine.c, entries.c, coverage.c).
+ * glue files: the service (engine.c and the files beside it), the glue
+ * that uses it (entries.c, stacks.c, profile.c, ...) and the controller
+ * that drives them (control.c).  Each section names the file that
+ * defines its calls; who may call whom is the table of layers in
+ * docs/ARCHITECTURE.md ("Layers"), checked by tests/unit/layering.sh.
  *
  * Owns: struct kdbt_engine and the calls between those files.
  * Must never: be included by the freestanding core or by procfs.c (which
@@ -30,8 +34,8 @@
 
 /*
  * The locks, in the order they nest (outermost first):
- *   kdbt_eng.control  mutex: on, off, mode, counters, reset, refill,
- *                     unload; sleeps.  Functions that need it say
+ *   kdbt_eng.control  mutex (control.c): on, off, mode, counters,
+ *                     reset, refill, unload; sleeps.  Functions that need it say
  *                     "Control held" and check it.
  *   cpus_read_lock()  the CPU set, while entries.c writes call sites.
  *   text_mutex        the kernel's, while entries.c writes call sites
@@ -57,6 +61,15 @@ struct kdbt_engine {
 	bool quiesce_pending;		/* detached; not yet waited for */
 	bool refill_pending;		/* the refill work is queued */
 	bool unloading;			/* set at unload, under lock: no refill */
+	/*
+	 * Set by the controller at load (control.c), so that the service
+	 * reaches it without calling up: the refill's irq_work, which the
+	 * dispatcher raises when the cache is full (note_full_locked()),
+	 * and the filler of every statistic (kdbt_engine_stats()).
+	 */
+	struct irq_work *full_work;
+	void (*stats)(struct kdbt_stats *s);
+	bool entries_poking;		/* entries.c writes its call sites */
 	enum kdbt_mode mode;		/* for the next on */
 	bool counters;			/* for the next on */
 	u64 on_since;			/* ktime_get_ns() at the latest on */
@@ -100,6 +113,7 @@ void kdbt_profile_flush_locked(void);
 void kdbt_profile_flush_stage(void);
 void kdbt_profile_reset(void);
 
+/* engine.c: the service - memory, lock, dispatcher, address checks. */
 int kdbt_read_code(void *ctx, u64 addr, u8 *buf, size_t len);
 bool kdbt_may_translate(u64 addr);
 struct module;
@@ -114,6 +128,16 @@ void kdbt_walked_locked(u32 n);
 void kdbt_cpu_leaving(bool leaving);
 void kdbt_dispatch_leave(void);
 
+int kdbt_service_setup(void);
+int kdbt_service_alloc(void);
+int kdbt_service_tr_init(void (*published)(void *ctx,
+					   const struct kdbt_block *b));
+void kdbt_service_free(void);
+void kdbt_block_published_locked(const struct kdbt_block *b);
+void kdbt_extable_take(void);
+void kdbt_extable_give_back(void);
+void kdbt_service_stats(struct kdbt_stats *s);
+
 /* entries.c: the entry code's calls of its C handlers, led into the cache. */
 int kdbt_entries_init(void);
 void kdbt_entries_exit(void);
@@ -123,7 +147,6 @@ void kdbt_entries_forget_locked(void);
 void kdbt_entries_install(void);
 void kdbt_entries_report(void);
 u64 kdbt_entries_native_for(u64 w);
-bool kdbt_entries_poking(void);
 
 /* stacks.c: cache addresses off every kernel stack. */
 /* A task that kept the cache: its cache address had no native one. */
@@ -132,7 +155,7 @@ struct kdbt_stack_culprit {
 	char comm[TASK_COMM_LEN];
 	u64 native;		/* the block it was in (its native start), or 0 */
 	u64 cache_off;		/* where it was */
-	bool injected;		/* no task: inject_busy_stacks (engine.c) */
+	bool injected;		/* no task: inject_busy_stacks (control.c) */
 };
 
 int kdbt_rewrite_stacks(u64 *rewritten, struct kdbt_stack_culprit *culprit);

@@ -54,7 +54,9 @@
  * trampoline aimed into the cache after kdbt_entries_remove() or across
  * a flush, or a site calling a trampoline after kdbt_entries_release();
  * pull a context that is user mode, in the cache, or in code the policy
- * keeps native.
+ * keeps native; call the controller (control.c drives it: glue layer,
+ * docs/ARCHITECTURE.md, "Layers").  While it writes the sites it sets
+ * kdbt_eng.entries_poking, for textpoke.c, which may not call it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -128,7 +130,6 @@ static struct {
 	DECLARE_BITMAP(kept, IDT_ENTRIES);	/* vectors left native */
 	int hp_state;			/* our dynamic CPU hotplug state */
 	bool installed;			/* the trampolines lead into the cache */
-	bool poking;			/* poke_sites() is writing (text_mutex) */
 	u64 pulls, frame_pulls;		/* under kdbt_eng.lock */
 	u64 cpus_installed;		/* under the CPU hotplug lock */
 	/* the kernel's text-poke batch (not exported) */
@@ -690,7 +691,7 @@ static void poke_sites(bool to_tramp)
 		order[j] = i;
 	}
 	mutex_lock(ent.text_mutex);
-	ent.poking = true;
+	kdbt_eng.entries_poking = true;	/* read by textpoke.c's probe */
 	for (i = 0; i < ent.ntramps; i++) {
 		if (ent.tramp[order[i]].poked == to_tramp)
 			continue;
@@ -701,21 +702,12 @@ static void poke_sites(bool to_tramp)
 	}
 	if (queued)
 		ent.poke_finish();
-	ent.poking = false;
+	kdbt_eng.entries_poking = false;
 	mutex_unlock(ent.text_mutex);
 	if (skipped)
 		pr_warn("%u entry call sites were not as kdbt left them: not patched\n",
 			skipped);
 	WARN_ON_ONCE(skipped && !to_tramp);
-}
-
-/*
- * Whether the text poke in progress is one of poke_sites()'s (from the
- * text-poke probe: text_mutex is held, by whoever pokes).
- */
-bool kdbt_entries_poking(void)
-{
-	return READ_ONCE(ent.poking);
 }
 
 /*

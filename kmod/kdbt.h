@@ -2,8 +2,8 @@
 /*
  * kdbt.h - declarations shared by the kernel-side glue of kdbt.ko.
  *
- * Owns: the interfaces between main.c, ksyms.c, selftest.c, engine.c and
- * procfs.c (the statistics' structures are in stats.h).
+ * Owns: the interfaces between main.c, ksyms.c, selftest.c, engine.c,
+ * control.c and procfs.c (the statistics' structures are in stats.h).
  * Must never: be included by the freestanding translator core.
  */
 #ifndef KDBT_H
@@ -61,9 +61,12 @@ u32 kdbt_profile_flags(bool hide);
 ssize_t kdbt_profile_snapshot(void **buf, size_t *cap, bool hide);
 u64 kdbt_lost_estimate(const struct kdbt_totals *t);
 
-/* engine.c: the translator in the kernel, on/off. */
+/* engine.c: the translator in the kernel (the service). */
 bool kdbt_ibt_enforced(void);
+u64 kdbt_engine_on_ns(void);
+void kdbt_engine_stats(struct kdbt_stats *s);
 
+/* control.c: load and unload of the engine, on/off, mode, reset. */
 int kdbt_engine_init(void);
 void kdbt_engine_exit(void);
 int kdbt_on(void);
@@ -71,8 +74,6 @@ int kdbt_off(void);
 int kdbt_reset(void);
 int kdbt_mode_set(bool fast);
 int kdbt_counters_set(bool on);
-u64 kdbt_engine_on_ns(void);
-void kdbt_engine_stats(struct kdbt_stats *s);
 
 /* procfs.c: /proc/kdbt. */
 int kdbt_procfs_init(void);

@@ -3,6 +3,10 @@
  * kentry.S - the kernel half of the dispatcher entry: from the code cache
  * into C (engine.c) and back, with every register and the flags intact.
  *
+ * Of the service layer (docs/ARCHITECTURE.md, "Layers"), but for its
+ * one call up, by design: kdbt_pull_entry, the way of entries.c's post
+ * stubs from the cache into C, calls kdbt_pull_c() (entries.c).
+ *
  * The C dispatcher (and kdbt_pull_c()) runs on a stack of its own, one
  * per CPU (kdbt_dstack_top, 16 KiB): translating a block takes a few KiB
  * of stack, which a deep kernel path may not have left.  Interrupts are

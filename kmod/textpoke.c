@@ -23,11 +23,17 @@
  * The same notifier tells the engine which module functions must run
  * natively (COMING, GOING: kdbt_native_fns_update()).
  *
+ * Of the service layer (docs/ARCHITECTURE.md, "Layers"): the dispatcher
+ * and the translator's reads ask it about the poke in flight, so it calls
+ * nothing above the service; whether a poke is entries.c's it reads from
+ * kdbt_eng.entries_poking.
+ *
  * Owns: the kretprobe and the module notifier, registered from load to
  * unload (text can change while translation is off, and blocks are kept);
  * the kernel's batch descriptor, found and checked at load.
  * Must never: sleep or allocate in the handlers (they run with
- * interrupts off in the kprobe/rethook paths).
+ * interrupts off in the kprobe/rethook paths); call entries.c, stacks.c,
+ * profile.c or the controller (tests/unit/layering.sh).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -201,7 +207,13 @@ static int poke_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 	p->addr = regs->si;		/* __text_poke(func, addr, src, len) */
 	p->len = regs->cx;
-	if (kdbt_entries_poking()) {
+	/*
+	 * One of entries.c's pokes of its call sites (text_mutex is held,
+	 * by whoever pokes): a flag in kdbt_eng, since textpoke.c is of
+	 * the service and may not call entries.c (docs/ARCHITECTURE.md,
+	 * "Layers").
+	 */
+	if (READ_ONCE(kdbt_eng.entries_poking)) {
 		/* entry text, which kdbt never translates: nothing to drop */
 		flags = kdbt_lock();
 		pokes++;

@@ -74,6 +74,8 @@ if [ "$what" = all ] || [ "$what" = --unit ]; then
 		sh tests/unit/core-freestanding.sh
 	suite "unit: kdbt.ko calls kernel functions only through veneers" \
 		sh tests/unit/ksym-veneers.sh
+	suite "unit: kdbt.ko's calls run down its layers (docs/ARCHITECTURE.md)" \
+		sh tests/unit/layering.sh
 	suite "unit: kdbt.ko for 6.12: every address-taken function has endbr64" \
 		sh tests/unit/ibt-endbr.sh
 	suite "unit: decoder vs objdump" sh tests/unit/decode-vs-objdump.sh \
