@@ -362,7 +362,7 @@ ERROR_TEST(err_kind_out_of_range,
 ERROR_TEST(err_edge_out_of_range,
 	   buf[sizeof(*h) + 3 * sizeof(struct kdbt_snap_block) +
 	       offsetof(struct kdbt_snap_block, edge)] = KDBT_EDGE_NR,
-	   -EBADMSG, "block 3 (id 4): edge 4 out of range")
+	   -EBADMSG, "block 3 (id 4): edge 5 out of range (0..4)")
 
 static int test_failure_keeps_old(void)
 {
