@@ -171,6 +171,28 @@ const struct kdbt_build_id *kdbt_rec_module_build_id(const struct kdbt_rec *r,
 }
 
 /**
+ * kdbt_data_block_of() - a recording's entry for a snapshot's block: the
+ * one way kdbt-record, kdbt-report --live and kdbt-top's annotated view
+ * turn a block of /proc/kdbt/snapshot into a BLOCKS entry (flags: only
+ * KDBT_BLOCK_DERIVED is a recording's).
+ * @b: the block (fields its snapshot lacks are 0: libkdbt)
+ * @generation: the cache it was made in (the snapshot's flushes)
+ *
+ * Return: the entry.
+ */
+struct kdbt_data_block kdbt_data_block_of(const struct kdbt_snap_block *b,
+					  __u64 generation)
+{
+	return (struct kdbt_data_block){
+		.native = b->native, .id = b->id, .generation = generation,
+		.insns = b->insns, .native_len = b->native_len,
+		.kind = b->kind, .target = b->target,
+		.flags = b->flags & KDBT_BLOCK_DERIVED,
+		.edge_of = b->edge_of, .edge = b->edge,
+	};
+}
+
+/**
  * kdbt_rec_code_of() - the code a recording keeps of a function
  * @r: the recording
  * @start: the function's start (its symbol's)

@@ -335,6 +335,8 @@ const struct kdbt_build_id *kdbt_rec_module_build_id(const struct kdbt_rec *r,
 						     size_t module);
 char *kdbt_build_id_hex(const __u8 *id, __u32 len,
 			char buf[KDBT_BUILD_ID_HEX]);
+struct kdbt_data_block kdbt_data_block_of(const struct kdbt_snap_block *b,
+					  __u64 generation);
 const struct kdbt_rec_code *kdbt_rec_code_of(const struct kdbt_rec *r,
 					     __u64 start);
 

@@ -84,16 +84,12 @@ int live_rec(struct kdbt_rec *r, const struct live_source *o,
 	}
 	r->nivls = 1;
 	r->targets = kdbt_snap_block_has(s.hdr.block_size, target);
+	r->edges = kdbt_snap_block_has(s.hdr.block_size, edge);
 	live_interval(&iv->h, &s.hdr);
 	for (i = 0; i < s.hdr.nblocks; i++) {
 		const struct kdbt_snap_block *b = &s.blocks[i];
 
-		r->blocks[i] = (struct kdbt_data_block){
-			.native = b->native, .id = b->id,
-			.generation = s.hdr.flushes, .insns = b->insns,
-			.native_len = b->native_len, .kind = b->kind,
-			.flags = b->flags, .target = b->target,
-		};
+		r->blocks[i] = kdbt_data_block_of(b, s.hdr.flushes);
 		iv->recs[iv->h.nrecs++] = (struct kdbt_data_rec){
 			.block = i, .executions = b->executions,
 			.misses = b->misses,

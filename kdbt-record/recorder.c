@@ -103,13 +103,7 @@ static long table_index(struct recorder *rc, const struct kdbt_snap_block *b,
 		rc->blocks_cap = cap;
 	}
 	t = &rc->rec.blocks[rc->rec.nblocks];
-	*t = (struct kdbt_data_block){
-		.native = b->native, .id = b->id, .generation = generation,
-		.insns = b->insns, .native_len = b->native_len,
-		.kind = b->kind, .target = b->target,
-		.flags = b->flags & KDBT_BLOCK_DERIVED,
-		.edge_of = b->edge_of, .edge = b->edge,
-	};
+	*t = kdbt_data_block_of(b, generation);
 	rc->hash[j] = ++rc->rec.nblocks;
 	return rc->rec.nblocks - 1;
 }

@@ -114,7 +114,6 @@ static int copy_blocks(struct one_func *of, const struct kdbt_snap *cs,
 	bool targets = kdbt_snap_block_has(cs->hdr.block_size, target);
 	bool edges = kdbt_snap_block_has(cs->hdr.block_size, edge);
 	const struct kdbt_snap_block *b;
-	struct kdbt_data_block *d;
 	struct kdbt_data_rec *r;
 	__u32 n = 0;
 
@@ -127,16 +126,7 @@ static int copy_blocks(struct one_func *of, const struct kdbt_snap *cs,
 				   !(edges && in_sym(sym, b->edge_of))))
 			continue;	/* neither its block nor a copy of a
 					 * target of its indirect branches */
-		d = &of->rec.blocks[n];
-		d->native = b->native;
-		d->id = b->id;
-		d->insns = b->insns;
-		d->native_len = b->native_len;
-		d->kind = b->kind;
-		d->flags = b->flags;
-		d->target = targets ? b->target : 0;
-		d->edge = edges ? b->edge : 0;
-		d->edge_of = edges ? b->edge_of : 0;
+		of->rec.blocks[n] = kdbt_data_block_of(b, cs->hdr.flushes);
 		r = &of->ivl.recs[n];
 		r->block = n++;
 		r->executions = b->executions;

@@ -407,6 +407,22 @@ static void draw_table(struct tui *u, int y)
 		draw_row(u, y++, i);
 }
 
+/* The bottom line: each key, then what it does in the keys' colour. */
+static void draw_key_bar(const struct tui *u, const char *const (*keys)[2],
+			 size_t n)
+{
+	size_t i;
+
+	move(LINES - 1, 0);
+	for (i = 0; i < n; i++) {
+		addstr(keys[i][0]);
+		attron(attr_of(u, C_KEYS));
+		printw("%s ", keys[i][1]);
+		attroff(attr_of(u, C_KEYS));
+	}
+	clrtoeol();
+}
+
 static void draw_keys(const struct tui *u)
 {
 	static const char *const keys[][2] = {
@@ -414,16 +430,8 @@ static void draw_keys(const struct tui *u)
 		{ "f", "Func/Block" }, { "/", "Filter" }, { "m", "Module" },
 		{ "z", "Delta/Total" }, { "p", "Pause" }, { "r", "Reset" },
 	};
-	size_t i;
 
-	move(LINES - 1, 0);
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		addstr(keys[i][0]);
-		attron(attr_of(u, C_KEYS));
-		printw("%s ", keys[i][1]);
-		attroff(attr_of(u, C_KEYS));
-	}
-	clrtoeol();
+	draw_key_bar(u, keys, sizeof(keys) / sizeof(keys[0]));
 }
 
 static void draw_prompt(const struct tui *u)
@@ -507,16 +515,8 @@ static void draw_annot_keys(const struct tui *u)
 		{ "q", "Back" }, { "Arrows PgUp PgDn Home End", "Scroll" },
 		{ "z", "Delta/Total" }, { "p", "Pause" }, { "F10", "Quit" },
 	};
-	size_t i;
 
-	move(LINES - 1, 0);
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		addstr(keys[i][0]);
-		attron(attr_of(u, C_KEYS));
-		printw("%s ", keys[i][1]);
-		attroff(attr_of(u, C_KEYS));
-	}
-	clrtoeol();
+	draw_key_bar(u, keys, sizeof(keys) / sizeof(keys[0]));
 }
 
 /* The annotated view: title, the function's counts, why not, listing. */
