@@ -62,7 +62,7 @@ nf == 13 && ($10 !~ /^[0-9a-f]+$/ || length($10) != 16) {
 nf == 13 && $9 != "call" && $9 != "jmp" && $10 != "0000000000000000" {
 	print "line " NR ": a target of a " $9 " block: " $0; exit 1
 }
-nf == 13 && ($11 !~ /^[01]$/ || $12 !~ /^(-|fall|taken|jmp)$/) {
+nf == 13 && ($11 !~ /^[01]$/ || $12 !~ /^(-|fall|taken|jmp|indirect)$/) {
 	print "line " NR ": derived, edge: " $0; exit 1
 }
 nf == 13 && ($13 !~ /^[0-9a-f]+$/ || length($13) != 16) {
