@@ -1222,42 +1222,12 @@ static void check_slot_case(enum kdbt_mode mode, const char *name,
 		     got[1], got[2], got[3], got[4], got[5]);
 }
 
-/*
- * Transparent mode: returns check slots of return addresses too, each
- * leading to the return site's own block (no copy).  Run after t_value_mix
- * (its calls return to one site, vp_* from one call).
- */
-static void check_ret_slots(enum kdbt_mode mode)
-{
-	u32 id, rets = 0, filled = 0, copies = 0;
-
-	for (id = 1; id < utr.nblocks; id++) {
-		const struct kdbt_block *b = &utr.mem.blocks[id];
-		const struct kdbt_site *st;
-
-		if (b->slot_of && utr.mem.blocks[b->slot_of].end == KDBT_END_RET)
-			copies++;
-		if (b->end != KDBT_END_RET || b->site < 0)
-			continue;
-		st = &utr.mem.sites[b->site];
-		rets++;
-		filled += st->slot_off && st->nslots;
-	}
-	if (mode == KDBT_MODE_TRANSPARENT ? !filled || copies : rets)
-		fail("%s/ret_slots: %u returns with sites, %u with slots filled, %u copies for them",
-		     mode_name(mode), rets, filled, copies);
-	else
-		pass("%s/ret_slots (%u of %u returns' slots took return addresses, no copies)",
-		     mode_name(mode), filled, rets);
-}
-
 /* Last in run_mode(): each case starts a translator of its own. */
 static void check_slots(enum kdbt_mode mode)
 {
 	static const unsigned long long mix[6] = { 1000, 200, 7 };
 
 	check_slot_case(mode, "mix", t_value_mix, 1207, mix);
-	check_ret_slots(mode);
 	check_slot_case(mode, "many", t_value_many, 60, NULL);
 }
 
