@@ -200,11 +200,11 @@ struct kdbt_map {
  *	their sum (.derived, kdbt_block_count()); a fall-through copy may be
  *	derived in turn.  Readers must sum them.
  * @atomic_counters: make that increment lock-prefixed.
- * @slots: indirect call and jump sites, and transparent-mode returns,
- *	check their first KDBT_SLOTS targets inline before the jumptable
- *	(struct kdbt_site, kdbt_dispatch_indirect()); with @counters a call's
- *	or jump's slot leads to a private copy of its target, which counts
- *	it (a value profile), else (and a return's) to the target's block.
+ * @slots: indirect call and jump sites check their first KDBT_SLOTS
+ *	targets inline before the jumptable (struct kdbt_site,
+ *	kdbt_dispatch_indirect()); with @counters each slot leads to a
+ *	private copy of its target, which counts it (a value profile),
+ *	without them to the target's block.
  * @dispatch_direct: code the exit stubs jump to, with the exit id pushed.
  * @dispatch_indirect: code jumptable misses jump to, with the site id
  *	pushed above the saved %rdx (the target) and %rcx.

@@ -97,10 +97,9 @@ static int slot_dest(struct kdbt_tr *tr, const struct kdbt_site *s,
 	*dest = target;
 	if (!tr->cfg.may_translate(tr->cfg.ctx, target))
 		return 0;
-	if (tr->cfg.counters &&	/* a copy that counts the slot */
-	    tr->mem.blocks[s->block].end != KDBT_END_RET)
+	if (tr->cfg.counters)	/* a copy that counts the slot */
 		err = kdbt_slot_copy(tr, target, s->block, &b);
-	else	/* an inline cache (a return's): the block itself */
+	else			/* an inline cache: the block itself */
 		err = kdbt_translate(tr, target, &b);
 	if (err == -ENOSPC)
 		return err;

@@ -775,8 +775,7 @@ static bool wants_slots(const struct emit_ctx *c)
 
 	return cfg->slots &&
 	       (c->bb->end == KDBT_END_CALL_IND ||
-		c->bb->end == KDBT_END_JMP_IND ||
-		c->bb->end == KDBT_END_RET);	/* transparent mode's */
+		c->bb->end == KDBT_END_JMP_IND);
 }
 
 /*
@@ -961,7 +960,7 @@ static void rule_ret(struct emit_ctx *c)
 		emit_bytes(&c->e, load, sizeof(load));	/* mov d32(%rsp),%rdx */
 		emit_u32(&c->e, skip + 8);
 	}
-	emit_site(c);
+	emit_probe(c);
 }
 
 /* ------------------------------------------------------------------ */
