@@ -840,7 +840,9 @@ static void emit_slot_tails(struct emit_ctx *c, const struct slot_layout *l)
 		emit_u8(&c->e, 0x59);			/* pop %rcx */
 		emit_lea_rsp(&c->e, (s32)tr->cfg.stack_skip);
 		exit_jmp(c, KDBT_SLOT_EMPTY);
-		tr->mem.exits[tr->nexits + c->nexits - 1].slot = (u8)(i + 1);
+		if (!c->e.err)	/* (else no exit was added: the table is full) */
+			tr->mem.exits[tr->nexits + c->nexits - 1].slot =
+				(u8)(i + 1);
 	}
 	fill = emit_here(&c->e);
 	emit_u8(&c->e, 0x68);
