@@ -7,7 +7,10 @@
 # blocks or table entries a reset or flush walked in one hold of the lock)
 # stays within the walk step (4096) plus 2048 made meanwhile, and
 # invalidate_examined_max (the most blocks one invalidation looked at)
-# within 4096 - where walking every block would give the cache's size.
+# within 2 x 4096 and an eighth of the cache's blocks - where walking
+# every block would give the cache's size.  (Within 4096 until taken
+# copies were derived and value profiles made slot copies: a hot page
+# holds more blocks now - 4472 of 91368 once.)
 # The workload must pass throughout.
 # vm-smp: 2
 # vm-timeout: 240
@@ -91,6 +94,6 @@ kdbt_num examined invalidate_examined_max
 echo "figure: locked_walk_max $walk, invalidate_examined_max $examined (blocks $blocks)"
 [ "$walk" -le $((STEP + 2048)) ] ||
 	fail "locked_walk_max $walk > $((STEP + 2048)): a reset or flush walked the cache with the lock held"
-[ "$examined" -le $STEP ] ||
-	fail "invalidate_examined_max $examined > $STEP: an invalidation looked at every block"
+[ "$examined" -le $((2 * STEP)) ] && [ "$examined" -lt $((blocks / 8)) ] ||
+	fail "invalidate_examined_max $examined > $((2 * STEP)) or >= $((blocks / 8)) (of $blocks blocks): an invalidation looked at every block"
 rmmod kdbt || fail "rmmod failed"
