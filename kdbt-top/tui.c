@@ -773,6 +773,28 @@ static void annot_scroll(struct tui *u, long d)
 	annot_clamp(u);
 }
 
+/* The keys both views share: quit, help, pause, redraw. */
+static void common_key(struct tui *u, int ch)
+{
+	switch (ch) {
+	case 'Q':
+	case KEY_F(10):
+		u->quit = true;
+		break;
+	case 'h':
+	case '?':
+	case KEY_F(1):
+		u->help = true;
+		break;
+	case 'p':
+		u->paused = !u->paused;
+		break;
+	case KEY_CTRL('l'):
+		clearok(curscr, TRUE);
+		break;
+	}
+}
+
 /* The keys of the annotated view. */
 static void annot_key(struct tui *u, int ch)
 {
@@ -808,20 +830,8 @@ static void annot_key(struct tui *u, int ch)
 						     &err), &err);
 		annot_update(&u->annot, u->t);
 		break;
-	case 'p':
-		u->paused = !u->paused;
-		break;
-	case 'Q':
-	case KEY_F(10):
-		u->quit = true;
-		break;
-	case 'h':
-	case '?':
-	case KEY_F(1):
-		u->help = true;
-		break;
-	case KEY_CTRL('l'):
-		clearok(curscr, TRUE);
+	default:
+		common_key(u, ch);
 		break;
 	}
 }
@@ -850,17 +860,7 @@ static void on_key(struct tui *u, int ch)
 		return;
 	switch (ch) {
 	case 'q':
-	case 'Q':
-	case KEY_F(10):
 		u->quit = true;
-		break;
-	case 'h':
-	case '?':
-	case KEY_F(1):
-		u->help = true;
-		break;
-	case 'p':
-		u->paused = !u->paused;
 		break;
 	case 'r':
 		if (source_can_reset(&u->t->src))
@@ -868,8 +868,8 @@ static void on_key(struct tui *u, int ch)
 		else
 			say(u, true, "Replaying saved snapshots: nothing to reset (--control FILE names a file)");
 		break;
-	case KEY_CTRL('l'):
-		clearok(curscr, TRUE);
+	default:
+		common_key(u, ch);
 		break;
 	}
 }
