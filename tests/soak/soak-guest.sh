@@ -571,5 +571,7 @@ for c in onoff resets hotplug modules smallcache cache_full flushes \
 	echo "SOAK-COUNT $c $(counted $c)"
 done
 nf=$(wc -l < "$W/fails")
+# The failures again, last, where a log shown by its end shows them.
+cat "$W/fails"
 echo "SOAK-RESULT mode $mode seconds $secs cpus $ncpu failures $nf"
 [ "$nf" = 0 ]
