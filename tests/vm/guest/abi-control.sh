@@ -21,7 +21,8 @@
 # on) through one open file are two bad commands, never "on".
 # Concurrent writers: on, off, reset, mode and counters words and garbage
 # from nine loops for 10 s, logging at most 100 lines in 5 s (the rate
-# limit: a loop must not flood the log); then stats reads well-formed, off works, the
+# limit: a loop must not flood the log); then 5 s of kfuzz fuzz (random
+# control input and reads of every file, checked); then stats reads well-formed, off works, the
 # text files and the snapshot read, and rmmod works.
 # vm-smp: 2
 # vm-timeout: 150
@@ -263,6 +264,12 @@ max=$((100 * (($(uptime_cs) - flood_t0) / 500 + 1)))
 echo "control log lines during the concurrent writes: $n (at most $max)"
 [ "$n" -le "$max" ] || fail "the control file logged $n lines, want <= $max (rate limit)"
 [ "$n" -ge 1 ] || fail "no control log line during the concurrent writes"
+# Five seconds of the soak's fuzzer (tests/vm/helpers/kfuzz.c), so that
+# what it checks of every file (the columns of blocks and functions, the
+# snapshot's header) follows the ABI in make test, not only in the soak.
+kfuzz fuzz 5 "$RANDOM" 2 2 1 on,off,reset > /tmp/kfuzz.out 2>&1 ||
+	fail "kfuzz fuzz: $(grep -m 3 mismatch /tmp/kfuzz.out | tr '\n' ' ')"
+grep '^KFUZZ ' /tmp/kfuzz.out
 kdbt_read stats /tmp/stats
 cat /tmp/stats
 expect_eq "first line of stats" "$(head -n 1 /tmp/stats)" "version 1"

@@ -578,6 +578,16 @@ static int off_invalid(loff_t off, size_t count)
 	return off < 0 || (uint64_t)off + count > (uint64_t)INT64_MAX;
 }
 
+/* The number of space-separated fields of @s, the columns line. */
+static int count_fields(const char *s)
+{
+	int n = 1;
+
+	for (; *s; s++)
+		n += *s == ' ';
+	return n;
+}
+
 /* Check a whole text file read at once: stats, blocks or functions. */
 static int check_text(unsigned int f, char *b, size_t n)
 {
@@ -612,7 +622,7 @@ static int check_text(unsigned int f, char *b, size_t n)
 		} else if (line == 1) {
 			if (strncmp(p, "# ", 2) || strcmp(p + 2, cols[f]))
 				goto bad;
-		} else if (fields != (f == 1 ? 10 : 8)) {
+		} else if (fields != count_fields(cols[f])) {
 			goto bad;
 		} else if (f == 1) {
 			for (i = 0; i < 16; i++)
