@@ -261,6 +261,27 @@ static enum kdbt_cfunc c_function(void *ctx, u64 addr)
 }
 
 /*
+ * ftrace_caller and ftrace_regs_caller, which an ftrace site calls when
+ * more than one ftrace user traces its function (one user gets a
+ * trampoline of its own, outside core text): they find the traced
+ * function from their return address, so they run natively and are
+ * called with the native one (setup_ftrace_callers()).  In the cache
+ * they saw a cache address: every user missed every call.
+ */
+static struct { unsigned long start, end; } ftrace_callers[2];
+
+static bool in_ftrace_caller(u64 addr)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(ftrace_callers); i++)
+		if (addr >= ftrace_callers[i].start &&
+		    addr < ftrace_callers[i].end)
+			return true;
+	return false;
+}
+
+/*
  * Callees that stay native and may return into the cache: entry-text and
  * thunk helpers (core text), and kdbt's own functions.  A static call
  * (x86 patches each call site to call the function itself) may call a
@@ -271,6 +292,8 @@ static enum kdbt_cfunc c_function(void *ctx, u64 addr)
  */
 static bool returns_to_cache(void *ctx, u64 addr)
 {
+	if (in_ftrace_caller(addr))
+		return false;
 	return kdbt_in_core_text(addr) || within_module_core(addr, THIS_MODULE);
 }
 
@@ -544,6 +567,30 @@ static int thunk_range(unsigned long *start, unsigned long *end)
 	return *start && *end > *start ? 0 : -ENOENT;
 }
 
+/*
+ * ftrace_callers[]: both or neither (a kernel without dynamic ftrace).
+ * Each runs from its symbol past its label NAME_end (the part copied into
+ * trampolines) to the next symbol: the return, and ftrace_regs_caller's
+ * path for a changed RIP, follow that label.
+ */
+static int setup_ftrace_callers(void)
+{
+	static const char *const names[][2] = {
+		{ "ftrace_caller", "ftrace_caller_end" },
+		{ "ftrace_regs_caller", "ftrace_regs_caller_end" },
+	};
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		ftrace_callers[i].start = sym(names[i][0]);
+		ftrace_callers[i].end = sym_end(names[i][1]);
+		if (ftrace_callers[i].end <= ftrace_callers[i].start)
+			ftrace_callers[i].start = ftrace_callers[i].end = 0;
+	}
+	return !ftrace_callers[0].start != !ftrace_callers[1].start ?
+	       -ENOENT : 0;
+}
+
 /* The never-translate ranges (policy.c), from this kernel's symbols. */
 static int setup_policy(void)
 {
@@ -553,10 +600,10 @@ static int setup_policy(void)
 	unsigned long safe = sym("srso_alias_safe_ret");
 	unsigned long alias_ret = sym("srso_alias_return_thunk");
 	unsigned long thunks, thunks_end;
-	int err = 0;
+	int err = 0, i;
 
 	if (!stext || !etext || !entry || !sym("__entry_text_end") ||
-	    thunk_range(&thunks, &thunks_end))
+	    thunk_range(&thunks, &thunks_end) || setup_ftrace_callers())
 		return -ENOENT;
 	if (untrain && untrain < entry)
 		entry = untrain;
@@ -578,6 +625,12 @@ static int setup_policy(void)
 		err |= kdbt_policy_exclude(&kdbt_eng.policy, stext,
 					   sym_end("pvh_start_xen"),
 					   "boot entry code");
+	for (i = 0; i < ARRAY_SIZE(ftrace_callers); i++)
+		if (ftrace_callers[i].start)
+			err |= kdbt_policy_exclude(&kdbt_eng.policy,
+						   ftrace_callers[i].start,
+						   ftrace_callers[i].end,
+						   "ftrace caller");
 	/* The early #VC handler (SEV-ES), ending in iretq: in .text on 6.12. */
 	if (sym("vc_boot_ghcb"))
 		err |= kdbt_policy_exclude(&kdbt_eng.policy, sym("vc_boot_ghcb"),

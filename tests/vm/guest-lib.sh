@@ -298,7 +298,9 @@ cache_full_session() {
 # textpoke_session MODE: kernel text patched while it runs translated in
 # MODE must be observed (textpoke.c): with translation on and the open
 # path already translated, a kprobe attached to do_sys_openat2 counts the
-# opens made afterwards, and nothing once removed; enabling the
+# opens made afterwards, also while the function tracer traces it too
+# (two ftrace users: the shared ftrace_regs_caller, which must see the
+# native caller), and nothing once removed; enabling the
 # sched_process_exec tracepoint (a static key, a jump label) makes later
 # execs appear in the trace, disabling it stops them; text_pokes and
 # invalidated_blocks grow.  Without invalidation the cache would keep the
@@ -325,6 +327,25 @@ textpoke_session() {
 	echo "$_m: kprobe hits: $_h0 before, $_h1 after 20 opens"
 	[ $((_h1 - _h0)) -ge 20 ] ||
 		fail "$_m: translated opens missed the kprobe ($_h0 -> $_h1)"
+	# A second ftrace user on the same function (the function tracer):
+	# its ftrace site now calls the shared ftrace_regs_caller, which
+	# finds the traced function from its own return address.
+	echo do_sys_openat2 > $TP/set_ftrace_filter ||
+		fail "$_m: set_ftrace_filter"
+	echo function > $TP/current_tracer || fail "$_m: current_tracer"
+	tp_opens 20
+	echo > $TP/trace
+	_h0=$(tp_hits)
+	tp_opens 20
+	_h1=$(tp_hits)
+	_n=$(grep -c ' do_sys_openat2 <-' $TP/trace)
+	echo nop > $TP/current_tracer
+	echo > $TP/set_ftrace_filter
+	echo "$_m: with the function tracer too: kprobe hits $_h0 -> $_h1, traced calls $_n, after 20 opens"
+	[ $((_h1 - _h0)) -ge 20 ] ||
+		fail "$_m: with two ftrace users, translated opens missed the kprobe ($_h0 -> $_h1)"
+	[ "$_n" -ge 20 ] ||
+		fail "$_m: with two ftrace users, the function tracer saw $_n of 20 opens"
 	echo 0 > $TP/events/kprobes/kdbtprobe/enable
 	echo '-:kdbtprobe' >> $TP/kprobe_events ||
 		fail "$_m: removing the kprobe"
@@ -354,6 +375,8 @@ textpoke_session() {
 
 # textpoke_cleanup: for `trap textpoke_cleanup EXIT` around textpoke_session.
 textpoke_cleanup() {
+	echo nop 2>/dev/null > $TP/current_tracer
+	echo 2>/dev/null > $TP/set_ftrace_filter
 	echo 0 2>/dev/null > $TP/events/kprobes/kdbtprobe/enable
 	echo '-:kdbtprobe' 2>/dev/null >> $TP/kprobe_events
 	echo 0 2>/dev/null > $TP/events/sched/sched_process_exec/enable

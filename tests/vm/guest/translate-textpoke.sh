@@ -4,7 +4,10 @@
 #
 # With translation on and the open path already translated (warm-up):
 #   - a kprobe attached to do_sys_openat2 must count hits for opens made
-#     afterwards (kprobe_profile), and stop counting once removed;
+#     afterwards (kprobe_profile), also while the function tracer traces
+#     the same function (two ftrace users: the site calls the shared
+#     ftrace_regs_caller, which must see the native return address; the
+#     tracer must see the opens too), and stop counting once removed;
 #   - enabling the sched_process_exec tracepoint flips its static key
 #     (a jump label): execs made afterwards must appear in the trace;
 #   - disabling it again must stop new events.
