@@ -119,7 +119,7 @@ module-612:
 test-612:
 	@$(MAKE) --no-print-directory deps-612
 	@$(MAKE) --no-print-directory -j$$(nproc) all
-	@$(MAKE) --no-print-directory module-612
+	@$(MAKE) --no-print-directory -j$$(nproc) module-612
 	@KVER612=$$(sh scripts/kernel612.sh --print) sh tests/run-all.sh --612
 
 # Test modules for the guest (tests/vm/modules): built by kbuild in a copy
@@ -436,10 +436,10 @@ matrix-modules:
 	@$(MAKE) --no-print-directory -j$$(nproc) all
 	@for f in cloud rt; do \
 		k=$$(sh scripts/kver.sh --flavour $$f) || exit 1; \
-		$(MAKE) --no-print-directory module-for KVER=$$k || exit 1; \
+		$(MAKE) --no-print-directory -j$$(nproc) module-for KVER=$$k || exit 1; \
 		k=$$(sh scripts/kernel612.sh --print --flavour $$f) || exit 1; \
-		$(MAKE) --no-print-directory module-for KVER=$$k || exit 1; done
-	@$(MAKE) --no-print-directory module-612
+		$(MAKE) --no-print-directory -j$$(nproc) module-for KVER=$$k || exit 1; done
+	@$(MAKE) --no-print-directory -j$$(nproc) module-612
 
 # The exact (-icount) ratios on every matrix cell: figures, not verdicts
 # (scripts/bench-matrix.sh, docs/BENCHMARKS.md; about 2 minutes a cell).
