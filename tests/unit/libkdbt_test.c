@@ -406,13 +406,13 @@ static int test_larger_sizes_accepted(void)
 }
 
 /*
- * A snapshot of a kdbt.ko from before the blocks' targets: records of
- * KDBT_SNAP_BLOCK_V1_SIZE bytes read as before, their targets 0, and
- * kdbt_snap_block_has() tells the two apart.
+ * Parse a snapshot whose block records are @rec_size bytes, as an older
+ * kdbt.ko wrote them: each block reads as base_blocks[] up to @rec_size
+ * and zero beyond.
  */
-static int test_older_block_size_accepted(void)
+static int parse_older_records(struct kdbt_snap *s, size_t rec_size)
 {
-	struct kdbt_snap s = { 0 };
+	struct kdbt_snap_block want;
 	struct kdbt_snap_header h;
 	struct kdbt_err err;
 	unsigned char *buf;
@@ -421,19 +421,54 @@ static int test_older_block_size_accepted(void)
 	int ret;
 
 	base_header(&h);
-	buf = make_snap(&h, base_blocks, NBASE, sizeof(h),
-			KDBT_SNAP_BLOCK_V1_SIZE, &len);
-	ret = kdbt_snap_parse(&s, buf, len, "old", &err);
+	buf = make_snap(&h, base_blocks, NBASE, sizeof(h), rec_size, &len);
+	ret = kdbt_snap_parse(s, buf, len, "old", &err);
 	free(buf);
-	CHECK(!ret, "parse: %s", err.msg);
-	CHECK(!kdbt_snap_block_has(s.hdr.block_size, target),
-	      "an old snapshot has targets");
+	CHECK(!ret, "%zu-byte records: parse: %s", rec_size, err.msg);
+	CHECK(s->hdr.block_size == rec_size, "%zu-byte records: block size %u",
+	      rec_size, s->hdr.block_size);
 	for (i = 0; i < NBASE; i++) {
-		CHECK(!memcmp(&s.blocks[i], &base_blocks[i],
-			      KDBT_SNAP_BLOCK_V1_SIZE) && !s.blocks[i].target,
-		      "block %u differs", i);
+		memset(&want, 0, sizeof(want));
+		memcpy(&want, &base_blocks[i], rec_size);
+		CHECK(!memcmp(&s->blocks[i], &want, sizeof(want)),
+		      "%zu-byte records: block %u differs", rec_size, i);
 	}
-	kdbt_snap_free(&s);
+	return 0;
+}
+
+/*
+ * Snapshots of kdbt.ko from before the blocks' targets
+ * (KDBT_SNAP_BLOCK_V1_SIZE) and from before the edges (48 bytes, with
+ * targets) read as before, the newer fields 0, and kdbt_snap_block_has()
+ * tells the three sizes apart.
+ */
+static int test_older_block_sizes_accepted(void)
+{
+	static const struct {
+		size_t size;
+		bool target, edge;
+	} olds[] = {
+		{ KDBT_SNAP_BLOCK_V1_SIZE, false, false },
+		{ BLOCK_TARGET_SIZE, true, false },
+	};
+	struct kdbt_snap s = { 0 };
+	struct kdbt_err err;
+	unsigned char *buf;
+	unsigned int i;
+	size_t len;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(olds); i++) {
+		ret = parse_older_records(&s, olds[i].size);
+		if (!ret)
+			ret = !(kdbt_snap_block_has(s.hdr.block_size, target) ==
+				olds[i].target &&
+				kdbt_snap_block_has(s.hdr.block_size, edge) ==
+				olds[i].edge);
+		kdbt_snap_free(&s);
+		CHECK(!ret, "%zu-byte records: wrong fields present",
+		      olds[i].size);
+	}
 	buf = base_snap(&len);
 	ret = kdbt_snap_parse(&s, buf, len, "new", &err);
 	free(buf);
@@ -441,45 +476,6 @@ static int test_older_block_size_accepted(void)
 	CHECK(kdbt_snap_block_has(s.hdr.block_size, target) &&
 	      s.blocks[0].kind == KDBT_KIND_CALL &&
 	      s.blocks[0].target == CORE + 0x140, "target of block 0");
-	kdbt_snap_free(&s);
-	return 0;
-}
-
-/*
- * A snapshot of a kdbt.ko from before the edges: records of 48 bytes
- * (with targets) read as before, no edges, and kdbt_snap_block_has()
- * tells them apart from the new ones.
- */
-static int test_target_block_size_accepted(void)
-{
-	struct kdbt_snap s = { 0 };
-	struct kdbt_snap_header h;
-	struct kdbt_err err;
-	unsigned char *buf;
-	unsigned int i;
-	size_t len;
-	int ret;
-
-	base_header(&h);
-	buf = make_snap(&h, base_blocks, NBASE, sizeof(h), BLOCK_TARGET_SIZE,
-			&len);
-	ret = kdbt_snap_parse(&s, buf, len, "old", &err);
-	free(buf);
-	CHECK(!ret, "parse: %s", err.msg);
-	CHECK(kdbt_snap_block_has(s.hdr.block_size, target) &&
-	      !kdbt_snap_block_has(s.hdr.block_size, edge),
-	      "a 48-byte record has targets, not edges");
-	for (i = 0; i < NBASE; i++) {
-		CHECK(!memcmp(&s.blocks[i], &base_blocks[i],
-			      BLOCK_TARGET_SIZE) && !s.blocks[i].edge &&
-		      !s.blocks[i].edge_of && !s.blocks[i].edge_of_id,
-		      "block %u differs", i);
-	}
-	kdbt_snap_free(&s);
-	buf = base_snap(&len);
-	ret = kdbt_snap_parse(&s, buf, len, "new", &err);
-	free(buf);
-	CHECK(!ret, "parse: %s", err.msg);
 	CHECK(kdbt_snap_block_has(s.hdr.block_size, edge) &&
 	      s.blocks[1].edge == KDBT_EDGE_TAKEN &&
 	      s.blocks[1].edge_of == CORE + 0x100 &&
@@ -1390,7 +1386,7 @@ static const struct test tests[] = {
 	T(err_truncated_records), T(err_truncated_nblocks),
 	T(err_trailing_bytes), T(err_newer_version), T(err_version_zero),
 	T(err_small_header_size), T(err_small_block_size),
-	T(older_block_size_accepted), T(target_block_size_accepted),
+	T(older_block_sizes_accepted),
 	T(err_kind_out_of_range), T(err_edge_out_of_range), T(failure_keeps_old),
 	T(larger_sizes_accepted), T(missing_file), T(permission_denied),
 	T(proc_open_failed),
