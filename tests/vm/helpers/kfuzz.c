@@ -578,7 +578,7 @@ static int off_invalid(loff_t off, size_t count)
 	return off < 0 || (uint64_t)off + count > (uint64_t)INT64_MAX;
 }
 
-/* The number of space-separated fields of @s, the columns line. */
+/* The number of space-separated fields of line @s. */
 static int count_fields(const char *s)
 {
 	int n = 1;
@@ -600,14 +600,12 @@ static int check_text(unsigned int f, char *b, size_t n)
 		return mismatch("%s read whole: %zu bytes, no final newline",
 				files[f], n), 1;
 	for (; p < end; p = nl + 1, line++) {
-		int fields = 1, i;
+		int fields, i;
 		char *q;
 
 		nl = memchr(p, '\n', end - p);
 		*nl = 0;
-		for (q = p; *q; q++)
-			if (*q == ' ')
-				fields++;
+		fields = count_fields(p);
 		if (f == 0) {
 			if (line == 0 ? strcmp(p, "version 1") : fields != 2)
 				goto bad;
