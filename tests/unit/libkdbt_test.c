@@ -459,14 +459,17 @@ static int test_older_block_sizes_accepted(void)
 	int ret;
 
 	for (i = 0; i < ARRAY_SIZE(olds); i++) {
+		bool fields;
+
 		ret = parse_older_records(&s, olds[i].size);
-		if (!ret)
-			ret = !(kdbt_snap_block_has(s.hdr.block_size, target) ==
-				olds[i].target &&
-				kdbt_snap_block_has(s.hdr.block_size, edge) ==
-				olds[i].edge);
+		fields = kdbt_snap_block_has(s.hdr.block_size, target) ==
+			 olds[i].target &&
+			 kdbt_snap_block_has(s.hdr.block_size, edge) ==
+			 olds[i].edge;
 		kdbt_snap_free(&s);
-		CHECK(!ret, "%zu-byte records: wrong fields present",
+		if (ret)
+			return ret;
+		CHECK(fields, "%zu-byte records: wrong fields present",
 		      olds[i].size);
 	}
 	buf = base_snap(&len);
