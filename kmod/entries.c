@@ -62,7 +62,10 @@
 
 #include <linux/bitmap.h>
 #include <linux/cpu.h>
+#include <linux/delay.h>
 #include <linux/kallsyms.h>
+#include <linux/kdebug.h>
+#include <linux/kprobes.h>
 #include <linux/lockdep.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate_wait.h>
@@ -70,6 +73,7 @@
 #include <asm/irq_vectors.h>
 #include <asm/msr.h>
 #include <asm/sync_core.h>
+#include <asm/text-patching.h>
 #include "compat.h"
 #include "core/block.h"
 #include "cache_size.h"
@@ -132,10 +136,13 @@ static struct {
 	bool installed;			/* the trampolines lead into the cache */
 	u64 pulls, frame_pulls;		/* under kdbt_eng.lock */
 	u64 cpus_installed;		/* under the CPU hotplug lock */
-	/* the kernel's text-poke batch (not exported) */
+	u64 stale_int3s;		/* racy: an approximate count */
+	bool injecting;			/* inject_int3s() at work */
+	/* the kernel's text-poke batch and text_poke() (not exported) */
 	void (*poke_queue)(void *addr, const void *opcode, size_t len,
 			   const void *emulate);
 	void (*poke_finish)(void);
+	void *(*poke)(void *addr, const void *opcode, size_t len);
 	struct mutex *text_mutex;
 } ent;
 
@@ -507,6 +514,41 @@ static int add_site(u64 start, u64 handler, int vector)
 
 /* ------------------------------------------------------------------ */
 
+/*
+ * An int3 at a site whose byte is no longer int3, that no batch claimed:
+ * a stale translation of the site's page under QEMU's TCG (see
+ * poke_sites_again()).  Back up to the site and run it again, as 6.1's
+ * kprobe handler does for a breakpoint removed under it; once the site
+ * is written again, the CPU reads its new bytes.  Registered from load to
+ * unload: sites are only written in between.
+ */
+static int site_int3(struct notifier_block *nb, unsigned long val,
+		     void *data)
+{
+	struct pt_regs *regs = ((struct die_args *)data)->regs;
+	u64 ip = regs->ip - INT3_INSN_SIZE;
+	unsigned int k, n = READ_ONCE(ent.ntramps);
+
+	if (val != DIE_INT3 || user_mode(regs))
+		return NOTIFY_DONE;
+	for (k = 0; k < n; k++) {
+		if (ent.tramp[k].site != ip)
+			continue;
+		if (*(u8 *)ip == INT3_INSN_OPCODE && !READ_ONCE(ent.injecting))
+			return NOTIFY_DONE;	/* someone else's int3 */
+		regs->ip = ip;
+		ent.stale_int3s++;
+		return NOTIFY_STOP;
+	}
+	return NOTIFY_DONE;
+}
+NOKPROBE_SYMBOL(site_int3);
+
+static struct notifier_block site_int3_nb = {
+	.notifier_call = site_int3,
+	.priority = INT_MIN,	/* after everyone else */
+};
+
 static int kdbt_cpu_up(unsigned int cpu);
 static int kdbt_cpu_down(unsigned int cpu);
 
@@ -527,15 +569,20 @@ int kdbt_entries_init(void)
 	ent.do_syscall = sym("do_syscall_64");
 	ent.poke_queue = kdbt_ksym_fn("text_poke_queue");
 	ent.poke_finish = kdbt_ksym_fn("text_poke_finish");
+	ent.poke = kdbt_ksym_fn("text_poke");
 	ent.text_mutex = (struct mutex *)sym("text_mutex");
-	if (!ent.entry_syscall || !ent.do_syscall || !ent.text_mutex) {
-		pr_err("entry_SYSCALL_64, do_syscall_64 or text_mutex not found\n");
+	if (!ent.entry_syscall || !ent.do_syscall || !ent.text_mutex ||
+	    !ent.poke) {
+		pr_err("entry_SYSCALL_64, do_syscall_64, text_poke or text_mutex not found\n");
 		return -ENOENT;
 	}
 	ent.hp_state = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN,
 						 "kdbt:online", kdbt_cpu_up,
 						 kdbt_cpu_down);
-	return ent.hp_state < 0 ? ent.hp_state : 0;
+	if (ent.hp_state < 0)
+		return ent.hp_state;
+	register_die_notifier(&site_int3_nb);
+	return 0;
 }
 
 void kdbt_entries_exit(void)
@@ -545,6 +592,10 @@ void kdbt_entries_exit(void)
 	WARN_ON_ONCE(ent.installed);
 	for (k = 0; k < ent.ntramps; k++)
 		WARN_ON_ONCE(ent.tramp[k].poked);
+	unregister_die_notifier(&site_int3_nb);
+	if (ent.stale_int3s)
+		pr_info("entry sites: %llu int3s met after their batch (stale_int3s)\n",
+			ent.stale_int3s);
 	cpuhp_remove_state_nocalls(ent.hp_state);
 }
 
@@ -655,20 +706,90 @@ static bool site_calls(u64 addr, u64 target)
 	       (s64)(target - (addr + CALL_LEN));
 }
 
+/* The call trampoline @k's site holds: of its trampoline, or native. */
+static void site_insn(unsigned int k, u8 insn[CALL_LEN])
+{
+	const struct tramp *t = &ent.tramp[k];
+	u64 to = t->poked ? tramp_addr(k) : t->handler;
+
+	insn[0] = 0xe8;
+	put_unaligned((u32)(to - (t->site + CALL_LEN)), (u32 *)(insn + 1));
+}
+
 /* Queue the write of the call at trampoline @k's site (text_mutex held). */
 static bool queue_site(unsigned int k, bool to_tramp)
 {
 	struct tramp *t = &ent.tramp[k];
-	u64 from = to_tramp ? t->handler : tramp_addr(k);
-	u64 to = to_tramp ? tramp_addr(k) : t->handler;
-	u8 insn[CALL_LEN] = { 0xe8 };
+	u8 insn[CALL_LEN];
 
-	if (!site_calls(t->site, from))
+	if (!site_calls(t->site, to_tramp ? t->handler : tramp_addr(k)))
 		return false;
-	put_unaligned((u32)(to - (t->site + CALL_LEN)), (u32 *)(insn + 1));
-	ent.poke_queue((void *)t->site, insn, CALL_LEN, NULL);
 	t->poked = to_tramp;
+	site_insn(k, insn);
+	ent.poke_queue((void *)t->site, insn, CALL_LEN, NULL);
 	return true;
+}
+
+static unsigned int inject_stale_int3;
+module_param(inject_stale_int3, uint, 0600);
+MODULE_PARM_DESC(inject_stale_int3, "tests only: after each of the next N writes of the entry sites, leave an int3 on each for 50 ms (default 0)");
+
+/* Write each site of @queued as it should be (text_mutex held). */
+static void rewrite_sites(const bool *queued)
+{
+	unsigned int k;
+	u8 insn[CALL_LEN];
+
+	for (k = 0; k < ent.ntramps; k++) {
+		if (!queued[k])
+			continue;
+		site_insn(k, insn);
+		ent.poke((void *)ent.tramp[k].site, insn, CALL_LEN);
+	}
+}
+
+/*
+ * inject_stale_int3: an int3 that no batch claims on every site of
+ * @queued for 50 ms, as a stale translation shows it (though the memory
+ * holds it too: site_int3() takes it as stale while ent.injecting is
+ * set).  This CPU keeps
+ * interrupts off meanwhile: else its own next interrupt would meet the
+ * int3 and wait for the rewrite that only it can do.
+ */
+static void inject_int3s(const bool *queued)
+{
+	static const u8 int3 = INT3_INSN_OPCODE;
+	unsigned long flags;
+	unsigned int k;
+
+	WRITE_ONCE(inject_stale_int3, inject_stale_int3 - 1);
+	local_irq_save(flags);
+	WRITE_ONCE(ent.injecting, true);
+	for (k = 0; k < ent.ntramps; k++)
+		if (queued[k])
+			ent.poke((void *)ent.tramp[k].site, &int3, 1);
+	mdelay(50);
+	rewrite_sites(queued);
+	WRITE_ONCE(ent.injecting, false);
+	local_irq_restore(flags);
+}
+
+/*
+ * Under QEMU's TCG, a CPU that translated a site's page while the batch
+ * wrote it can keep that translation, the batch's int3 included, after
+ * the batch has ended (docs/KERNEL.md, section 5): it then meets an int3
+ * that no batch claims, and 6.12 dies of it ("Oops: int3").  The batch's
+ * last sync has let every such translation finish, so writing each site
+ * the batch wrote once more, with the bytes it now holds, drops them all
+ * (natively it changes nothing); until then site_int3() sends such a CPU
+ * back to the site.  text_mutex held.
+ */
+static void poke_sites_again(const bool *queued)
+{
+	lockdep_assert_held(ent.text_mutex);
+	if (READ_ONCE(inject_stale_int3))
+		inject_int3s(queued);
+	rewrite_sites(queued);
 }
 
 /*
@@ -682,6 +803,7 @@ static void poke_sites(bool to_tramp)
 {
 	unsigned int i, j, skipped = 0, queued = 0;
 	u8 order[MAX_SITES];
+	bool just_queued[MAX_SITES] = { };
 
 	lockdep_assert_held(&kdbt_eng.control);
 	for (i = 0; i < ent.ntramps; i++) {
@@ -695,13 +817,16 @@ static void poke_sites(bool to_tramp)
 	for (i = 0; i < ent.ntramps; i++) {
 		if (ent.tramp[order[i]].poked == to_tramp)
 			continue;
-		if (queue_site(order[i], to_tramp))
+		if (queue_site(order[i], to_tramp)) {
+			just_queued[order[i]] = true;
 			queued++;
-		else
+		} else
 			skipped++;
 	}
-	if (queued)
+	if (queued) {
 		ent.poke_finish();
+		poke_sites_again(just_queued);
+	}
 	kdbt_eng.entries_poking = false;
 	mutex_unlock(ent.text_mutex);
 	if (skipped)
@@ -858,4 +983,5 @@ void kdbt_entries_stats(struct kdbt_stats *s)
 	s->pulls = ent.pulls;
 	s->stack_pulls += ent.frame_pulls;	/* after the engine's */
 	s->cpu_installs = ent.cpus_installed;
+	s->stale_int3s = ent.stale_int3s;
 }

@@ -55,6 +55,7 @@ static const char *const veneer_names[] = {
 	"__module_text_address",
 	"text_poke_queue",
 	"text_poke_finish",
+	"text_poke",
 	"idle_task",
 };
 
