@@ -273,6 +273,34 @@ u64 kdbt_counter_sum(u32 id)
 }
 
 /**
+ * kdbt_counter_sums() - kdbt_counter_sum() of every block in [@from,
+ * @to), into @out[@from..@to): a CPU's counters are contiguous within a
+ * window (the pointer form: in all), so this adds arrays, a few
+ * instructions a block and CPU, where kdbt_counter_sum() finds each
+ * counter's address anew.
+ * @out: receives the sums.
+ * @from: the first block id.
+ * @to: past the last one, at most KDBT_BLOCKS.
+ */
+void kdbt_counter_sums(u64 *out, u32 from, u32 to)
+{
+	u32 chunk = ctr.direct ? 1u << ctr.shift : KDBT_BLOCKS;
+	unsigned int i;
+	u32 id, end, k;
+
+	for (i = 0; i < ctr.ncpus; i++) {
+		for (id = from; id < to; id = end) {
+			const u64 *c = kdbt_counter_ptr(ctr.cpus[i], id);
+
+			end = min(to, round_down(id, chunk) + chunk);
+			for (k = 0; k < end - id; k++)
+				out[id + k] = (i ? out[id + k] : 0) +
+					      READ_ONCE(c[k]);
+		}
+	}
+}
+
+/**
  * kdbt_counter_ptr() - block @id's counter on @cpu.
  * @cpu: a possible CPU.
  * @id: a block id below KDBT_BLOCKS.

@@ -260,6 +260,43 @@ static u64 execs_of(u32 id)
 	return c > b ? c - b : 0;
 }
 
+/*
+ * execs_of() of every block below @n, into @cnt (@n entries; cnt[0] is
+ * not used), in three passes over arrays instead of a counter lookup and
+ * a walk along a chain for each block: every block's own counter; then,
+ * from the last block down, a derived block's count is
+ * its taken copy's plus block id + 1's (kdbt_block_count()), both later
+ * in its chain and so known already (a block at or past @n, not yet
+ * visible, counts 0, as raw_counter() says); then each count since
+ * publication less the block's baseline.
+ */
+static void execs_all(u64 *cnt, u32 n)
+{
+	const struct kdbt_block *blocks = kdbt_eng.tr.mem.blocks;
+	const struct kdbt_base *base = READ_ONCE(prof.baseline);
+	u32 id;
+
+	if (n < 2)
+		return;
+	kdbt_counter_sums(cnt, 1, n);
+	for (id = n - 1; id >= 1; id--) {
+		const struct kdbt_block *b = &blocks[id];
+		u64 c;
+
+		if (!b->derived)
+			continue;
+		c = id + 1 < n ? cnt[id + 1] : 0;
+		if (b->taken && b->taken < n)
+			c += cnt[b->taken];
+		cnt[id] = c;
+	}
+	for (id = 1; id < n; id++) {
+		u64 b = READ_ONCE(base[id].count);
+
+		cnt[id] = cnt[id] > b ? cnt[id] - b : 0;
+	}
+}
+
 /* Jumptable misses of block @id's site since the last reset. */
 static u64 misses_of(u32 id)
 {
@@ -270,11 +307,13 @@ static u64 misses_of(u32 id)
 	return m > b ? m - b : 0;
 }
 
-/* Add block @id's counts to @t; @fast: the blocks were made in fast mode. */
-static void add_block(struct kdbt_totals *t, u32 id, bool fast)
+/*
+ * Add block @id's counts to @t, @c its executions; @fast: the blocks
+ * were made in fast mode.
+ */
+static void add_counts(struct kdbt_totals *t, u32 id, u64 c, bool fast)
 {
 	const struct kdbt_block *b = &kdbt_eng.tr.mem.blocks[id];
-	u64 c = execs_of(id);
 
 	t->instructions += c * b->ninsns;
 	t->block_executions += c;
@@ -285,6 +324,12 @@ static void add_block(struct kdbt_totals *t, u32 id, bool fast)
 	else if (b->end == KDBT_END_RET && !fast)
 		t->returns += c;
 	t->jumptable_misses += misses_of(id);
+}
+
+/* Add block @id's counts to @t; @fast: the blocks were made in fast mode. */
+static void add_block(struct kdbt_totals *t, u32 id, bool fast)
+{
+	add_counts(t, id, execs_of(id), fast);
 }
 
 static bool fast_blocks(void)
@@ -452,15 +497,24 @@ u32 kdbt_profile_nfuncs(void)
 	return smp_load_acquire(&prof.nfuncs);
 }
 
-/* Unlocked: the totals of the current epoch (the caller retries). */
-static void totals_once(struct kdbt_totals *t)
+/*
+ * Unlocked: the totals of the current epoch (the caller retries).  @cnt:
+ * room for @max counts (execs_all()), or NULL to count block by block.
+ */
+static void totals_once(struct kdbt_totals *t, u64 *cnt, u32 max)
 {
 	u32 n = kdbt_profile_nblocks(), i;
 	bool fast = fast_blocks();
 
 	*t = prof.retired;
-	for (i = 1; i < n; i++)
-		add_block(t, i, fast);
+	if (cnt && n <= max) {
+		execs_all(cnt, n);
+		for (i = 1; i < n; i++)
+			add_counts(t, i, cnt[i], fast);
+	} else {
+		for (i = 1; i < n; i++)
+			add_block(t, i, fast);
+	}
 	t->retired_instructions = prof.retired.instructions;
 	t->retired_executions = prof.retired.block_executions;
 	t->resets = prof.resets;
@@ -475,12 +529,15 @@ static void totals_once(struct kdbt_totals *t)
  */
 void kdbt_profile_totals(struct kdbt_totals *t)
 {
+	u32 max = kdbt_profile_nblocks() + 1024;
+	u64 *cnt = kvmalloc_array(max, sizeof(*cnt), GFP_KERNEL);
 	unsigned int seq;
 
 	do {
 		seq = kdbt_profile_begin();
-		totals_once(t);
+		totals_once(t, cnt, max);
 	} while (kdbt_profile_changed(seq));
+	kvfree(cnt);
 }
 
 /*
@@ -517,19 +574,15 @@ static u8 edge_of(u32 id, u32 *of)
 	return KDBT_EDGE_NONE;
 }
 
-/**
- * kdbt_profile_block() - block @id as a snapshot record.
- * @id: a block below kdbt_profile_nblocks().
- * @r: receives it.
- * @hide: leave the address out (kptr_restrict).
- */
-void kdbt_profile_block(u32 id, struct kdbt_snap_block *r, bool hide)
+/* Block @id as a snapshot record, @execs its executions (execs_of()). */
+static void fill_record(u32 id, u64 execs, struct kdbt_snap_block *r,
+			bool hide)
 {
 	const struct kdbt_block *b = &kdbt_eng.tr.mem.blocks[id];
 
 	memset(r, 0, sizeof(*r));
 	r->native = hide ? 0 : b->native;
-	r->executions = execs_of(id);
+	r->executions = execs;
 	r->misses = misses_of(id);
 	r->id = id;
 	r->insns = b->ninsns;
@@ -542,6 +595,17 @@ void kdbt_profile_block(u32 id, struct kdbt_snap_block *r, bool hide)
 	r->edge = edge_of(id, &r->edge_of_id);
 	if (r->edge && !hide)
 		r->edge_of = kdbt_eng.tr.mem.blocks[r->edge_of_id].native;
+}
+
+/**
+ * kdbt_profile_block() - block @id as a snapshot record.
+ * @id: a block below kdbt_profile_nblocks().
+ * @r: receives it.
+ * @hide: leave the address out (kptr_restrict).
+ */
+void kdbt_profile_block(u32 id, struct kdbt_snap_block *r, bool hide)
+{
+	fill_record(id, execs_of(id), r, hide);
 }
 
 /* KDBT_SNAP_* flags for the data (the mode the blocks were made in). */
@@ -631,26 +695,32 @@ ssize_t kdbt_profile_snapshot(void **buf, size_t *cap, bool hide)
 {
 	struct kdbt_snap_block *r;
 	unsigned int seq;
+	size_t len, need;
 	int tries;
+	u64 *cnt;
 	u32 n, i;
-	size_t len;
 
 	for (tries = 0; tries < 100; tries++) {
 		n = kdbt_profile_nblocks();
+		/* the records, then room for their counts (execs_all()) */
 		len = sizeof(struct kdbt_snap_header) + (size_t)(n - 1) * sizeof(*r);
-		if (len > *cap) {
+		need = ALIGN(len, sizeof(u64)) + (size_t)n * sizeof(u64);
+		if (need > *cap) {
 			kvfree(*buf);
 			*cap = 0;
-			*buf = kvmalloc(len + 1024 * sizeof(*r), GFP_KERNEL);
+			*buf = kvmalloc(need + 1024 * (sizeof(*r) + sizeof(u64)),
+					GFP_KERNEL);
 			if (!*buf)
 				return -ENOMEM;
-			*cap = len + 1024 * sizeof(*r);
+			*cap = need + 1024 * (sizeof(*r) + sizeof(u64));
 		}
+		cnt = *buf + ALIGN(len, sizeof(u64));
 		seq = kdbt_profile_begin();
 		n = min_t(u32, n, kdbt_profile_nblocks());
+		execs_all(cnt, n);
 		r = *buf + sizeof(struct kdbt_snap_header);
 		for (i = 1; i < n; i++)
-			kdbt_profile_block(i, r++, hide);
+			fill_record(i, cnt[i], r++, hide);
 		header_once(*buf, n - 1, hide);
 		if (!kdbt_profile_changed(seq))
 			return sizeof(struct kdbt_snap_header) +
