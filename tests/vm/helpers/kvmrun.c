@@ -53,6 +53,46 @@ static int xioctl(int fd, unsigned long req, void *arg, const char *what)
 	return r;
 }
 
+/*
+ * Say all a later reader needs of an exit other than the port write or
+ * the halt: the exit, the guest's registers, its code as it is now.
+ */
+static void unexpected_exit(int vcpu, const struct kvm_run *run,
+			    const uint8_t *mem, long exits)
+{
+	struct kvm_regs regs;
+	struct kvm_sregs sregs;
+	unsigned int i;
+
+	printf("FAIL: unexpected exit %u after %ld port writes",
+	       run->exit_reason, exits);
+	if (run->exit_reason == KVM_EXIT_IO)
+		printf(" (io: dir %u size %u port %#x count %u)",
+		       run->io.direction, run->io.size, run->io.port,
+		       run->io.count);
+	else if (run->exit_reason == KVM_EXIT_MMIO)
+		printf(" (mmio: %s %u bytes at %#llx)",
+		       run->mmio.is_write ? "write" : "read", run->mmio.len,
+		       (unsigned long long)run->mmio.phys_addr);
+	else if (run->exit_reason == KVM_EXIT_INTERNAL_ERROR)
+		printf(" (internal error: suberror %u)",
+		       run->internal.suberror);
+	printf("\n");
+	if (ioctl(vcpu, KVM_GET_REGS, &regs) == 0)
+		printf("regs: rip %#llx rax %#llx rcx %#llx rdx %#llx rbx %#llx rsi %#llx rflags %#llx\n",
+		       regs.rip, regs.rax, regs.rcx, regs.rdx, regs.rbx,
+		       regs.rsi, regs.rflags);
+	if (ioctl(vcpu, KVM_GET_SREGS, &sregs) == 0)
+		printf("sregs: cs %#x base %#llx ds %#x base %#llx cr0 %#llx\n",
+		       sregs.cs.selector, sregs.cs.base, sregs.ds.selector,
+		       sregs.ds.base, sregs.cr0);
+	printf("code:");
+	for (i = 0; i < sizeof(code_tmpl) + 2; i++)
+		printf(" %02x", mem[i]);
+	printf("\n");
+	exit(1);
+}
+
 /* One VM: returns the number of port writes, adds their bytes to *sum. */
 static long run_vm(int kvm, unsigned int n, unsigned long *sum)
 {
@@ -95,11 +135,8 @@ static long run_vm(int kvm, unsigned int n, unsigned long *sum)
 			break;
 		if (run->exit_reason != KVM_EXIT_IO ||
 		    run->io.direction != KVM_EXIT_IO_OUT ||
-		    run->io.port != PORT || run->io.size != 1) {
-			printf("FAIL: unexpected exit %u (port %#x)\n",
-			       run->exit_reason, run->io.port);
-			exit(1);
-		}
+		    run->io.port != PORT || run->io.size != 1)
+			unexpected_exit(vcpu, run, mem, exits);
 		*sum += *((uint8_t *)run + run->io.data_offset);
 		exits++;
 	}
