@@ -623,13 +623,16 @@ static void block_published(void *ctx, const struct kdbt_block *b)
  * the profile's totals come from one epoch (profile.c), the rest are read
  * racily: good enough for a report.  Registered at load as
  * kdbt_eng.stats, which kdbt_engine_stats() calls for procfs.c and
- * profile.c.
+ * profile.c; @t: the totals if the caller has them (the snapshot), or NULL.
  */
-static void control_stats(struct kdbt_stats *s)
+static void control_stats(struct kdbt_stats *s, const struct kdbt_totals *t)
 {
 	kdbt_service_stats(s);
 	s->functions = kdbt_profile_nfuncs() - 1;
-	kdbt_profile_totals(&s->t);
+	if (t)
+		s->t = *t;
+	else
+		kdbt_profile_totals(&s->t);
 	s->lost_estimate = kdbt_lost_estimate(&s->t);
 	kdbt_entries_stats(s);
 	kdbt_coverage_stats(s);

@@ -1007,5 +1007,17 @@ void kdbt_service_stats(struct kdbt_stats *s)
  */
 void kdbt_engine_stats(struct kdbt_stats *s)
 {
-	kdbt_eng.stats(s);
+	kdbt_eng.stats(s, NULL);
+}
+
+/**
+ * kdbt_engine_stats_with() - kdbt_engine_stats() with the profile's
+ * totals given (the snapshot has just summed its blocks, kdbt_profile_totals()
+ * need not do it again).
+ * @s: receives them.
+ * @t: the totals.
+ */
+void kdbt_engine_stats_with(struct kdbt_stats *s, const struct kdbt_totals *t)
+{
+	kdbt_eng.stats(s, t);
 }

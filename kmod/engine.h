@@ -68,7 +68,7 @@ struct kdbt_engine {
 	 * and the filler of every statistic (kdbt_engine_stats()).
 	 */
 	struct irq_work *full_work;
-	void (*stats)(struct kdbt_stats *s);
+	void (*stats)(struct kdbt_stats *s, const struct kdbt_totals *t);
 	bool entries_poking;		/* entries.c writes its call sites */
 	enum kdbt_mode mode;		/* for the next on */
 	bool counters;			/* for the next on */

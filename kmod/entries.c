@@ -136,7 +136,7 @@ static struct {
 	bool installed;			/* the trampolines lead into the cache */
 	u64 pulls, frame_pulls;		/* under kdbt_eng.lock */
 	u64 cpus_installed;		/* under the CPU hotplug lock */
-	u64 stale_int3s;		/* racy: an approximate count */
+	u64 stale_breakpoints;		/* racy: an approximate count */
 	bool injecting;			/* inject_int3s() at work */
 	/* the kernel's text-poke batch and text_poke() (not exported) */
 	void (*poke_queue)(void *addr, const void *opcode, size_t len,
@@ -537,7 +537,7 @@ static int site_int3(struct notifier_block *nb, unsigned long val,
 		if (*(u8 *)ip == INT3_INSN_OPCODE && !READ_ONCE(ent.injecting))
 			return NOTIFY_DONE;	/* someone else's int3 */
 		regs->ip = ip;
-		ent.stale_int3s++;
+		ent.stale_breakpoints++;
 		return NOTIFY_STOP;
 	}
 	return NOTIFY_DONE;
@@ -593,9 +593,9 @@ void kdbt_entries_exit(void)
 	for (k = 0; k < ent.ntramps; k++)
 		WARN_ON_ONCE(ent.tramp[k].poked);
 	unregister_die_notifier(&site_int3_nb);
-	if (ent.stale_int3s)
-		pr_info("entry sites: %llu int3s met after their batch (stale_int3s)\n",
-			ent.stale_int3s);
+	if (ent.stale_breakpoints)
+		pr_info("entry sites: %llu int3s met after their batch (stale_breakpoints)\n",
+			ent.stale_breakpoints);
 	cpuhp_remove_state_nocalls(ent.hp_state);
 }
 
@@ -983,5 +983,5 @@ void kdbt_entries_stats(struct kdbt_stats *s)
 	s->pulls = ent.pulls;
 	s->stack_pulls += ent.frame_pulls;	/* after the engine's */
 	s->cpu_installs = ent.cpus_installed;
-	s->stale_int3s = ent.stale_int3s;
+	s->stale_breakpoints = ent.stale_breakpoints;
 }

@@ -65,6 +65,7 @@ u64 kdbt_lost_estimate(const struct kdbt_totals *t);
 bool kdbt_ibt_enforced(void);
 u64 kdbt_engine_on_ns(void);
 void kdbt_engine_stats(struct kdbt_stats *s);
+void kdbt_engine_stats_with(struct kdbt_stats *s, const struct kdbt_totals *t);
 
 /* control.c: load and unload of the engine, on/off, mode, reset. */
 int kdbt_engine_init(void);

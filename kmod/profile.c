@@ -497,6 +497,27 @@ u32 kdbt_profile_nfuncs(void)
 	return smp_load_acquire(&prof.nfuncs);
 }
 
+/* The totals' fields beside the counts (the caller's epoch). */
+static void totals_finish(struct kdbt_totals *t)
+{
+	t->retired_instructions = prof.retired.instructions;
+	t->retired_executions = prof.retired.block_executions;
+	t->resets = prof.resets;
+	t->flushes = prof.flushes;
+}
+
+/* The totals from the executions of the blocks below @n (execs_all()). */
+static void totals_from(struct kdbt_totals *t, const u64 *cnt, u32 n)
+{
+	bool fast = fast_blocks();
+	u32 i;
+
+	*t = prof.retired;
+	for (i = 1; i < n; i++)
+		add_counts(t, i, cnt[i], fast);
+	totals_finish(t);
+}
+
 /*
  * Unlocked: the totals of the current epoch (the caller retries).  @cnt:
  * room for @max counts (execs_all()), or NULL to count block by block.
@@ -506,19 +527,15 @@ static void totals_once(struct kdbt_totals *t, u64 *cnt, u32 max)
 	u32 n = kdbt_profile_nblocks(), i;
 	bool fast = fast_blocks();
 
-	*t = prof.retired;
 	if (cnt && n <= max) {
 		execs_all(cnt, n);
-		for (i = 1; i < n; i++)
-			add_counts(t, i, cnt[i], fast);
-	} else {
-		for (i = 1; i < n; i++)
-			add_block(t, i, fast);
+		totals_from(t, cnt, n);
+		return;
 	}
-	t->retired_instructions = prof.retired.instructions;
-	t->retired_executions = prof.retired.block_executions;
-	t->resets = prof.resets;
-	t->flushes = prof.flushes;
+	*t = prof.retired;
+	for (i = 1; i < n; i++)
+		add_block(t, i, fast);
+	totals_finish(t);
 }
 
 /**
@@ -659,14 +676,18 @@ static const u8 snap_stats[KDBT_SNAP_NSTATS] = {
 };
 #undef SNAP_STAT
 
-/* Fill @h with the totals and figures of the current epoch. */
-static void header_once(struct kdbt_snap_header *h, u32 nblocks, bool hide)
+/*
+ * Fill @h with the figures of the current epoch, @t its totals (those of
+ * the records that follow).
+ */
+static void header_once(struct kdbt_snap_header *h, u32 nblocks, bool hide,
+			const struct kdbt_totals *t)
 {
 	u64 *slot = (u64 *)((u8 *)h + KDBT_SNAP_STATS_OFFSET);
 	struct kdbt_stats st;
 	unsigned int i;
 
-	kdbt_engine_stats(&st);
+	kdbt_engine_stats_with(&st, t);
 	memset(h, 0, sizeof(*h));
 	h->magic = KDBT_SNAP_MAGIC;
 	h->version = KDBT_SNAP_VERSION;
@@ -694,6 +715,7 @@ static void header_once(struct kdbt_snap_header *h, u32 nblocks, bool hide)
 ssize_t kdbt_profile_snapshot(void **buf, size_t *cap, bool hide)
 {
 	struct kdbt_snap_block *r;
+	struct kdbt_totals t;
 	unsigned int seq;
 	size_t len, need;
 	int tries;
@@ -718,10 +740,11 @@ ssize_t kdbt_profile_snapshot(void **buf, size_t *cap, bool hide)
 		seq = kdbt_profile_begin();
 		n = min_t(u32, n, kdbt_profile_nblocks());
 		execs_all(cnt, n);
+		totals_from(&t, cnt, n);
 		r = *buf + sizeof(struct kdbt_snap_header);
 		for (i = 1; i < n; i++)
 			fill_record(i, cnt[i], r++, hide);
-		header_once(*buf, n - 1, hide);
+		header_once(*buf, n - 1, hide, &t);
 		if (!kdbt_profile_changed(seq))
 			return sizeof(struct kdbt_snap_header) +
 			       (size_t)(n - 1) * sizeof(*r);

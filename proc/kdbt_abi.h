@@ -121,7 +121,7 @@
 	X(c, vectors_native,		U64,  S, LEVEL,   NO, NO, NULL)	\
 	X(c, pulls,			U64,  S, COUNT,   NO, NO, NULL)	\
 	X(c, cpu_installs,		U64,  S, COUNT,   NO, NO, NULL)	\
-	X(c, stale_int3s,		U64,  S, COUNT,   NO, NO, NULL)	\
+	X(c, stale_breakpoints,		U64,  S, COUNT,   NO, NO, NULL)	\
 	X(c, dispatch_deferred,		U64,  S, COUNT,   NO, NO, NULL)	\
 	X(c, samples_cache,		U64,  S, PROFILE, 13,  9, NULL)	\
 	X(c, samples_native,		U64,  S, PROFILE, 14, 10, NULL)	\

@@ -7,7 +7,7 @@
 # which ends such copies; inject_stale_int3 (kdbt(4)) plays the stale
 # copy: an int3 that no batch claims on every site for 50 ms, after the
 # sites are written at on and again at unload, while the workload runs
-# on both CPUs.  Those int3s reach kdbt's die notifier (stale_int3s
+# on both CPUs.  Those int3s reach kdbt's die notifier (stale_breakpoints
 # grows; the memory holds them too, which a stale copy's do not, so the
 # notifier takes them as stale while kdbt injects).
 # The workload stays correct and the console clean.
@@ -22,7 +22,7 @@ wl=$!
 insmod "$KDBT_KO" inject_stale_int3=2 || fail "insmod failed"
 kdbt_control on || fail "on: $ctl_err"
 sleep 1
-kdbt_num n stale_int3s
+kdbt_num n stale_breakpoints
 echo "figure: int3s met at the sites after on: $n"
 [ "$n" -gt 0 ] || fail "no int3 met at the sites in the 50 ms after on"
 efault > /tmp/efault.out || fail "efault failed while on"
