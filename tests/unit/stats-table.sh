@@ -9,6 +9,7 @@
 #     follow from the figures they come from (kdbt_stats_finish());
 #   - procfs: stats_show() in kmod/procfs.c prints nothing itself (every
 #     line goes through the printer);
+#   - names: of [a-z_] only;
 #   - man: every statistic of the table that has a /proc line is an item
 #     (a .TP tag) of the /proc/kdbt/stats section of man/kdbt.4, and every
 #     item there is a statistic of the table.
@@ -30,6 +31,15 @@ if ! "$check" table > "$TMP/table" || [ ! -s "$TMP/table" ]; then
 	exit 1
 fi
 awk '$2 != "NONE" {print $1}' "$TMP/table" > "$TMP/names"
+
+# Names: lower-case letters and underscores only, which every reader of
+# "name value" lines may assume (abi-read-while-switching.sh checks it).
+bad=$(awk '$1 !~ /^[a-z_]+$/ {print $1}' "$TMP/table" | tr '\n' ' ')
+if [ -z "$bad" ]; then
+	pass "names ($(wc -l < "$TMP/table") of [a-z_])"
+else
+	fail names "not of [a-z_]: $bad"
+fi
 
 # What the printer must print for stats_check show: statistic i (from 0,
 # in table order) holds 1000 * i + 7, 100 * i + 5 or "s<i>".
