@@ -752,9 +752,9 @@ static void rewrite_sites(const bool *queued)
  * inject_stale_int3: an int3 that no batch claims on every site of
  * @queued for 50 ms, as a stale translation shows it (though the memory
  * holds it too: site_int3() takes it as stale while ent.injecting is
- * set).  This CPU keeps
- * interrupts off meanwhile: else its own next interrupt would meet the
- * int3 and wait for the rewrite that only it can do.
+ * set).  This CPU keeps interrupts off meanwhile: else its own next
+ * interrupt would meet the int3 and wait for the rewrite that only it
+ * can do.
  */
 static void inject_int3s(const bool *queued)
 {
@@ -780,9 +780,9 @@ static void inject_int3s(const bool *queued)
  * the batch has ended (docs/KERNEL.md, section 5): it then meets an int3
  * that no batch claims, and 6.12 dies of it ("Oops: int3").  The batch's
  * last sync has let every such translation finish, so writing each site
- * the batch wrote once more, with the bytes it now holds, drops them all
- * (natively it changes nothing); until then site_int3() sends such a CPU
- * back to the site.  text_mutex held.
+ * the batch wrote once more, with the same bytes (site_insn()), drops
+ * them all (natively it changes nothing); until then site_int3() sends
+ * such a CPU back to the site.  text_mutex held.
  */
 static void poke_sites_again(const bool *queued)
 {
@@ -820,8 +820,9 @@ static void poke_sites(bool to_tramp)
 		if (queue_site(order[i], to_tramp)) {
 			just_queued[order[i]] = true;
 			queued++;
-		} else
+		} else {
 			skipped++;
+		}
 	}
 	if (queued) {
 		ent.poke_finish();
