@@ -288,6 +288,7 @@ void kdbt_counter_sums(u64 *out, u32 from, u32 to)
 	unsigned int i;
 	u32 id, end, k;
 
+	BUILD_BUG_ON_NOT_POWER_OF_2(KDBT_BLOCKS);	/* for round_down() */
 	for (i = 0; i < ctr.ncpus; i++) {
 		for (id = from; id < to; id = end) {
 			const u64 *c = kdbt_counter_ptr(ctr.cpus[i], id);
