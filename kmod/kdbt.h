@@ -39,6 +39,20 @@ unsigned long kdbt_ksym_addr(const char *name);
 /* selftest.c: prove the decoder works on live kernel text. */
 int kdbt_selftest_decode(const char *name);
 
+/*
+ * coverage.c: a timer interrupt that found its CPU running translatable
+ * kernel code natively: the instruction, then up to three callers'
+ * return addresses (0 where the unwinder found none).
+ */
+#define KDBT_NATIVE_RING	32	/* native samples kept per CPU */
+#define KDBT_NATIVE_DEPTH	4
+
+struct kdbt_native_sample {
+	u64 at[KDBT_NATIVE_DEPTH];
+};
+
+u32 kdbt_coverage_native(struct kdbt_native_sample *out);
+
 /* profile.c: what the counters mean, since the last reset. */
 struct kdbt_func_sum {
 	u64 start;

@@ -24,6 +24,7 @@
 #include <linux/ratelimit.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include "kdbt.h"
@@ -275,6 +276,117 @@ static const struct proc_ops funcs_fops = {
 };
 
 /* ------------------------------------------------------------------ */
+/* native: where the coverage samples found code running natively      */
+/* ------------------------------------------------------------------ */
+
+static int native_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, sizeof(struct kdbt_native_sample));
+}
+
+/* One place: @n samples at @ns. */
+static void native_line(struct seq_file *m, struct reader *r, u32 n,
+			const struct kdbt_native_sample *ns)
+{
+	unsigned int i;
+
+	seq_printf(m, "%u ", n);
+	show_symbol(m, r, ns->at[0], true);
+	for (i = 1; i < KDBT_NATIVE_DEPTH && ns->at[i]; i++) {
+		unsigned long size = 0, off = 0;
+		char *mod = NULL;
+		const char *name;
+
+		name = kdbt_ksyms.lookup(ns->at[i], &size, &off, &mod, r->name);
+		seq_putc(m, i == 1 ? ' ' : ',');
+		if (name)
+			seq_printf(m, "%s+0x%lx/0x%lx", name, off, size);
+		else
+			seq_printf(m, "0x%llx", r->show_addr ? ns->at[i] : 0);
+	}
+	seq_puts(m, i == 1 ? " -\n" : "\n");
+}
+
+/*
+ * Every CPU's last native samples, sorted so that equal places are
+ * adjacent, then printed place by place, the most frequent first (a
+ * place is printed when its run is the largest left: quadratic in the
+ * number of places, at most nr_cpu_ids * KDBT_NATIVE_RING).
+ */
+static int native_show(struct seq_file *m, void *v)
+{
+	struct reader *r = m->private;
+	struct kdbt_native_sample *ns;
+	u32 n, i, best = 0, run, best_run;
+	bool *done;
+
+	seq_printf(m, "# version %d\n# %s\n", KDBT_ABI_VERSION,
+		   KDBT_NATIVE_COLUMNS);
+	ns = kvmalloc_array(nr_cpu_ids * KDBT_NATIVE_RING, sizeof(*ns),
+			    GFP_KERNEL);
+	done = kvcalloc(nr_cpu_ids * KDBT_NATIVE_RING, sizeof(*done),
+			GFP_KERNEL);
+	if (!ns || !done) {
+		kvfree(ns);
+		kvfree(done);
+		return -ENOMEM;
+	}
+	n = kdbt_coverage_native(ns);
+	sort(ns, n, sizeof(*ns), native_cmp, NULL);
+	for (;;) {
+		best_run = 0;
+		for (i = 0; i < n; i += run) {
+			for (run = 1; i + run < n &&
+			     !native_cmp(&ns[i], &ns[i + run]); run++)
+				;
+			if (!done[i] && run > best_run) {
+				best = i;
+				best_run = run;
+			}
+		}
+		if (!best_run)
+			break;
+		done[best] = true;
+		native_line(m, r, best_run, &ns[best]);
+	}
+	kvfree(ns);
+	kvfree(done);
+	return 0;
+}
+
+static int native_open(struct inode *inode, struct file *file)
+{
+	struct reader *r;
+	int err = may_read(file);
+
+	if (err)
+		return err;
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	r->show_addr = kdbt_ksyms.show_value(file->f_cred);
+	err = single_open(file, native_show, r);
+	if (err)
+		kfree(r);
+	return err;
+}
+
+static int native_release(struct inode *inode, struct file *file)
+{
+	struct seq_file *m = file->private_data;
+
+	kfree(m->private);
+	return single_release(inode, file);
+}
+
+static const struct proc_ops native_fops = {
+	.proc_open = native_open,
+	.proc_read_iter = seq_read_iter,
+	.proc_lseek = seq_lseek,
+	.proc_release = native_release,
+};
+
+/* ------------------------------------------------------------------ */
 /* snapshot: binary, taken whole at every read from offset 0           */
 /* ------------------------------------------------------------------ */
 
@@ -428,6 +540,7 @@ int kdbt_procfs_init(void)
 	    !proc_create(KDBT_PROC_FUNCTIONS, 0400, kdbt_proc_dir,
 			 &funcs_fops) ||
 	    !proc_create(KDBT_PROC_SNAPSHOT, 0400, kdbt_proc_dir, &snap_fops) ||
+	    !proc_create(KDBT_PROC_NATIVE, 0400, kdbt_proc_dir, &native_fops) ||
 	    !proc_create(KDBT_PROC_CONTROL, 0200, kdbt_proc_dir, &control_ops))
 		goto out_remove_dir;
 	return 0;

@@ -29,6 +29,7 @@
 #define KDBT_PROC_BLOCKS	"blocks"
 #define KDBT_PROC_FUNCTIONS	"functions"
 #define KDBT_PROC_SNAPSHOT	"snapshot"
+#define KDBT_PROC_NATIVE	"native"
 
 /*
  * Text files (seq_file): a line "# version N", then a "#" line naming the
@@ -52,6 +53,15 @@
 	"kind target derived edge edge_of"
 #define KDBT_FUNCTIONS_COLUMNS \
 	"function module instructions executions indirect misses blocks calls"
+/*
+ * native: where timer interrupts found CPUs running translatable kernel
+ * code natively (the samples that lower coverage), the last 32 per CPU
+ * since on or reset, grouped by place, most frequent first: the number
+ * of samples, the interrupted instruction's symbol (with offset) and
+ * module, and its callers newest first ("name+0xoff/0xsize" joined by
+ * commas, "-" if the unwinder found none).
+ */
+#define KDBT_NATIVE_COLUMNS "samples symbol module callers"
 
 /*
  * The statistics: one line of KDBT_STATS() each, in the order of

@@ -102,6 +102,37 @@ coverage_at_least() {
 		fail "$2: coverage $_cov%, want >= $1%"
 }
 
+# native_consistent WHAT: with translation off (no sample can come),
+# /proc/kdbt/native has its two header lines, then lines "N symbol+0xo/0xs
+# [module] callers" with N > 0, most frequent first, that account for
+# samples_native exactly when no CPU took more than the 32 it keeps (at
+# most 32 in all), and for at most that many otherwise.
+native_consistent() {
+	kdbt_num _sn samples_native
+	awk -v sn="$_sn" -v what="$1" '
+		function bad(why) { print "FAIL: " what ": /proc/kdbt/native line " NR ": " why ": " $0; err = 1; exit 1 }
+		NR == 1 { if ($0 !~ /^# version [0-9]+$/) bad("not the version"); next }
+		NR == 2 { if ($0 != "# samples symbol module callers") bad("not the columns"); next }
+		{
+			if (NF != 4 || $1 !~ /^[1-9][0-9]*$/ ||
+			    $2 !~ /^[A-Za-z0-9_.$]+\+0x[0-9a-f]+\/0x[0-9a-f]+$/ ||
+			    $3 !~ /^\[[A-Za-z0-9_]+\]$/ || $4 !~ /^(-|[^ ]+)$/)
+				bad("malformed")
+			if (NR > 3 && $1 + 0 > prev) bad("not sorted by samples")
+			prev = $1 + 0; sum += $1
+		}
+		END {
+			if (err) exit 1
+			if (sn <= 32 && sum != sn) { print "FAIL: " what ": /proc/kdbt/native accounts for " sum " samples, samples_native is " sn; exit 1 }
+			if (sum > sn) { print "FAIL: " what ": /proc/kdbt/native accounts for " sum " samples, more than samples_native " sn; exit 1 }
+			print "figure: native samples " sn ", " NR - 2 " places listed"
+		}' /proc/kdbt/native > /tmp/native.check || {
+		cat /tmp/native.check
+		exit 1
+	}
+	cat /tmp/native.check
+}
+
 # translated_workload MODE [SECONDS [stress]]: the whole-kernel test body,
 # in MODE (fast or transparent).  Load kdbt, switch on, run the workload
 # mix (all of it, with block I/O and module load/unload) for SECONDS
@@ -151,6 +182,7 @@ translated_workload() {
 	grep -E '^(blocks|cache_bytes_used|instructions|indirect_branches|jumptable_misses|jumptable_hit_rate|extable_entries|vectors_translated|pulls|samples_[a-z_]*|coverage|text_pokes|invalidated_blocks|stack_pulls) ' \
 		/proc/kdbt/stats | sed 's/^/figure: /'
 	echo "figure: dispatches per second after warm-up $(((_d1 - _d0) * 100 / (_t1 - _t0)))"
+	sed -n '3,8p' /proc/kdbt/native | sed 's/^/native: /'
 	coverage_at_least "${KDBT_COVERAGE_MIN:-99}" "$_m, after warm-up"
 	tick _t0
 	kdbt_control off || fail "off: $ctl_err"
@@ -159,6 +191,7 @@ translated_workload() {
 	expect_eq "$_m: state after off" "$(kdbt_stat state)" off
 	kdbt_num _sr stack_rewrites
 	echo "figure: stack words rewritten at off $_sr"
+	native_consistent "$_m"
 	rmmod kdbt || fail "$_m: rmmod after off failed"
 	efault > /tmp/efault.off ||
 		fail "$_m: efault after off: $(grep FAIL /tmp/efault.off)"

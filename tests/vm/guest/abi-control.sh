@@ -103,7 +103,7 @@ split_writes() {
 insmod "$KDBT_KO" || fail "insmod failed"
 
 echo "== access"
-for f in stats blocks functions snapshot; do
+for f in stats blocks functions snapshot native; do
 	expect_eq "mode of $f" "$(stat -c %a /proc/kdbt/$f)" 400
 	runas 65534 65534 cat /proc/kdbt/$f > /tmp/out 2>&1 &&
 		fail "an unprivileged user could read $f"
@@ -258,9 +258,12 @@ sleep 10
 touch "$stop"
 wait
 # Refused writes in a loop (mode and counters while on, garbage) log at
-# most 100 lines in 5 s: 100 per started 5 s of the time they took.
+# most 100 lines in 5 s: 100 per started 5 s of the time they took, plus
+# what is left of the window that the bad input above may have opened
+# before the flood (a window starts at its first line: 329 lines in 10-15 s
+# were 29 + 3 * 100).
 n=$(dmesg_since "$flood" | grep -c 'kdbt: control: ')
-max=$((100 * (($(uptime_cs) - flood_t0) / 500 + 1)))
+max=$((100 * (($(uptime_cs) - flood_t0) / 500 + 2)))
 echo "control log lines during the concurrent writes: $n (at most $max)"
 [ "$n" -le "$max" ] || fail "the control file logged $n lines, want <= $max (rate limit)"
 [ "$n" -ge 1 ] || fail "no control log line during the concurrent writes"

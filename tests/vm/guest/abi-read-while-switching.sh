@@ -4,13 +4,15 @@
 # s: on a loaded host a cycle can take seconds), the test cycles on,
 # getppid calls, reset, 0.2 s, reset, off
 # (every other cycle also changes the mode, so the next on flushes the
-# cache) while four loops read stats, blocks, functions and snapshot over
-# and over.  Every read either succeeds or fails with EAGAIN ("Resource
+# cache) while five loops read stats, blocks, functions, snapshot and
+# native over and over.  Every read either succeeds or fails with EAGAIN ("Resource
 # temporarily unavailable", a reset or flush during the read); what was
 # read is well formed: stats "name value" lines after "version 1"; blocks
 # and functions their two "#" lines, then lines of 9 (8) fields with a
 # 16-digit address, a "[module]" and decimal counters (the last line of a
-# failed read may be cut and is not checked); a whole snapshot starts
+# failed read may be cut and is not checked); native its two "#" lines,
+# then lines of 4 fields (samples, symbol, [module], callers); a whole
+# snapshot starts
 # with "KDBTSNAP" and is header_size + nblocks * block_size bytes.  Each
 # file must read whole at least once.  Prints the reads made.  The host
 # scans the console for oopses.
@@ -81,6 +83,10 @@ check() {
 		-f /tmp/check-table.awk "$2" ;;
 	functions) awk -v nf=8 -v first=3 -v last=8 \
 		-v cols="$FUNCTIONS_COLUMNS" -f /tmp/check-table.awk "$2" ;;
+	native) awk 'NR == 1 && $0 != "# version 1" { print "first line: " $0; exit 1 }
+		NR == 2 && $0 != "# samples symbol module callers" { print "second line: " $0; exit 1 }
+		NR > 2 && (NF != 4 || $1 !~ /^[1-9][0-9]*$/ || $3 !~ /^\[[^]]+\]$/) {
+			print "line " NR ": " $0; exit 1 }' "$2" ;;
 	snapshot)
 		[ "$(head -c 8 "$2")" = KDBTSNAP ] || { echo "bad magic"; return 1; }
 		set -- $(od -An -tu4 -j12 -N12 "$2") "$(wc -c < "$2")"
@@ -124,14 +130,14 @@ reader() {
 
 # all_read_whole: every reader has read its file whole at least once.
 all_read_whole() {
-	for _f in stats blocks functions snapshot; do
+	for _f in stats blocks functions snapshot native; do
 		[ -e /tmp/arws.$_f.whole ] || return 1
 	done
 }
 
 insmod "$KDBT_KO" || fail "insmod failed"
 rm -f "$stop" "$bad" /tmp/arws.*.whole
-for f in stats blocks functions snapshot; do
+for f in stats blocks functions snapshot native; do
 	reader $f &
 done
 tick t0
@@ -157,7 +163,7 @@ done
 touch "$stop"
 wait
 [ -e "$bad" ] && fail "$(head -n 3 $bad)"
-for f in stats blocks functions snapshot; do
+for f in stats blocks functions snapshot native; do
 	read -r ok again < /tmp/arws.$f.count
 	echo "figure: $f: $ok whole reads, $again EAGAIN in $cycles cycles"
 	[ "$ok" -gt 0 ] || fail "$f never read whole"
