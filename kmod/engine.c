@@ -140,11 +140,14 @@ static bool in_module_text(u64 addr)
  * host's only after the VM exit, both inside these functions.  A counter
  * (incq %gs:disp32) or a dispatcher entry there would write into the
  * guest's per-CPU area, so they run natively.  Their ranges are looked
- * up at load and when a module comes or goes (kdbt_native_fns_update()),
- * and written under kdbt_eng.lock, under which the translator reads them
- * (kdbt_pull_c()'s look before it takes the lock may race: it only
- * decides whether to try).
+ * up at load and when their module comes or goes
+ * (kdbt_native_fns_update()), and written under kdbt_eng.lock, under
+ * which the translator reads them (kdbt_pull_c()'s look before it takes
+ * the lock may race: it only decides whether to try).  Only for their
+ * module: a lookup of a missing name scans every symbol, natively (kdbt
+ * calls it), and the workloads load and unload modules all the time.
  */
+#define NATIVE_FN_MODULE "kvm_amd"
 static const char *const native_fn_names[] = {
 	"__svm_vcpu_run", "__svm_sev_es_vcpu_run",
 };
@@ -163,21 +166,29 @@ static bool in_native_fn(u64 addr)
 
 /**
  * kdbt_native_fns_update() - look the module functions that must run
- * natively up again; @going: a module about to go, whose functions are
- * dropped (its symbols still resolve now).  Called at load and from the
- * module notifier (textpoke.c), before a coming module's code runs.
+ * natively up again.  Called at load (@mod NULL) and from the module
+ * notifier (textpoke.c), before a coming module's code runs.
+ * @mod: the module coming or going, or NULL; nothing to do unless it is
+ *	NATIVE_FN_MODULE.
+ * @going: @mod is about to go: its functions are dropped (its symbols
+ *	still resolve now).
  */
-void kdbt_native_fns_update(struct module *going)
+void kdbt_native_fns_update(struct module *mod, bool going)
 {
 	struct kdbt_range r[ARRAY_SIZE(native_fn_names)] = { };
 	unsigned long flags, size, off;
 	int i;
 
+	if (mod && strcmp(mod->name, NATIVE_FN_MODULE))
+		return;
+	if (!going)
+		mod = NULL;
+
 	for (i = 0; i < ARRAY_SIZE(native_fn_names); i++) {
 		unsigned long a = kdbt_ksym_addr(native_fn_names[i]);
 
 		if (!a || !kdbt_ksyms.lookup_size_offset(a, &size, &off) ||
-		    (going && within_module(a, going)))
+		    (mod && within_module(a, mod)))
 			continue;
 		r[i].start = a;
 		r[i].end = a + size;
@@ -853,7 +864,7 @@ int kdbt_service_setup(void)
 		pr_err("cannot find the never-translate ranges: %d\n", err);
 		return err;
 	}
-	kdbt_native_fns_update(NULL);
+	kdbt_native_fns_update(NULL, false);
 	return 0;
 }
 

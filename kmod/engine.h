@@ -118,7 +118,7 @@ void kdbt_profile_reset(void);
 int kdbt_read_code(void *ctx, u64 addr, u8 *buf, size_t len);
 bool kdbt_may_translate(u64 addr);
 struct module;
-void kdbt_native_fns_update(struct module *going);
+void kdbt_native_fns_update(struct module *mod, bool going);
 bool kdbt_in_core_text(u64 addr);
 bool kdbt_in_cache(u64 addr);
 

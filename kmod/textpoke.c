@@ -269,7 +269,7 @@ static int module_event(struct notifier_block *nb, unsigned long state,
 	unsigned long base, size;
 
 	if (state == MODULE_STATE_COMING || state == MODULE_STATE_GOING)
-		kdbt_native_fns_update(state == MODULE_STATE_GOING ? mod : NULL);
+		kdbt_native_fns_update(mod, state == MODULE_STATE_GOING);
 	if (state == MODULE_STATE_GOING) {
 		kdbt_module_text(mod, false, &base, &size);
 		invalidate(base, size);
