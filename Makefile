@@ -111,10 +111,9 @@ module-612:
 	@test -n "$(KVER612)" || { echo "module-612: no 6.12 kernel with headers: run 'make deps-612'"; exit 1; }
 	@$(MAKE) --no-print-directory module-for KVER=$(KVER612)
 
-# The whole guest suite (tests/vm/guest) on Linux 6.12, with kdbt.ko and
-# the test modules built for it (not in make test or CI: about 12 min).
 # test-612: what CI runs on 6.12 after make test (tests/run-all.sh --612):
-# the whole guest suite with its kdbt.ko, its text translated offline.
+# the whole guest suite (tests/vm/guest) with its kdbt.ko and test
+# modules, its text translated offline (about 14 min).
 .PHONY: test-612
 test-612:
 	@$(MAKE) --no-print-directory deps-612

@@ -2,9 +2,12 @@
 /*
  * source.c - snapshots, symbols and reset for kdbt-top (source.h).
  *
- * Owns: reading the next snapshot (live: one open /proc/kdbt/snapshot,
- * reopened after a failure, so that kdbt-top survives an rmmod and
- * insmod; replay: the next saved file), loading the symbol table from the
+ * Owns: reading the next snapshot (live: one open /proc/kdbt/changes,
+ * which sends only the blocks that changed since the previous refresh,
+ * applied to the complete snapshot kept here; /proc/kdbt/snapshot, read
+ * whole, from a kdbt.ko without changes; reopened after a failure, so
+ * that kdbt-top survives an rmmod and insmod; replay: the next saved
+ * file), loading the symbol table from the
  * files that go with the source, watching /proc/modules for module loads
  * and unloads, and writing "reset" to the control file.
  * Must never: print, exit, or write anything but "reset".
@@ -98,12 +101,21 @@ int source_add_replay(struct top_source *src, const char *path,
 	return add_file(src, path, err);
 }
 
-/* Open /proc/kdbt/snapshot; the library says why it cannot. */
+/*
+ * Open /proc/kdbt/changes, or snapshot if kdbt.ko has no changes; the
+ * library says why neither opens.
+ */
 static int open_live(struct top_source *src, struct kdbt_err *err)
 {
 	struct kdbt_snap s = { 0 };
 	int ret;
 
+	kdbt_snap_free(&src->last);
+	src->whole = false;
+	src->fd = open(KDBT_CHANGES_PATH, O_RDONLY | O_CLOEXEC);
+	if (src->fd >= 0)
+		return 0;
+	src->whole = true;
 	src->fd = open(KDBT_SNAPSHOT_PATH, O_RDONLY | O_CLOEXEC);
 	if (src->fd >= 0)
 		return 0;
@@ -127,6 +139,34 @@ int source_open(struct top_source *src, struct kdbt_err *err)
 		return open_live(src, err);
 	if (!src->nfiles)
 		return kdbt_fail(err, -ENOENT, "no snapshot files to replay");
+	return 0;
+}
+
+/* The changes since the last refresh, applied; @s gets a copy. */
+static int next_changes(struct top_source *src, struct kdbt_snap *s,
+			struct kdbt_err *err)
+{
+	struct kdbt_snap_block *b = NULL;
+	size_t bytes;
+	int ret;
+
+	ret = kdbt_snap_update_fd(&src->last, src->fd, KDBT_CHANGES_PATH, NULL,
+				  err);
+	if (ret)
+		return ret;
+	bytes = src->last.hdr.nblocks * sizeof(*s->blocks);
+	if (bytes) {
+		b = malloc(bytes);
+		if (!b)
+			return kdbt_fail(err, -ENOMEM,
+					 "%s: out of memory for %u blocks",
+					 KDBT_CHANGES_PATH,
+					 src->last.hdr.nblocks);
+		memcpy(b, src->last.blocks, bytes);
+	}
+	kdbt_snap_free(s);
+	*s = src->last;
+	s->blocks = b;
 	return 0;
 }
 
@@ -154,7 +194,10 @@ int source_next(struct top_source *src, struct kdbt_snap *s,
 		if (ret)
 			return ret;
 	}
-	ret = kdbt_snap_read_fd(s, src->fd, KDBT_SNAPSHOT_PATH, err);
+	if (src->whole)
+		ret = kdbt_snap_read_fd(s, src->fd, KDBT_SNAPSHOT_PATH, err);
+	else
+		ret = next_changes(src, s, err);
 	if (ret) {
 		close(src->fd);
 		src->fd = -1;
@@ -306,6 +349,7 @@ void source_close(struct top_source *src)
 
 	if (src->fd >= 0)
 		close(src->fd);
+	kdbt_snap_free(&src->last);
 	for (i = 0; i < src->nfiles; i++)
 		free(src->files[i]);
 	free(src->files);

@@ -4,7 +4,9 @@
  * from: the live /proc/kdbt, or saved snapshot files replayed one per
  * refresh.
  *
- * Owns: the open /proc/kdbt/snapshot, the list of replay files, the
+ * Owns: the open /proc/kdbt/changes (or snapshot, from an older
+ * kdbt.ko) and the complete snapshot it keeps up to date, the list of
+ * replay files, the
  * paths of kallsyms, modules, control and kcore (which annot.c reads),
  * and noticing module loads.
  * Must never: print, or write to /proc/kdbt anything but "reset" (and
@@ -28,7 +30,9 @@ struct top_source {
 	/* State. */
 	char **files;		/* replay: snapshot files, in order */
 	size_t nfiles, next;
-	int fd;			/* live: /proc/kdbt/snapshot, or -1 */
+	int fd;			/* live: /proc/kdbt/changes, or -1 */
+	bool whole;		/* live: fd is /proc/kdbt/snapshot */
+	struct kdbt_snap last;	/* live: what fd's reads add up to */
 	char *mods_seen;	/* live: names and addresses of the modules */
 };
 

@@ -61,6 +61,17 @@ struct kdbt_func_sum {
 	u64 calls;		/* executions of the block at its start */
 };
 
+/*
+ * What one reader of /proc/kdbt/changes was last sent of each block
+ * (kdbt_profile_snapshot()): blocks [1, n) with their executions and
+ * misses << 1 | invalid, in the cache generation of @flushes.
+ */
+struct kdbt_snap_seen {
+	u64 *execs, *misses;
+	u32 n, cap;
+	u64 flushes;
+};
+
 struct kdbt_snap_block;
 int kdbt_profile_init(void);
 void kdbt_profile_exit(void);
@@ -72,7 +83,9 @@ void kdbt_profile_totals(struct kdbt_totals *t);
 void kdbt_profile_block(u32 id, struct kdbt_snap_block *r, bool hide);
 void kdbt_profile_func(u32 f, struct kdbt_func_sum *s);
 u32 kdbt_profile_flags(bool hide);
-ssize_t kdbt_profile_snapshot(void **buf, size_t *cap, bool hide);
+ssize_t kdbt_profile_snapshot(void **buf, size_t *cap, bool hide,
+			      struct kdbt_snap_seen *seen);
+void kdbt_snap_seen_free(struct kdbt_snap_seen *seen);
 u64 kdbt_lost_estimate(const struct kdbt_totals *t);
 
 /* engine.c: the translator in the kernel (the service). */

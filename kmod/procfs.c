@@ -396,9 +396,11 @@ struct snap_reader {
 	size_t cap;
 	ssize_t len;		/* of the snapshot in buf; <0: none yet */
 	bool hide;
+	bool changes;		/* /proc/kdbt/changes: @seen is used */
+	struct kdbt_snap_seen seen;
 };
 
-static int snap_open(struct inode *inode, struct file *file)
+static int snap_reader_open(struct file *file, bool changes)
 {
 	struct snap_reader *r;
 	int err = may_read(file);
@@ -411,8 +413,24 @@ static int snap_open(struct inode *inode, struct file *file)
 	mutex_init(&r->lock);
 	r->len = -1;
 	r->hide = !kdbt_ksyms.show_value(file->f_cred);
+	r->changes = changes;
 	file->private_data = r;
 	return 0;
+}
+
+static int snap_open(struct inode *inode, struct file *file)
+{
+	return snap_reader_open(file, false);
+}
+
+/*
+ * /proc/kdbt/changes: as snapshot, but each read from offset 0 sends
+ * only what changed since this open file's previous one (the first, and
+ * the first after a cache flush, send every block).
+ */
+static int changes_open(struct inode *inode, struct file *file)
+{
+	return snap_reader_open(file, true);
 }
 
 static ssize_t snap_read(struct file *file, char __user *ubuf, size_t count,
@@ -423,7 +441,8 @@ static ssize_t snap_read(struct file *file, char __user *ubuf, size_t count,
 
 	mutex_lock(&r->lock);
 	if (*ppos == 0 || r->len < 0)
-		r->len = kdbt_profile_snapshot(&r->buf, &r->cap, r->hide);
+		r->len = kdbt_profile_snapshot(&r->buf, &r->cap, r->hide,
+					       r->changes ? &r->seen : NULL);
 	ret = r->len < 0 ? r->len :
 	      simple_read_from_buffer(ubuf, count, ppos, r->buf, r->len);
 	mutex_unlock(&r->lock);
@@ -435,12 +454,20 @@ static int snap_release(struct inode *inode, struct file *file)
 	struct snap_reader *r = file->private_data;
 
 	kvfree(r->buf);
+	kdbt_snap_seen_free(&r->seen);
 	kfree(r);
 	return 0;
 }
 
 static const struct proc_ops snap_fops = {
 	.proc_open = snap_open,
+	.proc_read = snap_read,
+	.proc_lseek = default_llseek,
+	.proc_release = snap_release,
+};
+
+static const struct proc_ops changes_fops = {
+	.proc_open = changes_open,
 	.proc_read = snap_read,
 	.proc_lseek = default_llseek,
 	.proc_release = snap_release,
@@ -540,6 +567,8 @@ int kdbt_procfs_init(void)
 	    !proc_create(KDBT_PROC_FUNCTIONS, 0400, kdbt_proc_dir,
 			 &funcs_fops) ||
 	    !proc_create(KDBT_PROC_SNAPSHOT, 0400, kdbt_proc_dir, &snap_fops) ||
+	    !proc_create(KDBT_PROC_CHANGES, 0400, kdbt_proc_dir,
+			 &changes_fops) ||
 	    !proc_create(KDBT_PROC_NATIVE, 0400, kdbt_proc_dir, &native_fops) ||
 	    !proc_create(KDBT_PROC_CONTROL, 0200, kdbt_proc_dir, &control_ops))
 		goto out_remove_dir;

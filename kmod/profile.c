@@ -702,22 +702,98 @@ static void header_once(struct kdbt_snap_header *h, u32 nblocks, bool hide,
 		slot[i] = kdbt_stats_u64(&st, snap_stats[i]);
 }
 
+/* A block's misses and invalid flag as struct kdbt_snap_seen keeps them. */
+static u64 seen_misses(u32 id)
+{
+	return misses_of(id) << 1 | READ_ONCE(kdbt_eng.tr.mem.blocks[id].invalid);
+}
+
+/* Room in @seen for blocks below @n, keeping what it has: 0 or -ENOMEM. */
+static int seen_reserve(struct kdbt_snap_seen *seen, u32 n)
+{
+	u64 *e, *m;
+	u32 cap;
+
+	if (n <= seen->cap)
+		return 0;
+	cap = min_t(u32, n + 4096, KDBT_BLOCKS);
+	e = kvmalloc_array(cap, sizeof(*e), GFP_KERNEL);
+	m = kvmalloc_array(cap, sizeof(*m), GFP_KERNEL);
+	if (!e || !m) {
+		kvfree(e);
+		kvfree(m);
+		return -ENOMEM;
+	}
+	if (seen->n) {
+		memcpy(e, seen->execs, seen->n * sizeof(*e));
+		memcpy(m, seen->misses, seen->n * sizeof(*m));
+	}
+	kvfree(seen->execs);
+	kvfree(seen->misses);
+	seen->execs = e;
+	seen->misses = m;
+	seen->cap = cap;
+	return 0;
+}
+
+/**
+ * kdbt_snap_seen_free() - free what a reader of changes was sent.
+ * @seen: its state; zeroed (a next snapshot is complete again).
+ */
+void kdbt_snap_seen_free(struct kdbt_snap_seen *seen)
+{
+	kvfree(seen->execs);
+	kvfree(seen->misses);
+	memset(seen, 0, sizeof(*seen));
+}
+
+/* Whether @seen was sent block @id as it is now, @execs its executions. */
+static bool seen_same(const struct kdbt_snap_seen *seen, u32 id, u64 execs)
+{
+	return id < seen->n && seen->execs[id] == execs &&
+	       seen->misses[id] == seen_misses(id);
+}
+
+/* The records of a snapshot just taken are what @seen was sent now. */
+static void seen_update(struct kdbt_snap_seen *seen,
+			const struct kdbt_snap_block *r, u32 nrec, u32 n,
+			u64 flushes)
+{
+	u32 i;
+
+	for (i = 0; i < nrec; i++, r++) {
+		seen->execs[r->id] = r->executions;
+		seen->misses[r->id] = r->misses << 1 |
+				      !!(r->flags & KDBT_BLOCK_INVALID);
+	}
+	seen->n = n;
+	seen->flushes = flushes;
+}
+
 /**
  * kdbt_profile_snapshot() - the binary snapshot (proc/kdbt_abi.h).
  * @buf: in: a buffer from an earlier call or NULL; out: the snapshot
  *	(kvfree() it).
  * @cap: in/out: bytes allocated at *@buf.
  * @hide: leave addresses out (kptr_restrict).
+ * @seen: NULL (/proc/kdbt/snapshot: every block), or what this reader of
+ *	/proc/kdbt/changes was sent before: then, unless it was sent
+ *	nothing or the cache was flushed since, only the blocks whose
+ *	executions, misses or invalid flag changed and the blocks made
+ *	since, with KDBT_SNAP_DELTA.  Updated to what this snapshot sends.
  *
  * Return: the snapshot's length, or -ENOMEM / -EAGAIN (resets or flushes
  * kept racing with it).
  */
-ssize_t kdbt_profile_snapshot(void **buf, size_t *cap, bool hide)
+ssize_t kdbt_profile_snapshot(void **buf, size_t *cap, bool hide,
+			      struct kdbt_snap_seen *seen)
 {
-	struct kdbt_snap_block *r;
+	struct kdbt_snap_block *r, *first;
+	struct kdbt_snap_header *h;
 	struct kdbt_totals t;
 	unsigned int seq;
 	size_t len, need;
+	bool delta;
 	int tries;
 	u64 *cnt;
 	u32 n, i;
@@ -736,18 +812,28 @@ ssize_t kdbt_profile_snapshot(void **buf, size_t *cap, bool hide)
 				return -ENOMEM;
 			*cap = need + 1024 * (sizeof(*r) + sizeof(u64));
 		}
+		if (seen && seen_reserve(seen, n))
+			return -ENOMEM;
 		cnt = *buf + ALIGN(len, sizeof(u64));
 		seq = kdbt_profile_begin();
 		n = min_t(u32, n, kdbt_profile_nblocks());
+		delta = seen && seen->n > 1 && seen->flushes == prof.flushes;
 		execs_all(cnt, n);
 		totals_from(&t, cnt, n);
-		r = *buf + sizeof(struct kdbt_snap_header);
-		for (i = 1; i < n; i++)
-			fill_record(i, cnt[i], r++, hide);
-		header_once(*buf, n - 1, hide, &t);
-		if (!kdbt_profile_changed(seq))
-			return sizeof(struct kdbt_snap_header) +
-			       (size_t)(n - 1) * sizeof(*r);
+		first = *buf + sizeof(struct kdbt_snap_header);
+		for (r = first, i = 1; i < n; i++)
+			if (!delta || !seen_same(seen, i, cnt[i]))
+				fill_record(i, cnt[i], r++, hide);
+		h = *buf;
+		header_once(h, r - first, hide, &t);
+		if (delta)
+			h->flags |= KDBT_SNAP_DELTA;
+		if (!kdbt_profile_changed(seq)) {
+			if (seen)
+				seen_update(seen, first, r - first, n,
+					    t.flushes);
+			return (void *)r - *buf;
+		}
 		cond_resched();
 	}
 	return -EAGAIN;

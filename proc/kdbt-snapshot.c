@@ -2,7 +2,7 @@
 /*
  * kdbt-snapshot.c - print one /proc/kdbt snapshot as text.
  *
- * Usage: kdbt-snapshot [--totals|--blocks|--functions] [-f FILE]
+ * Usage: kdbt-snapshot [--totals|--blocks|--functions] [-f FILE|--changes]
  *                      [--kallsyms FILE] [--modules FILE]
  *        kdbt-snapshot --names
  *
@@ -12,15 +12,23 @@
  * format of /proc/kdbt/stats), so that tests can check the library against
  * the kernel's own text files; and the names of the lines of
  * /proc/kdbt/stats that the table (KDBT_STATS()) has, in order.
+ * With --changes, the snapshot is what reads of one open
+ * /proc/kdbt/changes add up to (kdbt_snap_update_fd()): one read per line
+ * of standard input, each reported on standard error ("read K: N records,
+ * complete|changes") before the next line is read; the snapshot is
+ * printed at its end.
  * Must never: compute a count itself (libkdbt does), or print a partial
  * table without exiting 1.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "libkdbt.h"
 
 #define PROG	"kdbt-snapshot"
@@ -32,6 +40,7 @@ struct opts {
 	const char *file;	/* NULL: /proc/kdbt/snapshot; "-": stdin */
 	const char *kallsyms;
 	const char *modules;	/* NULL: /proc/modules if it exists */
+	bool changes;		/* read /proc/kdbt/changes, per input line */
 };
 
 static const struct option long_opts[] = {
@@ -42,6 +51,7 @@ static const struct option long_opts[] = {
 	{ "file",	required_argument,	NULL, 'f' },
 	{ "kallsyms",	required_argument,	NULL, 'k' },
 	{ "modules",	required_argument,	NULL, 'm' },
+	{ "changes",	no_argument,		NULL, 'c' },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ NULL,		0,			NULL, 0 },
 };
@@ -49,7 +59,7 @@ static const struct option long_opts[] = {
 static void print_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: " PROG " [--totals|--blocks|--functions] [-f FILE]\n"
+		"usage: " PROG " [--totals|--blocks|--functions] [-f FILE|--changes]\n"
 		"                     [--kallsyms FILE] [--modules FILE]\n"
 		"       " PROG " --names\n"
 		"Print one kdbt snapshot (%s) as text.\n"
@@ -58,10 +68,14 @@ static void print_usage(FILE *f)
 		"  -F, --functions      one line per function, as .../functions\n"
 		"  -n, --names          the names of the lines of /proc/kdbt/stats\n"
 		"  -f, --file FILE      read FILE instead (\"-\": standard input)\n"
+		"  -c, --changes        read %s once per line of standard\n"
+		"                       input (each read on standard error), then\n"
+		"                       print what the reads add up to\n"
 		"  -k, --kallsyms FILE  symbols from FILE instead of %s\n"
 		"  -m, --modules FILE   modules from FILE instead of %s\n"
 		"  -h, --help           this text\n",
-		KDBT_SNAPSHOT_PATH, KDBT_KALLSYMS_PATH, KDBT_MODULES_PATH);
+		KDBT_SNAPSHOT_PATH, KDBT_CHANGES_PATH, KDBT_KALLSYMS_PATH,
+		KDBT_MODULES_PATH);
 }
 
 /* Return 0, 1 to exit with success (help) or -1 on a usage error. */
@@ -69,7 +83,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	int c;
 
-	while ((c = getopt_long(argc, argv, "tbFnf:k:m:h", long_opts,
+	while ((c = getopt_long(argc, argv, "tbFnf:k:m:ch", long_opts,
 				NULL)) != -1) {
 		switch (c) {
 		case 't':
@@ -93,6 +107,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'm':
 			o->modules = optarg;
 			break;
+		case 'c':
+			o->changes = true;
+			break;
 		case 'h':
 			print_usage(stdout);
 			return 1;
@@ -100,6 +117,11 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			print_usage(stderr);
 			return -1;
 		}
+	}
+	if (o->changes && o->file) {
+		fprintf(stderr, PROG ": --changes reads %s, not a file\n",
+			KDBT_CHANGES_PATH);
+		return -1;
 	}
 	if (optind < argc) {
 		fprintf(stderr, PROG ": unexpected argument '%s'\n",
@@ -110,9 +132,31 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
+/* One read of /proc/kdbt/changes per line of standard input. */
+static int read_changes(struct kdbt_snap *s, struct kdbt_err *err)
+{
+	int fd = open(KDBT_CHANGES_PATH, O_RDONLY | O_CLOEXEC), ret = 0;
+	struct kdbt_changes_read rd;
+	unsigned int k = 0;
+	char line[256];
+
+	if (fd < 0)
+		return kdbt_open_failed(KDBT_CHANGES_PATH, errno, err);
+	while (!ret && fgets(line, sizeof(line), stdin)) {
+		ret = kdbt_snap_update_fd(s, fd, KDBT_CHANGES_PATH, &rd, err);
+		if (!ret)
+			fprintf(stderr, "read %u: %u records, %s\n", ++k,
+				rd.records, rd.delta ? "changes" : "complete");
+	}
+	close(fd);
+	return ret;
+}
+
 static int read_snap(const struct opts *o, struct kdbt_snap *s,
 		     struct kdbt_err *err)
 {
+	if (o->changes)
+		return read_changes(s, err);
 	if (o->file && !strcmp(o->file, "-"))
 		return kdbt_snap_read_fd(s, 0, "<stdin>", err);
 	return kdbt_snap_read(s, o->file, err);

@@ -30,6 +30,7 @@
 #define KDBT_PROC_FUNCTIONS	"functions"
 #define KDBT_PROC_SNAPSHOT	"snapshot"
 #define KDBT_PROC_NATIVE	"native"
+#define KDBT_PROC_CHANGES	"changes"
 
 /*
  * Text files (seq_file): a line "# version N", then a "#" line naming the
@@ -236,6 +237,8 @@ enum kdbt_stat_kind {
  * versions).  Little endian, naturally aligned.  Readers must accept a
  * header_size or block_size larger than they know (newer fields they
  * skip), and must refuse a different magic or a larger version.
+ * /proc/kdbt/changes: the same, but per open file only what changed
+ * (KDBT_SNAP_DELTA).
  */
 #define KDBT_SNAP_MAGIC		0x50414e535442444bULL	/* "KDBTSNAP" */
 #define KDBT_SNAP_VERSION	1
@@ -245,6 +248,15 @@ enum kdbt_stat_kind {
 #define KDBT_SNAP_FAST		0x2	/* fast mode (else transparent) */
 #define KDBT_SNAP_COUNTERS	0x4	/* blocks count their executions */
 #define KDBT_SNAP_HIDDEN	0x8	/* addresses hidden (kptr_restrict) */
+/*
+ * Only from /proc/kdbt/changes: the records are only the blocks that
+ * changed (executions, misses, KDBT_BLOCK_INVALID) since the previous
+ * read from offset 0 of the same open file, and the blocks made since,
+ * in id order; every other block is as that read sent it.  Without the
+ * flag a read of changes is complete, like one of snapshot (the first
+ * read, the first after a cache flush).  The header is always complete.
+ */
+#define KDBT_SNAP_DELTA		0x10
 
 /* Bytes of struct kdbt_snap_header before its first statistic. */
 #define KDBT_SNAP_STATS_OFFSET	48

@@ -224,6 +224,9 @@ static int parse_blocks(struct kdbt_snap *s, const unsigned char *buf,
 	return 0;
 }
 
+static int parse(struct kdbt_snap *s, const void *buf, size_t len,
+		 const char *name, bool delta_ok, struct kdbt_err *err);
+
 /**
  * kdbt_snap_parse() - validate the bytes of a snapshot and copy them
  * @s: where the snapshot goes: zeroed, or a previous snapshot, which is
@@ -238,7 +241,8 @@ static int parse_blocks(struct kdbt_snap *s, const unsigned char *buf,
  * version, down to KDBT_SNAP_BLOCK_V1_SIZE (the fields it lacks are 0;
  * kdbt_snap_block_has() on hdr.block_size says which it had); refuses a
  * wrong magic, a newer version, a length other than header_size +
- * nblocks * block_size, and a kind or an edge out of range.
+ * nblocks * block_size, a kind or an edge out of range, and the changes
+ * of a read of /proc/kdbt/changes (KDBT_SNAP_DELTA: kdbt_snap_update_fd()).
  *
  * Return: 0, -ENODATA (empty), -EBADMSG (malformed), -EPROTO (newer
  * version) or -ENOMEM.
@@ -246,12 +250,22 @@ static int parse_blocks(struct kdbt_snap *s, const unsigned char *buf,
 int kdbt_snap_parse(struct kdbt_snap *s, const void *buf, size_t len,
 		    const char *name, struct kdbt_err *err)
 {
+	return parse(s, buf, len, name, false, err);
+}
+
+static int parse(struct kdbt_snap *s, const void *buf, size_t len,
+		 const char *name, bool delta_ok, struct kdbt_err *err)
+{
 	struct kdbt_snap tmp = { 0 };
 	int ret;
 
 	if (!name)
 		name = "snapshot";
 	ret = parse_header(&tmp.hdr, buf, len, name, err);
+	if (!ret && !delta_ok && (tmp.hdr.flags & KDBT_SNAP_DELTA))
+		ret = kdbt_fail(err, -EBADMSG,
+				"%s: only the changes since an earlier read (from %s), not a whole snapshot",
+				name, KDBT_CHANGES_PATH);
 	if (!ret)
 		ret = parse_blocks(&tmp, buf, name, err);
 	if (ret) {
@@ -347,6 +361,116 @@ int kdbt_snap_read_fd(struct kdbt_snap *s, int fd, const char *name,
 				 strerror(-ret));
 	ret = kdbt_snap_parse(s, buf, len, name, err);
 	free(buf);
+	return ret;
+}
+
+/*
+ * Check the records of the changes @d against the complete snapshot @s:
+ * each replaces the block of its id or, past @s's last, is the next new
+ * one.  Return: the number of blocks after applying them, or 0 (bad).
+ */
+static __u32 changes_total(const struct kdbt_snap *s, const struct kdbt_snap *d)
+{
+	__u32 n = s->hdr.nblocks, i, id;
+
+	for (i = 0; i < d->hdr.nblocks; i++) {
+		id = d->blocks[i].id;
+		if (id == 0 || id > n + 1 ||
+		    (id <= s->hdr.nblocks && s->blocks[id - 1].id != id))
+			return 0;
+		if (id == n + 1)
+			n++;
+	}
+	return n;
+}
+
+/*
+ * Apply the changes @d to the complete snapshot @s (checked by
+ * changes_total(): @n blocks after).  Return: 0 or -ENOMEM, @s untouched.
+ */
+static int changes_apply(struct kdbt_snap *s, const struct kdbt_snap *d,
+			 __u32 n)
+{
+	struct kdbt_snap_block *b = s->blocks;
+	__u32 i;
+
+	if (n > s->hdr.nblocks) {
+		b = realloc(s->blocks, n * sizeof(*b));
+		if (!b)
+			return -ENOMEM;
+		s->blocks = b;
+	}
+	for (i = 0; i < d->hdr.nblocks; i++)
+		b[d->blocks[i].id - 1] = d->blocks[i];
+	s->hdr = d->hdr;
+	s->hdr.nblocks = n;
+	s->hdr.flags &= ~KDBT_SNAP_DELTA;
+	return 0;
+}
+
+/**
+ * kdbt_snap_update_fd() - the next snapshot through an open
+ * /proc/kdbt/changes, which sends only what changed since its previous
+ * read (KDBT_SNAP_DELTA)
+ * @s: what the previous call on the same open file left (zeroed before
+ *     the first); on success the complete snapshot, as a read of
+ *     /proc/kdbt/snapshot would give; untouched on failure
+ * @fd: /proc/kdbt/changes, opened for reading
+ * @name: its name, for messages (NULL: "changes")
+ * @rd: receives what the read sent; may be NULL
+ * @err: the message on failure; may be NULL
+ *
+ * A read without KDBT_SNAP_DELTA (the first, the first after a cache
+ * flush) replaces @s.  After a failure the file's idea of what this
+ * reader has and @s differ: close it, open it again and start from a
+ * zeroed @s.
+ *
+ * Return: as kdbt_snap_read_fd(), or -EBADMSG for changes that do not
+ * fit @s.
+ */
+int kdbt_snap_update_fd(struct kdbt_snap *s, int fd, const char *name,
+			struct kdbt_changes_read *rd, struct kdbt_err *err)
+{
+	struct kdbt_snap d = { 0 };
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	__u32 n;
+	int ret;
+
+	if (!name)
+		name = "changes";
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return kdbt_fail(err, -errno, "%s: seek: %s", name,
+				 strerror(errno));
+	ret = kdbt_read_all(fd, SNAP_MAX_BYTES, &buf, &len);
+	if (ret)
+		return kdbt_fail(err, ret, "%s: read: %s", name,
+				 ret == -EFBIG ? "too large" : strerror(-ret));
+	ret = parse(&d, buf, len, name, true, err);
+	free(buf);
+	if (ret)
+		return ret;
+	if (rd) {
+		rd->records = d.hdr.nblocks;
+		rd->delta = d.hdr.flags & KDBT_SNAP_DELTA;
+	}
+	if (!(d.hdr.flags & KDBT_SNAP_DELTA)) {
+		kdbt_snap_free(s);
+		*s = d;
+		return 0;
+	}
+	n = s->hdr.magic ? changes_total(s, &d) : 0;
+	if (!n && d.hdr.nblocks + s->hdr.nblocks)
+		ret = kdbt_fail(err, -EBADMSG,
+				"%s: changes that do not fit the blocks read before",
+				name);
+	else
+		ret = changes_apply(s, &d, n);
+	if (ret == -ENOMEM)
+		kdbt_fail(err, ret, "%s: out of memory for %u blocks", name, n);
+	kdbt_snap_free(&d);
+	if (!ret)
+		kdbt_ok(err);
 	return ret;
 }
 

@@ -28,10 +28,12 @@
 #ifndef LIBKDBT_H
 #define LIBKDBT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "kdbt_abi.h"
 
 #define KDBT_SNAPSHOT_PATH	"/proc/" KDBT_PROC_DIR "/" KDBT_PROC_SNAPSHOT
+#define KDBT_CHANGES_PATH	"/proc/" KDBT_PROC_DIR "/" KDBT_PROC_CHANGES
 #define KDBT_STATS_PATH		"/proc/" KDBT_PROC_DIR "/" KDBT_PROC_STATS
 #define KDBT_KALLSYMS_PATH	"/proc/kallsyms"
 #define KDBT_MODULES_PATH	"/proc/modules"
@@ -65,6 +67,14 @@ int kdbt_snap_read_fd(struct kdbt_snap *s, int fd, const char *name,
 		      struct kdbt_err *err);
 int kdbt_snap_read(struct kdbt_snap *s, const char *path,
 		   struct kdbt_err *err);
+/* What one read of /proc/kdbt/changes sent (kdbt_snap_update_fd()). */
+struct kdbt_changes_read {
+	__u32 records;
+	bool delta;		/* KDBT_SNAP_DELTA: only changes */
+};
+
+int kdbt_snap_update_fd(struct kdbt_snap *s, int fd, const char *name,
+			struct kdbt_changes_read *rd, struct kdbt_err *err);
 void kdbt_snap_free(struct kdbt_snap *s);
 const char *kdbt_kind_name(unsigned int kind);
 const char *kdbt_edge_name(unsigned int edge);

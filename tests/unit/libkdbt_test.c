@@ -290,6 +290,91 @@ static int test_read_file_and_reread(void)
 	return ret;
 }
 
+static struct kdbt_changes_read last_read;
+
+/* Write @buf to "changes" and apply it to @s through kdbt_snap_update_fd(). */
+static int update_from(struct kdbt_snap *s, unsigned char *buf, size_t len,
+		       struct kdbt_err *err)
+{
+	const char *path = write_file("changes", buf, len);
+	int fd = open(path, O_RDONLY), ret;
+
+	free(buf);
+	if (fd < 0) {
+		perror(path);
+		exit(2);
+	}
+	ret = kdbt_snap_update_fd(s, fd, "changes", &last_read, err);
+	close(fd);
+	return ret;
+}
+
+/*
+ * /proc/kdbt/changes: a complete read, then one with two changed blocks
+ * and a new one, gives the complete snapshot a read of snapshot would;
+ * changes that skip an id, or with nothing read before, are refused and
+ * leave the snapshot as it was; kdbt_snap_parse() refuses changes.
+ */
+static int test_changes(void)
+{
+	struct kdbt_snap_block d[3] = {
+		base_blocks[1], base_blocks[4], base_blocks[4],
+	};
+	struct kdbt_snap s = { 0 }, t = { 0 };
+	struct kdbt_snap_header h;
+	struct kdbt_err err;
+	unsigned char *buf;
+	size_t len;
+	int ret;
+
+	buf = base_snap(&len);
+	ret = update_from(&s, buf, len, &err);
+	CHECK(!ret, "complete read: %s", err.msg);
+	if (same_blocks(&s))
+		return -1;
+	base_header(&h);
+	h.flags |= KDBT_SNAP_DELTA;
+	h.instructions = 2000;
+	d[0].executions = 70;
+	d[1].misses = 9;
+	d[1].flags = KDBT_BLOCK_INVALID;
+	d[2].id = 6;
+	d[2].native += 0x40;
+	buf = make_snap(&h, d, 3, sizeof(h), sizeof(d[0]), &len);
+	ret = update_from(&s, buf, len, &err);
+	CHECK(!ret, "changes: %s", err.msg);
+	CHECK(last_read.records == 3 && last_read.delta, "read: %u records",
+	      last_read.records);
+	CHECK(s.hdr.nblocks == 6 && !(s.hdr.flags & KDBT_SNAP_DELTA) &&
+	      s.hdr.instructions == 2000, "header: %u blocks, flags %#x",
+	      s.hdr.nblocks, s.hdr.flags);
+	CHECK(!memcmp(&s.blocks[0], &base_blocks[0], sizeof(d[0])) &&
+	      !memcmp(&s.blocks[1], &d[0], sizeof(d[0])) &&
+	      !memcmp(&s.blocks[2], &base_blocks[2], sizeof(d[0])) &&
+	      !memcmp(&s.blocks[4], &d[1], sizeof(d[0])) &&
+	      !memcmp(&s.blocks[5], &d[2], sizeof(d[0])), "blocks not applied");
+
+	d[2].id = 8;	/* 7 is missing */
+	buf = make_snap(&h, d, 3, sizeof(h), sizeof(d[0]), &len);
+	ret = update_from(&s, buf, len, &err);
+	CHECK(ret == -EBADMSG && strstr(err.msg, "do not fit"),
+	      "a gap: %d %s", ret, err.msg);
+	CHECK(s.hdr.nblocks == 6 && s.blocks[1].executions == 70,
+	      "a refused read changed the snapshot");
+	d[2].id = 7;
+	buf = make_snap(&h, d, 3, sizeof(h), sizeof(d[0]), &len);
+	ret = update_from(&t, buf, len, &err);
+	CHECK(ret == -EBADMSG && !t.blocks, "changes with nothing before: %d",
+	      ret);
+	buf = make_snap(&h, d, 3, sizeof(h), sizeof(d[0]), &len);
+	ret = kdbt_snap_parse(&t, buf, len, "changes", &err);
+	free(buf);
+	CHECK(ret == -EBADMSG && strstr(err.msg, "/proc/kdbt/changes"),
+	      "parse took changes: %d %s", ret, err.msg);
+	kdbt_snap_free(&s);
+	return 0;
+}
+
 /* Parse @buf, expect @code and a message containing each of the strings. */
 static int expect_error(const void *buf, size_t len, int code, ...)
 {
@@ -1392,7 +1477,7 @@ static const struct test tests[] = {
 	T(older_block_sizes_accepted),
 	T(err_kind_out_of_range), T(err_edge_out_of_range), T(failure_keeps_old),
 	T(larger_sizes_accepted), T(missing_file), T(permission_denied),
-	T(proc_open_failed),
+	T(proc_open_failed), T(changes),
 	T(kind_names), T(block_counts), T(totals_and_sum), T(symbols),
 	T(symbols_without_modules), T(symbols_hidden), T(fmt_symbol),
 	T(functions), T(delta), T(delta_generation), T(stat_table),

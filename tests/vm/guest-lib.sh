@@ -616,7 +616,8 @@ bench_configs() {
 }
 
 # bench_read_cost: the cost of reading /proc/kdbt whole with the working
-# set of a workload run translated with counters.
+# set of a workload run translated with counters (changes: kept open,
+# each read after the first only what changed since the last).
 bench_read_cost() {
 	bench_config fast-counters
 	workload 20 > /dev/null 2>&1 || fail "workload failed"
@@ -625,5 +626,8 @@ bench_read_cost() {
 	for _f in blocks functions snapshot stats; do
 		readcost "/proc/kdbt/$_f" 5 || fail "reading $_f"
 	done
+	# changes as kdbt-top reads it: one open file, each read the changes
+	# since the one before
+	readcost -k /proc/kdbt/changes 5 || fail "reading changes"
 	kdbt_control off || fail "off: $ctl_err"
 }

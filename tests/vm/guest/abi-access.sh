@@ -56,7 +56,7 @@ open_as() {
 # expect_opens CAPS READERS CONTROL: READERS is how each reader's open
 # ends, CONTROL how the control file's does.
 expect_opens() {
-	for f in stats blocks functions snapshot native; do
+	for f in stats blocks functions snapshot changes native; do
 		expect_eq "$f opened with caps '$1'" "$(open_as "$1" $f)" "$2"
 	done
 	expect_eq "control opened with caps '$1'" "$(open_as "$1" control)" "$3"

@@ -103,7 +103,7 @@ split_writes() {
 insmod "$KDBT_KO" || fail "insmod failed"
 
 echo "== access"
-for f in stats blocks functions snapshot native; do
+for f in stats blocks functions snapshot changes native; do
 	expect_eq "mode of $f" "$(stat -c %a /proc/kdbt/$f)" 400
 	runas 65534 65534 cat /proc/kdbt/$f > /tmp/out 2>&1 &&
 		fail "an unprivileged user could read $f"

@@ -2,20 +2,20 @@
 # translation is switched on and off, reset, and its cache flushed.
 # For 15 s, and on until each file has been read whole once (at most 90
 # s: on a loaded host a cycle can take seconds), the test cycles on,
-# getppid calls, reset, 0.2 s, reset, off
-# (every other cycle also changes the mode, so the next on flushes the
-# cache) while five loops read stats, blocks, functions, snapshot and
-# native over and over.  Every read either succeeds or fails with EAGAIN ("Resource
+# getppid calls, reset, 0.2 s, reset, off (every other cycle also
+# changes the mode, so the next on flushes the cache) while six loops
+# read stats, blocks, functions, snapshot, changes and native over and
+# over.  Every read either succeeds or fails with EAGAIN ("Resource
 # temporarily unavailable", a reset or flush during the read); what was
 # read is well formed: stats "name value" lines after "version 1"; blocks
 # and functions their two "#" lines, then lines of 9 (8) fields with a
 # 16-digit address, a "[module]" and decimal counters (the last line of a
 # failed read may be cut and is not checked); native its two "#" lines,
 # then lines of 4 fields (samples, symbol, [module], callers); a whole
-# snapshot starts
-# with "KDBTSNAP" and is header_size + nblocks * block_size bytes.  Each
-# file must read whole at least once.  Prints the reads made.  The host
-# scans the console for oopses.
+# snapshot (or read of changes) starts with "KDBTSNAP" and is
+# header_size + nblocks * block_size bytes.  Each file must read whole at
+# least once.  Prints the reads made.  The host scans the console for
+# oopses.
 # vm-smp: 2
 # vm-timeout: 150
 . /tests/lib.sh
@@ -87,7 +87,7 @@ check() {
 		NR == 2 && $0 != "# samples symbol module callers" { print "second line: " $0; exit 1 }
 		NR > 2 && (NF != 4 || $1 !~ /^[1-9][0-9]*$/ || $3 !~ /^\[[^]]+\]$/) {
 			print "line " NR ": " $0; exit 1 }' "$2" ;;
-	snapshot)
+	snapshot|changes)
 		[ "$(head -c 8 "$2")" = KDBTSNAP ] || { echo "bad magic"; return 1; }
 		set -- $(od -An -tu4 -j12 -N12 "$2") "$(wc -c < "$2")"
 		[ $4 = $(($1 + $3 * $2)) ] ||
@@ -101,7 +101,7 @@ check() {
 reader() {
 	_ok=0 _again=0 _out=/tmp/arws.$1 _err=/tmp/arws.$1.err
 	while [ ! -e "$stop" ]; do
-		if [ "$1" = snapshot ]; then
+		if [ "$1" = snapshot ] || [ "$1" = changes ]; then
 			dd if=/proc/kdbt/snapshot of=$_out bs=4096 2>$_err
 		else
 			cat /proc/kdbt/$1 > $_out 2>$_err
@@ -115,7 +115,7 @@ reader() {
 				break
 			}
 			_again=$((_again + 1))
-			[ $1 = snapshot ] && continue
+			[ $1 = snapshot ] || [ $1 = changes ] && continue
 			sed '$d' $_out > $_out.cut
 			mv $_out.cut $_out
 		fi
@@ -130,14 +130,14 @@ reader() {
 
 # all_read_whole: every reader has read its file whole at least once.
 all_read_whole() {
-	for _f in stats blocks functions snapshot native; do
+	for _f in stats blocks functions snapshot changes native; do
 		[ -e /tmp/arws.$_f.whole ] || return 1
 	done
 }
 
 insmod "$KDBT_KO" || fail "insmod failed"
 rm -f "$stop" "$bad" /tmp/arws.*.whole
-for f in stats blocks functions snapshot native; do
+for f in stats blocks functions snapshot changes native; do
 	reader $f &
 done
 tick t0
@@ -163,7 +163,7 @@ done
 touch "$stop"
 wait
 [ -e "$bad" ] && fail "$(head -n 3 $bad)"
-for f in stats blocks functions snapshot native; do
+for f in stats blocks functions snapshot changes native; do
 	read -r ok again < /tmp/arws.$f.count
 	echo "figure: $f: $ok whole reads, $again EAGAIN in $cycles cycles"
 	[ "$ok" -gt 0 ] || fail "$f never read whole"

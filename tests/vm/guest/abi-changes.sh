@@ -1,0 +1,109 @@
+# abi-changes.sh - /proc/kdbt/changes (man kdbt(4)): one open file, read
+# by kdbt-snapshot --changes at points the test chooses, adds up to what
+# /proc/kdbt/snapshot says, block for block.  With translation off
+# between reads (counts frozen): the first read is complete; a read with
+# nothing run since sends no records; after getppid calls while on, a
+# read sends the blocks that ran (some, not all); after a reset, the
+# blocks that had counts; after a mode change and on (the cache flushed),
+# a complete read again.  At the end the blocks that the reads add up to
+# equal a read of snapshot (kdbt-snapshot --blocks).
+# Prints the reads.
+# vm-timeout: 90
+. /tests/lib.sh
+
+cleanup() {
+	exec 3>&- 2>/dev/null
+	kdbt_leave
+}
+trap cleanup EXIT
+
+# read_now K: ask kdbt-snapshot for read K; wait until it reported it.
+read_now() {
+	echo >&3
+	_w=0
+	while [ "$(grep -c '^read ' /tmp/reads)" -lt "$1" ]; do
+		grep -q 'kdbt-snapshot:' /tmp/reads && fail "$(cat /tmp/reads)"
+		[ $_w -lt 200 ] || fail "read $1 did not come: $(cat /tmp/reads)"
+		usleep 50000
+		_w=$((_w + 1))
+	done
+	sed -n "${1}p" /tmp/reads
+}
+
+# expect_read K RECORDS-TEST KIND: read K sent RECORDS (an awk test on
+# $3, the record count) and was KIND (complete, changes).
+expect_read() {
+	sed -n "${1}p" /tmp/reads | awk -v kind="$3" "
+		\$5 != kind || !($2) { exit 1 }" ||
+		fail "read $1: $(sed -n "${1}p" /tmp/reads), want records $2, $3"
+}
+
+# snap_blocks VAR: the number of blocks a read of snapshot lists now.
+snap_blocks() {
+	dd if=/proc/kdbt/snapshot of=/tmp/snap.now bs=4M 2>/dev/null ||
+		fail "reading snapshot"
+	kdbt-snapshot --blocks -f /tmp/snap.now > /tmp/snap.txt ||
+		fail "kdbt-snapshot --blocks"
+	eval "$1=$(grep -vc '^#' /tmp/snap.txt)"
+}
+
+insmod "$KDBT_KO" || fail "insmod failed"
+kdbt_control on || fail "on: $ctl_err"
+getppid 2000 > /dev/null
+kdbt_control off || fail "off: $ctl_err"
+sleep 1		# CPUs leave the cache at their next branch
+
+rm -f /tmp/ch /tmp/reads
+mkfifo /tmp/ch
+kdbt-snapshot --changes --blocks < /tmp/ch > /tmp/applied 2> /tmp/reads &
+pid=$!
+exec 3> /tmp/ch
+snap_blocks nb
+
+read_now 1
+expect_read 1 "\$3 == $nb" complete
+read_now 2
+expect_read 2 '$3 == 0' changes
+
+kdbt_control on || fail "on: $ctl_err"
+getppid 5000 > /dev/null
+kdbt_control off || fail "off: $ctl_err"
+sleep 1
+snap_blocks nb
+read_now 3
+expect_read 3 "\$3 > 0 && \$3 < $nb" changes
+
+kdbt_control reset || fail "reset: $ctl_err"
+read_now 4
+expect_read 4 '$3 > 0' changes
+read_now 5
+expect_read 5 '$3 == 0' changes
+
+kdbt_control "mode fast" || fail "mode fast: $ctl_err"
+kdbt_control on || fail "on: $ctl_err"
+getppid 3000 > /dev/null
+kdbt_control off || fail "off: $ctl_err"
+sleep 1
+snap_blocks nb
+read_now 6
+expect_read 6 "\$3 == $nb" complete
+kdbt_control on || fail "on: $ctl_err"
+getppid 3000 > /dev/null
+kdbt_control off || fail "off: $ctl_err"
+sleep 1
+read_now 7
+expect_read 7 '$3 > 0' changes
+
+exec 3>&-
+wait $pid || fail "kdbt-snapshot --changes failed: $(cat /tmp/reads)"
+cat /tmp/reads
+dd if=/proc/kdbt/snapshot of=/tmp/snap bs=4M 2>/dev/null ||
+	fail "reading snapshot"
+kdbt-snapshot --blocks -f /tmp/snap > /tmp/whole ||
+	fail "kdbt-snapshot --blocks"
+[ "$(wc -l < /tmp/whole)" -gt 100 ] || fail "too few blocks: $(wc -l < /tmp/whole)"
+if ! cmp -s /tmp/applied /tmp/whole; then
+	diff /tmp/whole /tmp/applied | head -n 6
+	fail "the reads of changes do not add up to the snapshot"
+fi
+echo "the reads add up to the snapshot: $(($(wc -l < /tmp/whole) - 2)) blocks"
