@@ -325,7 +325,7 @@ static void build_blocks(struct top_model *m, const struct kdbt_snap *cs)
  * The blocks of @s that executed, as a snapshot of their own in
  * m->ran[@slot].  A function without executions gives no row, so its
  * blocks need not be grouped: in a delta that is most of them, and
- * kdbt_funcs_build() then sorts a few thousand blocks, not all.
+ * kdbt_funcs_build() then groups a few thousand blocks, not all.
  */
 static const struct kdbt_snap *ran_blocks(struct top_model *m, int slot,
 					  const struct kdbt_snap *s)

@@ -706,22 +706,12 @@ int kdbt_snap_delta(struct kdbt_snap *out, const struct kdbt_snap *older,
 /* Functions                                                          */
 /* ------------------------------------------------------------------ */
 
-/* A block and the start of its function, for grouping. */
+/* A block, its symbol and the start of its function, for grouping. */
 struct func_key {
 	__u64 start;
 	const struct kdbt_sym *sym;
 	const struct kdbt_snap_block *b;
 };
-
-/* By function start, then block order (the first block comes first). */
-static int cmp_key(const void *a, const void *b)
-{
-	const struct func_key *x = a, *y = b;
-
-	if (x->start != y->start)
-		return x->start < y->start ? -1 : 1;
-	return x->b < y->b ? -1 : x->b > y->b;
-}
 
 /**
  * kdbt_block_starts_func() - whether a block starts its function, so that
@@ -740,12 +730,21 @@ int kdbt_block_starts_func(const struct kdbt_sym *sym, __u64 native)
 	return !sym || sym->start == native;
 }
 
-/* In the order of their first blocks, as the kernel lists functions. */
-static int cmp_func(const void *a, const void *b)
+/*
+ * Where the function starting at @start is in @f, through the open
+ * hash @slot (@mask + 1 slots, each 0 or a function's index + 1): its
+ * index, or @nf, the next index, for a new function, whose slot is taken.
+ */
+static size_t func_slot(__u32 *slot, size_t mask, const struct kdbt_func *f,
+			size_t nf, __u64 start)
 {
-	const struct kdbt_func *x = a, *y = b;
+	size_t h = (size_t)((start >> 4) * 0x9e3779b97f4a7c15ULL) & mask;
 
-	return x->first < y->first ? -1 : x->first > y->first;
+	for (; slot[h]; h = (h + 1) & mask)
+		if (f[slot[h] - 1].start == start)
+			return slot[h] - 1;
+	slot[h] = nf + 1;
+	return nf;
 }
 
 /* Add block @k to function @f (the first block of @f starts it). */
@@ -782,7 +781,9 @@ static void func_add(const struct kdbt_snap *s, struct kdbt_func *f,
  * A block belongs to the symbol containing its native address; a block
  * no symbol covers is a function of its own, at its address, in module
  * "unknown" (as the kernel shows it).  The calls of a function are the
- * executions of its blocks that start where it starts.
+ * executions of its blocks that start where it starts.  One pass over
+ * the blocks, a hash of the function starts seen (no sorting: kdbt-top
+ * does this at every refresh).
  *
  * Return: 0 or -ENOMEM.
  */
@@ -790,44 +791,35 @@ int kdbt_funcs_build(const struct kdbt_snap *s, const struct kdbt_syms *st,
 		     struct kdbt_func **funcs, size_t *nfuncs,
 		     struct kdbt_err *err)
 {
-	__u32 i, n = s->hdr.nblocks;
-	struct func_key *keys;
+	__u32 i, n = s->hdr.nblocks, *slot;
 	struct kdbt_func *f;
-	size_t nf = 0;
+	struct func_key k;
+	size_t nf = 0, j, mask;
 
 	*funcs = NULL;
 	*nfuncs = 0;
-	if (!n) {
-		*funcs = calloc(1, sizeof(**funcs));
-		if (!*funcs)
-			return kdbt_fail(err, -ENOMEM, "out of memory");
-		kdbt_ok(err);
-		return 0;
-	}
-	keys = calloc(n, sizeof(*keys));
-	f = calloc(n, sizeof(*f));
-	if (!keys || !f) {
-		free(keys);
+	for (mask = 15; mask < 2 * (size_t)n; mask = 2 * mask + 1)
+		;
+	f = calloc(n ? n : 1, sizeof(*f));
+	slot = calloc(mask + 1, sizeof(*slot));
+	if (!f || !slot) {
 		free(f);
+		free(slot);
 		return kdbt_fail(err, -ENOMEM, "out of memory for %u blocks",
 				 n);
 	}
 	for (i = 0; i < n; i++) {
-		keys[i].b = &s->blocks[i];
-		keys[i].sym = kdbt_syms_find(st, keys[i].b->native);
-		keys[i].start = keys[i].sym ? keys[i].sym->start :
-			keys[i].b->native;
-	}
-	qsort(keys, n, sizeof(*keys), cmp_key);
-	for (i = 0; i < n; i++) {
-		if (i && keys[i].start != keys[i - 1].start)
+		k.b = &s->blocks[i];
+		k.sym = kdbt_syms_find(st, k.b->native);
+		k.start = k.sym ? k.sym->start : k.b->native;
+		j = func_slot(slot, mask, f, nf, k.start);
+		if (j == nf)
 			nf++;
-		func_add(s, &f[nf], &keys[i]);
+		func_add(s, &f[j], &k);
 	}
-	free(keys);
-	qsort(f, nf + 1, sizeof(*f), cmp_func);
+	free(slot);
 	*funcs = f;
-	*nfuncs = nf + 1;
+	*nfuncs = nf;
 	kdbt_ok(err);
 	return 0;
 }
