@@ -308,10 +308,11 @@ static u64 misses_of(u32 id)
 }
 
 /*
- * Add block @id's counts to @t, @c its executions; @fast: the blocks
- * were made in fast mode.
+ * Add block @id's counts to @t, @c its executions, @m its site's misses
+ * (misses_of()); @fast: the blocks were made in fast mode.
  */
-static void add_counts(struct kdbt_totals *t, u32 id, u64 c, bool fast)
+static void add_counts(struct kdbt_totals *t, u32 id, u64 c, u64 m,
+		       bool fast)
 {
 	const struct kdbt_block *b = &kdbt_eng.tr.mem.blocks[id];
 
@@ -323,13 +324,13 @@ static void add_counts(struct kdbt_totals *t, u32 id, u64 c, bool fast)
 		t->indirect_jumps += c;
 	else if (b->end == KDBT_END_RET && !fast)
 		t->returns += c;
-	t->jumptable_misses += misses_of(id);
+	t->jumptable_misses += m;
 }
 
 /* Add block @id's counts to @t; @fast: the blocks were made in fast mode. */
 static void add_block(struct kdbt_totals *t, u32 id, bool fast)
 {
-	add_counts(t, id, execs_of(id), fast);
+	add_counts(t, id, execs_of(id), misses_of(id), fast);
 }
 
 static bool fast_blocks(void)
@@ -514,7 +515,7 @@ static void totals_from(struct kdbt_totals *t, const u64 *cnt, u32 n)
 
 	*t = prof.retired;
 	for (i = 1; i < n; i++)
-		add_counts(t, i, cnt[i], fast);
+		add_counts(t, i, cnt[i], misses_of(i), fast);
 	totals_finish(t);
 }
 
@@ -591,8 +592,11 @@ static u8 edge_of(u32 id, u32 *of)
 	return KDBT_EDGE_NONE;
 }
 
-/* Block @id as a snapshot record, @execs its executions (execs_of()). */
-static void fill_record(u32 id, u64 execs, struct kdbt_snap_block *r,
+/*
+ * Block @id as a snapshot record, @execs its executions (execs_of()), @m
+ * its misses (misses_of()).
+ */
+static void fill_record(u32 id, u64 execs, u64 m, struct kdbt_snap_block *r,
 			bool hide)
 {
 	const struct kdbt_block *b = &kdbt_eng.tr.mem.blocks[id];
@@ -600,7 +604,7 @@ static void fill_record(u32 id, u64 execs, struct kdbt_snap_block *r,
 	memset(r, 0, sizeof(*r));
 	r->native = hide ? 0 : b->native;
 	r->executions = execs;
-	r->misses = misses_of(id);
+	r->misses = m;
 	r->id = id;
 	r->insns = b->ninsns;
 	r->native_len = b->native_len;
@@ -622,7 +626,7 @@ static void fill_record(u32 id, u64 execs, struct kdbt_snap_block *r,
  */
 void kdbt_profile_block(u32 id, struct kdbt_snap_block *r, bool hide)
 {
-	fill_record(id, execs_of(id), r, hide);
+	fill_record(id, execs_of(id), misses_of(id), r, hide);
 }
 
 /* KDBT_SNAP_* flags for the data (the mode the blocks were made in). */
@@ -702,10 +706,10 @@ static void header_once(struct kdbt_snap_header *h, u32 nblocks, bool hide,
 		slot[i] = kdbt_stats_u64(&st, snap_stats[i]);
 }
 
-/* A block's misses and invalid flag as struct kdbt_snap_seen keeps them. */
-static u64 seen_misses(u32 id)
+/* A block's misses @m and invalid flag as struct kdbt_snap_seen keeps them. */
+static u64 seen_misses(u32 id, u64 m)
 {
-	return misses_of(id) << 1 | READ_ONCE(kdbt_eng.tr.mem.blocks[id].invalid);
+	return m << 1 | READ_ONCE(kdbt_eng.tr.mem.blocks[id].invalid);
 }
 
 /* Room in @seen for blocks below @n, keeping what it has: 0 or -ENOMEM. */
@@ -747,11 +751,15 @@ void kdbt_snap_seen_free(struct kdbt_snap_seen *seen)
 	memset(seen, 0, sizeof(*seen));
 }
 
-/* Whether @seen was sent block @id as it is now, @execs its executions. */
-static bool seen_same(const struct kdbt_snap_seen *seen, u32 id, u64 execs)
+/*
+ * Whether @seen was sent block @id as it is now, @execs its executions,
+ * @m its misses.
+ */
+static bool seen_same(const struct kdbt_snap_seen *seen, u32 id, u64 execs,
+		      u64 m)
 {
 	return id < seen->n && seen->execs[id] == execs &&
-	       seen->misses[id] == seen_misses(id);
+	       seen->misses[id] == seen_misses(id, m);
 }
 
 /* The records of a snapshot just taken are what @seen was sent now. */
@@ -768,6 +776,33 @@ static void seen_update(struct kdbt_snap_seen *seen,
 	}
 	seen->n = n;
 	seen->flushes = flushes;
+}
+
+/*
+ * The records from @first on of the blocks below @n, @cnt their
+ * executions (execs_all()), and in @t the totals of all of them (one pass:
+ * each block's misses are read once).  @seen: only the blocks it was not
+ * sent as they are now.  Return: the end of the records.
+ */
+static struct kdbt_snap_block *records(struct kdbt_snap_block *first,
+				       struct kdbt_totals *t, const u64 *cnt,
+				       u32 n, bool hide,
+				       const struct kdbt_snap_seen *seen)
+{
+	struct kdbt_snap_block *r = first;
+	bool fast = fast_blocks();
+	u32 i;
+	u64 m;
+
+	*t = prof.retired;
+	for (i = 1; i < n; i++) {
+		m = misses_of(i);
+		add_counts(t, i, cnt[i], m, fast);
+		if (!seen || !seen_same(seen, i, cnt[i], m))
+			fill_record(i, cnt[i], m, r++, hide);
+	}
+	totals_finish(t);
+	return r;
 }
 
 /**
@@ -796,7 +831,7 @@ ssize_t kdbt_profile_snapshot(void **buf, size_t *cap, bool hide,
 	bool delta;
 	int tries;
 	u64 *cnt;
-	u32 n, i;
+	u32 n;
 
 	for (tries = 0; tries < 100; tries++) {
 		n = kdbt_profile_nblocks();
@@ -819,11 +854,8 @@ ssize_t kdbt_profile_snapshot(void **buf, size_t *cap, bool hide,
 		n = min_t(u32, n, kdbt_profile_nblocks());
 		delta = seen && seen->n > 1 && seen->flushes == prof.flushes;
 		execs_all(cnt, n);
-		totals_from(&t, cnt, n);
 		first = *buf + sizeof(struct kdbt_snap_header);
-		for (r = first, i = 1; i < n; i++)
-			if (!delta || !seen_same(seen, i, cnt[i]))
-				fill_record(i, cnt[i], r++, hide);
+		r = records(first, &t, cnt, n, hide, delta ? seen : NULL);
 		h = *buf;
 		header_once(h, r - first, hide, &t);
 		if (delta)
