@@ -47,6 +47,9 @@
  *                     writers, every write into the cache (its alias is
  *                     read-only but while held: alias.c).  Functions
  *                     named *_locked need it and check it.
+ * Leaves, outside that order (nothing is taken while they are held): a
+ * /proc/kdbt/snapshot or changes reader's mutex (procfs.c) and the
+ * totals' scratch lock (profile.c, kdbt_profile_totals()).
  */
 struct kdbt_engine {
 	struct kdbt_tr tr;

@@ -39,7 +39,8 @@
  * do the rest there.  Both say what they walked under the lock
  * (kdbt_walked_locked(): locked_walk_max).
  *
- * Owns: the baselines, the function table, the retired totals, the epoch.
+ * Owns: the baselines, the function table, the retired totals, the epoch,
+ * the totals' scratch array (totals.lock).
  * Must never: allocate or sleep in the hooks called with kdbt_eng.lock
  * held; hand out a block or function that is not complete (nvisible and
  * nfuncs are published with release stores).
@@ -117,6 +118,20 @@ static struct {
 	.nfuncs = 1,
 };
 
+/*
+ * kdbt_profile_totals()'s room for every block's count, allocated once:
+ * an allocation per read of /proc/kdbt/stats cost more than the sums
+ * (kdbt calls the allocator natively, and Debian's kernels zero every
+ * page they hand out, init_on_alloc).  A leaf lock, held by one reader
+ * of the totals at a time.
+ */
+static struct {
+	struct mutex lock;
+	u64 *cnt;		/* KDBT_BLOCKS entries */
+} totals = {
+	.lock = __MUTEX_INITIALIZER(totals.lock),
+};
+
 /**
  * kdbt_profile_init() - allocate the profile's tables; called at load.
  *
@@ -137,9 +152,10 @@ int kdbt_profile_init(void)
 	prof.bnext = vzalloc(KDBT_BLOCKS * sizeof(*prof.bnext));
 	prof.funcs = vzalloc(KDBT_FUNCS * sizeof(*prof.funcs));
 	prof.fhash = vzalloc(KDBT_FHASH * sizeof(*prof.fhash));
+	totals.cnt = vmalloc_array(KDBT_BLOCKS, sizeof(*totals.cnt));
 	if (!prof.base[0] || !prof.base[1] || !prof.shadow[0] ||
 	    !prof.shadow[1] || !prof.bfunc || !prof.bnext || !prof.funcs ||
-	    !prof.fhash) {
+	    !prof.fhash || !totals.cnt) {
 		kdbt_profile_exit();
 		return -ENOMEM;
 	}
@@ -161,6 +177,8 @@ void kdbt_profile_exit(void)
 	vfree(prof.bnext);
 	vfree(prof.funcs);
 	vfree(prof.fhash);
+	vfree(totals.cnt);
+	totals.cnt = NULL;
 	prof.baseline = NULL;
 	prof.bfunc = prof.bnext = prof.fhash = NULL;
 	prof.funcs = NULL;
@@ -525,6 +543,7 @@ static void totals_from(struct kdbt_totals *t, const u64 *cnt, u32 n)
  */
 static void totals_once(struct kdbt_totals *t, u64 *cnt, u32 max)
 {
+	lockdep_assert_held(&totals.lock);
 	u32 n = kdbt_profile_nblocks(), i;
 	bool fast = fast_blocks();
 
@@ -547,15 +566,14 @@ static void totals_once(struct kdbt_totals *t, u64 *cnt, u32 max)
  */
 void kdbt_profile_totals(struct kdbt_totals *t)
 {
-	u32 max = kdbt_profile_nblocks() + 1024;
-	u64 *cnt = kvmalloc_array(max, sizeof(*cnt), GFP_KERNEL);
 	unsigned int seq;
 
+	mutex_lock(&totals.lock);
 	do {
 		seq = kdbt_profile_begin();
-		totals_once(t, cnt, max);
+		totals_once(t, totals.cnt, KDBT_BLOCKS);
 	} while (kdbt_profile_changed(seq));
-	kvfree(cnt);
+	mutex_unlock(&totals.lock);
 }
 
 /*
