@@ -354,36 +354,35 @@ static int native_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-static int native_open(struct inode *inode, struct file *file)
+/* One record, the whole file: native_show() prints it at position 0. */
+static void *native_start(struct seq_file *m, loff_t *pos)
 {
-	struct reader *r;
-	int err = may_read(file);
-
-	if (err)
-		return err;
-	r = kzalloc(sizeof(*r), GFP_KERNEL);
-	if (!r)
-		return -ENOMEM;
-	r->show_addr = kdbt_ksyms.show_value(file->f_cred);
-	err = single_open(file, native_show, r);
-	if (err)
-		kfree(r);
-	return err;
+	return *pos ? NULL : SEQ_START_TOKEN;
 }
 
-static int native_release(struct inode *inode, struct file *file)
+static void *native_next(struct seq_file *m, void *v, loff_t *pos)
 {
-	struct seq_file *m = file->private_data;
+	++*pos;
+	return NULL;
+}
 
-	kfree(m->private);
-	return single_release(inode, file);
+static const struct seq_operations native_ops = {
+	.start = native_start,
+	.next = native_next,
+	.stop = rec_stop,
+	.show = native_show,
+};
+
+static int native_open(struct inode *inode, struct file *file)
+{
+	return reader_open(file, &native_ops);
 }
 
 static const struct proc_ops native_fops = {
 	.proc_open = native_open,
 	.proc_read_iter = seq_read_iter,
 	.proc_lseek = seq_lseek,
-	.proc_release = native_release,
+	.proc_release = seq_release_private,
 };
 
 /* ------------------------------------------------------------------ */
