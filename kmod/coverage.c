@@ -57,7 +57,8 @@ static enum where classify(struct pt_regs *regs)
  * Where @regs was: its ip, then the return addresses of its callers,
  * newest first, as far as the unwinder finds them (the rest 0).
  */
-static void where_native(struct pt_regs *regs, struct kdbt_native_sample *ns)
+static void notrace where_native(struct pt_regs *regs,
+				  struct kdbt_native_sample *ns)
 {
 	struct unwind_state st;
 	unsigned int i = 0;

@@ -543,10 +543,10 @@ static void totals_from(struct kdbt_totals *t, const u64 *cnt, u32 n)
  */
 static void totals_once(struct kdbt_totals *t, u64 *cnt, u32 max)
 {
-	lockdep_assert_held(&totals.lock);
 	u32 n = kdbt_profile_nblocks(), i;
 	bool fast = fast_blocks();
 
+	lockdep_assert_held(&totals.lock);
 	if (cnt && n <= max) {
 		execs_all(cnt, n);
 		totals_from(t, cnt, n);
