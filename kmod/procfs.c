@@ -307,50 +307,56 @@ static void native_line(struct seq_file *m, struct reader *r, u32 n,
 	seq_puts(m, i == 1 ? " -\n" : "\n");
 }
 
+/* A place: @len equal samples from index @start of the sorted samples. */
+struct native_run {
+	u32 start, len;
+};
+
+/* The most frequent place first; equal ones in the samples' order. */
+static int native_run_cmp(const void *a, const void *b)
+{
+	const struct native_run *x = a, *y = b;
+
+	if (x->len != y->len)
+		return x->len > y->len ? -1 : 1;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
 /*
  * Every CPU's last native samples, sorted so that equal places are
- * adjacent, then printed place by place, the most frequent first (a
- * place is printed when its run is the largest left: quadratic in the
- * number of places, at most nr_cpu_ids * KDBT_NATIVE_RING).
+ * adjacent, grouped into places, and the places printed by frequency.
  */
 static int native_show(struct seq_file *m, void *v)
 {
+	u32 max = nr_cpu_ids * KDBT_NATIVE_RING, n, i, nruns = 0;
 	struct reader *r = m->private;
 	struct kdbt_native_sample *ns;
-	u32 n, i, best = 0, run, best_run;
-	bool *done;
+	struct native_run *runs;
 
 	seq_printf(m, "# version %d\n# %s\n", KDBT_ABI_VERSION,
 		   KDBT_NATIVE_COLUMNS);
-	ns = kvmalloc_array(nr_cpu_ids * KDBT_NATIVE_RING, sizeof(*ns),
-			    GFP_KERNEL);
-	done = kvcalloc(nr_cpu_ids * KDBT_NATIVE_RING, sizeof(*done),
-			GFP_KERNEL);
-	if (!ns || !done) {
+	ns = kvmalloc_array(max, sizeof(*ns), GFP_KERNEL);
+	runs = kvmalloc_array(max, sizeof(*runs), GFP_KERNEL);
+	if (!ns || !runs) {
 		kvfree(ns);
-		kvfree(done);
+		kvfree(runs);
 		return -ENOMEM;
 	}
 	n = kdbt_coverage_native(ns);
 	sort(ns, n, sizeof(*ns), native_cmp, NULL);
-	for (;;) {
-		best_run = 0;
-		for (i = 0; i < n; i += run) {
-			for (run = 1; i + run < n &&
-			     !native_cmp(&ns[i], &ns[i + run]); run++)
-				;
-			if (!done[i] && run > best_run) {
-				best = i;
-				best_run = run;
-			}
+	for (i = 0; i < n; i++) {
+		if (i && !native_cmp(&ns[i - 1], &ns[i])) {
+			runs[nruns - 1].len++;
+			continue;
 		}
-		if (!best_run)
-			break;
-		done[best] = true;
-		native_line(m, r, best_run, &ns[best]);
+		runs[nruns].start = i;
+		runs[nruns++].len = 1;
 	}
+	sort(runs, nruns, sizeof(*runs), native_run_cmp, NULL);
+	for (i = 0; i < nruns; i++)
+		native_line(m, r, runs[i].len, &ns[runs[i].start]);
 	kvfree(ns);
-	kvfree(done);
+	kvfree(runs);
 	return 0;
 }
 
