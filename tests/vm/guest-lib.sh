@@ -104,7 +104,8 @@ coverage_at_least() {
 
 # native_consistent WHAT: with translation off (no sample can come),
 # /proc/kdbt/native has its two header lines, then lines "N symbol+0xo/0xs
-# [module] callers" with N > 0, most frequent first, that account for
+# [module] callers" (or "N 0xADDRESS [unknown] callers": a module's init
+# text, freed since) with N > 0, most frequent first, that account for
 # samples_native exactly when no CPU took more than the 32 it keeps (at
 # most 32 in all), and for at most that many otherwise.
 native_consistent() {
@@ -114,9 +115,13 @@ native_consistent() {
 		NR == 1 { if ($0 !~ /^# version [0-9]+$/) bad("not the version"); next }
 		NR == 2 { if ($0 != "# samples symbol module callers") bad("not the columns"); next }
 		{
-			if (NF != 4 || $1 !~ /^[1-9][0-9]*$/ ||
-			    $2 !~ /^[A-Za-z0-9_.$]+\+0x[0-9a-f]+\/0x[0-9a-f]+$/ ||
-			    $3 !~ /^\[[A-Za-z0-9_]+\]$/ || $4 !~ /^(-|[^ ]+)$/)
+			# a symbol and its module, or (module init text freed
+			# since: no symbol) the address and [unknown]
+			sym = $2 ~ /^[A-Za-z0-9_.$]+\+0x[0-9a-f]+\/0x[0-9a-f]+$/ &&
+			      $3 ~ /^\[[A-Za-z0-9_]+\]$/
+			addr = $2 ~ /^0x[0-9a-f]+$/ && $3 == "[unknown]"
+			if (NF != 4 || $1 !~ /^[1-9][0-9]*$/ || !(sym || addr) ||
+			    $4 !~ /^(-|[^ ]+)$/)
 				bad("malformed")
 			if (NR > 3 && $1 + 0 > prev) bad("not sorted by samples")
 			prev = $1 + 0; sum += $1
