@@ -327,6 +327,28 @@ int kdbt_read_all(int fd, size_t max, unsigned char **bufp, size_t *lenp)
 	return 0;
 }
 
+/*
+ * The bytes of @fd from offset 0 (a pipe: from where it is) to its end,
+ * into a malloc()ed *@buf of *@len bytes.  Return: 0 or the error.
+ */
+static int read_from_start(int fd, const char *name, unsigned char **buf,
+			   size_t *len, struct kdbt_err *err)
+{
+	int ret;
+
+	if (lseek(fd, 0, SEEK_SET) < 0 && errno != ESPIPE)
+		return kdbt_fail(err, -errno, "%s: seek: %s", name,
+				 strerror(errno));
+	ret = kdbt_read_all(fd, SNAP_MAX_BYTES, buf, len);
+	if (ret == -EFBIG)
+		return kdbt_fail(err, ret, "%s: larger than %lu MiB, refused",
+				 name, SNAP_MAX_BYTES >> 20);
+	if (ret)
+		return kdbt_fail(err, ret, "%s: read: %s", name,
+				 strerror(-ret));
+	return 0;
+}
+
 /**
  * kdbt_snap_read_fd() - take a snapshot through an open file
  * @s: as for kdbt_snap_parse()
@@ -349,16 +371,9 @@ int kdbt_snap_read_fd(struct kdbt_snap *s, int fd, const char *name,
 
 	if (!name)
 		name = "snapshot";
-	if (lseek(fd, 0, SEEK_SET) < 0 && errno != ESPIPE)
-		return kdbt_fail(err, -errno, "%s: seek: %s", name,
-				 strerror(errno));
-	ret = kdbt_read_all(fd, SNAP_MAX_BYTES, &buf, &len);
-	if (ret == -EFBIG)
-		return kdbt_fail(err, ret, "%s: larger than %lu MiB, refused",
-				 name, SNAP_MAX_BYTES >> 20);
+	ret = read_from_start(fd, name, &buf, &len, err);
 	if (ret)
-		return kdbt_fail(err, ret, "%s: read: %s", name,
-				 strerror(-ret));
+		return ret;
 	ret = kdbt_snap_parse(s, buf, len, name, err);
 	free(buf);
 	return ret;
@@ -439,13 +454,9 @@ int kdbt_snap_update_fd(struct kdbt_snap *s, int fd, const char *name,
 
 	if (!name)
 		name = "changes";
-	if (lseek(fd, 0, SEEK_SET) < 0)
-		return kdbt_fail(err, -errno, "%s: seek: %s", name,
-				 strerror(errno));
-	ret = kdbt_read_all(fd, SNAP_MAX_BYTES, &buf, &len);
+	ret = read_from_start(fd, name, &buf, &len, err);
 	if (ret)
-		return kdbt_fail(err, ret, "%s: read: %s", name,
-				 ret == -EFBIG ? "too large" : strerror(-ret));
+		return ret;
 	ret = parse(&d, buf, len, name, true, err);
 	free(buf);
 	if (ret)
