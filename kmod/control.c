@@ -406,6 +406,7 @@ int kdbt_on(void)
 	if (kdbt_eng.ons == 0)
 		kdbt_entries_report();
 	kdbt_coverage_reset();
+	kdbt_traces_start();
 	kdbt_entries_install();
 	if (kdbt_eng.mode == KDBT_MODE_FAST && !kdbt_eng.fast_used) {
 		__module_get(THIS_MODULE);	/* see kdbt_off() */
@@ -594,6 +595,7 @@ void kdbt_engine_exit(void)
 	switch_off();	/* not pinned: transparent, or fast already quiesced */
 	kdbt_entries_release();
 	quiesce_for_unload();
+	kdbt_traces_stop();
 	mutex_unlock(&kdbt_eng.control);
 	kdbt_extable_give_back();
 	kdbt_stacks_exit();
@@ -638,6 +640,7 @@ static void control_stats(struct kdbt_stats *s, const struct kdbt_totals *t)
 	kdbt_coverage_stats(s);
 	kdbt_textpoke_stats(s);
 	kdbt_stacks_stats(s);
+	kdbt_traces_stats(s);
 	kdbt_stats_finish(s);
 }
 

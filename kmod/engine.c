@@ -30,6 +30,7 @@
 #include <linux/math64.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/sched/clock.h>
 #include <linux/smp.h>
 #include <linux/spinlock.h>
 #include <linux/uaccess.h>
@@ -441,6 +442,42 @@ unsigned long kdbt_lock(void)
 	raw_spin_lock(&kdbt_eng.lock);
 	kdbt_alias_check_sealed_locked();
 	return flags;
+}
+
+/**
+ * kdbt_lock_briefly() - take kdbt_eng.lock, waiting at most @ns, from
+ * any context, NMI included (traces.c's callbacks, inside whatever walks
+ * a stack): never on a CPU inside the dispatcher or holding the lock
+ * (in_dispatch: every holder counts itself there first), or going
+ * offline.  Holders never wait for another CPU, so the wait is the
+ * dispatcher's own spin, only bounded.  Interrupts off first, as in
+ * kdbt_lock().
+ * @flags: receives the interrupt flags, for kdbt_unlock().
+ * @ns: how long to spin for it.
+ *
+ * Return: true with the lock held.
+ */
+bool kdbt_lock_briefly(unsigned long *flags, u64 ns)
+{
+	u64 t0;
+
+	local_irq_save(*flags);
+	if (this_cpu_read(in_dispatch) || this_cpu_read(cpu_leaving))
+		goto busy;
+	this_cpu_inc(in_dispatch);
+	t0 = local_clock();
+	while (!raw_spin_trylock(&kdbt_eng.lock)) {
+		if (local_clock() - t0 > ns) {
+			this_cpu_dec(in_dispatch);
+			goto busy;
+		}
+		cpu_relax();
+	}
+	kdbt_alias_check_sealed_locked();
+	return true;
+busy:
+	local_irq_restore(*flags);
+	return false;
 }
 
 void kdbt_unlock(unsigned long flags)

@@ -38,6 +38,7 @@
  *                     reset, refill, unload; sleeps.  Functions that need it say
  *                     "Control held" and check it.
  *   cpus_read_lock()  the CPU set, while entries.c writes call sites.
+ *   ftrace's locks    while traces.c registers its hooks (first on).
  *   text_mutex        the kernel's, while entries.c writes call sites
  *                     (text_poke_queue/finish), and around every
  *                     __text_poke() whose probe (textpoke.c) takes
@@ -47,6 +48,9 @@
  *                     writers, every write into the cache (its alias is
  *                     read-only but while held: alias.c).  Functions
  *                     named *_locked need it and check it.
+ *                     traces.c's hooks, inside any stack walk under
+ *                     any kernel lock, only try it for a bounded time
+ *                     (kdbt_lock_briefly()), never on a CPU holding it.
  * Leaves, outside that order (nothing is taken while they are held): a
  * /proc/kdbt/snapshot or changes reader's mutex (procfs.c) and the
  * totals' scratch lock (profile.c, kdbt_profile_totals()).
@@ -127,6 +131,7 @@ bool kdbt_in_cache(u64 addr);
 
 bool kdbt_dispatch_enter(void);
 unsigned long kdbt_lock(void);
+bool kdbt_lock_briefly(unsigned long *flags, u64 ns);
 void kdbt_unlock(unsigned long flags);
 void kdbt_walked_locked(u32 n);
 void kdbt_cpu_leaving(bool leaving);
@@ -163,6 +168,7 @@ struct kdbt_stack_culprit {
 };
 
 int kdbt_rewrite_stacks(u64 *rewritten, struct kdbt_stack_culprit *culprit);
+u64 kdbt_stacks_native_for(u64 w);
 int kdbt_stacks_into_cache(u64 *pulled);
 u64 kdbt_pull_frames(struct pt_regs *regs);
 int kdbt_stacks_init(void);
@@ -172,6 +178,11 @@ void kdbt_stacks_stats(struct kdbt_stats *s);
 void kdbt_entries_remove(void);
 void kdbt_entries_release(void);
 void kdbt_entries_stats(struct kdbt_stats *s);
+
+/* traces.c: the kernel's stack traces map kdbt's return addresses. */
+void kdbt_traces_start(void);
+void kdbt_traces_stop(void);
+void kdbt_traces_stats(struct kdbt_stats *s);
 
 /* textpoke.c: translations follow live text patching. */
 bool kdbt_poke_in_the_way(u64 target);

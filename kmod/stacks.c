@@ -81,6 +81,17 @@ static u64 native_for(u64 w)
 	return 0;
 }
 
+/**
+ * kdbt_stacks_native_for() - the native address that cache word @w on a
+ * stack stands for, exactly (what off writes back), or 0: a return site,
+ * a block entry, a post stub, the start of a translated instruction.
+ * Lock held, or every CPU stopped.
+ */
+u64 kdbt_stacks_native_for(u64 w)
+{
+	return native_for(w);
+}
+
 /*
  * Whether @p looks like the start of an interrupt frame (pt_regs->ip
  * onwards: ip, kernel cs, flags, sp above it, ss).  Other cache words

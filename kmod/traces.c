@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * traces.c - the kernel's own stack traces name native code while the
+ * cache holds return addresses (issue 29; docs/STACK-TRACES.md, parts U
+ * and P).
+ *
+ * A fast-mode translated call pushes the cache address of its return
+ * site, a fast-mode on puts block entries in place of sleeping tasks'
+ * return addresses (stacks.c), and in both modes a translated handler
+ * returns to its post stub (entries.c).  The kernel's unwinder finds no
+ * ORC data at such an address and stops there, and the printers show
+ * kdbt_cache+0x... .  So while kdbt may have put one on a stack (from
+ * the first on to unload), ftrace entry callbacks map them:
+ *   unwind_next_frame(), unwind_get_return_address(): the state's ip, if
+ *	it is a return address (not a signal frame's interrupted ip) and
+ *	one of those kinds, becomes the native return address it stands
+ *	for, before the function reads it - the rest of the walk is then
+ *	the kernel's own ORC walk, since at a native return address a
+ *	translated frame is laid out as the native one;
+ *   sprint_backtrace(), sprint_backtrace_build_id(), sprint_symbol(),
+ *	sprint_symbol_build_id(): the address to print (%pB, %pBb, %pS:
+ *	/proc/PID/stack, the lines of an oops, WARN or sysrq-l backtrace,
+ *	the RIP: line of a register dump), likewise.
+ * What the walk follows is mapped exactly (kdbt_stacks_native_for(),
+ * what off writes back): any other cache address is left as it was, and
+ * the walk stops there as it always did - a trace may be cut short,
+ * never made up.  The ip of a signal frame (a translated instruction
+ * interrupted, possibly inside a sequence kdbt inserted, where the stack
+ * is not the native one) is never mapped: the reliable walk (livepatch)
+ * fails there, as before.  Only what is printed and not followed - a
+ * "? " word, an interrupted ip - falls back to the native instruction
+ * its cache address is part of (kdbt_cache_to_native()); a stale word
+ * older than the last refill may name the wrong one, and one outside
+ * every block (a transparent-mode return's probe, a dispatcher stub:
+ * values kdbt's inserted sequences leave in dead stack slots) still
+ * prints as kdbt_cache+0x....
+ *
+ * The callbacks run natively (ftrace's callers stay native, engine.c),
+ * in any context, NMI included: they take kdbt_eng.lock with
+ * kdbt_lock_briefly() - never on a CPU inside the dispatcher or holding
+ * the lock, never waiting more than LOCK_WAIT_NS - and map nothing if
+ * they cannot have it.  So walks made under the lock - the pulls of
+ * stacks.c - stay raw, as they must: they rewrite the native addresses
+ * they find.
+ *
+ * Owns: the two ftrace_ops, registered at the first on and kept until
+ * unload (transparent mode's off leaves cache addresses on stacks until
+ * a quiesce; a registration per on would poke text per cycle).
+ * Must never: write a pt_regs or a stack word (only the unwind state or
+ * the argument to print); wait for a lock without a bound; give the
+ * unwinder an address it cannot map exactly.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ftrace.h>
+#include <asm/unwind.h>
+#include "kdbt.h"
+#include "engine.h"
+
+/* How long a callback waits for kdbt_eng.lock: a translation or two. */
+#define LOCK_WAIT_NS	(10 * NSEC_PER_MSEC)
+
+static struct {
+	bool registered;		/* control mutex */
+	unsigned long ret_from_fork;	/* where a forked task starts */
+	u64 mapped;			/* addresses mapped (racy count) */
+} tr_hooks;
+
+/*
+ * The native address that cache address @w stands for, or 0 (not in the
+ * cache, or the lock is busy): with @exact, only a return address that
+ * off would write back (kdbt_stacks_native_for()); else also the native
+ * instruction whose translation @w points into.
+ */
+static u64 notrace native_of(u64 w, bool exact)
+{
+	unsigned long flags;
+	u64 native;
+
+	if (!kdbt_in_cache(w) || !kdbt_lock_briefly(&flags, LOCK_WAIT_NS))
+		return 0;
+	native = kdbt_stacks_native_for(w);
+	if (!native && !exact)
+		native = kdbt_cache_to_native(&kdbt_eng.tr, w);
+	kdbt_unlock(flags);
+	if (native)
+		tr_hooks.mapped++;
+	return native;
+}
+
+/*
+ * unwind_next_frame(state), unwind_get_return_address(state): a return
+ * address of a call frame.  A forked task's first frame is a signal one
+ * (__unwind_start()): redone once it is native.
+ */
+static void notrace on_unwind(unsigned long ip, unsigned long parent_ip,
+			      struct ftrace_ops *op, struct ftrace_regs *fregs)
+{
+	struct pt_regs *regs = ftrace_get_regs(fregs);
+	struct unwind_state *st;
+	u64 native;
+
+	if (!regs)
+		return;
+	st = (struct unwind_state *)regs->di;
+	if (!st || st->signal || st->error)
+		return;
+	native = native_of(st->ip, true);
+	if (!native)
+		return;
+	st->ip = native;
+	if (native == tr_hooks.ret_from_fork)
+		st->signal = true;
+}
+
+/*
+ * sprint_backtrace{,_build_id}(buffer, address): a return address to
+ * print (%pB), exactly; and any other cache address, a stale word shown
+ * with "? " or an instruction printed with %pS (sprint_symbol{,_build_id}:
+ * the RIP: line of a register dump), as the native instruction its
+ * translation is part of.
+ */
+static void notrace on_print(unsigned long ip, unsigned long parent_ip,
+			     struct ftrace_ops *op, struct ftrace_regs *fregs)
+{
+	struct pt_regs *regs = ftrace_get_regs(fregs);
+	u64 native;
+
+	if (!regs)
+		return;
+	native = native_of(regs->si, false);
+	if (native)
+		regs->si = native;
+}
+
+static struct ftrace_ops unwind_ops = {
+	.func = on_unwind,
+	.flags = FTRACE_OPS_FL_SAVE_REGS,
+};
+
+static struct ftrace_ops print_ops = {
+	.func = on_print,
+	.flags = FTRACE_OPS_FL_SAVE_REGS,
+};
+
+/* Trace each function of @names (those the kernel has) with @ops. */
+static int filter_names(struct ftrace_ops *ops, const char *const *names,
+			unsigned int n)
+{
+	unsigned int i, found = 0;
+	unsigned long addr;
+	int err;
+
+	for (i = 0; i < n; i++) {
+		addr = kdbt_ksym_addr(names[i]);
+		if (!addr)
+			continue;
+		err = ftrace_set_filter_ip(ops, addr, 0, 0);
+		if (err)
+			return err;
+		found++;
+	}
+	return found ? 0 : -ENOENT;
+}
+
+static int register_one(struct ftrace_ops *ops, const char *const *names,
+			unsigned int n)
+{
+	int err = filter_names(ops, names, n);
+
+	if (!err)
+		err = register_ftrace_function(ops);
+	if (err)
+		ftrace_free_filter(ops);
+	return err;
+}
+
+static const char *const unwind_names[] = {
+	"unwind_next_frame", "unwind_get_return_address",
+};
+static const char *const print_names[] = {
+	"sprint_backtrace", "sprint_backtrace_build_id",
+	"sprint_symbol", "sprint_symbol_build_id",
+};
+
+/**
+ * kdbt_traces_start() - at on (control held): from the first on to
+ * unload the kernel's stack traces map kdbt's return addresses.  A
+ * failure (ftrace off, say) costs the traces, not translation: logged
+ * once, retried at the next on.
+ */
+void kdbt_traces_start(void)
+{
+	int err;
+
+	lockdep_assert_held(&kdbt_eng.control);
+	if (tr_hooks.registered)
+		return;
+	tr_hooks.ret_from_fork = kdbt_ksym_addr("ret_from_fork_asm") ?:
+				 kdbt_ksym_addr("ret_from_fork");
+	err = register_one(&unwind_ops, unwind_names,
+			   ARRAY_SIZE(unwind_names));
+	if (err) {
+		pr_warn_once("stack traces will show cache addresses: cannot trace the unwinder (%d)\n",
+			     err);
+		return;
+	}
+	err = register_one(&print_ops, print_names, ARRAY_SIZE(print_names));
+	if (err) {
+		unregister_ftrace_function(&unwind_ops);
+		ftrace_free_filter(&unwind_ops);
+		pr_warn_once("stack traces will show cache addresses: cannot trace the printers (%d)\n",
+			     err);
+		return;
+	}
+	tr_hooks.registered = true;
+}
+
+/**
+ * kdbt_traces_stop() - at unload, once no stack holds a cache address
+ * (control held): the callbacks go, and unregister_ftrace_function()
+ * waits until none runs any more.
+ */
+void kdbt_traces_stop(void)
+{
+	lockdep_assert_held(&kdbt_eng.control);
+	if (!tr_hooks.registered)
+		return;
+	unregister_ftrace_function(&print_ops);
+	unregister_ftrace_function(&unwind_ops);
+	ftrace_free_filter(&print_ops);
+	ftrace_free_filter(&unwind_ops);
+	tr_hooks.registered = false;
+}
+
+void kdbt_traces_stats(struct kdbt_stats *s)
+{
+	s->trace_maps = READ_ONCE(tr_hooks.mapped);
+}
