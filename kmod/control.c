@@ -381,6 +381,7 @@ int kdbt_on(void)
 		kdbt_eng.own_extable = THIS_MODULE->extable;
 		kdbt_eng.own_num = THIS_MODULE->num_exentries;
 	}
+	kdbt_traces_start();	/* (refuse.c asks whether it worked) */
 	err = check_can_run();
 	if (err)
 		goto out;
@@ -406,7 +407,6 @@ int kdbt_on(void)
 	if (kdbt_eng.ons == 0)
 		kdbt_entries_report();
 	kdbt_coverage_reset();
-	kdbt_traces_start();
 	kdbt_entries_install();
 	if (kdbt_eng.mode == KDBT_MODE_FAST && !kdbt_eng.fast_used) {
 		__module_get(THIS_MODULE);	/* see kdbt_off() */

@@ -182,6 +182,7 @@ void kdbt_entries_stats(struct kdbt_stats *s);
 /* traces.c: the kernel's stack traces map kdbt's return addresses. */
 void kdbt_traces_start(void);
 void kdbt_traces_stop(void);
+bool kdbt_traces_mapped(void);
 void kdbt_traces_stats(struct kdbt_stats *s);
 
 /* textpoke.c: translations follow live text patching. */

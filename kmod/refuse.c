@@ -1,17 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * refuse.c - keep apart from translation what cannot run beside it:
- * livepatch transitions in fast mode.
+ * livepatch transitions in fast mode, when the kernel's stack traces
+ * cannot follow the cache.
  *
  * A livepatch switches each task to the new code only once a reliable
  * stack trace of the task shows none of the functions it replaces.  In
  * fast mode kernel stacks hold cache return addresses, which the ORC
- * unwinder cannot follow, so no task that sleeps in the kernel could
- * ever be switched: the transition would wait until `off`.  So a
- * livepatch module may not load while fast mode is on, and fast-mode
- * `on` is refused while a transition is in progress.  (Disabling a patch
- * starts a transition too, through sysfs, where nothing can refuse it:
- * in fast mode it completes at the next `off`.)
+ * unwinder follows only through traces.c's hooks (registered at the
+ * first on: kdbt_traces_mapped()).  Without them no task that sleeps in
+ * the kernel could ever be switched: the transition would wait until
+ * `off`.  So then a livepatch module may not load while fast mode is
+ * on, and fast-mode `on` is refused while a transition is in progress.
+ * (Disabling a patch starts a transition too, through sysfs, where
+ * nothing can refuse it: then in fast mode it completes at the next
+ * `off`.)  With the hooks, a trace through the cache is reliable only
+ * where it is exact (a task interrupted inside the cache is retried by
+ * livepatch, as one running a patched function is), and nothing is
+ * refused.
  *
  * Modules are refused by a module notifier with -EBUSY at
  * MODULE_STATE_COMING, before their init runs.  Both kinds of decision
@@ -19,7 +25,8 @@
  * other's check and its effect.
  *
  * Owns: the module notifier, registered from load to unload.
- * Must never: refuse any other module, or refuse anything while off.
+ * Must never: refuse any other module, or refuse anything while off or
+ * while the stack traces follow the cache.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -51,11 +58,12 @@ static bool klp_in_transition(void)
  * livepatch goes (control held).
  *
  * Return: 0, or -EBUSY (with one log line) in fast mode while a livepatch
- * transition is in progress.
+ * transition is in progress and the stack traces cannot follow the cache.
  */
 int kdbt_refuse_check(void)
 {
-	if (kdbt_eng.mode == KDBT_MODE_FAST && klp_in_transition()) {
+	if (kdbt_eng.mode == KDBT_MODE_FAST && !kdbt_traces_mapped() &&
+	    klp_in_transition()) {
 		pr_warn("on refused: a livepatch transition is in progress (fast mode would keep it from ending): wait for it, or use mode transparent\n");
 		return -EBUSY;
 	}
@@ -65,8 +73,9 @@ int kdbt_refuse_check(void)
 /* The one log line of a refused module, or NULL to let it load. */
 static const char *why_refused(const struct module *mod)
 {
-	if (is_livepatch(mod) && kdbt_eng.mode == KDBT_MODE_FAST)
-		return "its transition cannot end while fast-mode stacks hold cache addresses";
+	if (is_livepatch(mod) && kdbt_eng.mode == KDBT_MODE_FAST &&
+	    !kdbt_traces_mapped())
+		return "fast-mode stacks hold cache addresses, and the stack-trace hooks are not registered";
 	return NULL;
 }
 

@@ -233,6 +233,17 @@ void kdbt_traces_stop(void)
 	tr_hooks.registered = false;
 }
 
+/**
+ * kdbt_traces_mapped() - whether the kernel's stack traces map kdbt's
+ * return addresses (the hooks are registered): what makes fast mode's
+ * stacks reliable for livepatch (refuse.c).  Control held.
+ */
+bool kdbt_traces_mapped(void)
+{
+	lockdep_assert_held(&kdbt_eng.control);
+	return tr_hooks.registered;
+}
+
 void kdbt_traces_stats(struct kdbt_stats *s)
 {
 	s->trace_maps = READ_ONCE(tr_hooks.mapped);
