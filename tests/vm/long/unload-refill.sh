@@ -1,5 +1,5 @@
 # unload-refill.sh (long tier) - rmmod while a full cache keeps asking for
-# refills: ten times, kdbt loads with the smallest cache (cache_kb=256),
+# refills: six times, kdbt loads with the smallest cache (cache_kb=256),
 # switches on in transparent mode (no module reference: rmmod may come
 # while on), the workload overflows the cache, and rmmod switches off and
 # unloads under it.  Unload stops the dispatcher's refill requests, waits
@@ -17,7 +17,7 @@ rm -f $stop
 workload 200 $stop > /tmp/workload.out 2>&1 &
 wl=$!
 sleep 2
-for i in 1 2 3 4 5 6 7 8 9 10; do
+for i in 1 2 3 4 5 6; do
 	insmod "$KDBT_KO" cache_kb=256 || fail "cycle $i: insmod failed"
 	kdbt_control on || fail "cycle $i: on: $ctl_err"
 	for _ in 1 2 3 4 5 6 7 8 9 10; do
