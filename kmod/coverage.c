@@ -66,6 +66,7 @@ static void notrace where_native(struct pt_regs *regs,
 
 	memset(ns, 0, sizeof(*ns));
 	ns->at[i++] = regs->ip;
+	kdbt_traces_raw(true);		/* (no waiting for the lock here) */
 	unwind_start(&st, current, regs, NULL);
 	if (!unwind_done(&st))
 		unwind_next_frame(&st);		/* past regs->ip */
@@ -78,6 +79,7 @@ static void notrace where_native(struct pt_regs *regs,
 			break;
 		ns->at[i++] = ip;
 	}
+	kdbt_traces_raw(false);
 }
 
 void notrace kdbt_coverage_sample(struct pt_regs *regs)

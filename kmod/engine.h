@@ -183,6 +183,7 @@ void kdbt_entries_stats(struct kdbt_stats *s);
 void kdbt_traces_start(void);
 void kdbt_traces_stop(void);
 bool kdbt_traces_mapped(void);
+void kdbt_traces_raw(bool raw);
 void kdbt_traces_stats(struct kdbt_stats *s);
 
 /* textpoke.c: translations follow live text patching. */

@@ -41,7 +41,9 @@
  * the lock, never waiting more than LOCK_WAIT_NS - and map nothing if
  * they cannot have it.  So walks made under the lock - the pulls of
  * stacks.c - stay raw, as they must: they rewrite the native addresses
- * they find.
+ * they find.  So does the coverage sampler's (kdbt_traces_raw()): it
+ * runs in every timer interrupt that finds native code, and waiting
+ * there for the lock slowed whole test suites by minutes.
  *
  * Owns: the two ftrace_ops, registered at the first on and kept until
  * unload (transparent mode's off leaves cache addresses on stacks until
@@ -57,8 +59,20 @@
 #include "kdbt.h"
 #include "engine.h"
 
-/* How long a callback waits for kdbt_eng.lock: a translation or two. */
-#define LOCK_WAIT_NS	(10 * NSEC_PER_MSEC)
+/*
+ * How long a callback waits for kdbt_eng.lock: a translation or two; in
+ * an interrupt or NMI (a perf sample's callchain, a remote backtrace)
+ * less.
+ */
+#define LOCK_WAIT_NS		(10 * NSEC_PER_MSEC)
+#define LOCK_WAIT_IRQ_NS	(1 * NSEC_PER_MSEC)
+
+/*
+ * A CPU whose walk must stay raw counts itself here (kdbt_traces_raw()):
+ * the coverage sampler's, in every timer interrupt that finds native
+ * code, may not wait for the lock.
+ */
+static DEFINE_PER_CPU(int, raw_walk);
 
 static struct {
 	bool registered;		/* control mutex */
@@ -77,7 +91,9 @@ static u64 notrace native_of(u64 w, bool exact)
 	unsigned long flags;
 	u64 native;
 
-	if (!kdbt_in_cache(w) || !kdbt_lock_briefly(&flags, LOCK_WAIT_NS))
+	if (!kdbt_in_cache(w) || this_cpu_read(raw_walk) ||
+	    !kdbt_lock_briefly(&flags, in_task() ? LOCK_WAIT_NS :
+					     LOCK_WAIT_IRQ_NS))
 		return 0;
 	native = kdbt_stacks_native_for(w);
 	if (!native && !exact)
@@ -231,6 +247,20 @@ void kdbt_traces_stop(void)
 	ftrace_free_filter(&print_ops);
 	ftrace_free_filter(&unwind_ops);
 	tr_hooks.registered = false;
+}
+
+/**
+ * kdbt_traces_raw() - from @raw on until it is called with false again,
+ * this CPU's stack walks are not mapped (interrupts off, or a nesting
+ * interrupt's walk would be raw too).
+ * @raw: whether the walks to come are raw.
+ */
+void notrace kdbt_traces_raw(bool raw)
+{
+	if (raw)
+		this_cpu_inc(raw_walk);
+	else
+		this_cpu_dec(raw_walk);
 }
 
 /**
