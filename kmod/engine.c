@@ -449,9 +449,9 @@ unsigned long kdbt_lock(void)
  * any context, NMI included (traces.c's callbacks, inside whatever walks
  * a stack): never on a CPU inside the dispatcher or holding the lock
  * (in_dispatch: every holder counts itself there first), or going
- * offline.  Holders never wait for another CPU, so the wait is the
- * dispatcher's own spin, only bounded.  Interrupts off first, as in
- * kdbt_lock().
+ * offline.  The wait is the dispatcher's own spin (holders do not wait
+ * for other CPUs), only bounded, so that a walk never hangs on it.
+ * Interrupts off first, as in kdbt_lock().
  * @flags: receives the interrupt flags, for kdbt_unlock().
  * @ns: how long to spin for it.
  *
