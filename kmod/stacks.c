@@ -58,8 +58,13 @@ struct scan {
 	struct kdbt_stack_culprit *culprit;	/* the last task in the way */
 };
 
-/* The native address a cache word stands for, or 0. */
-static u64 native_for(u64 w)
+/**
+ * kdbt_stacks_native_for() - the native address that cache word @w on a
+ * stack stands for, exactly (what off writes back), or 0: a return site,
+ * a block entry, a post stub, the start of a translated instruction.
+ * Lock held, or every CPU stopped (traces.c also asks, under the lock).
+ */
+u64 kdbt_stacks_native_for(u64 w)
 {
 	const struct kdbt_tr *tr = &kdbt_eng.tr;
 	const struct kdbt_block *b = kdbt_block_at_cache(tr, w);
@@ -79,17 +84,6 @@ static u64 native_for(u64 w)
 		if (w == entry + m[i].cache_off)
 			return b->native + m[i].native_off;
 	return 0;
-}
-
-/**
- * kdbt_stacks_native_for() - the native address that cache word @w on a
- * stack stands for, exactly (what off writes back), or 0: a return site,
- * a block entry, a post stub, the start of a translated instruction.
- * Lock held, or every CPU stopped.
- */
-u64 kdbt_stacks_native_for(u64 w)
-{
-	return native_for(w);
 }
 
 /*
@@ -157,7 +151,7 @@ static void scan_task(struct task_struct *t, struct scan *s)
 
 		if (!kdbt_in_cache(w))
 			continue;
-		n = native_for(w);
+		n = kdbt_stacks_native_for(w);
 		if (n) {
 			WRITE_ONCE(*p, n);
 			s->rewritten++;

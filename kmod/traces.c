@@ -191,6 +191,12 @@ static int register_one(struct ftrace_ops *ops, const char *const *names,
 	return err;
 }
 
+static void unregister_one(struct ftrace_ops *ops)
+{
+	unregister_ftrace_function(ops);
+	ftrace_free_filter(ops);
+}
+
 static const char *const unwind_names[] = {
 	"unwind_next_frame", "unwind_get_return_address",
 };
@@ -223,8 +229,7 @@ void kdbt_traces_start(void)
 	}
 	err = register_one(&print_ops, print_names, ARRAY_SIZE(print_names));
 	if (err) {
-		unregister_ftrace_function(&unwind_ops);
-		ftrace_free_filter(&unwind_ops);
+		unregister_one(&unwind_ops);
 		pr_warn_once("stack traces will show cache addresses: cannot trace the printers (%d)\n",
 			     err);
 		return;
@@ -242,10 +247,8 @@ void kdbt_traces_stop(void)
 	lockdep_assert_held(&kdbt_eng.control);
 	if (!tr_hooks.registered)
 		return;
-	unregister_ftrace_function(&print_ops);
-	unregister_ftrace_function(&unwind_ops);
-	ftrace_free_filter(&print_ops);
-	ftrace_free_filter(&unwind_ops);
+	unregister_one(&print_ops);
+	unregister_one(&unwind_ops);
 	tr_hooks.registered = false;
 }
 
