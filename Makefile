@@ -65,8 +65,8 @@ deps-matrix: deps
 links:
 	@test -d $(ZYDIS)/src || { echo "Zydis sources missing: run 'make deps'"; exit 1; }
 	@mkdir -p $(B)/include
-	@ln -sfn /usr/include/Zycore $(B)/include/Zycore
-	@ln -sfn ../build/src/zydis kmod/zydis
+	@sh scripts/relink.sh -l /usr/include/Zycore $(B)/include/Zycore
+	@sh scripts/relink.sh -l ../build/src/zydis kmod/zydis
 
 module: links
 	@test -f $(KDIR)/Makefile || { echo "no headers for kernel $(KVER) in $(KDIR): install linux-headers-$(KVER) or give KVER=..."; exit 1; }
@@ -83,18 +83,17 @@ module-for: links
 	*) echo "module-for: give the kernel: make module-for KVER=..."; exit 1 ;; esac
 	@test -f $(KDIR)/Makefile || { echo "no headers for kernel $(KVER) in $(KDIR): install linux-headers-$(KVER)"; exit 1; }
 	@mkdir -p $(KMOD_FOR)/zydis/src $(KMOD_FOR)/core
-	@ln -sfn ../proc $(B)/proc
-	@for f in kmod/Kbuild kmod/*.[chS] kmod/*.sh; do \
-		case $$f in *.mod.c) continue ;; esac; \
-		ln -sfn ../../$$f $(KMOD_FOR)/; done
-	@for f in files.mk $(KDBT_CORE_SRCS) $(KDBT_CORE_HDRS); do \
-		ln -sfn ../../../kmod/core/$$f $(KMOD_FOR)/core/; done
-	@ln -sfn $(ZYDIS)/include $(KMOD_FOR)/zydis/include
-	@ln -sfn $(ZYDIS)/src/Generated $(KMOD_FOR)/zydis/src/Generated
-	@for f in $(ZYDIS)/src/*.c; do ln -sfn $$f $(KMOD_FOR)/zydis/src/; done
+	@sh scripts/relink.sh -l ../proc $(B)/proc
+	@sh scripts/relink.sh -l $$(for f in kmod/Kbuild kmod/*.[chS] kmod/*.sh; do \
+		case $$f in *.mod.c) ;; *) echo ../../$$f ;; esac; done) $(KMOD_FOR)
+	@sh scripts/relink.sh -l $(addprefix ../../../kmod/core/,files.mk \
+		$(KDBT_CORE_SRCS) $(KDBT_CORE_HDRS)) $(KMOD_FOR)/core
+	@sh scripts/relink.sh -l $(ZYDIS)/include $(KMOD_FOR)/zydis/include
+	@sh scripts/relink.sh -l $(ZYDIS)/src/Generated $(KMOD_FOR)/zydis/src/Generated
+	@sh scripts/relink.sh -l $(ZYDIS)/src/*.c $(KMOD_FOR)/zydis/src
 	$(MAKE) -C $(KDIR) M=$(KMOD_FOR) ZYCORE_INCLUDE=$(B)/include modules
 	@mkdir -p $(KMOD_FOR)/test-modules
-	cp $(TEST_MODS) $(KMOD_FOR)/test-modules/
+	@sh scripts/relink.sh -c $(TEST_MODS) $(KMOD_FOR)/test-modules
 	$(MAKE) -C $(KDIR) M=$(KMOD_FOR)/test-modules modules
 
 # Linux 6.12, Debian 12's alternative kernel (issue 28): its image and

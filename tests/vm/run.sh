@@ -223,7 +223,9 @@ boot_tests() {
 	case $qemu_extra in *icount*) icount=1 ;; *) icount=0 ;; esac
 	nboot=$((nboot + 1))
 	stamp=$(date +%Y%m%d-%H%M%S)
-	log="$logdir/$stamp-boot$nboot.log"
+	# The kernel and the pid in the name: two runs (CI runs its two kernels'
+	# suites side by side) never share a log.
+	log="$logdir/$stamp-$kver-$$-boot$nboot.log"
 	KDBT_GUEST_BINS="$bins" sh "$here/mkinitramfs.sh" "$work/initrd.gz" \
 		"$work/stage" "$work/order" "$@"
 	rm -f "$work/in" "$work/qemu.pid"
