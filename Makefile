@@ -163,7 +163,8 @@ $(B)/unit/decode_check: tests/unit/decode_check.c kmod/core/decode.c \
 
 $(B)/unit/translate_run: tests/unit/translate_run.c tests/unit/utr.c \
 		tests/unit/user_glue.S tests/unit/rules_asm.S \
-		tests/unit/tfuncs.c tests/unit/stepcount.c $(CORE_SRCS) \
+		tests/unit/tfuncs.c tests/unit/stepcount.c tests/unit/states.c \
+		tests/unit/states.h $(CORE_SRCS) \
 		$(CORE_HDRS) $(B)/lib/libzydis.a
 	@mkdir -p $(@D)
 	$(CC) $(UCFLAGS) -o $@ $(filter %.c %.S,$^) $(B)/lib/libzydis.a

@@ -12,28 +12,30 @@
  * kdbt_cache+0x... .  So while kdbt may have put one on a stack (from
  * the first on to unload), ftrace entry callbacks map them:
  *   unwind_next_frame(), unwind_get_return_address(): the state's ip, if
- *	it is a return address (not a signal frame's interrupted ip) and
- *	one of those kinds, becomes the native return address it stands
- *	for, before the function reads it - the rest of the walk is then
- *	the kernel's own ORC walk, since at a native return address a
- *	translated frame is laid out as the native one;
+ *	it is a return address and one of those kinds, becomes the native
+ *	return address it stands for, before the function reads it - the
+ *	rest of the walk is then the kernel's own ORC walk, since at a
+ *	native return address a translated frame is laid out as the native
+ *	one; a signal frame's interrupted ip in the cache (sysrq-l's and
+ *	perf's walks from an interrupt, a task preempted in translated
+ *	code) becomes, with the state's sp, the native state that context
+ *	stands for (kdbt_native_state(), part R);
+ *   perf_callchain_kernel(), perf_instruction_pointer(): the registers
+ *	of a sample taken in translated code become a per-CPU copy with
+ *	that native state, so the sample's ip and callchain are native;
  *   sprint_backtrace(), sprint_backtrace_build_id(), sprint_symbol(),
  *	sprint_symbol_build_id(): the address to print (%pB, %pBb, %pS:
  *	/proc/PID/stack, the lines of an oops, WARN or sysrq-l backtrace,
  *	the RIP: line of a register dump), likewise.
  * What the walk follows is mapped exactly (kdbt_stacks_native_for(),
- * what off writes back): any other cache address is left as it was, and
- * the walk stops there as it always did - a trace may be cut short,
- * never made up.  The ip of a signal frame (a translated instruction
- * interrupted, possibly inside a sequence kdbt inserted, where the stack
- * is not the native one) is never mapped: the reliable walk (livepatch)
- * fails there, as before.  Only what is printed and not followed - a
+ * what off writes back, and kdbt_native_state()): any other cache
+ * address is left as it was, and the walk stops there as it always did -
+ * a trace may be cut short, never made up.  Only what is printed and not
+ * followed - a
  * "? " word, an interrupted ip - falls back to the native instruction
  * its cache address is part of (kdbt_cache_to_native()); a stale word
- * older than the last refill may name the wrong one, and one outside
- * every block (a transparent-mode return's probe, a dispatcher stub:
- * values kdbt's inserted sequences leave in dead stack slots) still
- * prints as kdbt_cache+0x....
+ * older than the last refill may name the wrong one; an indirect
+ * entry's names the block it leads to.
  *
  * The callbacks run natively (ftrace's callers stay native, engine.c),
  * in any context, NMI included: they take kdbt_eng.lock with
@@ -45,11 +47,11 @@
  * runs in every timer interrupt that finds native code, and waiting
  * there for the lock slowed whole test suites by minutes.
  *
- * Owns: the two ftrace_ops, registered at the first on and kept until
+ * Owns: the four ftrace_ops (perf's two optional), registered at the first on and kept until
  * unload (transparent mode's off leaves cache addresses on stacks until
  * a quiesce; a registration per on would poke text per cycle).
- * Must never: write a pt_regs or a stack word (only the unwind state or
- * the argument to print); wait for a lock without a bound; give the
+ * Must never: write a pt_regs or a stack word (only the unwind state, the
+ * argument to print, or a perf function's argument, pointed at a copy); wait for a lock without a bound; give the
  * unwinder an address it cannot map exactly.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -78,6 +80,8 @@ static struct {
 	bool registered;		/* control mutex */
 	unsigned long ret_from_fork;	/* where a forked task starts */
 	u64 mapped;			/* addresses mapped (racy count) */
+	u64 signal_mapped;		/* of them interrupted contexts */
+	bool perf;			/* the perf ops registered */
 } tr_hooks;
 
 /*
@@ -91,8 +95,9 @@ static u64 notrace native_of(u64 w, bool exact)
 	unsigned long flags;
 	u64 native;
 
-	if (!kdbt_in_cache(w) || this_cpu_read(raw_walk) ||
-	    !kdbt_lock_briefly(&flags, in_task() ? LOCK_WAIT_NS :
+	if (!kdbt_in_cache(w) || this_cpu_read(raw_walk))
+		return 0;
+	if (!kdbt_lock_briefly(&flags, in_task() ? LOCK_WAIT_NS :
 					     LOCK_WAIT_IRQ_NS))
 		return 0;
 	native = kdbt_stacks_native_for(w);
@@ -104,10 +109,133 @@ static u64 notrace native_of(u64 w, bool exact)
 	return native;
 }
 
+static int notrace read_stack_word(void *ctx, u64 addr, u64 *val)
+{
+	return copy_from_kernel_nofault(val, (const void *)(unsigned long)addr,
+					sizeof(*val)) ? -EFAULT : 0;
+}
+
+/*
+ * A signal frame's state whose ip is in the cache - a translated
+ * instruction interrupted, maybe inside a sequence kdbt inserted - gets
+ * the native instruction and %rsp that context stands for
+ * (kdbt_native_state(): exact, or no answer and the walk stops there as
+ * before).  %rcx and %rdx come from a full register frame; an iret frame
+ * alone (a partial one) has none, and some contexts then have no answer.
+ */
+static void notrace map_signal_frame(struct unwind_state *st)
+{
+	struct kdbt_regs_in in = {
+		.ip = st->ip, .sp = st->sp, .read_word = read_stack_word,
+	};
+	unsigned long flags;
+	u64 native, sp;
+	bool ok;
+
+	if (!kdbt_in_cache(st->ip) || this_cpu_read(raw_walk))
+		return;
+	if (st->regs && st->full_regs) {
+		in.cx = st->regs->cx;
+		in.dx = st->regs->dx;
+		in.cx_dx_known = true;
+	}
+	if (!kdbt_lock_briefly(&flags, in_task() ? LOCK_WAIT_NS :
+						  LOCK_WAIT_IRQ_NS))
+		return;
+	ok = kdbt_native_state(&kdbt_eng.tr, &in, &native, &sp);
+	kdbt_unlock(flags);
+	if (!ok)
+		return;
+	st->ip = native;
+	st->sp = sp;
+	tr_hooks.mapped++;
+	tr_hooks.signal_mapped++;
+}
+
+/*
+ * perf_callchain_kernel(entry, regs) and perf_instruction_pointer(regs):
+ * a sample taken in translated code.  The registers they are given
+ * become a copy with the native ip and sp that context stands for, so
+ * that the sample's ip, the callchain's first entry and the walk from
+ * there are native (the walk would be mapped anyway; the ip is stored
+ * raw).  A ring of copies per CPU: an NMI's sample may nest in an
+ * interrupt's, and both stay in use until their callers return.
+ */
+#define REGS_RING	8
+static DEFINE_PER_CPU(struct pt_regs [REGS_RING], regs_ring);
+static DEFINE_PER_CPU(unsigned int, regs_next);
+
+static struct pt_regs *notrace native_regs(struct pt_regs *regs)
+{
+	struct kdbt_regs_in in = {
+		.ip = regs->ip, .sp = regs->sp, .cx = regs->cx,
+		.dx = regs->dx, .cx_dx_known = true,
+		.read_word = read_stack_word,
+	};
+	struct pt_regs *copy;
+	unsigned long flags;
+	u64 native, sp;
+	bool ok;
+
+	if (user_mode(regs) || !kdbt_in_cache(regs->ip) ||
+	    this_cpu_read(raw_walk))
+		return NULL;
+	if (!kdbt_lock_briefly(&flags, in_task() ? LOCK_WAIT_NS :
+						  LOCK_WAIT_IRQ_NS))
+		return NULL;
+	ok = kdbt_native_state(&kdbt_eng.tr, &in, &native, &sp);
+	kdbt_unlock(flags);
+	if (!ok)
+		return NULL;
+	copy = this_cpu_ptr(regs_ring) +
+	       this_cpu_inc_return(regs_next) % REGS_RING;
+	*copy = *regs;
+	copy->ip = native;
+	copy->sp = sp;
+	tr_hooks.mapped++;
+	tr_hooks.signal_mapped++;
+	return copy;
+}
+
+/* Point the pt_regs argument *@arg at its native copy, if it needs one. */
+static void notrace sample_arg(unsigned long *arg)
+{
+	struct pt_regs *native;
+
+	if (!*arg)
+		return;
+	native = native_regs((struct pt_regs *)*arg);
+	if (native)
+		*arg = (unsigned long)native;
+}
+
+/* perf_callchain_kernel(entry, regs) */
+static void notrace on_callchain(unsigned long ip, unsigned long parent_ip,
+				 struct ftrace_ops *op,
+				 struct ftrace_regs *fregs)
+{
+	struct pt_regs *regs = ftrace_get_regs(fregs);
+
+	if (regs)
+		sample_arg(&regs->si);
+}
+
+/* perf_instruction_pointer(regs) */
+static void notrace on_sample_ip(unsigned long ip, unsigned long parent_ip,
+				 struct ftrace_ops *op,
+				 struct ftrace_regs *fregs)
+{
+	struct pt_regs *regs = ftrace_get_regs(fregs);
+
+	if (regs)
+		sample_arg(&regs->di);
+}
+
 /*
  * unwind_next_frame(state), unwind_get_return_address(state): a return
- * address of a call frame.  A forked task's first frame is a signal one
- * (__unwind_start()): redone once it is native.
+ * address of a call frame, or a signal frame's interrupted ip.  A forked
+ * task's first frame is a signal one (__unwind_start()): redone once it
+ * is native.
  */
 static void notrace on_unwind(unsigned long ip, unsigned long parent_ip,
 			      struct ftrace_ops *op, struct ftrace_regs *fregs)
@@ -119,8 +247,12 @@ static void notrace on_unwind(unsigned long ip, unsigned long parent_ip,
 	if (!regs)
 		return;
 	st = (struct unwind_state *)regs->di;
-	if (!st || st->signal || st->error)
+	if (!st || st->error)
 		return;
+	if (st->signal) {
+		map_signal_frame(st);
+		return;
+	}
 	native = native_of(st->ip, true);
 	if (!native)
 		return;
@@ -156,6 +288,16 @@ static struct ftrace_ops unwind_ops = {
 
 static struct ftrace_ops print_ops = {
 	.func = on_print,
+	.flags = FTRACE_OPS_FL_SAVE_REGS,
+};
+
+static struct ftrace_ops callchain_ops = {
+	.func = on_callchain,
+	.flags = FTRACE_OPS_FL_SAVE_REGS,
+};
+
+static struct ftrace_ops sample_ip_ops = {
+	.func = on_sample_ip,
 	.flags = FTRACE_OPS_FL_SAVE_REGS,
 };
 
@@ -204,6 +346,8 @@ static const char *const print_names[] = {
 	"sprint_backtrace", "sprint_backtrace_build_id",
 	"sprint_symbol", "sprint_symbol_build_id",
 };
+static const char *const callchain_names[] = { "perf_callchain_kernel" };
+static const char *const sample_ip_names[] = { "perf_instruction_pointer" };
 
 /**
  * kdbt_traces_start() - at on (control held): from the first on to
@@ -235,6 +379,16 @@ void kdbt_traces_start(void)
 		return;
 	}
 	tr_hooks.registered = true;
+	err = register_one(&callchain_ops, callchain_names, 1);
+	if (!err) {
+		err = register_one(&sample_ip_ops, sample_ip_names, 1);
+		if (err)
+			unregister_one(&callchain_ops);
+	}
+	if (err)
+		pr_warn_once("perf samples in translated code will show cache addresses: cannot trace perf's callchain (%d)\n",
+			     err);
+	tr_hooks.perf = !err;
 }
 
 /**
@@ -247,6 +401,11 @@ void kdbt_traces_stop(void)
 	lockdep_assert_held(&kdbt_eng.control);
 	if (!tr_hooks.registered)
 		return;
+	if (tr_hooks.perf) {
+		unregister_one(&sample_ip_ops);
+		unregister_one(&callchain_ops);
+	}
+	tr_hooks.perf = false;
 	unregister_one(&print_ops);
 	unregister_one(&unwind_ops);
 	tr_hooks.registered = false;
@@ -280,4 +439,5 @@ bool kdbt_traces_mapped(void)
 void kdbt_traces_stats(struct kdbt_stats *s)
 {
 	s->trace_maps = READ_ONCE(tr_hooks.mapped);
+	s->trace_frame_maps = READ_ONCE(tr_hooks.signal_mapped);
 }

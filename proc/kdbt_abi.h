@@ -149,6 +149,7 @@
 	X(c, stack_pulls,		U64,  S, COUNT,   NO, NO, NULL)	\
 	X(c, fork_pulls,		U64,  S, COUNT,   NO, NO, NULL)	\
 	X(c, trace_maps,		U64,  S, COUNT,   NO, NO, NULL)	\
+	X(c, trace_frame_maps,		U64,  S, COUNT,   NO, NO, NULL)	\
 	X(c, flushes,			U64,  T, LEVEL,    1, NO, NULL)	\
 	X(c, switchons,			U64,  S, COUNT,   NO, NO, NULL)	\
 	X(c, switchoffs,		U64,  S, COUNT,   NO, NO, NULL)	\

@@ -35,7 +35,7 @@ libncurses-dev zlib1g-dev libzycore-dev dkms"
 # coverage-guided fuzz targets (tests/unit/fuzz.sh).
 TEST_PKGS="linux-image-amd64 qemu-system-x86 busybox-static cpio gzip
 xz-utils tmux stress-ng groff-base golang-go graphviz prometheus
-prometheus-node-exporter clang libclang-rt-14-dev"
+prometheus-node-exporter clang libclang-rt-14-dev linux-perf"
 case ${1:-} in
 "") PKGS="$USER_PKGS $TEST_PKGS" ;;
 --user) PKGS=$USER_PKGS ;;

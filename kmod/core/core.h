@@ -481,6 +481,29 @@ u64 kdbt_cache_to_native(const struct kdbt_tr *tr, u64 cache);
 u64 kdbt_native_to_cache(const struct kdbt_tr *tr, u64 native);
 u64 kdbt_block_entry(const struct kdbt_tr *tr, const struct kdbt_block *b);
 
+/**
+ * struct kdbt_regs_in - a context interrupted in the cache, for
+ * kdbt_native_state() (state.c).
+ * @ip: its instruction pointer.
+ * @sp: its stack pointer.
+ * @cx: its %rcx, if @cx_dx_known.
+ * @dx: its %rdx, if @cx_dx_known.
+ * @cx_dx_known: the two are known (a full register frame).
+ * @read_word: reads the 8-aligned stack word at @addr (at or above @sp):
+ *	0, or non-zero if it cannot.
+ * @ctx: passed to @read_word.
+ */
+struct kdbt_regs_in {
+	u64 ip, sp, cx, dx;
+	bool cx_dx_known;
+	int (*read_word)(void *ctx, u64 addr, u64 *val);
+	void *ctx;
+};
+
+/* state.c: the native state an interrupted cache context stands for. */
+bool kdbt_native_state(const struct kdbt_tr *tr, const struct kdbt_regs_in *in,
+		       u64 *native, u64 *native_sp);
+
 /* dispatch.c: the portable half of the dispatcher. */
 u64 kdbt_dispatch_direct(struct kdbt_tr *tr, u32 exit_id);
 u64 kdbt_dispatch_indirect(struct kdbt_tr *tr, u32 site_id, u64 target);

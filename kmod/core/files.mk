@@ -9,7 +9,7 @@
 
 # Compiled into kdbt.ko and into the unit tests.
 KDBT_CORE_SRCS := decode.c block.c emit.c translate.c dispatch.c maps.c \
-	policy.c
+	policy.c state.c
 # Their headers: the glue includes them as "core/NAME.h", the unit tests
 # as "NAME.h" (-Ikmod/core).
 KDBT_CORE_HDRS := kdbt_env.h core.h decode.h block.h emit.h policy.h

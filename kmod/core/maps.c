@@ -42,14 +42,51 @@ struct kdbt_block *kdbt_block_at_cache(const struct kdbt_tr *tr, u64 cache)
 	return &tr->mem.blocks[lo - 1];
 }
 
+/* Bytes an indirect entry (emit_ientry()) spans, at most. */
+#define IENTRY_MAX_BYTES	40
+
+/*
+ * The block an indirect entry leads to, for @cache inside one: the
+ * entry's check, `lea -native(%rdx),%rcx; jrcxz`, names it.  Indirect
+ * entries lie outside every block (before a chain's first block, or on
+ * their own); the native address must have a block.  Return: its native
+ * address, or 0.
+ */
+static u64 ientry_native(const struct kdbt_tr *tr, u64 cache)
+{
+	u64 lo = tr->mem.cache_addr, end = lo + tr->cache_used, a;
+	const u8 *p;
+	u64 native;
+	u32 back;
+
+	/* from 4 bytes on (@cache in its endbr64) to IENTRY_MAX_BYTES back */
+	for (back = 0; back < IENTRY_MAX_BYTES + 4; back++) {
+		a = cache + 4 - back;
+		if (a < lo || a + 8 > end)
+			continue;
+		p = (const u8 *)(unsigned long)a;
+		if (p[0] != 0x48 || p[1] != 0x8d || p[2] != 0x8a || p[7] != 0xe3)
+			continue;
+		if (a > cache && (a - 4 < lo || p[-4] != 0xf3 || p[-3] != 0x0f ||
+				  p[-2] != 0x1e || p[-1] != 0xfa))
+			continue;
+		native = (u64)-(s64)(s32)(p[3] | p[4] << 8 | p[5] << 16 |
+					   (u32)p[6] << 24);
+		if (kdbt_find_block(tr, native))
+			return native;
+	}
+	return 0;
+}
+
 /**
  * kdbt_cache_to_native() - the native instruction a cache address belongs to.
  * @tr: the translator.
- * @cache: a run-time cache address inside a block.
+ * @cache: a run-time cache address inside a block or an indirect entry.
  *
- * A fast-mode return site maps to the native return address.
+ * A fast-mode return site maps to the native return address; an indirect
+ * entry to the first instruction of the block it leads to.
  *
- * Return: the native address, or 0 if @cache is in no block.
+ * Return: the native address, or 0 if @cache is in neither.
  */
 u64 kdbt_cache_to_native(const struct kdbt_tr *tr, u64 cache)
 {
@@ -59,7 +96,7 @@ u64 kdbt_cache_to_native(const struct kdbt_tr *tr, u64 cache)
 	u32 i;
 
 	if (!b)
-		return 0;
+		return ientry_native(tr, cache);
 	off = cache - kdbt_block_entry(tr, b);
 	if (b->ret_site && off >= b->ret_site)
 		return b->native + b->native_len;

@@ -25,6 +25,7 @@
 #include "utr.h"
 #include "tfuncs.h"
 #include "stepcount.h"
+#include "states.h"
 
 #define ASM_FN(n) long n(long)
 ASM_FN(rt_thunk_call); ASM_FN(rt_thunk_jmp); ASM_FN(rt_return_thunk);
@@ -714,7 +715,7 @@ static bool elided_jmp(const struct kdbt_block *b, u32 i, u64 cache)
 static void check_maps(enum kdbt_mode mode)
 {
 	unsigned long long n = 0, bad = 0, elided = 0, chained = 0;
-	unsigned long long copies = 0;
+	unsigned long long copies = 0, ientries = 0, bad_ientry = 0;
 	u32 id, i;
 
 	for (id = 1; id < utr.nblocks; id++) {
@@ -745,13 +746,25 @@ static void check_maps(enum kdbt_mode mode)
 				bad++;
 		}
 	}
-	if (bad || n < 1000 || chained < 50)
-		fail("%s/maps: %llu of %llu instructions do not round-trip; %llu chained blocks",
-		     mode_name(mode), bad, n, chained);
+	/* Every byte of an indirect entry names its block's native start. */
+	for (id = 1; id < utr.nblocks; id++) {
+		const struct kdbt_block *b = &utr.mem.blocks[id];
+		u64 a = utr.mem.cache_addr + b->ientry;
+
+		if (b->ientry == KDBT_NO_IENTRY)
+			continue;
+		ientries++;
+		for (; a < kdbt_block_entry(&utr, b); a++)
+			if (kdbt_cache_to_native(&utr, a) != b->native)
+				bad_ientry++;
+	}
+	if (bad || n < 1000 || chained < 50 || bad_ientry || ientries < 5)
+		fail("%s/maps: %llu of %llu instructions do not round-trip; %llu chained blocks; %llu bytes of %llu indirect entries name another native address",
+		     mode_name(mode), bad, n, chained, bad_ientry, ientries);
 	else
-		pass("%s/maps (%llu instructions in %u blocks round-trip, %llu of them in copies one way; %llu blocks chained, %llu jmps elided)",
+		pass("%s/maps (%llu instructions in %u blocks round-trip, %llu of them in copies one way; %llu blocks chained, %llu jmps elided; %llu indirect entries name their blocks)",
 		     mode_name(mode), n, utr.nblocks - 1, copies, chained,
-		     elided);
+		     elided, ientries);
 }
 
 /* Unlink every exit in steps of @step (as quiesce() does); 0 if all are. */
@@ -1232,6 +1245,86 @@ static void check_slots(enum kdbt_mode mode)
 }
 
 /* Everything, in @mode and the current counter form. */
+/*
+ * Interrupted anywhere in the cache, a context stands for one native state
+ * (kdbt_native_state(), what the kernel's unwinder is given for an
+ * interrupt frame in the cache): short runs of the tfuncs with indirect
+ * calls and jumps (registers, memory, jump tables, slots), returns,
+ * recursion and the rel8-only branches, single-stepped from the cache (states.c), warm and then with every
+ * exit unlinked and the jumptable empty (the exit stubs and dispatcher
+ * paths).  Every answer must be what the child then does, and every step
+ * must get one.  Last in a mode: the children relink exits in the cache
+ * they share with this process, behind the translator's back.
+ */
+/*
+ * The argument of tfunc @name's single-stepped run, warm or @cold, or 0
+ * for none: the cold runs step through the dispatcher too, about 2000
+ * steps a dispatch, so only a few of them.
+ */
+static long states_arg(const char *name, bool cold)
+{
+	static const struct {
+		const char *name;
+		long arg;
+		bool cold;
+	} runs[] = {
+		{ "ackermann", 2, true }, { "switch_table", 20, true },
+		{ "sparse_switch", 20, false }, { "fnptr_table", 30, false },
+		{ "value_many", 60, true }, { "tail_indirect", 20, false },
+		{ "volatile_recursion", 20, false }, { "computed_goto", 10, false },
+		{ "flags_jcc", 20, false }, { "jrcxz", 20, false }, { "loop_insn", 20, false },
+		{ "string", 1, false }, { "varargs", 4, false }, { "struct_by_value", 2, false },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(runs) / sizeof(runs[0]); i++)
+		if (!strcmp(runs[i].name, name) && (!cold || runs[i].cold))
+			return runs[i].arg;
+	return 0;
+}
+
+static void check_states(enum kdbt_mode mode)
+{
+	struct states_tally t;
+	unsigned int i, j, cold;
+	long arg;
+	int err;
+
+	memset(&t, 0, sizeof(t));
+	if (utr_setup(mode, true)) {
+		fail("%s/states: translator setup failed", mode_name(mode));
+		return;
+	}
+	for (cold = 0; cold < 2; cold++) {
+		for (i = 0; i < n_tfuncs; i++) {
+			arg = states_arg(tfuncs[i].name, cold);
+			if (!arg)
+				continue;
+			utr_run(tfuncs[i].fn, arg, &err);
+			if (!err && cold)
+				err = utr_unlink_in_steps(64);
+			for (j = 0; cold && j < KDBT_JT_SIZE; j++)
+				utr.mem.jt[j] = utr.cfg.dispatch_indirect;
+			if (!err)
+				err = states_run(tfuncs[i].fn, arg, &t);
+			if (err) {
+				fail("%s/states/%s: the single-stepped run failed: %d",
+				     mode_name(mode), tfuncs[i].name, err);
+				return;
+			}
+		}
+	}
+	if (t.wrong || t.unknown || t.right < 10000)
+		fail("%s/states: %llu of %llu answers wrong (%s), %llu steps of %llu in the cache (%llu in all) without an answer",
+		     mode_name(mode), t.wrong, t.wrong + t.right,
+		     t.wrong ? t.first_wrong : "-", t.unknown, t.cache_steps,
+		     t.steps);
+	else
+		pass("%s/states (%llu steps, %llu in the cache, %llu at native boundaries; %llu inside kdbt's sequences, all answered right, %llu of them by the branch before its target is loaded; %llu answers not shown by the child)",
+		     mode_name(mode), t.steps, t.cache_steps, t.boundaries,
+		     t.cache_steps - t.boundaries, t.backward, t.unchecked);
+}
+
 static void run_mode(enum kdbt_mode mode, long long *tref, long long *rref,
 		     long *native)
 {
@@ -1260,6 +1353,8 @@ static void run_mode(enum kdbt_mode mode, long long *tref, long long *rref,
 	check_invalidate_index(mode);
 	check_flush_steps(mode);
 	check_slots(mode);
+	if (form == 0 || forms[form].ibt)
+		check_states(mode);
 }
 
 int main(int argc, char **argv)

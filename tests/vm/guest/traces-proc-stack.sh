@@ -7,9 +7,12 @@
 # calls' return sites), and in transparent mode.  trace_maps counts the
 # addresses mapped.  And sysrq-l, with the other CPU copying in the
 # kernel: no frame line of either CPU's backtrace names the cache (in
-# transparent mode "? " lines may: stale values of kdbt's own sequences,
-# outside every block - counted, docs/LIMITS.md), and the writing CPU's
-# (dump_stack() translated) has its native frames in order.  Then off: the same lines again, and rmmod.
+# transparent mode "? " lines may: stale values of kdbt's own sequences
+# - counted, docs/LIMITS.md), the writing CPU's (dump_stack() translated)
+# has its native frames in order, and the copying CPU's, walked from its
+# interrupted registers (in translated code: the native state they stand
+# for, kdbt_native_state(); trace_frame_maps counts them), reaches its
+# read or write system call, as natively (checked first, before insmod).  Then off: the same lines again, and rmmod.
 # Without the mapping, fast mode shows one line, kdbt_cache+0x....
 # vm-smp: 2
 # vm-timeout: 120
@@ -47,14 +50,31 @@ sysrq_l() {
 	dd if=/dev/zero of=/dev/null bs=64k count=1000000 2>/dev/null &
 	busy=$!
 	sleep 1
-	dmesg -n 1
-	_mk=$(dmesg_mark)
-	echo l > /proc/sysrq-trigger
-	sleep 2
-	dmesg -n 8
+	for _try in 1 2 3; do
+		dmesg -n 1
+		_mk=$(dmesg_mark)
+		echo l > /proc/sysrq-trigger
+		sleep 2
+		dmesg -n 8
+		dmesg_since "$_mk" | sed 's/^\[[ 0-9.]*\] //' > /tmp/sysrq.$1
+		# the copying CPU's part: the one the writer is not in
+		awk '/NMI backtrace for cpu/ { n++ } { print n + 0 "|" $0 }' \
+			/tmp/sysrq.$1 > /tmp/sysrq.cpus
+		_w=$(grep -m 1 '| write_sysrq_trigger+' /tmp/sysrq.cpus | cut -d'|' -f1)
+		grep -v -e "^$_w|" -e '^0|' /tmp/sysrq.cpus | cut -d'|' -f2- \
+			> /tmp/sysrq.other
+		# interrupted in user mode (dd's own code): no kernel frames
+		grep -m 1 'RIP: ' /tmp/sysrq.other | grep -q 'RIP: 0033:' || break
+	done
 	kill $busy
 	wait $busy 2>/dev/null
-	dmesg_since "$_mk" | sed 's/^\[[ 0-9.]*\] //' > /tmp/sysrq.$1
+	# Its frames from the interrupt on, read from its interrupted
+	# registers (in translated code: their native state, part R).
+	if ! grep -Eq '^ (ksys_read|vfs_read|ksys_write|vfs_write|__x64_sys_read|__x64_sys_write)\+' /tmp/sysrq.other; then
+		sed 's/^/  /' /tmp/sysrq.other | head -n 30
+		fail "$1: sysrq-l: the copying CPU's backtrace has no read or write system call frame"
+	fi
+	echo "$1: sysrq-l: the copying CPU: $(grep -c '^ [a-z_]' /tmp/sysrq.other) frame lines, $(grep -Eo '^ (ksys|vfs)_(read|write)' /tmp/sysrq.other | head -n 1 | tr -d ' ') among them"
 	_n=$(grep -c 'NMI backtrace for cpu' /tmp/sysrq.$1)
 	_c=$(grep -c 'kdbt_cache' /tmp/sysrq.$1)
 	_q=$(grep -c '^ ? kdbt_cache' /tmp/sysrq.$1)
@@ -62,7 +82,7 @@ sysrq_l() {
 	[ "$_n" -ge 2 ] || fail "$1: sysrq-l showed $_n CPUs, want 2"
 	[ $1 = fast ] && _q=0
 	if [ "$_c" -ne "$_q" ]; then
-		grep kdbt_cache /tmp/sysrq.$1 | grep -v "^ ? " | head -n 5 | sed 's/^/  /'
+		grep kdbt_cache /tmp/sysrq.$1 | { [ $1 = fast ] && cat || grep -v "^ ? "; } | head -n 5 | sed 's/^/  /'
 		fail "$1: sysrq-l printed $((_c - _q)) cache addresses"
 	fi
 	grep '^ [a-z_]' /tmp/sysrq.$1 | sed 's/^ //; s/+.*//' |
@@ -79,6 +99,8 @@ echo "native stack of a task in nanosleep:"
 sed 's/^/  /' /tmp/stack.native
 grep -q 'nanosleep' /tmp/stack.native ||
 	fail "no nanosleep function in the native stack"
+
+sysrq_l native
 
 insmod "$KDBT_KO" || fail "insmod failed"
 for m in fast transparent; do
@@ -102,7 +124,10 @@ for m in fast transparent; do
 	fi
 	kill $new
 	wait $new 2>/dev/null
+	kdbt_num f0 trace_frame_maps
 	sysrq_l $m
+	kdbt_num f1 trace_frame_maps
+	echo "$m: trace_frame_maps +$((f1 - f0))"
 	kdbt_control off || fail "$m: off: $ctl_err"
 	stack_of $old /tmp/stack.off
 	same_stack "$m, after off" /tmp/stack.off
