@@ -25,7 +25,6 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/user.h>
@@ -143,11 +142,15 @@ static void ask(struct run *r, const struct user_regs_struct *regs)
 	u64 native, sp;
 
 	if (!kdbt_native_state(&utr, &in, &native, &sp)) {
-		if (!r->t->unknown && getenv("STATES_DEBUG")) {
+		if (!r->t->unknown++) {
 			const unsigned char *c = (const void *)regs->rip;
-			fprintf(stderr, "unknown at %#llx: %02x %02x %02x %02x %02x %02x %02x %02x rcx %#llx rdx %#llx\n", regs->rip, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], regs->rcx, regs->rdx);
+
+			snprintf(r->t->first_unknown,
+				 sizeof(r->t->first_unknown),
+				 "cache+%#llx: %02x %02x %02x %02x %02x %02x %02x %02x",
+				 regs->rip - utr.mem.cache_addr, c[0], c[1],
+				 c[2], c[3], c[4], c[5], c[6], c[7]);
 		}
-		r->t->unknown++;
 		return;
 	}
 	if (r->npend == MAX_PENDING) {

@@ -16,6 +16,7 @@ struct states_tally {
 	unsigned long long backward;	/* right ones naming the last boundary */
 	unsigned long long unchecked;	/* answers the child never showed */
 	char first_wrong[200];
+	char first_unknown[80];
 };
 
 int states_run(long (*fn)(long), long arg, struct states_tally *t);

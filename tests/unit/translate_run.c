@@ -1315,10 +1315,10 @@ static void check_states(enum kdbt_mode mode)
 		}
 	}
 	if (t.wrong || t.unknown || t.right < 10000)
-		fail("%s/states: %llu of %llu answers wrong (%s), %llu steps of %llu in the cache (%llu in all) without an answer",
+		fail("%s/states: %llu of %llu answers wrong (%s), %llu steps of %llu in the cache (%llu in all) without an answer (%s)",
 		     mode_name(mode), t.wrong, t.wrong + t.right,
 		     t.wrong ? t.first_wrong : "-", t.unknown, t.cache_steps,
-		     t.steps);
+		     t.steps, t.unknown ? t.first_unknown : "-");
 	else
 		pass("%s/states (%llu steps, %llu in the cache, %llu at native boundaries; %llu inside kdbt's sequences, all answered right, %llu of them by the branch before its target is loaded; %llu answers not shown by the child)",
 		     mode_name(mode), t.steps, t.cache_steps, t.boundaries,
