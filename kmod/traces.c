@@ -47,12 +47,14 @@
  * runs in every timer interrupt that finds native code, and waiting
  * there for the lock slowed whole test suites by minutes.
  *
- * Owns: the four ftrace_ops (perf's two optional), registered at the first on and kept until
- * unload (transparent mode's off leaves cache addresses on stacks until
- * a quiesce; a registration per on would poke text per cycle).
+ * Owns: the four ftrace_ops (perf's two optional), registered at the
+ * first on and kept until unload (transparent mode's off leaves cache
+ * addresses on stacks until a quiesce; a registration per on would poke
+ * text per cycle).
  * Must never: write a pt_regs or a stack word (only the unwind state, the
- * argument to print, or a perf function's argument, pointed at a copy); wait for a lock without a bound; give the
- * unwinder an address it cannot map exactly.
+ * argument to print, or a perf function's argument, pointed at a copy);
+ * wait for a lock without a bound; give the unwinder an address it cannot
+ * map exactly.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
