@@ -26,14 +26,15 @@
  *
  * Invariants: read-only; the answer is exact or there is none (an unknown
  * instruction or register, a word that cannot be read, too many steps).
- * Must never: write memory; follow a native instruction (a boundary comes
- * first).  The caller keeps the translation from changing meanwhile (the
+ * Must never: write memory; read code past the cache (STATE_MAX_READ);
+ * follow a native instruction (a boundary comes first).  The caller keeps the translation from changing meanwhile (the
  * kernel: kdbt_eng.lock).
  */
 #include "core.h"
 
 #define STATE_MAX_STEPS		64
 #define STATE_MAX_WRITES	24	/* 4-byte pieces in the overlay */
+#define STATE_MAX_READ		16	/* bytes step() may read from its pc */
 
 struct sim {
 	const struct kdbt_tr *tr;
@@ -80,10 +81,15 @@ static bool at_boundary(const struct kdbt_tr *tr, u64 pc, u64 *native)
 	return false;
 }
 
+/*
+ * In the cache's used part, with room after @a for the longest encoding
+ * step() reads (so that it never reads past the cache).
+ */
 static bool in_cache(const struct kdbt_tr *tr, u64 a)
 {
 	return a >= tr->mem.cache_addr &&
-	       a - tr->mem.cache_addr < tr->cache_used;
+	       a - tr->mem.cache_addr < tr->cache_used &&
+	       tr->mem.cache_size - (a - tr->mem.cache_addr) >= STATE_MAX_READ;
 }
 
 static u32 le32(const u8 *p)
@@ -185,9 +191,10 @@ static int jump(struct sim *s, u64 t, u64 *native)
 	const struct kdbt_config *cfg = &tr->cfg;
 	u64 id;
 
-	if (in_cache(tr, t)) {
-		s->pc = t;
-		return 1;
+	if (t >= tr->mem.cache_addr &&
+	    t - tr->mem.cache_addr < tr->mem.cache_size) {
+		s->pc = t;	/* (checked before it is read) */
+		return in_cache(tr, t) ? 1 : -1;
 	}
 	if (t == cfg->dispatch_direct) {	/* [exit id][skip] */
 		if (read_word(s, s->sp, &id) || id >= tr->nexits ||
@@ -532,9 +539,9 @@ bool kdbt_native_state(const struct kdbt_tr *tr, const struct kdbt_regs_in *in,
 	u32 i;
 	int r;
 
-	if (!in_cache(tr, s.pc))
-		return false;
 	for (i = 0; i < STATE_MAX_STEPS; i++) {
+		if (!in_cache(tr, s.pc))
+			return false;
 		if (at_boundary(tr, s.pc, native)) {
 			*native_sp = s.sp;
 			return true;

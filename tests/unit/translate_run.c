@@ -1252,7 +1252,8 @@ static void check_slots(enum kdbt_mode mode)
  * calls and jumps (registers, memory, jump tables, slots), returns,
  * recursion and the rel8-only branches, single-stepped from the cache (states.c), warm and then with every
  * exit unlinked and the jumptable empty (the exit stubs and dispatcher
- * paths).  Every answer must be what the child then does, and every step
+ * paths) - but the slots' exits: the child's dispatcher would make new
+ * slot copies for them, code this process does not see.  Every answer must be what the child then does, and every step
  * must get one.  Last in a mode: the children relink exits in the cache
  * they share with this process, behind the translator's back.
  */
@@ -1301,8 +1302,9 @@ static void check_states(enum kdbt_mode mode)
 			if (!arg)
 				continue;
 			utr_run(tfuncs[i].fn, arg, &err);
-			if (!err && cold)
-				err = utr_unlink_in_steps(64);
+			for (j = 0; !err && cold && j < utr.nexits; j++)
+				if (!utr.mem.exits[j].slot)	/* (above) */
+					kdbt_tr_unlink(&utr, j, 1);
 			for (j = 0; cold && j < KDBT_JT_SIZE; j++)
 				utr.mem.jt[j] = utr.cfg.dispatch_indirect;
 			if (!err)
