@@ -73,7 +73,6 @@
  * path.
  */
 #define LOCK_WAIT_NS		(10 * NSEC_PER_MSEC)
-#define LOCK_WAIT_IRQ_NS	(10 * NSEC_PER_MSEC)
 
 /*
  * A CPU whose walk must stay raw counts itself here (kdbt_traces_raw()):
@@ -103,8 +102,7 @@ static u64 notrace native_of(u64 w, bool exact)
 
 	if (!kdbt_in_cache(w) || this_cpu_read(raw_walk))
 		return 0;
-	if (!kdbt_lock_briefly(&flags, in_task() ? LOCK_WAIT_NS :
-					     LOCK_WAIT_IRQ_NS))
+	if (!kdbt_lock_briefly(&flags, LOCK_WAIT_NS))
 		return 0;
 	native = kdbt_stacks_native_for(w);
 	if (!native && !exact)
@@ -129,33 +127,45 @@ static int notrace read_stack_word(void *ctx, u64 addr, u64 *val)
  * before).  %rcx and %rdx come from a full register frame; an iret frame
  * alone (a partial one) has none, and some contexts then have no answer.
  */
+/*
+ * The native state of the interrupted context @in, if it is in the cache
+ * and the lock can be had: kdbt_native_state() under kdbt_eng.lock,
+ * counted.
+ */
+static bool notrace native_state_of(const struct kdbt_regs_in *in,
+				    u64 *native, u64 *sp)
+{
+	unsigned long flags;
+	bool ok;
+
+	if (!kdbt_in_cache(in->ip) || this_cpu_read(raw_walk) ||
+	    !kdbt_lock_briefly(&flags, LOCK_WAIT_NS))
+		return false;
+	ok = kdbt_native_state(&kdbt_eng.tr, in, native, sp);
+	kdbt_unlock(flags);
+	if (ok) {
+		tr_hooks.mapped++;
+		tr_hooks.signal_mapped++;
+	}
+	return ok;
+}
+
 static void notrace map_signal_frame(struct unwind_state *st)
 {
 	struct kdbt_regs_in in = {
 		.ip = st->ip, .sp = st->sp, .read_word = read_stack_word,
 	};
-	unsigned long flags;
 	u64 native, sp;
-	bool ok;
 
-	if (!kdbt_in_cache(st->ip) || this_cpu_read(raw_walk))
-		return;
 	if (st->regs && st->full_regs) {
 		in.cx = st->regs->cx;
 		in.dx = st->regs->dx;
 		in.cx_dx_known = true;
 	}
-	if (!kdbt_lock_briefly(&flags, in_task() ? LOCK_WAIT_NS :
-						  LOCK_WAIT_IRQ_NS))
-		return;
-	ok = kdbt_native_state(&kdbt_eng.tr, &in, &native, &sp);
-	kdbt_unlock(flags);
-	if (!ok)
+	if (!native_state_of(&in, &native, &sp))
 		return;
 	st->ip = native;
 	st->sp = sp;
-	tr_hooks.mapped++;
-	tr_hooks.signal_mapped++;
 }
 
 /*
@@ -179,62 +189,43 @@ static struct pt_regs *notrace native_regs(struct pt_regs *regs)
 		.read_word = read_stack_word,
 	};
 	struct pt_regs *copy;
-	unsigned long flags;
 	u64 native, sp;
-	bool ok;
 
-	if (user_mode(regs) || !kdbt_in_cache(regs->ip) ||
-	    this_cpu_read(raw_walk))
-		return NULL;
-	if (!kdbt_lock_briefly(&flags, in_task() ? LOCK_WAIT_NS :
-						  LOCK_WAIT_IRQ_NS))
-		return NULL;
-	ok = kdbt_native_state(&kdbt_eng.tr, &in, &native, &sp);
-	kdbt_unlock(flags);
-	if (!ok)
+	if (user_mode(regs) || !native_state_of(&in, &native, &sp))
 		return NULL;
 	copy = this_cpu_ptr(regs_ring) +
 	       this_cpu_inc_return(regs_next) % REGS_RING;
 	*copy = *regs;
 	copy->ip = native;
 	copy->sp = sp;
-	tr_hooks.mapped++;
-	tr_hooks.signal_mapped++;
 	return copy;
 }
 
-/* Point the pt_regs argument *@arg at its native copy, if it needs one. */
-static void notrace sample_arg(unsigned long *arg)
-{
-	struct pt_regs *native;
+/* A perf function's ops, and which argument register holds its pt_regs. */
+struct sample_hook {
+	struct ftrace_ops ops;
+	size_t arg;		/* offsetof(struct pt_regs, that register) */
+};
 
+/*
+ * perf_callchain_kernel(entry, regs), perf_instruction_pointer(regs):
+ * their pt_regs argument points at its native copy, if it needs one.
+ */
+static void notrace on_sample(unsigned long ip, unsigned long parent_ip,
+			      struct ftrace_ops *op, struct ftrace_regs *fregs)
+{
+	const struct sample_hook *h = container_of(op, struct sample_hook, ops);
+	struct pt_regs *regs = ftrace_get_regs(fregs), *native;
+	unsigned long *arg;
+
+	if (!regs)
+		return;
+	arg = (unsigned long *)((char *)regs + h->arg);
 	if (!*arg)
 		return;
 	native = native_regs((struct pt_regs *)*arg);
 	if (native)
 		*arg = (unsigned long)native;
-}
-
-/* perf_callchain_kernel(entry, regs) */
-static void notrace on_callchain(unsigned long ip, unsigned long parent_ip,
-				 struct ftrace_ops *op,
-				 struct ftrace_regs *fregs)
-{
-	struct pt_regs *regs = ftrace_get_regs(fregs);
-
-	if (regs)
-		sample_arg(&regs->si);
-}
-
-/* perf_instruction_pointer(regs) */
-static void notrace on_sample_ip(unsigned long ip, unsigned long parent_ip,
-				 struct ftrace_ops *op,
-				 struct ftrace_regs *fregs)
-{
-	struct pt_regs *regs = ftrace_get_regs(fregs);
-
-	if (regs)
-		sample_arg(&regs->di);
 }
 
 /*
@@ -297,14 +288,14 @@ static struct ftrace_ops print_ops = {
 	.flags = FTRACE_OPS_FL_SAVE_REGS,
 };
 
-static struct ftrace_ops callchain_ops = {
-	.func = on_callchain,
-	.flags = FTRACE_OPS_FL_SAVE_REGS,
+static struct sample_hook callchain_hook = {
+	.ops = { .func = on_sample, .flags = FTRACE_OPS_FL_SAVE_REGS },
+	.arg = offsetof(struct pt_regs, si),
 };
 
-static struct ftrace_ops sample_ip_ops = {
-	.func = on_sample_ip,
-	.flags = FTRACE_OPS_FL_SAVE_REGS,
+static struct sample_hook sample_ip_hook = {
+	.ops = { .func = on_sample, .flags = FTRACE_OPS_FL_SAVE_REGS },
+	.arg = offsetof(struct pt_regs, di),
 };
 
 /* Trace each function of @names (those the kernel has) with @ops. */
@@ -385,11 +376,11 @@ void kdbt_traces_start(void)
 		return;
 	}
 	tr_hooks.registered = true;
-	err = register_one(&callchain_ops, callchain_names, 1);
+	err = register_one(&callchain_hook.ops, callchain_names, 1);
 	if (!err) {
-		err = register_one(&sample_ip_ops, sample_ip_names, 1);
+		err = register_one(&sample_ip_hook.ops, sample_ip_names, 1);
 		if (err)
-			unregister_one(&callchain_ops);
+			unregister_one(&callchain_hook.ops);
 	}
 	if (err)
 		pr_warn_once("perf samples in translated code will show cache addresses: cannot trace perf's callchain (%d)\n",
@@ -408,8 +399,8 @@ void kdbt_traces_stop(void)
 	if (!tr_hooks.registered)
 		return;
 	if (tr_hooks.perf) {
-		unregister_one(&sample_ip_ops);
-		unregister_one(&callchain_ops);
+		unregister_one(&sample_ip_hook.ops);
+		unregister_one(&callchain_hook.ops);
 	}
 	tr_hooks.perf = false;
 	unregister_one(&print_ops);
