@@ -56,7 +56,16 @@ struct scan {
 	u64 rewritten, unmappable;
 	struct task_struct *(*idle_task)(int cpu);
 	struct kdbt_stack_culprit *culprit;	/* the last task in the way */
+	atomic_t arrived;		/* CPUs inside rewrite_all() */
+	bool done;			/* the one scan has ended */
 };
+
+/*
+ * Where each stopped CPU's stack pointer was when it entered
+ * rewrite_all(): the words above it are its callers' frames, frozen
+ * until it returns; those below, the frames it is running in.
+ */
+static DEFINE_PER_CPU(unsigned long, stopped_sp);
 
 /**
  * kdbt_stacks_native_for() - the native address that cache word @w on a
@@ -131,21 +140,33 @@ static void note_culprit(struct scan *s, struct task_struct *t, u64 w)
 
 /*
  * One task: the live part of a sleeping task's stack starts at its saved
- * stack pointer; a task on a CPU (here: the stoppers) is scanned whole
- * but only trusted for what it can map.  Unmappable interrupt frames
- * count only if the unwinder, run over the stack as rewritten, cannot
- * prove them old (see the top of the file).
+ * stack pointer, and below it everything is scanned too (only what maps
+ * is rewritten: stale words).  A task on a CPU is a stopper inside
+ * rewrite_all(): only its callers' frames, above where it entered, are
+ * scanned, and trusted only for what they map; the words below are the
+ * frames that CPU runs in, which a read-then-write could clobber (a
+ * return address it pushed since, made the native twin of the stale
+ * word read there: CI once saw a stopper "return" into
+ * psi_group_change() with another function's %rbx).  Unmappable
+ * interrupt frames count only if the unwinder, run over the stack as
+ * rewritten, cannot prove them old (see the top of the file).
  */
 static void scan_task(struct task_struct *t, struct scan *s)
 {
 	unsigned long *lo = task_stack_page(t), *p;
 	unsigned long *hi = lo + THREAD_SIZE / sizeof(*lo);
-	unsigned long *live = READ_ONCE(t->on_cpu) ? hi :
-			      (unsigned long *)t->thread.sp;
+	bool running = READ_ONCE(t->on_cpu);
+	unsigned long *live = running ? hi : (unsigned long *)t->thread.sp;
 	u64 frames = 0, last = 0;
 
 	if (!lo)
 		return;
+	if (running) {
+		p = (unsigned long *)per_cpu(stopped_sp, task_cpu(t));
+		if (WARN_ON_ONCE(p < lo || p > hi))
+			return;
+		lo = p;
+	}
 	for (p = lo; p < hi; p++) {
 		u64 w = READ_ONCE(*p), n;
 
@@ -168,9 +189,8 @@ static void scan_task(struct task_struct *t, struct scan *s)
 	note_culprit(s, t, last);
 }
 
-static int rewrite_all(void *data)
+static void scan_all(struct scan *s)
 {
-	struct scan *s = data;
 	struct task_struct *p, *t;
 	int cpu;
 
@@ -183,6 +203,32 @@ static int rewrite_all(void *data)
 		if (t)		/* none for a CPU never brought up */
 			scan_task(t, s);
 	}
+}
+
+/*
+ * Run by every online CPU, interrupts off (stop_machine()).  Each notes
+ * where its stack pointer is; the first online CPU, once all have,
+ * scans every stack alone while the others wait here, below the frames
+ * it may rewrite.  (Until 2026-12-07 every CPU scanned every stack at
+ * once, each through the others' running frames.)
+ */
+static int rewrite_all(void *data)
+{
+	struct scan *s = data;
+
+	this_cpu_write(stopped_sp, current_stack_pointer);
+	/* release: the scanner reads stopped_sp after it sees the count */
+	atomic_inc_return_release(&s->arrived);
+	if (smp_processor_id() != cpumask_first(cpu_online_mask)) {
+		/* acquire: the scan's writes are done before this returns */
+		smp_cond_load_acquire(&s->done, VAL);
+		return 0;
+	}
+	/* acquire: pairs with each CPU's release above */
+	atomic_cond_read_acquire(&s->arrived, VAL >= num_online_cpus());
+	scan_all(s);
+	/* release: pairs with the waiters' acquire */
+	smp_store_release(&s->done, true);
 	return s->unmappable ? -EBUSY : 0;
 }
 
@@ -200,6 +246,7 @@ int kdbt_rewrite_stacks(u64 *rewritten, struct kdbt_stack_culprit *culprit)
 	struct scan s = {
 		.idle_task = kdbt_ksym_fn("idle_task"),
 		.culprit = culprit,
+		.arrived = ATOMIC_INIT(0),
 	};
 	int err;
 
