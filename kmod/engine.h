@@ -156,6 +156,7 @@ void kdbt_entries_forget_locked(void);
 void kdbt_entries_install(void);
 void kdbt_entries_report(void);
 u64 kdbt_entries_native_for(u64 w);
+u64 kdbt_entries_stub_native(u64 w);
 
 /* stacks.c: cache addresses off every kernel stack. */
 /* A task that kept the cache: its cache address had no native one. */

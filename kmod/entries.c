@@ -113,6 +113,7 @@ struct site {
 	int vector;		/* the first vector reaching it; -1: syscall */
 	u64 stub;		/* what it calls while installed */
 	u64 post;		/* the post stub, standing for addr + 5; or 0 */
+	u64 stub_end;		/* the end of the stub at stub, if post */
 	unsigned int slot;	/* its trampoline */
 };
 
@@ -504,6 +505,7 @@ static int add_site(u64 start, u64 handler, int vector)
 		if (err)
 			return err;
 		s->post = s->stub + stub_buf.post_off;
+		s->stub_end = s->stub + stub_buf.len;
 	}
 	if (!rel32_reaches(addr + CALL_LEN, tramp_addr(k)) ||
 	    !rel32_reaches(tramp_addr(k) + CALL_LEN, s->stub))
@@ -974,6 +976,28 @@ u64 kdbt_entries_native_for(u64 w)
 	for (i = 0; i < ent.nsites; i++)
 		if (ent.site[i].post && ent.site[i].post == w)
 			return ent.site[i].addr + CALL_LEN;
+	return 0;
+}
+
+/**
+ * kdbt_entries_stub_native() - the native instruction that an address
+ * inside an entry stub is part of, for a stack word printed with "? "
+ * (traces.c; not exact, not for rewriting): before the post stub, the
+ * site's call of its handler; from the post stub on, the native return
+ * address it stands for (a stale word there is mostly the return
+ * address of its own call of kdbt_pull_entry).  0 if in no stub.
+ */
+u64 kdbt_entries_stub_native(u64 w)
+{
+	unsigned int i;
+
+	for (i = 0; i < ent.nsites; i++) {
+		const struct site *s = &ent.site[i];
+
+		if (!s->post || w < s->stub || w >= s->stub_end)
+			continue;
+		return w < s->post ? s->addr : s->addr + CALL_LEN;
+	}
 	return 0;
 }
 

@@ -106,7 +106,8 @@ static u64 notrace native_of(u64 w, bool exact)
 		return 0;
 	native = kdbt_stacks_native_for(w);
 	if (!native && !exact)
-		native = kdbt_cache_to_native(&kdbt_eng.tr, w);
+		native = kdbt_cache_to_native(&kdbt_eng.tr, w) ?:
+			 kdbt_entries_stub_native(w);
 	kdbt_unlock(flags);
 	if (native)
 		tr_hooks.mapped++;

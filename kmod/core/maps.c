@@ -45,12 +45,44 @@ struct kdbt_block *kdbt_block_at_cache(const struct kdbt_tr *tr, u64 cache)
 /* Bytes an indirect entry (emit_ientry()) spans, at most. */
 #define IENTRY_MAX_BYTES	40
 
+/* A little-endian u32 of the cache at @p (any alignment). */
+static u32 cache_u32(const u8 *p)
+{
+	return p[0] | p[1] << 8 | p[2] << 16 | (u32)p[3] << 24;
+}
+
 /*
- * The block an indirect entry leads to, for @cache inside one: the
+ * Whether the check of an indirect entry at @p (its lea) is followed by
+ * its miss: jrcxz over a jmp to the dispatcher, rel32 or through a
+ * literal (emit_ientry(), emit_jmp_abs()).  What tells an entry from
+ * bytes that only look like its first eight, and what a stand-alone
+ * entry leading out of the cache has instead of a block.  @end: where
+ * the used cache ends.
+ */
+static bool ientry_miss_follows(const struct kdbt_tr *tr, u64 a, u64 end)
+{
+	const u8 *p = (const u8 *)(unsigned long)a;
+	u64 lit;
+
+	if (a + 9 + 14 > end)
+		return false;
+	if (p[8] == 5 && p[9] == 0xe9)
+		return a + 14 + (s64)(s32)cache_u32(p + 10) ==
+		       tr->cfg.dispatch_indirect;
+	if (p[8] != 14 || p[9] != 0xff || p[10] != 0x25 || cache_u32(p + 11))
+		return false;
+	lit = cache_u32(p + 15) | (u64)cache_u32(p + 19) << 32;
+	return lit == tr->cfg.dispatch_indirect;
+}
+
+/*
+ * The native target of an indirect entry, for @cache inside one: the
  * entry's check, `lea -native(%rdx),%rcx; jrcxz`, names it.  Indirect
  * entries lie outside every block (before a chain's first block, or on
- * their own); the native address must have a block.  Return: its native
- * address, or 0.
+ * their own, leading to a block or out of the cache to native code: a
+ * return into entry code, say); the bytes that follow the check must be
+ * its miss, or the native address must have a block.  Return: its
+ * native address, or 0.
  */
 static u64 ientry_native(const struct kdbt_tr *tr, u64 cache)
 {
@@ -70,9 +102,9 @@ static u64 ientry_native(const struct kdbt_tr *tr, u64 cache)
 		if (a > cache && (a - 4 < lo || p[-4] != 0xf3 || p[-3] != 0x0f ||
 				  p[-2] != 0x1e || p[-1] != 0xfa))
 			continue;
-		native = (u64)-(s64)(s32)(p[3] | p[4] << 8 | p[5] << 16 |
-					   (u32)p[6] << 24);
-		if (kdbt_find_block(tr, native))
+		native = (u64)-(s64)(s32)cache_u32(p + 3);
+		if (ientry_miss_follows(tr, a, end) ||
+		    kdbt_find_block(tr, native))
 			return native;
 	}
 	return 0;
@@ -84,7 +116,8 @@ static u64 ientry_native(const struct kdbt_tr *tr, u64 cache)
  * @cache: a run-time cache address inside a block or an indirect entry.
  *
  * A fast-mode return site maps to the native return address; an indirect
- * entry to the first instruction of the block it leads to.
+ * entry to the first instruction of the block it leads to, or to the
+ * native code it leaves the cache for.
  *
  * Return: the native address, or 0 if @cache is in neither.
  */
