@@ -92,6 +92,9 @@ static void flush_stage(void)
 static void flush_locked(void)
 {
 	lockdep_assert_held(&kdbt_eng.lock);
+	/* odd: traces.c's lock-free lookups drop what they read meanwhile */
+	WRITE_ONCE(kdbt_eng.cache_gen, kdbt_eng.cache_gen + 1);
+	smp_wmb();	/* the odd count before any table is reset */
 	kdbt_profile_flush_locked();
 	kdbt_walked_locked(kdbt_tr_flush(&kdbt_eng.tr));
 	kdbt_eng.tr.cfg.mode = kdbt_eng.mode;
@@ -101,6 +104,8 @@ static void flush_locked(void)
 	kdbt_eng.nextable = 0;
 	if (kdbt_eng.extable_taken)
 		WRITE_ONCE(THIS_MODULE->num_exentries, 0);
+	smp_wmb();	/* the reset tables before the even count */
+	WRITE_ONCE(kdbt_eng.cache_gen, kdbt_eng.cache_gen + 1);
 }
 
 static int refuse(int err, const char *why)

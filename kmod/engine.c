@@ -26,6 +26,7 @@
 
 #include <linux/extable.h>
 #include <linux/irq_work.h>
+#include <linux/ktime.h>
 #include <linux/lockdep.h>
 #include <linux/math64.h>
 #include <linux/mm.h>
@@ -444,6 +445,38 @@ unsigned long kdbt_lock(void)
 	return flags;
 }
 
+/*
+ * Tests only: kdbt_lock_briefly() fails, as if the lock stayed busy
+ * past its bound (a holder whose vCPU the host descheduled), until
+ * busy_until (ktime_get_mono_fast_ns()).  What takes no lock must not
+ * notice (traces.c's address maps: traces-proc-stack.sh).
+ */
+static u64 busy_until;
+
+static bool notrace injected_busy(void)
+{
+	u64 until = READ_ONCE(busy_until);
+
+	return until && ktime_get_mono_fast_ns() < until;
+}
+
+static int inject_lock_busy(const char *val, const struct kernel_param *kp)
+{
+	unsigned int ms;
+
+	if (kstrtouint(val, 0, &ms) || ms > 10000)
+		return -EINVAL;
+	WRITE_ONCE(busy_until, ms ? ktime_get_mono_fast_ns() +
+				    (u64)ms * NSEC_PER_MSEC : 0);
+	return 0;
+}
+
+static const struct kernel_param_ops inject_lock_busy_ops = {
+	.set = inject_lock_busy,
+};
+module_param_cb(inject_lock_busy_ms, &inject_lock_busy_ops, NULL, 0200);
+MODULE_PARM_DESC(inject_lock_busy_ms, "tests only: for the milliseconds written (at most 10000), stack-trace callbacks find the translation lock busy");
+
 /**
  * kdbt_lock_briefly() - take kdbt_eng.lock, waiting at most @ns, from
  * any context, NMI included (traces.c's callbacks, inside whatever walks
@@ -462,7 +495,8 @@ bool kdbt_lock_briefly(unsigned long *flags, u64 ns)
 	u64 t0;
 
 	local_irq_save(*flags);
-	if (this_cpu_read(in_dispatch) || this_cpu_read(cpu_leaving))
+	if (this_cpu_read(in_dispatch) || this_cpu_read(cpu_leaving) ||
+	    injected_busy())
 		goto busy;
 	this_cpu_inc(in_dispatch);
 	t0 = local_clock();
@@ -486,6 +520,16 @@ void kdbt_unlock(unsigned long flags)
 	raw_spin_unlock(&kdbt_eng.lock);
 	this_cpu_dec(in_dispatch);
 	local_irq_restore(flags);
+}
+
+/*
+ * Whether this CPU is in the dispatcher or holds kdbt_eng.lock (every
+ * holder counts itself in in_dispatch first): the tables may be half
+ * written under it, and stacks.c's walks must stay raw (traces.c).
+ */
+bool notrace kdbt_in_dispatch(void)
+{
+	return this_cpu_read(in_dispatch);
 }
 
 bool notrace kdbt_dispatch_enter(void)

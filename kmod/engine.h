@@ -50,7 +50,12 @@
  *                     named *_locked need it and check it.
  *                     traces.c's hooks, inside any stack walk under
  *                     any kernel lock, only try it for a bounded time
- *                     (kdbt_lock_briefly()), never on a CPU holding it.
+ *                     (kdbt_lock_briefly()), never on a CPU holding it;
+ *                     their address lookups take nothing: the tables
+ *                     only grow between flushes, each entry written
+ *                     before the count that covers it, and a flush
+ *                     moves cache_gen (odd while it runs) for them to
+ *                     see (a seqcount's protocol, kdbt_cache_gen_*()).
  * Leaves, outside that order (nothing is taken while they are held): a
  * /proc/kdbt/snapshot or changes reader's mutex (procfs.c) and the
  * totals' scratch lock (profile.c, kdbt_profile_totals()).
@@ -91,6 +96,7 @@ struct kdbt_engine {
 	u64 cache_full, stack_rewrites, stack_pulls;
 	u64 ons, offs;
 	u32 locked_walk_max;		/* kdbt_walked_locked(); under lock */
+	u32 cache_gen;			/* flushes x 2, odd during one (lock) */
 };
 
 extern struct kdbt_engine kdbt_eng;
@@ -130,6 +136,7 @@ bool kdbt_in_core_text(u64 addr);
 bool kdbt_in_cache(u64 addr);
 
 bool kdbt_dispatch_enter(void);
+bool kdbt_in_dispatch(void);
 unsigned long kdbt_lock(void);
 bool kdbt_lock_briefly(unsigned long *flags, u64 ns);
 void kdbt_unlock(unsigned long flags);

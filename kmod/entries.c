@@ -510,7 +510,8 @@ static int add_site(u64 start, u64 handler, int vector)
 	if (!rel32_reaches(addr + CALL_LEN, tramp_addr(k)) ||
 	    !rel32_reaches(tramp_addr(k) + CALL_LEN, s->stub))
 		return -ERANGE;
-	ent.nsites++;
+	/* the site before the count (traces.c reads them without the lock) */
+	smp_store_release(&ent.nsites, ent.nsites + 1);
 	return 0;
 }
 
@@ -967,13 +968,15 @@ void notrace kdbt_pull_c(struct pt_regs *regs, unsigned long vector)
 /**
  * kdbt_entries_native_for() - the native return address that a post
  * stub's cache address stands for (a handler's return address on the
- * stack of a task sleeping in it), or 0.
+ * stack of a task sleeping in it), or 0.  Lock held, or (traces.c)
+ * between a read of kdbt_eng.cache_gen and its check: sites are only
+ * added between flushes, each before the count.
  */
 u64 kdbt_entries_native_for(u64 w)
 {
-	unsigned int i;
+	unsigned int i, n = smp_load_acquire(&ent.nsites);
 
-	for (i = 0; i < ent.nsites; i++)
+	for (i = 0; i < n; i++)
 		if (ent.site[i].post && ent.site[i].post == w)
 			return ent.site[i].addr + CALL_LEN;
 	return 0;
@@ -985,13 +988,14 @@ u64 kdbt_entries_native_for(u64 w)
  * (traces.c; not exact, not for rewriting): before the post stub, the
  * site's call of its handler; from the post stub on, the native return
  * address it stands for (a stale word there is mostly the return
- * address of its own call of kdbt_pull_entry).  0 if in no stub.
+ * address of its own call of kdbt_pull_entry).  0 if in no stub.  As
+ * kdbt_entries_native_for().
  */
 u64 kdbt_entries_stub_native(u64 w)
 {
-	unsigned int i;
+	unsigned int i, n = smp_load_acquire(&ent.nsites);
 
-	for (i = 0; i < ent.nsites; i++) {
+	for (i = 0; i < n; i++) {
 		const struct site *s = &ent.site[i];
 
 		if (!s->post || w < s->stub || w >= s->stub_end)

@@ -71,7 +71,8 @@ static DEFINE_PER_CPU(unsigned long, stopped_sp);
  * kdbt_stacks_native_for() - the native address that cache word @w on a
  * stack stands for, exactly (what off writes back), or 0: a return site,
  * a block entry, a post stub, the start of a translated instruction.
- * Lock held, or every CPU stopped (traces.c also asks, under the lock).
+ * Lock held, or every CPU stopped, or (traces.c) between a read of
+ * kdbt_eng.cache_gen and its check.
  */
 u64 kdbt_stacks_native_for(u64 w)
 {
@@ -88,6 +89,8 @@ u64 kdbt_stacks_native_for(u64 w)
 		return b->native + b->native_len;	/* after the call */
 	if (w == entry)
 		return b->native;			/* before the counter */
+	if (!kdbt_block_maps_fit(tr, b))
+		return 0;
 	m = &tr->mem.maps[b->map];
 	for (i = 0; i < b->ninsns; i++)
 		if (w == entry + m[i].cache_off)

@@ -38,14 +38,21 @@
  * entry's names the block it leads to.
  *
  * The callbacks run natively (ftrace's callers stay native, engine.c),
- * in any context, NMI included: they take kdbt_eng.lock with
- * kdbt_lock_briefly() - never on a CPU inside the dispatcher or holding
- * the lock, never waiting more than LOCK_WAIT_NS - and map nothing if
- * they cannot have it.  So walks made under the lock - the pulls of
+ * in any context, NMI included.  An address takes no lock: the tables
+ * it is looked up in only grow between flushes, each entry stored
+ * before the count that covers it, and a flush moves kdbt_eng.cache_gen
+ * (odd while it runs), so a lookup that saw it move is dropped - a
+ * seqcount's protocol (until 2026-12-07 each took kdbt_eng.lock, and a
+ * CPU that could not have it in time - its holder's vCPU descheduled by
+ * a busy host - left its frame raw).  An interrupted context's native
+ * state (kdbt_native_state(), which reads exits and the jumptable too)
+ * takes the lock with kdbt_lock_briefly(), never waiting more than
+ * LOCK_WAIT_NS, and maps nothing if it cannot have it.  Neither maps on
+ * a CPU inside the dispatcher or holding the lock (its tables may be
+ * half written there), so walks made under the lock - the pulls of
  * stacks.c - stay raw, as they must: they rewrite the native addresses
  * they find.  So does the coverage sampler's (kdbt_traces_raw()): it
- * runs in every timer interrupt that finds native code, and waiting
- * there for the lock slowed whole test suites by minutes.
+ * runs in every timer interrupt that finds native code.
  *
  * Owns: the four ftrace_ops (perf's two optional), registered at the
  * first on and kept until unload (transparent mode's off leaves cache
@@ -64,12 +71,12 @@
 #include "engine.h"
 
 /*
- * How long a callback waits for kdbt_eng.lock: a translation or two, and
- * on a virtual machine the holder's vCPU being descheduled by its host
- * for a time slice (1 ms in an interrupt lost about one perf sample's
- * frame in a hundred when CI ran two guests on two cores); in an
- * interrupt or NMI (a perf sample's callchain, a remote backtrace) the
- * same: they wait only where the lock is busy, and a walk is no hot
+ * How long native_state_of() waits for kdbt_eng.lock: a translation or
+ * two, and on a virtual machine the holder's vCPU being descheduled by
+ * its host for a time slice (1 ms in an interrupt lost about one perf
+ * sample's frame in a hundred when CI ran two guests on two cores); in
+ * an interrupt or NMI (a perf sample's callchain, a remote backtrace)
+ * the same: it waits only where the lock is busy, and a walk is no hot
  * path.
  */
 #define LOCK_WAIT_NS		(10 * NSEC_PER_MSEC)
@@ -89,28 +96,52 @@ static struct {
 	bool perf;			/* the perf ops registered */
 } tr_hooks;
 
+/* Whether this CPU's walks are raw: see the top of the file. */
+static bool notrace walk_is_raw(void)
+{
+	return this_cpu_read(raw_walk) || kdbt_in_dispatch();
+}
+
+/*
+ * The flush generation a lock-free lookup starts in: odd means a flush
+ * runs, and nothing read now may be trusted.
+ */
+static u32 notrace gen_begin(void)
+{
+	u32 gen = READ_ONCE(kdbt_eng.cache_gen);
+
+	smp_rmb();	/* pairs with flush_locked()'s smp_wmb()s */
+	return gen;
+}
+
+/* Whether what was read since gen_begin() returned @gen stands. */
+static bool notrace gen_stands(u32 gen)
+{
+	smp_rmb();	/* the lookup's reads before the second read */
+	return !(gen & 1) && READ_ONCE(kdbt_eng.cache_gen) == gen;
+}
+
 /*
  * The native address that cache address @w stands for, or 0 (not in the
- * cache, or the lock is busy): with @exact, only a return address that
- * off would write back (kdbt_stacks_native_for()); else also the native
- * instruction whose translation @w points into.
+ * cache, or a flush ran meanwhile): with @exact, only a return address
+ * that off would write back (kdbt_stacks_native_for()); else also the
+ * native instruction whose translation @w points into.  Lock-free.
  */
 static u64 notrace native_of(u64 w, bool exact)
 {
-	unsigned long flags;
 	u64 native;
+	u32 gen;
 
-	if (!kdbt_in_cache(w) || this_cpu_read(raw_walk))
+	if (!kdbt_in_cache(w) || walk_is_raw())
 		return 0;
-	if (!kdbt_lock_briefly(&flags, LOCK_WAIT_NS))
-		return 0;
+	gen = gen_begin();
 	native = kdbt_stacks_native_for(w);
 	if (!native && !exact)
 		native = kdbt_cache_to_native(&kdbt_eng.tr, w) ?:
 			 kdbt_entries_stub_native(w);
-	kdbt_unlock(flags);
-	if (native)
-		tr_hooks.mapped++;
+	if (!native || !gen_stands(gen))
+		return 0;
+	tr_hooks.mapped++;
 	return native;
 }
 
@@ -139,7 +170,7 @@ static bool notrace native_state_of(const struct kdbt_regs_in *in,
 	unsigned long flags;
 	bool ok;
 
-	if (!kdbt_in_cache(in->ip) || this_cpu_read(raw_walk) ||
+	if (!kdbt_in_cache(in->ip) || walk_is_raw() ||
 	    !kdbt_lock_briefly(&flags, LOCK_WAIT_NS))
 		return false;
 	ok = kdbt_native_state(&kdbt_eng.tr, in, native, sp);

@@ -477,6 +477,7 @@ int kdbt_slot_copy(struct kdbt_tr *tr, u64 native, u32 site_block,
 		   struct kdbt_block **out);
 struct kdbt_block *kdbt_find_block(const struct kdbt_tr *tr, u64 native);
 struct kdbt_block *kdbt_block_at_cache(const struct kdbt_tr *tr, u64 cache);
+bool kdbt_block_maps_fit(const struct kdbt_tr *tr, const struct kdbt_block *b);
 u64 kdbt_cache_to_native(const struct kdbt_tr *tr, u64 cache);
 u64 kdbt_native_to_cache(const struct kdbt_tr *tr, u64 native);
 u64 kdbt_block_entry(const struct kdbt_tr *tr, const struct kdbt_block *b);

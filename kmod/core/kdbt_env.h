@@ -6,8 +6,11 @@
  * the kernel (kdbt.ko: the kernel's own) and in userspace (the unit tests:
  * the compiler's <stddef.h>, <stdint.h> and <stdbool.h>, and Linux's errno
  * values defined here, so that the core needs nothing of libc).
- * Must never: pull in anything but types and errno values; core files
- * include this instead of kernel or libc headers (checked by
+ * And kdbt_publish_barrier(): a compiler barrier, so that what the core
+ * publishes (a block, then the count that covers it) is stored in that
+ * order (x86: the CPU keeps it) for readers that take no lock.
+ * Must never: pull in anything but types, errno values and that barrier;
+ * core files include this instead of kernel or libc headers (checked by
  * tests/unit/core-freestanding.sh).
  */
 #ifndef KDBT_ENV_H
@@ -40,5 +43,11 @@ typedef uint64_t u64;
 typedef int32_t s32;
 typedef int64_t s64;
 #endif
+
+/* The kernel's barrier(), which the core may not include. */
+static inline void kdbt_publish_barrier(void)
+{
+	__asm__ __volatile__("" : : : "memory");
+}
 
 #endif /* KDBT_ENV_H */

@@ -42,6 +42,21 @@ struct kdbt_block *kdbt_block_at_cache(const struct kdbt_tr *tr, u64 cache)
 	return &tr->mem.blocks[lo - 1];
 }
 
+/**
+ * kdbt_block_maps_fit() - whether block @b's map entries lie in the maps
+ * table: always, but for a reader without the lock that met a block
+ * being written again after a flush (traces.c drops what it read then,
+ * and must not have read past the table meanwhile).
+ * @tr: the translator.
+ * @b: one of its blocks.
+ *
+ * Return: true if they do.
+ */
+bool kdbt_block_maps_fit(const struct kdbt_tr *tr, const struct kdbt_block *b)
+{
+	return (u64)b->map + b->ninsns <= tr->mem.max_maps;
+}
+
 /* Bytes an indirect entry (emit_ientry()) spans, at most. */
 #define IENTRY_MAX_BYTES	40
 
@@ -133,6 +148,8 @@ u64 kdbt_cache_to_native(const struct kdbt_tr *tr, u64 cache)
 	off = cache - kdbt_block_entry(tr, b);
 	if (b->ret_site && off >= b->ret_site)
 		return b->native + b->native_len;
+	if (!kdbt_block_maps_fit(tr, b))
+		return 0;
 	m = &tr->mem.maps[b->map];
 	for (i = b->ninsns; i > 0; i--)
 		if (m[i - 1].cache_off <= off)

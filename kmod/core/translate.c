@@ -1152,6 +1152,8 @@ static void publish(struct emit_ctx *c)
 	tr->nexits += c->nexits;
 	tr->nsites += c->nsites;
 	tr->nmaps += c->nmaps;
+	/* the blocks, their maps and code before the counts (lock-free readers) */
+	kdbt_publish_barrier();
 	tr->cache_used += c->e.pos;
 	tr->nblocks += c->nblocks;
 	for (i = 0; tr->cfg.published && i < c->nblocks; i++)

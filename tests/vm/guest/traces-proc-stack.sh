@@ -44,6 +44,23 @@ same_stack() {
 	echo "$1:"; sed 's/^/  /' "$2"
 	fail "$1: /proc/PID/stack differs from the native one"
 }
+# busy_stack MODE: /proc/PID/stack of the old sleeper while the lock
+# seems busy to the stack-trace callbacks for 1.5 s (inject_lock_busy_ms,
+# as a holder whose vCPU the host descheduled would make it): the maps
+# take no lock (until 2026-12-07 they waited for it up to 10 ms and left
+# the frame raw).
+busy_stack() {
+	tick _t0
+	echo 1500 > /sys/module/kdbt/parameters/inject_lock_busy_ms ||
+		fail "$1: inject_lock_busy_ms"
+	stack_of $old /tmp/stack.busy
+	tick _t1
+	echo 0 > /sys/module/kdbt/parameters/inject_lock_busy_ms
+	same_stack "$1, read while the lock seemed busy" /tmp/stack.busy
+	echo "$1: /proc/PID/stack while the lock seemed busy: as natively ($(((_t1 - _t0) * 10)) ms)"
+	[ $(((_t1 - _t0) * 10)) -lt 1500 ] ||
+		fail "$1: the read took $(((_t1 - _t0) * 10)) ms, not within the 1.5 s the lock seemed busy"
+}
 # sysrq_l MODE: sysrq-l's backtraces (kept off the console: its
 # "Call Trace:" would read as a kernel problem) while another CPU copies
 # in the kernel; none names the cache, the writer's frames in order.
@@ -119,6 +136,7 @@ for m in fast transparent; do
 	sed 's/^/  /' /tmp/stack.old
 	same_stack "$m, asleep since before on" /tmp/stack.old
 	same_stack "$m, asleep since on" /tmp/stack.new
+	busy_stack $m
 	echo "$m: trace_maps +$((t1 - t0))"
 	if [ $m = fast ]; then
 		[ $((t1 - t0)) -ge 2 ] ||
