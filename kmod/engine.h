@@ -55,7 +55,7 @@
  *                     only grow between flushes, each entry written
  *                     before the count that covers it, and a flush
  *                     moves cache_gen (odd while it runs) for them to
- *                     see (a seqcount's protocol, kdbt_cache_gen_*()).
+ *                     see (a seqcount's protocol: traces.c).
  * Leaves, outside that order (nothing is taken while they are held): a
  * /proc/kdbt/snapshot or changes reader's mutex (procfs.c) and the
  * totals' scratch lock (profile.c, kdbt_profile_totals()).
