@@ -61,10 +61,12 @@ struct scan {
 };
 
 /*
- * Where each stopped CPU's stack pointer was when it entered
- * rewrite_all(): the words above it are its callers' frames, frozen
- * until it returns; those below, the frames it is running in.
+ * Which task each stopped CPU runs rewrite_all() in, and where its stack
+ * pointer was when it entered: the words above it are its callers'
+ * frames, frozen until it returns; those below, the frames it is
+ * running in.
  */
+static DEFINE_PER_CPU(struct task_struct *, stopped_task);
 static DEFINE_PER_CPU(unsigned long, stopped_sp);
 
 /**
@@ -144,15 +146,17 @@ static void note_culprit(struct scan *s, struct task_struct *t, u64 w)
 /*
  * One task: the live part of a sleeping task's stack starts at its saved
  * stack pointer, and below it everything is scanned too (only what maps
- * is rewritten: stale words).  A task on a CPU is a stopper inside
- * rewrite_all(): only its callers' frames, above where it entered, are
- * scanned, and trusted only for what they map; the words below are the
- * frames that CPU runs in, which a read-then-write could clobber (a
- * return address it pushed since, made the native twin of the stale
- * word read there: CI once saw a stopper "return" into
- * psi_group_change() with another function's %rbx).  Unmappable
- * interrupt frames count only if the unwinder, run over the stack as
- * rewritten, cannot prove them old (see the top of the file).
+ * is rewritten: stale words).  A task on a CPU is scanned whole and
+ * trusted only for what it maps - unless it is a stopper inside
+ * rewrite_all(): then only its callers' frames, above where it entered,
+ * are scanned; the words below are the frames that CPU runs in, which a
+ * read-then-write could clobber (a return address it pushed since, made
+ * the native twin of the stale word read there: CI once saw a stopper
+ * "return" into psi_group_change() with another function's %rbx).  (The
+ * other tasks on a CPU are the idle tasks of offline CPUs, which run
+ * nothing.)  Unmappable interrupt frames count only if the unwinder, run
+ * over the stack as rewritten, cannot prove them old (see the top of
+ * the file).
  */
 static void scan_task(struct task_struct *t, struct scan *s)
 {
@@ -164,7 +168,7 @@ static void scan_task(struct task_struct *t, struct scan *s)
 
 	if (!lo)
 		return;
-	if (running) {
+	if (running && per_cpu(stopped_task, task_cpu(t)) == t) {
 		p = (unsigned long *)per_cpu(stopped_sp, task_cpu(t));
 		if (WARN_ON_ONCE(p < lo || p > hi))
 			return;
@@ -219,6 +223,7 @@ static int rewrite_all(void *data)
 {
 	struct scan *s = data;
 
+	this_cpu_write(stopped_task, current);
 	this_cpu_write(stopped_sp, current_stack_pointer);
 	/* release: the scanner reads stopped_sp after it sees the count */
 	atomic_inc_return_release(&s->arrived);
