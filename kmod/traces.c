@@ -152,16 +152,23 @@ static int notrace read_stack_word(void *ctx, u64 addr, u64 *val)
 }
 
 /*
- * A signal frame's state whose ip is in the cache - a translated
- * instruction interrupted, maybe inside a sequence kdbt inserted - gets
- * the native instruction and %rsp that context stands for
- * (kdbt_native_state(): exact, or no answer and the walk stops there as
- * before).  %rcx and %rdx come from a full register frame; an iret frame
- * alone (a partial one) has none, and some contexts then have no answer.
+ * Whether interrupted context @in runs kdbt's code: the cache, or the
+ * first instruction of the kernel's %rcx retpoline with %rcx in the
+ * cache or at the dispatcher, where kdbt's probe leaves through it
+ * (kdbt_native_state()).
  */
+static bool notrace in_kdbt_code(const struct kdbt_regs_in *in)
+{
+	const struct kdbt_config *cfg = &kdbt_eng.tr.cfg;
+
+	return kdbt_in_cache(in->ip) ||
+	       (in->ip == cfg->indirect_thunk[1] && in->cx_dx_known &&
+		(kdbt_in_cache(in->cx) || in->cx == cfg->dispatch_indirect));
+}
+
 /*
- * The native state of the interrupted context @in, if it is in the cache
- * and the lock can be had: kdbt_native_state() under kdbt_eng.lock,
+ * The native state of the interrupted context @in, if it runs kdbt's
+ * code and the lock can be had: kdbt_native_state() under kdbt_eng.lock,
  * counted.
  */
 static bool notrace native_state_of(const struct kdbt_regs_in *in,
@@ -170,7 +177,7 @@ static bool notrace native_state_of(const struct kdbt_regs_in *in,
 	unsigned long flags;
 	bool ok;
 
-	if (!kdbt_in_cache(in->ip) || walk_is_raw() ||
+	if (!in_kdbt_code(in) || walk_is_raw() ||
 	    !kdbt_lock_briefly(&flags, LOCK_WAIT_NS))
 		return false;
 	ok = kdbt_native_state(&kdbt_eng.tr, in, native, sp);
@@ -182,6 +189,14 @@ static bool notrace native_state_of(const struct kdbt_regs_in *in,
 	return ok;
 }
 
+/*
+ * A signal frame's state whose ip is in the cache - a translated
+ * instruction interrupted, maybe inside a sequence kdbt inserted - gets
+ * the native instruction and %rsp that context stands for
+ * (kdbt_native_state(): exact, or no answer and the walk stops there as
+ * before).  %rcx and %rdx come from a full register frame; an iret frame
+ * alone (a partial one) has none, and some contexts then have no answer.
+ */
 static void notrace map_signal_frame(struct unwind_state *st)
 {
 	struct kdbt_regs_in in = {

@@ -525,8 +525,9 @@ static bool backward(const struct kdbt_tr *tr, const struct kdbt_regs_in *in,
  * @native_sp: receives %rsp at it.
  *
  * Return: true with *@native and *@native_sp, or false (no exact answer:
- * @in->ip not in the cache's used part, an instruction kdbt does not
- * emit, a register or stack word needed and unknown).
+ * @in->ip not in the cache's used part nor at the start of the %rcx
+ * retpoline with %rcx there, an instruction kdbt does not emit, a
+ * register or stack word needed and unknown).
  */
 bool kdbt_native_state(const struct kdbt_tr *tr, const struct kdbt_regs_in *in,
 		       u64 *native, u64 *native_sp)
@@ -539,6 +540,22 @@ bool kdbt_native_state(const struct kdbt_tr *tr, const struct kdbt_regs_in *in,
 	u32 i;
 	int r;
 
+	/*
+	 * At the first instruction of the kernel's %rcx retpoline, which
+	 * kdbt's probe leaves through with the jumptable entry in %rcx (an
+	 * indirect entry, or the dispatcher: emit_probe()), the context goes
+	 * on where %rcx leads, stack unchanged: the thunk's unwind hint ends
+	 * every walk there, and natively it does not run once retpolines
+	 * are patched out.
+	 */
+	if (in->ip && in->ip == tr->cfg.indirect_thunk[1] && s.cx_ok &&
+	    (in_cache(tr, s.cx) || s.cx == tr->cfg.dispatch_indirect)) {
+		r = jump(&s, s.cx, native);
+		if (r <= 0) {
+			*native_sp = s.sp;
+			return !r;
+		}
+	}
 	for (i = 0; i < STATE_MAX_STEPS; i++) {
 		if (!in_cache(tr, s.pc))
 			return false;
