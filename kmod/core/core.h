@@ -482,6 +482,12 @@ u64 kdbt_cache_to_native(const struct kdbt_tr *tr, u64 cache);
 u64 kdbt_native_to_cache(const struct kdbt_tr *tr, u64 native);
 u64 kdbt_block_entry(const struct kdbt_tr *tr, const struct kdbt_block *b);
 
+/* A little-endian u32 of the code at @p (any alignment): maps.c, state.c. */
+static inline u32 kdbt_le32(const u8 *p)
+{
+	return p[0] | p[1] << 8 | p[2] << 16 | (u32)p[3] << 24;
+}
+
 /**
  * struct kdbt_regs_in - a context interrupted in the cache, for
  * kdbt_native_state() (state.c).

@@ -60,12 +60,6 @@ bool kdbt_block_maps_fit(const struct kdbt_tr *tr, const struct kdbt_block *b)
 /* Bytes an indirect entry (emit_ientry()) spans, at most. */
 #define IENTRY_MAX_BYTES	40
 
-/* A little-endian u32 of the cache at @p (any alignment). */
-static u32 cache_u32(const u8 *p)
-{
-	return p[0] | p[1] << 8 | p[2] << 16 | (u32)p[3] << 24;
-}
-
 /*
  * Whether the check of an indirect entry at @p (its lea) is followed by
  * its miss: jrcxz over a jmp to the dispatcher, rel32 or through a
@@ -82,11 +76,11 @@ static bool ientry_miss_follows(const struct kdbt_tr *tr, u64 a, u64 end)
 	if (a + 9 + 14 > end)
 		return false;
 	if (p[8] == 5 && p[9] == 0xe9)
-		return a + 14 + (s64)(s32)cache_u32(p + 10) ==
+		return a + 14 + (s64)(s32)kdbt_le32(p + 10) ==
 		       tr->cfg.dispatch_indirect;
-	if (p[8] != 14 || p[9] != 0xff || p[10] != 0x25 || cache_u32(p + 11))
+	if (p[8] != 14 || p[9] != 0xff || p[10] != 0x25 || kdbt_le32(p + 11))
 		return false;
-	lit = cache_u32(p + 15) | (u64)cache_u32(p + 19) << 32;
+	lit = kdbt_le32(p + 15) | (u64)kdbt_le32(p + 19) << 32;
 	return lit == tr->cfg.dispatch_indirect;
 }
 
@@ -117,7 +111,7 @@ static u64 ientry_native(const struct kdbt_tr *tr, u64 cache)
 		if (a > cache && (a - 4 < lo || p[-4] != 0xf3 || p[-3] != 0x0f ||
 				  p[-2] != 0x1e || p[-1] != 0xfa))
 			continue;
-		native = (u64)-(s64)(s32)cache_u32(p + 3);
+		native = (u64)-(s64)(s32)kdbt_le32(p + 3);
 		if (ientry_miss_follows(tr, a, end) ||
 		    kdbt_find_block(tr, native))
 			return native;

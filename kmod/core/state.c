@@ -92,11 +92,6 @@ static bool in_cache(const struct kdbt_tr *tr, u64 a)
 	       tr->mem.cache_size - (a - tr->mem.cache_addr) >= STATE_MAX_READ;
 }
 
-static u32 le32(const u8 *p)
-{
-	return p[0] | p[1] << 8 | p[2] << 16 | (u32)p[3] << 24;
-}
-
 static u64 sext32(u32 v)
 {
 	return (u64)(s64)(s32)v;
@@ -274,7 +269,7 @@ static int step(struct sim *s, u64 *native)
 		n++;
 	p += n;
 	if (p[0] == 0xe9)
-		return jump(s, s->pc + n + 5 + sext32(le32(p + 1)), native);
+		return jump(s, s->pc + n + 5 + sext32(kdbt_le32(p + 1)), native);
 	if (n)
 		goto field;
 	switch (p[0]) {
@@ -289,7 +284,7 @@ static int step(struct sim *s, u64 *native)
 		return 1;
 	case 0x68:				/* push $imm32 */
 		s->pc += 5;
-		return push(s, sext32(le32(p + 1)), true) ? -1 : 1;
+		return push(s, sext32(kdbt_le32(p + 1)), true) ? -1 : 1;
 	case 0x50:
 	case 0x51:
 	case 0x52:				/* push %rax, %rcx, %rdx */
@@ -311,13 +306,13 @@ static int step(struct sim *s, u64 *native)
 		return 1;
 	case 0xff:
 		if (p[1] == 0x25) {		/* jmp *d32(%rip) */
-			const u8 *lit = p + 6 + (s32)le32(p + 2);
+			const u8 *lit = p + 6 + (s32)kdbt_le32(p + 2);
 
 			v = *(const u64 *)lit;
 			return jump(s, v, native);
 		}
 		if (p[1] == 0x24 && p[2] == 0xcd) {	/* jmp *d32(,%rcx,8) */
-			if (jt_entry(s, le32(p + 3), &v))
+			if (jt_entry(s, kdbt_le32(p + 3), &v))
 				return -1;
 			return jump(s, v, native);
 		}
@@ -339,11 +334,11 @@ static int step(struct sim *s, u64 *native)
 	case 0xc7:				/* movl $imm32,(%rsp), 4(%rsp) */
 		if (p[1] == 0x04 && p[2] == 0x24) {
 			s->pc += 7;
-			return write_piece(s, s->sp, le32(p + 3), true) ? -1 : 1;
+			return write_piece(s, s->sp, kdbt_le32(p + 3), true) ? -1 : 1;
 		}
 		if (p[1] == 0x44 && p[2] == 0x24 && p[3] == 0x04) {
 			s->pc += 8;
-			return write_piece(s, s->sp + 4, le32(p + 4), true) ?
+			return write_piece(s, s->sp + 4, kdbt_le32(p + 4), true) ?
 			       -1 : 1;
 		}
 		return -1;
@@ -359,7 +354,7 @@ static int step(struct sim *s, u64 *native)
 		return 1;
 	}
 	if (p[1] == 0x8d && p[2] == 0xa4 && p[3] == 0x24) {	/* lea d32(%rsp),%rsp */
-		s->sp += sext32(le32(p + 4));
+		s->sp += sext32(kdbt_le32(p + 4));
 		s->pc += 8;
 		return 1;
 	}
@@ -369,7 +364,7 @@ static int step(struct sim *s, u64 *native)
 		return 1;
 	}
 	if (p[1] == 0x8b && p[2] == 0x94 && p[3] == 0x24) {	/* mov d32(%rsp),%rdx */
-		s->dx_ok = !read_word(s, s->sp + sext32(le32(p + 4)), &s->dx);
+		s->dx_ok = !read_word(s, s->sp + sext32(kdbt_le32(p + 4)), &s->dx);
 		s->pc += 8;
 		return 1;
 	}
@@ -379,7 +374,7 @@ static int step(struct sim *s, u64 *native)
 				  s->cx_ok) ? -1 : 1;
 	}
 	if (p[1] == 0x8b && p[2] == 0x0c && p[3] == 0xcd) {	/* mov d32(,%rcx,8),%rcx */
-		if (jt_entry(s, le32(p + 4), &v))
+		if (jt_entry(s, kdbt_le32(p + 4), &v))
 			return -1;
 		s->cx = v;
 		s->pc += 8;
@@ -387,7 +382,7 @@ static int step(struct sim *s, u64 *native)
 	}
 field:
 	if (p[0] == 0x48 && p[1] == 0x8d && p[2] == 0x8a) {	/* lea d32(%rdx),%rcx */
-		s->cx = s->dx + sext32(le32(p + 3));
+		s->cx = s->dx + sext32(kdbt_le32(p + 3));
 		s->cx_ok = s->dx_ok;
 		s->pc += n + 7;
 		return 1;
@@ -463,7 +458,7 @@ static u32 sp_effect(const u8 *p, s64 *delta)
 		return 5;
 	}
 	if (p[0] == 0x48 && p[1] == 0x8d && p[2] == 0xa4 && p[3] == 0x24) {
-		*delta = (s64)sext32(le32(p + 4));
+		*delta = (s64)sext32(kdbt_le32(p + 4));
 		return 8;
 	}
 	if (p[0] == 0xc7 && p[1] == 0x04 && p[2] == 0x24)
