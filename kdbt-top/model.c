@@ -296,12 +296,30 @@ static void row_add(struct top_model *m, const struct top_row *r)
 	m->sum_insns += r->c.instructions;
 }
 
+/*
+ * The record of block @id in the delta @rs, *@j the place to look from:
+ * the delta lists blocks in id order, as the newest snapshot does (every
+ * block, or after model_push_changes() only those that changed), so the
+ * rows walk both together.  NULL: the block did not change.
+ */
+static const struct kdbt_snap_block *delta_of(const struct kdbt_snap *rs,
+					      __u32 *j, __u32 id)
+{
+	while (*j < rs->hdr.nblocks && rs->blocks[*j].id < id)
+		(*j)++;
+	if (*j < rs->hdr.nblocks && rs->blocks[*j].id == id)
+		return &rs->blocks[(*j)++];
+	return NULL;
+}
+
 static void build_blocks(struct top_model *m, const struct kdbt_snap *cs)
 {
-	const struct kdbt_snap *rs = m->have_delta ? &m->delta : NULL;
+	bool own = cs == &m->delta;
+	const struct kdbt_snap *rs = m->have_delta && !own ? &m->delta : NULL;
+	const struct kdbt_snap_block *d;
 	struct kdbt_counts recent;
 	struct top_row r;
-	__u32 i;
+	__u32 i, j = 0;
 
 	for (i = 0; i < cs->hdr.nblocks; i++) {
 		if (!cs->blocks[i].executions)
@@ -313,8 +331,11 @@ static void build_blocks(struct top_model *m, const struct kdbt_snap *cs)
 		kdbt_block_counts(cs, &cs->blocks[i], &r.c);
 		if (kdbt_block_starts_func(r.sym, r.addr))
 			r.calls = r.c.executions;
-		if (rs && i < rs->hdr.nblocks) {
-			kdbt_block_counts(rs, &rs->blocks[i], &recent);
+		d = rs ? delta_of(rs, &j, cs->blocks[i].id) : NULL;
+		if (own) {
+			r.recent_insns = r.c.instructions;
+		} else if (d) {
+			kdbt_block_counts(rs, d, &recent);
 			r.recent_insns = recent.instructions;
 		}
 		row_add(m, &r);
@@ -539,6 +560,7 @@ int model_push(struct top_model *m, struct kdbt_snap *s, struct kdbt_err *err)
 	int ret = 0;
 
 	m->cur = *s;
+	m->cur_cap = s->hdr.nblocks;
 	memset(s, 0, sizeof(*s));
 	m->event = TOP_EV_NONE;
 	m->have_delta = false;
@@ -557,6 +579,104 @@ int model_push(struct top_model *m, struct kdbt_snap *s, struct kdbt_err *err)
 	return ret;
 }
 
+/* Room in m->cur for @n blocks, with some to spare for new ones. */
+static int cur_reserve(struct top_model *m, __u32 n, struct kdbt_err *err)
+{
+	struct kdbt_snap_block *b;
+	size_t cap = (size_t)n + n / 8 + 1024;
+
+	if (n <= m->cur_cap)
+		return 0;
+	b = realloc(m->cur.blocks, cap * sizeof(*b));
+	if (!b)
+		return fail(err, -ENOMEM, "out of memory for the blocks");
+	m->cur.blocks = b;
+	m->cur_cap = cap;
+	return 0;
+}
+
+/*
+ * Apply the changes @d (checked: @n blocks after) to m->cur in place,
+ * leaving in @d's records what each block counted since the snapshot
+ * before (the rule of kdbt_snap_delta(): a block of the same id and
+ * address, the difference; a new block, all its counts).
+ */
+static void apply_changes(struct top_model *m, struct kdbt_snap *d, __u32 n)
+{
+	struct kdbt_snap_block *r, *old;
+	__u32 had = m->cur.hdr.nblocks;
+
+	kdbt_snap_for_each_block(d, r) {
+		old = &m->cur.blocks[r->id - 1];
+		if (r->id <= had && old->native == r->native) {
+			__u64 e = old->executions, x = old->misses;
+
+			*old = *r;
+			r->executions = sub(r->executions, e);
+			r->misses = sub(r->misses, x);
+		} else {
+			*old = *r;
+		}
+	}
+	m->cur.hdr = d->hdr;
+	m->cur.hdr.flags &= ~KDBT_SNAP_DELTA;
+	m->cur.hdr.nblocks = n;
+}
+
+/**
+ * model_push_changes() - take in one read of /proc/kdbt/changes
+ * @m: the model
+ * @d: what the read sent (kdbt_changes_read_fd()); the model takes its
+ *     contents and leaves @d zeroed.  A complete snapshot goes to
+ *     model_push(); changes (KDBT_SNAP_DELTA) update the newest snapshot
+ *     in place and are the delta's blocks: a refresh costs the blocks
+ *     that changed, not every block
+ * @err: the message on failure; may be NULL
+ *
+ * Return: as model_push(), or -EBADMSG for changes that do not fit the
+ * snapshot the model has (then read a complete one: reopen the file).
+ */
+int model_push_changes(struct top_model *m, struct kdbt_snap *d,
+		       struct kdbt_err *err)
+{
+	struct kdbt_snap o = { .hdr = m->cur.hdr }, nh = { .hdr = d->hdr };
+	__u32 n;
+	int ret;
+
+	if (!(d->hdr.flags & KDBT_SNAP_DELTA))
+		return model_push(m, d, err);
+	n = kdbt_changes_fit(&m->cur, d);
+	if (!n && (d->hdr.nblocks + m->cur.hdr.nblocks || !model_has_data(m))) {
+		kdbt_snap_free(d);
+		return fail(err, -EBADMSG,
+			    "changes that do not fit the blocks read before");
+	}
+	ret = cur_reserve(m, n, err);
+	if (ret) {
+		kdbt_snap_free(d);
+		return ret;
+	}
+	o.hdr.nblocks = 0;
+	nh.hdr.nblocks = 0;
+	nh.hdr.flags &= ~KDBT_SNAP_DELTA;
+	m->event = TOP_EV_NONE;
+	m->have_delta = false;
+	ret = kdbt_snap_delta(&m->delta, &o, &nh, err);
+	apply_changes(m, d, n);
+	if (ret == -ESTALE) {
+		ret = stale_delta(m, &o, err);
+	} else if (!ret) {
+		m->delta.blocks = d->blocks;	/* what each block counted */
+		m->delta.hdr.nblocks = d->hdr.nblocks;
+		d->blocks = NULL;
+	}
+	kdbt_snap_free(d);
+	m->have_delta = !ret;
+	if (!ret)
+		ret = model_rebuild(m, err);
+	return ret;
+}
+
 /**
  * model_restart() - forget the snapshots: the next one is the first
  * @m: the model (its settings and rows stay until the next snapshot)
@@ -565,6 +685,7 @@ void model_restart(struct top_model *m)
 {
 	kdbt_snap_free(&m->cur);
 	kdbt_snap_free(&m->delta);
+	m->cur_cap = 0;
 	m->have_delta = false;
 }
 

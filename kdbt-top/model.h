@@ -68,7 +68,12 @@ struct top_model {
 	/* Data. */
 	const struct kdbt_syms *syms;	/* NULL: no symbols */
 	struct kdbt_snap cur;	/* the newest snapshot (hdr.magic 0: none) */
-	struct kdbt_snap delta;	/* cur minus the one before */
+	size_t cur_cap;		/* blocks allocated at cur.blocks */
+	/*
+	 * cur minus the one before: after model_push_changes() only the
+	 * blocks that changed (in id order), after model_push() every block.
+	 */
+	struct kdbt_snap delta;
 	bool have_delta;
 	enum top_event event;
 	struct kdbt_snap ran[2];	/* scratch: the blocks that executed */
@@ -85,6 +90,8 @@ struct top_model {
 void model_init(struct top_model *m);
 void model_free(struct top_model *m);
 int model_push(struct top_model *m, struct kdbt_snap *s, struct kdbt_err *err);
+int model_push_changes(struct top_model *m, struct kdbt_snap *d,
+		       struct kdbt_err *err);
 void model_restart(struct top_model *m);
 int model_set_syms(struct top_model *m, const struct kdbt_syms *st,
 		   struct kdbt_err *err);

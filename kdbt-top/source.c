@@ -4,9 +4,9 @@
  *
  * Owns: reading the next snapshot (live: one open /proc/kdbt/changes,
  * which sends only the blocks that changed since the previous refresh,
- * applied to the complete snapshot kept here; /proc/kdbt/snapshot, read
- * whole, from a kdbt.ko without changes; reopened after a failure, so
- * that kdbt-top survives an rmmod and insmod; replay: the next saved
+ * passed on as they came for the model to apply; /proc/kdbt/snapshot,
+ * read whole, from a kdbt.ko without changes; reopened after a failure,
+ * so that kdbt-top survives an rmmod and insmod; replay: the next saved
  * file), loading the symbol table from the
  * files that go with the source, watching /proc/modules for module loads
  * and unloads, and writing "reset" to the control file.
@@ -110,7 +110,6 @@ static int open_live(struct top_source *src, struct kdbt_err *err)
 	struct kdbt_snap s = { 0 };
 	int ret;
 
-	kdbt_snap_free(&src->last);
 	src->whole = false;
 	src->fd = open(KDBT_CHANGES_PATH, O_RDONLY | O_CLOEXEC);
 	if (src->fd >= 0)
@@ -142,38 +141,12 @@ int source_open(struct top_source *src, struct kdbt_err *err)
 	return 0;
 }
 
-/* The changes since the last refresh, applied; @s gets a copy. */
-static int next_changes(struct top_source *src, struct kdbt_snap *s,
-			struct kdbt_err *err)
-{
-	struct kdbt_snap_block *b = NULL;
-	size_t bytes;
-	int ret;
-
-	ret = kdbt_snap_update_fd(&src->last, src->fd, KDBT_CHANGES_PATH, NULL,
-				  err);
-	if (ret)
-		return ret;
-	bytes = src->last.hdr.nblocks * sizeof(*s->blocks);
-	if (bytes) {
-		b = malloc(bytes);
-		if (!b)
-			return kdbt_fail(err, -ENOMEM,
-					 "%s: out of memory for %u blocks",
-					 KDBT_CHANGES_PATH,
-					 src->last.hdr.nblocks);
-		memcpy(b, src->last.blocks, bytes);
-	}
-	kdbt_snap_free(s);
-	*s = src->last;
-	s->blocks = b;
-	return 0;
-}
-
 /**
  * source_next() - the next snapshot
  * @src: the source
- * @s: receives it, as for kdbt_snap_read()
+ * @s: receives it, as for kdbt_snap_read(); from /proc/kdbt/changes,
+ *     after the first read, only the blocks that changed since the
+ *     previous one (KDBT_SNAP_DELTA: model_push_changes() applies them)
  * @err: the message on failure; may be NULL
  *
  * Return: 0; 1 at the end of a replay; or the error of kdbt_snap_read()
@@ -197,12 +170,23 @@ int source_next(struct top_source *src, struct kdbt_snap *s,
 	if (src->whole)
 		ret = kdbt_snap_read_fd(s, src->fd, KDBT_SNAPSHOT_PATH, err);
 	else
-		ret = next_changes(src, s, err);
-	if (ret) {
-		close(src->fd);
-		src->fd = -1;
-	}
+		ret = kdbt_changes_read_fd(s, src->fd, KDBT_CHANGES_PATH, err);
+	if (ret)
+		source_reopen(src);
 	return ret;
+}
+
+/**
+ * source_reopen() - read a complete snapshot next: a live source closes
+ * its file and opens it again at the next source_next() (after changes
+ * that did not fit the snapshot they update)
+ * @src: the source
+ */
+void source_reopen(struct top_source *src)
+{
+	if (src->fd >= 0)
+		close(src->fd);
+	src->fd = -1;
 }
 
 /**
@@ -349,7 +333,6 @@ void source_close(struct top_source *src)
 
 	if (src->fd >= 0)
 		close(src->fd);
-	kdbt_snap_free(&src->last);
 	for (i = 0; i < src->nfiles; i++)
 		free(src->files[i]);
 	free(src->files);

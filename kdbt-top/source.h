@@ -32,7 +32,6 @@ struct top_source {
 	size_t nfiles, next;
 	int fd;			/* live: /proc/kdbt/changes, or -1 */
 	bool whole;		/* live: fd is /proc/kdbt/snapshot */
-	struct kdbt_snap last;	/* live: what fd's reads add up to */
 	char *mods_seen;	/* live: names and addresses of the modules */
 };
 
@@ -42,6 +41,7 @@ int source_add_replay(struct top_source *src, const char *path,
 int source_open(struct top_source *src, struct kdbt_err *err);
 int source_next(struct top_source *src, struct kdbt_snap *s,
 		struct kdbt_err *err);
+void source_reopen(struct top_source *src);
 int source_load_syms(struct top_source *src, struct kdbt_syms *st,
 		     struct kdbt_err *err);
 bool source_modules_changed(struct top_source *src);

@@ -103,8 +103,12 @@ int top_refresh(struct top *t, struct kdbt_err *err)
 	if (t->broken)		/* kdbt.ko may have been loaded again */
 		model_restart(&t->m);
 	t->broken = false;
-	ret = model_push(&t->m, &s, err);
+	ret = model_push_changes(&t->m, &s, err);
 	kdbt_snap_free(&s);
+	if (ret == -EBADMSG) {	/* the next read is complete again */
+		source_reopen(&t->src);
+		t->broken = true;
+	}
 	return ret;
 }
 

@@ -379,15 +379,22 @@ int kdbt_snap_read_fd(struct kdbt_snap *s, int fd, const char *name,
 	return ret;
 }
 
-/*
- * Check the records of the changes @d against the complete snapshot @s:
- * each replaces the block of its id or, past @s's last, is the next new
- * one.  Return: the number of blocks after applying them, or 0 (bad).
+/**
+ * kdbt_changes_fit() - check the changes of one read of /proc/kdbt/changes
+ * against the complete snapshot they update: each record replaces the
+ * block of its id or, past the last, is the next new one
+ * @s: the complete snapshot (hdr.magic 0: none yet)
+ * @d: the changes (KDBT_SNAP_DELTA)
+ *
+ * Return: the number of blocks after applying them, or 0 when they do not
+ * fit (or @s and @d have no blocks at all).
  */
-static __u32 changes_total(const struct kdbt_snap *s, const struct kdbt_snap *d)
+__u32 kdbt_changes_fit(const struct kdbt_snap *s, const struct kdbt_snap *d)
 {
 	__u32 n = s->hdr.nblocks, i, id;
 
+	if (!s->hdr.magic)
+		return 0;
 	for (i = 0; i < d->hdr.nblocks; i++) {
 		id = d->blocks[i].id;
 		if (id == 0 || id > n + 1 ||
@@ -401,7 +408,7 @@ static __u32 changes_total(const struct kdbt_snap *s, const struct kdbt_snap *d)
 
 /*
  * Apply the changes @d to the complete snapshot @s (checked by
- * changes_total(): @n blocks after).  Return: 0 or -ENOMEM, @s untouched.
+ * kdbt_changes_fit(): @n blocks after).  Return: 0 or -ENOMEM, @s untouched.
  */
 static int changes_apply(struct kdbt_snap *s, const struct kdbt_snap *d,
 			 __u32 n)
@@ -447,18 +454,12 @@ int kdbt_snap_update_fd(struct kdbt_snap *s, int fd, const char *name,
 			struct kdbt_changes_read *rd, struct kdbt_err *err)
 {
 	struct kdbt_snap d = { 0 };
-	unsigned char *buf = NULL;
-	size_t len = 0;
 	__u32 n;
 	int ret;
 
 	if (!name)
 		name = "changes";
-	ret = read_from_start(fd, name, &buf, &len, err);
-	if (ret)
-		return ret;
-	ret = parse(&d, buf, len, name, true, err);
-	free(buf);
+	ret = kdbt_changes_read_fd(&d, fd, name, err);
 	if (ret)
 		return ret;
 	if (rd) {
@@ -470,7 +471,7 @@ int kdbt_snap_update_fd(struct kdbt_snap *s, int fd, const char *name,
 		*s = d;
 		return 0;
 	}
-	n = s->hdr.magic ? changes_total(s, &d) : 0;
+	n = kdbt_changes_fit(s, &d);
 	if (!n && d.hdr.nblocks + s->hdr.nblocks)
 		ret = kdbt_fail(err, -EBADMSG,
 				"%s: changes that do not fit the blocks read before",
@@ -482,6 +483,40 @@ int kdbt_snap_update_fd(struct kdbt_snap *s, int fd, const char *name,
 	kdbt_snap_free(&d);
 	if (!ret)
 		kdbt_ok(err);
+	return ret;
+}
+
+/**
+ * kdbt_changes_read_fd() - one read of an open /proc/kdbt/changes, as it
+ * came: for a tool that applies the changes itself (kdbt-top's model
+ * takes the differences from them without a pass over every block)
+ * @d: as for kdbt_snap_parse(): receives a complete snapshot (the first
+ *     read, the first after a cache flush) or, with KDBT_SNAP_DELTA in
+ *     hdr.flags, the records of the blocks that changed since the
+ *     previous read, in id order (check them with kdbt_changes_fit())
+ * @fd: /proc/kdbt/changes, opened for reading
+ * @name: its name, for messages (NULL: "changes")
+ * @err: the message on failure; may be NULL
+ *
+ * After a failure, or changes that do not fit, close the file and open it
+ * again (its next read is complete).
+ *
+ * Return: as kdbt_snap_read_fd().
+ */
+int kdbt_changes_read_fd(struct kdbt_snap *d, int fd, const char *name,
+			 struct kdbt_err *err)
+{
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	int ret;
+
+	if (!name)
+		name = "changes";
+	ret = read_from_start(fd, name, &buf, &len, err);
+	if (ret)
+		return ret;
+	ret = parse(d, buf, len, name, true, err);
+	free(buf);
 	return ret;
 }
 

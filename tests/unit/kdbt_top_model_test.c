@@ -392,6 +392,230 @@ static int test_delta_paths(void)
 	return ret;
 }
 
+/* ------------------------------------------------------------------ */
+/* Changes: model_push_changes() against model_push()                 */
+/* ------------------------------------------------------------------ */
+
+static __u64 rng = 88172645463325252ULL;
+
+static __u64 next_rand(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+/* Block @i of the random fixtures: inside the fixture's functions. */
+static __u64 rand_addr(__u32 i)
+{
+	static const __u64 base[] = { CORE + 0x100, CORE + 0x200,
+				      CORE + 0x300, CORE + 0x400,
+				      LOOP, LOOP + 0x100, NOSYM };
+
+	return base[i % ARRAY_SIZE(base)] + (i / ARRAY_SIZE(base)) * 4 % 0xf0;
+}
+
+/*
+ * The next snapshot after @o (NULL: the first, of @n blocks): @grow
+ * blocks more, a few counts up, the time 1 s on; @reset: every count
+ * restarts from a few (a reset).
+ */
+static void rand_next(struct kdbt_snap *s, const struct kdbt_snap *o, __u32 n,
+		      __u32 grow, bool reset)
+{
+	static const __u8 kinds[] = { KDBT_KIND_JCC, KDBT_KIND_RET,
+				      KDBT_KIND_CALL_IND, KDBT_KIND_JMP_IND,
+				      KDBT_KIND_CALL };
+	__u32 i, had = o ? o->hdr.nblocks : 0;
+	struct kdbt_snap_block *b;
+
+	memset(s, 0, sizeof(*s));
+	if (o)
+		s->hdr = o->hdr;
+	else
+		make_snap(s, small, 0, NULL, NULL, SEC);
+	n = had + (o ? grow : n);
+	s->hdr.nblocks = n;
+	s->hdr.time_ns += o ? SEC : 0;
+	s->hdr.samples_cache += next_rand() % 100;
+	s->hdr.resets += reset;
+	s->blocks = calloc(n, sizeof(*s->blocks));
+	if (!s->blocks)
+		abort();
+	for (i = 0; i < n; i++) {
+		b = &s->blocks[i];
+		if (i < had) {
+			*b = o->blocks[i];
+		} else {
+			b->id = i + 1;
+			b->native = rand_addr(i);
+			b->insns = 1 + next_rand() % 9;
+			b->native_len = b->insns * 3;
+			b->kind = kinds[next_rand() % ARRAY_SIZE(kinds)];
+		}
+		if (reset)
+			b->executions = b->misses = 0;
+		if (next_rand() % 4 == 0 || i >= had) {
+			b->executions += next_rand() % 1000;
+			if (b->kind == KDBT_KIND_CALL_IND ||
+			    b->kind == KDBT_KIND_JMP_IND)
+				b->misses += next_rand() % 3;
+		}
+	}
+	header_totals(s);
+}
+
+/* What /proc/kdbt/changes sends after @o was read, to bring it to @n. */
+static void changes_of(struct kdbt_snap *d, const struct kdbt_snap *o,
+		       const struct kdbt_snap *n)
+{
+	__u32 i, k = 0;
+
+	*d = *n;
+	d->hdr.flags |= KDBT_SNAP_DELTA;
+	d->blocks = calloc(n->hdr.nblocks + 1, sizeof(*d->blocks));
+	if (!d->blocks)
+		abort();
+	for (i = 0; i < n->hdr.nblocks; i++)
+		if (i >= o->hdr.nblocks ||
+		    n->blocks[i].executions != o->blocks[i].executions ||
+		    n->blocks[i].misses != o->blocks[i].misses)
+			d->blocks[k++] = n->blocks[i];
+	d->hdr.nblocks = k;
+}
+
+/* Every row of @a is @b's, in the same order. */
+static int same_rows(const struct top_model *a, const struct top_model *b,
+		     const char *what)
+{
+	const struct top_row *x, *y;
+	size_t i;
+
+	CHECK(a->have_delta == b->have_delta && a->event == b->event,
+	      "%s: delta %d/%d, event %d/%d", what, a->have_delta,
+	      b->have_delta, a->event, b->event);
+	CHECK(a->nshown == b->nshown && a->sum_insns == b->sum_insns,
+	      "%s: %zu/%zu rows, %llu/%llu instructions", what, a->nshown,
+	      b->nshown, (unsigned long long)a->sum_insns,
+	      (unsigned long long)b->sum_insns);
+	CHECK(!a->have_delta ||
+	      (!memcmp(&a->delta.hdr.instructions, &b->delta.hdr.instructions,
+		       sizeof(a->delta.hdr) -
+		       offsetof(struct kdbt_snap_header, instructions)) &&
+	       a->delta.interval_ns == b->delta.interval_ns),
+	      "%s: the deltas' headers differ", what);
+	for (i = 0; i < a->nshown; i++) {
+		x = a->shown[i];
+		y = b->shown[i];
+		CHECK(x->addr == y->addr && x->sym == y->sym &&
+		      !memcmp(&x->c, &y->c, sizeof(x->c)) &&
+		      x->calls == y->calls &&
+		      x->recent_insns == y->recent_insns,
+		      "%s: row %zu: %#llx %llu %llu against %#llx %llu %llu",
+		      what, i, (unsigned long long)x->addr,
+		      (unsigned long long)x->c.executions,
+		      (unsigned long long)x->recent_insns,
+		      (unsigned long long)y->addr,
+		      (unsigned long long)y->c.executions,
+		      (unsigned long long)y->recent_insns);
+	}
+	return 0;
+}
+
+/* Both models in every view: the same rows. */
+static int same_views(struct top_model *a, struct top_model *b, int step)
+{
+	static const char *const names[] = { "functions", "blocks",
+					     "cumulative functions",
+					     "cumulative blocks" };
+	char what[64];
+	int v;
+
+	for (v = 0; v < 4; v++) {
+		model_set_view(a, v & 1 ? TOP_VIEW_BLOCKS : TOP_VIEW_FUNCTIONS,
+			       NULL);
+		model_set_view(b, v & 1 ? TOP_VIEW_BLOCKS : TOP_VIEW_FUNCTIONS,
+			       NULL);
+		model_set_cumulative(a, v & 2, NULL);
+		model_set_cumulative(b, v & 2, NULL);
+		snprintf(what, sizeof(what), "step %d, %s", step, names[v]);
+		if (same_rows(a, b, what))
+			return -1;
+	}
+	model_set_view(a, TOP_VIEW_FUNCTIONS, NULL);
+	model_set_view(b, TOP_VIEW_FUNCTIONS, NULL);
+	model_set_cumulative(a, false, NULL);
+	model_set_cumulative(b, false, NULL);
+	return 0;
+}
+
+/*
+ * Twelve refreshes of random snapshots, blocks appended, a reset at the
+ * sixth and a cache flush (a complete read: ids from 1 again) at the
+ * ninth: a model fed the changes shows what one fed complete snapshots
+ * shows, in every view.  Then changes that do not fit are refused.
+ */
+static int test_changes(void)
+{
+	struct kdbt_snap prev = { 0 }, cur, full, d;
+	struct top_model a, b;
+	struct kdbt_err err = { 0 };
+	int step, ret = 0;
+
+	model_init(&a);
+	model_init(&b);
+	model_set_syms(&a, &syms, NULL);
+	model_set_syms(&b, &syms, NULL);
+	for (step = 1; step <= 12 && !ret; step++) {
+		if (step == 1 || step == 9) {
+			rand_next(&cur, NULL, 300, 0, false);
+			if (step == 9) {	/* a flush: new blocks */
+				cur.hdr.flushes = 1;
+				cur.hdr.resets = prev.hdr.resets;
+				cur.hdr.time_ns = prev.hdr.time_ns + SEC;
+			}
+			dup_snap(&d, &cur);	/* complete */
+		} else {
+			rand_next(&cur, &prev, 0, step % 3 ? 20 : 0, step == 6);
+			changes_of(&d, &prev, &cur);
+		}
+		dup_snap(&full, &cur);
+		ret = model_push(&a, &full, &err);
+		CHECK(!ret, "step %d: push: %s", step, err.msg);
+		ret = model_push_changes(&b, &d, &err);
+		CHECK(!ret, "step %d: changes: %s", step, err.msg);
+		CHECK(!d.blocks && !full.blocks, "step %d: not taken", step);
+		CHECK(b.cur.hdr.nblocks == cur.hdr.nblocks &&
+		      !memcmp(b.cur.blocks, cur.blocks,
+			      cur.hdr.nblocks * sizeof(*cur.blocks)),
+		      "step %d: the changes did not make the snapshot", step);
+		CHECK(step != 6 || b.event == TOP_EV_RESET,
+		      "step 6: event %d, not a reset", b.event);
+		CHECK(step != 9 || b.event == TOP_EV_FLUSH,
+		      "step 9: event %d, not a flush", b.event);
+		ret = same_views(&a, &b, step);
+		kdbt_snap_free(&prev);
+		prev = cur;
+	}
+	/* a record past the blocks' end: refused, the model unchanged */
+	if (!ret) {
+		rand_next(&cur, &prev, 0, 2, false);
+		changes_of(&d, &prev, &cur);
+		d.blocks[d.hdr.nblocks - 1].id += 5;
+		CHECK(model_push_changes(&b, &d, &err) == -EBADMSG &&
+		      strstr(err.msg, "do not fit"), "bad changes: %d %s",
+		      err.code, err.msg);
+		CHECK(b.cur.hdr.nblocks == prev.hdr.nblocks,
+		      "bad changes: the snapshot changed");
+		kdbt_snap_free(&cur);
+	}
+	kdbt_snap_free(&prev);
+	model_free(&a);
+	model_free(&b);
+	return ret;
+}
+
 static int test_per_sec(void)
 {
 	CHECK(model_per_sec(1300, SEC / 2) == 2600, "1300 in 0.5 s");
@@ -1319,7 +1543,7 @@ struct test {
 #define TT(name) { #name, test_##name, true }
 
 static const struct test tests[] = {
-	T(delta_rows), T(delta_paths), T(per_sec), T(sort_keys), T(sort_ties),
+	T(delta_rows), T(delta_paths), T(changes), T(per_sec), T(sort_keys), T(sort_ties),
 	T(filter_regex), T(filter_module), T(blocks_view),
 	T(cumulative_view), T(calls), T(first_snapshot), T(reset), T(flush),
 	T(symbols_swap), T(format_rows), T(format_large), T(format_header),
