@@ -70,6 +70,8 @@ struct kdbt_snap_seen {
 	u64 *execs, *misses;
 	u32 n, cap;
 	u64 flushes;
+	bool fast;		/* the blocks sent were made in fast mode */
+	struct kdbt_totals sums;	/* of the blocks as sent (no retired) */
 };
 
 struct kdbt_snap_block;

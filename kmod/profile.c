@@ -783,7 +783,7 @@ static bool seen_same(const struct kdbt_snap_seen *seen, u32 id, u64 execs,
 /* The records of a snapshot just taken are what @seen was sent now. */
 static void seen_update(struct kdbt_snap_seen *seen,
 			const struct kdbt_snap_block *r, u32 nrec, u32 n,
-			u64 flushes)
+			const struct kdbt_totals *sums, u64 flushes)
 {
 	u32 i;
 
@@ -794,32 +794,79 @@ static void seen_update(struct kdbt_snap_seen *seen,
 	}
 	seen->n = n;
 	seen->flushes = flushes;
+	seen->fast = fast_blocks();
+	seen->sums = *sums;
+}
+
+/* Add the counts of @b to @t (the retired totals to the blocks' sums). */
+static void totals_add(struct kdbt_totals *t, const struct kdbt_totals *b)
+{
+	t->instructions += b->instructions;
+	t->block_executions += b->block_executions;
+	t->indirect_calls += b->indirect_calls;
+	t->indirect_jumps += b->indirect_jumps;
+	t->returns += b->returns;
+	t->jumptable_misses += b->jumptable_misses;
 }
 
 /*
  * The records from @first on of the blocks below @n, @cnt their
- * executions (execs_all()), and in @t the totals of all of them (one pass:
- * each block's misses are read once).  @seen: only the blocks it was not
- * sent as they are now.  Return: the end of the records.
+ * executions (execs_all()), and in @sums the totals of all of them (one
+ * pass: each block's misses are read once).  Return: the end of the
+ * records.
  */
 static struct kdbt_snap_block *records(struct kdbt_snap_block *first,
-				       struct kdbt_totals *t, const u64 *cnt,
-				       u32 n, bool hide,
-				       const struct kdbt_snap_seen *seen)
+				       struct kdbt_totals *sums, const u64 *cnt,
+				       u32 n, bool hide)
 {
 	struct kdbt_snap_block *r = first;
 	bool fast = fast_blocks();
 	u32 i;
 	u64 m;
 
-	*t = prof.retired;
+	memset(sums, 0, sizeof(*sums));
 	for (i = 1; i < n; i++) {
 		m = misses_of(i);
-		add_counts(t, i, cnt[i], m, fast);
-		if (!seen || !seen_same(seen, i, cnt[i], m))
-			fill_record(i, cnt[i], m, r++, hide);
+		add_counts(sums, i, cnt[i], m, fast);
+		fill_record(i, cnt[i], m, r++, hide);
 	}
-	totals_finish(t);
+	return r;
+}
+
+/*
+ * The records of the blocks below @n that @seen was not sent as they are
+ * now, @cnt their executions, and in @sums the totals of all blocks:
+ * @seen's sums plus what the changed blocks added since (add_counts() is
+ * linear in the counts, so the differences, modulo 2^64 when a reset made
+ * them smaller, are added).  A block unchanged costs a comparison: no
+ * record, no counts.  Return: the end of the records.
+ */
+static struct kdbt_snap_block *changed_records(struct kdbt_snap_block *first,
+					       struct kdbt_totals *sums,
+					       const u64 *cnt, u32 n, bool hide,
+					       const struct kdbt_snap_seen *seen)
+{
+	const struct kdbt_block *blocks = kdbt_eng.tr.mem.blocks;
+	struct kdbt_snap_block *r = first;
+	bool fast = fast_blocks();
+	u64 m, old_c, old_m;
+	u32 i;
+
+	*sums = seen->sums;
+	for (i = 1; i < n; i++) {
+		const struct kdbt_block *b = &blocks[i];
+
+		if (i < seen->n && cnt[i] == seen->execs[i] && b->site < 0 &&
+		    seen->misses[i] == READ_ONCE(b->invalid))
+			continue;	/* no site: no misses */
+		m = misses_of(i);
+		if (seen_same(seen, i, cnt[i], m))
+			continue;
+		old_c = i < seen->n ? seen->execs[i] : 0;
+		old_m = i < seen->n ? seen->misses[i] >> 1 : 0;
+		add_counts(sums, i, cnt[i] - old_c, m - old_m, fast);
+		fill_record(i, cnt[i], m, r++, hide);
+	}
 	return r;
 }
 
@@ -843,7 +890,7 @@ ssize_t kdbt_profile_snapshot(void **buf, size_t *cap, bool hide,
 {
 	struct kdbt_snap_block *r, *first;
 	struct kdbt_snap_header *h;
-	struct kdbt_totals t;
+	struct kdbt_totals t, sums;
 	unsigned int seq;
 	size_t len, need;
 	bool delta;
@@ -870,17 +917,24 @@ ssize_t kdbt_profile_snapshot(void **buf, size_t *cap, bool hide,
 		cnt = *buf + ALIGN(len, sizeof(u64));
 		seq = kdbt_profile_begin();
 		n = min_t(u32, n, kdbt_profile_nblocks());
-		delta = seen && seen->n > 1 && seen->flushes == prof.flushes;
+		delta = seen && seen->n > 1 && seen->flushes == prof.flushes &&
+			seen->fast == fast_blocks() && n >= seen->n;
 		execs_all(cnt, n);
 		first = *buf + sizeof(struct kdbt_snap_header);
-		r = records(first, &t, cnt, n, hide, delta ? seen : NULL);
+		if (delta)
+			r = changed_records(first, &sums, cnt, n, hide, seen);
+		else
+			r = records(first, &sums, cnt, n, hide);
+		t = prof.retired;
+		totals_add(&t, &sums);
+		totals_finish(&t);
 		h = *buf;
 		header_once(h, r - first, hide, &t);
 		if (delta)
 			h->flags |= KDBT_SNAP_DELTA;
 		if (!kdbt_profile_changed(seq)) {
 			if (seen)
-				seen_update(seen, first, r - first, n,
+				seen_update(seen, first, r - first, n, &sums,
 					    t.flushes);
 			return (void *)r - *buf;
 		}

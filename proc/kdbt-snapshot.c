@@ -15,8 +15,9 @@
  * With --changes, the snapshot is what reads of one open
  * /proc/kdbt/changes add up to (kdbt_snap_update_fd()): one read per line
  * of standard input, each reported on standard error ("read K: N records,
- * complete|changes") before the next line is read; the snapshot is
- * printed at its end.
+ * complete|changes (totals I E C J R M)": the header's instructions, block
+ * executions, indirect calls, indirect jumps, returns and jumptable misses)
+ * before the next line is read; the snapshot is printed at its end.
  * Must never: compute a count itself (libkdbt does), or print a partial
  * table without exiting 1.
  */
@@ -145,8 +146,12 @@ static int read_changes(struct kdbt_snap *s, struct kdbt_err *err)
 	while (!ret && fgets(line, sizeof(line), stdin)) {
 		ret = kdbt_snap_update_fd(s, fd, KDBT_CHANGES_PATH, &rd, err);
 		if (!ret)
-			fprintf(stderr, "read %u: %u records, %s\n", ++k,
-				rd.records, rd.delta ? "changes" : "complete");
+			fprintf(stderr, "read %u: %u records, %s (totals %llu %llu %llu %llu %llu %llu)\n",
+				++k, rd.records,
+				rd.delta ? "changes" : "complete",
+				s->hdr.instructions, s->hdr.block_executions,
+				s->hdr.indirect_calls, s->hdr.indirect_jumps,
+				s->hdr.returns, s->hdr.jumptable_misses);
 	}
 	close(fd);
 	return ret;

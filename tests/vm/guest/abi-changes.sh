@@ -6,7 +6,9 @@
 # read sends the blocks that ran (some, not all); after a reset, the
 # blocks that had counts; after a mode change and on (the cache flushed),
 # a complete read again.  At the end the blocks that the reads add up to
-# equal a read of snapshot (kdbt-snapshot --blocks).
+# equal a read of snapshot (kdbt-snapshot --blocks), and every read's
+# header totals (the kernel adds the changed blocks' differences to the
+# totals it sent before) equal those of a read of snapshot taken beside it.
 # Prints the reads.
 # vm-timeout: 90
 . /tests/lib.sh
@@ -38,6 +40,19 @@ expect_read() {
 		fail "read $1: $(sed -n "${1}p" /tmp/reads), want records $2, $3"
 }
 
+# same_totals K: read K's header totals (instructions, executions,
+# indirect calls and jumps, returns, misses) are those of snapshot now.
+same_totals() {
+	_want=$(kdbt-snapshot -f /tmp/snap.now | awk '
+		$1 == "instructions" { i = $2 } $1 == "block_executions" { e = $2 }
+		$1 == "indirect_calls" { c = $2 } $1 == "indirect_jumps" { j = $2 }
+		$1 == "returns" { r = $2 } $1 == "jumptable_misses" { m = $2 }
+		END { print "(totals " i, e, c, j, r, m ")" }')
+	_got=$(sed -n "${1}p" /tmp/reads | sed 's/.*(totals/(totals/')
+	[ "$_got" = "$_want" ] ||
+		fail "read $1's totals: $_got, snapshot's: $_want"
+}
+
 # snap_blocks VAR: the number of blocks a read of snapshot lists now
 # (its header_size and block_size, then its length: kdbt_abi.h).
 snap_blocks() {
@@ -64,6 +79,7 @@ read_now 1
 expect_read 1 "\$3 == $nb" complete
 read_now 2
 expect_read 2 '$3 == 0' changes
+same_totals 2
 
 kdbt_control on || fail "on: $ctl_err"
 getppid 5000 > /dev/null
@@ -72,10 +88,13 @@ sleep 1
 snap_blocks nb
 read_now 3
 expect_read 3 "\$3 > 0 && \$3 < $nb" changes
+same_totals 3
 
 kdbt_control reset || fail "reset: $ctl_err"
 read_now 4
 expect_read 4 '$3 > 0' changes
+snap_blocks nb
+same_totals 4
 read_now 5
 expect_read 5 '$3 == 0' changes
 
@@ -87,12 +106,15 @@ sleep 1
 snap_blocks nb
 read_now 6
 expect_read 6 "\$3 == $nb" complete
+same_totals 6
 kdbt_control on || fail "on: $ctl_err"
 getppid 3000 > /dev/null
 kdbt_control off || fail "off: $ctl_err"
 sleep 1
 read_now 7
 expect_read 7 '$3 > 0' changes
+snap_blocks nb
+same_totals 7
 
 exec 3>&-
 wait $pid || fail "kdbt-snapshot --changes failed: $(cat /tmp/reads)"
