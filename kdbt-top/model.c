@@ -58,6 +58,9 @@ void model_free(struct top_model *m)
 	kdbt_snap_free(&m->delta);
 	free(m->ran[0].blocks);
 	free(m->ran[1].blocks);
+	free(m->ran_sym[0]);
+	free(m->ran_sym[1]);
+	free(m->sym_of);
 	if (m->has_re)
 		regfree(&m->re);
 	free(m->rows);
@@ -265,6 +268,43 @@ static void model_select(struct top_model *m)
 /* Rows                                                               */
 /* ------------------------------------------------------------------ */
 
+/*
+ * The symbol of block @b (kdbt_syms_find()), looked up once per block id
+ * and address (ids restart after a cache flush: the address tells).
+ */
+static const struct kdbt_sym *sym_of(struct top_model *m,
+				     const struct kdbt_snap_block *b)
+{
+	struct top_sym_of *c;
+	size_t cap, i;
+
+	if (b->id >= m->sym_of_cap) {
+		cap = (size_t)b->id + b->id / 4 + 1024;
+		c = realloc(m->sym_of, cap * sizeof(*c));
+		if (!c)		/* look it up every time */
+			return kdbt_syms_find(m->syms, b->native);
+		for (i = m->sym_of_cap; i < cap; i++)
+			c[i].native = ~0ULL;
+		m->sym_of = c;
+		m->sym_of_cap = cap;
+	}
+	c = &m->sym_of[b->id];
+	if (c->native != b->native) {
+		c->native = b->native;
+		c->sym = kdbt_syms_find(m->syms, b->native);
+	}
+	return c->sym;
+}
+
+/* Forget the blocks' symbols (another table). */
+static void sym_of_forget(struct top_model *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->sym_of_cap; i++)
+		m->sym_of[i].native = ~0ULL;
+}
+
 static int rows_reserve(struct top_model *m, size_t n, struct kdbt_err *err)
 {
 	struct top_row *rows;
@@ -326,7 +366,7 @@ static void build_blocks(struct top_model *m, const struct kdbt_snap *cs)
 			continue;
 		memset(&r, 0, sizeof(r));
 		r.addr = cs->blocks[i].native;
-		r.sym = kdbt_syms_find(m->syms, r.addr);
+		r.sym = sym_of(m, &cs->blocks[i]);
 		r.module = r.sym ? r.sym->module : "unknown";
 		kdbt_block_counts(cs, &cs->blocks[i], &r.c);
 		if (kdbt_block_starts_func(r.sym, r.addr))
@@ -352,19 +392,27 @@ static const struct kdbt_snap *ran_blocks(struct top_model *m, int slot,
 					  const struct kdbt_snap *s)
 {
 	struct kdbt_snap *r = &m->ran[slot];
+	const struct kdbt_sym **sym;
 	struct kdbt_snap_block *b;
 	__u32 i, n = 0;
 
 	if (s->hdr.nblocks > m->ran_cap[slot]) {
 		b = realloc(r->blocks, s->hdr.nblocks * sizeof(*b));
-		if (!b)
+		if (b)
+			r->blocks = b;
+		sym = realloc(m->ran_sym[slot], s->hdr.nblocks * sizeof(*sym));
+		if (sym)
+			m->ran_sym[slot] = sym;
+		if (!b || !sym)
 			return NULL;
-		r->blocks = b;
 		m->ran_cap[slot] = s->hdr.nblocks;
 	}
-	for (i = 0; i < s->hdr.nblocks; i++)
-		if (s->blocks[i].executions)
-			r->blocks[n++] = s->blocks[i];
+	for (i = 0; i < s->hdr.nblocks; i++) {
+		if (!s->blocks[i].executions)
+			continue;
+		r->blocks[n] = s->blocks[i];
+		m->ran_sym[slot][n++] = sym_of(m, &s->blocks[i]);
+	}
 	r->hdr = s->hdr;
 	r->hdr.nblocks = n;
 	r->interval_ns = s->interval_ns;
@@ -378,7 +426,9 @@ static int funcs_of(struct top_model *m, int slot, const struct kdbt_snap *s,
 
 	if (!r)
 		return fail(err, -ENOMEM, "out of memory for the functions");
-	return kdbt_funcs_build(r, m->syms, f, n, err);
+	return kdbt_funcs_build_syms(r, m->syms,
+				     (const struct kdbt_sym *const *)m->ran_sym[slot],
+				     f, n, err);
 }
 
 static int cmp_func_start(const void *a, const void *b)
@@ -702,6 +752,7 @@ int model_set_syms(struct top_model *m, const struct kdbt_syms *st,
 		   struct kdbt_err *err)
 {
 	m->syms = st;
+	sym_of_forget(m);
 	return model_rebuild(m, err);
 }
 

@@ -33,6 +33,12 @@ enum top_view {
 	TOP_VIEW_BLOCKS,
 };
 
+/* The symbol of a block id, and the address it was looked up for. */
+struct top_sym_of {
+	__u64 native;
+	const struct kdbt_sym *sym;
+};
+
 /* One line of the table: a function or a block. */
 struct top_row {
 	__u64 addr;		/* function start or block address */
@@ -77,7 +83,15 @@ struct top_model {
 	bool have_delta;
 	enum top_event event;
 	struct kdbt_snap ran[2];	/* scratch: the blocks that executed */
+	const struct kdbt_sym **ran_sym[2];	/* and their symbols */
 	__u32 ran_cap[2];
+	/*
+	 * Each block's symbol, by block id, with the address it was looked
+	 * up for (~0: not yet): a refresh looks up only blocks new to it.
+	 * Emptied when the symbol table changes.
+	 */
+	struct top_sym_of *sym_of;
+	size_t sym_of_cap;
 
 	/* All rows (those with executions), then the shown ones, sorted. */
 	struct top_row *rows;

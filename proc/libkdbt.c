@@ -837,6 +837,29 @@ int kdbt_funcs_build(const struct kdbt_snap *s, const struct kdbt_syms *st,
 		     struct kdbt_func **funcs, size_t *nfuncs,
 		     struct kdbt_err *err)
 {
+	return kdbt_funcs_build_syms(s, st, NULL, funcs, nfuncs, err);
+}
+
+/**
+ * kdbt_funcs_build_syms() - kdbt_funcs_build() with the blocks' symbols
+ * looked up already (a tool that groups the blocks at every refresh keeps
+ * them per block)
+ * @s: as for kdbt_funcs_build()
+ * @st: as for kdbt_funcs_build()
+ * @syms_of: NULL, or the symbol of each block of @s, in its order, as
+ *           kdbt_syms_find(@st, its address) gives it
+ * @funcs: as for kdbt_funcs_build()
+ * @nfuncs: as for kdbt_funcs_build()
+ * @err: as for kdbt_funcs_build()
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int kdbt_funcs_build_syms(const struct kdbt_snap *s,
+			  const struct kdbt_syms *st,
+			  const struct kdbt_sym *const *syms_of,
+			  struct kdbt_func **funcs, size_t *nfuncs,
+			  struct kdbt_err *err)
+{
 	__u32 i, n = s->hdr.nblocks, *slot;
 	struct kdbt_func *f;
 	struct func_key k;
@@ -856,7 +879,7 @@ int kdbt_funcs_build(const struct kdbt_snap *s, const struct kdbt_syms *st,
 	}
 	for (i = 0; i < n; i++) {
 		k.b = &s->blocks[i];
-		k.sym = kdbt_syms_find(st, k.b->native);
+		k.sym = syms_of ? syms_of[i] : kdbt_syms_find(st, k.b->native);
 		k.start = k.sym ? k.sym->start : k.b->native;
 		j = func_slot(slot, mask, f, nf, k.start);
 		if (j == nf)

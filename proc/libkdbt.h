@@ -176,6 +176,11 @@ struct kdbt_func {
 int kdbt_funcs_build(const struct kdbt_snap *s, const struct kdbt_syms *st,
 		     struct kdbt_func **funcs, size_t *nfuncs,
 		     struct kdbt_err *err);
+int kdbt_funcs_build_syms(const struct kdbt_snap *s,
+			  const struct kdbt_syms *st,
+			  const struct kdbt_sym *const *syms_of,
+			  struct kdbt_func **funcs, size_t *nfuncs,
+			  struct kdbt_err *err);
 int kdbt_block_starts_func(const struct kdbt_sym *sym, __u64 native);
 
 /*

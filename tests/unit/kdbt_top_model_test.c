@@ -562,6 +562,7 @@ static int test_changes(void)
 	struct top_model a, b;
 	struct kdbt_err err = { 0 };
 	int step, ret = 0;
+	__u32 i;
 
 	model_init(&a);
 	model_init(&b);
@@ -571,6 +572,8 @@ static int test_changes(void)
 		if (step == 1 || step == 9) {
 			rand_next(&cur, NULL, 300, 0, false);
 			if (step == 9) {	/* a flush: new blocks */
+				for (i = 0; i < cur.hdr.nblocks; i++)	/* ids again */
+					cur.blocks[i].native = rand_addr(i + 3);
 				cur.hdr.flushes = 1;
 				cur.hdr.resets = prev.hdr.resets;
 				cur.hdr.time_ns = prev.hdr.time_ns + SEC;
