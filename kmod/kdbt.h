@@ -68,6 +68,7 @@ struct kdbt_func_sum {
  */
 struct kdbt_snap_seen {
 	u64 *execs, *misses;
+	u32 *changed;		/* scratch: the ids a read sends */
 	u32 n, cap;
 	u64 flushes;
 	bool fast;		/* the blocks sent were made in fast mode */

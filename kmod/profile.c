@@ -724,26 +724,22 @@ static void header_once(struct kdbt_snap_header *h, u32 nblocks, bool hide,
 		slot[i] = kdbt_stats_u64(&st, snap_stats[i]);
 }
 
-/* A block's misses @m and invalid flag as struct kdbt_snap_seen keeps them. */
-static u64 seen_misses(u32 id, u64 m)
-{
-	return m << 1 | READ_ONCE(kdbt_eng.tr.mem.blocks[id].invalid);
-}
-
 /* Room in @seen for blocks below @n, keeping what it has: 0 or -ENOMEM. */
 static int seen_reserve(struct kdbt_snap_seen *seen, u32 n)
 {
 	u64 *e, *m;
-	u32 cap;
+	u32 cap, *c;
 
 	if (n <= seen->cap)
 		return 0;
 	cap = min_t(u32, n + 4096, KDBT_BLOCKS);
 	e = kvmalloc_array(cap, sizeof(*e), GFP_KERNEL);
 	m = kvmalloc_array(cap, sizeof(*m), GFP_KERNEL);
-	if (!e || !m) {
+	c = kvmalloc_array(cap, sizeof(*c), GFP_KERNEL);
+	if (!e || !m || !c) {
 		kvfree(e);
 		kvfree(m);
+		kvfree(c);
 		return -ENOMEM;
 	}
 	if (seen->n) {
@@ -752,8 +748,10 @@ static int seen_reserve(struct kdbt_snap_seen *seen, u32 n)
 	}
 	kvfree(seen->execs);
 	kvfree(seen->misses);
+	kvfree(seen->changed);
 	seen->execs = e;
 	seen->misses = m;
+	seen->changed = c;
 	seen->cap = cap;
 	return 0;
 }
@@ -766,18 +764,8 @@ void kdbt_snap_seen_free(struct kdbt_snap_seen *seen)
 {
 	kvfree(seen->execs);
 	kvfree(seen->misses);
+	kvfree(seen->changed);
 	memset(seen, 0, sizeof(*seen));
-}
-
-/*
- * Whether @seen was sent block @id as it is now, @execs its executions,
- * @m its misses.
- */
-static bool seen_same(const struct kdbt_snap_seen *seen, u32 id, u64 execs,
-		      u64 m)
-{
-	return id < seen->n && seen->execs[id] == execs &&
-	       seen->misses[id] == seen_misses(id, m);
 }
 
 /* The records of a snapshot just taken are what @seen was sent now. */
@@ -834,38 +822,70 @@ static struct kdbt_snap_block *records(struct kdbt_snap_block *first,
 }
 
 /*
- * The records of the blocks below @n that @seen was not sent as they are
- * now, @cnt their executions, and in @sums the totals of all blocks:
- * @seen's sums plus what the changed blocks added since (add_counts() is
- * linear in the counts, so the differences, modulo 2^64 when a reset made
- * them smaller, are added).  A block unchanged costs a comparison: no
- * record, no counts.  Return: the end of the records.
+ * For a reader of changes, one pass from the last block down instead of
+ * execs_all()'s two and a third to compare: @cnt holds every block's own
+ * counter (kdbt_counter_sums()); a derived block's count since
+ * publication becomes its copies' (kdbt_block_count(): both later in its
+ * chain, so done already; @cnt keeps the counts before the baseline for
+ * that), and the ids of the blocks whose executions, misses or invalid
+ * flag differ from what @seen was sent go to seen->changed, last first.
+ * A block without a site has no misses to read.  Return: their number.
+ */
+static u32 changed_scan(u64 *cnt, u32 n, struct kdbt_snap_seen *seen)
+{
+	const struct kdbt_block *blocks = kdbt_eng.tr.mem.blocks;
+	const struct kdbt_base *base = READ_ONCE(prof.baseline);
+	u32 id, k = 0, had = seen->n;
+
+	for (id = n - 1; id >= 1; id--) {
+		const struct kdbt_block *b = &blocks[id];
+		u64 c = cnt[id], bc = READ_ONCE(base[id].count), m = 0;
+
+		if (b->derived) {
+			c = id + 1 < n ? cnt[id + 1] : 0;
+			if (b->taken && b->taken < n)
+				c += cnt[b->taken];
+			cnt[id] = c;
+		}
+		c = c > bc ? c - bc : 0;
+		if (b->site >= 0)
+			m = misses_of(id);
+		if (id >= had || seen->execs[id] != c ||
+		    seen->misses[id] != (m << 1 | READ_ONCE(b->invalid)))
+			seen->changed[k++] = id;
+	}
+	return k;
+}
+
+/*
+ * The records of the @k blocks changed_scan() found, in id order, @cnt
+ * their counts before the baseline, and in @sums the totals of all
+ * blocks: @seen's sums plus what the changed blocks added since
+ * (add_counts() is linear in the counts, so the differences, modulo 2^64
+ * when a reset made them smaller, are added).  Return: the end of the
+ * records.
  */
 static struct kdbt_snap_block *changed_records(struct kdbt_snap_block *first,
 					       struct kdbt_totals *sums,
-					       const u64 *cnt, u32 n, bool hide,
+					       const u64 *cnt, u32 k, bool hide,
 					       const struct kdbt_snap_seen *seen)
 {
-	const struct kdbt_block *blocks = kdbt_eng.tr.mem.blocks;
+	const struct kdbt_base *base = READ_ONCE(prof.baseline);
 	struct kdbt_snap_block *r = first;
 	bool fast = fast_blocks();
-	u64 m, old_c, old_m;
-	u32 i;
+	u64 c, m, bc, old_c, old_m;
+	u32 id;
 
 	*sums = seen->sums;
-	for (i = 1; i < n; i++) {
-		const struct kdbt_block *b = &blocks[i];
-
-		if (i < seen->n && cnt[i] == seen->execs[i] && b->site < 0 &&
-		    seen->misses[i] == READ_ONCE(b->invalid))
-			continue;	/* no site: no misses */
-		m = misses_of(i);
-		if (seen_same(seen, i, cnt[i], m))
-			continue;
-		old_c = i < seen->n ? seen->execs[i] : 0;
-		old_m = i < seen->n ? seen->misses[i] >> 1 : 0;
-		add_counts(sums, i, cnt[i] - old_c, m - old_m, fast);
-		fill_record(i, cnt[i], m, r++, hide);
+	while (k--) {
+		id = seen->changed[k];
+		bc = READ_ONCE(base[id].count);
+		c = cnt[id] > bc ? cnt[id] - bc : 0;
+		m = misses_of(id);
+		old_c = id < seen->n ? seen->execs[id] : 0;
+		old_m = id < seen->n ? seen->misses[id] >> 1 : 0;
+		add_counts(sums, id, c - old_c, m - old_m, fast);
+		fill_record(id, c, m, r++, hide);
 	}
 	return r;
 }
@@ -896,7 +916,7 @@ ssize_t kdbt_profile_snapshot(void **buf, size_t *cap, bool hide,
 	bool delta;
 	int tries;
 	u64 *cnt;
-	u32 n;
+	u32 n, k;
 
 	for (tries = 0; tries < 100; tries++) {
 		n = kdbt_profile_nblocks();
@@ -919,12 +939,15 @@ ssize_t kdbt_profile_snapshot(void **buf, size_t *cap, bool hide,
 		n = min_t(u32, n, kdbt_profile_nblocks());
 		delta = seen && seen->n > 1 && seen->flushes == prof.flushes &&
 			seen->fast == fast_blocks() && n >= seen->n;
-		execs_all(cnt, n);
 		first = *buf + sizeof(struct kdbt_snap_header);
-		if (delta)
-			r = changed_records(first, &sums, cnt, n, hide, seen);
-		else
+		if (delta) {
+			kdbt_counter_sums(cnt, 1, n);
+			k = changed_scan(cnt, n, seen);
+			r = changed_records(first, &sums, cnt, k, hide, seen);
+		} else {
+			execs_all(cnt, n);
 			r = records(first, &sums, cnt, n, hide);
+		}
 		t = prof.retired;
 		totals_add(&t, &sums);
 		totals_finish(&t);
