@@ -201,15 +201,22 @@ static int parse_blocks(struct kdbt_snap *s, const unsigned char *buf,
 
 	if (!h->nblocks)
 		return 0;
-	s->blocks = calloc(h->nblocks, sizeof(*s->blocks));
+	s->blocks = malloc((size_t)h->nblocks * sizeof(*s->blocks));
 	if (!s->blocks)
 		return kdbt_fail(err, -ENOMEM,
 				 "%s: out of memory for %u blocks", name,
 				 h->nblocks);
 	for (i = 0; i < h->nblocks; i++) {
+		const unsigned char *r = buf + h->header_size +
+					 (size_t)i * h->block_size;
+
 		b = &s->blocks[i];
-		memcpy(b, buf + h->header_size + (size_t)i * h->block_size,
-		       known);
+		if (known == sizeof(*b)) {	/* a few moves, not a call */
+			memcpy(b, r, sizeof(*b));
+		} else {
+			memset(b, 0, sizeof(*b));
+			memcpy(b, r, known);
+		}
 		if (b->kind >= KDBT_KIND_NR)
 			return kdbt_fail(err, -EBADMSG,
 					 "%s: block %u (id %u): kind %u out of range (0..%u)",
@@ -328,6 +335,68 @@ int kdbt_read_all(int fd, size_t max, unsigned char **bufp, size_t *lenp)
 }
 
 /*
+ * The length a snapshot whose first @len bytes are in @buf says it has
+ * (header_size + nblocks * block_size), or 0 before its header is in.
+ */
+static size_t snap_length(const unsigned char *buf, size_t len)
+{
+	struct kdbt_snap_header h;
+
+	if (len < offsetof(struct kdbt_snap_header, flags))
+		return 0;
+	memcpy(&h, buf, offsetof(struct kdbt_snap_header, flags));
+	return h.header_size + (size_t)h.nblocks * h.block_size;
+}
+
+/*
+ * Read @fd to its end into a malloc()ed *@bufp of *@lenp bytes: a first
+ * read, then the rest into a buffer of the length the header gives
+ * (growing it by doubling would copy the records again and again: a
+ * large copy costs a tool that reads every second).  Return: 0, -ENOMEM,
+ * -EFBIG or the -errno of read(2).
+ */
+static int read_snap_bytes(int fd, unsigned char **bufp, size_t *lenp)
+{
+	size_t cap = SNAP_FIRST_READ, len = 0, want;
+	unsigned char *buf = malloc(cap), *bigger;
+	ssize_t n;
+
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		if (len == cap) {
+			want = snap_length(buf, len);
+			want = want > cap ? want + SNAP_FIRST_READ : 2 * cap;
+			if (cap >= SNAP_MAX_BYTES) {
+				free(buf);
+				return -EFBIG;
+			}
+			bigger = realloc(buf, want);
+			if (!bigger) {
+				free(buf);
+				return -ENOMEM;
+			}
+			buf = bigger;
+			cap = want;
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			n = -errno;
+			free(buf);
+			return n;
+		}
+		if (n == 0)
+			break;
+		len += n;
+	}
+	*bufp = buf;
+	*lenp = len;
+	return 0;
+}
+
+/*
  * The bytes of @fd from offset 0 (a pipe: from where it is) to its end,
  * into a malloc()ed *@buf of *@len bytes.  Return: 0 or the error.
  */
@@ -339,7 +408,7 @@ static int read_from_start(int fd, const char *name, unsigned char **buf,
 	if (lseek(fd, 0, SEEK_SET) < 0 && errno != ESPIPE)
 		return kdbt_fail(err, -errno, "%s: seek: %s", name,
 				 strerror(errno));
-	ret = kdbt_read_all(fd, SNAP_MAX_BYTES, buf, len);
+	ret = read_snap_bytes(fd, buf, len);
 	if (ret == -EFBIG)
 		return kdbt_fail(err, ret, "%s: larger than %lu MiB, refused",
 				 name, SNAP_MAX_BYTES >> 20);
@@ -867,9 +936,9 @@ int kdbt_funcs_build_syms(const struct kdbt_snap *s,
 
 	*funcs = NULL;
 	*nfuncs = 0;
-	for (mask = 15; mask < 2 * (size_t)n; mask = 2 * mask + 1)
-		;
-	f = calloc(n ? n : 1, sizeof(*f));
+	for (mask = 15; mask < (size_t)n; mask = 2 * mask + 1)
+		;		/* more slots than functions: a free one */
+	f = malloc((n ? n : 1) * sizeof(*f));	/* zeroed as used */
 	slot = calloc(mask + 1, sizeof(*slot));
 	if (!f || !slot) {
 		free(f);
@@ -883,7 +952,7 @@ int kdbt_funcs_build_syms(const struct kdbt_snap *s,
 		k.start = k.sym ? k.sym->start : k.b->native;
 		j = func_slot(slot, mask, f, nf, k.start);
 		if (j == nf)
-			nf++;
+			memset(&f[nf++], 0, sizeof(*f));
 		func_add(s, &f[j], &k);
 	}
 	free(slot);
