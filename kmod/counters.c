@@ -301,6 +301,65 @@ void kdbt_counter_sums(u64 *out, u32 from, u32 to)
 	}
 }
 
+/* Compare @n sums in @sum with @last from block @id on; update, mark. */
+static void note_changes(u64 *last, u32 id, const u64 *sum, u32 n,
+			 unsigned long *mark)
+{
+	u32 k;
+
+	for (k = 0; k < n; k++)
+		if (sum[k] != last[id + k]) {
+			last[id + k] = sum[k];
+			__set_bit(id + k, mark);
+		}
+}
+
+/**
+ * kdbt_counter_changes() - which blocks in [@from, @to) counted since
+ * @last was taken: each whose kdbt_counter_sum() differs from its entry
+ * in @last gets that entry updated and its bit set in @mark.  One CPU
+ * compares its counters in place; several sum a few at a time first.  A
+ * refresh of /proc/kdbt/changes pays a comparison for a block that did
+ * not run.
+ * @last: the sums as last taken, by block id.
+ * @from: the first block id.
+ * @to: past the last one, at most KDBT_BLOCKS.
+ * @mark: a bitmap by block id.
+ */
+void kdbt_counter_changes(u64 *last, u32 from, u32 to, unsigned long *mark)
+{
+	u32 chunk = ctr.direct ? 1u << ctr.shift : KDBT_BLOCKS;
+	u64 sum[64];
+	unsigned int i;
+	u32 id, end, k;
+
+	for (id = from; id < to; id = end) {
+		end = min(to, round_down(id, chunk) + chunk);
+		if (ctr.ncpus == 1) {
+			const u64 *c = kdbt_counter_ptr(ctr.cpus[0], id);
+
+			for (k = 0; k < end - id; k++) {
+				u64 v = READ_ONCE(c[k]);
+
+				if (v != last[id + k]) {
+					last[id + k] = v;
+					__set_bit(id + k, mark);
+				}
+			}
+			continue;
+		}
+		end = min(end, id + (u32)ARRAY_SIZE(sum));
+		memset(sum, 0, sizeof(sum));
+		for (i = 0; i < ctr.ncpus; i++) {
+			const u64 *c = kdbt_counter_ptr(ctr.cpus[i], id);
+
+			for (k = 0; k < end - id; k++)
+				sum[k] += READ_ONCE(c[k]);
+		}
+		note_changes(last, id, sum, end - id, mark);
+	}
+}
+
 /**
  * kdbt_counter_ptr() - block @id's counter on @cpu.
  * @cpu: a possible CPU.

@@ -118,6 +118,7 @@ bool kdbt_counters_direct(void);
 u64 *kdbt_counter_ptr(int cpu, u32 id);
 u64 kdbt_counter_sum(u32 id);
 void kdbt_counter_sums(u64 *out, u32 from, u32 to);
+void kdbt_counter_changes(u64 *last, u32 from, u32 to, unsigned long *mark);
 extern u64 kdbt_shadow[KDBT_BLOCKS >> KDBT_SHADOW_SHIFT];
 
 /* profile.c: the hooks the engine calls with kdbt_eng.lock held... */

@@ -73,6 +73,17 @@ struct kdbt_snap_seen {
 	u64 flushes;
 	bool fast;		/* the blocks sent were made in fast mode */
 	struct kdbt_totals sums;	/* of the blocks as sent (no retired) */
+	/*
+	 * What the blocks' own counters and the sites' misses were at the
+	 * last read (raw_valid: a read completed since they were taken, with
+	 * @resets resets and @invalidated blocks invalidated then), so that
+	 * the next read compares counters, not blocks.
+	 */
+	u64 *raw, *site_misses;
+	unsigned long *mark;	/* scratch: a bit per block id, all 0 */
+	u32 nsites, sites_cap;
+	u64 resets, invalidated;
+	bool raw_valid;
 };
 
 struct kdbt_snap_block;

@@ -288,15 +288,23 @@ static u64 execs_of(u32 id)
  * visible, counts 0, as raw_counter() says); then each count since
  * publication less the block's baseline.
  */
+static void execs_derive(u64 *cnt, u32 n);
+
 static void execs_all(u64 *cnt, u32 n)
+{
+	if (n < 2)
+		return;
+	kdbt_counter_sums(cnt, 1, n);
+	execs_derive(cnt, n);
+}
+
+/* execs_all() with @cnt holding every block's own counter already. */
+static void execs_derive(u64 *cnt, u32 n)
 {
 	const struct kdbt_block *blocks = kdbt_eng.tr.mem.blocks;
 	const struct kdbt_base *base = READ_ONCE(prof.baseline);
 	u32 id;
 
-	if (n < 2)
-		return;
-	kdbt_counter_sums(cnt, 1, n);
 	for (id = n - 1; id >= 1; id--) {
 		const struct kdbt_block *b = &blocks[id];
 		u64 c;
@@ -727,7 +735,8 @@ static void header_once(struct kdbt_snap_header *h, u32 nblocks, bool hide,
 /* Room in @seen for blocks below @n, keeping what it has: 0 or -ENOMEM. */
 static int seen_reserve(struct kdbt_snap_seen *seen, u32 n)
 {
-	u64 *e, *m;
+	unsigned long *mark;
+	u64 *e, *m, *raw;
 	u32 cap, *c;
 
 	if (n <= seen->cap)
@@ -736,23 +745,52 @@ static int seen_reserve(struct kdbt_snap_seen *seen, u32 n)
 	e = kvmalloc_array(cap, sizeof(*e), GFP_KERNEL);
 	m = kvmalloc_array(cap, sizeof(*m), GFP_KERNEL);
 	c = kvmalloc_array(cap, sizeof(*c), GFP_KERNEL);
-	if (!e || !m || !c) {
+	raw = kvmalloc_array(cap, sizeof(*raw), GFP_KERNEL);
+	mark = kvcalloc(BITS_TO_LONGS(cap), sizeof(*mark), GFP_KERNEL);
+	if (!e || !m || !c || !raw || !mark) {
 		kvfree(e);
 		kvfree(m);
 		kvfree(c);
+		kvfree(raw);
+		kvfree(mark);
 		return -ENOMEM;
 	}
 	if (seen->n) {
 		memcpy(e, seen->execs, seen->n * sizeof(*e));
 		memcpy(m, seen->misses, seen->n * sizeof(*m));
+		memcpy(raw, seen->raw, seen->n * sizeof(*raw));
 	}
 	kvfree(seen->execs);
 	kvfree(seen->misses);
 	kvfree(seen->changed);
+	kvfree(seen->raw);
+	kvfree(seen->mark);
 	seen->execs = e;
 	seen->misses = m;
 	seen->changed = c;
+	seen->raw = raw;
+	seen->mark = mark;
 	seen->cap = cap;
+	return 0;
+}
+
+/* Room in @seen for the misses of @n sites: 0 or -ENOMEM. */
+static int seen_reserve_sites(struct kdbt_snap_seen *seen, u32 n)
+{
+	u32 cap;
+	u64 *m;
+
+	if (n <= seen->sites_cap)
+		return 0;
+	cap = min_t(u32, n + 1024, kdbt_eng.tr.mem.max_sites);
+	m = kvmalloc_array(cap, sizeof(*m), GFP_KERNEL);
+	if (!m)
+		return -ENOMEM;
+	if (seen->nsites)
+		memcpy(m, seen->site_misses, seen->nsites * sizeof(*m));
+	kvfree(seen->site_misses);
+	seen->site_misses = m;
+	seen->sites_cap = cap;
 	return 0;
 }
 
@@ -765,13 +803,17 @@ void kdbt_snap_seen_free(struct kdbt_snap_seen *seen)
 	kvfree(seen->execs);
 	kvfree(seen->misses);
 	kvfree(seen->changed);
+	kvfree(seen->raw);
+	kvfree(seen->site_misses);
+	kvfree(seen->mark);
 	memset(seen, 0, sizeof(*seen));
 }
 
 /* The records of a snapshot just taken are what @seen was sent now. */
 static void seen_update(struct kdbt_snap_seen *seen,
 			const struct kdbt_snap_block *r, u32 nrec, u32 n,
-			const struct kdbt_totals *sums, u64 flushes)
+			const struct kdbt_totals *sums, u64 flushes,
+			u64 invalidated)
 {
 	u32 i;
 
@@ -784,6 +826,9 @@ static void seen_update(struct kdbt_snap_seen *seen,
 	seen->flushes = flushes;
 	seen->fast = fast_blocks();
 	seen->sums = *sums;
+	seen->resets = prof.resets;
+	seen->invalidated = invalidated;
+	seen->raw_valid = true;
 }
 
 /* Add the counts of @b to @t (the retired totals to the blocks' sums). */
@@ -829,7 +874,8 @@ static struct kdbt_snap_block *records(struct kdbt_snap_block *first,
  * chain, so done already; @cnt keeps the counts before the baseline for
  * that), and the ids of the blocks whose executions, misses or invalid
  * flag differ from what @seen was sent go to seen->changed, last first.
- * A block without a site has no misses to read.  Return: their number.
+ * A block without a site has no misses to read.  The own counters go to
+ * seen->raw for raw_changes().  Return: their number.
  */
 static u32 changed_scan(u64 *cnt, u32 n, struct kdbt_snap_seen *seen)
 {
@@ -841,6 +887,7 @@ static u32 changed_scan(u64 *cnt, u32 n, struct kdbt_snap_seen *seen)
 		const struct kdbt_block *b = &blocks[id];
 		u64 c = cnt[id], bc = READ_ONCE(base[id].count), m = 0;
 
+		seen->raw[id] = c;
 		if (b->derived) {
 			c = id + 1 < n ? cnt[id + 1] : 0;
 			if (b->taken && b->taken < n)
@@ -890,6 +937,121 @@ static struct kdbt_snap_block *changed_records(struct kdbt_snap_block *first,
 	return r;
 }
 
+/*
+ * The sites whose misses differ from seen->site_misses: the entry
+ * updated, the site's block (if below @n) marked in seen->mark.
+ */
+static void mark_sites(u32 n, struct kdbt_snap_seen *seen)
+{
+	const struct kdbt_site *sites = kdbt_eng.tr.mem.sites;
+	u32 s, id, ns = min(READ_ONCE(kdbt_eng.tr.nsites), seen->sites_cap);
+	u64 m;
+
+	for (s = 0; s < ns; s++) {
+		m = READ_ONCE(sites[s].misses);
+		if (s < seen->nsites && m == seen->site_misses[s])
+			continue;
+		seen->site_misses[s] = m;
+		id = READ_ONCE(sites[s].block);
+		if (id && id < n)
+			__set_bit(id, seen->mark);
+	}
+	seen->nsites = ns;
+}
+
+/* The derived block whose copy block @id is (edge_of()), or 0. */
+static u32 parent_of(u32 id)
+{
+	u32 of;
+
+	switch (edge_of(id, &of)) {
+	case KDBT_EDGE_FALL:
+	case KDBT_EDGE_JMP:
+	case KDBT_EDGE_TAKEN:
+		return of;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Block @id's count since publication from the own counters @raw of the
+ * blocks below @n (kdbt_block_count(); a block at or past @n counts 0,
+ * as in execs_all()).
+ */
+static u64 raw_count(const u64 *raw, u32 id, u32 n)
+{
+	const struct kdbt_block *blocks = kdbt_eng.tr.mem.blocks;
+	u64 c = 0;
+
+	while (id < n && blocks[id].derived) {
+		if (blocks[id].taken)
+			c += raw_count(raw, blocks[id].taken, n);
+		id++;
+	}
+	return id < n ? c + raw[id] : c;
+}
+
+/*
+ * The changes of the blocks below @n, when nothing but counts can have
+ * changed since seen->raw and seen->site_misses were taken (no reset, no
+ * invalidation since): the blocks whose own counter moved
+ * (kdbt_counter_changes(): a comparison for each block that did not
+ * run), whose site missed, or that are new, and the derived blocks above
+ * any of them (the copies count for them); then, in id order, the
+ * records of those whose executions or misses differ from what @seen was
+ * sent, and @sums as changed_records() makes them.  seen->mark is all 0
+ * again at the end.  Return: the end of the records.
+ */
+static struct kdbt_snap_block *raw_changes(struct kdbt_snap_block *first,
+					   struct kdbt_totals *sums, u32 n,
+					   bool hide, struct kdbt_snap_seen *seen)
+{
+	const struct kdbt_base *base = READ_ONCE(prof.baseline);
+	const struct kdbt_block *blocks = kdbt_eng.tr.mem.blocks;
+	struct kdbt_snap_block *r = first;
+	u64 c, m, bc, old_c, old_m;
+	bool fast = fast_blocks();
+	u32 id, p, had = seen->n;
+
+	seen->raw_valid = false;	/* until the read completes */
+	kdbt_counter_changes(seen->raw, 1, n, seen->mark);
+	if (had < n)
+		bitmap_set(seen->mark, had, n - had);
+	mark_sites(n, seen);
+	for_each_set_bit(id, seen->mark, n)	/* parents come first */
+		for (p = parent_of(id); p && !__test_and_set_bit(p, seen->mark);
+		     p = parent_of(p))
+			;
+	*sums = seen->sums;
+	for_each_set_bit(id, seen->mark, n) {
+		__clear_bit(id, seen->mark);
+		bc = READ_ONCE(base[id].count);
+		c = raw_count(seen->raw, id, n);
+		c = c > bc ? c - bc : 0;
+		m = misses_of(id);
+		if (id < had && seen->execs[id] == c &&
+		    seen->misses[id] == (m << 1 | READ_ONCE(blocks[id].invalid)))
+			continue;
+		old_c = id < had ? seen->execs[id] : 0;
+		old_m = id < had ? seen->misses[id] >> 1 : 0;
+		add_counts(sums, id, c - old_c, m - old_m, fast);
+		fill_record(id, c, m, r++, hide);
+	}
+	return r;
+}
+
+/*
+ * Whether raw_changes() may do a read: a read completed since seen->raw
+ * was taken, and no reset and no invalidation came since (@inval: the
+ * translator's invalidations now).
+ */
+static bool raw_changes_ok(const struct kdbt_snap_seen *seen, u64 inval)
+{
+	return seen->raw_valid && seen->resets == prof.resets &&
+	       seen->invalidated == inval;
+}
+
 /**
  * kdbt_profile_snapshot() - the binary snapshot (proc/kdbt_abi.h).
  * @buf: in: a buffer from an earlier call or NULL; out: the snapshot
@@ -913,9 +1075,9 @@ ssize_t kdbt_profile_snapshot(void **buf, size_t *cap, bool hide,
 	struct kdbt_totals t, sums;
 	unsigned int seq;
 	size_t len, need;
-	bool delta;
+	bool delta, quick;
 	int tries;
-	u64 *cnt;
+	u64 *cnt, inval;
 	u32 n, k;
 
 	for (tries = 0; tries < 100; tries++) {
@@ -932,7 +1094,9 @@ ssize_t kdbt_profile_snapshot(void **buf, size_t *cap, bool hide,
 				return -ENOMEM;
 			*cap = need + 1024 * (sizeof(*r) + sizeof(u64));
 		}
-		if (seen && seen_reserve(seen, n))
+		if (seen && (seen_reserve(seen, n) ||
+			     seen_reserve_sites(seen,
+					READ_ONCE(kdbt_eng.tr.nsites))))
 			return -ENOMEM;
 		cnt = *buf + ALIGN(len, sizeof(u64));
 		seq = kdbt_profile_begin();
@@ -940,12 +1104,29 @@ ssize_t kdbt_profile_snapshot(void **buf, size_t *cap, bool hide,
 		delta = seen && seen->n > 1 && seen->flushes == prof.flushes &&
 			seen->fast == fast_blocks() && n >= seen->n;
 		first = *buf + sizeof(struct kdbt_snap_header);
-		if (delta) {
+		inval = READ_ONCE(kdbt_eng.tr.invalidated);
+		smp_rmb();	/* the count, then the invalid flags */
+		quick = delta && raw_changes_ok(seen, inval);
+		if (seen && !quick) {
+			/* seen->raw and the sites' misses before the records */
+			mark_sites(n, seen);
+			bitmap_zero(seen->mark, n);
+		}
+		if (quick) {
+			r = raw_changes(first, &sums, n, hide, seen);
+		} else if (delta) {
 			kdbt_counter_sums(cnt, 1, n);
 			k = changed_scan(cnt, n, seen);
 			r = changed_records(first, &sums, cnt, k, hide, seen);
 		} else {
-			execs_all(cnt, n);
+			if (seen && n > 1) {
+				kdbt_counter_sums(seen->raw, 1, n);
+				memcpy(cnt + 1, seen->raw + 1,
+				       (n - 1) * sizeof(*cnt));
+				execs_derive(cnt, n);
+			} else {
+				execs_all(cnt, n);
+			}
 			r = records(first, &sums, cnt, n, hide);
 		}
 		t = prof.retired;
@@ -958,7 +1139,7 @@ ssize_t kdbt_profile_snapshot(void **buf, size_t *cap, bool hide,
 		if (!kdbt_profile_changed(seq)) {
 			if (seen)
 				seen_update(seen, first, r - first, n, &sums,
-					    t.flushes);
+					    t.flushes, inval);
 			return (void *)r - *buf;
 		}
 		cond_resched();
