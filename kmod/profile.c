@@ -9,7 +9,8 @@
  * a jcc or a jmp), the sum of the counts of the private copies of its
  * successors, which it always runs on into (translate.c, derive_count(),
  * core.h kdbt_block_count()); which edge of which derived block a copy
- * counts is read back from the block array (edge_of()), for readers.
+ * counts is read back from the block array when it is published
+ * (edge_of(), kept packed in prof.bedge[]), for readers.
  * From it and the block's static
  * facts come its instructions (counter x insns), and its indirect-branch
  * executions when it ends in one; jumptable misses are counted per site by
@@ -102,6 +103,7 @@ static struct {
 	unsigned int cur;
 	u32 *bfunc;		/* block -> function */
 	u32 *bnext;		/* block -> next block of its function */
+	u32 *bedge;		/* block -> its edge (edge_known()) */
 	struct kdbt_func *funcs;
 	u32 *fhash;
 	struct kdbt_totals retired;	/* counts of flushed caches */
@@ -150,11 +152,13 @@ int kdbt_profile_init(void)
 	prof.shadow_base = prof.shadow[0];
 	prof.bfunc = vzalloc(KDBT_BLOCKS * sizeof(*prof.bfunc));
 	prof.bnext = vzalloc(KDBT_BLOCKS * sizeof(*prof.bnext));
+	prof.bedge = vzalloc(KDBT_BLOCKS * sizeof(*prof.bedge));
 	prof.funcs = vzalloc(KDBT_FUNCS * sizeof(*prof.funcs));
 	prof.fhash = vzalloc(KDBT_FHASH * sizeof(*prof.fhash));
 	totals.cnt = vmalloc_array(KDBT_BLOCKS, sizeof(*totals.cnt));
 	if (!prof.base[0] || !prof.base[1] || !prof.shadow[0] ||
-	    !prof.shadow[1] || !prof.bfunc || !prof.bnext || !prof.funcs ||
+	    !prof.shadow[1] || !prof.bfunc || !prof.bnext || !prof.bedge ||
+	    !prof.funcs ||
 	    !prof.fhash || !totals.cnt) {
 		kdbt_profile_exit();
 		return -ENOMEM;
@@ -175,12 +179,13 @@ void kdbt_profile_exit(void)
 	prof.shadow_base = NULL;
 	vfree(prof.bfunc);
 	vfree(prof.bnext);
+	vfree(prof.bedge);
 	vfree(prof.funcs);
 	vfree(prof.fhash);
 	vfree(totals.cnt);
 	totals.cnt = NULL;
 	prof.baseline = NULL;
-	prof.bfunc = prof.bnext = prof.fhash = NULL;
+	prof.bfunc = prof.bnext = prof.bedge = prof.fhash = NULL;
 	prof.funcs = NULL;
 }
 
@@ -220,6 +225,8 @@ static u32 func_of(u64 native)
 	return f;
 }
 
+static u32 edge_pack(u32 id);
+
 /**
  * kdbt_profile_published_locked() - a block is complete (its counter is
  * zero and nothing has branched to it yet): give it its function and make
@@ -236,6 +243,7 @@ void kdbt_profile_published_locked(const struct kdbt_block *b)
 	prof.baseline[id].misses = 0;
 	if (kdbt_is_sentinel(&kdbt_eng.tr, id))
 		prof.shadow_base[id >> KDBT_SHADOW_SHIFT] = 0;
+	prof.bedge[id] = edge_pack(id);
 	f = func_of(b->native);
 	prof.bfunc[id] = f;
 	if (f) {
@@ -618,6 +626,25 @@ static u8 edge_of(u32 id, u32 *of)
 	return KDBT_EDGE_NONE;
 }
 
+/* Block @id's edge_of(), packed as of << 3 | edge, when it is published. */
+static u32 edge_pack(u32 id)
+{
+	u32 of;
+	u8 e = edge_of(id, &of);
+
+	BUILD_BUG_ON(KDBT_EDGE_NR > 8 || KDBT_BLOCKS > (1u << 29));
+	return of << 3 | e;
+}
+
+/* edge_of() of a visible block @id, as published (prof.bedge[]). */
+static u8 edge_known(u32 id, u32 *of)
+{
+	u32 e = READ_ONCE(prof.bedge[id]);
+
+	*of = e >> 3;
+	return e & 7;
+}
+
 /*
  * Block @id as a snapshot record, @execs its executions (execs_of()), @m
  * its misses (misses_of()).
@@ -639,7 +666,7 @@ static void fill_record(u32 id, u64 execs, u64 m, struct kdbt_snap_block *r,
 	if (b->derived)
 		r->flags |= KDBT_BLOCK_DERIVED;
 	r->target = hide ? 0 : b->target;
-	r->edge = edge_of(id, &r->edge_of_id);
+	r->edge = edge_known(id, &r->edge_of_id);
 	if (r->edge && !hide)
 		r->edge_of = kdbt_eng.tr.mem.blocks[r->edge_of_id].native;
 }
@@ -964,7 +991,7 @@ static u32 parent_of(u32 id)
 {
 	u32 of;
 
-	switch (edge_of(id, &of)) {
+	switch (edge_known(id, &of)) {
 	case KDBT_EDGE_FALL:
 	case KDBT_EDGE_JMP:
 	case KDBT_EDGE_TAKEN:
