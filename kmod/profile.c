@@ -1020,26 +1020,54 @@ static u64 raw_count(const u64 *raw, u32 id, u32 n)
 }
 
 /*
+ * Block @id's count since publication in raw_changes(), @id marked: its
+ * own counter, or a derived block's copies' (block id + 1 and its taken
+ * copy), each either marked too and counted in @cnt already (copies
+ * come after their block, and the marked blocks are counted from the
+ * last down) or unchanged (raw_count()).
+ */
+static u64 marked_count(const struct kdbt_snap_seen *seen, const u64 *cnt,
+			u32 id, u32 n)
+{
+	const struct kdbt_block *b = &kdbt_eng.tr.mem.blocks[id];
+	u32 x[2] = { id + 1, b->taken };
+	u64 c = 0;
+	int i;
+
+	if (!b->derived)
+		return seen->raw[id];
+	for (i = 0; i < 2; i++) {
+		if (!x[i] || x[i] >= n)
+			continue;
+		c += test_bit(x[i], seen->mark) ? cnt[x[i]] :
+		     raw_count(seen->raw, x[i], n);
+	}
+	return c;
+}
+
+/*
  * The changes of the blocks below @n, when nothing but counts can have
  * changed since seen->raw and seen->site_misses were taken (no reset, no
  * invalidation since): the blocks whose own counter moved
  * (kdbt_counter_changes(): a comparison for each block that did not
  * run), whose site missed, or that are new, and the derived blocks above
- * any of them (the copies count for them); then, in id order, the
- * records of those whose executions or misses differ from what @seen was
- * sent, and @sums as changed_records() makes them.  seen->mark is all 0
- * again at the end.  Return: the end of the records.
+ * any of them (the copies count for them); their counts since
+ * publication, from the last down, into @cnt (marked_count()); then, in
+ * id order, the records of those whose executions or misses differ from
+ * what @seen was sent, and @sums as changed_records() makes them.
+ * seen->mark is all 0 again at the end.  Return: the end of the records.
  */
 static struct kdbt_snap_block *raw_changes(struct kdbt_snap_block *first,
-					   struct kdbt_totals *sums, u32 n,
-					   bool hide, struct kdbt_snap_seen *seen)
+					   struct kdbt_totals *sums, u64 *cnt,
+					   u32 n, bool hide,
+					   struct kdbt_snap_seen *seen)
 {
 	const struct kdbt_base *base = READ_ONCE(prof.baseline);
 	const struct kdbt_block *blocks = kdbt_eng.tr.mem.blocks;
 	struct kdbt_snap_block *r = first;
 	u64 c, m, bc, old_c, old_m;
 	bool fast = fast_blocks();
-	u32 id, p, had = seen->n;
+	u32 id, p, k = 0, i, had = seen->n;
 
 	seen->raw_valid = false;	/* until the read completes */
 	kdbt_counter_changes(seen->raw, 1, n, seen->mark);
@@ -1050,12 +1078,17 @@ static struct kdbt_snap_block *raw_changes(struct kdbt_snap_block *first,
 		for (p = parent_of(id); p && !__test_and_set_bit(p, seen->mark);
 		     p = parent_of(p))
 			;
+	for_each_set_bit(id, seen->mark, n)
+		seen->changed[k++] = id;
+	for (i = k; i--; )	/* a derived block's copies come after it */
+		cnt[seen->changed[i]] = marked_count(seen, cnt,
+						     seen->changed[i], n);
 	*sums = seen->sums;
-	for_each_set_bit(id, seen->mark, n) {
+	for (i = 0; i < k; i++) {
+		id = seen->changed[i];
 		__clear_bit(id, seen->mark);
 		bc = READ_ONCE(base[id].count);
-		c = raw_count(seen->raw, id, n);
-		c = c > bc ? c - bc : 0;
+		c = cnt[id] > bc ? cnt[id] - bc : 0;
 		m = misses_of(id);
 		if (id < had && seen->execs[id] == c &&
 		    seen->misses[id] == (m << 1 | READ_ONCE(blocks[id].invalid)))
@@ -1140,7 +1173,7 @@ ssize_t kdbt_profile_snapshot(void **buf, size_t *cap, bool hide,
 			bitmap_zero(seen->mark, n);
 		}
 		if (quick) {
-			r = raw_changes(first, &sums, n, hide, seen);
+			r = raw_changes(first, &sums, cnt, n, hide, seen);
 		} else if (delta) {
 			kdbt_counter_sums(cnt, 1, n);
 			k = changed_scan(cnt, n, seen);
