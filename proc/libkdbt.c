@@ -285,55 +285,6 @@ static int parse(struct kdbt_snap *s, const void *buf, size_t len,
 	return 0;
 }
 
-/**
- * kdbt_read_all() - read a file to its end into a growing buffer (proc
- * files have no size)
- * @fd: the file
- * @max: refuse it beyond this many bytes
- * @bufp: receives the malloc()ed bytes
- * @lenp: receives their number
- *
- * Return: 0, -ENOMEM, -EFBIG or the -errno of read(2).
- */
-int kdbt_read_all(int fd, size_t max, unsigned char **bufp, size_t *lenp)
-{
-	size_t cap = SNAP_FIRST_READ, len = 0;
-	unsigned char *buf = malloc(cap), *bigger;
-	ssize_t n;
-
-	if (!buf)
-		return -ENOMEM;
-	for (;;) {
-		if (len == cap) {
-			if (cap >= max) {
-				free(buf);
-				return -EFBIG;
-			}
-			bigger = realloc(buf, 2 * cap);
-			if (!bigger) {
-				free(buf);
-				return -ENOMEM;
-			}
-			buf = bigger;
-			cap *= 2;
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			n = -errno;
-			free(buf);
-			return n;
-		}
-		if (n == 0)
-			break;
-		len += n;
-	}
-	*bufp = buf;
-	*lenp = len;
-	return 0;
-}
-
 /*
  * The length a snapshot whose first @len bytes are in @buf says it has
  * (header_size + nblocks * block_size), or 0 before its header is in.
@@ -349,13 +300,14 @@ static size_t snap_length(const unsigned char *buf, size_t len)
 }
 
 /*
- * Read @fd to its end into a malloc()ed *@bufp of *@lenp bytes: a first
- * read, then the rest into a buffer of the length the header gives
- * (growing it by doubling would copy the records again and again: a
- * large copy costs a tool that reads every second).  Return: 0, -ENOMEM,
- * -EFBIG or the -errno of read(2).
+ * kdbt_read_all(), the buffer grown to what @length (if not NULL) says
+ * the whole file takes once its start is in, else doubled: growing a
+ * snapshot's buffer by doubling would copy the records again and again,
+ * a cost for a tool that reads every second.
  */
-static int read_snap_bytes(int fd, unsigned char **bufp, size_t *lenp)
+static int read_all(int fd, size_t max,
+		    size_t (*length)(const unsigned char *, size_t),
+		    unsigned char **bufp, size_t *lenp)
 {
 	size_t cap = SNAP_FIRST_READ, len = 0, want;
 	unsigned char *buf = malloc(cap), *bigger;
@@ -365,12 +317,13 @@ static int read_snap_bytes(int fd, unsigned char **bufp, size_t *lenp)
 		return -ENOMEM;
 	for (;;) {
 		if (len == cap) {
-			want = snap_length(buf, len);
-			want = want > cap ? want + SNAP_FIRST_READ : 2 * cap;
-			if (cap >= SNAP_MAX_BYTES) {
+			if (cap >= max) {
 				free(buf);
 				return -EFBIG;
 			}
+			want = length ? length(buf, len) : 0;
+			want = want > cap ? want + SNAP_FIRST_READ : 2 * cap;
+			want = want < max ? want : max;
 			bigger = realloc(buf, want);
 			if (!bigger) {
 				free(buf);
@@ -396,6 +349,21 @@ static int read_snap_bytes(int fd, unsigned char **bufp, size_t *lenp)
 	return 0;
 }
 
+/**
+ * kdbt_read_all() - read a file to its end into a growing buffer (proc
+ * files have no size)
+ * @fd: the file
+ * @max: refuse it beyond this many bytes
+ * @bufp: receives the malloc()ed bytes
+ * @lenp: receives their number
+ *
+ * Return: 0, -ENOMEM, -EFBIG or the -errno of read(2).
+ */
+int kdbt_read_all(int fd, size_t max, unsigned char **bufp, size_t *lenp)
+{
+	return read_all(fd, max, NULL, bufp, lenp);
+}
+
 /*
  * The bytes of @fd from offset 0 (a pipe: from where it is) to its end,
  * into a malloc()ed *@buf of *@len bytes.  Return: 0 or the error.
@@ -408,7 +376,7 @@ static int read_from_start(int fd, const char *name, unsigned char **buf,
 	if (lseek(fd, 0, SEEK_SET) < 0 && errno != ESPIPE)
 		return kdbt_fail(err, -errno, "%s: seek: %s", name,
 				 strerror(errno));
-	ret = read_snap_bytes(fd, buf, len);
+	ret = read_all(fd, SNAP_MAX_BYTES, snap_length, buf, len);
 	if (ret == -EFBIG)
 		return kdbt_fail(err, ret, "%s: larger than %lu MiB, refused",
 				 name, SNAP_MAX_BYTES >> 20);
