@@ -301,17 +301,23 @@ void kdbt_counter_sums(u64 *out, u32 from, u32 to)
 	}
 }
 
-/* Compare @n sums in @sum with @last from block @id on; update, mark. */
+/*
+ * Compare @n sums at @sum (a CPU's counters, or their sums) with @last
+ * from block @id on; update, mark.
+ */
 static void note_changes(u64 *last, u32 id, const u64 *sum, u32 n,
 			 unsigned long *mark)
 {
 	u32 k;
+	u64 v;
 
-	for (k = 0; k < n; k++)
-		if (sum[k] != last[id + k]) {
-			last[id + k] = sum[k];
+	for (k = 0; k < n; k++) {
+		v = READ_ONCE(sum[k]);
+		if (v != last[id + k]) {
+			last[id + k] = v;
 			__set_bit(id + k, mark);
 		}
+	}
 }
 
 /**
@@ -336,16 +342,9 @@ void kdbt_counter_changes(u64 *last, u32 from, u32 to, unsigned long *mark)
 	for (id = from; id < to; id = end) {
 		end = min(to, round_down(id, chunk) + chunk);
 		if (ctr.ncpus == 1) {
-			const u64 *c = kdbt_counter_ptr(ctr.cpus[0], id);
-
-			for (k = 0; k < end - id; k++) {
-				u64 v = READ_ONCE(c[k]);
-
-				if (v != last[id + k]) {
-					last[id + k] = v;
-					__set_bit(id + k, mark);
-				}
-			}
+			note_changes(last, id,
+				     kdbt_counter_ptr(ctr.cpus[0], id),
+				     end - id, mark);
 			continue;
 		}
 		end = min(end, id + (u32)ARRAY_SIZE(sum));

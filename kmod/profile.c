@@ -372,15 +372,18 @@ static bool fast_blocks(void)
 	return kdbt_eng.tr.cfg.mode == KDBT_MODE_FAST;
 }
 
-/* Add @t's counts to the retired totals. */
-static void retire(const struct kdbt_totals *t)
+/*
+ * Add the counts of @b to @t: a flushed cache's to the retired totals,
+ * the retired totals to the blocks' sums (a snapshot).
+ */
+static void totals_add(struct kdbt_totals *t, const struct kdbt_totals *b)
 {
-	prof.retired.instructions += t->instructions;
-	prof.retired.block_executions += t->block_executions;
-	prof.retired.indirect_calls += t->indirect_calls;
-	prof.retired.indirect_jumps += t->indirect_jumps;
-	prof.retired.returns += t->returns;
-	prof.retired.jumptable_misses += t->jumptable_misses;
+	t->instructions += b->instructions;
+	t->block_executions += b->block_executions;
+	t->indirect_calls += b->indirect_calls;
+	t->indirect_jumps += b->indirect_jumps;
+	t->returns += b->returns;
+	t->jumptable_misses += b->jumptable_misses;
 }
 
 /**
@@ -437,7 +440,7 @@ void kdbt_profile_flush_locked(void)
 	raw_write_seqcount_begin(&prof.epoch);
 	for (i = from; i < prof.nvisible; i++)
 		add_block(&t, i, fast_blocks());
-	retire(&t);
+	totals_add(&prof.retired, &t);
 	if (!fhash_done)
 		memset(prof.fhash, 0, KDBT_FHASH * sizeof(*prof.fhash));
 	WRITE_ONCE(prof.nvisible, 1);
@@ -858,17 +861,6 @@ static void seen_update(struct kdbt_snap_seen *seen,
 	seen->raw_valid = true;
 }
 
-/* Add the counts of @b to @t (the retired totals to the blocks' sums). */
-static void totals_add(struct kdbt_totals *t, const struct kdbt_totals *b)
-{
-	t->instructions += b->instructions;
-	t->block_executions += b->block_executions;
-	t->indirect_calls += b->indirect_calls;
-	t->indirect_jumps += b->indirect_jumps;
-	t->returns += b->returns;
-	t->jumptable_misses += b->jumptable_misses;
-}
-
 /*
  * The records from @first on of the blocks below @n, @cnt their
  * executions (execs_all()), and in @sums the totals of all of them (one
@@ -932,34 +924,48 @@ static u32 changed_scan(u64 *cnt, u32 n, struct kdbt_snap_seen *seen)
 }
 
 /*
+ * Block @id's record at @r unless @seen was sent it as it is now, @total
+ * its count since publication, and what it added since into @sums
+ * (add_counts() is linear in the counts, so the differences, modulo 2^64
+ * when a reset made them smaller, are added).  Return: 1 if it filled
+ * @r, else 0.
+ */
+static u32 change_record(const struct kdbt_snap_seen *seen,
+			 struct kdbt_totals *sums, u32 id, u64 total,
+			 struct kdbt_snap_block *r, bool hide)
+{
+	u64 bc = READ_ONCE(READ_ONCE(prof.baseline)[id].count);
+	u64 c = total > bc ? total - bc : 0, m = misses_of(id);
+	bool had = id < seen->n;
+
+	if (had && seen->execs[id] == c &&
+	    seen->misses[id] == (m << 1 |
+				 READ_ONCE(kdbt_eng.tr.mem.blocks[id].invalid)))
+		return 0;
+	add_counts(sums, id, c - (had ? seen->execs[id] : 0),
+		   m - (had ? seen->misses[id] >> 1 : 0), fast_blocks());
+	fill_record(id, c, m, r, hide);
+	return 1;
+}
+
+/*
  * The records of the @k blocks changed_scan() found, in id order, @cnt
  * their counts before the baseline, and in @sums the totals of all
  * blocks: @seen's sums plus what the changed blocks added since
- * (add_counts() is linear in the counts, so the differences, modulo 2^64
- * when a reset made them smaller, are added).  Return: the end of the
- * records.
+ * (change_record()).  Return: the end of the records.
  */
 static struct kdbt_snap_block *changed_records(struct kdbt_snap_block *first,
 					       struct kdbt_totals *sums,
 					       const u64 *cnt, u32 k, bool hide,
 					       const struct kdbt_snap_seen *seen)
 {
-	const struct kdbt_base *base = READ_ONCE(prof.baseline);
 	struct kdbt_snap_block *r = first;
-	bool fast = fast_blocks();
-	u64 c, m, bc, old_c, old_m;
 	u32 id;
 
 	*sums = seen->sums;
 	while (k--) {
 		id = seen->changed[k];
-		bc = READ_ONCE(base[id].count);
-		c = cnt[id] > bc ? cnt[id] - bc : 0;
-		m = misses_of(id);
-		old_c = id < seen->n ? seen->execs[id] : 0;
-		old_m = id < seen->n ? seen->misses[id] >> 1 : 0;
-		add_counts(sums, id, c - old_c, m - old_m, fast);
-		fill_record(id, c, m, r++, hide);
+		r += change_record(seen, sums, id, cnt[id], r, hide);
 	}
 	return r;
 }
@@ -1054,7 +1060,7 @@ static u64 marked_count(const struct kdbt_snap_seen *seen, const u64 *cnt,
  * any of them (the copies count for them); their counts since
  * publication, from the last down, into @cnt (marked_count()); then, in
  * id order, the records of those whose executions or misses differ from
- * what @seen was sent, and @sums as changed_records() makes them.
+ * what @seen was sent, and @sums (change_record()).
  * seen->mark is all 0 again at the end.  Return: the end of the records.
  */
 static struct kdbt_snap_block *raw_changes(struct kdbt_snap_block *first,
@@ -1062,11 +1068,7 @@ static struct kdbt_snap_block *raw_changes(struct kdbt_snap_block *first,
 					   u32 n, bool hide,
 					   struct kdbt_snap_seen *seen)
 {
-	const struct kdbt_base *base = READ_ONCE(prof.baseline);
-	const struct kdbt_block *blocks = kdbt_eng.tr.mem.blocks;
 	struct kdbt_snap_block *r = first;
-	u64 c, m, bc, old_c, old_m;
-	bool fast = fast_blocks();
 	u32 id, p, k = 0, i, had = seen->n;
 
 	seen->raw_valid = false;	/* until the read completes */
@@ -1087,16 +1089,7 @@ static struct kdbt_snap_block *raw_changes(struct kdbt_snap_block *first,
 	for (i = 0; i < k; i++) {
 		id = seen->changed[i];
 		__clear_bit(id, seen->mark);
-		bc = READ_ONCE(base[id].count);
-		c = cnt[id] > bc ? cnt[id] - bc : 0;
-		m = misses_of(id);
-		if (id < had && seen->execs[id] == c &&
-		    seen->misses[id] == (m << 1 | READ_ONCE(blocks[id].invalid)))
-			continue;
-		old_c = id < had ? seen->execs[id] : 0;
-		old_m = id < had ? seen->misses[id] >> 1 : 0;
-		add_counts(sums, id, c - old_c, m - old_m, fast);
-		fill_record(id, c, m, r++, hide);
+		r += change_record(seen, sums, id, cnt[id], r, hide);
 	}
 	return r;
 }
