@@ -1,6 +1,6 @@
 # profile-jumptable.sh - indirect branches and jumptable misses counted
 # two ways agree.  Per mode (transparent, then fast): with translation on,
-# reset, 100000 one-byte reads and writes through the VFS (dd bs=1, each
+# reset, 30000 one-byte reads and writes through the VFS (dd bs=1, each
 # an indirect call to the file's read or write op); in one read of stats,
 # jumptable_hits + jumptable_misses == indirect_branches and
 # jumptable_hit_rate is hits / indirect_branches.  Then off (counts stay,
@@ -16,7 +16,7 @@
 # vm-timeout: 150
 . /tests/lib.sh
 
-COUNT=100000
+COUNT=30000
 trap kdbt_leave EXIT
 
 # hits_check FILE WHAT: hits + misses == indirect in FILE (one stats read).

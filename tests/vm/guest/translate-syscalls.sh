@@ -4,7 +4,7 @@
 #
 # Per mode: `mode M` while off; an unknown word fails with EINVAL and one
 # dmesg line; `on`; `mode` fails with EBUSY while on; the workload mix
-# runs 15 s while the stats are sampled (state on, instructions never go
+# runs 10 s while the stats are sampled (state on, instructions never go
 # back, instructions and blocks grow); efault's output equals its native
 # output line for line (EFAULT from faulting user accesses, exact partial
 # copies); `off`; `mode` works again.  Transparent mode: rmmod then
@@ -62,7 +62,7 @@ session() {	# session MODE OTHER_MODE
 	fi
 
 	rm -f "$stop"
-	workload 15 "$stop" > /tmp/workload.out 2>&1 &
+	workload 10 "$stop" > /tmp/workload.out 2>&1 &
 	wl=$!
 	prev=$i0
 	for s in 1 2 3 4 5; do

@@ -12,7 +12,7 @@
 #     (a jump label): execs made afterwards must appear in the trace;
 #   - disabling it again must stop new events.
 # Without invalidation the cache keeps the old bytes and sees neither.
-# See textpoke_session in guest-lib.sh; translate-textpoke-smp4.sh is the
+# See textpoke_session in guest-lib.sh; tests/vm/long/textpoke-smp4.sh is the
 # same on 4 CPUs.
 # vm-smp: 2
 # vm-timeout: 120

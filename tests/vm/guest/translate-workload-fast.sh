@@ -2,7 +2,7 @@
 # system calls, interrupts and exceptions enter through the cache, and
 # the workload mix (fork/exec, files, pipes, sockets, signals, mmap and
 # page faults, timers, a loop block device with module load/unload) runs
-# 40 s with every result checked; coverage after warm-up >= 99%; efault
+# 30 s with every result checked; coverage after warm-up >= 99%; efault
 # as natively; then off and rmmod.  See translated_workload in guest-lib.sh
 # (tests/vm/long/workload-*-smp4.sh: 62 s on 4 CPUs).
 # Fast-mode tests share a boot apart from the rest (kdbt_test_boot=fast):
@@ -13,4 +13,4 @@
 . /tests/lib.sh
 
 trap 'touch /tmp/translated-workload.stop; echo off 2>/dev/null > /proc/kdbt/control' EXIT
-translated_workload fast 40
+translated_workload fast 30

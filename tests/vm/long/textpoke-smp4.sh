@@ -1,4 +1,4 @@
-# translate-textpoke-smp4.sh - translate-textpoke.sh on 4 CPUs: a kprobe
+# textpoke-smp4.sh - translate-textpoke.sh (tests/vm/guest) on 4 CPUs: a kprobe
 # and a tracepoint's static key attached while the code they patch runs
 # translated must be seen, in transparent mode and then in fast mode (the
 # other CPUs' caches must not keep the old bytes either).  See
