@@ -321,7 +321,8 @@ SAN_CFLAGS := -O1 -g -std=gnu11 $(WARN) -Iproc -Ikdbt-record \
 	-fno-omit-frame-pointer
 user: $(B)/kdbt-record $(B)/kdbt-report $(B)/kdbt-diff \
 	$(B)/guest/kdbt-record $(B)/guest/kdbt-report $(B)/guest/sendfile \
-	$(B)/unit/kdbt-report-san $(B)/unit/kdbt_data_fuzz
+	$(B)/unit/kdbt-report-san $(B)/unit/kdbt_data_fuzz \
+	$(B)/unit/recorder_test
 
 $(B)/kdbt-record: $(RECORD_SRCS) $(REC_HDRS)
 	@mkdir -p $(@D)
@@ -348,6 +349,15 @@ $(B)/unit/kdbt-report-san: $(REPORT_SRCS) $(REC_HDRS) $(ZYDIS_FMT_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(SAN_CFLAGS) $(REPORT_CFLAGS) -o $@ $(REPORT_SRCS) \
 		$(ZYDIS_FMT_LIB) -lm -lz
+
+# The recorder fed by changes and by snapshots (the test takes its
+# intervals: --wrap), with the sanitizers.
+RECORDER_TEST_SRCS := tests/unit/recorder_test.c kdbt-record/recorder.c \
+	kdbt-record/kcore.c $(REC_LIB)
+$(B)/unit/recorder_test: $(RECORDER_TEST_SRCS) $(REC_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(SAN_CFLAGS) -Wl,--wrap=kdbt_data_add_interval -o $@ \
+		$(RECORDER_TEST_SRCS) -lz
 
 FUZZ_SRCS := tests/unit/kdbt_data_fuzz.c $(addprefix kdbt-record/, report.c \
 	report_pprof.c report_prom.c report_out.c diff.c diff_out.c \

@@ -80,8 +80,10 @@ struct cmd_user {
 struct session {
 	const struct opts *o;
 	struct recorder rc;
-	struct kdbt_snap prev, cur;
-	int snap_fd;
+	struct kdbt_snap prev;	/* where the last interval ended */
+	struct kdbt_snap cur;	/* the reads since (recorder_gather()) */
+	int snap_fd;		/* /proc/kdbt/changes (or snapshot) */
+	const char *snap_path;
 	int switched_on;	/* translation is on because of us */
 	int turned_on;		/* ... was, at some point */
 	struct cmd_user user;	/* the command's user */
@@ -239,34 +241,28 @@ static int control(const char *word, struct kdbt_err *err)
 	return 0;
 }
 
-/* The next snapshot into s->cur (a reset racing with a read: retry). */
+/*
+ * The next read of /proc/kdbt/changes into s->cur (recorder_gather()): a
+ * reset racing with a read makes it fail with EAGAIN, and it is retried.
+ */
 static int snap(struct session *s, struct kdbt_err *err)
 {
+	struct kdbt_snap d = { 0 };
 	int tries, ret;
 
 	for (tries = 0; tries < 20; tries++) {
-		ret = kdbt_snap_read_fd(&s->cur, s->snap_fd,
-					KDBT_SNAPSHOT_PATH, err);
+		ret = kdbt_changes_read_fd(&d, s->snap_fd, s->snap_path, err);
 		if (ret != -EAGAIN)
-			return ret;
+			break;
 		usleep(10000);
 	}
-	return ret;
+	return ret ?: recorder_gather(&s->cur, &d, s->snap_path, err);
 }
 
 /* The interval from s->prev to s->cur, which becomes s->prev. */
 static int commit(struct session *s, struct kdbt_err *err)
 {
-	struct kdbt_snap t;
-	int ret;
-
-	ret = recorder_interval(&s->rc, &s->prev, &s->cur, err);
-	if (ret)
-		return ret;
-	t = s->prev;
-	s->prev = s->cur;
-	s->cur = t;
-	return 0;
+	return recorder_commit(&s->rc, &s->prev, &s->cur, s->snap_path, err);
 }
 
 /* A snapshot, and the interval since the previous one. */
@@ -310,9 +306,14 @@ static int start(struct session *s, struct kdbt_err *err)
 		return kdbt_fail(err, -EPERM,
 				      "%s hides kernel addresses (kptr_restrict): run as root with kernel.kptr_restrict below 2",
 				      KDBT_SNAPSHOT_PATH);
-	s->snap_fd = open(KDBT_SNAPSHOT_PATH, O_RDONLY | O_CLOEXEC);
+	s->snap_path = KDBT_CHANGES_PATH;
+	s->snap_fd = open(s->snap_path, O_RDONLY | O_CLOEXEC);
+	if (s->snap_fd < 0 && errno == ENOENT) {	/* an older kdbt.ko */
+		s->snap_path = KDBT_SNAPSHOT_PATH;
+		s->snap_fd = open(s->snap_path, O_RDONLY | O_CLOEXEC);
+	}
 	if (s->snap_fd < 0)
-		return kdbt_fail(err, -errno, "%s: %s", KDBT_SNAPSHOT_PATH,
+		return kdbt_fail(err, -errno, "%s: %s", s->snap_path,
 				      strerror(errno));
 	ret = kdbt_data_create(&s->rc.w, o->output, err);
 	if (ret)

@@ -194,6 +194,63 @@ static void interval_counts(struct kdbt_data_interval *h,
 	}
 }
 
+/* Room for @n records of one interval. */
+static int recs_reserve(struct recorder *rc, __u32 n, struct kdbt_err *err)
+{
+	struct kdbt_data_rec *r;
+
+	if (n <= rc->recs_cap)
+		return 0;
+	r = realloc(rc->recs, n * sizeof(*r));
+	if (!r)
+		return kdbt_fail(err, -ENOMEM, "out of memory");
+	rc->recs = r;
+	rc->recs_cap = n;
+	return 0;
+}
+
+/*
+ * Add the interval @d (a delta: what each of its blocks counted, and
+ * the kernel's totals since @older), its blocks of cache @generation,
+ * with KDBT_IVL_* @flags.
+ */
+static int record_delta(struct recorder *rc, const struct kdbt_snap *d,
+			const struct kdbt_snap *older, __u64 generation,
+			__u32 flags, struct kdbt_err *err)
+{
+	struct kdbt_data_interval h = { .flags = flags };
+	const struct kdbt_snap_block *b;
+	long i;
+	int ret;
+
+	ret = recs_reserve(rc, d->hdr.nblocks, err);
+	if (ret)
+		return ret;
+	kdbt_snap_for_each_block(d, b) {
+		if (!b->executions && !b->misses)
+			continue;
+		i = block_index(rc, b, generation);
+		if (i < 0)
+			return kdbt_fail(err, -ENOMEM, "out of memory");
+		rc->recs[h.nrecs++] = (struct kdbt_data_rec){
+			.block = i, .executions = b->executions,
+			.misses = b->misses,
+		};
+	}
+	interval_counts(&h, d, older);
+	rc->instructions += h.instructions;
+	return kdbt_data_add_interval(&rc->w, &h, rc->recs, err);
+}
+
+/* Note a snapshot whose blocks lack the targets or the edges. */
+static void note_block_size(struct recorder *rc, __u32 block_size)
+{
+	if (!kdbt_snap_block_has(block_size, target))
+		rc->untargeted = 1;	/* an older kdbt.ko: no KDBT_REC_TARGETS */
+	if (!kdbt_snap_block_has(block_size, edge))
+		rc->unedged = 1;	/* ... no KDBT_REC_EDGES */
+}
+
 /**
  * recorder_interval() - add the interval between two snapshots
  * @rc: the recorder (its writer open)
@@ -206,50 +263,214 @@ static void interval_counts(struct kdbt_data_interval *h,
 int recorder_interval(struct recorder *rc, const struct kdbt_snap *older,
 		      const struct kdbt_snap *newer, struct kdbt_err *err)
 {
-	struct kdbt_data_interval h = { 0 };
-	const struct kdbt_snap_block *b;
 	struct kdbt_snap d = { 0 };
-	struct kdbt_data_rec *r;
-	long i;
+	__u32 flags = 0;
 	int ret;
 
-	if (!kdbt_snap_block_has(older->hdr.block_size, target) ||
-	    !kdbt_snap_block_has(newer->hdr.block_size, target))
-		rc->untargeted = 1;	/* an older kdbt.ko: no KDBT_REC_TARGETS */
-	if (!kdbt_snap_block_has(older->hdr.block_size, edge) ||
-	    !kdbt_snap_block_has(newer->hdr.block_size, edge))
-		rc->unedged = 1;	/* ... no KDBT_REC_EDGES */
+	note_block_size(rc, older->hdr.block_size);
+	note_block_size(rc, newer->hdr.block_size);
 	ret = kdbt_snap_delta(&d, older, newer, err);
 	if (ret == -ESTALE)
-		ret = stale_delta(rc, &d, older, newer, &h.flags, err);
+		ret = stale_delta(rc, &d, older, newer, &flags, err);
+	if (!ret)
+		ret = record_delta(rc, &d, older, newer->hdr.flushes, flags,
+				   err);
+	kdbt_snap_free(&d);
+	return ret;
+}
+
+/*
+ * Two reads of changes, @acc and the later @d, both in id order, as one:
+ * every block of either, the later record where both have one.
+ */
+static int merge_changes(struct kdbt_snap *acc, struct kdbt_snap *d,
+			 struct kdbt_err *err)
+{
+	__u32 na = acc->hdr.nblocks, nd = d->hdr.nblocks, i = 0, j = 0, k = 0;
+	struct kdbt_snap_block *m;
+
+	m = malloc(((size_t)na + nd + 1) * sizeof(*m));
+	if (!m)
+		return kdbt_fail(err, -ENOMEM, "out of memory");
+	while (i < na || j < nd) {
+		if (j == nd || (i < na && acc->blocks[i].id < d->blocks[j].id))
+			m[k++] = acc->blocks[i++];
+		else if (i == na || d->blocks[j].id < acc->blocks[i].id)
+			m[k++] = d->blocks[j++];
+		else {
+			m[k++] = d->blocks[j++];
+			i++;
+		}
+	}
+	free(acc->blocks);
+	acc->blocks = m;
+	acc->hdr = d->hdr;
+	acc->hdr.nblocks = k;
+	kdbt_snap_free(d);
+	return 0;
+}
+
+/* Room in @s for @n blocks. */
+static int blocks_reserve(struct kdbt_snap *s, __u32 n, struct kdbt_err *err)
+{
+	struct kdbt_snap_block *b;
+
+	if (n <= s->hdr.nblocks)
+		return 0;
+	b = realloc(s->blocks, n * sizeof(*b));
+	if (!b)
+		return kdbt_fail(err, -ENOMEM, "out of memory for %u blocks",
+				 n);
+	s->blocks = b;
+	return 0;
+}
+
+/* The blocks after the changes @d to @s, or -EBADMSG (@name: whose). */
+static long changes_fit(const struct kdbt_snap *s, const struct kdbt_snap *d,
+			const char *name, struct kdbt_err *err)
+{
+	__u32 n = kdbt_changes_fit(s, d);
+
+	if (!n && d->hdr.nblocks + s->hdr.nblocks)
+		return kdbt_fail(err, -EBADMSG,
+				 "%s: changes that do not fit the blocks read before",
+				 name);
+	return n;
+}
+
+/**
+ * recorder_gather() - add one read of /proc/kdbt/changes (or of
+ * /proc/kdbt/snapshot) to what the reads since the last interval gave
+ * @acc: those reads (zeroed before the first): a complete snapshot (a
+ *       complete read, and any changes after it applied in place), or
+ *       when every read since sent changes (KDBT_SNAP_DELTA), their
+ *       records merged by id (each block's newest)
+ * @d: the read (kdbt_changes_read_fd()); taken: zeroed on return
+ * @name: the file's name, for messages
+ * @err: the message on failure; may be NULL
+ *
+ * Return: 0, -ENOMEM, or -EBADMSG for changes that do not fit @acc.
+ */
+int recorder_gather(struct kdbt_snap *acc, struct kdbt_snap *d,
+		    const char *name, struct kdbt_err *err)
+{
+	long n;
+	int ret = 0;
+
+	if (!acc->hdr.magic || !(d->hdr.flags & KDBT_SNAP_DELTA)) {
+		kdbt_snap_free(acc);
+		*acc = *d;
+		memset(d, 0, sizeof(*d));
+		return 0;
+	}
+	if (acc->hdr.flags & KDBT_SNAP_DELTA)
+		return merge_changes(acc, d, err);
+	n = changes_fit(acc, d, name, err);
+	if (n < 0)
+		ret = n;
+	else
+		ret = blocks_reserve(acc, n, err);
+	if (!ret)
+		kdbt_changes_apply(acc, d, n);
+	kdbt_snap_free(d);
+	return ret;
+}
+
+/*
+ * recorder_commit() for changes of the same generation as @prev: the
+ * interval is the headers' difference and the changed blocks' own
+ * (kdbt_changes_apply()), without a pass over the blocks that did not
+ * count.
+ */
+static int changes_interval(struct recorder *rc, struct kdbt_snap *prev,
+			    struct kdbt_snap *acc, __u32 n,
+			    struct kdbt_err *err)
+{
+	struct kdbt_snap o = { .hdr = prev->hdr }, nh = { .hdr = acc->hdr };
+	struct kdbt_snap d = { 0 };
+	int ret;
+
+	note_block_size(rc, acc->hdr.block_size);
+	o.hdr.nblocks = 0;
+	nh.hdr.nblocks = 0;
+	nh.hdr.flags &= ~KDBT_SNAP_DELTA;
+	ret = kdbt_snap_delta(&d, &o, &nh, err) ?:
+	      blocks_reserve(prev, n, err);
 	if (ret)
 		return ret;
-	if (d.hdr.nblocks > rc->recs_cap) {
-		r = realloc(rc->recs, d.hdr.nblocks * sizeof(*r));
-		if (!r) {
-			kdbt_snap_free(&d);
-			return kdbt_fail(err, -ENOMEM, "out of memory");
-		}
-		rc->recs = r;
-		rc->recs_cap = d.hdr.nblocks;
+	kdbt_changes_apply(prev, acc, n);
+	d.blocks = acc->blocks;
+	d.hdr.nblocks = acc->hdr.nblocks;
+	return record_delta(rc, &d, &o, acc->hdr.flushes, 0, err);
+}
+
+/*
+ * recorder_commit() for changes across a reset: the blocks that did not
+ * change count since the reset what they counted before it, so the
+ * interval needs the complete snapshot: @prev with the changes applied.
+ */
+static int complete_interval(struct recorder *rc, struct kdbt_snap *prev,
+			     struct kdbt_snap *acc, __u32 n,
+			     struct kdbt_err *err)
+{
+	struct kdbt_snap cur = { .hdr = prev->hdr };
+	int ret;
+
+	cur.blocks = malloc(((size_t)n + 1) * sizeof(*cur.blocks));
+	if (!cur.blocks)
+		return kdbt_fail(err, -ENOMEM, "out of memory for %u blocks",
+				 n);
+	memcpy(cur.blocks, prev->blocks,
+	       (size_t)prev->hdr.nblocks * sizeof(*cur.blocks));
+	kdbt_changes_apply(&cur, acc, n);
+	ret = recorder_interval(rc, prev, &cur, err);
+	if (ret) {
+		kdbt_snap_free(&cur);
+		return ret;
 	}
-	kdbt_snap_for_each_block(&d, b) {
-		if (!b->executions && !b->misses)
-			continue;
-		i = block_index(rc, b, newer->hdr.flushes);
-		if (i < 0) {
-			kdbt_snap_free(&d);
-			return kdbt_fail(err, -ENOMEM, "out of memory");
+	kdbt_snap_free(prev);
+	*prev = cur;
+	return 0;
+}
+
+/**
+ * recorder_commit() - add the interval from @prev to what the reads since
+ * gave (recorder_gather()), and make @prev the snapshot it ends at
+ * @rc: the recorder (its writer open)
+ * @prev: the complete snapshot the previous interval ended at
+ * @acc: recorder_gather()'s; emptied (zeroed) on return
+ * @name: the file read, for messages
+ * @err: the message on failure; may be NULL
+ *
+ * Return: 0, -ENOMEM, -EBADMSG for changes that do not fit @prev, or a
+ * -errno of writing the file.
+ */
+int recorder_commit(struct recorder *rc, struct kdbt_snap *prev,
+		    struct kdbt_snap *acc, const char *name,
+		    struct kdbt_err *err)
+{
+	long n;
+	int ret;
+
+	if (!(acc->hdr.flags & KDBT_SNAP_DELTA)) {
+		ret = recorder_interval(rc, prev, acc, err);
+		if (!ret) {
+			kdbt_snap_free(prev);
+			*prev = *acc;
+			memset(acc, 0, sizeof(*acc));
 		}
-		rc->recs[h.nrecs++] = (struct kdbt_data_rec){
-			.block = i, .executions = b->executions,
-			.misses = b->misses,
-		};
+		return ret;
 	}
-	interval_counts(&h, &d, older);
-	kdbt_snap_free(&d);
-	rc->instructions += h.instructions;
-	return kdbt_data_add_interval(&rc->w, &h, rc->recs, err);
+	n = changes_fit(prev, acc, name, err);
+	if (n < 0)
+		ret = n;
+	else if (prev->hdr.resets != acc->hdr.resets ||
+		 prev->hdr.flushes != acc->hdr.flushes)
+		ret = complete_interval(rc, prev, acc, n, err);
+	else
+		ret = changes_interval(rc, prev, acc, n, err);
+	kdbt_snap_free(acc);
+	return ret;
 }
 
 /**

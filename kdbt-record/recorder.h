@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * recorder.h - turn a sequence of /proc/kdbt snapshots into a recording
- * (recorder.c), for kdbt-record.
+ * recorder.h - turn a sequence of reads of /proc/kdbt/changes (or of
+ * snapshots) into a recording (recorder.c), for kdbt-record.
  */
 #ifndef KDBT_RECORDER_H
 #define KDBT_RECORDER_H
@@ -27,6 +27,11 @@ struct recorder {
 
 int recorder_interval(struct recorder *rc, const struct kdbt_snap *older,
 		      const struct kdbt_snap *newer, struct kdbt_err *err);
+int recorder_gather(struct kdbt_snap *acc, struct kdbt_snap *d,
+		    const char *name, struct kdbt_err *err);
+int recorder_commit(struct recorder *rc, struct kdbt_snap *prev,
+		    struct kdbt_snap *acc, const char *name,
+		    struct kdbt_err *err);
 int recorder_symbols(struct recorder *rc, const struct kdbt_syms *st,
 		     struct kdbt_err *err);
 int recorder_code(struct recorder *rc, const char *path,

@@ -645,34 +645,6 @@ static int cur_reserve(struct top_model *m, __u32 n, struct kdbt_err *err)
 	return 0;
 }
 
-/*
- * Apply the changes @d (checked: @n blocks after) to m->cur in place,
- * leaving in @d's records what each block counted since the snapshot
- * before (the rule of kdbt_snap_delta(): a block of the same id and
- * address, the difference; a new block, all its counts).
- */
-static void apply_changes(struct top_model *m, struct kdbt_snap *d, __u32 n)
-{
-	struct kdbt_snap_block *r, *old;
-	__u32 had = m->cur.hdr.nblocks;
-
-	kdbt_snap_for_each_block(d, r) {
-		old = &m->cur.blocks[r->id - 1];
-		if (r->id <= had && old->native == r->native) {
-			__u64 e = old->executions, x = old->misses;
-
-			*old = *r;
-			r->executions = sub(r->executions, e);
-			r->misses = sub(r->misses, x);
-		} else {
-			*old = *r;
-		}
-	}
-	m->cur.hdr = d->hdr;
-	m->cur.hdr.flags &= ~KDBT_SNAP_DELTA;
-	m->cur.hdr.nblocks = n;
-}
-
 /**
  * model_push_changes() - take in one read of /proc/kdbt/changes
  * @m: the model
@@ -712,7 +684,7 @@ int model_push_changes(struct top_model *m, struct kdbt_snap *d,
 	m->event = TOP_EV_NONE;
 	m->have_delta = false;
 	ret = kdbt_snap_delta(&m->delta, &o, &nh, err);
-	apply_changes(m, d, n);
+	kdbt_changes_apply(&m->cur, d, n);
 	if (ret == -ESTALE) {
 		ret = stale_delta(m, &o, err);
 	} else if (!ret) {

@@ -443,15 +443,53 @@ __u32 kdbt_changes_fit(const struct kdbt_snap *s, const struct kdbt_snap *d)
 	return n;
 }
 
+/**
+ * kdbt_changes_apply() - apply the changes of one read of
+ * /proc/kdbt/changes to the complete snapshot they update, and leave in
+ * each change what its block counted since
+ * @s: the complete snapshot; its blocks array has room for @n blocks
+ * @d: the changes (KDBT_SNAP_DELTA), checked: kdbt_changes_fit(@s, @d)
+ *     gave @n.  On return each record holds its block's counts since @s
+ *     had it, by kdbt_snap_delta()'s rule (the same id and address: the
+ *     difference; a block new in @s, or a new address under an old id
+ *     after a flush: all its counts); the header is left as it came
+ * @n: the number of blocks after them, as kdbt_changes_fit() said
+ *
+ * A tool that keeps the newest snapshot updates it in place and has in
+ * @d the blocks that counted since its previous read, without a pass
+ * over the blocks that did not change.
+ */
+void kdbt_changes_apply(struct kdbt_snap *s, struct kdbt_snap *d, __u32 n)
+{
+	struct kdbt_snap_block *r, *old;
+	__u32 had = s->hdr.nblocks;
+	__u64 e, x;
+
+	kdbt_snap_for_each_block(d, r) {
+		old = &s->blocks[r->id - 1];
+		if (r->id <= had && old->native == r->native) {
+			e = old->executions;
+			x = old->misses;
+			*old = *r;
+			r->executions = sub(r->executions, e);
+			r->misses = sub(r->misses, x);
+		} else {
+			*old = *r;
+		}
+	}
+	s->hdr = d->hdr;
+	s->hdr.flags &= ~KDBT_SNAP_DELTA;
+	s->hdr.nblocks = n;
+}
+
 /*
  * Apply the changes @d to the complete snapshot @s (checked by
- * kdbt_changes_fit(): @n blocks after).  Return: 0 or -ENOMEM, @s untouched.
+ * kdbt_changes_fit(): @n blocks after); @d's counts become differences.
+ * Return: 0 or -ENOMEM, @s untouched.
  */
-static int changes_apply(struct kdbt_snap *s, const struct kdbt_snap *d,
-			 __u32 n)
+static int changes_apply(struct kdbt_snap *s, struct kdbt_snap *d, __u32 n)
 {
-	struct kdbt_snap_block *b = s->blocks;
-	__u32 i;
+	struct kdbt_snap_block *b;
 
 	if (n > s->hdr.nblocks) {
 		b = realloc(s->blocks, n * sizeof(*b));
@@ -459,11 +497,7 @@ static int changes_apply(struct kdbt_snap *s, const struct kdbt_snap *d,
 			return -ENOMEM;
 		s->blocks = b;
 	}
-	for (i = 0; i < d->hdr.nblocks; i++)
-		b[d->blocks[i].id - 1] = d->blocks[i];
-	s->hdr = d->hdr;
-	s->hdr.nblocks = n;
-	s->hdr.flags &= ~KDBT_SNAP_DELTA;
+	kdbt_changes_apply(s, d, n);
 	return 0;
 }
 

@@ -96,6 +96,8 @@ if [ "$what" = all ] || [ "$what" = --unit ]; then
 		build/kdbt-top build/unit/kdbt_top_model_test
 	suite "unit: kdbt.data format, kdbt-report views, reader fuzzing" \
 		sh tests/record/format.sh
+	suite "unit: kdbt-record's recorder: changes record as snapshots" \
+		build/unit/recorder_test
 	suite "unit: libFuzzer on the kdbt.data reader and the snapshot parser" \
 		sh tests/unit/fuzz.sh
 	suite "unit: pprof and Prometheus outputs read by go tool pprof, promtool, node_exporter" \

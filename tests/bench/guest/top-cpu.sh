@@ -1,13 +1,16 @@
-# top-cpu.sh - kdbt-top's own CPU use at -d 1, with the working set of
-# the whole workload mix translated, on one CPU under -icount (guest time
-# counts instructions, one per nanosecond), so that the figures are the
-# same in every run.  Figures, not verdicts:
+# top-cpu.sh - kdbt-top's and kdbt-record's own CPU use at one refresh
+# or interval a second, with the working set of the whole workload mix
+# translated, on one CPU under -icount (guest time counts instructions,
+# one per nanosecond), so that the figures are the same in every run.
+# Figures, not verdicts:
 #   figure: top start: the time of kdbt-top -b -n 1 -d 0.01 (symbols, two
 #           snapshots, one refresh), user and system
 #   figure: top idle|busy: kdbt-top -b -d 1 over 20 refreshes after 10 of
 #           warm-up (its heap grows to its size), the mix stopped (idle)
 #           or running (busy): user and system ticks (1/100 s), page
 #           faults, milliseconds per refresh and percent of the CPU
+#   figure: record idle|busy: the same for kdbt-record -a -i 1 (its
+#           intervals; the file is written after the measurement)
 # Run it by hand: sh tests/vm/run.sh --show tests/bench/guest/top-cpu.sh
 # vm-smp: 1
 # vm-qemu: -icount shift=0,sleep=off
@@ -17,7 +20,7 @@
 stop=/tmp/top-cpu.stop
 cleanup() {
 	touch "$stop"
-	[ -n "${top:-}" ] && kill "$top" 2>/dev/null
+	[ -n "${top:-}" ] && kill -INT "$top" 2>/dev/null
 	wait
 	kdbt_leave
 }
@@ -29,9 +32,11 @@ stat_of_pid() {
 		fail "kdbt-top died"
 }
 
-# measure LABEL: kdbt-top -d 1 over 20 refreshes after 10.
+# measure LABEL COMMAND...: COMMAND's CPU over 20 s after 10 of warm-up.
 measure() {
-	kdbt-top -b -d 1 -n 1000 > /dev/null 2>&1 &
+	_label=$1
+	shift
+	"$@" > /dev/null 2>&1 &
 	top=$!
 	sleep 10
 	stat_of_pid $top
@@ -40,14 +45,20 @@ measure() {
 	sleep 20
 	stat_of_pid $top
 	tick t1
-	kill $top
+	kill -INT $top
 	wait $top 2>/dev/null
 	top=
 	u=$((ut - u0)) s=$((st - s0)) dt=$((t1 - t0))
 	pm=$(((u + s) * 10000 / dt))
-	printf 'figure: top %s: %s user + %s system ticks, %s faults in %s.%02d s: %s ms per refresh, %d.%02d%% of the CPU\n' \
-		"$1" $u $s $((fl - f0)) $((dt / 100)) $((dt % 100)) \
+	printf 'figure: %s: %s user + %s system ticks, %s faults in %s.%02d s: %s ms per refresh, %d.%02d%% of the CPU\n' \
+		"$_label" $u $s $((fl - f0)) $((dt / 100)) $((dt % 100)) \
 		$(((u + s) * 10 * 100 / dt)) $((pm / 100)) $((pm % 100))
+}
+
+# Both tools, one refresh or interval a second.
+measure_tools() {
+	measure "top $1" kdbt-top -b -d 1 -n 1000
+	measure "record $1" kdbt-record -a -k -q -i 1 -o /tmp/top-cpu.data
 }
 
 insmod "$KDBT_KO" || fail "insmod failed"
@@ -61,12 +72,12 @@ echo "figure: top working set: $blocks blocks"
 time -p kdbt-top -b -n 1 -d 0.01 > /dev/null 2> /tmp/time.out ||
 	fail "kdbt-top -b -n 1 failed: $(cat /tmp/time.out)"
 echo "figure: top start: $(grep -E '^(user|sys)' /tmp/time.out | tr '\n' ' ')"
-measure idle
+measure_tools idle
 rm -f "$stop"
 workload 300 "$stop" > /tmp/workload.out 2>&1 &
 wl=$!
 sleep 5
-measure busy
+measure_tools busy
 touch "$stop"
 wait $wl || { cat /tmp/workload.out; fail "the workload failed"; }
 kdbt_num blocks blocks
