@@ -35,6 +35,7 @@
 #include "format.h"
 #include "model.h"
 #include "source.h"
+#include "xorshift.h"
 
 static char why[20480];
 static char tmpdir[64];
@@ -400,10 +401,7 @@ static __u64 rng = 88172645463325252ULL;
 
 static __u64 next_rand(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
+	return xorshift64(&rng);
 }
 
 /* Block @i of the random fixtures: inside the fixture's functions. */

@@ -26,6 +26,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "libkdbt.h"
+#include "xorshift.h"
 
 static char why[8192];
 static char tmpdir[64];
@@ -1227,10 +1228,7 @@ static __u64 rnd_state = 0x9e3779b97f4a7c15ULL;
 
 static __u64 rnd(void)
 {
-	rnd_state ^= rnd_state << 13;
-	rnd_state ^= rnd_state >> 7;
-	rnd_state ^= rnd_state << 17;
-	return rnd_state;
+	return xorshift64(&rnd_state);
 }
 
 /* Damage a copy of @orig: flip bytes, cut or extend it. */

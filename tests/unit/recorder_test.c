@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "recorder.h"
+#include "xorshift.h"
 
 #define MAXB	600
 #define MAXI	64
@@ -85,10 +86,7 @@ static __u64 rnd = 88172645463325252ULL;
 
 static __u64 next_rand(void)
 {
-	rnd ^= rnd << 13;
-	rnd ^= rnd >> 7;
-	rnd ^= rnd << 17;
-	return rnd;
+	return xorshift64(&rnd);
 }
 
 static void add_block(void)
