@@ -5,7 +5,11 @@
  *
  * Each interval is the difference of two snapshots (kdbt_snap_delta()):
  * the kernel's totals, and the executions and misses of every block that
- * counted in it.  A block enters the table the first time it counts, once
+ * counted in it.  Read through /proc/kdbt/changes (recorder_gather(),
+ * recorder_commit()), the later snapshot is the earlier one with the
+ * changed blocks applied (kdbt_changes_apply()), and those blocks'
+ * differences are the interval's: no pass over the blocks that did not
+ * run.  A block enters the table the first time it counts, once
  * per native address, length, instruction count, kind, target and edge
  * (an edge copy, which counts one edge of one derived block, is an entry
  * apart, and so is a derived block), so a block translated again after a
