@@ -20,7 +20,7 @@
 stop=/tmp/top-cpu.stop
 cleanup() {
 	touch "$stop"
-	[ -n "${top:-}" ] && kill -INT "$top" 2>/dev/null
+	[ -n "${top:-}" ] && kill "$top" 2>/dev/null
 	wait
 	kdbt_leave
 }
@@ -45,7 +45,7 @@ measure() {
 	sleep 20
 	stat_of_pid $top
 	tick t1
-	kill -INT $top
+	kill $top
 	wait $top 2>/dev/null
 	top=
 	u=$((ut - u0)) s=$((st - s0)) dt=$((t1 - t0))
