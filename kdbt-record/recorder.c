@@ -329,19 +329,6 @@ static int blocks_reserve(struct kdbt_snap *s, __u32 n, struct kdbt_err *err)
 	return 0;
 }
 
-/* The blocks after the changes @d to @s, or -EBADMSG (@name: whose). */
-static long changes_fit(const struct kdbt_snap *s, const struct kdbt_snap *d,
-			const char *name, struct kdbt_err *err)
-{
-	__u32 n = kdbt_changes_fit(s, d);
-
-	if (!n && d->hdr.nblocks + s->hdr.nblocks)
-		return kdbt_fail(err, -EBADMSG,
-				 "%s: changes that do not fit the blocks read before",
-				 name);
-	return n;
-}
-
 /**
  * recorder_gather() - add one read of /proc/kdbt/changes (or of
  * /proc/kdbt/snapshot) to what the reads since the last interval gave
@@ -369,7 +356,7 @@ int recorder_gather(struct kdbt_snap *acc, struct kdbt_snap *d,
 	}
 	if (acc->hdr.flags & KDBT_SNAP_DELTA)
 		return merge_changes(acc, d, err);
-	n = changes_fit(acc, d, name, err);
+	n = kdbt_changes_check(acc, d, name, err);
 	if (n < 0)
 		ret = n;
 	else
@@ -465,7 +452,7 @@ int recorder_commit(struct recorder *rc, struct kdbt_snap *prev,
 		}
 		return ret;
 	}
-	n = changes_fit(prev, acc, name, err);
+	n = kdbt_changes_check(prev, acc, name, err);
 	if (n < 0)
 		ret = n;
 	else if (prev->hdr.resets != acc->hdr.resets ||

@@ -444,6 +444,28 @@ __u32 kdbt_changes_fit(const struct kdbt_snap *s, const struct kdbt_snap *d)
 }
 
 /**
+ * kdbt_changes_check() - kdbt_changes_fit() with the message a tool gives
+ * @s: as for kdbt_changes_fit()
+ * @d: as for kdbt_changes_fit()
+ * @name: the file @d was read from, for the message
+ * @err: the message on failure; may be NULL
+ *
+ * Return: the number of blocks after applying @d, or -EBADMSG when the
+ * changes do not fit @s (then reopen the file: its next read is complete).
+ */
+long kdbt_changes_check(const struct kdbt_snap *s, const struct kdbt_snap *d,
+			const char *name, struct kdbt_err *err)
+{
+	__u32 n = kdbt_changes_fit(s, d);
+
+	if (!n && d->hdr.nblocks + s->hdr.nblocks)
+		return kdbt_fail(err, -EBADMSG,
+				 "%s: changes that do not fit the blocks read before",
+				 name);
+	return n;
+}
+
+/**
  * kdbt_changes_apply() - apply the changes of one read of
  * /proc/kdbt/changes to the complete snapshot they update, and leave in
  * each change what its block counted since
@@ -525,7 +547,7 @@ int kdbt_snap_update_fd(struct kdbt_snap *s, int fd, const char *name,
 			struct kdbt_changes_read *rd, struct kdbt_err *err)
 {
 	struct kdbt_snap d = { 0 };
-	__u32 n;
+	long n;
 	int ret;
 
 	if (!name)
@@ -542,15 +564,10 @@ int kdbt_snap_update_fd(struct kdbt_snap *s, int fd, const char *name,
 		*s = d;
 		return 0;
 	}
-	n = kdbt_changes_fit(s, &d);
-	if (!n && d.hdr.nblocks + s->hdr.nblocks)
-		ret = kdbt_fail(err, -EBADMSG,
-				"%s: changes that do not fit the blocks read before",
-				name);
-	else
-		ret = changes_apply(s, &d, n);
+	n = kdbt_changes_check(s, &d, name, err);
+	ret = n < 0 ? n : changes_apply(s, &d, n);
 	if (ret == -ENOMEM)
-		kdbt_fail(err, ret, "%s: out of memory for %u blocks", name, n);
+		kdbt_fail(err, ret, "%s: out of memory for %ld blocks", name, n);
 	kdbt_snap_free(&d);
 	if (!ret)
 		kdbt_ok(err);

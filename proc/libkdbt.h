@@ -78,6 +78,8 @@ int kdbt_snap_update_fd(struct kdbt_snap *s, int fd, const char *name,
 int kdbt_changes_read_fd(struct kdbt_snap *d, int fd, const char *name,
 			 struct kdbt_err *err);
 __u32 kdbt_changes_fit(const struct kdbt_snap *s, const struct kdbt_snap *d);
+long kdbt_changes_check(const struct kdbt_snap *s, const struct kdbt_snap *d,
+			const char *name, struct kdbt_err *err);
 void kdbt_changes_apply(struct kdbt_snap *s, struct kdbt_snap *d, __u32 n);
 void kdbt_snap_free(struct kdbt_snap *s);
 const char *kdbt_kind_name(unsigned int kind);
