@@ -191,6 +191,28 @@ static void unlink_exits(void)
 }
 
 /*
+ * Close the slots' checks (@open false: no slot hit keeps a CPU in the
+ * cache, kdbt_tr_slots()) or open them again, in steps with the lock
+ * dropped between them, as unlink_exits().  Only while detached, when
+ * nothing fills a slot.  Control held.
+ */
+static void slot_checks(bool open)
+{
+	unsigned long flags;
+	u32 next = 0;
+
+	lockdep_assert_held(&kdbt_eng.control);
+	do {
+		flags = kdbt_lock();
+		WARN_ON_ONCE(!kdbt_eng.tr.detached);
+		next = kdbt_tr_slots(&kdbt_eng.tr, next, KDBT_WALK_CHUNK, open);
+		kdbt_walked_locked(KDBT_WALK_CHUNK);
+		kdbt_unlock(flags);
+		cond_resched();
+	} while (next < kdbt_eng.tr.nsites);
+}
+
+/*
  * Fault injection for tests (tests/vm/long/unload-busy.sh): the next N
  * stack rewrites fail as if a task were stopped where its cache address
  * maps to nothing native.  0 (the default) injects nothing.
@@ -268,10 +290,12 @@ static int quiesce(void)
 /*
  * Every CPU enters natively again, and every indirect branch (in
  * transparent mode every return) and unlinked exit still taken in the
- * cache goes to the dispatcher, which leaves for native code.  Direct
- * links stay (cheap on/off cycles: the next on finds them in place);
- * quiesce() takes them away before it waits for what may still reach the
- * cache.  Control held.
+ * cache goes to the dispatcher, which leaves for native code: the
+ * jumptable is emptied and the slots' checks closed, so that no slot hit
+ * keeps a CPU in the cache (kdbt_on() opens them again).  Direct links
+ * stay (cheap on/off cycles: the next on finds them in place); quiesce()
+ * takes them away before it waits for what may still reach the cache.
+ * Control held.
  */
 static void leave_cache(void)
 {
@@ -282,6 +306,7 @@ static void leave_cache(void)
 	flags = kdbt_lock();
 	kdbt_tr_detach(&kdbt_eng.tr);
 	kdbt_unlock(flags);
+	slot_checks(false);
 	kdbt_eng.quiesce_pending = true;
 }
 
@@ -395,6 +420,8 @@ int kdbt_on(void)
 		if (err)
 			goto out;
 		flush_stage();
+	} else if (kdbt_eng.tr.slots_closed) {
+		slot_checks(true);	/* (a flush empties them instead) */
 	}
 	flags = kdbt_lock();
 	err = prepare_locked();
@@ -402,6 +429,7 @@ int kdbt_on(void)
 		kdbt_eng.tr.detached = true;
 	kdbt_unlock(flags);
 	if (err) {
+		slot_checks(false);
 		refuse(err, err == -ENOEXEC ?
 		       "entry_SYSCALL_64 has a layout kdbt does not know" :
 		       "cannot translate the entry paths");

@@ -200,11 +200,11 @@ struct kdbt_map {
  *	their sum (.derived, kdbt_block_count()); a fall-through copy may be
  *	derived in turn.  Readers must sum them.
  * @atomic_counters: make that increment lock-prefixed.
- * @slots: indirect call and jump sites check their first KDBT_SLOTS
- *	targets inline before the jumptable (struct kdbt_site,
- *	kdbt_dispatch_indirect()); with @counters each slot leads to a
- *	private copy of its target, which counts it (a value profile),
- *	without them to the target's block.
+ * @slots: indirect call and jump sites, and transparent-mode returns,
+ *	check their first KDBT_SLOTS targets inline before the jumptable
+ *	(struct kdbt_site, kdbt_dispatch_indirect()); with @counters a call's
+ *	or jump's slot leads to a private copy of its target, which counts
+ *	it (a value profile), else (and a return's) to the target's block.
  * @dispatch_direct: code the exit stubs jump to, with the exit id pushed.
  * @dispatch_indirect: code jumptable misses jump to, with the site id
  *	pushed above the saved %rdx (the target) and %rcx.
@@ -374,6 +374,7 @@ struct kdbt_tr {
 	u32 nmaps;
 	u64 dispatches;		/* dispatcher entries */
 	bool detached;		/* leaving: resolve to native, link nothing */
+	bool slots_closed;	/* slot checks match nothing (kdbt_tr_slots()) */
 	bool flush_ready;	/* kdbt_tr_flush_step() emptied the tables */
 	u32 flush_nblocks;	/* ... when nblocks was this */
 	u64 refused[KDBT_REFUSE_NR];
@@ -467,6 +468,7 @@ u32 kdbt_tr_flush(struct kdbt_tr *tr);
 u32 kdbt_tr_flush_step(struct kdbt_tr *tr, u32 from, u32 count);
 void kdbt_tr_detach(struct kdbt_tr *tr);
 u32 kdbt_tr_unlink(struct kdbt_tr *tr, u32 from, u32 count);
+u32 kdbt_tr_slots(struct kdbt_tr *tr, u32 from, u32 count, bool open);
 u32 kdbt_invalidate(struct kdbt_tr *tr, u64 start, u64 end);
 void *kdbt_cache_alloc(struct kdbt_tr *tr, u32 len, u64 *addr);
 u8 *kdbt_cache_open(struct kdbt_tr *tr, u32 off, u32 len);

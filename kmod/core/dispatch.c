@@ -97,9 +97,10 @@ static int slot_dest(struct kdbt_tr *tr, const struct kdbt_site *s,
 	*dest = target;
 	if (!tr->cfg.may_translate(tr->cfg.ctx, target))
 		return 0;
-	if (tr->cfg.counters)	/* a copy that counts the slot */
+	if (tr->cfg.counters &&	/* a copy that counts the slot */
+	    tr->mem.blocks[s->block].end != KDBT_END_RET)
 		err = kdbt_slot_copy(tr, target, s->block, &b);
-	else			/* an inline cache: the block itself */
+	else	/* an inline cache (a return's): the block itself */
 		err = kdbt_translate(tr, target, &b);
 	if (err == -ENOSPC)
 		return err;
@@ -137,6 +138,8 @@ static u64 fill_slot(struct kdbt_tr *tr, struct kdbt_site *s, u64 target)
 	struct kdbt_exit *x = &tr->mem.exits[s->slot_exit + i];
 	u64 dest;
 
+	if (tr->slots_closed)	/* detached: cannot happen */
+		return 0;
 	if (!fits_s32(-(s64)target)) {		/* no d32 can match it */
 		close_site(tr, s);
 		return 0;

@@ -145,6 +145,7 @@ u32 kdbt_tr_flush(struct kdbt_tr *tr)
 	tr->nexits = 0;
 	tr->nsites = 0;
 	tr->nmaps = 0;
+	tr->slots_closed = false;
 	return n;
 }
 
@@ -172,7 +173,8 @@ static void unlink_exit(struct kdbt_tr *tr, struct kdbt_exit *x)
  * Sets @tr->detached, so that the dispatcher resolves every target to
  * native code without linking or filling anything, and empties the
  * jumptable, so that every indirect branch (and in transparent mode every
- * return) goes to the dispatcher.  Linked exits stay linked: code still
+ * return) that no slot holds goes to the dispatcher; kdbt_tr_slots()
+ * closes the slots' checks too.  Linked exits stay linked: code still
  * running in the cache follows them until its next indirect branch or
  * unlinked exit.  kdbt_tr_unlink() takes the direct links away too, for
  * when nothing may stay in the cache.  Translations are kept: clearing
@@ -208,6 +210,62 @@ u32 kdbt_tr_unlink(struct kdbt_tr *tr, u32 from, u32 count)
 			unlink_exit(tr, x);
 	}
 	return end;
+}
+
+/* Site @s's filled checks match their targets (@open) or nothing. */
+static void slot_checks(struct kdbt_tr *tr, const struct kdbt_site *s,
+			bool open)
+{
+	u32 i;
+
+	for (i = 0; i < s->nslots; i++) {
+		u64 target = tr->mem.exits[s->slot_exit + i].target;
+		u32 off = s->slot_off + s->lea_off[i];
+
+		*(volatile u32 *)kdbt_cache_open(tr, off, 4) =
+			(u32)-(open ? target : KDBT_SLOT_EMPTY);
+	}
+}
+
+/**
+ * kdbt_tr_slots() - close the slots' checks, so that none matches, or
+ * open them again.
+ * @tr: the translator (lock held, detached: nothing fills a slot meanwhile).
+ * @from: the first site.
+ * @count: how many sites, at most.
+ * @open: match the slots' targets again (else: nothing).
+ *
+ * Detached, a slot hit would keep a CPU in the cache: a transparent-mode
+ * return that hits one goes on to its return site's block instead of
+ * leaving at the (emptied) jumptable, which off relies on.  Closed, every
+ * check misses and goes on to the fill stub or the probe, both of which
+ * lead to the dispatcher.  The slots keep their targets and exits, so
+ * opening them again, before the translator is attached again, restores
+ * the inline caches as they were.  Each check is one aligned 32-bit store,
+ * as when it was filled.  Done in steps so that the caller can drop the
+ * lock between them; fill_slot() fills nothing from the first closing step
+ * until the last opening one.
+ *
+ * Return: the site to go on from; @tr->nsites when every site is done.
+ */
+u32 kdbt_tr_slots(struct kdbt_tr *tr, u32 from, u32 count, bool open)
+{
+	u32 i, end;
+
+	if (!open)
+		tr->slots_closed = true;
+	if (from >= tr->nsites)
+		goto done;
+	end = tr->nsites - from > count ? from + count : tr->nsites;
+	for (i = from; i < end; i++)
+		if (tr->mem.sites[i].slot_off)
+			slot_checks(tr, &tr->mem.sites[i], open);
+	if (end < tr->nsites)
+		return end;
+done:
+	if (open)
+		tr->slots_closed = false;
+	return tr->nsites;
 }
 
 /* Take block @id out of its hash chain. */
@@ -775,7 +833,8 @@ static bool wants_slots(const struct emit_ctx *c)
 
 	return cfg->slots &&
 	       (c->bb->end == KDBT_END_CALL_IND ||
-		c->bb->end == KDBT_END_JMP_IND);
+		c->bb->end == KDBT_END_JMP_IND ||
+		c->bb->end == KDBT_END_RET);	/* transparent mode's */
 }
 
 /*
@@ -962,7 +1021,7 @@ static void rule_ret(struct emit_ctx *c)
 		emit_bytes(&c->e, load, sizeof(load));	/* mov d32(%rsp),%rdx */
 		emit_u32(&c->e, skip + 8);
 	}
-	emit_probe(c);
+	emit_site(c);
 }
 
 /* ------------------------------------------------------------------ */

@@ -864,6 +864,101 @@ static void check_detach(enum kdbt_mode mode, const long long *ref,
 	     mode_name(mode), n, kept);
 }
 
+/* The tfunc called @name, or NULL. */
+static const struct tfunc *tfunc_named(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < n_tfuncs; i++)
+		if (!strcmp(tfuncs[i].name, name))
+			return &tfuncs[i];
+	return NULL;
+}
+
+/* Targets held by the slots of transparent-mode returns. */
+static unsigned int ret_slots_filled(void)
+{
+	unsigned int n = 0;
+	u32 id;
+
+	for (id = 1; id < utr.nblocks; id++) {
+		const struct kdbt_block *b = &utr.mem.blocks[id];
+
+		if (b->end == KDBT_END_RET && b->site >= 0)
+			n += utr.mem.sites[b->site].nslots;
+	}
+	return n;
+}
+
+/* Close or open every site's slot checks in steps of one site. */
+static void utr_slots_in_steps(bool open)
+{
+	u32 next = 0;
+
+	do
+		next = kdbt_tr_slots(&utr, next, 1, open);
+	while (next < utr.nsites);
+}
+
+/* Run @f; its count of native instructions and the new jumptable misses. */
+static long run_counted(const struct tfunc *f, unsigned long long *insns,
+			unsigned long long *misses)
+{
+	unsigned long long m = utr_site_misses();
+	long r;
+	int err;
+
+	utr_zero_counters();
+	r = utr_run(f->fn, f->arg, &err);
+	*insns = err ? 0 : utr_insns();
+	*misses = utr_site_misses() - m;
+	return r;
+}
+
+/*
+ * Transparent-mode returns check slots of return addresses (an inline
+ * cache: the return site's own block) before the jumptable.  A recursive
+ * function, warm, with the jumptable emptied: every return hits a slot
+ * (no miss), counts stay exact.  Detached with its direct links kept and
+ * the checks closed in steps (what off does): it leaves the cache at its
+ * first return, as it would without slots.  Opened in steps and attached
+ * (what on does): every return hits its slot again.
+ */
+static void check_ret_slots(enum kdbt_mode mode, const long long *ref)
+{
+	const struct tfunc *f = tfunc_named("fib");
+	unsigned long long full, hit, closed, open;
+	unsigned long long m_hit, m_closed, m_open;
+	unsigned int filled;
+	long want, r1, r2, r3;
+
+	if (mode != KDBT_MODE_TRANSPARENT || !f)
+		return;
+	want = f->fn(f->arg);
+	r1 = run_counted(f, &full, &m_hit);
+	filled = ret_slots_filled();
+	kdbt_tr_detach(&utr);		/* the jumptable emptied */
+	utr.detached = false;
+	r1 = run_counted(f, &hit, &m_hit);
+	kdbt_tr_detach(&utr);
+	utr_slots_in_steps(false);
+	r2 = run_counted(f, &closed, &m_closed);
+	utr_slots_in_steps(true);
+	utr.detached = false;
+	r3 = run_counted(f, &open, &m_open);
+	if (r1 != want || r2 != want || r3 != want || filled < 3 ||
+	    full != (unsigned long long)ref[f - tfuncs] || hit != full ||
+	    m_hit || closed * 8 > full || !m_closed || open != full ||
+	    m_open || utr.slots_closed) {
+		fail("%s/ret_slots: results %ld %ld %ld (native %ld), %u targets in slots; counts %llu %llu %llu %llu (want %lld), misses %llu %llu %llu",
+		     mode_name(mode), r1, r2, r3, want, filled, full, hit,
+		     closed, open, ref[f - tfuncs], m_hit, m_closed, m_open);
+		return;
+	}
+	pass("%s/ret_slots (fib: %u return addresses in slots, %llu instructions with the jumptable empty and no miss; slots closed while detached: %llu instructions, left at the first return; opened: %llu, no miss)",
+	     mode_name(mode), filled, hit, closed, open);
+}
+
 /*
  * A page of code the test writes itself, @a at offset 0 and @b at @b_off,
  * that the translator may translate; NULL (a failure reported) if mmap
@@ -1377,6 +1472,7 @@ static void run_mode(enum kdbt_mode mode, long long *tref, long long *rref,
 	check_cx16(mode);
 	check_maps(mode);
 	check_detach(mode, tref, native);
+	check_ret_slots(mode, tref);
 	check_invalidate(mode);
 	check_invalidate_chain(mode);
 	check_invalidate_index(mode);
