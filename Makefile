@@ -123,10 +123,12 @@ test-612:
 # Test modules for the guest (tests/vm/modules): built by kbuild in a copy
 # under build/, so that no kbuild output lands in the source tree.
 TEST_MODS := $(wildcard tests/vm/modules/*.c) tests/vm/modules/Kbuild
-test-modules: $(B)/modules/kdbt_test_klp.ko $(B)/modules/kdbt_test_stale.ko \
-	$(B)/modules/kdbt_test_vp.ko $(B)/modules/kdbt_test_warn.ko
-$(B)/modules/kdbt_test_stale.ko $(B)/modules/kdbt_test_vp.ko \
-$(B)/modules/kdbt_test_warn.ko: $(B)/modules/kdbt_test_klp.ko
+test-modules: $(B)/modules/kdbt_test_klp.ko $(B)/modules/kdbt_test_spin.ko \
+	$(B)/modules/kdbt_test_stale.ko $(B)/modules/kdbt_test_vp.ko \
+	$(B)/modules/kdbt_test_warn.ko
+$(B)/modules/kdbt_test_spin.ko $(B)/modules/kdbt_test_stale.ko \
+$(B)/modules/kdbt_test_vp.ko $(B)/modules/kdbt_test_warn.ko: \
+		$(B)/modules/kdbt_test_klp.ko
 $(B)/modules/kdbt_test_klp.ko: $(TEST_MODS)
 	@test -f $(KDIR)/Makefile || { echo "no headers for kernel $(KVER) in $(KDIR)"; exit 1; }
 	@mkdir -p $(@D)
