@@ -587,7 +587,8 @@ static u8 block_cfunc(struct kdbt_tr *tr, struct kdbt_bb *bb)
 	if (bb->cfunc != KDBT_CFUNC_UNASKED)
 		return bb->cfunc;
 	bb->cfunc = KDBT_CFUNC_UNKNOWN;
-	if (tr->cfg.counters && tr->cfg.c_function && bb->n)
+	if ((tr->cfg.counters || tr->cfg.mode == KDBT_MODE_TRANSPARENT) &&
+	    tr->cfg.c_function && bb->n)
 		bb->cfunc = tr->cfg.c_function(tr->cfg.ctx, bb->start);
 	return bb->cfunc;
 }
@@ -685,6 +686,21 @@ int kdbt_build_block(struct kdbt_tr *tr, u64 start, struct kdbt_bb *bb)
 	if (bb->scratch == KDBT_NO_SCRATCH && want_scratch)
 		bb->scratch = successor_scratch(tr, bb, &scan);
 	return 0;
+}
+
+/**
+ * kdbt_bb_in_c() - is @bb part of a C function (cfg.c_function())?  Asked
+ * with counters (kdbt_flags_live()) and in transparent mode (rule_ret()).
+ * @tr: the translator.
+ * @bb: a built block.
+ *
+ * Return: true for a C function's first block or any block of its body.
+ */
+bool kdbt_bb_in_c(struct kdbt_tr *tr, struct kdbt_bb *bb)
+{
+	u8 cfunc = block_cfunc(tr, bb);
+
+	return cfunc == KDBT_CFUNC_ENTRY || cfunc == KDBT_CFUNC_BODY;
 }
 
 /* Flags among @want read before written in straight-line code at @ip. */

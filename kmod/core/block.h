@@ -63,5 +63,6 @@ struct kdbt_bb {
 
 int kdbt_build_block(struct kdbt_tr *tr, u64 start, struct kdbt_bb *bb);
 bool kdbt_flags_live(struct kdbt_tr *tr, struct kdbt_bb *bb);
+bool kdbt_bb_in_c(struct kdbt_tr *tr, struct kdbt_bb *bb);
 
 #endif /* KDBT_BLOCK_H */

@@ -164,6 +164,10 @@ struct kdbt_exit {
  * there from the dispatcher, which leaves the site word on the stack),
  * then `pop %rdx; pop %rcx; lea skip(%rsp),%rsp; jmp rel32`, the jmp an
  * exit (struct kdbt_exit, site.slot_exit + i) to the slot's target.
+ * A transparent-mode ret of a C function checks slot 0's target first,
+ * flags being dead at its return (rule_ret(), ret_check): `cmpq
+ * $imm32,(%rsp)` (the target, or KDBT_SLOT_EMPTY: nothing), then `jne`
+ * past `lea 8(%rsp),%rsp; jmp` to slot 0's exit.
  */
 #define KDBT_SLOTS		4
 #define KDBT_SITE_FILL		0x40000000u	/* in the site word: fill */
@@ -181,6 +185,8 @@ struct kdbt_site {
 	u8 nslots;		/* slots taken */
 	u8 closed;		/* fills no more (full, or a target no slot
 				 * can hold) */
+	u32 ret_check;		/* cache offset of a ret's check of slot 0's
+				 * target (its imm32), or 0: none */
 };	/* slot i's target: exits[slot_exit + i].target (KDBT_SLOT_EMPTY) */
 
 /* A native instruction's place in the cache, relative to its block. */

@@ -153,6 +153,9 @@ static u64 fill_slot(struct kdbt_tr *tr, struct kdbt_site *s, u64 target)
 	}
 	off = s->slot_off + s->lea_off[i];
 	*(volatile u32 *)kdbt_cache_open(tr, off, 4) = (u32)-target;
+	if (!i && s->ret_check && fits_s32((s64)target))	/* cmpq $imm32 */
+		*(volatile u32 *)kdbt_cache_open(tr, s->ret_check, 4) =
+			(u32)target;
 	s->nslots = (u8)(i + 1);
 	if (s->nslots == KDBT_SLOTS)
 		close_site(tr, s);

@@ -42,6 +42,7 @@ struct sim {
 	u64 pc, sp;
 	u64 cx, dx;
 	bool cx_ok, dx_ok;
+	bool zf, zf_ok;		/* set by a ret's cmpq (rule_ret()) only */
 	u32 nw;
 	struct {
 		u64 addr;	/* 4-aligned relative to the interrupted sp */
@@ -275,6 +276,13 @@ static int step(struct sim *s, u64 *native)
 	switch (p[0]) {
 	case 0xeb:				/* jmp rel8 */
 		return jump(s, s->pc + 2 + rel8(p[1]), native);
+	case 0x75:				/* jne rel8 */
+		if (!s->zf_ok)		/* interrupted after the cmpq */
+			return -1;	/* (backward(): the ret itself) */
+		s->pc += 2;
+		if (!s->zf)
+			s->pc += rel8(p[1]);
+		return 1;
 	case 0xe3:				/* jrcxz */
 		if (!s->cx_ok)
 			return -1;
@@ -387,6 +395,13 @@ field:
 		s->pc += n + 7;
 		return 1;
 	}
+	if (p[0] == 0x48 && p[1] == 0x81 && p[2] == 0x3c &&
+	    p[3] == 0x24) {				/* cmpq $imm32,(%rsp) */
+		s->zf_ok = !read_word(s, s->sp, &v);
+		s->zf = v == sext32(kdbt_le32(p + 4));
+		s->pc += n + 8;
+		return 1;
+	}
 	if (n)
 		return -1;
 counter:
@@ -435,16 +450,24 @@ static u32 mov_to_rdx_len(const u8 *p)
 
 /*
  * What one instruction of an indirect branch's sequence up to its load
- * does to %rsp (push, lea): *@delta; its length, or 0 for anything else
- * (a jump above all: the sequence is no longer straight).
+ * does to %rsp (push, lea; a ret's check of slot 0, nothing): *@delta; its
+ * length, or 0 for anything else (a jump above all: the sequence is no
+ * longer straight).
  */
 static u32 sp_effect(const u8 *p, s64 *delta)
 {
-	u32 len = mov_to_rdx_len(p);
+	u32 len = mov_to_rdx_len(p), n = 0;
 
 	*delta = 0;
 	if (len)
 		return len;
+	while (n < 3 && p[n] == 0x2e)		/* emit_align_field() */
+		n++;
+	if (p[n] == 0x48 && p[n + 1] == 0x81 && p[n + 2] == 0x3c &&
+	    p[n + 3] == 0x24)			/* a ret's cmpq $imm32,(%rsp) */
+		return n + 8;
+	if (n)
+		return 0;
 	if (p[0] == 0x68) {
 		*delta = -8;
 		return 5;

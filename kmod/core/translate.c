@@ -212,7 +212,10 @@ u32 kdbt_tr_unlink(struct kdbt_tr *tr, u32 from, u32 count)
 	return end;
 }
 
-/* Site @s's filled checks match their targets (@open) or nothing. */
+/*
+ * Site @s's filled checks match their targets (@open) or nothing; a
+ * ret's check of slot 0 too (fill_slot()).
+ */
 static void slot_checks(struct kdbt_tr *tr, const struct kdbt_site *s,
 			bool open)
 {
@@ -222,8 +225,12 @@ static void slot_checks(struct kdbt_tr *tr, const struct kdbt_site *s,
 		u64 target = tr->mem.exits[s->slot_exit + i].target;
 		u32 off = s->slot_off + s->lea_off[i];
 
-		*(volatile u32 *)kdbt_cache_open(tr, off, 4) =
-			(u32)-(open ? target : KDBT_SLOT_EMPTY);
+		if (!open)
+			target = KDBT_SLOT_EMPTY;
+		*(volatile u32 *)kdbt_cache_open(tr, off, 4) = (u32)-target;
+		if (!i && s->ret_check && fits_s32((s64)target))
+			*(volatile u32 *)kdbt_cache_open(tr, s->ret_check, 4) =
+				(u32)target;
 	}
 }
 
@@ -541,6 +548,7 @@ struct emit_ctx {
 	bool copying;		/* the block being emitted is a copy */
 	u32 slot_of;		/* the chain is a slot's copy of this block's
 				 * site (kdbt_slot_copy()), or 0 */
+	u32 slot0_jmp;		/* e.pos of the last site's slot 0 exit */
 	u32 npend;		/* derived blocks' taken copies to emit */
 	struct {
 		u32 field;	/* e.pos of the jcc's rel32 */
@@ -805,6 +813,7 @@ static void emit_probe(struct emit_ctx *c)
 	}
 	c->b->site = (s32)(tr->nsites + c->nsites);
 	tr->mem.sites[c->b->site].slot_off = 0;	/* emit_slot_tails() */
+	tr->mem.sites[c->b->site].ret_check = 0;	/* rule_ret() */
 	c->nsites++;
 	emit_u8(&c->e, 0x68);
 	emit_u32(&c->e, (u32)c->b->site);
@@ -898,6 +907,8 @@ static void emit_slot_tails(struct emit_ctx *c, const struct slot_layout *l)
 		emit_u8(&c->e, 0x5a);			/* pop %rdx */
 		emit_u8(&c->e, 0x59);			/* pop %rcx */
 		emit_lea_rsp(&c->e, (s32)tr->cfg.stack_skip);
+		if (!i)
+			c->slot0_jmp = c->e.pos;
 		exit_jmp(c, KDBT_SLOT_EMPTY);
 		if (!c->e.err)	/* (else no exit was added: the table is full) */
 			tr->mem.exits[tr->nexits + c->nexits - 1].slot =
@@ -992,6 +1003,48 @@ static void rule_call_ind(struct emit_ctx *c, const struct kdbt_binsn *in,
 	exit_successor(c, c->bb->next);	/* as for a direct call */
 }
 
+/* Where rule_ret()'s check of slot 0 is, while it is emitted. */
+struct ret_check {
+	u32 field;		/* e.pos of the cmpq's imm32, or 0: none */
+	u32 jne;		/* e.pos of the jne's rel8 */
+	u32 jmp;		/* e.pos of the jmp's rel32 */
+};
+
+/*
+ * A C function's ret (transparent mode): flags are dead at its return, so
+ * one compare with slot 0's target can come before the flag-preserving
+ * sequence (kdbt_site.ret_check):
+ *	cmpq $imm32,(%rsp)	(4-aligned field; KDBT_SLOT_EMPTY for now)
+ *	jne 1f
+ *	lea 8(%rsp),%rsp
+ *	jmp <slot 0's exit>	(aim_ret_check())
+ * 1:	the sequence
+ * Four instructions to a return address slot 0 holds, not eight.
+ */
+static void emit_ret_check(struct emit_ctx *c, struct ret_check *rc)
+{
+	static const u8 cmp[] = { 0x48, 0x81, 0x3c, 0x24 };
+
+	rc->field = emit_field32(&c->e, cmp, sizeof(cmp),
+				 (u32)KDBT_SLOT_EMPTY);
+	emit_u8(&c->e, 0x75);				/* jne rel8 */
+	rc->jne = c->e.pos;
+	emit_u8(&c->e, 0);
+	emit_lea_rsp(&c->e, 8);
+	rc->jmp = emit_jmp(&c->e, emit_here(&c->e));
+	c->e.buf[rc->jne] = (u8)(c->e.pos - (rc->jne + 1));
+}
+
+/* The check's jmp to slot 0's exit, and the site told where it is. */
+static void aim_ret_check(struct emit_ctx *c, const struct ret_check *rc)
+{
+	struct kdbt_site *s = &c->tr->mem.sites[c->b->site];
+
+	emit_patch_rel32(c->e.buf + rc->jmp, c->e.addr + rc->jmp,
+			 c->e.addr + c->slot0_jmp);
+	s->ret_check = c->tr->cache_used + rc->field;
+}
+
 /*
  * ret.  Fast mode: `ret` itself (the stack holds cache return addresses).
  * Transparent mode: the native return address goes through the probe,
@@ -1007,11 +1060,15 @@ static void rule_ret(struct emit_ctx *c)
 				  0x48, 0x89, 0x4c, 0x24, 0x08 };
 	static const u8 load[] = { 0x48, 0x8b, 0x94, 0x24 };
 	u32 skip = c->tr->cfg.stack_skip;
+	struct ret_check rc;
 
 	if (c->tr->cfg.mode == KDBT_MODE_FAST) {
 		emit_u8(&c->e, 0xc3);
 		return;
 	}
+	rc.field = 0;
+	if (wants_slots(c) && kdbt_bb_in_c(c->tr, c->bb))
+		emit_ret_check(c, &rc);
 	if (!skip) {
 		emit_bytes(&c->e, seq, sizeof(seq));
 	} else {
@@ -1022,6 +1079,8 @@ static void rule_ret(struct emit_ctx *c)
 		emit_u32(&c->e, skip + 8);
 	}
 	emit_site(c);
+	if (rc.field && !c->e.err)
+		aim_ret_check(c, &rc);
 }
 
 /* ------------------------------------------------------------------ */

@@ -9,6 +9,8 @@
  * Must never: depend on anything but its argument and its own data.
  */
 	.text
+	.globl	rt_asm_start, rt_asm_end	/* utr.c: not C (c_function()) */
+rt_asm_start:
 
 /* Stand-ins for the kernel's thunks (utr.c tells the translator). */
 	.globl	kdbt_test_thunk_rax, kdbt_test_return_thunk
@@ -609,5 +611,6 @@ FUNC rt_lkgs
 	.byte	0xf2, 0x0f, 0x00, 0xf7	/* lkgs %di: #UD in user mode */
 1:	lea	1(%rdi), %rax
 	ret
+rt_asm_end:
 
 	.section .note.GNU-stack, "", @progbits

@@ -890,6 +890,34 @@ static unsigned int ret_slots_filled(void)
 	return n;
 }
 
+/*
+ * Rets' checks of slot 0 (kdbt_site.ret_check, C functions' rets) that
+ * match their slot 0's return address; *@n: how many rets have one and
+ * a filled slot 0.
+ */
+static unsigned int ret_checks_matching(unsigned int *n)
+{
+	unsigned int match = 0;
+	u32 id;
+
+	*n = 0;
+	for (id = 1; id < utr.nblocks; id++) {
+		const struct kdbt_block *b = &utr.mem.blocks[id];
+		const struct kdbt_site *s;
+		s32 imm;
+
+		if (b->end != KDBT_END_RET || b->site < 0)
+			continue;
+		s = &utr.mem.sites[b->site];
+		if (!s->ret_check || !s->nslots)
+			continue;
+		++*n;
+		memcpy(&imm, (const u8 *)utr.mem.cache_addr + s->ret_check, 4);
+		match += (u64)(s64)imm == utr.mem.exits[s->slot_exit].target;
+	}
+	return match;
+}
+
 /* Close or open every site's slot checks in steps of one site. */
 static void utr_slots_in_steps(bool open)
 {
@@ -929,7 +957,7 @@ static void check_ret_slots(enum kdbt_mode mode, const long long *ref)
 	const struct tfunc *f = tfunc_named("fib");
 	unsigned long long full, hit, closed, open;
 	unsigned long long m_hit, m_closed, m_open;
-	unsigned int filled;
+	unsigned int filled, checks, fast, fast_closed, fast_open;
 	long want, r1, r2, r3;
 
 	if (mode != KDBT_MODE_TRANSPARENT || !f)
@@ -937,26 +965,31 @@ static void check_ret_slots(enum kdbt_mode mode, const long long *ref)
 	want = f->fn(f->arg);
 	r1 = run_counted(f, &full, &m_hit);
 	filled = ret_slots_filled();
+	fast = ret_checks_matching(&checks);
 	kdbt_tr_detach(&utr);		/* the jumptable emptied */
 	utr.detached = false;
 	r1 = run_counted(f, &hit, &m_hit);
 	kdbt_tr_detach(&utr);
 	utr_slots_in_steps(false);
+	fast_closed = ret_checks_matching(&checks);
 	r2 = run_counted(f, &closed, &m_closed);
 	utr_slots_in_steps(true);
+	fast_open = ret_checks_matching(&checks);
 	utr.detached = false;
 	r3 = run_counted(f, &open, &m_open);
 	if (r1 != want || r2 != want || r3 != want || filled < 3 ||
 	    full != (unsigned long long)ref[f - tfuncs] || hit != full ||
 	    m_hit || closed * 8 > full || !m_closed || open != full ||
-	    m_open || utr.slots_closed) {
-		fail("%s/ret_slots: results %ld %ld %ld (native %ld), %u targets in slots; counts %llu %llu %llu %llu (want %lld), misses %llu %llu %llu",
+	    m_open || utr.slots_closed || !fast || fast != checks ||
+	    fast_closed || fast_open != fast) {
+		fail("%s/ret_slots: results %ld %ld %ld (native %ld), %u targets in slots; counts %llu %llu %llu %llu (want %lld), misses %llu %llu %llu; of %u rets' checks of slot 0, %u %u %u match",
 		     mode_name(mode), r1, r2, r3, want, filled, full, hit,
-		     closed, open, ref[f - tfuncs], m_hit, m_closed, m_open);
+		     closed, open, ref[f - tfuncs], m_hit, m_closed, m_open,
+		     checks, fast, fast_closed, fast_open);
 		return;
 	}
-	pass("%s/ret_slots (fib: %u return addresses in slots, %llu instructions with the jumptable empty and no miss; slots closed while detached: %llu instructions, left at the first return; opened: %llu, no miss)",
-	     mode_name(mode), filled, hit, closed, open);
+	pass("%s/ret_slots (fib: %u return addresses in slots, %u rets check slot 0 first; %llu instructions with the jumptable empty and no miss; slots closed while detached: %llu instructions, left at the first return; opened: %llu, no miss)",
+	     mode_name(mode), filled, checks, hit, closed, open);
 }
 
 /*

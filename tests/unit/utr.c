@@ -123,11 +123,23 @@ static bool may_translate(void *ctx, u64 addr)
 /* The stand-in for the kernel's native leaf helpers (rules_asm.S). */
 /* rules_asm.S: the functions it says keep the C calling convention. */
 extern char rt_cfuncs_start[], rt_cfuncs_end[];
+extern char rt_asm_start[], rt_asm_end[];
 long rt_c_entry(long), rt_c_ret_r11(long), rt_c_ret_free(long);
 
+/*
+ * The code compiled from C (tfuncs.c and the rest of the program, libc
+ * included: the SysV convention, no flag live across a call or return)
+ * is a C function's body (where it starts is not known here: never an
+ * entry); rules_asm.S is not, but for the functions it marks, and
+ * neither is user_glue.S's trampoline.
+ */
 static enum kdbt_cfunc c_function(void *ctx, u64 addr)
 {
 	(void)ctx;
+	if ((addr < (u64)rt_asm_start || addr >= (u64)rt_asm_end) &&
+	    in_text(addr) && !(addr >= (u64)&kdbt_user_call &&
+			       addr < (u64)kdbt_user_call_end))
+		return KDBT_CFUNC_BODY;
 	if (addr < (u64)rt_cfuncs_start || addr >= (u64)rt_cfuncs_end)
 		return KDBT_CFUNC_UNKNOWN;
 	if (addr == (u64)rt_c_entry || addr == (u64)rt_c_ret_r11 ||
