@@ -1047,12 +1047,14 @@ static void aim_ret_check(struct emit_ctx *c, const struct ret_check *rc)
 
 /*
  * ret.  Fast mode: `ret` itself (the stack holds cache return addresses).
- * Transparent mode: the native return address goes through the probe,
- * arranged so that the indirect entry's pops (and skip) end at %rsp + 8:
+ * Transparent mode: the native return address goes through the slots of
+ * return addresses (with cfg.slots) and the probe, arranged so that the
+ * indirect entry's pops (and skip) end at %rsp + 8:
  *	no skip:  push %rdx; mov 8(%rsp),%rdx; mov %rcx,8(%rsp)
  *	skip:     lea 8-skip(%rsp),%rsp; push %rcx; push %rdx;
  *		  mov skip+8(%rsp),%rdx
- * (below %rsp is dead at a ret, so the second form may write there).
+ * (below %rsp is dead at a ret, so the second form may write there); a C
+ * function's ret compares with slot 0's target first (emit_ret_check()).
  */
 static void rule_ret(struct emit_ctx *c)
 {
