@@ -31,6 +31,17 @@ spin_counts() {
 		END { printf \"%.0f %.0f %s\\n\", c, m, st }' /tmp/functions)"
 }
 
+# spin_window LABEL: spin_counts 1 s apart into c0 m0 s0 and c1 m1 s1,
+# printed after LABEL.
+spin_window() {
+	spin_counts _a
+	sleep 1
+	spin_counts _b
+	echo "$1: kdbt_spin_step calls misses steps: $_a -> $_b"
+	set -- $_a $_b
+	c0=$1 m0=$2 s0=$3 c1=$4 m1=$5 s1=$6
+}
+
 # spin_start: the spin, in the background; 1 s later it runs.
 spin_start() {
 	echo spin > $P &
@@ -48,33 +59,22 @@ insmod $SPIN || fail "insmod kdbt_test_spin"
 kdbt_control "mode transparent" || fail "mode: $ctl_err"
 kdbt_control on || fail "on: $ctl_err"
 spin_start
-spin_counts a
-sleep 1
-spin_counts b
-echo "on: kdbt_spin_step calls misses steps: $a -> $b"
-set -- $a $b
-[ "$4" -gt "$1" ] || fail "the spin does not run in the cache: calls $1 -> $4"
+spin_window on
+[ "$c1" -gt "$c0" ] ||
+	fail "the spin does not run in the cache: calls $c0 -> $c1"
 kdbt_control off || fail "off: $ctl_err"
 sleep 1
-spin_counts a
-sleep 1
-spin_counts b
-echo "off: kdbt_spin_step calls misses steps: $a -> $b"
-set -- $a $b
-[ "$6" -gt "$3" ] || fail "the spin stopped after off: steps $3 -> $6"
-[ "$4" = "$1" ] ||
-	fail "a CPU stays in the cache after off: kdbt_spin_step's calls $1 -> $4 while the spin made $3 -> $6 steps"
+spin_window off
+[ "$s1" -gt "$s0" ] || fail "the spin stopped after off: steps $s0 -> $s1"
+[ "$c1" = "$c0" ] ||
+	fail "a CPU stays in the cache after off: kdbt_spin_step's calls $c0 -> $c1 while the spin made $s0 -> $s1 steps"
 spin_stop
 kdbt_control on || fail "on again: $ctl_err"
 spin_start
-spin_counts a
-sleep 1
-spin_counts b
-echo "on again: kdbt_spin_step calls misses steps: $a -> $b"
-set -- $a $b
-[ "$4" -gt "$1" ] || fail "on again: the spin is not counted: calls $1 -> $4"
-[ "$5" = "$2" ] ||
-	fail "on again: kdbt_spin_step's returns miss their slots: misses $2 -> $5 over $1 -> $4 calls"
+spin_window "on again"
+[ "$c1" -gt "$c0" ] || fail "on again: the spin is not counted: calls $c0 -> $c1"
+[ "$m1" = "$m0" ] ||
+	fail "on again: kdbt_spin_step's returns miss their slots: misses $m0 -> $m1 over $c0 -> $c1 calls"
 spin_stop
 kdbt_control off || fail "off: $ctl_err"
 echo "figure: a spin left the cache at off and was counted again after on"
