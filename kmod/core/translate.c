@@ -1032,7 +1032,8 @@ static void emit_ret_check(struct emit_ctx *c, struct ret_check *rc)
 	emit_u8(&c->e, 0);
 	emit_lea_rsp(&c->e, 8);
 	rc->jmp = emit_jmp(&c->e, emit_here(&c->e));
-	c->e.buf[rc->jne] = (u8)(c->e.pos - (rc->jne + 1));
+	if (!c->e.err)	/* (else the buffer may end before rc->jne) */
+		c->e.buf[rc->jne] = (u8)(c->e.pos - (rc->jne + 1));
 }
 
 /* The check's jmp to slot 0's exit, and the site told where it is. */

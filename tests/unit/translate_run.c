@@ -992,6 +992,66 @@ static void check_ret_slots(enum kdbt_mode mode, const long long *ref)
 	     mode_name(mode), filled, checks, hit, closed, open);
 }
 
+/* The native start of a block of @f's translation that ends in a ret. */
+static u64 ret_block_of(const struct tfunc *f)
+{
+	long r;
+	int err;
+	u32 id;
+
+	r = utr_run(f->fn, f->arg, &err);
+	(void)r;
+	for (id = 1; !err && id < utr.nblocks; id++)
+		if (utr.mem.blocks[id].end == KDBT_END_RET &&
+		    !utr.mem.blocks[id].copy)
+			return utr.mem.blocks[id].native;
+	return 0;
+}
+
+/*
+ * The cache filling up at every byte of a block that ends in a ret (in
+ * transparent mode a C function's ret compares with slot 0 first), as
+ * the first block of a translation, which may use the room to its last
+ * byte: the translation fits or fails with -ENOSPC, and nothing is
+ * written past the room the core opened (utr's writable view ends with
+ * the cache: such a write would crash).
+ */
+static void check_cache_end(enum kdbt_mode mode)
+{
+	const struct tfunc *f = tfunc_named("fib");
+	unsigned int room, fit = 0, full = 0;
+	struct kdbt_block *b;
+	u64 native = f ? ret_block_of(f) : 0;
+	int err;
+
+	if (!native) {
+		fail("%s/cache_end: no block of fib ends in a ret",
+		     mode_name(mode));
+		return;
+	}
+	for (room = 1; room <= 300; room++) {
+		kdbt_tr_flush(&utr);
+		utr.cache_used = utr.mem.cache_size - room;
+		err = kdbt_translate(&utr, native, &b);
+		utr_seal();
+		if (err && err != -ENOSPC) {
+			fail("%s/cache_end: %u bytes left: err %d",
+			     mode_name(mode), room, err);
+			return;
+		}
+		fit += !err;
+		full += !!err;
+	}
+	kdbt_tr_flush(&utr);
+	if (!fit || !full) {
+		fail("%s/cache_end: %u translations fit, %u did not: want both",
+		     mode_name(mode), fit, full);
+		return;
+	}
+	pass("%s/cache_end (a block that ends in a ret, with 1 to 300 bytes of cache left: %u fit, %u -ENOSPC, nothing written past the room)",
+	     mode_name(mode), fit, full);
+}
+
 /*
  * A page of code the test writes itself, @a at offset 0 and @b at @b_off,
  * that the translator may translate; NULL (a failure reported) if mmap
@@ -1513,6 +1573,7 @@ static void run_mode(enum kdbt_mode mode, long long *tref, long long *rref,
 	check_slots(mode);
 	if (form == 0 || forms[form].ibt)
 		check_states(mode);
+	check_cache_end(mode);
 }
 
 int main(int argc, char **argv)
