@@ -475,6 +475,8 @@ u32 kdbt_tr_flush_step(struct kdbt_tr *tr, u32 from, u32 count);
 void kdbt_tr_detach(struct kdbt_tr *tr);
 u32 kdbt_tr_unlink(struct kdbt_tr *tr, u32 from, u32 count);
 u32 kdbt_tr_slots(struct kdbt_tr *tr, u32 from, u32 count, bool open);
+void kdbt_slot_check_set(struct kdbt_tr *tr, const struct kdbt_site *s,
+			 u32 i, u64 target);
 u32 kdbt_invalidate(struct kdbt_tr *tr, u64 start, u64 end);
 void *kdbt_cache_alloc(struct kdbt_tr *tr, u32 len, u64 *addr);
 u8 *kdbt_cache_open(struct kdbt_tr *tr, u32 off, u32 len);

@@ -126,6 +126,28 @@ static u64 resolve_slot(struct kdbt_tr *tr, const struct kdbt_exit *x)
 	return dest;
 }
 
+/**
+ * kdbt_slot_check_set() - make slot @i's check of site @s match @target
+ * (KDBT_SLOT_EMPTY: nothing): its lea's d32, and for slot 0 a ret's
+ * compare (kdbt_site.ret_check) when @target sign-extends from 32 bits.
+ * @tr: the translator (lock held).
+ * @s: the site.
+ * @i: the slot.
+ * @target: the native target.
+ *
+ * One aligned 32-bit store each; the caller has aimed the slot's exit.
+ */
+void kdbt_slot_check_set(struct kdbt_tr *tr, const struct kdbt_site *s,
+			 u32 i, u64 target)
+{
+	u32 off = s->slot_off + s->lea_off[i];
+
+	*(volatile u32 *)kdbt_cache_open(tr, off, 4) = (u32)-target;
+	if (!i && s->ret_check && fits_s32((s64)target))	/* cmpq $imm32 */
+		*(volatile u32 *)kdbt_cache_open(tr, s->ret_check, 4) =
+			(u32)target;
+}
+
 /*
  * Fill site @s's next slot with @target: its exit aimed at the target's
  * copy, then its check (the lea's d32) made to match - a CPU that sees
@@ -134,7 +156,7 @@ static u64 resolve_slot(struct kdbt_tr *tr, const struct kdbt_exit *x)
  */
 static u64 fill_slot(struct kdbt_tr *tr, struct kdbt_site *s, u64 target)
 {
-	u32 i = s->nslots, off;
+	u32 i = s->nslots;
 	struct kdbt_exit *x = &tr->mem.exits[s->slot_exit + i];
 	u64 dest;
 
@@ -151,11 +173,7 @@ static u64 fill_slot(struct kdbt_tr *tr, struct kdbt_site *s, u64 target)
 		kdbt_exit_patch(tr, x, dest);
 		x->linked = 1;
 	}
-	off = s->slot_off + s->lea_off[i];
-	*(volatile u32 *)kdbt_cache_open(tr, off, 4) = (u32)-target;
-	if (!i && s->ret_check && fits_s32((s64)target))	/* cmpq $imm32 */
-		*(volatile u32 *)kdbt_cache_open(tr, s->ret_check, 4) =
-			(u32)target;
+	kdbt_slot_check_set(tr, s, i, target);
 	s->nslots = (u8)(i + 1);
 	if (s->nslots == KDBT_SLOTS)
 		close_site(tr, s);

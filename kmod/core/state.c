@@ -42,7 +42,6 @@ struct sim {
 	u64 pc, sp;
 	u64 cx, dx;
 	bool cx_ok, dx_ok;
-	bool zf, zf_ok;		/* set by a ret's cmpq (rule_ret()) only */
 	u32 nw;
 	struct {
 		u64 addr;	/* 4-aligned relative to the interrupted sp */
@@ -276,13 +275,6 @@ static int step(struct sim *s, u64 *native)
 	switch (p[0]) {
 	case 0xeb:				/* jmp rel8 */
 		return jump(s, s->pc + 2 + rel8(p[1]), native);
-	case 0x75:				/* jne rel8 */
-		if (!s->zf_ok)		/* interrupted after the cmpq */
-			return -1;	/* (backward(): the ret itself) */
-		s->pc += 2;
-		if (!s->zf)
-			s->pc += rel8(p[1]);
-		return 1;
 	case 0xe3:				/* jrcxz */
 		if (!s->cx_ok)
 			return -1;
@@ -395,13 +387,6 @@ field:
 		s->pc += n + 7;
 		return 1;
 	}
-	if (p[0] == 0x48 && p[1] == 0x81 && p[2] == 0x3c &&
-	    p[3] == 0x24) {				/* cmpq $imm32,(%rsp) */
-		s->zf_ok = !read_word(s, s->sp, &v);
-		s->zf = v == sext32(kdbt_le32(p + 4));
-		s->pc += n + 8;
-		return 1;
-	}
 	if (n)
 		return -1;
 counter:
@@ -452,7 +437,9 @@ static u32 mov_to_rdx_len(const u8 *p)
  * What one instruction of an indirect branch's sequence up to its load
  * does to %rsp (push, lea; a ret's check of slot 0, nothing): *@delta; its
  * length, or 0 for anything else (a jump above all: the sequence is no
- * longer straight).
+ * longer straight).  The check sits at the ret's map entry, a boundary:
+ * a context at its `jne` (flags unknown) stands for the ret itself, which
+ * step() leaves to backward() by not knowing `jne`.
  */
 static u32 sp_effect(const u8 *p, s64 *delta)
 {

@@ -221,17 +221,10 @@ static void slot_checks(struct kdbt_tr *tr, const struct kdbt_site *s,
 {
 	u32 i;
 
-	for (i = 0; i < s->nslots; i++) {
-		u64 target = tr->mem.exits[s->slot_exit + i].target;
-		u32 off = s->slot_off + s->lea_off[i];
-
-		if (!open)
-			target = KDBT_SLOT_EMPTY;
-		*(volatile u32 *)kdbt_cache_open(tr, off, 4) = (u32)-target;
-		if (!i && s->ret_check && fits_s32((s64)target))
-			*(volatile u32 *)kdbt_cache_open(tr, s->ret_check, 4) =
-				(u32)target;
-	}
+	for (i = 0; i < s->nslots; i++)
+		kdbt_slot_check_set(tr, s, i, open ?
+				    tr->mem.exits[s->slot_exit + i].target :
+				    KDBT_SLOT_EMPTY);
 }
 
 /**

@@ -995,12 +995,10 @@ static void check_ret_slots(enum kdbt_mode mode, const long long *ref)
 /* The native start of a block of @f's translation that ends in a ret. */
 static u64 ret_block_of(const struct tfunc *f)
 {
-	long r;
 	int err;
 	u32 id;
 
-	r = utr_run(f->fn, f->arg, &err);
-	(void)r;
+	utr_run(f->fn, f->arg, &err);
 	for (id = 1; !err && id < utr.nblocks; id++)
 		if (utr.mem.blocks[id].end == KDBT_END_RET &&
 		    !utr.mem.blocks[id].copy)
