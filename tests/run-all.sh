@@ -2,8 +2,9 @@
 # run-all.sh - run kdbt's tests and print the tally.
 #
 # Usage: run-all.sh [--unit | --vm | --612 | --long]
-#   (none)   make test: the unit suites, the guest tests (tests/vm/guest)
-#            and the kdbt-record suite
+#   (none)   make test: the unit suites, beside the guest tests
+#            (tests/vm/guest; their lines after the guests'), and the
+#            kdbt-record suite
 #   --unit   make check: the unit suites only (no guest)
 #   --vm     the guest tests and the kdbt-record suite
 #   --612    make test-612: the guest tests on Linux 6.12 (KVER612, default
@@ -32,7 +33,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 what=${1:-all}
 out=$(mktemp)
-trap 'rm -f "$out" "$out.suite" "$out.times" "$out.rc"' EXIT
+trap 'rm -f "$out" "$out".*' EXIT
 
 # suite NAME COMMAND...: run a suite, show its lines as they come, keep
 # them for the tally.  A suite that fails without naming a failed test
@@ -66,7 +67,8 @@ all|--unit|--vm|--612|--long) ;;
 *) echo "usage: run-all.sh [--unit | --vm | --612 | --long]" >&2; exit 2 ;;
 esac
 
-if [ "$what" = all ] || [ "$what" = --unit ]; then
+# The unit suites (make check).
+unit_suites() {
 	suite "unit: console scanner" sh tests/unit/console-scan.sh
 	suite "unit: kdbt.ko refuses kernels other than 6.1 and 6.12" \
 		sh tests/unit/kernel-version-check.sh
@@ -108,7 +110,29 @@ if [ "$what" = all ] || [ "$what" = --unit ]; then
 		sh tests/unit/install.sh
 	suite "unit: DKMS build and install in private trees" \
 		sh tests/unit/dkms.sh
+}
+
+if [ "$what" = --unit ]; then
+	unit_suites
+elif [ "$what" = all ]; then
+	# Beside the guest suite: a guest under TCG keeps about one and a
+	# half of two cores busy, and the unit suites take minutes of the
+	# rest.  Their lines (and their FAILs, in $out.u) come after the
+	# guest suite's.
+	(out=$out.u; : > "$out.times"; unit_suites) > "$out.u.log" 2>&1 &
+	unit_pid=$!
 fi
+# unit_results: wait for the unit suites run beside, show their lines and
+# count them.
+unit_results() {
+	[ -n "${unit_pid:-}" ] || return 0
+	wait "$unit_pid"
+	unit_pid=
+	echo "== the unit suites, run beside the guest suite"
+	cat "$out.u.log"
+	cat "$out.u" >> "$out" 2>/dev/null
+	cat "$out.u.times" >> "$out.times" 2>/dev/null
+}
 # chosen NAME: status 0 if NAME is among the guest tests TESTS asks for.
 chosen() {
 	[ -z "${TESTS:-}" ] || echo "$1" | grep -Eq -- "$TESTS"
@@ -128,6 +152,7 @@ if [ "$what" = all ] || [ "$what" = --vm ]; then
 	# shellcheck disable=SC2086
 	[ -n "$guest" ] && suite "guest: Debian $(sh scripts/kver.sh) under QEMU" \
 		sh tests/vm/run.sh $guest
+	unit_results
 	chosen record-report &&
 		suite "guest: kdbt-record in the guest, kdbt-report on the host" \
 			sh tests/record/record-report.sh

@@ -141,9 +141,10 @@ native_consistent() {
 # translated_workload MODE [SECONDS [stress]]: the whole-kernel test body,
 # in MODE (fast or transparent).  Load kdbt, switch on, run the workload
 # mix (all of it, with block I/O and module load/unload) for SECONDS
-# (default 62, at least 30; with "stress", a stress-ng --verify mix beside
+# (default 62, at least 20; with "stress", a stress-ng --verify mix beside
 # it, stress_start, which must pass); after a 10 s warm-up, reset the
-# profile, measure for SECONDS - 22 s, and at the end require coverage
+# profile, measure for SECONDS - 12 s, stop the mix (it ends its rounds)
+# and at the end require coverage
 # >= KDBT_COVERAGE_MIN (default 99) percent of the timer samples taken in
 # kernel mode; efault
 # must give exactly its native results while on; switch off (fast mode: the cache return addresses on
@@ -153,7 +154,7 @@ native_consistent() {
 translated_workload() {
 	_m=$1
 	_secs=${2:-62}
-	[ "$_secs" -ge 30 ] || _secs=30
+	[ "$_secs" -ge 20 ] || _secs=20
 	_stop=/tmp/translated-workload.stop
 	efault > /tmp/efault.native ||
 		fail "efault fails natively: $(grep FAIL /tmp/efault.native)"
@@ -172,9 +173,10 @@ translated_workload() {
 	kdbt_control reset || fail "reset: $ctl_err"
 	kdbt_num _d0 dispatches
 	tick _t0
-	sleep $((_secs - 22))
+	sleep $((_secs - 12))
 	kdbt_num _d1 dispatches
 	tick _t1
+	touch "$_stop"
 	wait $_wl
 	_rc=$?
 	cat /tmp/workload.out

@@ -3,7 +3,7 @@
 # the kernel runs from the code cache as without: the entry code switches
 # to the kernel's page tables before it calls the C handlers whose call
 # sites kdbt patches (entries.c).  In one boot: the workload mix in
-# transparent mode for 30 s (coverage >= 99%, efault as natively, off,
+# transparent mode for 20 s (coverage >= 99%, efault as natively, off,
 # rmmod); 20000 getppid() calls counted exactly; kprobes and tracepoints
 # patched while translated; then 6 fast-mode on/off cycles under load,
 # rmmod.  The CPU/flavour matrix (tests/matrix, run by CI) runs the Intel
@@ -14,7 +14,7 @@
 
 grep -qw pti /proc/cpuinfo || fail "pti=on did not turn PTI on"
 trap textpoke_cleanup EXIT
-translated_workload transparent 30
+translated_workload transparent 20
 
 N=20000
 insmod "$KDBT_KO" || fail "insmod failed"

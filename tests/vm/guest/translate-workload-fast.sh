@@ -2,9 +2,9 @@
 # system calls, interrupts and exceptions enter through the cache, and
 # the workload mix (fork/exec, files, pipes, sockets, signals, mmap and
 # page faults, timers, a loop block device with module load/unload) runs
-# 30 s with every result checked; coverage after warm-up >= 99%; efault
+# 20 s with every result checked; coverage after warm-up >= 99%; efault
 # as natively; then off and rmmod.  See translated_workload in guest-lib.sh
-# (tests/vm/long/workload-*-smp4.sh: 62 s on 4 CPUs).
+# (tests/vm/long/workload-*-smp4.sh: 32 s on 4 CPUs).
 # Fast-mode tests share a boot apart from the rest (kdbt_test_boot=fast):
 # had an off failed, kdbt would stay pinned.
 # vm-smp: 2
@@ -13,4 +13,4 @@
 . /tests/lib.sh
 
 trap 'touch /tmp/translated-workload.stop; echo off 2>/dev/null > /proc/kdbt/control' EXIT
-translated_workload fast 30
+translated_workload fast 20

@@ -2,12 +2,12 @@
 # system calls, interrupts and exceptions enter through the cache, and
 # the workload mix (fork/exec, files, pipes, sockets, signals, mmap and
 # page faults, timers, a loop block device with module load/unload) runs
-# 30 s with every result checked; coverage after warm-up >= 99%; efault
+# 20 s with every result checked; coverage after warm-up >= 99%; efault
 # as natively; then off and rmmod.  See translated_workload in guest-lib.sh
-# (tests/vm/long/workload-*-smp4.sh: 62 s on 4 CPUs).
+# (tests/vm/long/workload-*-smp4.sh: 32 s on 4 CPUs).
 # vm-smp: 2
 # vm-timeout: 150
 . /tests/lib.sh
 
 trap 'touch /tmp/translated-workload.stop; echo off 2>/dev/null > /proc/kdbt/control' EXIT
-translated_workload transparent 30
+translated_workload transparent 20
