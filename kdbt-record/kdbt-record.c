@@ -307,7 +307,8 @@ static int start(struct session *s, struct kdbt_err *err)
 				      "%s hides kernel addresses (kptr_restrict): run as root with kernel.kptr_restrict below 2",
 				      KDBT_SNAPSHOT_PATH);
 	s->snap_path = KDBT_CHANGES_PATH;
-	s->snap_fd = open(s->snap_path, O_RDONLY | O_CLOEXEC);
+	/* whole records: recorder_gather() merges reads by id */
+	s->snap_fd = kdbt_changes_open(s->snap_path, false);
 	if (s->snap_fd < 0 && errno == ENOENT) {	/* an older kdbt.ko */
 		s->snap_path = KDBT_SNAPSHOT_PATH;
 		s->snap_fd = open(s->snap_path, O_RDONLY | O_CLOEXEC);

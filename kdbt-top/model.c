@@ -680,7 +680,8 @@ int model_push_changes(struct top_model *m, struct kdbt_snap *d,
 	}
 	o.hdr.nblocks = 0;
 	nh.hdr.nblocks = 0;
-	nh.hdr.flags &= ~KDBT_SNAP_DELTA;
+	nh.hdr.flags &= ~(KDBT_SNAP_DELTA | KDBT_SNAP_SHORT);
+	nh.hdr.nshort = 0;
 	m->event = TOP_EV_NONE;
 	m->have_delta = false;
 	ret = kdbt_snap_delta(&m->delta, &o, &nh, err);

@@ -111,7 +111,7 @@ static int open_live(struct top_source *src, struct kdbt_err *err)
 	int ret;
 
 	src->whole = false;
-	src->fd = open(KDBT_CHANGES_PATH, O_RDONLY | O_CLOEXEC);
+	src->fd = kdbt_changes_open(NULL, true);
 	if (src->fd >= 0)
 		return 0;
 	src->whole = true;

@@ -84,6 +84,8 @@ struct kdbt_snap_seen {
 	u32 nsites, sites_cap;
 	u64 resets, invalidated;
 	bool raw_valid;
+	/* KDBT_SNAP_SHORT: the reader wrote "short" (under its mutex) */
+	bool short_form;
 };
 
 struct kdbt_snap_block;

@@ -9,8 +9,9 @@
  * namespace; the readers need that or CAP_PERFMON, as perf_event_open()
  * does (perfmon_capable()).  Root in a container's user namespace, or a
  * process with only CAP_DAC_OVERRIDE, gets EPERM.  The modes stay too:
- * the directory is 0500 and files are 0400 (control 0200), so a user
- * without CAP_DAC_OVERRIDE who is not root gets EACCES first.
+ * the directory is 0500 and files are 0400 (control 0200; changes 0600:
+ * its reader writes the form of its reads), so a user without
+ * CAP_DAC_OVERRIDE who is not root gets EACCES first.
  * Must never: rename a field (fields are added, never renamed), or sleep
  * while holding anything the translator needs.
  */
@@ -391,6 +392,19 @@ static const struct proc_ops native_fops = {
 	.proc_release = seq_release_private,
 };
 
+/*
+ * The log lines of the control and changes files: one per refused
+ * write, but at most 100 in 5 s, so that a writer in a loop cannot flood
+ * the kernel log (the kernel's default, 10, would hide the line of a
+ * single bad command typed after a few others).
+ */
+static DEFINE_RATELIMIT_STATE(control_log, 5 * HZ, 100);
+#define control_warn(fmt, ...)						\
+	do {								\
+		if (__ratelimit(&control_log))				\
+			pr_warn(fmt, ##__VA_ARGS__);			\
+	} while (0)
+
 /* ------------------------------------------------------------------ */
 /* snapshot: binary, taken whole at every read from offset 0           */
 /* ------------------------------------------------------------------ */
@@ -454,6 +468,43 @@ static ssize_t snap_read(struct file *file, char __user *ubuf, size_t count,
 	return ret;
 }
 
+/*
+ * A write to /proc/kdbt/changes picks the form of this open file's reads
+ * with KDBT_SNAP_DELTA: "short" sends the blocks it had before as struct
+ * kdbt_snap_count (KDBT_SNAP_SHORT), "full" every record whole (the
+ * default).  Anything else is -EINVAL and one dmesg line.
+ */
+static ssize_t changes_write(struct file *file, const char __user *ubuf,
+			     size_t count, loff_t *ppos)
+{
+	struct snap_reader *r = file->private_data;
+	char buf[16], *word;
+	bool short_form;
+
+	if (count >= sizeof(buf)) {
+		control_warn("changes: write too long (%zu bytes; short, full)\n",
+			     count);
+		return -EINVAL;
+	}
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	word = strim(buf);
+	if (!strcmp(word, "short")) {
+		short_form = true;
+	} else if (!strcmp(word, "full")) {
+		short_form = false;
+	} else {
+		control_warn("changes: unknown form \"%*pE\" (short, full)\n",
+			     (int)count, buf);
+		return -EINVAL;
+	}
+	mutex_lock(&r->lock);
+	r->seen.short_form = short_form;
+	mutex_unlock(&r->lock);
+	return count;
+}
+
 static int snap_release(struct inode *inode, struct file *file)
 {
 	struct snap_reader *r = file->private_data;
@@ -474,22 +525,10 @@ static const struct proc_ops snap_fops = {
 static const struct proc_ops changes_fops = {
 	.proc_open = changes_open,
 	.proc_read = snap_read,
+	.proc_write = changes_write,
 	.proc_lseek = default_llseek,
 	.proc_release = snap_release,
 };
-
-/*
- * The control file's log lines: one per refused write, but at most 100
- * in 5 s, so that a writer in a loop cannot flood the kernel log (the
- * kernel's default, 10, would hide the line of a single bad command
- * typed after a few others).
- */
-static DEFINE_RATELIMIT_STATE(control_log, 5 * HZ, 100);
-#define control_warn(fmt, ...)						\
-	do {								\
-		if (__ratelimit(&control_log))				\
-			pr_warn(fmt, ##__VA_ARGS__);			\
-	} while (0)
 
 /*
  * /proc/kdbt/control: one command per write - "on", "off", "reset",
@@ -572,7 +611,7 @@ int kdbt_procfs_init(void)
 	    !proc_create(KDBT_PROC_FUNCTIONS, 0400, kdbt_proc_dir,
 			 &funcs_fops) ||
 	    !proc_create(KDBT_PROC_SNAPSHOT, 0400, kdbt_proc_dir, &snap_fops) ||
-	    !proc_create(KDBT_PROC_CHANGES, 0400, kdbt_proc_dir,
+	    !proc_create(KDBT_PROC_CHANGES, 0600, kdbt_proc_dir,
 			 &changes_fops) ||
 	    !proc_create(KDBT_PROC_NATIVE, 0400, kdbt_proc_dir, &native_fops) ||
 	    !proc_create(KDBT_PROC_CONTROL, 0200, kdbt_proc_dir, &control_ops))

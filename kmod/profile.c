@@ -758,6 +758,7 @@ static void header_once(struct kdbt_snap_header *h, u32 nblocks, bool hide,
 	h->ncpus = num_online_cpus();
 	h->time_ns = ktime_get_ns();
 	h->on_ns = kdbt_engine_on_ns();
+	h->short_size = sizeof(struct kdbt_snap_count);
 	for (i = 0; i < KDBT_SNAP_NSTATS; i++)
 		slot[i] = kdbt_stats_u64(&st, snap_stats[i]);
 }
@@ -839,19 +840,39 @@ void kdbt_snap_seen_free(struct kdbt_snap_seen *seen)
 	memset(seen, 0, sizeof(*seen));
 }
 
-/* The records of a snapshot just taken are what @seen was sent now. */
+/*
+ * Where a read's records go: whole ones at @r, short ones (a reader of
+ * changes that asked for them, KDBT_SNAP_SHORT) at @c.
+ */
+struct snap_out {
+	struct kdbt_snap_block *r;
+	struct kdbt_snap_count *c;
+};
+
+/* What @seen has of block @id: its executions, misses and invalid flag. */
+static void seen_set(struct kdbt_snap_seen *seen, u32 id, u64 execs, u64 m,
+		     u8 flags)
+{
+	seen->execs[id] = execs;
+	seen->misses[id] = m << 1 | !!(flags & KDBT_BLOCK_INVALID);
+}
+
+/*
+ * The records of a snapshot just taken (@nrec whole ones at @r, @ncount
+ * short ones at @c) are what @seen was sent now.
+ */
 static void seen_update(struct kdbt_snap_seen *seen,
-			const struct kdbt_snap_block *r, u32 nrec, u32 n,
+			const struct kdbt_snap_block *r, u32 nrec,
+			const struct kdbt_snap_count *c, u32 ncount, u32 n,
 			const struct kdbt_totals *sums, u64 flushes,
 			u64 invalidated)
 {
 	u32 i;
 
-	for (i = 0; i < nrec; i++, r++) {
-		seen->execs[r->id] = r->executions;
-		seen->misses[r->id] = r->misses << 1 |
-				      !!(r->flags & KDBT_BLOCK_INVALID);
-	}
+	for (i = 0; i < nrec; i++, r++)
+		seen_set(seen, r->id, r->executions, r->misses, r->flags);
+	for (i = 0; i < ncount; i++, c++)
+		seen_set(seen, c->id, c->executions, c->misses, c->flags);
 	seen->n = n;
 	seen->flushes = flushes;
 	seen->fast = fast_blocks();
@@ -923,16 +944,31 @@ static u32 changed_scan(u64 *cnt, u32 n, struct kdbt_snap_seen *seen)
 	return k;
 }
 
+/* Block @id in short form at @c, @execs and @m as for fill_record(). */
+static void fill_count(u32 id, u64 execs, u64 m, struct kdbt_snap_count *c)
+{
+	const struct kdbt_block *b = &kdbt_eng.tr.mem.blocks[id];
+
+	c->id = id;
+	c->flags = READ_ONCE(b->invalid) ? KDBT_BLOCK_INVALID : 0;
+	if (b->derived)
+		c->flags |= KDBT_BLOCK_DERIVED;
+	c->reserved0 = 0;
+	c->reserved1 = 0;
+	c->executions = execs;
+	c->misses = m;
+}
+
 /*
- * Block @id's record at @r unless @seen was sent it as it is now, @total
- * its count since publication, and what it added since into @sums
- * (add_counts() is linear in the counts, so the differences, modulo 2^64
- * when a reset made them smaller, are added).  Return: 1 if it filled
- * @r, else 0.
+ * Block @id's record at @out unless @seen was sent it as it is now,
+ * @total its count since publication, and what it added since into
+ * @sums (add_counts() is linear in the counts, so the differences,
+ * modulo 2^64 when a reset made them smaller, are added).  A block
+ * @seen has goes in short form to a reader that asked for it.
  */
-static u32 change_record(const struct kdbt_snap_seen *seen,
-			 struct kdbt_totals *sums, u32 id, u64 total,
-			 struct kdbt_snap_block *r, bool hide)
+static void change_record(const struct kdbt_snap_seen *seen,
+			  struct kdbt_totals *sums, u32 id, u64 total,
+			  struct snap_out *out, bool hide)
 {
 	u64 bc = READ_ONCE(READ_ONCE(prof.baseline)[id].count);
 	u64 c = total > bc ? total - bc : 0, m = misses_of(id);
@@ -941,33 +977,32 @@ static u32 change_record(const struct kdbt_snap_seen *seen,
 	if (had && seen->execs[id] == c &&
 	    seen->misses[id] == (m << 1 |
 				 READ_ONCE(kdbt_eng.tr.mem.blocks[id].invalid)))
-		return 0;
+		return;
 	add_counts(sums, id, c - (had ? seen->execs[id] : 0),
 		   m - (had ? seen->misses[id] >> 1 : 0), fast_blocks());
-	fill_record(id, c, m, r, hide);
-	return 1;
+	if (had && seen->short_form)
+		fill_count(id, c, m, out->c++);
+	else
+		fill_record(id, c, m, out->r++, hide);
 }
 
 /*
- * The records of the @k blocks changed_scan() found, in id order, @cnt
- * their counts before the baseline, and in @sums the totals of all
- * blocks: @seen's sums plus what the changed blocks added since
- * (change_record()).  Return: the end of the records.
+ * The records of the @k blocks changed_scan() found, in id order, to
+ * @out, @cnt their counts before the baseline, and in @sums the totals
+ * of all blocks: @seen's sums plus what the changed blocks added since
+ * (change_record()).
  */
-static struct kdbt_snap_block *changed_records(struct kdbt_snap_block *first,
-					       struct kdbt_totals *sums,
-					       const u64 *cnt, u32 k, bool hide,
-					       const struct kdbt_snap_seen *seen)
+static void changed_records(struct snap_out *out, struct kdbt_totals *sums,
+			    const u64 *cnt, u32 k, bool hide,
+			    const struct kdbt_snap_seen *seen)
 {
-	struct kdbt_snap_block *r = first;
 	u32 id;
 
 	*sums = seen->sums;
 	while (k--) {
 		id = seen->changed[k];
-		r += change_record(seen, sums, id, cnt[id], r, hide);
+		change_record(seen, sums, id, cnt[id], out, hide);
 	}
-	return r;
 }
 
 /*
@@ -1061,14 +1096,12 @@ static u64 marked_count(const struct kdbt_snap_seen *seen, const u64 *cnt,
  * publication, from the last down, into @cnt (marked_count()); then, in
  * id order, the records of those whose executions or misses differ from
  * what @seen was sent, and @sums (change_record()).
- * seen->mark is all 0 again at the end.  Return: the end of the records.
+ * seen->mark is all 0 again at the end.  The records go to @out.
  */
-static struct kdbt_snap_block *raw_changes(struct kdbt_snap_block *first,
-					   struct kdbt_totals *sums, u64 *cnt,
-					   u32 n, bool hide,
-					   struct kdbt_snap_seen *seen)
+static void raw_changes(struct snap_out *out, struct kdbt_totals *sums,
+			u64 *cnt, u32 n, bool hide,
+			struct kdbt_snap_seen *seen)
 {
-	struct kdbt_snap_block *r = first;
 	u32 id, p, k = 0, i, had = seen->n;
 
 	seen->raw_valid = false;	/* until the read completes */
@@ -1089,9 +1122,8 @@ static struct kdbt_snap_block *raw_changes(struct kdbt_snap_block *first,
 	for (i = 0; i < k; i++) {
 		id = seen->changed[i];
 		__clear_bit(id, seen->mark);
-		r += change_record(seen, sums, id, cnt[id], r, hide);
+		change_record(seen, sums, id, cnt[id], out, hide);
 	}
-	return r;
 }
 
 /*
@@ -1115,7 +1147,9 @@ static bool raw_changes_ok(const struct kdbt_snap_seen *seen, u64 inval)
  *	/proc/kdbt/changes was sent before: then, unless it was sent
  *	nothing or the cache was flushed since, only the blocks whose
  *	executions, misses or invalid flag changed and the blocks made
- *	since, with KDBT_SNAP_DELTA.  Updated to what this snapshot sends.
+ *	since, with KDBT_SNAP_DELTA (and those it had in short form if it
+ *	asked for them: KDBT_SNAP_SHORT).  Updated to what this snapshot
+ *	sends.
  *
  * Return: the snapshot's length, or -ENOMEM / -EAGAIN (resets or flushes
  * kept racing with it).
@@ -1123,29 +1157,33 @@ static bool raw_changes_ok(const struct kdbt_snap_seen *seen, u64 inval)
 ssize_t kdbt_profile_snapshot(void **buf, size_t *cap, bool hide,
 			      struct kdbt_snap_seen *seen)
 {
-	struct kdbt_snap_block *r, *first;
+	struct kdbt_snap_block *first;
+	struct kdbt_snap_count *shorts;
 	struct kdbt_snap_header *h;
 	struct kdbt_totals t, sums;
+	struct snap_out out;
 	unsigned int seq;
 	size_t len, need;
-	bool delta, quick;
+	bool delta, quick, sh;
 	int tries;
 	u64 *cnt, inval;
-	u32 n, k;
+	u32 n, k, nshort;
 
 	for (tries = 0; tries < 100; tries++) {
 		n = kdbt_profile_nblocks();
 		/* the records, then room for their counts (execs_all()) */
-		len = sizeof(struct kdbt_snap_header) + (size_t)(n - 1) * sizeof(*r);
+		len = sizeof(struct kdbt_snap_header) +
+		      (size_t)(n - 1) * sizeof(*first);
 		need = ALIGN(len, sizeof(u64)) + (size_t)n * sizeof(u64);
 		if (need > *cap) {
 			kvfree(*buf);
 			*cap = 0;
-			*buf = kvmalloc(need + 1024 * (sizeof(*r) + sizeof(u64)),
+			*buf = kvmalloc(need +
+					1024 * (sizeof(*first) + sizeof(u64)),
 					GFP_KERNEL);
 			if (!*buf)
 				return -ENOMEM;
-			*cap = need + 1024 * (sizeof(*r) + sizeof(u64));
+			*cap = need + 1024 * (sizeof(*first) + sizeof(u64));
 		}
 		if (seen && (seen_reserve(seen, n) ||
 			     seen_reserve_sites(seen,
@@ -1157,6 +1195,11 @@ ssize_t kdbt_profile_snapshot(void **buf, size_t *cap, bool hide,
 		delta = seen && seen->n > 1 && seen->flushes == prof.flushes &&
 			seen->fast == fast_blocks() && n >= seen->n;
 		first = *buf + sizeof(struct kdbt_snap_header);
+		/* whole records of the blocks made since, then short ones */
+		sh = delta && seen->short_form;
+		shorts = (void *)(first + (sh ? n - seen->n : 0));
+		out.r = first;
+		out.c = shorts;
 		inval = READ_ONCE(kdbt_eng.tr.invalidated);
 		smp_rmb();	/* the count, then the invalid flags */
 		quick = delta && raw_changes_ok(seen, inval);
@@ -1166,11 +1209,11 @@ ssize_t kdbt_profile_snapshot(void **buf, size_t *cap, bool hide,
 			bitmap_zero(seen->mark, n);
 		}
 		if (quick) {
-			r = raw_changes(first, &sums, cnt, n, hide, seen);
+			raw_changes(&out, &sums, cnt, n, hide, seen);
 		} else if (delta) {
 			kdbt_counter_sums(cnt, 1, n);
 			k = changed_scan(cnt, n, seen);
-			r = changed_records(first, &sums, cnt, k, hide, seen);
+			changed_records(&out, &sums, cnt, k, hide, seen);
 		} else {
 			if (seen && n > 1) {
 				kdbt_counter_sums(seen->raw, 1, n);
@@ -1180,20 +1223,32 @@ ssize_t kdbt_profile_snapshot(void **buf, size_t *cap, bool hide,
 			} else {
 				execs_all(cnt, n);
 			}
-			r = records(first, &sums, cnt, n, hide);
+			out.r = records(first, &sums, cnt, n, hide);
 		}
+		/*
+		 * The short records right after the whole ones: every new
+		 * block has one, so they are there already.
+		 */
+		nshort = out.c - shorts;
+		if (WARN_ON_ONCE((void *)out.r != (void *)shorts && nshort))
+			memmove(out.r, shorts, nshort * sizeof(*shorts));
 		t = prof.retired;
 		totals_add(&t, &sums);
 		totals_finish(&t);
 		h = *buf;
-		header_once(h, r - first, hide, &t);
+		header_once(h, out.r - first, hide, &t);
 		if (delta)
 			h->flags |= KDBT_SNAP_DELTA;
+		if (sh) {
+			h->flags |= KDBT_SNAP_SHORT;
+			h->nshort = nshort;
+		}
 		if (!kdbt_profile_changed(seq)) {
 			if (seen)
-				seen_update(seen, first, r - first, n, &sums,
+				seen_update(seen, first, out.r - first,
+					    (void *)out.r, nshort, n, &sums,
 					    t.flushes, inval);
-			return (void *)r - *buf;
+			return (void *)out.r - *buf + nshort * sizeof(*shorts);
 		}
 		cond_resched();
 	}

@@ -2,7 +2,8 @@
 /*
  * kdbt-snapshot.c - print one /proc/kdbt snapshot as text.
  *
- * Usage: kdbt-snapshot [--totals|--blocks|--functions] [-f FILE|--changes]
+ * Usage: kdbt-snapshot [--totals|--blocks|--functions]
+ *                      [-f FILE|--changes [--whole]]
  *                      [--kallsyms FILE] [--modules FILE]
  *        kdbt-snapshot --names
  *
@@ -15,9 +16,12 @@
  * With --changes, the snapshot is what reads of one open
  * /proc/kdbt/changes add up to (kdbt_snap_update_fd()): one read per line
  * of standard input, each reported on standard error ("read K: N records,
- * complete|changes (totals I E C J R M)": the header's instructions, block
- * executions, indirect calls, indirect jumps, returns and jumptable misses)
- * before the next line is read; the snapshot is printed at its end.
+ * complete|changes (totals I E C J R M) (short S)": the header's
+ * instructions, block executions, indirect calls, indirect jumps, returns
+ * and jumptable misses, and how many records came in short form) before
+ * the next line is read; the snapshot is printed at its end.  The file
+ * is asked for short records, as kdbt-top asks (kdbt_changes_open()),
+ * unless --whole.
  * Must never: compute a count itself (libkdbt does), or print a partial
  * table without exiting 1.
  */
@@ -42,6 +46,7 @@ struct opts {
 	const char *kallsyms;
 	const char *modules;	/* NULL: /proc/modules if it exists */
 	bool changes;		/* read /proc/kdbt/changes, per input line */
+	bool whole;		/* ... without asking for short records */
 };
 
 static const struct option long_opts[] = {
@@ -53,6 +58,7 @@ static const struct option long_opts[] = {
 	{ "kallsyms",	required_argument,	NULL, 'k' },
 	{ "modules",	required_argument,	NULL, 'm' },
 	{ "changes",	no_argument,		NULL, 'c' },
+	{ "whole",	no_argument,		NULL, 'w' },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ NULL,		0,			NULL, 0 },
 };
@@ -60,7 +66,8 @@ static const struct option long_opts[] = {
 static void print_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: " PROG " [--totals|--blocks|--functions] [-f FILE|--changes]\n"
+		"usage: " PROG " [--totals|--blocks|--functions]\n"
+		"                     [-f FILE|--changes [--whole]]\n"
 		"                     [--kallsyms FILE] [--modules FILE]\n"
 		"       " PROG " --names\n"
 		"Print one kdbt snapshot (%s) as text.\n"
@@ -72,6 +79,8 @@ static void print_usage(FILE *f)
 		"  -c, --changes        read %s once per line of standard\n"
 		"                       input (each read on standard error), then\n"
 		"                       print what the reads add up to\n"
+		"  -w, --whole          with --changes: whole records only (else\n"
+		"                       short ones for the blocks read before)\n"
 		"  -k, --kallsyms FILE  symbols from FILE instead of %s\n"
 		"  -m, --modules FILE   modules from FILE instead of %s\n"
 		"  -h, --help           this text\n",
@@ -84,7 +93,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	int c;
 
-	while ((c = getopt_long(argc, argv, "tbFnf:k:m:ch", long_opts,
+	while ((c = getopt_long(argc, argv, "tbFnf:k:m:cwh", long_opts,
 				NULL)) != -1) {
 		switch (c) {
 		case 't':
@@ -111,6 +120,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'c':
 			o->changes = true;
 			break;
+		case 'w':
+			o->whole = true;
+			break;
 		case 'h':
 			print_usage(stdout);
 			return 1;
@@ -118,6 +130,10 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			print_usage(stderr);
 			return -1;
 		}
+	}
+	if (o->whole && !o->changes) {
+		fprintf(stderr, PROG ": --whole goes with --changes\n");
+		return -1;
 	}
 	if (o->changes && o->file) {
 		fprintf(stderr, PROG ": --changes reads %s, not a file\n",
@@ -134,9 +150,10 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 }
 
 /* One read of /proc/kdbt/changes per line of standard input. */
-static int read_changes(struct kdbt_snap *s, struct kdbt_err *err)
+static int read_changes(struct kdbt_snap *s, bool whole,
+			struct kdbt_err *err)
 {
-	int fd = open(KDBT_CHANGES_PATH, O_RDONLY | O_CLOEXEC), ret = 0;
+	int fd = kdbt_changes_open(NULL, !whole), ret = 0;
 	struct kdbt_changes_read rd;
 	unsigned int k = 0;
 	char line[256];
@@ -146,12 +163,13 @@ static int read_changes(struct kdbt_snap *s, struct kdbt_err *err)
 	while (!ret && fgets(line, sizeof(line), stdin)) {
 		ret = kdbt_snap_update_fd(s, fd, KDBT_CHANGES_PATH, &rd, err);
 		if (!ret)
-			fprintf(stderr, "read %u: %u records, %s (totals %llu %llu %llu %llu %llu %llu)\n",
+			fprintf(stderr, "read %u: %u records, %s (totals %llu %llu %llu %llu %llu %llu) (short %u)\n",
 				++k, rd.records,
 				rd.delta ? "changes" : "complete",
 				s->hdr.instructions, s->hdr.block_executions,
 				s->hdr.indirect_calls, s->hdr.indirect_jumps,
-				s->hdr.returns, s->hdr.jumptable_misses);
+				s->hdr.returns, s->hdr.jumptable_misses,
+				rd.shorts);
 	}
 	close(fd);
 	return ret;
@@ -161,7 +179,7 @@ static int read_snap(const struct opts *o, struct kdbt_snap *s,
 		     struct kdbt_err *err)
 {
 	if (o->changes)
-		return read_changes(s, err);
+		return read_changes(s, o->whole, err);
 	if (o->file && !strcmp(o->file, "-"))
 		return kdbt_snap_read_fd(s, 0, "<stdin>", err);
 	return kdbt_snap_read(s, o->file, err);

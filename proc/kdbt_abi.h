@@ -259,6 +259,15 @@ enum kdbt_stat_kind {
  * read, the first after a cache flush).  The header is always complete.
  */
 #define KDBT_SNAP_DELTA		0x10
+/*
+ * Only with KDBT_SNAP_DELTA, to a reader that asked for it by writing
+ * "short" to its open /proc/kdbt/changes: the blocks that file sent
+ * before come as nshort records of short_size bytes (struct
+ * kdbt_snap_count: id, flags and counts, the rest as that file sent it)
+ * after the nblocks whole records, which are then only the blocks made
+ * since the previous read.  Both parts are in id order.
+ */
+#define KDBT_SNAP_SHORT		0x20
 
 /* Bytes of struct kdbt_snap_header before its first statistic. */
 #define KDBT_SNAP_STATS_OFFSET	48
@@ -289,6 +298,10 @@ struct kdbt_snap_header {
 	KDBT_STATS_AT(__KDBT_SNAP, 10) KDBT_STATS_AT(__KDBT_SNAP, 11)
 	KDBT_STATS_AT(__KDBT_SNAP, 12) KDBT_STATS_AT(__KDBT_SNAP, 13)
 	KDBT_STATS_AT(__KDBT_SNAP, 14) KDBT_STATS_AT(__KDBT_SNAP, 15)
+	/* Since KDBT_SNAP_HEADER_V1_SIZE (older headers end above): */
+	__u32 nshort;		/* struct kdbt_snap_count records after the
+				 * blocks (KDBT_SNAP_SHORT; else 0) */
+	__u32 short_size;	/* bytes of one */
 };
 
 /* The layout is ABI: every slot where the table says, and no other. */
@@ -297,9 +310,16 @@ struct kdbt_snap_header {
 		__builtin_offsetof(struct kdbt_snap_header, name) ==	\
 		KDBT_SNAP_STATS_OFFSET + 8 * (snap), "snap slot");)
 KDBT_STATS(__KDBT_SNAP_CHECK, 0)
-_Static_assert(sizeof(struct kdbt_snap_header) ==
-	       KDBT_SNAP_STATS_OFFSET + 8 * KDBT_SNAP_NSTATS,
+/*
+ * The bytes of struct kdbt_snap_header before nshort and short_size were
+ * appended: the smallest header_size a reader accepts (they read as 0).
+ */
+#define KDBT_SNAP_HEADER_V1_SIZE (KDBT_SNAP_STATS_OFFSET + 8 * KDBT_SNAP_NSTATS)
+_Static_assert(__builtin_offsetof(struct kdbt_snap_header, nshort) ==
+	       KDBT_SNAP_HEADER_V1_SIZE,
 	       "struct kdbt_snap_header: a snap slot twice, or missing");
+_Static_assert(sizeof(struct kdbt_snap_header) == KDBT_SNAP_HEADER_V1_SIZE + 8,
+	       "struct kdbt_snap_header: padding");
 
 /* How a block ends (struct kdbt_snap_block.kind; "kind" column). */
 enum kdbt_snap_kind {
@@ -374,6 +394,19 @@ struct kdbt_snap_block {
 	__u8 edge;		/* enum kdbt_snap_edge */
 	__u8 reserved2;
 	__u16 reserved3;
+};
+
+/*
+ * A block in short form (KDBT_SNAP_SHORT): what can change in a block the
+ * reader has (its id's other fields stay as sent before).
+ */
+struct kdbt_snap_count {
+	__u32 id;
+	__u8 flags;		/* KDBT_BLOCK_* */
+	__u8 reserved0;
+	__u16 reserved1;
+	__u64 executions;
+	__u64 misses;
 };
 
 /*

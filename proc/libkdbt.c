@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,7 +121,7 @@ void kdbt_snap_free(struct kdbt_snap *s)
 static int check_header(const struct kdbt_snap_header *h, size_t len,
 			const char *name, struct kdbt_err *err)
 {
-	const size_t known = sizeof(*h);
+	const size_t known = KDBT_SNAP_HEADER_V1_SIZE;
 
 	if (h->magic != KDBT_SNAP_MAGIC) {
 		if (h->magic == __builtin_bswap64(KDBT_SNAP_MAGIC))
@@ -152,7 +153,45 @@ static int check_header(const struct kdbt_snap_header *h, size_t len,
 				 "%s: block_size %u is smaller than the %d bytes of version %u",
 				 name, h->block_size, KDBT_SNAP_BLOCK_V1_SIZE,
 				 KDBT_SNAP_VERSION);
+	if ((h->flags & KDBT_SNAP_SHORT) && !(h->flags & KDBT_SNAP_DELTA))
+		return kdbt_fail(err, -EBADMSG,
+				 "%s: short records in a complete snapshot",
+				 name);
+	if ((h->flags & KDBT_SNAP_SHORT) && h->nshort &&
+	    h->short_size < sizeof(struct kdbt_snap_count))
+		return kdbt_fail(err, -EBADMSG,
+				 "%s: short_size %u is smaller than the %zu bytes of version %u",
+				 name, h->short_size,
+				 sizeof(struct kdbt_snap_count),
+				 KDBT_SNAP_VERSION);
 	return 0;
+}
+
+/*
+ * The header at @buf (@len bytes there), its fields past header_size
+ * (an older, shorter header) 0, as are nshort and short_size without
+ * KDBT_SNAP_SHORT (they mean nothing then).
+ */
+static void copy_header(struct kdbt_snap_header *h, const unsigned char *buf,
+			size_t len)
+{
+	memset(h, 0, sizeof(*h));
+	memcpy(h, buf, len < sizeof(*h) ? len : sizeof(*h));
+	/* (a header_size below V1's is refused: check_header()) */
+	if (len >= offsetof(struct kdbt_snap_header, block_size) &&
+	    h->header_size >= KDBT_SNAP_HEADER_V1_SIZE &&
+	    h->header_size < sizeof(*h))
+		memset((unsigned char *)h + h->header_size, 0,
+		       sizeof(*h) - h->header_size);
+	if (!(h->flags & KDBT_SNAP_SHORT))
+		h->nshort = h->short_size = 0;
+}
+
+/* The bytes header @h says its snapshot has. */
+static unsigned long long snap_bytes(const struct kdbt_snap_header *h)
+{
+	return h->header_size + (unsigned long long)h->nblocks * h->block_size +
+	       (unsigned long long)h->nshort * h->short_size;
 }
 
 /* The header of @buf, checked against the @len bytes there are. */
@@ -166,16 +205,15 @@ static int parse_header(struct kdbt_snap_header *h, const unsigned char *buf,
 	if (len == 0)
 		return kdbt_fail(err, -ENODATA, "%s: empty snapshot (0 bytes)",
 				 name);
-	memset(h, 0, sizeof(*h));
-	memcpy(h, buf, len < sizeof(*h) ? len : sizeof(*h));
 	if (len < need)
 		return kdbt_fail(err, -EBADMSG,
 				 "%s: truncated header: %zu bytes, need %zu",
 				 name, len, sizeof(*h));
+	copy_header(h, buf, len);
 	ret = check_header(h, len, name, err);
 	if (ret)
 		return ret;
-	total = h->header_size + (unsigned long long)h->nblocks * h->block_size;
+	total = snap_bytes(h);
 	if (len < total)
 		return kdbt_fail(err, -EBADMSG,
 				 "%s: truncated: %zu bytes, header says %llu",
@@ -188,29 +226,57 @@ static int parse_header(struct kdbt_snap_header *h, const unsigned char *buf,
 }
 
 /*
+ * The @n short records (KDBT_SNAP_SHORT, @size bytes each) at @r as
+ * records at @b: id, flags and counts, the rest 0 (kdbt_changes_apply()
+ * fills it in from the snapshot the changes update).
+ */
+static void short_stubs(struct kdbt_snap_block *b, const unsigned char *r,
+			__u32 n, __u32 size)
+{
+	struct kdbt_snap_count c;
+
+	for (; n--; b++, r += size) {
+		memcpy(&c, r, sizeof(c));
+		memset(b, 0, sizeof(*b));
+		b->id = c.id;
+		b->flags = c.flags;
+		b->executions = c.executions;
+		b->misses = c.misses;
+	}
+}
+
+/*
  * Copy the known prefix of each record and check its kind; the fields a
- * smaller (older) record lacks stay 0.
+ * smaller (older) record lacks stay 0.  Short records (KDBT_SNAP_SHORT)
+ * come first in s->blocks, in the form short_stubs() gives them.
  */
 static int parse_blocks(struct kdbt_snap *s, const unsigned char *buf,
 			const char *name, struct kdbt_err *err)
 {
-	const struct kdbt_snap_header *h = &s->hdr;
+	struct kdbt_snap_header *h = &s->hdr;
 	struct kdbt_snap_block *b;
 	size_t known = h->block_size < sizeof(*b) ? h->block_size : sizeof(*b);
+	__u64 total = (__u64)h->nblocks + h->nshort;
 	__u32 i;
 
-	if (!h->nblocks)
+	if (!total)
 		return 0;
-	s->blocks = malloc((size_t)h->nblocks * sizeof(*s->blocks));
+	if (total > UINT32_MAX)
+		return kdbt_fail(err, -EBADMSG, "%s: %llu records", name,
+				 (unsigned long long)total);
+	s->blocks = malloc(total * sizeof(*s->blocks));
 	if (!s->blocks)
 		return kdbt_fail(err, -ENOMEM,
-				 "%s: out of memory for %u blocks", name,
-				 h->nblocks);
+				 "%s: out of memory for %llu blocks", name,
+				 (unsigned long long)total);
+	short_stubs(s->blocks, buf + h->header_size +
+		    (size_t)h->nblocks * h->block_size, h->nshort,
+		    h->short_size);
 	for (i = 0; i < h->nblocks; i++) {
 		const unsigned char *r = buf + h->header_size +
 					 (size_t)i * h->block_size;
 
-		b = &s->blocks[i];
+		b = &s->blocks[h->nshort + i];
 		if (known == sizeof(*b)) {	/* a few moves, not a call */
 			memcpy(b, r, sizeof(*b));
 		} else {
@@ -228,6 +294,7 @@ static int parse_blocks(struct kdbt_snap *s, const unsigned char *buf,
 					 name, i, b->id, b->edge,
 					 KDBT_EDGE_NR - 1);
 	}
+	h->nblocks = total;	/* the short ones first: kdbt_snap.blocks */
 	return 0;
 }
 
@@ -293,10 +360,10 @@ static size_t snap_length(const unsigned char *buf, size_t len)
 {
 	struct kdbt_snap_header h;
 
-	if (len < offsetof(struct kdbt_snap_header, flags))
+	if (len < sizeof(h))	/* every header a kernel sends is whole */
 		return 0;
-	memcpy(&h, buf, offsetof(struct kdbt_snap_header, flags));
-	return h.header_size + (size_t)h.nblocks * h.block_size;
+	copy_header(&h, buf, len);
+	return snap_bytes(&h);
 }
 
 /*
@@ -419,7 +486,8 @@ int kdbt_snap_read_fd(struct kdbt_snap *s, int fd, const char *name,
 /**
  * kdbt_changes_fit() - check the changes of one read of /proc/kdbt/changes
  * against the complete snapshot they update: each record replaces the
- * block of its id or, past the last, is the next new one
+ * block of its id or, past the last, is the next new one; a short record
+ * (KDBT_SNAP_SHORT) updates a block @s has
  * @s: the complete snapshot (hdr.magic 0: none yet)
  * @d: the changes (KDBT_SNAP_DELTA)
  *
@@ -435,7 +503,8 @@ __u32 kdbt_changes_fit(const struct kdbt_snap *s, const struct kdbt_snap *d)
 	for (i = 0; i < d->hdr.nblocks; i++) {
 		id = d->blocks[i].id;
 		if (id == 0 || id > n + 1 ||
-		    (id <= s->hdr.nblocks && s->blocks[id - 1].id != id))
+		    (id <= s->hdr.nblocks && s->blocks[id - 1].id != id) ||
+		    (i < d->hdr.nshort && id > s->hdr.nblocks))
 			return 0;
 		if (id == n + 1)
 			n++;
@@ -474,7 +543,9 @@ long kdbt_changes_check(const struct kdbt_snap *s, const struct kdbt_snap *d,
  *     gave @n.  On return each record holds its block's counts since @s
  *     had it, by kdbt_snap_delta()'s rule (the same id and address: the
  *     difference; a block new in @s, or a new address under an old id
- *     after a flush: all its counts); the header is left as it came
+ *     after a flush: all its counts), a short record (KDBT_SNAP_SHORT)
+ *     made whole from @s; the header is left as it came, but for
+ *     KDBT_SNAP_SHORT and nshort, cleared (every record is whole now)
  * @n: the number of blocks after them, as kdbt_changes_fit() said
  *
  * A tool that keeps the newest snapshot updates it in place and has in
@@ -489,7 +560,16 @@ void kdbt_changes_apply(struct kdbt_snap *s, struct kdbt_snap *d, __u32 n)
 
 	kdbt_snap_for_each_block(d, r) {
 		old = &s->blocks[r->id - 1];
-		if (r->id <= had && old->native == r->native) {
+		if (r < d->blocks + d->hdr.nshort) {	/* short: counts, flags */
+			e = old->executions;
+			x = old->misses;
+			old->executions = r->executions;
+			old->misses = r->misses;
+			old->flags = r->flags;
+			*r = *old;
+			r->executions = sub(r->executions, e);
+			r->misses = sub(r->misses, x);
+		} else if (r->id <= had && old->native == r->native) {
 			e = old->executions;
 			x = old->misses;
 			*old = *r;
@@ -499,6 +579,8 @@ void kdbt_changes_apply(struct kdbt_snap *s, struct kdbt_snap *d, __u32 n)
 			*old = *r;
 		}
 	}
+	d->hdr.flags &= ~KDBT_SNAP_SHORT;
+	d->hdr.nshort = 0;
 	s->hdr = d->hdr;
 	s->hdr.flags &= ~KDBT_SNAP_DELTA;
 	s->hdr.nblocks = n;
@@ -557,6 +639,7 @@ int kdbt_snap_update_fd(struct kdbt_snap *s, int fd, const char *name,
 		return ret;
 	if (rd) {
 		rd->records = d.hdr.nblocks;
+		rd->shorts = d.hdr.nshort;
 		rd->delta = d.hdr.flags & KDBT_SNAP_DELTA;
 	}
 	if (!(d.hdr.flags & KDBT_SNAP_DELTA)) {
@@ -572,6 +655,36 @@ int kdbt_snap_update_fd(struct kdbt_snap *s, int fd, const char *name,
 	if (!ret)
 		kdbt_ok(err);
 	return ret;
+}
+
+/**
+ * kdbt_changes_open() - open /proc/kdbt/changes for a reader that reads
+ * it again and again
+ * @path: the file (NULL: KDBT_CHANGES_PATH)
+ * @short_form: ask for short records (KDBT_SNAP_SHORT): the blocks the
+ *     file sent before come as their counts only, a third of the bytes
+ *
+ * A kdbt.ko that cannot send short records (older: the file takes no
+ * write) sends whole ones; so does one the file could not be opened for
+ * writing: the readers take both.
+ *
+ * Return: the file descriptor, or -1 with errno set by open(2).
+ */
+int kdbt_changes_open(const char *path, bool short_form)
+{
+	static const char word[] = "short";
+	int fd = -1;
+
+	if (!path)
+		path = KDBT_CHANGES_PATH;
+	if (short_form)
+		fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return open(path, O_RDONLY | O_CLOEXEC);
+	/* an older kdbt.ko takes no write (EIO): its reads are whole */
+	if (write(fd, word, sizeof(word) - 1) != sizeof(word) - 1)
+		errno = 0;
+	return fd;
 }
 
 /**

@@ -51,6 +51,12 @@ struct kdbt_err {
  * success and leaves them untouched on failure.
  */
 struct kdbt_snap {
+	/*
+	 * As read, but for nblocks: the records in @blocks, which for a
+	 * read of /proc/kdbt/changes with KDBT_SNAP_SHORT start with the
+	 * nshort short records (id, flags and counts; the rest 0 until
+	 * kdbt_changes_apply() makes them whole).
+	 */
 	struct kdbt_snap_header hdr;
 	struct kdbt_snap_block *blocks;	/* hdr.nblocks records */
 	__u64 interval_ns;	/* a delta (kdbt_snap_delta): its length */
@@ -67,9 +73,11 @@ int kdbt_snap_read_fd(struct kdbt_snap *s, int fd, const char *name,
 		      struct kdbt_err *err);
 int kdbt_snap_read(struct kdbt_snap *s, const char *path,
 		   struct kdbt_err *err);
+int kdbt_changes_open(const char *path, bool short_form);
 /* What one read of /proc/kdbt/changes sent (kdbt_snap_update_fd()). */
 struct kdbt_changes_read {
 	__u32 records;
+	__u32 shorts;		/* of them in short form (KDBT_SNAP_SHORT) */
 	bool delta;		/* KDBT_SNAP_DELTA: only changes */
 };
 

@@ -44,7 +44,9 @@ static const char *tool;
  * The layout (version 1, the block with its target and its edge); the
  * byte counts in messages below depend on it.
  */
-_Static_assert(sizeof(struct kdbt_snap_header) == 176, "header layout");
+_Static_assert(sizeof(struct kdbt_snap_header) == 184, "header layout");
+_Static_assert(KDBT_SNAP_HEADER_V1_SIZE == 176, "first header layout");
+_Static_assert(sizeof(struct kdbt_snap_count) == 24, "short record layout");
 _Static_assert(sizeof(struct kdbt_snap_block) == 64, "block layout");
 #define BLOCK_TARGET_SIZE	48	/* the block with its target, no edge */
 _Static_assert(KDBT_SNAP_BLOCK_V1_SIZE == 40, "first block layout");
@@ -376,6 +378,161 @@ static int test_changes(void)
 	return 0;
 }
 
+/*
+ * The bytes of a read of changes in short form (KDBT_SNAP_SHORT): header
+ * @h, @nf whole records @f (the new blocks), then @ns short ones @c of
+ * @csize bytes (bytes beyond the known ones 0xa5).
+ */
+static unsigned char *make_short(const struct kdbt_snap_header *h,
+				 const struct kdbt_snap_block *f, unsigned int nf,
+				 const struct kdbt_snap_count *c,
+				 unsigned int ns, unsigned int csize,
+				 size_t *len)
+{
+	struct kdbt_snap_header hdr = *h;
+	unsigned char *buf, *p;
+	size_t whole;
+	unsigned int i;
+
+	hdr.flags |= KDBT_SNAP_DELTA | KDBT_SNAP_SHORT;
+	hdr.nshort = ns;
+	hdr.short_size = csize;
+	buf = make_snap(&hdr, f, nf, sizeof(hdr), sizeof(*f), &whole);
+	*len = whole + (size_t)ns * csize;
+	buf = realloc(buf, *len);
+	if (!buf)
+		exit(2);
+	for (i = 0, p = buf + whole; i < ns; i++, p += csize) {
+		memset(p, 0xa5, csize);
+		memcpy(p, &c[i], csize < sizeof(c[i]) ? csize : sizeof(c[i]));
+	}
+	return buf;
+}
+
+/* @c as the short record of @b. */
+static struct kdbt_snap_count count_of(const struct kdbt_snap_block *b)
+{
+	struct kdbt_snap_count c = {
+		.id = b->id, .flags = b->flags, .executions = b->executions,
+		.misses = b->misses,
+	};
+
+	return c;
+}
+
+/*
+ * Short records (KDBT_SNAP_SHORT, kdbt_changes_open(..., true)): after a
+ * complete read, changes with two blocks in short form (one 8 bytes
+ * larger than this reader knows) and a new block whole give the
+ * snapshot the whole records would; kdbt_changes_apply() leaves each
+ * change whole, with what it counted since, and no short form in the
+ * header.  A short record of a block the reader lacks, short records in
+ * a complete snapshot and a short_size below 24 are refused.
+ */
+static int test_changes_short(void)
+{
+	struct kdbt_snap_block want[6], nb = base_blocks[4];
+	struct kdbt_snap s = { 0 }, d = { 0 };
+	struct kdbt_snap_count c[2];
+	struct kdbt_snap_header h;
+	struct kdbt_err err;
+	unsigned char *buf;
+	size_t len;
+	__u32 n;
+	int ret, fd;
+
+	buf = base_snap(&len);
+	ret = update_from(&s, buf, len, &err);
+	CHECK(!ret, "complete read: %s", err.msg);
+	memcpy(want, base_blocks, sizeof(base_blocks));
+	want[1].executions = 70;
+	want[4].misses = 9;
+	want[4].flags = KDBT_BLOCK_INVALID;
+	nb.id = 6;
+	nb.native += 0x40;
+	want[5] = nb;
+	c[0] = count_of(&want[1]);
+	c[1] = count_of(&want[4]);
+	base_header(&h);
+	h.instructions = 2000;
+	buf = make_short(&h, &nb, 1, c, 2, sizeof(c[0]) + 8, &len);
+	fd = open(write_file("changes", buf, len), O_RDONLY);
+	free(buf);
+	CHECK(fd >= 0, "open");
+	ret = kdbt_changes_read_fd(&d, fd, "changes", &err);
+	close(fd);
+	CHECK(!ret, "read: %s", err.msg);
+	CHECK(d.hdr.nblocks == 3 && d.hdr.nshort == 2 &&
+	      d.blocks[0].id == 2 && d.blocks[1].id == 5 &&
+	      d.blocks[2].id == 6, "read: %u records, %u short",
+	      d.hdr.nblocks, d.hdr.nshort);
+	n = kdbt_changes_fit(&s, &d);
+	CHECK(n == 6, "fit: %u", n);
+	s.blocks = realloc(s.blocks, n * sizeof(*s.blocks));
+	kdbt_changes_apply(&s, &d, n);
+	CHECK(s.hdr.nblocks == 6 && s.hdr.instructions == 2000 &&
+	      !(s.hdr.flags & (KDBT_SNAP_DELTA | KDBT_SNAP_SHORT)) &&
+	      !s.hdr.nshort, "header: %u blocks, flags %#x", s.hdr.nblocks,
+	      s.hdr.flags);
+	CHECK(!memcmp(s.blocks, want, sizeof(want)), "blocks not applied");
+	want[1].executions = 70 - 7;	/* what each counted since */
+	want[1].misses = 0;
+	want[4].executions = 0;
+	CHECK(!memcmp(&d.blocks[0], &want[1], sizeof(want[1])) &&
+	      !memcmp(&d.blocks[1], &want[4], sizeof(want[4])) &&
+	      !memcmp(&d.blocks[2], &want[5], sizeof(want[5])) &&
+	      !d.hdr.nshort && !(d.hdr.flags & KDBT_SNAP_SHORT),
+	      "changes not made whole");
+	kdbt_snap_free(&d);
+
+	c[0].id = 7;	/* short, but the reader has 6 blocks */
+	buf = make_short(&h, NULL, 0, c, 1, sizeof(c[0]), &len);
+	ret = update_from(&s, buf, len, &err);
+	CHECK(ret == -EBADMSG && strstr(err.msg, "do not fit"),
+	      "a short record of a new block: %d %s", ret, err.msg);
+	h.flags &= ~KDBT_SNAP_DELTA;
+	buf = make_short(&h, NULL, 0, c, 1, sizeof(c[0]), &len);
+	((struct kdbt_snap_header *)buf)->flags &= ~KDBT_SNAP_DELTA;
+	ret = update_from(&s, buf, len, &err);
+	CHECK(ret == -EBADMSG && strstr(err.msg, "short records in a complete"),
+	      "short records, no delta: %d %s", ret, err.msg);
+	c[0].id = 2;
+	buf = make_short(&h, NULL, 0, c, 1, 16, &len);
+	ret = update_from(&s, buf, len, &err);
+	CHECK(ret == -EBADMSG && strstr(err.msg, "short_size 16 is smaller"),
+	      "short_size 16: %d %s", ret, err.msg);
+	CHECK(!memcmp(s.blocks, want, sizeof(*want)), "a refused read changed it");
+	kdbt_snap_free(&s);
+	return 0;
+}
+
+/*
+ * A snapshot of a kdbt.ko older than nshort and short_size (a 176-byte
+ * header): read as it was, its records right after those 176 bytes.
+ */
+static int test_header_v1(void)
+{
+	struct kdbt_snap_header h;
+	struct kdbt_snap s = { 0 };
+	struct kdbt_err err;
+	unsigned char *buf;
+	size_t len;
+	int ret;
+
+	base_header(&h);
+	buf = make_snap(&h, base_blocks, NBASE, KDBT_SNAP_HEADER_V1_SIZE,
+			sizeof(base_blocks[0]), &len);
+	ret = kdbt_snap_parse(&s, buf, len, "v1", &err);
+	free(buf);
+	CHECK(!ret, "parse: %s", err.msg);
+	CHECK(s.hdr.header_size == KDBT_SNAP_HEADER_V1_SIZE && !s.hdr.nshort &&
+	      !s.hdr.short_size, "header: %u, %u short of %u",
+	      s.hdr.header_size, s.hdr.nshort, s.hdr.short_size);
+	ret = same_blocks(&s);
+	kdbt_snap_free(&s);
+	return ret;
+}
+
 /* Parse @buf, expect @code and a message containing each of the strings. */
 static int expect_error(const void *buf, size_t len, int code, ...)
 {
@@ -427,13 +584,13 @@ ERROR_TEST(err_byte_order, h->magic = __builtin_bswap64(KDBT_SNAP_MAGIC),
 ERROR_TEST(err_truncated_header_short, len = 10, -EBADMSG,
 	   "truncated header: 10 bytes")
 ERROR_TEST(err_truncated_header, len = 100, -EBADMSG,
-	   "truncated header: 100 bytes, header_size says 176")
+	   "truncated header: 100 bytes, header_size says 184")
 ERROR_TEST(err_truncated_records, len -= 1, -EBADMSG,
-	   "truncated: 495 bytes, header says 496")
+	   "truncated: 503 bytes, header says 504")
 ERROR_TEST(err_truncated_nblocks, h->nblocks = 100, -EBADMSG,
-	   "truncated: 496 bytes, header says 6576")
+	   "truncated: 504 bytes, header says 6584")
 ERROR_TEST(err_trailing_bytes, h->nblocks = 4, -EBADMSG,
-	   "64 trailing bytes: 496 bytes, header says 432")
+	   "64 trailing bytes: 504 bytes, header says 440")
 ERROR_TEST(err_newer_version, h->version = KDBT_SNAP_VERSION + 1, -EPROTO,
 	   "version 2 is newer", "version 1")
 ERROR_TEST(err_version_zero, h->version = 0, -EBADMSG, "version 0")
@@ -1475,7 +1632,7 @@ static const struct test tests[] = {
 	T(older_block_sizes_accepted),
 	T(err_kind_out_of_range), T(err_edge_out_of_range), T(failure_keeps_old),
 	T(larger_sizes_accepted), T(missing_file), T(permission_denied),
-	T(proc_open_failed), T(changes),
+	T(proc_open_failed), T(changes), T(changes_short), T(header_v1),
 	T(kind_names), T(block_counts), T(totals_and_sum), T(symbols),
 	T(symbols_without_modules), T(symbols_hidden), T(fmt_symbol),
 	T(functions), T(delta), T(delta_generation), T(stat_table),
