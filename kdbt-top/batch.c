@@ -114,6 +114,8 @@ int batch_run(struct top *t)
 	long k;
 	int ret = 0;
 
+	/* a refresh prints the first rows: only they need sorting */
+	model_set_want(&t->m, t->o.entries ? (size_t)t->o.entries : (size_t)-1);
 	if (t->o.annotate) {	/* main.c checked that it exists */
 		sym = annot_find(t->m.syms, t->o.annotate, t->o.module);
 		if (!sym)

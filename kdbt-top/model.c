@@ -46,6 +46,7 @@ void model_init(struct top_model *m)
 	memset(m, 0, sizeof(*m));
 	m->view = TOP_VIEW_FUNCTIONS;
 	m->sort = TOP_SORT_INSNS;
+	m->want = (size_t)-1;
 }
 
 /**
@@ -252,7 +253,60 @@ static bool row_passes(const struct top_model *m, const struct top_row *r)
 	return !regexec(&m->re, sym, 0, NULL, 0);
 }
 
-/* The shown rows: those that pass the filters, in the sort order. */
+/*
+ * Partition the @n rows at @v around the one at @p (cmp_rows()): those
+ * before it first, then it, then those after it.  Return: its place.
+ */
+static size_t partition(struct top_row **v, size_t n, size_t p,
+			const struct top_model *m)
+{
+	struct top_row *t;
+	size_t i, k = 0;
+
+	t = v[p];
+	v[p] = v[n - 1];
+	v[n - 1] = t;
+	for (i = 0; i + 1 < n; i++) {
+		if (cmp_rows(&v[i], &v[n - 1], (void *)m) < 0) {
+			t = v[i];
+			v[i] = v[k];
+			v[k++] = t;
+		}
+	}
+	t = v[k];
+	v[k] = v[n - 1];
+	v[n - 1] = t;
+	return k;
+}
+
+/*
+ * The first @k rows of the @n at @v (cmp_rows()) to the front, in no
+ * order (quickselect: about 3n comparisons, where sorting all takes
+ * n log2 n); every row after them comes after them in the sort order.
+ */
+static void select_first(struct top_row **v, size_t n, size_t k,
+			 const struct top_model *m)
+{
+	size_t p;
+
+	while (n > 1 && k > 0 && k < n) {
+		p = partition(v, n, n / 2, m);
+		if (p + 1 == k || p == k)
+			return;
+		if (p > k) {
+			n = p;
+		} else {
+			v += p + 1;
+			n -= p + 1;
+			k -= p + 1;
+		}
+	}
+}
+
+/*
+ * The shown rows: those that pass the filters, the first m->want of
+ * them in the sort order (a screen shows a few dozen of thousands).
+ */
 static void model_select(struct top_model *m)
 {
 	size_t i;
@@ -261,7 +315,34 @@ static void model_select(struct top_model *m)
 	for (i = 0; i < m->nrows; i++)
 		if (row_passes(m, &m->rows[i]))
 			m->shown[m->nshown++] = &m->rows[i];
-	qsort_r(m->shown, m->nshown, sizeof(*m->shown), cmp_rows, m);
+	m->nsorted = m->want < m->nshown ? m->want : m->nshown;
+	select_first(m->shown, m->nshown, m->nsorted, m);
+	qsort_r(m->shown, m->nsorted, sizeof(*m->shown), cmp_rows, m);
+}
+
+/**
+ * model_sort_upto() - put the first @n shown rows in the sort order
+ * @m: the model
+ * @n: how many a view is about to show (the rest are sorted too, once)
+ */
+void model_sort_upto(struct top_model *m, size_t n)
+{
+	if (n <= m->nsorted)
+		return;
+	qsort_r(m->shown + m->nsorted, m->nshown - m->nsorted,
+		sizeof(*m->shown), cmp_rows, m);
+	m->nsorted = m->nshown;
+}
+
+/**
+ * model_set_want() - how many rows each refresh sorts
+ * @m: the model
+ * @n: the rows a view shows at most (from the first); (size_t)-1, the
+ *     default, for all of them.  model_sort_upto() sorts more.
+ */
+void model_set_want(struct top_model *m, size_t n)
+{
+	m->want = n;
 }
 
 /* ------------------------------------------------------------------ */
@@ -312,6 +393,7 @@ static int rows_reserve(struct top_model *m, size_t n, struct kdbt_err *err)
 
 	m->nrows = 0;
 	m->nshown = 0;
+	m->nsorted = 0;
 	m->sum_insns = 0;
 	if (n <= m->cap)
 		return 0;

@@ -93,11 +93,16 @@ struct top_model {
 	struct top_sym_of *sym_of;
 	size_t sym_of_cap;
 
-	/* All rows (those with executions), then the shown ones, sorted. */
+	/*
+	 * All rows (those with executions), then the shown ones: the first
+	 * @nsorted in the sort order, and every later one after them in it
+	 * but in no order among themselves (model_sort_upto()).
+	 */
 	struct top_row *rows;
 	size_t nrows, cap;
 	struct top_row **shown;
-	size_t nshown;
+	size_t nshown, nsorted;
+	size_t want;		/* rows a refresh sorts (model_set_want()) */
 	__u64 sum_insns;	/* instructions of all rows: share's base */
 };
 
@@ -112,6 +117,8 @@ int model_set_syms(struct top_model *m, const struct kdbt_syms *st,
 int model_set_view(struct top_model *m, enum top_view v, struct kdbt_err *err);
 int model_set_cumulative(struct top_model *m, bool on, struct kdbt_err *err);
 void model_set_sort(struct top_model *m, enum top_sort key);
+void model_set_want(struct top_model *m, size_t n);
+void model_sort_upto(struct top_model *m, size_t n);
 int model_set_filter(struct top_model *m, const char *regex,
 		     struct kdbt_err *err);
 void model_set_module(struct top_model *m, const char *module);

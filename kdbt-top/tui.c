@@ -403,6 +403,9 @@ static void draw_table(struct tui *u, int y)
 	if (u->page < 0)
 		u->page = 0;
 	clamp(u);
+	/* the rows on the screen in order; the next refresh sorts those */
+	model_sort_upto(&u->t->m, u->first + u->page);
+	model_set_want(&u->t->m, u->first + u->page);
 	for (i = u->first; i < u->t->m.nshown && y < LINES - 1; i++)
 		draw_row(u, y++, i);
 }
