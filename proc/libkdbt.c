@@ -534,6 +534,18 @@ long kdbt_changes_check(const struct kdbt_snap *s, const struct kdbt_snap *d,
 	return n;
 }
 
+/* Short record @r (id, flags, counts) made whole from @old, its block. */
+static void make_whole(struct kdbt_snap_block *r,
+		       const struct kdbt_snap_block *old)
+{
+	struct kdbt_snap_block w = *old;
+
+	w.executions = r->executions;
+	w.misses = r->misses;
+	w.flags = r->flags;
+	*r = w;
+}
+
 /**
  * kdbt_changes_apply() - apply the changes of one read of
  * /proc/kdbt/changes to the complete snapshot they update, and leave in
@@ -560,16 +572,9 @@ void kdbt_changes_apply(struct kdbt_snap *s, struct kdbt_snap *d, __u32 n)
 
 	kdbt_snap_for_each_block(d, r) {
 		old = &s->blocks[r->id - 1];
-		if (r < d->blocks + d->hdr.nshort) {	/* short: counts, flags */
-			e = old->executions;
-			x = old->misses;
-			old->executions = r->executions;
-			old->misses = r->misses;
-			old->flags = r->flags;
-			*r = *old;
-			r->executions = sub(r->executions, e);
-			r->misses = sub(r->misses, x);
-		} else if (r->id <= had && old->native == r->native) {
+		if (r < d->blocks + d->hdr.nshort)	/* the rest as @s has it */
+			make_whole(r, old);
+		if (r->id <= had && old->native == r->native) {
 			e = old->executions;
 			x = old->misses;
 			*old = *r;
